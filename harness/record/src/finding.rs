@@ -1,0 +1,95 @@
+//! Findings and verdicts: the vocabulary every check speaks.
+//!
+//! Owns: [`Finding`] (rule id, status, error class, JSON pointer, spec section, message),
+//! [`Level`], [`Verdict`], and how findings decide a verdict at a level. Does not own the
+//! rules themselves (`rules::catalog`) or any check.
+
+use crate::rules::catalog;
+use serde::Serialize;
+
+/// A TRACE trust level (docs/trust-levels.md; cumulative).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Level {
+    L0 = 0,
+    L1 = 1,
+    L2 = 2,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::L0, Level::L1, Level::L2];
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+    pub fn from_number(n: u8) -> Option<Level> {
+        Level::ALL.get(n as usize).copied()
+    }
+}
+
+/// What a check concluded about one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The rule is broken: the record is rejected at every level the rule applies to.
+    Fail,
+    /// The rule could not be checked (evidence this verifier does not have): never a pass.
+    Unverified,
+    /// Worth knowing; no effect on the verdict.
+    Advisory,
+}
+
+/// One finding about one rule at one place in the record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub status: Status,
+    /// `category/detail`, from the closed list in `rules::catalog::ERROR_CLASSES`.
+    pub class: &'static str,
+    /// RFC 6901 pointer of the offending member ("" for the whole input).
+    pub pointer: String,
+    pub section: &'static str,
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding for a catalogued rule; panics in debug builds on an unknown id or class.
+    pub fn new(rule: &'static str, status: Status, class: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        let meta = catalog::rule(rule);
+        debug_assert!(catalog::ERROR_CLASSES.contains(&class), "unknown error class {class}");
+        Finding { rule, status, class, pointer: pointer.into(), section: meta.section, message: message.into() }
+    }
+    pub fn fail(rule: &'static str, class: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(rule, Status::Fail, class, pointer, message)
+    }
+    /// The lowest level at which this finding counts.
+    pub fn min_level(&self) -> Level {
+        catalog::rule(self.rule).min_level
+    }
+}
+
+/// The outcome for one input at one level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Accept,
+    Reject,
+    /// Nothing failed, but something the level needs could not be checked.
+    Unverified,
+}
+
+/// The verdict at `level`: any failure of a rule that applies there rejects; otherwise any
+/// unverified rule that applies there leaves the record unverified.
+pub fn verdict_at(findings: &[Finding], level: Level) -> Verdict {
+    let applies = |f: &&Finding| f.min_level() <= level;
+    if findings.iter().filter(applies).any(|f| f.status == Status::Fail) {
+        Verdict::Reject
+    } else if findings.iter().filter(applies).any(|f| f.status == Status::Unverified) {
+        Verdict::Unverified
+    } else {
+        Verdict::Accept
+    }
+}
+
+/// The highest level at which the record is accepted, if any.
+pub fn highest_level(findings: &[Finding]) -> Option<Level> {
+    Level::ALL.into_iter().rev().find(|l| verdict_at(findings, *l) == Verdict::Accept)
+}

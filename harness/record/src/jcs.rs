@@ -1,0 +1,171 @@
+//! RFC 8785 (JSON Canonicalization Scheme) serialization of a strict [`Value`].
+//!
+//! Owns: member order by UTF-16 code units (§3.2.3), ECMAScript `Number.prototype.toString`
+//! number form (§3.2.2.3), minimal string escaping (§3.2.2.2). Values reach this module
+//! only through `json::parse`, which already refused everything without a canonical form,
+//! so serialization cannot fail. Does not own: parsing, or the anchor-leaf (sorted ASCII)
+//! serialization used by registry anchors.
+
+use crate::json::{Number, Value};
+use std::cmp::Ordering;
+
+/// The canonical bytes of a value.
+pub fn canonicalize(value: &Value) -> Vec<u8> {
+    let mut out = String::new();
+    write_value(value, &mut out);
+    out.into_bytes()
+}
+
+/// Compares member names by their UTF-16 code units, as RFC 8785 §3.2.3 requires.
+pub fn utf16_order(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+fn write_value(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(Number::Int(i)) => out.push_str(&i.to_string()),
+        Value::Number(Number::Float(f)) => out.push_str(&ecmascript_number(*f)),
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(obj) => {
+            let mut members: Vec<_> = obj.iter().collect();
+            members.sort_by(|a, b| utf16_order(a.0, b.0));
+            out.push('{');
+            for (i, (name, v)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(name, out);
+                out.push(':');
+                write_value(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Formats a finite double as ECMAScript `Number.prototype.toString` does (ECMA-262
+/// §6.1.6.1.20): shortest round-trip digits, plain notation for decimal exponents in
+/// [-6, 21), otherwise `d.ddde±n`. `-0` becomes `0`.
+pub fn ecmascript_number(f: f64) -> String {
+    assert!(f.is_finite(), "json::parse admits only finite numbers");
+    if f == 0.0 {
+        return "0".into();
+    }
+    if f < 0.0 {
+        return format!("-{}", ecmascript_number(-f));
+    }
+    // Rust's `{:e}` without precision prints the shortest digits that round-trip.
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').expect("exponent form");
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let k = digits.len() as i32;
+    let n = exp.parse::<i32>().expect("exponent") + 1; // value = 0.digits × 10^n
+    if k <= n && n <= 21 {
+        format!("{digits}{}", "0".repeat((n - k) as usize))
+    } else if 0 < n && n <= 21 {
+        format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
+    } else if -6 < n && n <= 0 {
+        format!("0.{}{digits}", "0".repeat((-n) as usize))
+    } else {
+        let e = n - 1;
+        let sign = if e < 0 { '-' } else { '+' };
+        if k == 1 {
+            format!("{digits}e{sign}{}", e.abs())
+        } else {
+            format!("{}.{}e{sign}{}", &digits[..1], &digits[1..], e.abs())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+
+    fn canon(text: &str) -> String {
+        String::from_utf8(canonicalize(&parse(text.as_bytes()).unwrap())).unwrap()
+    }
+
+    #[test]
+    fn numbers_follow_ecmascript() {
+        let cases: [(f64, &str); 14] = [
+            (1e21, "1e+21"),
+            (1e20, "100000000000000000000"),
+            (1e-7, "1e-7"),
+            (1e-6, "0.000001"),
+            (123456789012345680000.0, "123456789012345680000"),
+            (4.5, "4.5"),
+            (0.002, "0.002"),
+            (-0.0, "0"),
+            (100.0, "100"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (-1.5e-9, "-1.5e-9"),
+            (333333333.3333333, "333333333.3333333"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(ecmascript_number(f), want, "{f:e}");
+        }
+    }
+
+    #[test]
+    fn keys_sort_by_utf16_code_units_at_every_depth() {
+        // U+1F600 is D83D DE00 in UTF-16 and so sorts before U+FFFD; by code point it is after.
+        assert_eq!(canon("{\"\u{fffd}\":1,\"\u{1f600}\":2}"), "{\"\u{1f600}\":2,\"\u{fffd}\":1}");
+        assert_eq!(canon(r#"{"b":{"z":1,"a":[{"d":1,"c":2}]},"a":0}"#), r#"{"a":0,"b":{"a":[{"c":2,"d":1}],"z":1}}"#);
+    }
+
+    #[test]
+    fn strings_escape_minimally() {
+        assert_eq!(
+            canon(r#"["\u0000\u001f\b\t\n\f\r\"\\\/\u007f\u2028é😀"]"#),
+            "[\"\\u0000\\u001f\\b\\t\\n\\f\\r\\\"\\\\/\u{7f}\u{2028}é😀\"]"
+        );
+    }
+
+    #[test]
+    fn rfc8785_section_3_2_4_example() {
+        let input = r#"{
+          "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+          "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+          "literals": [null, true, false]
+        }"#;
+        let want = concat!(
+            r#"{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"#,
+            "\"string\":\"\u{20ac}$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}"
+        );
+        assert_eq!(canon(input), want);
+    }
+}

@@ -1,0 +1,24 @@
+//! `trace-record`: the reference implementation of TRACE Trust Records that the
+//! conformance suite measures every other implementation against.
+//!
+//! Bytes in, findings out; no I/O anywhere in this crate. The pipeline is
+//! [`json::parse`] (strict input) → [`envelope::decode`] (embedded, JWS, COSE_Sign1) →
+//! [`keys`] (the cnf key and the signature) → [`schema`] and [`rules`] → [`verify::Report`].
+//! [`jcs`] is the RFC 8785 canonicalizer; [`sign`] makes records.
+
+pub mod b64;
+pub mod envelope;
+pub mod finding;
+pub mod jcs;
+pub mod json;
+pub mod keys;
+pub mod rules;
+pub mod schema;
+pub mod sign;
+pub mod verify;
+
+pub use envelope::{CoseTag, Form};
+pub use finding::{Finding, Level, Status, Verdict};
+pub use keys::{Alg, PublicKey, SigningKey};
+pub use schema::Profile;
+pub use verify::{FormChoice, Report, TrustedKey, VerifyOptions, verify};

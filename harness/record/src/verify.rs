@@ -1,0 +1,247 @@
+//! Verification of one input: envelope, signature binding, schema and content rules, and
+//! the verdict at a level.
+//!
+//! Owns: the order of work (decode, key, signature, schema, content rules), the signature
+//! binding rules (TR-SIG-*), de-duplicating schema findings that a specific rule already
+//! reports, and the [`Report`]. Does not own the content rules (`rules::fields`) or I/O:
+//! the caller passes bytes and the verification time.
+
+use crate::envelope::{self, Decoded, Form, SignatureField};
+use crate::finding::{self, Finding, Level, Status, Verdict};
+use crate::keys::{KeyError, PublicKey, SignatureError};
+use crate::rules::fields::{self, Ctx};
+use crate::schema::{self, Profile};
+
+/// A key the verifier trusts: a public JWK or an RFC 7638 thumbprint.
+#[derive(Clone, Debug)]
+pub enum TrustedKey {
+    Jwk(PublicKey),
+    Thumbprint(String),
+}
+
+impl TrustedKey {
+    fn thumbprint(&self) -> String {
+        match self {
+            TrustedKey::Jwk(k) => k.thumbprint(),
+            TrustedKey::Thumbprint(t) => t.clone(),
+        }
+    }
+}
+
+/// Which envelope to expect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormChoice {
+    Auto,
+    Only(Form),
+}
+
+/// The verifier's inputs besides the record.
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    pub level: Level,
+    /// Verification time, Unix seconds.
+    pub now: i64,
+    pub max_age: i64,
+    pub skew: i64,
+    pub nonce: Option<String>,
+    pub trusted_keys: Vec<TrustedKey>,
+    pub form: FormChoice,
+    pub profile: Profile,
+    pub strict: bool,
+}
+
+impl VerifyOptions {
+    pub const DEFAULT_MAX_AGE: i64 = 86_400;
+    pub const DEFAULT_SKEW: i64 = 300;
+
+    pub fn at(now: i64) -> Self {
+        VerifyOptions {
+            level: Level::L0,
+            now,
+            max_age: Self::DEFAULT_MAX_AGE,
+            skew: Self::DEFAULT_SKEW,
+            nonce: None,
+            trusted_keys: Vec::new(),
+            form: FormChoice::Auto,
+            profile: Profile::V02,
+            strict: false,
+        }
+    }
+}
+
+/// The result of verifying one input.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub level: Level,
+    /// The highest level at which the record is accepted.
+    pub highest_level: Option<Level>,
+    pub form: Option<Form>,
+    pub alg: Option<&'static str>,
+    pub profile: Profile,
+    pub strict: bool,
+    /// RFC 7638 thumbprint of cnf.jwk when it was a usable key.
+    pub key_thumbprint: Option<String>,
+    /// Findings that count at the requested level, then advisories.
+    pub findings: Vec<Finding>,
+    /// Findings of rules that only apply above the requested level.
+    pub above_level: Vec<Finding>,
+}
+
+/// Verifies one input.
+pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Report {
+    let form = match opts.form {
+        FormChoice::Auto => envelope::sniff(bytes),
+        FormChoice::Only(f) => f,
+    };
+    let mut report = Report {
+        verdict: Verdict::Reject,
+        level: opts.level,
+        highest_level: None,
+        form: None,
+        alg: None,
+        profile: opts.profile,
+        strict: opts.strict,
+        key_thumbprint: None,
+        findings: Vec::new(),
+        above_level: Vec::new(),
+    };
+    let all = match envelope::decode(bytes, form) {
+        Err(stop) => stop,
+        Ok(decoded) => {
+            report.form = Some(decoded.form);
+            check_decoded(decoded, opts, &mut report)
+        }
+    };
+    report.verdict = finding::verdict_at(&all, opts.level);
+    report.highest_level = finding::highest_level(&all);
+    let (here, above): (Vec<_>, Vec<_>) = all.into_iter().partition(|f| f.min_level() <= opts.level);
+    report.findings = here;
+    report.above_level = above;
+    report
+}
+
+fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) -> Vec<Finding> {
+    let mut out = decoded.findings.clone();
+    if decoded.record.as_object().is_some_and(|o| o.contains("cmcp_version")) {
+        out.push(Finding::new(
+            "TR-WIR-002",
+            Status::Unverified,
+            "envelope/unsupported",
+            "/cmcp_version",
+            "cMCP RuntimeClaim envelopes are not verified by this engine yet",
+        ));
+        return out;
+    }
+    let record = decoded.record.as_object().expect("decode yields objects");
+    let key = signature_binding(&decoded, opts, &mut out);
+    if let Some(k) = &key {
+        report.alg = Some(k.alg().jose_name());
+        report.key_thumbprint = Some(k.thumbprint());
+    }
+    let ctx = Ctx { record, root: &decoded.record, opts };
+    let specific = fields::check_all(&ctx);
+    let schema_findings = schema::check(&decoded.record, opts.profile, opts.strict);
+    out.extend(schema_findings.into_iter().filter(|s| !covered(s, &specific)));
+    out.extend(specific);
+    out
+}
+
+/// A schema finding is dropped when a specific rule already failed at or above its pointer.
+fn covered(schema_finding: &Finding, specific: &[Finding]) -> bool {
+    specific.iter().filter(|f| f.status == Status::Fail && !f.pointer.is_empty()).any(|f| {
+        schema_finding.pointer == f.pointer || schema_finding.pointer.starts_with(&format!("{}/", f.pointer))
+    })
+}
+
+fn key_finding(e: &KeyError) -> Option<Finding> {
+    let (class, pointer) = match e {
+        // Reported by the content rules (TR-ENV-004, TR-ENV-005).
+        KeyError::NotAnObject | KeyError::PrivateMember(_) | KeyError::Missing("kty") => return None,
+        KeyError::Missing(m) | KeyError::NotAString(m) | KeyError::Encoding(m) => ("key/malformed", format!("/cnf/jwk/{m}")),
+        KeyError::WrongLength { member, .. } => ("key/wrong-length", format!("/cnf/jwk/{member}")),
+        KeyError::NotOnCurve => ("key/not-on-curve", "/cnf/jwk".to_string()),
+        KeyError::Unsupported(_) => ("key/unsupported", "/cnf/jwk".to_string()),
+        KeyError::AlgMismatch(_) => ("signature/alg-mismatch", "/cnf/jwk/alg".to_string()),
+    };
+    Some(Finding::fail("TR-SIG-004", class, pointer, format!("cnf.jwk is not a usable public key: {e}")))
+}
+
+/// Checks the signature binding; returns the cnf key when it is usable.
+fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Finding>) -> Option<PublicKey> {
+    let sig_pointer = if decoded.form == Form::Embedded { "/signature" } else { "" };
+    let sig_bytes = match &decoded.signature {
+        SignatureField::Missing => {
+            out.push(Finding::fail("TR-SIG-005", "signature/missing", sig_pointer, "the record carries no signature binding"));
+            None
+        }
+        SignatureField::Undecodable(f) => {
+            out.push(f.clone());
+            None
+        }
+        SignatureField::Bytes(b) => Some(b),
+    };
+    let jwk = decoded.record.pointer("/cnf/jwk")?;
+    let key = match PublicKey::from_jwk(jwk) {
+        Ok(k) => k,
+        Err(e) => {
+            out.extend(key_finding(&e));
+            if sig_bytes.is_some() {
+                out.push(Finding::fail("TR-SIG-005", "signature/invalid", sig_pointer, "the signature cannot be verified without a usable cnf key"));
+            }
+            return None;
+        }
+    };
+    if let Some(declared) = decoded.declared_alg
+        && declared != key.alg()
+    {
+        out.push(Finding::fail(
+            "TR-SIG-007",
+            "signature/alg-mismatch",
+            "/cnf/jwk",
+            format!("envelope alg {} does not match the cnf key ({})", declared.jose_name(), key.alg().jose_name()),
+        ));
+        return Some(key);
+    }
+    trusted(&key, opts, out);
+    if let Some(sig) = sig_bytes {
+        match key.verify(&decoded.signing_input, sig) {
+            Ok(v) if v.high_s => out.push(Finding::new(
+                "TR-SIG-011",
+                Status::Advisory,
+                "signature/high-s",
+                sig_pointer,
+                "ECDSA signature has a high S value; its low-S twin verifies too (malleable)",
+            )),
+            Ok(_) => {}
+            Err(SignatureError::WrongLength { got, want }) => out.push(Finding::fail(
+                "TR-SIG-006",
+                "signature/wrong-length",
+                sig_pointer,
+                format!("signature is {got} bytes; {} needs {want}", key.alg().jose_name()),
+            )),
+            Err(SignatureError::Invalid) => out.push(Finding::fail(
+                "TR-SIG-005",
+                "signature/invalid",
+                sig_pointer,
+                "signature does not verify with the cnf key over the signed bytes",
+            )),
+        }
+    }
+    Some(key)
+}
+
+fn trusted(key: &PublicKey, opts: &VerifyOptions, out: &mut Vec<Finding>) {
+    let thumb = key.thumbprint();
+    if opts.trusted_keys.is_empty() {
+        out.push(Finding::new(
+            "TR-SIG-009",
+            Status::Advisory,
+            "key/not-pinned",
+            "/cnf/jwk",
+            format!("no trusted key given: the signature proves only consistency with cnf.jwk (thumbprint {thumb})"),
+        ));
+    } else if !opts.trusted_keys.iter().any(|t| t.thumbprint() == thumb) {
+        out.push(Finding::fail("TR-SIG-009", "key/untrusted", "/cnf/jwk", format!("cnf.jwk (thumbprint {thumb}) is not a trusted key")));
+    }
+}
