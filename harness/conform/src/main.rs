@@ -1,1 +1,52 @@
-fn main() {}
+//! `trace-conform`: the command line of the TRACE conformance suite.
+//!
+//! Owns: argument parsing and dispatch to one module per command. Exit codes: 0 as
+//! expected, 1 a rejection (or an unexpected case result), 2 usage or I/O errors.
+
+mod cases;
+mod cmd_canonicalize;
+mod cmd_run;
+mod cmd_sign;
+mod cmd_verify;
+mod inputs;
+mod time;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "trace-conform",
+    version,
+    about = "Conformance suite for TRACE Trust Records"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify Trust Records (files, directories, or - for stdin).
+    Verify(cmd_verify::Args),
+    /// Sign claims with a private JWK into a Trust Record.
+    Sign(cmd_sign::Args),
+    /// Print a deterministic test key as a private JWK.
+    Keygen(cmd_sign::KeygenArgs),
+    /// Print the RFC 8785 canonical bytes of a JSON document.
+    Canonicalize(cmd_canonicalize::Args),
+    /// Run the built-in case set against the reference implementation and write a report.
+    Run(cmd_run::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Verify(a) => cmd_verify::run(a),
+        Command::Sign(a) => cmd_sign::run(a),
+        Command::Keygen(a) => cmd_sign::keygen(a),
+        Command::Canonicalize(a) => cmd_canonicalize::run(a),
+        Command::Run(a) => cmd_run::run(a),
+    };
+    ExitCode::from(code)
+}

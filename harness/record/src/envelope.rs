@@ -85,8 +85,10 @@ pub fn sniff(bytes: &[u8]) -> Form {
         Some(b'{') | None => Form::Embedded,
         Some(_) => {
             let text = bytes.trim_ascii();
-            let jws_like = text.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-                && text.iter().filter(|b| **b == b'.').count() == 2;
+            let jws_like = text.contains(&b'.')
+                && text
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
             if jws_like { Form::Jws } else { Form::Embedded }
         }
     }
@@ -104,7 +106,12 @@ pub fn decode(bytes: &[u8], form: Form) -> Result<Decoded, Vec<Finding>> {
 fn parse_record(bytes: &[u8], prefix: &str) -> Result<Value, Vec<Finding>> {
     let value = json::parse(bytes).map_err(|e| vec![parse_finding(&e, prefix)])?;
     if value.as_object().is_none() {
-        return Err(vec![Finding::fail("TR-GEN-008", "input/not-object", prefix.to_string(), "the record is not a JSON object")]);
+        return Err(vec![Finding::fail(
+            "TR-GEN-008",
+            "input/not-object",
+            prefix.to_string(),
+            "the record is not a JSON object",
+        )]);
     }
     Ok(value)
 }
@@ -131,7 +138,14 @@ fn decode_embedded(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
         )),
     };
     let signing_input = jcs::canonicalize(&Value::Object(unsigned));
-    Ok(Decoded { form: Form::Embedded, record, signing_input, signature, declared_alg: None, findings: Vec::new() })
+    Ok(Decoded {
+        form: Form::Embedded,
+        record,
+        signing_input,
+        signature,
+        declared_alg: None,
+        findings: Vec::new(),
+    })
 }
 
 fn embedded_signature_advisory(record: &Value, findings: &mut Vec<Finding>) {
@@ -147,14 +161,21 @@ fn embedded_signature_advisory(record: &Value, findings: &mut Vec<Finding>) {
 }
 
 fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
-    let text = std::str::from_utf8(bytes.trim_ascii()).map_err(|_| malformed("JWS is not ASCII text"))?;
+    let text =
+        std::str::from_utf8(bytes.trim_ascii()).map_err(|_| malformed("JWS is not ASCII text"))?;
     let parts: Vec<&str> = text.split('.').collect();
     if parts.len() != 3 {
-        return Err(malformed(format!("JWS compact form has {} segments, 3 expected", parts.len())));
+        return Err(malformed(format!(
+            "JWS compact form has {} segments, 3 expected",
+            parts.len()
+        )));
     }
-    let header_bytes = b64::decode(parts[0]).map_err(|_| malformed("JWS header is not canonical base64url"))?;
+    let header_bytes =
+        b64::decode(parts[0]).map_err(|_| malformed("JWS header is not canonical base64url"))?;
     let header = json::parse(&header_bytes).map_err(|e| malformed(format!("JWS header: {e}")))?;
-    let header = header.as_object().ok_or_else(|| malformed("JWS header is not a JSON object"))?;
+    let header = header
+        .as_object()
+        .ok_or_else(|| malformed("JWS header is not a JSON object"))?;
     let mut findings = Vec::new();
     let alg_name = match header.get("alg") {
         Some(Value::String(s)) => s.clone(),
@@ -169,48 +190,102 @@ fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
         )]);
     }
     let Some(alg) = Alg::from_jose(&alg_name) else {
-        return Err(vec![Finding::fail("TR-SIG-007", "signature/alg-unsupported", "", format!("JWS alg {alg_name:?} is not EdDSA, ES256 or ES384"))]);
+        return Err(vec![Finding::fail(
+            "TR-SIG-007",
+            "signature/alg-unsupported",
+            "",
+            format!("JWS alg {alg_name:?} is not EdDSA, ES256 or ES384"),
+        )]);
     };
     if header.contains("crit") {
-        return Err(vec![Finding::fail("TR-SIG-008", "envelope/unknown-crit", "", "JWS crit names parameters this verifier does not understand")]);
+        return Err(vec![Finding::fail(
+            "TR-SIG-008",
+            "envelope/unknown-crit",
+            "",
+            "JWS crit names parameters this verifier does not understand",
+        )]);
     }
     if header.get("b64").is_some_and(|v| *v != Value::Bool(true)) {
-        return Err(malformed("unencoded JWS payloads (b64) are not part of any TRACE profile"));
+        return Err(malformed(
+            "unencoded JWS payloads (b64) are not part of any TRACE profile",
+        ));
     }
-    let payload = b64::decode(parts[1]).map_err(|_| malformed("JWS payload is not canonical base64url"))?;
+    let payload =
+        b64::decode(parts[1]).map_err(|_| malformed("JWS payload is not canonical base64url"))?;
     let record = parse_record(&payload, "")?;
     embedded_signature_advisory(&record, &mut findings);
     let signature = match b64::decode(parts[2]) {
         Ok(b) if !b.is_empty() => SignatureField::Bytes(b),
         Ok(_) => SignatureField::Missing,
-        Err(_) => SignatureField::Undecodable(Finding::fail("TR-SIG-006", "signature/encoding", "", "JWS signature is not canonical base64url")),
+        Err(_) => SignatureField::Undecodable(Finding::fail(
+            "TR-SIG-006",
+            "signature/encoding",
+            "",
+            "JWS signature is not canonical base64url",
+        )),
     };
     let signing_input = format!("{}.{}", parts[0], parts[1]).into_bytes();
-    Ok(Decoded { form: Form::Jws, record, signing_input, signature, declared_alg: Some(alg), findings })
+    Ok(Decoded {
+        form: Form::Jws,
+        record,
+        signing_input,
+        signature,
+        declared_alg: Some(alg),
+        findings,
+    })
 }
 
 fn decode_cose(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
     let tagged = bytes.first() == Some(&0xD2);
-    let parsed = if tagged { CoseSign1::from_tagged_slice(bytes) } else { CoseSign1::from_slice(bytes) };
+    let parsed = if tagged {
+        CoseSign1::from_tagged_slice(bytes)
+    } else {
+        CoseSign1::from_slice(bytes)
+    };
     let sign1 = parsed.map_err(|e| malformed(format!("not a COSE_Sign1 structure: {e}")))?;
     let protected = &sign1.protected.header;
     if !protected.crit.is_empty() || !sign1.unprotected.crit.is_empty() {
-        return Err(vec![Finding::fail("TR-SIG-008", "envelope/unknown-crit", "", "COSE crit names parameters this verifier does not understand")]);
+        return Err(vec![Finding::fail(
+            "TR-SIG-008",
+            "envelope/unknown-crit",
+            "",
+            "COSE crit names parameters this verifier does not understand",
+        )]);
     }
     let alg_id = match &protected.alg {
         Some(coset::RegisteredLabelWithPrivate::Assigned(a)) => coset::iana::EnumI64::to_i64(a),
         Some(coset::RegisteredLabelWithPrivate::PrivateUse(i)) => *i,
         Some(coset::RegisteredLabelWithPrivate::Text(t)) => {
-            return Err(vec![Finding::fail("TR-SIG-007", "signature/alg-unsupported", "", format!("COSE alg {t:?} is not a registered algorithm"))]);
+            return Err(vec![Finding::fail(
+                "TR-SIG-007",
+                "signature/alg-unsupported",
+                "",
+                format!("COSE alg {t:?} is not a registered algorithm"),
+            )]);
         }
-        None => return Err(malformed("COSE_Sign1 has no algorithm in its protected header")),
+        None => {
+            return Err(malformed(
+                "COSE_Sign1 has no algorithm in its protected header",
+            ));
+        }
     };
     let Some(alg) = Alg::from_cose(alg_id) else {
-        let class = if matches!(alg_id, 4..=7) { "signature/alg-forbidden" } else { "signature/alg-unsupported" };
-        return Err(vec![Finding::fail("TR-SIG-007", class, "", format!("COSE alg {alg_id} is not EdDSA, ES256 or ES384"))]);
+        let class = if matches!(alg_id, 4..=7) {
+            "signature/alg-forbidden"
+        } else {
+            "signature/alg-unsupported"
+        };
+        return Err(vec![Finding::fail(
+            "TR-SIG-007",
+            class,
+            "",
+            format!("COSE alg {alg_id} is not EdDSA, ES256 or ES384"),
+        )]);
     };
     let Some(payload) = sign1.payload.as_deref() else {
-        return Err(malformed("COSE_Sign1 payload is detached; this profile requires it attached"));
+        return Err(malformed(
+            "COSE_Sign1 payload is detached; this profile requires it attached",
+        ));
     };
     let record = parse_record(payload, "")?;
     let mut findings = Vec::new();
@@ -223,9 +298,20 @@ fn decode_cose(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
         ));
     }
     embedded_signature_advisory(&record, &mut findings);
-    let signature = if sign1.signature.is_empty() { SignatureField::Missing } else { SignatureField::Bytes(sign1.signature.clone()) };
+    let signature = if sign1.signature.is_empty() {
+        SignatureField::Missing
+    } else {
+        SignatureField::Bytes(sign1.signature.clone())
+    };
     let signing_input = sign1.tbs_data(b"");
-    Ok(Decoded { form: Form::Cose, record, signing_input, signature, declared_alg: Some(alg), findings })
+    Ok(Decoded {
+        form: Form::Cose,
+        record,
+        signing_input,
+        signature,
+        declared_alg: Some(alg),
+        findings,
+    })
 }
 
 /// COSE_Sign1 tagging on output.
@@ -249,7 +335,11 @@ pub fn encode(record: &json::Object, key: &SigningKey, form: Form, tag: CoseTag)
         }
         Form::Jws => {
             let header = format!("{{\"alg\":\"{}\"}}", key.alg().jose_name());
-            let input = format!("{}.{}", b64::encode(header.as_bytes()), b64::encode(&canonical));
+            let input = format!(
+                "{}.{}",
+                b64::encode(header.as_bytes()),
+                b64::encode(&canonical)
+            );
             let sig = key.sign(input.as_bytes());
             format!("{input}.{}", b64::encode(&sig)).into_bytes()
         }
@@ -275,6 +365,7 @@ trait FromI64Checked {
 
 impl FromI64Checked for coset::iana::Algorithm {
     fn from_i64_checked(id: i64) -> Self {
-        <coset::iana::Algorithm as coset::iana::EnumI64>::from_i64(id).expect("registered COSE algorithm")
+        <coset::iana::Algorithm as coset::iana::EnumI64>::from_i64(id)
+            .expect("registered COSE algorithm")
     }
 }

@@ -52,12 +52,33 @@ pub struct Finding {
 
 impl Finding {
     /// A finding for a catalogued rule; panics in debug builds on an unknown id or class.
-    pub fn new(rule: &'static str, status: Status, class: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        status: Status,
+        class: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         let meta = catalog::rule(rule);
-        debug_assert!(catalog::ERROR_CLASSES.contains(&class), "unknown error class {class}");
-        Finding { rule, status, class, pointer: pointer.into(), section: meta.section, message: message.into() }
+        debug_assert!(
+            catalog::ERROR_CLASSES.contains(&class),
+            "unknown error class {class}"
+        );
+        Finding {
+            rule,
+            status,
+            class,
+            pointer: pointer.into(),
+            section: meta.section,
+            message: message.into(),
+        }
     }
-    pub fn fail(rule: &'static str, class: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn fail(
+        rule: &'static str,
+        class: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(rule, Status::Fail, class, pointer, message)
     }
     /// The lowest level at which this finding counts.
@@ -80,9 +101,17 @@ pub enum Verdict {
 /// unverified rule that applies there leaves the record unverified.
 pub fn verdict_at(findings: &[Finding], level: Level) -> Verdict {
     let applies = |f: &&Finding| f.min_level() <= level;
-    if findings.iter().filter(applies).any(|f| f.status == Status::Fail) {
+    if findings
+        .iter()
+        .filter(applies)
+        .any(|f| f.status == Status::Fail)
+    {
         Verdict::Reject
-    } else if findings.iter().filter(applies).any(|f| f.status == Status::Unverified) {
+    } else if findings
+        .iter()
+        .filter(applies)
+        .any(|f| f.status == Status::Unverified)
+    {
         Verdict::Unverified
     } else {
         Verdict::Accept
@@ -91,5 +120,8 @@ pub fn verdict_at(findings: &[Finding], level: Level) -> Verdict {
 
 /// The highest level at which the record is accepted, if any.
 pub fn highest_level(findings: &[Finding]) -> Option<Level> {
-    Level::ALL.into_iter().rev().find(|l| verdict_at(findings, *l) == Verdict::Accept)
+    Level::ALL
+        .into_iter()
+        .rev()
+        .find(|l| verdict_at(findings, *l) == Verdict::Accept)
 }

@@ -143,8 +143,14 @@ mod tests {
     #[test]
     fn keys_sort_by_utf16_code_units_at_every_depth() {
         // U+1F600 is D83D DE00 in UTF-16 and so sorts before U+FFFD; by code point it is after.
-        assert_eq!(canon("{\"\u{fffd}\":1,\"\u{1f600}\":2}"), "{\"\u{1f600}\":2,\"\u{fffd}\":1}");
-        assert_eq!(canon(r#"{"b":{"z":1,"a":[{"d":1,"c":2}]},"a":0}"#), r#"{"a":0,"b":{"a":[{"c":2,"d":1}],"z":1}}"#);
+        assert_eq!(
+            canon("{\"\u{fffd}\":1,\"\u{1f600}\":2}"),
+            "{\"\u{1f600}\":2,\"\u{fffd}\":1}"
+        );
+        assert_eq!(
+            canon(r#"{"b":{"z":1,"a":[{"d":1,"c":2}]},"a":0}"#),
+            r#"{"a":0,"b":{"a":[{"c":2,"d":1}],"z":1}}"#
+        );
     }
 
     #[test]

@@ -51,6 +51,12 @@ impl Object {
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.members
+            .iter_mut()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
@@ -181,12 +187,18 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
         offset: e.valid_up_to(),
         pointer: String::new(),
     })?;
-    let mut p = Parser { s: text.as_bytes(), at: 0, path: Vec::new() };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        at: 0,
+        path: Vec::new(),
+    };
     p.skip_ws();
     let v = p.value(0)?;
     p.skip_ws();
     if p.at != p.s.len() {
-        return Err(p.err(ParseErrorKind::Syntax("trailing data after the JSON value".into())));
+        return Err(p.err(ParseErrorKind::Syntax(
+            "trailing data after the JSON value".into(),
+        )));
     }
     Ok(v)
 }
@@ -199,8 +211,16 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, kind: ParseErrorKind) -> ParseError {
-        let pointer = self.path.iter().map(|t| format!("/{}", pointer_token(t))).collect();
-        ParseError { kind, offset: self.at, pointer }
+        let pointer = self
+            .path
+            .iter()
+            .map(|t| format!("/{}", pointer_token(t)))
+            .collect();
+        ParseError {
+            kind,
+            offset: self.at,
+            pointer,
+        }
     }
     fn syntax(&self, msg: &str) -> ParseError {
         self.err(ParseErrorKind::Syntax(msg.into()))
@@ -311,7 +331,10 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u16, ParseError> {
-        let digits = self.s.get(self.at..self.at + 4).ok_or_else(|| self.syntax("short \\u escape"))?;
+        let digits = self
+            .s
+            .get(self.at..self.at + 4)
+            .ok_or_else(|| self.syntax("short \\u escape"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.syntax("bad \\u escape"))?;
         if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(self.syntax("bad \\u escape"));
@@ -341,7 +364,9 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => {
                     self.at += 1;
-                    let esc = self.peek().ok_or_else(|| self.syntax("unterminated escape"))?;
+                    let esc = self
+                        .peek()
+                        .ok_or_else(|| self.syntax("unterminated escape"))?;
                     self.at += 1;
                     match esc {
                         b'"' => out.push('"'),
@@ -473,10 +498,16 @@ mod tests {
 
     #[test]
     fn rejects_what_has_no_canonical_form() {
-        assert_eq!(kind(b"{\"a\":1,\"a\":2}"), ParseErrorKind::DuplicateMember("a".into()));
+        assert_eq!(
+            kind(b"{\"a\":1,\"a\":2}"),
+            ParseErrorKind::DuplicateMember("a".into())
+        );
         assert_eq!(kind(b"{\"a\":\"\\ud800\"}"), ParseErrorKind::LoneSurrogate);
         assert_eq!(kind(b"{\"\\udc00\":1}"), ParseErrorKind::LoneSurrogate);
-        assert_eq!(kind(b"{\"a\":\"\\ud800\\u0041\"}"), ParseErrorKind::LoneSurrogate);
+        assert_eq!(
+            kind(b"{\"a\":\"\\ud800\\u0041\"}"),
+            ParseErrorKind::LoneSurrogate
+        );
         assert_eq!(kind(b"[9007199254740992]"), ParseErrorKind::UnsafeInteger);
         assert_eq!(kind(b"[-9007199254740992]"), ParseErrorKind::UnsafeInteger);
         assert_eq!(kind(b"[1e400]"), ParseErrorKind::NonFiniteNumber);
@@ -486,7 +517,10 @@ mod tests {
 
     #[test]
     fn duplicate_names_are_found_after_unescaping() {
-        assert_eq!(kind(br#"{"a":1,"\u0061":2}"#), ParseErrorKind::DuplicateMember("a".into()));
+        assert_eq!(
+            kind(br#"{"a":1,"\u0061":2}"#),
+            ParseErrorKind::DuplicateMember("a".into())
+        );
     }
 
     #[test]
@@ -500,8 +534,23 @@ mod tests {
     #[test]
     fn syntax_errors_are_errors() {
         for bad in [
-            &b""[..], b"{", b"{\"a\"}", b"[1,]", b"{\"a\":1,}", b"01", b"1.", b"1e", b"-", b"tru",
-            b"\"\x01\"", b"\"\\x\"", b"[1] 2", b"\xef\xbb\xbf{}", b"NaN", b"Infinity", b"'a'",
+            &b""[..],
+            b"{",
+            b"{\"a\"}",
+            b"[1,]",
+            b"{\"a\":1,}",
+            b"01",
+            b"1.",
+            b"1e",
+            b"-",
+            b"tru",
+            b"\"\x01\"",
+            b"\"\\x\"",
+            b"[1] 2",
+            b"\xef\xbb\xbf{}",
+            b"NaN",
+            b"Infinity",
+            b"'a'",
         ] {
             assert!(matches!(kind(bad), ParseErrorKind::Syntax(_)), "{:?}", bad);
         }

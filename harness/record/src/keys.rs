@@ -91,7 +91,11 @@ pub enum KeyError {
     NotAString(&'static str),
     Unsupported(String),
     Encoding(&'static str),
-    WrongLength { member: &'static str, got: usize, want: usize },
+    WrongLength {
+        member: &'static str,
+        got: usize,
+        want: usize,
+    },
     NotOnCurve,
     AlgMismatch(String),
 }
@@ -106,7 +110,10 @@ impl std::fmt::Display for KeyError {
             KeyError::Unsupported(s) => write!(f, "unsupported key type {s}"),
             KeyError::Encoding(m) => write!(f, "JWK member {m:?} is not canonical base64url"),
             KeyError::WrongLength { member, got, want } => {
-                write!(f, "JWK member {member:?} decodes to {got} bytes, {want} expected")
+                write!(
+                    f,
+                    "JWK member {member:?} decodes to {got} bytes, {want} expected"
+                )
             }
             KeyError::NotOnCurve => write!(f, "JWK point is not on the curve"),
             KeyError::AlgMismatch(a) => write!(f, "JWK \"alg\" {a:?} does not fit the key"),
@@ -140,7 +147,11 @@ fn str_member<'a>(jwk: &'a Object, name: &'static str) -> Result<&'a str, KeyErr
 fn fixed_bytes(jwk: &Object, name: &'static str, want: usize) -> Result<Vec<u8>, KeyError> {
     let bytes = b64::decode(str_member(jwk, name)?).map_err(|_| KeyError::Encoding(name))?;
     if bytes.len() != want {
-        return Err(KeyError::WrongLength { member: name, got: bytes.len(), want });
+        return Err(KeyError::WrongLength {
+            member: name,
+            got: bytes.len(),
+            want,
+        });
     }
     Ok(bytes)
 }
@@ -159,11 +170,15 @@ impl PublicKey {
         if let Some(m) = PRIVATE_MEMBERS.iter().find(|m| jwk.contains(m)) {
             return Err(KeyError::PrivateMember(m));
         }
-        let key = match (str_member(jwk, "kty")?, jwk.get("crv").and_then(Value::as_str)) {
+        let key = match (
+            str_member(jwk, "kty")?,
+            jwk.get("crv").and_then(Value::as_str),
+        ) {
             ("OKP", Some("Ed25519")) => {
                 let x: [u8; 32] = fixed_bytes(jwk, "x", 32)?.try_into().expect("32 bytes");
                 PublicKey::Ed25519(
-                    ed25519_dalek::VerifyingKey::from_bytes(&x).map_err(|_| KeyError::NotOnCurve)?,
+                    ed25519_dalek::VerifyingKey::from_bytes(&x)
+                        .map_err(|_| KeyError::NotOnCurve)?,
                 )
             }
             ("EC", Some("P-256")) => PublicKey::P256(
@@ -231,23 +246,34 @@ impl PublicKey {
     pub fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<Verified, SignatureError> {
         let want = self.alg().signature_len();
         if sig.len() != want {
-            return Err(SignatureError::WrongLength { got: sig.len(), want });
+            return Err(SignatureError::WrongLength {
+                got: sig.len(),
+                want,
+            });
         }
         match self {
             PublicKey::Ed25519(k) => {
-                let s = ed25519_dalek::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
-                k.verify_strict(msg, &s).map_err(|_| SignatureError::Invalid)?;
+                let s = ed25519_dalek::Signature::from_slice(sig)
+                    .map_err(|_| SignatureError::Invalid)?;
+                k.verify_strict(msg, &s)
+                    .map_err(|_| SignatureError::Invalid)?;
                 Ok(Verified { high_s: false })
             }
             PublicKey::P256(k) => {
-                let s = p256::ecdsa::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
+                let s =
+                    p256::ecdsa::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
                 k.verify(msg, &s).map_err(|_| SignatureError::Invalid)?;
-                Ok(Verified { high_s: s.normalize_s() != s })
+                Ok(Verified {
+                    high_s: s.normalize_s() != s,
+                })
             }
             PublicKey::P384(k) => {
-                let s = p384::ecdsa::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
+                let s =
+                    p384::ecdsa::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
                 k.verify(msg, &s).map_err(|_| SignatureError::Invalid)?;
-                Ok(Verified { high_s: s.normalize_s() != s })
+                Ok(Verified {
+                    high_s: s.normalize_s() != s,
+                })
             }
         }
     }
@@ -279,15 +305,17 @@ impl SigningKey {
         let obj = jwk.as_object().ok_or(KeyError::NotAnObject)?;
         let mut public = obj.clone();
         let d = public.remove("d").ok_or(KeyError::Missing("d"))?;
-        let d = b64::decode(d.as_str().ok_or(KeyError::NotAString("d"))?).map_err(|_| KeyError::Encoding("d"))?;
+        let d = b64::decode(d.as_str().ok_or(KeyError::NotAString("d"))?)
+            .map_err(|_| KeyError::Encoding("d"))?;
         let declared = PublicKey::from_jwk(&Value::Object(public))?;
         let key = match declared.alg() {
             Alg::EdDSA => {
-                let seed: [u8; 32] = d.as_slice().try_into().map_err(|_| KeyError::WrongLength {
-                    member: "d",
-                    got: d.len(),
-                    want: 32,
-                })?;
+                let seed: [u8; 32] =
+                    d.as_slice().try_into().map_err(|_| KeyError::WrongLength {
+                        member: "d",
+                        got: d.len(),
+                        want: 32,
+                    })?;
                 SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
             }
             Alg::ES256 => SigningKey::P256(
@@ -298,7 +326,9 @@ impl SigningKey {
             ),
         };
         if key.public_key().thumbprint() != declared.thumbprint() {
-            return Err(KeyError::Unsupported("private JWK whose public members do not match d".into()));
+            return Err(KeyError::Unsupported(
+                "private JWK whose public members do not match d".into(),
+            ));
         }
         Ok(key)
     }
@@ -309,7 +339,12 @@ impl SigningKey {
             Alg::EdDSA => SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(seed)),
             Alg::ES256 => SigningKey::P256(p256::ecdsa::SigningKey::from_slice(seed).ok()?),
             Alg::ES384 => {
-                let wide: Vec<u8> = Sha256::digest(seed).iter().chain(seed.iter()).take(48).copied().collect();
+                let wide: Vec<u8> = Sha256::digest(seed)
+                    .iter()
+                    .chain(seed.iter())
+                    .take(48)
+                    .copied()
+                    .collect();
                 SigningKey::P384(p384::ecdsa::SigningKey::from_slice(&wide).ok()?)
             }
         })
@@ -370,7 +405,10 @@ mod tests {
             r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,
         ))
         .unwrap();
-        assert_eq!(k.thumbprint(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+        assert_eq!(
+            k.thumbprint(),
+            "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+        );
     }
 
     #[test]
@@ -390,15 +428,42 @@ mod tests {
     fn refuses_bad_keys() {
         let x = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
         let err = |t: &str| PublicKey::from_jwk(&jwk(t)).unwrap_err();
-        assert_eq!(err(&format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","d":"AA"}}"#)), KeyError::PrivateMember("d"));
-        assert!(matches!(err(r#"{"kty":"OKP","crv":"Ed25519","x":"AAAA"}"#), KeyError::WrongLength { .. }));
-        assert!(matches!(err(r#"{"kty":"oct","k":"AAAA"}"#), KeyError::PrivateMember("k")));
-        assert!(matches!(err(r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#), KeyError::Unsupported(_)));
-        assert!(matches!(err(r#"{"kty":"OKP","crv":"X25519","x":"AAAA"}"#), KeyError::Unsupported(_)));
-        assert_eq!(err(&format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","alg":"ES256"}}"#)), KeyError::AlgMismatch("ES256".into()));
+        assert_eq!(
+            err(&format!(
+                r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","d":"AA"}}"#
+            )),
+            KeyError::PrivateMember("d")
+        );
+        assert!(matches!(
+            err(r#"{"kty":"OKP","crv":"Ed25519","x":"AAAA"}"#),
+            KeyError::WrongLength { .. }
+        ));
+        assert!(matches!(
+            err(r#"{"kty":"oct","k":"AAAA"}"#),
+            KeyError::PrivateMember("k")
+        ));
+        assert!(matches!(
+            err(r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#),
+            KeyError::Unsupported(_)
+        ));
+        assert!(matches!(
+            err(r#"{"kty":"OKP","crv":"X25519","x":"AAAA"}"#),
+            KeyError::Unsupported(_)
+        ));
+        assert_eq!(
+            err(&format!(
+                r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","alg":"ES256"}}"#
+            )),
+            KeyError::AlgMismatch("ES256".into())
+        );
         // (1, 1) is not on P-256.
         let one = b64::encode(&[[0u8; 31].as_slice(), &[1]].concat());
-        assert_eq!(err(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{one}","y":"{one}"}}"#)), KeyError::NotOnCurve);
+        assert_eq!(
+            err(&format!(
+                r#"{{"kty":"EC","crv":"P-256","x":"{one}","y":"{one}"}}"#
+            )),
+            KeyError::NotOnCurve
+        );
     }
 
     #[test]
@@ -410,7 +475,10 @@ mod tests {
             let sig = sk.sign(b"msg");
             assert_eq!(pk.verify(b"msg", &sig), Ok(Verified { high_s: false }));
             assert_eq!(pk.verify(b"msh", &sig), Err(SignatureError::Invalid));
-            assert!(matches!(pk.verify(b"msg", &sig[1..]), Err(SignatureError::WrongLength { .. })));
+            assert!(matches!(
+                pk.verify(b"msg", &sig[1..]),
+                Err(SignatureError::WrongLength { .. })
+            ));
             let back = SigningKey::from_private_jwk(&Value::Object(sk.to_private_jwk())).unwrap();
             assert_eq!(back.public_key().thumbprint(), pk.thumbprint());
         }

@@ -13,6 +13,7 @@ pub mod jcs;
 pub mod json;
 pub mod keys;
 pub mod rules;
+pub mod sample;
 pub mod schema;
 pub mod sign;
 pub mod verify;

@@ -61,7 +61,14 @@ pub fn check(record: &Value, profile: Profile, strict: bool) -> Vec<Finding> {
     let instance = record.to_serde();
     validator(profile, strict)
         .iter_errors(&instance)
-        .map(|e| Finding::fail("TR-SCH-001", "schema/violation", e.instance_path().to_string(), e.to_string()))
+        .map(|e| {
+            Finding::fail(
+                "TR-SCH-001",
+                "schema/violation",
+                e.instance_path().to_string(),
+                e.to_string(),
+            )
+        })
         .collect()
 }
 
@@ -71,7 +78,11 @@ mod tests {
 
     #[test]
     fn every_bundled_schema_compiles() {
-        for (p, s) in [(Profile::V02, false), (Profile::V02, true), (Profile::V01, false)] {
+        for (p, s) in [
+            (Profile::V02, false),
+            (Profile::V02, true),
+            (Profile::V01, false),
+        ] {
             let _ = validator(p, s);
         }
     }

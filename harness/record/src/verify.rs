@@ -115,7 +115,8 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Report {
     };
     report.verdict = finding::verdict_at(&all, opts.level);
     report.highest_level = finding::highest_level(&all);
-    let (here, above): (Vec<_>, Vec<_>) = all.into_iter().partition(|f| f.min_level() <= opts.level);
+    let (here, above): (Vec<_>, Vec<_>) =
+        all.into_iter().partition(|f| f.min_level() <= opts.level);
     report.findings = here;
     report.above_level = above;
     report
@@ -123,7 +124,11 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Report {
 
 fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) -> Vec<Finding> {
     let mut out = decoded.findings.clone();
-    if decoded.record.as_object().is_some_and(|o| o.contains("cmcp_version")) {
+    if decoded
+        .record
+        .as_object()
+        .is_some_and(|o| o.contains("cmcp_version"))
+    {
         out.push(Finding::new(
             "TR-WIR-002",
             Status::Unverified,
@@ -139,40 +144,77 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
         report.alg = Some(k.alg().jose_name());
         report.key_thumbprint = Some(k.thumbprint());
     }
-    let ctx = Ctx { record, root: &decoded.record, opts };
+    let ctx = Ctx {
+        record,
+        root: &decoded.record,
+        opts,
+    };
     let specific = fields::check_all(&ctx);
     let schema_findings = schema::check(&decoded.record, opts.profile, opts.strict);
-    out.extend(schema_findings.into_iter().filter(|s| !covered(s, &specific)));
+    out.extend(
+        schema_findings
+            .into_iter()
+            .filter(|s| !covered(s, &specific)),
+    );
     out.extend(specific);
     out
 }
 
-/// A schema finding is dropped when a specific rule already failed at or above its pointer.
+/// A schema finding is dropped when a specific rule of every level already failed at or
+/// above its pointer (a level-specific rule must not hide a schema violation at Level 0).
 fn covered(schema_finding: &Finding, specific: &[Finding]) -> bool {
-    specific.iter().filter(|f| f.status == Status::Fail && !f.pointer.is_empty()).any(|f| {
-        schema_finding.pointer == f.pointer || schema_finding.pointer.starts_with(&format!("{}/", f.pointer))
+    let every_level = |f: &&Finding| {
+        f.status == Status::Fail && !f.pointer.is_empty() && f.min_level() == Level::L0
+    };
+    specific.iter().filter(every_level).any(|f| {
+        schema_finding.pointer == f.pointer
+            || schema_finding
+                .pointer
+                .starts_with(&format!("{}/", f.pointer))
     })
 }
 
 fn key_finding(e: &KeyError) -> Option<Finding> {
     let (class, pointer) = match e {
         // Reported by the content rules (TR-ENV-004, TR-ENV-005).
-        KeyError::NotAnObject | KeyError::PrivateMember(_) | KeyError::Missing("kty") => return None,
-        KeyError::Missing(m) | KeyError::NotAString(m) | KeyError::Encoding(m) => ("key/malformed", format!("/cnf/jwk/{m}")),
+        KeyError::NotAnObject | KeyError::PrivateMember(_) | KeyError::Missing("kty") => {
+            return None;
+        }
+        KeyError::Missing(m) | KeyError::NotAString(m) | KeyError::Encoding(m) => {
+            ("key/malformed", format!("/cnf/jwk/{m}"))
+        }
         KeyError::WrongLength { member, .. } => ("key/wrong-length", format!("/cnf/jwk/{member}")),
         KeyError::NotOnCurve => ("key/not-on-curve", "/cnf/jwk".to_string()),
         KeyError::Unsupported(_) => ("key/unsupported", "/cnf/jwk".to_string()),
         KeyError::AlgMismatch(_) => ("signature/alg-mismatch", "/cnf/jwk/alg".to_string()),
     };
-    Some(Finding::fail("TR-SIG-004", class, pointer, format!("cnf.jwk is not a usable public key: {e}")))
+    Some(Finding::fail(
+        "TR-SIG-004",
+        class,
+        pointer,
+        format!("cnf.jwk is not a usable public key: {e}"),
+    ))
 }
 
 /// Checks the signature binding; returns the cnf key when it is usable.
-fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Finding>) -> Option<PublicKey> {
-    let sig_pointer = if decoded.form == Form::Embedded { "/signature" } else { "" };
+fn signature_binding(
+    decoded: &Decoded,
+    opts: &VerifyOptions,
+    out: &mut Vec<Finding>,
+) -> Option<PublicKey> {
+    let sig_pointer = if decoded.form == Form::Embedded {
+        "/signature"
+    } else {
+        ""
+    };
     let sig_bytes = match &decoded.signature {
         SignatureField::Missing => {
-            out.push(Finding::fail("TR-SIG-005", "signature/missing", sig_pointer, "the record carries no signature binding"));
+            out.push(Finding::fail(
+                "TR-SIG-005",
+                "signature/missing",
+                sig_pointer,
+                "the record carries no signature binding",
+            ));
             None
         }
         SignatureField::Undecodable(f) => {
@@ -187,7 +229,12 @@ fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Find
         Err(e) => {
             out.extend(key_finding(&e));
             if sig_bytes.is_some() {
-                out.push(Finding::fail("TR-SIG-005", "signature/invalid", sig_pointer, "the signature cannot be verified without a usable cnf key"));
+                out.push(Finding::fail(
+                    "TR-SIG-005",
+                    "signature/invalid",
+                    sig_pointer,
+                    "the signature cannot be verified without a usable cnf key",
+                ));
             }
             return None;
         }
@@ -199,7 +246,11 @@ fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Find
             "TR-SIG-007",
             "signature/alg-mismatch",
             "/cnf/jwk",
-            format!("envelope alg {} does not match the cnf key ({})", declared.jose_name(), key.alg().jose_name()),
+            format!(
+                "envelope alg {} does not match the cnf key ({})",
+                declared.jose_name(),
+                key.alg().jose_name()
+            ),
         ));
         return Some(key);
     }
@@ -218,7 +269,10 @@ fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Find
                 "TR-SIG-006",
                 "signature/wrong-length",
                 sig_pointer,
-                format!("signature is {got} bytes; {} needs {want}", key.alg().jose_name()),
+                format!(
+                    "signature is {got} bytes; {} needs {want}",
+                    key.alg().jose_name()
+                ),
             )),
             Err(SignatureError::Invalid) => out.push(Finding::fail(
                 "TR-SIG-005",
@@ -242,6 +296,11 @@ fn trusted(key: &PublicKey, opts: &VerifyOptions, out: &mut Vec<Finding>) {
             format!("no trusted key given: the signature proves only consistency with cnf.jwk (thumbprint {thumb})"),
         ));
     } else if !opts.trusted_keys.iter().any(|t| t.thumbprint() == thumb) {
-        out.push(Finding::fail("TR-SIG-009", "key/untrusted", "/cnf/jwk", format!("cnf.jwk (thumbprint {thumb}) is not a trusted key")));
+        out.push(Finding::fail(
+            "TR-SIG-009",
+            "key/untrusted",
+            "/cnf/jwk",
+            format!("cnf.jwk (thumbprint {thumb}) is not a trusted key"),
+        ));
     }
 }

@@ -6,7 +6,9 @@
 //! schema's finding), except where a level makes a member required. Does not own
 //! signature verification (`verify`) or schema validation (`schema`).
 
-use super::lexical::{is_absolute_uri, is_digest, is_https_with_host, is_strict_subject, is_zero_digest};
+use super::lexical::{
+    is_absolute_uri, is_digest, is_https_with_host, is_strict_subject, is_zero_digest,
+};
 use crate::finding::{Finding, Status};
 use crate::json::{Number, Object, Value};
 use crate::keys::PRIVATE_MEMBERS;
@@ -59,19 +61,26 @@ fn profile(ctx: &Ctx, out: &mut Vec<Finding>) {
     let want = ctx.opts.profile.uri();
     match ctx.record.get("eat_profile") {
         Some(Value::String(s)) if s == want => {}
-        Some(Value::String(s)) if s == crate::schema::Profile::V01.uri() => out.push(Finding::fail(
-            "TR-ENV-001",
-            "profile/legacy-v0.1",
-            "/eat_profile",
-            "v0.1 profile URI: a v0.2 verifier must reject it (cutover, not coexistence)",
-        )),
+        Some(Value::String(s)) if s == crate::schema::Profile::V01.uri() => {
+            out.push(Finding::fail(
+                "TR-ENV-001",
+                "profile/legacy-v0.1",
+                "/eat_profile",
+                "v0.1 profile URI: a v0.2 verifier must reject it (cutover, not coexistence)",
+            ))
+        }
         Some(other) => out.push(Finding::fail(
             "TR-ENV-001",
             "profile/mismatch",
             "/eat_profile",
             format!("eat_profile is {}, expected {want:?}", brief(other)),
         )),
-        None => out.push(Finding::fail("TR-ENV-001", "profile/mismatch", "/eat_profile", "eat_profile is missing")),
+        None => out.push(Finding::fail(
+            "TR-ENV-001",
+            "profile/mismatch",
+            "/eat_profile",
+            "eat_profile is missing",
+        )),
     }
 }
 
@@ -88,42 +97,102 @@ fn subject(ctx: &Ctx, out: &mut Vec<Finding>) {
     if let Some(s) = ctx.str_at("/subject")
         && !is_strict_subject(s)
     {
-        out.push(Finding::fail("TR-ENV-003", "schema/subject", "/subject", format!("subject {s:?} is not spiffe://<domain>/<path> or did:<method>:<id>")));
+        out.push(Finding::fail(
+            "TR-ENV-003",
+            "schema/subject",
+            "/subject",
+            format!("subject {s:?} is not spiffe://<domain>/<path> or did:<method>:<id>"),
+        ));
     }
 }
 
 fn key_shape(ctx: &Ctx, out: &mut Vec<Finding>) {
     let jwk = match ctx.at("/cnf/jwk") {
         Some(Value::Object(jwk)) => jwk,
-        Some(_) => return out.push(Finding::fail("TR-ENV-004", "key/missing", "/cnf/jwk", "cnf.jwk is not an object")),
-        None => return out.push(Finding::fail("TR-ENV-004", "key/missing", "/cnf", "cnf.jwk is missing")),
+        Some(_) => {
+            return out.push(Finding::fail(
+                "TR-ENV-004",
+                "key/missing",
+                "/cnf/jwk",
+                "cnf.jwk is not an object",
+            ));
+        }
+        None => {
+            return out.push(Finding::fail(
+                "TR-ENV-004",
+                "key/missing",
+                "/cnf",
+                "cnf.jwk is missing",
+            ));
+        }
     };
     if !jwk.contains("kty") {
-        out.push(Finding::fail("TR-ENV-004", "key/missing", "/cnf/jwk", "cnf.jwk has no kty"));
+        out.push(Finding::fail(
+            "TR-ENV-004",
+            "key/missing",
+            "/cnf/jwk",
+            "cnf.jwk has no kty",
+        ));
     }
     for m in PRIVATE_MEMBERS.iter().filter(|m| jwk.contains(m)) {
-        out.push(Finding::fail("TR-ENV-005", "key/private-member", format!("/cnf/jwk/{m}"), format!("cnf.jwk carries private member {m:?}")));
+        out.push(Finding::fail(
+            "TR-ENV-005",
+            "key/private-member",
+            format!("/cnf/jwk/{m}"),
+            format!("cnf.jwk carries private member {m:?}"),
+        ));
     }
 }
 
-const INTEGER_MEMBERS: [&str; 5] = ["/iat", "/build_provenance/slsa_level", "/tool_transcript/call_count", "/appraisal/timestamp", "/origin/ingested_at"];
+const INTEGER_MEMBERS: [&str; 5] = [
+    "/iat",
+    "/build_provenance/slsa_level",
+    "/tool_transcript/call_count",
+    "/appraisal/timestamp",
+    "/origin/ingested_at",
+];
 
 fn integer_tokens(ctx: &Ctx, out: &mut Vec<Finding>) {
     for p in INTEGER_MEMBERS {
         if let Some(Value::Number(Number::Float(f))) = ctx.at(p) {
-            out.push(Finding::fail("TR-SCH-002", "schema/integer-token", p, format!("{f} is written as a fraction or exponent; an integer token is required")));
+            out.push(Finding::fail(
+                "TR-SCH-002",
+                "schema/integer-token",
+                p,
+                format!("{f} is written as a fraction or exponent; an integer token is required"),
+            ));
         }
     }
 }
 
 fn freshness(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(iat) = ctx.at("/iat").and_then(Value::as_int) else { return };
+    let Some(iat) = ctx.at("/iat").and_then(Value::as_int) else {
+        return;
+    };
     let (now, o) = (ctx.opts.now, ctx.opts);
     if now.saturating_sub(iat) > o.max_age {
-        out.push(Finding::fail("TR-ENV-002", "freshness/stale", "/iat", format!("iat {iat} is {} s old at {now}; the maximum age is {} s", now - iat, o.max_age)));
+        out.push(Finding::fail(
+            "TR-ENV-002",
+            "freshness/stale",
+            "/iat",
+            format!(
+                "iat {iat} is {} s old at {now}; the maximum age is {} s",
+                now - iat,
+                o.max_age
+            ),
+        ));
     }
     if iat.saturating_sub(now) > o.skew {
-        out.push(Finding::fail("TR-ENV-006", "freshness/future", "/iat", format!("iat {iat} is {} s after {now}; the allowed skew is {} s", iat - now, o.skew)));
+        out.push(Finding::fail(
+            "TR-ENV-006",
+            "freshness/future",
+            "/iat",
+            format!(
+                "iat {iat} is {} s after {now}; the allowed skew is {} s",
+                iat - now,
+                o.skew
+            ),
+        ));
     }
 }
 
@@ -132,11 +201,23 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn nonce(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(expected) = &ctx.opts.nonce else { return };
+    let Some(expected) = &ctx.opts.nonce else {
+        return;
+    };
     match ctx.str_at("/runtime/nonce") {
         Some(got) if constant_time_eq(got.as_bytes(), expected.as_bytes()) => {}
-        Some(_) => out.push(Finding::fail("TR-ENV-007", "freshness/nonce", "/runtime/nonce", "runtime.nonce does not echo the challenge nonce")),
-        None => out.push(Finding::fail("TR-ENV-007", "freshness/nonce", "/runtime", "a challenge nonce was issued but runtime.nonce is absent")),
+        Some(_) => out.push(Finding::fail(
+            "TR-ENV-007",
+            "freshness/nonce",
+            "/runtime/nonce",
+            "runtime.nonce does not echo the challenge nonce",
+        )),
+        None => out.push(Finding::fail(
+            "TR-ENV-007",
+            "freshness/nonce",
+            "/runtime",
+            "a challenge nonce was issued but runtime.nonce is absent",
+        )),
     }
 }
 
@@ -144,7 +225,12 @@ fn digest_rule(ctx: &Ctx, out: &mut Vec<Finding>, rule: &'static str, pointer: &
     if let Some(v) = ctx.at(pointer)
         && !v.as_str().is_some_and(is_digest)
     {
-        out.push(Finding::fail(rule, "schema/digest", pointer, format!("{} is not sha256:<64 hex> or sha384:<96 hex>", brief(v))));
+        out.push(Finding::fail(
+            rule,
+            "schema/digest",
+            pointer,
+            format!("{} is not sha256:<64 hex> or sha384:<96 hex>", brief(v)),
+        ));
     }
 }
 
@@ -152,21 +238,43 @@ fn uri_rule(ctx: &Ctx, out: &mut Vec<Finding>, rule: &'static str, pointer: &str
     if let Some(v) = ctx.at(pointer)
         && !v.as_str().is_some_and(is_absolute_uri)
     {
-        out.push(Finding::fail(rule, "schema/uri", pointer, format!("{} is not an absolute URI", brief(v))));
+        out.push(Finding::fail(
+            rule,
+            "schema/uri",
+            pointer,
+            format!("{} is not an absolute URI", brief(v)),
+        ));
     }
 }
 
-fn enum_rule(ctx: &Ctx, out: &mut Vec<Finding>, rule: &'static str, pointer: &str, allowed: &[&str]) {
+fn enum_rule(
+    ctx: &Ctx,
+    out: &mut Vec<Finding>,
+    rule: &'static str,
+    pointer: &str,
+    allowed: &[&str],
+) {
     if let Some(v) = ctx.at(pointer)
         && !v.as_str().is_some_and(|s| allowed.contains(&s))
     {
-        out.push(Finding::fail(rule, "schema/enum", pointer, format!("{} is not one of {allowed:?}", brief(v))));
+        out.push(Finding::fail(
+            rule,
+            "schema/enum",
+            pointer,
+            format!("{} is not one of {allowed:?}", brief(v)),
+        ));
     }
 }
 
 fn policy(ctx: &Ctx, out: &mut Vec<Finding>) {
     digest_rule(ctx, out, "TR-POL-001", "/policy/bundle_hash");
-    enum_rule(ctx, out, "TR-POL-002", "/policy/enforcement_mode", &["enforce", "advisory", "silent", "declared"]);
+    enum_rule(
+        ctx,
+        out,
+        "TR-POL-002",
+        "/policy/enforcement_mode",
+        &["enforce", "advisory", "silent", "declared"],
+    );
     uri_rule(ctx, out, "TR-POL-003", "/policy/policy_uri");
     if ctx.str_at("/policy/enforcement_mode") == Some("declared") {
         out.push(Finding::new(
@@ -180,18 +288,37 @@ fn policy(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn appraisal(ctx: &Ctx, out: &mut Vec<Finding>) {
-    enum_rule(ctx, out, "TR-APR-001", "/appraisal/status", &["affirming", "warning", "contraindicated", "none"]);
+    enum_rule(
+        ctx,
+        out,
+        "TR-APR-001",
+        "/appraisal/status",
+        &["affirming", "warning", "contraindicated", "none"],
+    );
     uri_rule(ctx, out, "TR-APR-002", "/appraisal/verifier");
     uri_rule(ctx, out, "TR-APR-003", "/appraisal/policy_ref");
     if let Some(ts) = ctx.at("/appraisal/timestamp").and_then(Value::as_int)
         && ts.saturating_sub(ctx.opts.now) > ctx.opts.skew
     {
-        out.push(Finding::fail("TR-APR-004", "freshness/future", "/appraisal/timestamp", format!("appraisal.timestamp {ts} is later than now plus {} s", ctx.opts.skew)));
+        out.push(Finding::fail(
+            "TR-APR-004",
+            "freshness/future",
+            "/appraisal/timestamp",
+            format!(
+                "appraisal.timestamp {ts} is later than now plus {} s",
+                ctx.opts.skew
+            ),
+        ));
     }
     if let Some(status) = ctx.str_at("/appraisal/status")
         && status != "affirming"
     {
-        out.push(Finding::fail("TR-APR-005", "level/appraisal", "/appraisal/status", format!("appraisal.status is {status:?}; Level 1 needs affirming")));
+        out.push(Finding::fail(
+            "TR-APR-005",
+            "level/appraisal",
+            "/appraisal/status",
+            format!("appraisal.status is {status:?}; Level 1 needs affirming"),
+        ));
     }
 }
 
@@ -199,17 +326,32 @@ fn runtime(ctx: &Ctx, out: &mut Vec<Finding>) {
     digest_rule(ctx, out, "TR-RTE-002", "/runtime/measurement");
     let platform = ctx.str_at("/runtime/platform");
     if platform == Some("software-only") {
-        out.push(Finding::fail("TR-RTE-001", "level/platform", "/runtime/platform", "software-only is never attested evidence; Level 1 needs a hardware platform"));
+        out.push(Finding::fail(
+            "TR-RTE-001",
+            "level/platform",
+            "/runtime/platform",
+            "software-only is never attested evidence; Level 1 needs a hardware platform",
+        ));
     }
     if let Some(m) = ctx.str_at("/runtime/measurement")
         && is_zero_digest(m)
     {
-        out.push(Finding::fail("TR-RTE-005", "level/measurement", "/runtime/measurement", "an all-zero measurement is no hardware measurement"));
+        out.push(Finding::fail(
+            "TR-RTE-005",
+            "level/measurement",
+            "/runtime/measurement",
+            "an all-zero measurement is no hardware measurement",
+        ));
     }
     if let Some(v) = ctx.at("/runtime/rim_uri")
         && !v.as_str().is_some_and(|s| s.starts_with("https://"))
     {
-        out.push(Finding::fail("TR-RTE-003", "level/rim-uri", "/runtime/rim_uri", "runtime.rim_uri is not an https URI"));
+        out.push(Finding::fail(
+            "TR-RTE-003",
+            "level/rim-uri",
+            "/runtime/rim_uri",
+            "runtime.rim_uri is not an https URI",
+        ));
     }
     out.push(Finding::new(
         "TR-RTE-006",
@@ -218,7 +360,9 @@ fn runtime(ctx: &Ctx, out: &mut Vec<Finding>) {
         "/runtime",
         "no hardware evidence binding cnf.jwk to runtime.measurement was verified (hardware replay is not part of this verifier yet)",
     ));
-    if platform == Some("tpm2") && ctx.str_at("/runtime/firmware_version") == Some("software-only-dev-mode") {
+    if platform == Some("tpm2")
+        && ctx.str_at("/runtime/firmware_version") == Some("software-only-dev-mode")
+    {
         out.push(Finding::new(
             "TR-RTE-007",
             Status::Advisory,
@@ -234,7 +378,12 @@ fn provenance(ctx: &Ctx, out: &mut Vec<Finding>) {
         && !v.as_int().is_some_and(|l| (0..=3).contains(&l))
         && !matches!(v, Value::Number(Number::Float(f)) if (0.0..=3.0).contains(f) && f.fract() == 0.0)
     {
-        out.push(Finding::fail("TR-SCA-001", "schema/range", "/build_provenance/slsa_level", format!("slsa_level {} is not an integer from 0 to 3", brief(v))));
+        out.push(Finding::fail(
+            "TR-SCA-001",
+            "schema/range",
+            "/build_provenance/slsa_level",
+            format!("slsa_level {} is not an integer from 0 to 3", brief(v)),
+        ));
     }
     digest_rule(ctx, out, "TR-SCA-002", "/build_provenance/digest");
 }
@@ -243,17 +392,37 @@ fn transcript(ctx: &Ctx, out: &mut Vec<Finding>) {
     match ctx.at("/tool_transcript") {
         Some(Value::Object(t)) => {
             if !t.get("hash").and_then(Value::as_str).is_some_and(is_digest) {
-                out.push(Finding::fail("TR-TXN-001", "level/transcript", "/tool_transcript/hash", "tool_transcript.hash is not a digest"));
+                out.push(Finding::fail(
+                    "TR-TXN-001",
+                    "level/transcript",
+                    "/tool_transcript/hash",
+                    "tool_transcript.hash is not a digest",
+                ));
             }
         }
-        Some(_) => out.push(Finding::fail("TR-TXN-001", "level/transcript", "/tool_transcript", "tool_transcript is not an object")),
-        None => out.push(Finding::fail("TR-TXN-001", "level/transcript", "/tool_transcript", "Level 2 needs a tool_transcript")),
+        Some(_) => out.push(Finding::fail(
+            "TR-TXN-001",
+            "level/transcript",
+            "/tool_transcript",
+            "tool_transcript is not an object",
+        )),
+        None => out.push(Finding::fail(
+            "TR-TXN-001",
+            "level/transcript",
+            "/tool_transcript",
+            "Level 2 needs a tool_transcript",
+        )),
     }
     if let Some(v) = ctx.at("/tool_transcript/call_count")
         && !matches!(v, Value::Number(Number::Int(n)) if *n >= 0)
         && !matches!(v, Value::Number(Number::Float(f)) if *f >= 0.0 && f.fract() == 0.0)
     {
-        out.push(Finding::fail("TR-TXN-002", "schema/range", "/tool_transcript/call_count", format!("call_count {} is not a non-negative integer", brief(v))));
+        out.push(Finding::fail(
+            "TR-TXN-002",
+            "schema/range",
+            "/tool_transcript/call_count",
+            format!("call_count {} is not a non-negative integer", brief(v)),
+        ));
     }
 }
 
@@ -266,8 +435,18 @@ fn transparency(ctx: &Ctx, out: &mut Vec<Finding>) {
             "/transparency",
             "no inclusion receipt was verified (receipt replay is not part of this verifier yet)",
         )),
-        Some(v) => out.push(Finding::fail("TR-ANC-001", "level/transparency", "/transparency", format!("transparency {} is not an https URI with a host", brief(v)))),
-        None => out.push(Finding::fail("TR-ANC-001", "level/transparency", "", "Level 2 needs a transparency URI")),
+        Some(v) => out.push(Finding::fail(
+            "TR-ANC-001",
+            "level/transparency",
+            "/transparency",
+            format!("transparency {} is not an https URI with a host", brief(v)),
+        )),
+        None => out.push(Finding::fail(
+            "TR-ANC-001",
+            "level/transparency",
+            "",
+            "Level 2 needs a transparency URI",
+        )),
     }
 }
 
@@ -276,6 +455,11 @@ fn origin(ctx: &Ctx, out: &mut Vec<Finding>) {
         && kind != "self"
         && ctx.str_at("/runtime/platform") != Some("software-only")
     {
-        out.push(Finding::fail("TR-ORG-001", "origin/platform", "/runtime/platform", format!("origin.kind {kind:?} requires runtime.platform software-only")));
+        out.push(Finding::fail(
+            "TR-ORG-001",
+            "origin/platform",
+            "/runtime/platform",
+            format!("origin.kind {kind:?} requires runtime.platform software-only"),
+        ));
     }
 }

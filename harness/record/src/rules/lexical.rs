@@ -8,7 +8,9 @@ fn is_line_terminator(c: char) -> bool {
 
 /// `^sha(256:[0-9a-f]{64}|384:[0-9a-f]{96})$`
 pub fn is_digest(s: &str) -> bool {
-    let hex_of = |rest: &str, n: usize| rest.len() == n && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let hex_of = |rest: &str, n: usize| {
+        rest.len() == n && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
     match (s.strip_prefix("sha256:"), s.strip_prefix("sha384:")) {
         (Some(rest), _) => hex_of(rest, 64),
         (_, Some(rest)) => hex_of(rest, 96),
@@ -33,7 +35,11 @@ pub fn is_strict_subject(s: &str) -> bool {
     if let Some(after) = s.strip_prefix("did:") {
         return match after.split_once(':') {
             Some((method, id)) => {
-                !method.is_empty() && method.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) && rest_ok(id)
+                !method.is_empty()
+                    && method
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    && rest_ok(id)
             }
             None => false,
         };
@@ -44,16 +50,23 @@ pub fn is_strict_subject(s: &str) -> bool {
 /// An absolute URI as trace-tests checks it: an RFC 3986 scheme, a colon, and no
 /// whitespace or control characters anywhere. (Full RFC 3986 syntax is the schema's job.)
 pub fn is_absolute_uri(s: &str) -> bool {
-    let Some((scheme, _)) = s.split_once(':') else { return false };
+    let Some((scheme, _)) = s.split_once(':') else {
+        return false;
+    };
     let mut chars = scheme.chars();
     let scheme_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    scheme_ok && !s.chars().any(|c| c.is_whitespace() || c.is_control() || is_line_terminator(c))
+    scheme_ok
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_line_terminator(c))
 }
 
 /// An `https://` URI with a non-empty host.
 pub fn is_https_with_host(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("https://") else { return false };
+    let Some(rest) = s.strip_prefix("https://") else {
+        return false;
+    };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
     let host = match host.strip_prefix('[') {
@@ -82,10 +95,27 @@ mod tests {
 
     #[test]
     fn subjects() {
-        for ok in ["spiffe://a/b", "spiffe://example.org/agent/x", "did:web:example.com", "did:key:z6Mk", "spiffe://a\n/b"] {
+        for ok in [
+            "spiffe://a/b",
+            "spiffe://example.org/agent/x",
+            "did:web:example.com",
+            "did:key:z6Mk",
+            "spiffe://a\n/b",
+        ] {
             assert!(is_strict_subject(ok), "{ok:?}");
         }
-        for bad in ["spiffe://a", "spiffe://a/", "spiffe:///b", "did:Web:x", "did:", "did:web:", "did::x", "spiffe://a/b\n", "spiffe://a/b\u{2028}", "https://a/b"] {
+        for bad in [
+            "spiffe://a",
+            "spiffe://a/",
+            "spiffe:///b",
+            "did:Web:x",
+            "did:",
+            "did:web:",
+            "did::x",
+            "spiffe://a/b\n",
+            "spiffe://a/b\u{2028}",
+            "https://a/b",
+        ] {
             assert!(!is_strict_subject(bad), "{bad:?}");
         }
     }

@@ -1,0 +1,254 @@
+//! `trace-conform verify`: verify many inputs in parallel and print one report each.
+//!
+//! Owns: option parsing into `VerifyOptions`, parallel verification, text and JSON output,
+//! and the exit code (0 all accepted at the level, 1 any not accepted, 2 usage or I/O).
+
+use crate::{inputs, time};
+use clap::ValueEnum;
+use rayon::prelude::*;
+use std::fmt::Write as _;
+use trace_record::{
+    Form, FormChoice, Level, Profile, PublicKey, Report, Status, TrustedKey, Verdict,
+    VerifyOptions, json,
+};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files, directories (walked recursively) or - for standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Trust level to verify at.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub level: u8,
+    /// Verification time: Unix seconds or RFC 3339 (default: the system clock).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Maximum record age in seconds.
+    #[arg(long, default_value_t = VerifyOptions::DEFAULT_MAX_AGE)]
+    pub max_age: i64,
+    /// Allowed future skew of iat in seconds.
+    #[arg(long, default_value_t = VerifyOptions::DEFAULT_SKEW)]
+    pub skew: i64,
+    /// Challenge nonce that runtime.nonce must echo.
+    #[arg(long)]
+    pub nonce: Option<String>,
+    /// Trusted key: a JWK (inline JSON or a file) or an RFC 7638 thumbprint. Repeatable.
+    #[arg(long = "trusted-key")]
+    pub trusted_keys: Vec<String>,
+    /// Envelope form to expect.
+    #[arg(long, value_enum, default_value_t = FormArg::Auto)]
+    pub format: FormArg,
+    /// Record profile.
+    #[arg(long, value_enum, default_value_t = ProfileArg::V02)]
+    pub profile: ProfileArg,
+    /// Add the stricter rules of the agentrust-trace 0.11.0 schema.
+    #[arg(long)]
+    pub strict: bool,
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormArg {
+    Auto,
+    Json,
+    Jws,
+    Cose,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ProfileArg {
+    #[value(name = "v0.2")]
+    V02,
+    #[value(name = "v0.1")]
+    V01,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+fn trusted_key(text: &str) -> Result<TrustedKey, String> {
+    let jwk_text = if text.trim_start().starts_with('{') {
+        text.as_bytes().to_vec()
+    } else if std::path::Path::new(text).is_file() {
+        inputs::read(text)?
+    } else if text.len() == 43 && trace_record::b64::decode(text).is_ok() {
+        return Ok(TrustedKey::Thumbprint(text.to_string()));
+    } else {
+        return Err(format!(
+            "--trusted-key {text:?} is not a JWK, a JWK file or a thumbprint"
+        ));
+    };
+    let value = json::parse(&jwk_text).map_err(|e| format!("--trusted-key: {e}"))?;
+    PublicKey::from_jwk(&value)
+        .map(TrustedKey::Jwk)
+        .map_err(|e| format!("--trusted-key: {e}"))
+}
+
+pub fn options(a: &Args) -> Result<VerifyOptions, String> {
+    let now = match &a.now {
+        Some(t) => time::parse_time(t)?,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs() as i64,
+    };
+    if a.max_age < 0 || a.skew < 0 {
+        return Err("--max-age and --skew must not be negative".into());
+    }
+    let mut o = VerifyOptions::at(now);
+    o.level = Level::from_number(a.level).expect("clap range");
+    o.max_age = a.max_age;
+    o.skew = a.skew;
+    o.nonce = a.nonce.clone();
+    o.trusted_keys = a
+        .trusted_keys
+        .iter()
+        .map(|k| trusted_key(k))
+        .collect::<Result<_, _>>()?;
+    o.form = match a.format {
+        FormArg::Auto => FormChoice::Auto,
+        FormArg::Json => FormChoice::Only(Form::Embedded),
+        FormArg::Jws => FormChoice::Only(Form::Jws),
+        FormArg::Cose => FormChoice::Only(Form::Cose),
+    };
+    o.profile = match a.profile {
+        ProfileArg::V02 => Profile::V02,
+        ProfileArg::V01 => Profile::V01,
+    };
+    o.strict = a.strict;
+    Ok(o)
+}
+
+pub fn run(a: Args) -> u8 {
+    let prepared = options(&a).and_then(|o| Ok((o, inputs::expand(&a.inputs)?)));
+    let (opts, names) = match prepared {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("trace-conform verify: {e}");
+            return 2;
+        }
+    };
+    let results: Vec<(String, Result<Report, String>)> = names
+        .par_iter()
+        .map(|name| {
+            (
+                name.clone(),
+                inputs::read(name).map(|bytes| trace_record::verify(&bytes, &opts)),
+            )
+        })
+        .collect();
+    let mut io_error = false;
+    for (name, r) in &results {
+        if let Err(e) = r {
+            eprintln!("trace-conform verify: {e}");
+            let _ = name;
+            io_error = true;
+        }
+    }
+    let reports: Vec<(&str, &Report)> = results
+        .iter()
+        .filter_map(|(n, r)| r.as_ref().ok().map(|r| (n.as_str(), r)))
+        .collect();
+    match a.output {
+        Output::Text => print!("{}", render_text(&reports)),
+        Output::Json => println!("{}", render_json(&reports)),
+    }
+    if io_error {
+        2
+    } else if reports.iter().all(|(_, r)| r.verdict == Verdict::Accept) {
+        0
+    } else {
+        1
+    }
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Accept => "ACCEPT",
+        Verdict::Reject => "REJECT",
+        Verdict::Unverified => "UNVERIFIED",
+    }
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Fail => "fail",
+        Status::Unverified => "unverified",
+        Status::Advisory => "advisory",
+    }
+}
+
+/// One block per input: the verdict line, then one line per finding.
+pub fn render_text(reports: &[(&str, &Report)]) -> String {
+    let mut out = String::new();
+    for (name, r) in reports {
+        let form = r.form.map(Form::name).unwrap_or("undecodable");
+        let alg = r.alg.unwrap_or("no usable key");
+        let highest = r
+            .highest_level
+            .map(|l| format!("level {}", l.number()))
+            .unwrap_or_else(|| "none".into());
+        let _ = writeln!(
+            out,
+            "{name}: {} at level {} ({form}, {alg}; highest level accepted: {highest})",
+            verdict_word(r.verdict),
+            r.level.number()
+        );
+        for f in &r.findings {
+            let at = if f.pointer.is_empty() {
+                "(record)".to_string()
+            } else {
+                f.pointer.clone()
+            };
+            let _ = writeln!(
+                out,
+                "  {} {} {} at {} [{}]: {}",
+                status_word(f.status),
+                f.rule,
+                f.class,
+                at,
+                f.section,
+                f.message
+            );
+        }
+        if !r.above_level.is_empty() {
+            let rules: Vec<&str> = r.above_level.iter().map(|f| f.rule).collect();
+            let _ = writeln!(
+                out,
+                "  (above level {}: {})",
+                r.level.number(),
+                rules.join(", ")
+            );
+        }
+    }
+    out
+}
+
+pub fn render_json(reports: &[(&str, &Report)]) -> String {
+    let entries: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|(name, r)| {
+            let mut v = serde_json::to_value(r).expect("reports serialize");
+            v.as_object_mut()
+                .expect("object")
+                .insert("input".into(), serde_json::Value::String(name.to_string()));
+            v
+        })
+        .collect();
+    let accepted = reports
+        .iter()
+        .filter(|(_, r)| r.verdict == Verdict::Accept)
+        .count();
+    let doc = serde_json::json!({
+        "trace_conform_version": env!("CARGO_PKG_VERSION"),
+        "inputs": entries.len(),
+        "accepted": accepted,
+        "not_accepted": entries.len() - accepted,
+        "results": entries,
+    });
+    serde_json::to_string_pretty(&doc).expect("json")
+}
