@@ -89,8 +89,9 @@ pub fn ecmascript_number(f: f64) -> String {
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').expect("exponent form");
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let k = digits.len() as i32;
     let n = exp.parse::<i32>().expect("exponent") + 1; // value = 0.digits × 10^n
+    let digits = even_on_tie(digits, n, f);
+    let k = digits.len() as i32;
     if k <= n && n <= 21 {
         format!("{digits}{}", "0".repeat((n - k) as usize))
     } else if 0 < n && n <= 21 {
@@ -108,6 +109,48 @@ pub fn ecmascript_number(f: f64) -> String {
     }
 }
 
+/// ECMA-262 picks, among the shortest digit strings that round-trip, the one closest to
+/// the exact value, and on a tie the even one; Rust's shortest formatting rounds a tie up.
+/// A tie means the exact value has one digit more than the shortest form, and it is a 5.
+fn even_on_tie(digits: String, n: i32, f: f64) -> String {
+    let k = digits.len();
+    // 780 significant digits cover the exact expansion of every double (at most 767).
+    let exact = format!("{f:.779e}");
+    let (mantissa, exp) = exact.split_once('e').expect("exponent form");
+    if exp.parse::<i32>().expect("exponent") + 1 != n {
+        return digits;
+    }
+    let all: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    if all[k] != b'5' || !all[k + 1..].iter().all(|d| *d == b'0') {
+        return digits;
+    }
+    let down = String::from_utf8(all[..k].to_vec()).expect("digits");
+    let Some(up) = increment(&down) else {
+        return digits;
+    };
+    let even = if (down.as_bytes()[k - 1] - b'0') % 2 == 0 {
+        down
+    } else {
+        up
+    };
+    let round_trips = format!("0.{even}e{n}").parse::<f64>() == Ok(f);
+    if round_trips { even } else { digits }
+}
+
+/// The decimal digit string plus one, if it keeps its length.
+fn increment(digits: &str) -> Option<String> {
+    let mut bytes = digits.as_bytes().to_vec();
+    for d in bytes.iter_mut().rev() {
+        if *d == b'9' {
+            *d = b'0';
+        } else {
+            *d += 1;
+            return Some(String::from_utf8(bytes).expect("digits"));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,7 +162,7 @@ mod tests {
 
     #[test]
     fn numbers_follow_ecmascript() {
-        let cases: [(f64, &str); 14] = [
+        let cases: [(f64, &str); 15] = [
             (1e21, "1e+21"),
             (1e20, "100000000000000000000"),
             (1e-7, "1e-7"),
@@ -134,6 +177,7 @@ mod tests {
             (0.1 + 0.2, "0.30000000000000004"),
             (-1.5e-9, "-1.5e-9"),
             (333333333.3333333, "333333333.3333333"),
+            (f64::from_bits(0x43143ff3c1cb0959), "1424953923781206.2"),
         ];
         for (f, want) in cases {
             assert_eq!(ecmascript_number(f), want, "{f:e}");

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The project's test command (README "Quick start"; .ci/run ends here).
+#
+#   1. makes sure .venv holds the pinned Python peer (harness/python-requirements.txt),
+#      creating or repairing it when needed;
+#   2. cargo test --workspace (debug), with TRACE_CONFORM_PYTHON pointing at that venv;
+#   3. the main job, `trace-conform run`, into target/selfcheck.
+#
+# Environment: PYTHON picks the interpreter used to create the venv (default: the first of
+# python3.11, python3, python on PATH). Extra arguments are passed to `cargo test`.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+venv=$root/.venv
+reqs=$root/harness/python-requirements.txt
+
+# True when the venv's interpreter exists and every pinned distribution is installed at
+# its pinned version.
+venv_ok() {
+    [ -x "$venv/bin/python" ] || return 1
+    "$venv/bin/python" - "$reqs" <<'PY' 2>/dev/null
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+bad = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    name, _, pinned = line.partition("==")
+    try:
+        have = version(name.strip())
+    except PackageNotFoundError:
+        have = None
+    if have != pinned.strip():
+        bad.append(f"{name.strip()}: want {pinned.strip()}, have {have}")
+if bad:
+    print("\n".join(bad), file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+find_python() {
+    if [ -n "${PYTHON:-}" ]; then
+        echo "$PYTHON"
+        return
+    fi
+    local p
+    for p in python3.11 python3 python; do
+        if command -v "$p" >/dev/null 2>&1; then
+            echo "$p"
+            return
+        fi
+    done
+    echo "tools/test.sh: no Python interpreter found (set PYTHON)" >&2
+    return 1
+}
+
+if ! venv_ok; then
+    if [ ! -x "$venv/bin/python" ]; then
+        py=$(find_python)
+        echo "tools/test.sh: creating $venv with $py"
+        "$py" -m venv --clear "$venv"
+    fi
+    echo "tools/test.sh: installing the pinned Python peer into $venv"
+    "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
+        --progress-bar off -r "$reqs"
+    if ! venv_ok; then
+        echo "tools/test.sh: $venv still does not match $reqs" >&2
+        exit 1
+    fi
+fi
+
+export TRACE_CONFORM_PYTHON=$venv/bin/python
+
+echo "tools/test.sh: cargo test --workspace"
+cargo test --workspace "$@"
+
+echo "tools/test.sh: trace-conform run (built-in case set, reference implementation)"
+cargo run -q -p trace-conform -- run --out target/selfcheck
