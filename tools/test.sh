@@ -19,7 +19,7 @@ reqs=$root/harness/python-requirements.txt
 # its pinned version.
 venv_ok() {
     [ -x "$venv/bin/python" ] || return 1
-    "$venv/bin/python" - "$reqs" <<'PY' 2>/dev/null
+    "$venv/bin/python" - "$reqs" <<'PY'
 import sys
 from importlib.metadata import PackageNotFoundError, version
 

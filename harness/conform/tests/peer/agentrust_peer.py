@@ -120,13 +120,23 @@ def _sign(req: dict[str, Any]) -> dict[str, Any]:
     record = _member(req, "record")
     key = _key(req)
     try:
-        return {"record": sign_record(record, key)}
+        signed = sign_record(record, key)
+        # record_text: the record as Python writes it, so a caller can verify those bytes.
+        return {"record": signed, "record_text": json.dumps(signed, ensure_ascii=False)}
     except Exception as exc:  # noqa: BLE001 - a refusal is a result
         return {"error": _exc_text(exc)}
 
 
 def _verify(req: dict[str, Any]) -> dict[str, Any]:
-    record = _member(req, "record")
+    # record_text (a JSON text) lets a caller send exact bytes; Python's json.loads then
+    # decides what they mean (it keeps the last of duplicate members).
+    if "record_text" in req:
+        try:
+            record = json.loads(req["record_text"])
+        except ValueError as exc:
+            return {"accepted": False, "error": _exc_text(exc), "error_class": type(exc).__name__}
+    else:
+        record = _member(req, "record")
     trusted_jwk = _member(req, "trusted_jwk")
     now = _member(req, "now")
     if isinstance(now, bool) or not isinstance(now, int):
