@@ -15,20 +15,33 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
-use trace_record::{Alg, CoseTag, Form, PublicKey, TrustedKey, Verdict, VerifyOptions, jcs, sign, verify};
+use trace_record::{
+    Alg, CoseTag, Form, PublicKey, TrustedKey, Verdict, VerifyOptions, jcs, sign, verify,
+};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("TRACE_CONFORM_PYTHON").map(PathBuf::from).unwrap_or_else(|| repo().join(".venv/bin/python"));
-    let works = Command::new(&candidate).args(["-c", "import agentrust_trace, rfc8785"]).status().is_ok_and(|s| s.success());
+    let candidate = std::env::var_os("TRACE_CONFORM_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv/bin/python"));
+    let works = Command::new(&candidate)
+        .args(["-c", "import agentrust_trace, rfc8785"])
+        .status()
+        .is_ok_and(|s| s.success());
     if works {
         return Some(candidate);
     }
-    let msg = format!("{} cannot import agentrust_trace and rfc8785 (run tools/test.sh to create the venv)", candidate.display());
-    assert!(std::env::var_os("CI").is_none(), "CI must provide the Python peer: {msg}");
+    let msg = format!(
+        "{} cannot import agentrust_trace and rfc8785 (run tools/test.sh to create the venv)",
+        candidate.display()
+    );
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must provide the Python peer: {msg}"
+    );
     eprintln!("SKIP: {msg}");
     None
 }
@@ -42,16 +55,27 @@ fn peer(py: &PathBuf, requests_text: &str) -> Vec<J> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the peer");
-    child.stdin.take().expect("stdin").write_all(requests_text.as_bytes()).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(requests_text.as_bytes())
+        .expect("write");
     let out = child.wait_with_output().expect("peer output");
-    assert!(out.status.success(), "peer failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "peer failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: J = serde_json::from_slice(&out.stdout).expect("peer answers JSON");
     v.as_array().expect("batch answer").clone()
 }
 
 fn seed_hex(name: &str) -> String {
     use sha2::Digest;
-    sample::hex(&sha2::Sha256::digest(format!("python peer {name}").as_bytes()))
+    sample::hex(&sha2::Sha256::digest(
+        format!("python peer {name}").as_bytes(),
+    ))
 }
 
 fn to_serde(o: &Object) -> J {
@@ -60,21 +84,44 @@ fn to_serde(o: &Object) -> J {
 
 /// Claims that exercise the canonical form: non-ASCII, non-BMP, references, delegation.
 fn claim_variants() -> Vec<(&'static str, Object)> {
-    let mut out = vec![("base", sample::base_claims()), ("hardware", sample::hardware_claims())];
+    let mut out = vec![
+        ("base", sample::base_claims()),
+        ("hardware", sample::hardware_claims()),
+    ];
     let mut c = sample::base_claims();
-    c.insert("data_class", Value::String("機密-é-🤖-\u{2028}-\u{7f}".into()));
+    c.insert(
+        "data_class",
+        Value::String("機密-é-🤖-\u{2028}-\u{7f}".into()),
+    );
     out.push(("non-ascii", c));
     let mut c = sample::base_claims();
-    sample::set_pointer(&mut c, "/model/version", Value::String("\"quoted\"\\/\n\t".into()));
+    sample::set_pointer(
+        &mut c,
+        "/model/version",
+        Value::String("\"quoted\"\\/\n\t".into()),
+    );
     out.push(("escapes", c));
     let mut c = sample::hardware_claims();
     let refs = trace_record::json::parse(br#"[{"rel":"behavior-trace","id":"t-1","resolver":"https://r.example/","retention":"P30D"}]"#).expect("json");
     c.insert("references", refs);
-    let del = trace_record::json::parse(format!(r#"{{"parent_record_hash":"sha256:{}","credential_id":"cred-1"}}"#, "cd".repeat(32)).as_bytes()).expect("json");
+    let del = trace_record::json::parse(
+        format!(
+            r#"{{"parent_record_hash":"sha256:{}","credential_id":"cred-1"}}"#,
+            "cd".repeat(32)
+        )
+        .as_bytes(),
+    )
+    .expect("json");
     c.insert("delegation", del);
     out.push(("references-delegation", c));
     let mut c = sample::base_claims();
-    c.insert("origin", trace_record::json::parse(br#"{"kind":"log-import","producer":"importer.example","ingested_at":1785000000}"#).expect("json"));
+    c.insert(
+        "origin",
+        trace_record::json::parse(
+            br#"{"kind":"log-import","producer":"importer.example","ingested_at":1785000000}"#,
+        )
+        .expect("json"),
+    );
     out.push(("origin", c));
     out
 }
@@ -83,19 +130,31 @@ fn claim_variants() -> Vec<(&'static str, Object)> {
 fn tamperings() -> Vec<(&'static str, fn(&mut J))> {
     vec![
         ("data_class", |r| r["data_class"] = json!("public")),
-        ("iat+1", |r| r["iat"] = json!(r["iat"].as_i64().unwrap() + 1)),
-        ("subject", |r| r["subject"] = json!("spiffe://conformance.example/agent/other")),
+        ("iat+1", |r| {
+            r["iat"] = json!(r["iat"].as_i64().unwrap() + 1)
+        }),
+        ("subject", |r| {
+            r["subject"] = json!("spiffe://conformance.example/agent/other")
+        }),
         ("model_id", |r| r["model"]["model_id"] = json!("other")),
         ("platform", |r| r["runtime"]["platform"] = json!("tpm2")),
-        ("bundle_hash", |r| r["policy"]["bundle_hash"] = json!(format!("sha256:{}", "ee".repeat(32)))),
-        ("mode", |r| r["policy"]["enforcement_mode"] = json!("silent")),
+        ("bundle_hash", |r| {
+            r["policy"]["bundle_hash"] = json!(format!("sha256:{}", "ee".repeat(32)))
+        }),
+        ("mode", |r| {
+            r["policy"]["enforcement_mode"] = json!("silent")
+        }),
         ("slsa", |r| r["build_provenance"]["slsa_level"] = json!(0)),
         ("appraisal", |r| r["appraisal"]["status"] = json!("warning")),
-        ("add transparency", |r| r["transparency"] = json!("https://log.example/x")),
+        ("add transparency", |r| {
+            r["transparency"] = json!("https://log.example/x")
+        }),
         ("remove model.version", |r| {
             r["model"].as_object_mut().unwrap().remove("version");
         }),
-        ("cnf key swapped", |r| r["cnf"]["jwk"]["x"] = json!("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")),
+        ("cnf key swapped", |r| {
+            r["cnf"]["jwk"]["x"] = json!("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo")
+        }),
         ("signature flipped", |r| {
             let s = r["signature"].as_str().unwrap().to_string();
             let first = if s.starts_with('A') { "B" } else { "A" };
@@ -112,33 +171,53 @@ fn python_signed_records_verify_here_and_tampered_ones_do_not() {
     let Some(py) = python() else { return };
     let variants = claim_variants();
     let seed = seed_hex("signer");
-    let requests: Vec<J> = variants.iter().map(|(_, c)| json!({"op": "sign", "record": to_serde(c), "seed_hex": seed})).collect();
+    let requests: Vec<J> = variants
+        .iter()
+        .map(|(_, c)| json!({"op": "sign", "record": to_serde(c), "seed_hex": seed}))
+        .collect();
     let mut requests = requests;
     requests.push(json!({"op": "jwk", "seed_hex": seed}));
     let answers = peer(&py, &J::Array(requests).to_string());
     let jwk = answers.last().unwrap()["jwk"].clone();
-    let trusted = PublicKey::from_jwk(&trace_record::json::parse(jwk.to_string().as_bytes()).unwrap()).unwrap();
+    let trusted =
+        PublicKey::from_jwk(&trace_record::json::parse(jwk.to_string().as_bytes()).unwrap())
+            .unwrap();
     let mut opts = VerifyOptions::at(SAMPLE_IAT);
     opts.trusted_keys = vec![TrustedKey::Jwk(trusted)];
     let mut python_checks = Vec::new();
     let mut tampered_texts = Vec::new();
     for ((name, _), answer) in variants.iter().zip(&answers) {
-        let text = answer["record_text"].as_str().unwrap_or_else(|| panic!("{name}: {answer}"));
+        let text = answer["record_text"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: {answer}"));
         let r = verify(text.as_bytes(), &opts);
-        assert_eq!(r.verdict, Verdict::Accept, "{name}: Python-signed record rejected: {:#?}", r.findings);
+        assert_eq!(
+            r.verdict,
+            Verdict::Accept,
+            "{name}: Python-signed record rejected: {:#?}",
+            r.findings
+        );
         for (how, tamper) in tamperings() {
             let mut rec: J = serde_json::from_str(text).unwrap();
             tamper(&mut rec);
             let tampered = rec.to_string();
             let r = verify(tampered.as_bytes(), &opts);
-            assert_ne!(r.verdict, Verdict::Accept, "{name}: tampered ({how}) record accepted");
+            assert_ne!(
+                r.verdict,
+                Verdict::Accept,
+                "{name}: tampered ({how}) record accepted"
+            );
             python_checks.push(json!({"op": "verify", "record_text": tampered, "trusted_jwk": jwk, "now": SAMPLE_IAT}));
             tampered_texts.push(format!("{name}/{how}"));
         }
     }
     let verdicts = peer(&py, &J::Array(python_checks).to_string());
     for (what, v) in tampered_texts.iter().zip(verdicts) {
-        assert_eq!(v["accepted"], json!(false), "the Python library accepted the tampered record {what}, so the tampering is not real");
+        assert_eq!(
+            v["accepted"],
+            json!(false),
+            "the Python library accepted the tampered record {what}, so the tampering is not real"
+        );
     }
 }
 
@@ -152,15 +231,23 @@ fn records_signed_here_verify_in_the_python_library() {
     for (name, claims) in claim_variants() {
         let bytes = sign::sign(&claims, &key, None, Form::Embedded, CoseTag::Tagged);
         let text = String::from_utf8(bytes).unwrap();
-        requests.push(json!({"op": "verify", "record_text": text, "trusted_jwk": jwk, "now": SAMPLE_IAT}));
+        requests.push(
+            json!({"op": "verify", "record_text": text, "trusted_jwk": jwk, "now": SAMPLE_IAT}),
+        );
         names.push((name, true));
         let tampered = text.replacen("\"iat\":1785000000", "\"iat\":1785000001", 1);
-        requests.push(json!({"op": "verify", "record_text": tampered, "trusted_jwk": jwk, "now": SAMPLE_IAT}));
+        requests.push(
+            json!({"op": "verify", "record_text": tampered, "trusted_jwk": jwk, "now": SAMPLE_IAT}),
+        );
         names.push((name, false));
     }
     let answers = peer(&py, &J::Array(requests).to_string());
     for ((name, want), answer) in names.iter().zip(answers) {
-        assert_eq!(answer["accepted"], json!(*want), "{name} (expect accepted={want}): {answer}");
+        assert_eq!(
+            answer["accepted"],
+            json!(*want),
+            "{name} (expect accepted={want}): {answer}"
+        );
     }
 }
 
@@ -180,25 +267,67 @@ impl Rng {
 }
 
 fn random_string(rng: &mut Rng) -> String {
-    const POOL: &[char] = &['a', 'Z', '0', ' ', '"', '\\', '/', '\u{0}', '\u{1f}', '\n', '\u{7f}', 'é', '€', '\u{2028}', '\u{fffd}', '\u{e000}', '😀', '𝄞', '\u{10000}'];
-    (0..rng.below(6)).map(|_| POOL[rng.below(POOL.len() as u64) as usize]).collect()
+    const POOL: &[char] = &[
+        'a',
+        'Z',
+        '0',
+        ' ',
+        '"',
+        '\\',
+        '/',
+        '\u{0}',
+        '\u{1f}',
+        '\n',
+        '\u{7f}',
+        'é',
+        '€',
+        '\u{2028}',
+        '\u{fffd}',
+        '\u{e000}',
+        '😀',
+        '𝄞',
+        '\u{10000}',
+    ];
+    (0..rng.below(6))
+        .map(|_| POOL[rng.below(POOL.len() as u64) as usize])
+        .collect()
 }
 
 fn random_json(rng: &mut Rng, depth: u32) -> String {
-    match if depth > 3 { rng.below(4) } else { rng.below(6) } {
+    match if depth > 3 {
+        rng.below(4)
+    } else {
+        rng.below(6)
+    } {
         0 => ["null", "true", "false"][rng.below(3) as usize].to_string(),
-        1 => format!("{}", (rng.next() % 18_014_398_509_481_982) as i64 - 9_007_199_254_740_991),
+        1 => format!(
+            "{}",
+            (rng.next() % 18_014_398_509_481_982) as i64 - 9_007_199_254_740_991
+        ),
         2 => {
             let f = f64::from_bits(rng.next());
-            if f.is_finite() { format!("{f:?}") } else { "0.5".into() }
+            if f.is_finite() {
+                format!("{f:?}")
+            } else {
+                "0.5".into()
+            }
         }
         3 => J::String(random_string(rng)).to_string(),
-        4 => format!("[{}]", (0..rng.below(4)).map(|_| random_json(rng, depth + 1)).collect::<Vec<_>>().join(",")),
+        4 => format!(
+            "[{}]",
+            (0..rng.below(4))
+                .map(|_| random_json(rng, depth + 1))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         _ => {
             let mut keys: Vec<String> = (0..rng.below(5)).map(|_| random_string(rng)).collect();
             keys.sort();
             keys.dedup();
-            let members: Vec<String> = keys.iter().map(|k| format!("{}:{}", J::String(k.clone()), random_json(rng, depth + 1))).collect();
+            let members: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", J::String(k.clone()), random_json(rng, depth + 1)))
+                .collect();
             format!("{{{}}}", members.join(","))
         }
     }
@@ -221,18 +350,28 @@ fn canonical_bytes_match_rfc8785_on_random_numbers_and_documents() {
     for _ in 0..2000 {
         docs.push(random_json(&mut rng, 0));
     }
-    let requests: Vec<String> = docs.iter().map(|d| format!("{{\"op\":\"canonicalize\",\"value\":{d}}}")).collect();
+    let requests: Vec<String> = docs
+        .iter()
+        .map(|d| format!("{{\"op\":\"canonicalize\",\"value\":{d}}}"))
+        .collect();
     let answers = peer(&py, &format!("[{}]", requests.join(",")));
     let mut differ = Vec::new();
     for (doc, answer) in docs.iter().zip(answers) {
-        let ours = trace_record::json::parse(doc.as_bytes()).map(|v| sample::hex(&jcs::canonicalize(&v)));
+        let ours =
+            trace_record::json::parse(doc.as_bytes()).map(|v| sample::hex(&jcs::canonicalize(&v)));
         match (ours, answer.get("hex").and_then(J::as_str)) {
             (Ok(a), Some(b)) if a == b => {}
             (Err(_), None) => {}
             (a, b) => differ.push(format!("{doc}: ours {a:?}, rfc8785 {b:?}")),
         }
     }
-    assert!(differ.is_empty(), "{} of {} differ:\n{}", differ.len(), docs.len(), differ.join("\n"));
+    assert!(
+        differ.is_empty(),
+        "{} of {} differ:\n{}",
+        differ.len(),
+        docs.len(),
+        differ.join("\n")
+    );
 }
 
 #[test]
@@ -241,10 +380,30 @@ fn ec_records_are_refused_by_the_ed25519_only_library_but_accepted_here() {
     // must be refused there for the key type, not accepted by accident.
     let Some(py) = python() else { return };
     let key = sample::test_key(Alg::ES256, "primary");
-    let text = String::from_utf8(sign::sign(&sample::base_claims(), &key, None, Form::Embedded, CoseTag::Tagged)).unwrap();
+    let text = String::from_utf8(sign::sign(
+        &sample::base_claims(),
+        &key,
+        None,
+        Form::Embedded,
+        CoseTag::Tagged,
+    ))
+    .unwrap();
     let jwk = to_serde(&key.public_key().to_jwk());
-    let answers = peer(&py, &J::Array(vec![json!({"op": "verify", "record_text": text, "trusted_jwk": jwk, "now": SAMPLE_IAT})]).to_string());
+    let answers = peer(
+        &py,
+        &J::Array(vec![
+            json!({"op": "verify", "record_text": text, "trusted_jwk": jwk, "now": SAMPLE_IAT}),
+        ])
+        .to_string(),
+    );
     assert_eq!(answers[0]["accepted"], json!(false));
-    assert!(answers[0]["error"].as_str().unwrap_or("").contains("kty"), "{}", answers[0]);
-    assert_eq!(verify(text.as_bytes(), &VerifyOptions::at(SAMPLE_IAT)).verdict, Verdict::Accept);
+    assert!(
+        answers[0]["error"].as_str().unwrap_or("").contains("kty"),
+        "{}",
+        answers[0]
+    );
+    assert_eq!(
+        verify(text.as_bytes(), &VerifyOptions::at(SAMPLE_IAT)).verdict,
+        Verdict::Accept
+    );
 }

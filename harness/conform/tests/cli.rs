@@ -1,0 +1,262 @@
+//! The `trace-conform` binary end to end: exit codes, stdin and directories, hostile
+//! input, and insta snapshots of `verify`'s text and JSON output.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use trace_record::sample::{self, SAMPLE_IAT};
+use trace_record::{Alg, CoseTag, Form, jcs, json, sign};
+
+const BIN: &str = env!("CARGO_BIN_EXE_trace-conform");
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let mut pipe = child.stdin.take().expect("stdin");
+    if let Some(bytes) = stdin {
+        pipe.write_all(bytes).expect("write stdin");
+    }
+    drop(pipe);
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status
+        .code()
+        .expect("exited normally (no signal, no panic abort)")
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).expect("write");
+    p.display().to_string()
+}
+
+fn signed(alg: Alg, form: Form) -> Vec<u8> {
+    sign::sign(
+        &sample::base_claims(),
+        &sample::test_key(alg, "primary"),
+        None,
+        form,
+        CoseTag::Tagged,
+    )
+}
+
+const NOW: &str = "2026-07-25T17:20:00Z";
+
+#[test]
+fn verify_text_output_names_rule_class_pointer_and_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.json", &signed(Alg::EdDSA, Form::Embedded));
+    let tampered = String::from_utf8(signed(Alg::EdDSA, Form::Embedded))
+        .unwrap()
+        .replace("internal", "public");
+    let bad = write(dir.path(), "tampered.json", tampered.as_bytes());
+    let o = run(&["verify", &good, &bad, "--now", NOW], None);
+    assert_eq!(code(&o), 1);
+    let out = text(&o).replace(&dir.path().display().to_string(), "<dir>");
+    insta::assert_snapshot!("verify_text_good_and_tampered", out);
+    let o = run(&["verify", &good, "--now", NOW], None);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+}
+
+#[test]
+fn verify_json_output_is_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let jws = write(dir.path(), "record.jws", &signed(Alg::ES256, Form::Jws));
+    let thumb = sample::test_key(Alg::EdDSA, "other")
+        .public_key()
+        .thumbprint();
+    let o = run(
+        &[
+            "verify",
+            &jws,
+            "--now",
+            NOW,
+            "--output",
+            "json",
+            "--trusted-key",
+            &thumb,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1);
+    let out = text(&o).replace(&dir.path().display().to_string(), "<dir>");
+    let parsed: serde_json::Value = serde_json::from_str(&out).expect("JSON output parses");
+    assert_eq!(parsed["results"][0]["verdict"], "reject");
+    insta::assert_snapshot!("verify_json_untrusted_jws", out);
+}
+
+#[test]
+fn verify_at_level_one_reports_unverified_evidence_not_a_pass() {
+    let bytes = sign::sign(
+        &sample::hardware_claims(),
+        &sample::test_key(Alg::ES384, "primary"),
+        None,
+        Form::Cose,
+        CoseTag::Tagged,
+    );
+    let o = run(&["verify", "-", "--now", NOW, "--level", "1"], Some(&bytes));
+    assert_eq!(code(&o), 1);
+    insta::assert_snapshot!("verify_text_cose_level1", text(&o));
+}
+
+#[test]
+fn every_form_and_algorithm_round_trips_through_sign_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let claims = write(
+        dir.path(),
+        "claims.json",
+        &jcs::canonicalize(&json::Value::Object(sample::base_claims())),
+    );
+    for alg in ["EdDSA", "ES256", "ES384"] {
+        let key = run(&["keygen", "--alg", alg], None);
+        assert_eq!(code(&key), 0);
+        let key_file = write(dir.path(), &format!("{alg}.jwk"), &key.stdout);
+        for form in ["embedded", "jws", "cose"] {
+            let out = dir.path().join(format!("{alg}.{form}"));
+            let s = run(
+                &[
+                    "sign",
+                    &claims,
+                    "--key",
+                    &key_file,
+                    "--form",
+                    form,
+                    "--alg",
+                    alg,
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+                None,
+            );
+            assert_eq!(code(&s), 0, "{}", String::from_utf8_lossy(&s.stderr));
+            let v = run(
+                &[
+                    "verify",
+                    out.to_str().unwrap(),
+                    "--now",
+                    &SAMPLE_IAT.to_string(),
+                ],
+                None,
+            );
+            assert_eq!(code(&v), 0, "{alg} {form}: {}", text(&v));
+        }
+        let wrong = run(
+            &[
+                "sign",
+                &claims,
+                "--key",
+                &key_file,
+                "--alg",
+                if alg == "EdDSA" { "ES256" } else { "EdDSA" },
+            ],
+            None,
+        );
+        assert_eq!(code(&wrong), 2);
+    }
+    // A directory is walked; the exit code covers every file.
+    let v = run(
+        &[
+            "verify",
+            dir.path().to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "cose",
+        ],
+        None,
+    );
+    assert_eq!(code(&v), 1, "the claims and key files are not COSE records");
+}
+
+#[test]
+fn canonicalize_prints_bytes_or_a_finding() {
+    let o = run(
+        &["canonicalize", "-"],
+        Some(br#"{"b":[1E2, 0.1e1, -0.0],"a":"\u00e9\u2028"}"#),
+    );
+    assert_eq!(code(&o), 0);
+    assert_eq!(o.stdout, "{\"a\":\"é\u{2028}\",\"b\":[100,1,0]}".as_bytes());
+    let o = run(&["canonicalize", "-"], Some(br#"{"a":"\ud800"}"#));
+    assert_eq!(code(&o), 1);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("TR-GEN-004 input/lone-surrogate at /a"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["canonicalize", "/nonexistent/file.json"], None);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(code(&run(&["verify", "/nonexistent/record.json"], None)), 2);
+    assert_eq!(code(&run(&["verify", "-", "--level", "3"], Some(b"{}"))), 2);
+    assert_eq!(
+        code(&run(&["verify", "-", "--now", "yesterday"], Some(b"{}"))),
+        2
+    );
+    assert_eq!(
+        code(&run(
+            &["verify", "-", "--trusted-key", "not-a-key"],
+            Some(b"{}")
+        )),
+        2
+    );
+    assert_eq!(
+        code(&run(&["verify", "-", "--max-age", "-1"], Some(b"{}"))),
+        2
+    );
+}
+
+#[test]
+fn hostile_inputs_get_findings_never_a_crash() {
+    let deep = "[".repeat(200_000);
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("not utf-8", vec![0xff, 0xfe, b'{']),
+        ("deep", deep.into_bytes()),
+        (
+            "huge number",
+            format!("{{\"iat\":1{}}}", "0".repeat(5000)).into_bytes(),
+        ),
+        ("huge exponent", b"{\"iat\":1e999999999999}".to_vec()),
+        ("nul", b"{\"a\":\"\0\"}".to_vec()),
+        ("jws garbage", b"a.b.c".to_vec()),
+        ("cose garbage", vec![0xD2, 0xFF, 0x00]),
+        (
+            "cbor bomb",
+            vec![0x84, 0x5B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+        ),
+        ("top-level string", b"\"x\"".to_vec()),
+    ];
+    for (name, bytes) in inputs {
+        let o = run(
+            &["verify", "-", "--now", NOW, "--output", "json"],
+            Some(&bytes),
+        );
+        assert_eq!(
+            code(&o),
+            1,
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let findings = v["results"][0]["findings"].as_array().expect("findings");
+        assert!(
+            findings.iter().any(|f| f["status"] == "fail"),
+            "{name}: {v}"
+        );
+    }
+}
