@@ -124,6 +124,7 @@ pub fn all() -> Vec<Case> {
     signature_rules(&mut b);
     content_rules(&mut b);
     level_rules(&mut b);
+    profiles(&mut b);
     b.cases
 }
 
@@ -923,6 +924,72 @@ fn content_rules(b: &mut Builder) {
         dev_mode,
         opts(),
         Expect::AcceptWithAdvisory("TR-RTE-007"),
+    );
+}
+
+fn profiles(b: &mut Builder) {
+    let float_extra = {
+        let k = key(Alg::EdDSA);
+        let mut c = sample::base_claims();
+        let mut jwk = k.public_key().to_jwk();
+        jwk.insert("zz", Value::Number(Number::Float(1.5)));
+        sample::set_pointer(&mut c, "/cnf/jwk", Value::Object(jwk));
+        let sig = k.sign(&jcs::canonicalize(&Value::Object(c.clone())));
+        c.insert("signature", string(&b64::encode(&sig)));
+        jcs::canonicalize(&Value::Object(c))
+    };
+    b.add(
+        "TR-SCH-001",
+        "default-allows-float-jwk-extra",
+        "the v0.2 schema allows a float in a cnf.jwk extra",
+        float_extra.clone(),
+        opts(),
+        Expect::Accept,
+    );
+    let mut strict = opts();
+    strict.strict = true;
+    b.add(
+        "TR-SCH-001",
+        "strict-refuses-float-jwk-extra",
+        "--strict (0.11.0 schema) refuses a float in a cnf.jwk extra",
+        float_extra,
+        strict,
+        Expect::Reject("TR-SCH-001"),
+    );
+    let v01 = edited(|c| {
+        c.insert("eat_profile", string(trace_record::Profile::V01.uri()));
+        c.insert(
+            "transparency",
+            string("https://log.conformance.example/entries/7"),
+        );
+    });
+    let v01 = sign_claims(&v01, Alg::EdDSA, Form::Embedded);
+    let mut legacy = opts();
+    legacy.profile = trace_record::Profile::V01;
+    b.add(
+        "TR-ENV-001",
+        "v0-1-record-under-v0-1-profile",
+        "a v0.1 record verifies under the selected legacy profile",
+        v01.clone(),
+        legacy.clone(),
+        Expect::Accept,
+    );
+    b.add(
+        "TR-ENV-001",
+        "v0-1-record-under-v0-2-profile",
+        "the same record is rejected by a v0.2 verifier",
+        v01,
+        opts(),
+        Expect::Reject("TR-ENV-001"),
+    );
+    let v02 = sign_claims(&sample::base_claims(), Alg::EdDSA, Form::Embedded);
+    b.add(
+        "TR-ENV-001",
+        "v0-2-record-under-v0-1-profile",
+        "a v0.2 record is not a v0.1 record",
+        v02,
+        legacy,
+        Expect::Reject("TR-ENV-001"),
     );
 }
 

@@ -199,6 +199,40 @@ mod tests {
         );
     }
 
+    /// A verifier that skips one rule (drops its findings) must fail at least one case,
+    /// for every rule in the catalog: no rule is dead weight in the case set.
+    #[test]
+    fn skipping_any_single_rule_fails_some_case() {
+        let all = cases::all();
+        let reports: Vec<Report> = all
+            .iter()
+            .map(|c| trace_record::verify(&c.input, &c.opts))
+            .collect();
+        let mut undetected = Vec::new();
+        for rule in RULES {
+            let caught = all.iter().zip(&reports).any(|(case, report)| {
+                let mut broken = report.clone();
+                let mut every: Vec<_> = broken
+                    .findings
+                    .drain(..)
+                    .chain(broken.above_level.drain(..))
+                    .filter(|f| f.rule != rule.id)
+                    .collect();
+                broken.verdict = trace_record::finding::verdict_at(&every, case.opts.level);
+                every.retain(|f| f.min_level() <= case.opts.level);
+                broken.findings = every;
+                compare(&case.expect, &broken).is_err()
+            });
+            if !caught {
+                undetected.push(rule.id);
+            }
+        }
+        assert!(
+            undetected.is_empty(),
+            "a verifier skipping these rules passes every case: {undetected:?}"
+        );
+    }
+
     #[test]
     fn a_verifier_that_accepts_everything_fails_the_cases() {
         let accept_all = Report {
