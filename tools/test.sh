@@ -75,7 +75,7 @@ fi
 export TRACE_CONFORM_PYTHON=$venv/bin/python
 
 echo "tools/test.sh: cargo test --workspace"
-cargo test --workspace "$@"
+cargo test --locked --workspace "$@"
 
 echo "tools/test.sh: trace-conform run (built-in case set, reference implementation)"
-cargo run -q -p trace-conform -- run --out target/selfcheck
+cargo run --locked -q -p trace-conform -- run --out target/selfcheck

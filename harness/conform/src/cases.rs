@@ -68,11 +68,7 @@ fn signed_then_text(claims: &Object, from: &str, to: &str) -> Vec<u8> {
 /// A JWS compact record with a hand-made header, signed by `key`.
 fn jws_with_header(header: &str, claims: &Object, key: &SigningKey) -> Vec<u8> {
     let mut record = claims.clone();
-    sample::set_pointer(
-        &mut record,
-        "/cnf/jwk",
-        Value::Object(key.public_key().to_jwk()),
-    );
+    sample::set_pointer(&mut record, "/cnf/jwk", Value::Object(key.public_key().to_jwk()));
     let input = format!(
         "{}.{}",
         b64::encode(header.as_bytes()),
@@ -133,11 +129,7 @@ fn positives(b: &mut Builder) {
     for alg in Alg::ALL {
         for form in Form::ALL {
             let input = sign_claims(&claims, alg, form);
-            let slug = format!(
-                "valid-{}-{}",
-                form.name(),
-                alg.jose_name().to_ascii_lowercase()
-            );
+            let slug = format!("valid-{}-{}", form.name(), alg.jose_name().to_ascii_lowercase());
             b.add(
                 "TR-SIG-005",
                 &slug,
@@ -148,10 +140,7 @@ fn positives(b: &mut Builder) {
             );
         }
         let untagged = sign::sign(&claims, &key(alg), None, Form::Cose, CoseTag::Untagged);
-        let slug = format!(
-            "valid-cose-untagged-{}",
-            alg.jose_name().to_ascii_lowercase()
-        );
+        let slug = format!("valid-cose-untagged-{}", alg.jose_name().to_ascii_lowercase());
         b.add(
             "TR-SIG-005",
             &slug,
@@ -162,8 +151,7 @@ fn positives(b: &mut Builder) {
         );
     }
     let pretty = {
-        let compact =
-            String::from_utf8(sign_claims(&claims, Alg::EdDSA, Form::Embedded)).expect("utf-8");
+        let compact = String::from_utf8(sign_claims(&claims, Alg::EdDSA, Form::Embedded)).expect("utf-8");
         compact.replace(",\"", ",\n  \"").replace("{\"", "{ \"")
     };
     b.add(
@@ -200,9 +188,7 @@ fn positives(b: &mut Builder) {
         Expect::Accept,
     );
     let mut by_thumb = opts();
-    by_thumb.trusted_keys = vec![TrustedKey::Thumbprint(
-        key(Alg::EdDSA).public_key().thumbprint(),
-    )];
+    by_thumb.trusted_keys = vec![TrustedKey::Thumbprint(key(Alg::EdDSA).public_key().thumbprint())];
     b.add(
         "TR-SIG-009",
         "trusted-thumbprint-matches",
@@ -216,11 +202,7 @@ fn positives(b: &mut Builder) {
 fn input_rules(b: &mut Builder) {
     let claims = sample::base_claims();
     let mut latin1 = signed_then_text(&claims, "internal", "intXrnal");
-    let at = latin1
-        .windows(8)
-        .position(|w| w == b"intXrnal")
-        .expect("marker")
-        + 3;
+    let at = latin1.windows(8).position(|w| w == b"intXrnal").expect("marker") + 3;
     latin1[at] = 0xE9; // ISO-8859-1 e-acute: not UTF-8 on its own
     b.reject(
         "TR-GEN-001",
@@ -331,13 +313,8 @@ fn envelope_rules(b: &mut Builder) {
     );
     let pretty_payload = {
         let mut record = claims.clone();
-        sample::set_pointer(
-            &mut record,
-            "/cnf/jwk",
-            Value::Object(ed.public_key().to_jwk()),
-        );
-        let canonical =
-            String::from_utf8(jcs::canonicalize(&Value::Object(record))).expect("utf-8");
+        sample::set_pointer(&mut record, "/cnf/jwk", Value::Object(ed.public_key().to_jwk()));
+        let canonical = String::from_utf8(jcs::canonicalize(&Value::Object(record))).expect("utf-8");
         canonical.replace(",\"", ", \"").into_bytes()
     };
     let cose = coset::CoseSign1Builder::new()
@@ -360,11 +337,7 @@ fn envelope_rules(b: &mut Builder) {
     with_sig.insert("signature", string("AAAA"));
     let jws = {
         let mut record = with_sig.clone();
-        sample::set_pointer(
-            &mut record,
-            "/cnf/jwk",
-            Value::Object(ed.public_key().to_jwk()),
-        );
+        sample::set_pointer(&mut record, "/cnf/jwk", Value::Object(ed.public_key().to_jwk()));
         let input = format!(
             "{}.{}",
             b64::encode(br#"{"alg":"EdDSA"}"#),
@@ -396,11 +369,7 @@ fn signature_rules(b: &mut Builder) {
     let claims = sample::base_claims();
     let unsigned = {
         let mut c = claims.clone();
-        sample::set_pointer(
-            &mut c,
-            "/cnf/jwk",
-            Value::Object(key(Alg::EdDSA).public_key().to_jwk()),
-        );
+        sample::set_pointer(&mut c, "/cnf/jwk", Value::Object(key(Alg::EdDSA).public_key().to_jwk()));
         jcs::canonicalize(&Value::Object(c))
     };
     b.reject(
@@ -414,11 +383,7 @@ fn signature_rules(b: &mut Builder) {
             let good = String::from_utf8_lossy(&sign_claims(&claims, alg, form)).into_owned();
             if form == Form::Cose {
                 let mut bytes = sign_claims(&claims, alg, form);
-                let at = bytes
-                    .windows(8)
-                    .position(|w| w == b"internal")
-                    .expect("payload")
-                    + 2;
+                let at = bytes.windows(8).position(|w| w == b"internal").expect("payload") + 2;
                 bytes[at] ^= 0x20; // internal -> iNternal
                 b.reject(
                     "TR-SIG-005",
@@ -433,20 +398,11 @@ fn signature_rules(b: &mut Builder) {
                 let payload = String::from_utf8(b64::decode(parts[1]).expect("b64"))
                     .expect("utf-8")
                     .replace("internal", "public");
-                format!(
-                    "{}.{}.{}",
-                    parts[0],
-                    b64::encode(payload.as_bytes()),
-                    parts[2]
-                )
+                format!("{}.{}.{}", parts[0], b64::encode(payload.as_bytes()), parts[2])
             } else {
                 good.replace("internal", "public")
             };
-            let slug = format!(
-                "tampered-{}-{}",
-                form.name(),
-                alg.jose_name().to_ascii_lowercase()
-            );
+            let slug = format!("tampered-{}-{}", form.name(), alg.jose_name().to_ascii_lowercase());
             b.reject(
                 "TR-SIG-005",
                 &slug,
@@ -490,8 +446,7 @@ fn signature_rules(b: &mut Builder) {
         "TR-SIG-006",
         "padded-signature",
         "base64url padding on the signature",
-        good.replace(&good_sig, &format!("{good_sig}=="))
-            .into_bytes(),
+        good.replace(&good_sig, &format!("{good_sig}==")).into_bytes(),
     );
     let mut last = good_sig.clone().into_bytes();
     let n = last.len() - 1;
@@ -509,11 +464,8 @@ fn signature_rules(b: &mut Builder) {
         "TR-SIG-006",
         "truncated-signature",
         "a signature two bytes short",
-        good.replace(
-            &good_sig,
-            &b64::encode(&b64::decode(&good_sig).expect("b64")[..62]),
-        )
-        .into_bytes(),
+        good.replace(&good_sig, &b64::encode(&b64::decode(&good_sig).expect("b64")[..62]))
+            .into_bytes(),
     );
     let standard = good_sig.replace('-', "+").replace('_', "/");
     if standard != good_sig {
@@ -525,9 +477,7 @@ fn signature_rules(b: &mut Builder) {
         );
     }
     let mut untrusted = opts();
-    untrusted.trusted_keys = vec![TrustedKey::Jwk(
-        sample::test_key(Alg::EdDSA, "other").public_key(),
-    )];
+    untrusted.trusted_keys = vec![TrustedKey::Jwk(sample::test_key(Alg::EdDSA, "other").public_key())];
     b.add(
         "TR-SIG-009",
         "untrusted-key",
@@ -539,10 +489,9 @@ fn signature_rules(b: &mut Builder) {
     // A point that is not on P-256, with a signature that therefore cannot verify.
     let one = b64::encode(&[[0u8; 31].as_slice(), &[1]].concat());
     let off_curve = edited(|c| {
-        let jwk = trace_record::json::parse(
-            format!(r#"{{"kty":"EC","crv":"P-256","x":"{one}","y":"{one}"}}"#).as_bytes(),
-        )
-        .expect("jwk");
+        let jwk =
+            trace_record::json::parse(format!(r#"{{"kty":"EC","crv":"P-256","x":"{one}","y":"{one}"}}"#).as_bytes())
+                .expect("jwk");
         sample::set_pointer(c, "/cnf/jwk", jwk);
         c.insert("signature", string(&b64::encode(&[7u8; 64])));
     });
@@ -599,16 +548,11 @@ fn signature_rules(b: &mut Builder) {
 fn high_s_record(claims: &Object) -> Vec<u8> {
     let k = key(Alg::ES256);
     let mut record = claims.clone();
-    sample::set_pointer(
-        &mut record,
-        "/cnf/jwk",
-        Value::Object(k.public_key().to_jwk()),
-    );
+    sample::set_pointer(&mut record, "/cnf/jwk", Value::Object(k.public_key().to_jwk()));
     let sig = k.sign(&jcs::canonicalize(&Value::Object(record.clone())));
     let low = p256::ecdsa::Signature::from_slice(&sig).expect("sig");
     let (r, s) = low.split_scalars();
-    let high =
-        p256::ecdsa::Signature::from_scalars(r.to_bytes(), (-*s).to_bytes()).expect("high-s");
+    let high = p256::ecdsa::Signature::from_scalars(r.to_bytes(), (-*s).to_bytes()).expect("high-s");
     record.insert("signature", string(&b64::encode(&high.to_bytes())));
     jcs::canonicalize(&Value::Object(record))
 }
@@ -624,12 +568,7 @@ fn content_rules(b: &mut Builder) {
         "TR-ENV-001",
         "unknown-profile",
         "a profile this verifier does not implement",
-        edited(|c| {
-            c.insert(
-                "eat_profile",
-                string("tag:agentrust-io.com,2026:trace-v0.3"),
-            )
-        }),
+        edited(|c| c.insert("eat_profile", string("tag:agentrust-io.com,2026:trace-v0.3"))),
     );
     let signed = sign_claims(&sample::base_claims(), Alg::EdDSA, Form::Embedded);
     let mut at = |slug: &str, delta: i64, expect: Expect, d: &str, rule: &'static str| {
@@ -757,25 +696,13 @@ fn content_rules(b: &mut Builder) {
         "TR-POL-001",
         "bundle-hash-uppercase",
         "upper-case hex in policy.bundle_hash",
-        edited(|c| {
-            sample::set_pointer(
-                c,
-                "/policy/bundle_hash",
-                string(&format!("sha256:{}", "AB".repeat(32))),
-            )
-        }),
+        edited(|c| sample::set_pointer(c, "/policy/bundle_hash", string(&format!("sha256:{}", "AB".repeat(32))))),
     );
     b.reject_claims(
         "TR-POL-001",
         "bundle-hash-sha384-short",
         "sha384: with 64 hex digits",
-        edited(|c| {
-            sample::set_pointer(
-                c,
-                "/policy/bundle_hash",
-                string(&format!("sha384:{}", "ab".repeat(32))),
-            )
-        }),
+        edited(|c| sample::set_pointer(c, "/policy/bundle_hash", string(&format!("sha384:{}", "ab".repeat(32))))),
     );
     b.reject_claims(
         "TR-POL-002",
@@ -877,10 +804,8 @@ fn content_rules(b: &mut Builder) {
             sample::set_pointer(c, "/runtime/platform", string("tpm2"));
             c.insert(
                 "origin",
-                trace_record::json::parse(
-                    br#"{"kind":"third-party-control-plane","producer":"cp.example"}"#,
-                )
-                .expect("json"),
+                trace_record::json::parse(br#"{"kind":"third-party-control-plane","producer":"cp.example"}"#)
+                    .expect("json"),
             );
         }),
     );
@@ -888,10 +813,7 @@ fn content_rules(b: &mut Builder) {
         &edited(|c| {
             c.insert(
                 "origin",
-                trace_record::json::parse(
-                    br#"{"kind":"log-import","producer":"importer.example"}"#,
-                )
-                .expect("json"),
+                trace_record::json::parse(br#"{"kind":"log-import","producer":"importer.example"}"#).expect("json"),
             )
         }),
         Alg::EdDSA,
@@ -908,11 +830,7 @@ fn content_rules(b: &mut Builder) {
     let dev_mode = sign_claims(
         &edited(|c| {
             sample::set_pointer(c, "/runtime/platform", string("tpm2"));
-            sample::set_pointer(
-                c,
-                "/runtime/firmware_version",
-                string("software-only-dev-mode"),
-            );
+            sample::set_pointer(c, "/runtime/firmware_version", string("software-only-dev-mode"));
         }),
         Alg::EdDSA,
         Form::Embedded,
@@ -958,10 +876,7 @@ fn profiles(b: &mut Builder) {
     );
     let v01 = edited(|c| {
         c.insert("eat_profile", string(trace_record::Profile::V01.uri()));
-        c.insert(
-            "transparency",
-            string("https://log.conformance.example/entries/7"),
-        );
+        c.insert("transparency", string("https://log.conformance.example/entries/7"));
     });
     let v01 = sign_claims(&v01, Alg::EdDSA, Form::Embedded);
     let mut legacy = opts();
@@ -1058,8 +973,7 @@ fn level_rules(b: &mut Builder) {
         edit(&mut c);
         sign_claims(&c, Alg::EdDSA, Form::Embedded)
     };
-    let rim_http =
-        hw_edit(&|c| sample::set_pointer(c, "/runtime/rim_uri", string("http://rim.example/x")));
+    let rim_http = hw_edit(&|c| sample::set_pointer(c, "/runtime/rim_uri", string("http://rim.example/x")));
     let no_txn = hw_edit(&|c| {
         c.remove("tool_transcript");
     });

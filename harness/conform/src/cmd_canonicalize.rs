@@ -22,10 +22,7 @@ pub fn run(a: Args) -> u8 {
         }
     };
     match json::parse(&bytes) {
-        Ok(value) => match std::io::stdout()
-            .lock()
-            .write_all(&jcs::canonicalize(&value))
-        {
+        Ok(value) => match std::io::stdout().lock().write_all(&jcs::canonicalize(&value)) {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("trace-conform canonicalize: {e}");
@@ -35,7 +32,7 @@ pub fn run(a: Args) -> u8 {
         Err(e) => {
             let f = envelope::parse_finding(&e, "");
             let at = if f.pointer.is_empty() {
-                "(document)".to_string()
+                "(record)".to_string()
             } else {
                 f.pointer.clone()
             };

@@ -22,12 +22,7 @@ pub struct Args {
 
 /// Whether `report` is what `expect` requires; `Err` says what differs.
 pub fn compare(expect: &Expect, report: &Report) -> Result<(), String> {
-    let has = |rule: &str, status: Status| {
-        report
-            .findings
-            .iter()
-            .any(|f| f.rule == rule && f.status == status)
-    };
+    let has = |rule: &str, status: Status| report.findings.iter().any(|f| f.rule == rule && f.status == status);
     let fails: Vec<&str> = report
         .findings
         .iter()
@@ -36,21 +31,14 @@ pub fn compare(expect: &Expect, report: &Report) -> Result<(), String> {
         .collect();
     match (expect, report.verdict) {
         (Expect::Accept, Verdict::Accept) => Ok(()),
-        (Expect::AcceptWithAdvisory(rule), Verdict::Accept) if has(rule, Status::Advisory) => {
-            Ok(())
-        }
-        (Expect::AcceptWithAdvisory(rule), Verdict::Accept) => {
-            Err(format!("accepted without the {rule} advisory"))
-        }
+        (Expect::AcceptWithAdvisory(rule), Verdict::Accept) if has(rule, Status::Advisory) => Ok(()),
+        (Expect::AcceptWithAdvisory(rule), Verdict::Accept) => Err(format!("accepted without the {rule} advisory")),
         (Expect::Reject(rule), Verdict::Reject) if has(rule, Status::Fail) => Ok(()),
-        (Expect::Reject(rule), Verdict::Reject) => Err(format!(
-            "rejected, but not for {rule} (failures: {})",
-            fails.join(", ")
-        )),
-        (Expect::Unverified(rule), Verdict::Unverified) if has(rule, Status::Unverified) => Ok(()),
-        (Expect::Unverified(rule), Verdict::Unverified) => {
-            Err(format!("unverified, but not because of {rule}"))
+        (Expect::Reject(rule), Verdict::Reject) => {
+            Err(format!("rejected, but not for {rule} (failures: {})", fails.join(", ")))
         }
+        (Expect::Unverified(rule), Verdict::Unverified) if has(rule, Status::Unverified) => Ok(()),
+        (Expect::Unverified(rule), Verdict::Unverified) => Err(format!("unverified, but not because of {rule}")),
         (want, got) => Err(format!(
             "expected {want:?}, got {got:?} (failures: {})",
             fails.join(", ")
@@ -85,6 +73,13 @@ pub fn run(a: Args) -> u8 {
         .into_iter()
         .filter(|c| a.only.as_deref().is_none_or(|o| c.id.contains(o)))
         .collect();
+    if cases.is_empty() {
+        eprintln!(
+            "trace-conform run: no case matches --only {:?}",
+            a.only.unwrap_or_default()
+        );
+        return 2;
+    }
     let results = run_cases(&cases);
     let failed = results.iter().filter(|r| r.outcome.is_err()).count();
     if let Err(e) = write_reports(&a.out, &results) {
@@ -104,11 +99,7 @@ fn write_reports(dir: &str, results: &[CaseResult]) -> Result<(), String> {
     let mut per_rule: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for r in results {
         let e = per_rule.entry(r.rule).or_default();
-        if r.outcome.is_ok() {
-            e.0 += 1
-        } else {
-            e.1 += 1
-        }
+        if r.outcome.is_ok() { e.0 += 1 } else { e.1 += 1 }
     }
     let failed = results.iter().filter(|r| r.outcome.is_err()).count();
     let json = serde_json::json!({
@@ -125,11 +116,8 @@ fn write_reports(dir: &str, results: &[CaseResult]) -> Result<(), String> {
         })).collect::<Vec<_>>(),
     });
     let path = format!("{dir}/summary.json");
-    std::fs::write(
-        &path,
-        serde_json::to_string_pretty(&json).expect("json") + "\n",
-    )
-    .map_err(|e| format!("{path}: {e}"))?;
+    std::fs::write(&path, serde_json::to_string_pretty(&json).expect("json") + "\n")
+        .map_err(|e| format!("{path}: {e}"))?;
     let mut md = String::new();
     let _ = writeln!(md, "# trace-conform run: reference implementation\n");
     let _ = writeln!(
@@ -182,9 +170,7 @@ mod tests {
         let triggered: BTreeSet<&str> = all
             .iter()
             .filter_map(|c| match c.expect {
-                Expect::Reject(r) | Expect::Unverified(r) | Expect::AcceptWithAdvisory(r) => {
-                    Some(r)
-                }
+                Expect::Reject(r) | Expect::Unverified(r) | Expect::AcceptWithAdvisory(r) => Some(r),
                 Expect::Accept => None,
             })
             .collect();
@@ -193,10 +179,7 @@ mod tests {
             .map(|r| r.id)
             .filter(|id| !triggered.contains(id))
             .collect();
-        assert!(
-            missing.is_empty(),
-            "rules without a triggering case: {missing:?}"
-        );
+        assert!(missing.is_empty(), "rules without a triggering case: {missing:?}");
     }
 
     /// A verifier that skips one rule (drops its findings) must fail at least one case,
@@ -204,10 +187,7 @@ mod tests {
     #[test]
     fn skipping_any_single_rule_fails_some_case() {
         let all = cases::all();
-        let reports: Vec<Report> = all
-            .iter()
-            .map(|c| trace_record::verify(&c.input, &c.opts))
-            .collect();
+        let reports: Vec<Report> = all.iter().map(|c| trace_record::verify(&c.input, &c.opts)).collect();
         let mut undetected = Vec::new();
         for rule in RULES {
             let caught = all.iter().zip(&reports).any(|(case, report)| {

@@ -50,6 +50,9 @@ pub struct KeygenArgs {
     /// Print only the public JWK.
     #[arg(long)]
     pub public: bool,
+    /// Print only the RFC 7638 thumbprint of the public key (for --trusted-key).
+    #[arg(long, conflicts_with = "public")]
+    pub thumbprint: bool,
 }
 
 fn fail(msg: impl std::fmt::Display) -> u8 {
@@ -58,16 +61,17 @@ fn fail(msg: impl std::fmt::Display) -> u8 {
 }
 
 pub fn run(a: Args) -> u8 {
-    let claims = match inputs::read(&a.claims)
-        .and_then(|b| json::parse(&b).map_err(|e| format!("{}: {e}", a.claims)))
-    {
+    let claims = match inputs::read(&a.claims).and_then(|b| json::parse(&b).map_err(|e| format!("{}: {e}", a.claims))) {
         Ok(json::Value::Object(o)) => o,
         Ok(_) => return fail("claims must be a JSON object"),
         Err(e) => return fail(e),
     };
-    let key = match inputs::read(&a.key)
-        .and_then(|b| json::parse(&b).map_err(|e| format!("{}: {e}", a.key)))
-    {
+    if trace_record::jcs::has_unsafe_integral_float(&json::Value::Object(claims.clone())) {
+        return fail(
+            "claims hold a number whose canonical form is an integer beyond 2^53-1 (e.g. 1e17): no strict verifier could check the signed bytes",
+        );
+    }
+    let key = match inputs::read(&a.key).and_then(|b| json::parse(&b).map_err(|e| format!("{}: {e}", a.key))) {
         Ok(jwk) => match SigningKey::from_private_jwk(&jwk) {
             Ok(k) => k,
             Err(e) => return fail(format!("{}: {e}", a.key)),
@@ -87,21 +91,14 @@ pub fn run(a: Args) -> u8 {
         FormArg::Jws => Form::Jws,
         FormArg::Cose => Form::Cose,
     };
-    let tag = if a.untagged {
-        CoseTag::Untagged
-    } else {
-        CoseTag::Tagged
-    };
+    let tag = if a.untagged { CoseTag::Untagged } else { CoseTag::Tagged };
     let mut bytes = sign::sign(&claims, &key, a.kid.as_deref(), form, tag);
     if form != Form::Cose {
         bytes.push(b'\n');
     }
     let written = match &a.out {
         Some(path) => std::fs::write(path, &bytes).map_err(|e| format!("{path}: {e}")),
-        None => std::io::stdout()
-            .lock()
-            .write_all(&bytes)
-            .map_err(|e| e.to_string()),
+        None => std::io::stdout().lock().write_all(&bytes).map_err(|e| e.to_string()),
     };
     match written {
         Ok(()) => 0,
@@ -115,6 +112,10 @@ pub fn keygen(a: KeygenArgs) -> u8 {
         return 2;
     };
     let key = sample::test_key(alg, &a.name);
+    if a.thumbprint {
+        println!("{}", key.public_key().thumbprint());
+        return 0;
+    }
     let jwk = if a.public {
         key.public_key().to_jwk()
     } else {
@@ -122,8 +123,7 @@ pub fn keygen(a: KeygenArgs) -> u8 {
     };
     println!(
         "{}",
-        String::from_utf8(trace_record::jcs::canonicalize(&json::Value::Object(jwk)))
-            .expect("utf-8")
+        String::from_utf8(trace_record::jcs::canonicalize(&json::Value::Object(jwk))).expect("utf-8")
     );
     0
 }

@@ -8,8 +8,7 @@ use clap::ValueEnum;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use trace_record::{
-    Form, FormChoice, Level, Profile, PublicKey, Report, Status, TrustedKey, Verdict,
-    VerifyOptions, json,
+    Form, FormChoice, Level, Profile, PublicKey, Report, Status, TrustedKey, Verdict, VerifyOptions, json,
 };
 
 #[derive(clap::Args)]
@@ -187,7 +186,7 @@ pub fn render_text(reports: &[(&str, &Report)]) -> String {
     let mut out = String::new();
     for (name, r) in reports {
         let form = r.form.map(Form::name).unwrap_or("undecodable");
-        let alg = r.alg.unwrap_or("no usable key");
+        let alg = r.alg.unwrap_or("no verifiable signature");
         let highest = r
             .highest_level
             .map(|l| format!("level {}", l.number()))
@@ -215,14 +214,9 @@ pub fn render_text(reports: &[(&str, &Report)]) -> String {
                 f.message
             );
         }
-        if !r.above_level.is_empty() {
+        if !r.above_level.is_empty() && r.verdict != Verdict::Reject {
             let rules: Vec<&str> = r.above_level.iter().map(|f| f.rule).collect();
-            let _ = writeln!(
-                out,
-                "  (above level {}: {})",
-                r.level.number(),
-                rules.join(", ")
-            );
+            let _ = writeln!(out, "  (above level {}: {})", r.level.number(), rules.join(", "));
         }
     }
     out
@@ -239,10 +233,7 @@ pub fn render_json(reports: &[(&str, &Report)]) -> String {
             v
         })
         .collect();
-    let accepted = reports
-        .iter()
-        .filter(|(_, r)| r.verdict == Verdict::Accept)
-        .count();
+    let accepted = reports.iter().filter(|(_, r)| r.verdict == Verdict::Accept).count();
     let doc = serde_json::json!({
         "trace_conform_version": env!("CARGO_PKG_VERSION"),
         "inputs": entries.len(),

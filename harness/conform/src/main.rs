@@ -15,11 +15,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "trace-conform",
-    version,
-    about = "Conformance suite for TRACE Trust Records"
-)]
+#[command(name = "trace-conform", version, about = "Conformance suite for TRACE Trust Records")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

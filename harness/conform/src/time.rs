@@ -7,20 +7,10 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
     }
     let bad = || format!("{text:?} is neither Unix seconds nor an RFC 3339 timestamp");
     let b = text.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
         return Err(bad());
     }
-    let num = |r: std::ops::Range<usize>| {
-        text.get(r)
-            .and_then(|s| s.parse::<i64>().ok())
-            .ok_or_else(bad)
-    };
+    let num = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<i64>().ok()).ok_or_else(bad);
     let (y, mo, d, h, mi, s) = (
         num(0..4)?,
         num(5..7)?,

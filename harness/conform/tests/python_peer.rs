@@ -15,9 +15,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
-use trace_record::{
-    Alg, CoseTag, Form, PublicKey, TrustedKey, Verdict, VerifyOptions, jcs, sign, verify,
-};
+use trace_record::{Alg, CoseTag, Form, PublicKey, TrustedKey, Verdict, VerifyOptions, jcs, sign, verify};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -73,9 +71,7 @@ fn peer(py: &PathBuf, requests_text: &str) -> Vec<J> {
 
 fn seed_hex(name: &str) -> String {
     use sha2::Digest;
-    sample::hex(&sha2::Sha256::digest(
-        format!("python peer {name}").as_bytes(),
-    ))
+    sample::hex(&sha2::Sha256::digest(format!("python peer {name}").as_bytes()))
 }
 
 fn to_serde(o: &Object) -> J {
@@ -84,25 +80,18 @@ fn to_serde(o: &Object) -> J {
 
 /// Claims that exercise the canonical form: non-ASCII, non-BMP, references, delegation.
 fn claim_variants() -> Vec<(&'static str, Object)> {
-    let mut out = vec![
-        ("base", sample::base_claims()),
-        ("hardware", sample::hardware_claims()),
-    ];
+    let mut out = vec![("base", sample::base_claims()), ("hardware", sample::hardware_claims())];
     let mut c = sample::base_claims();
-    c.insert(
-        "data_class",
-        Value::String("機密-é-🤖-\u{2028}-\u{7f}".into()),
-    );
+    c.insert("data_class", Value::String("機密-é-🤖-\u{2028}-\u{7f}".into()));
     out.push(("non-ascii", c));
     let mut c = sample::base_claims();
-    sample::set_pointer(
-        &mut c,
-        "/model/version",
-        Value::String("\"quoted\"\\/\n\t".into()),
-    );
+    sample::set_pointer(&mut c, "/model/version", Value::String("\"quoted\"\\/\n\t".into()));
     out.push(("escapes", c));
     let mut c = sample::hardware_claims();
-    let refs = trace_record::json::parse(br#"[{"rel":"behavior-trace","id":"t-1","resolver":"https://r.example/","retention":"P30D"}]"#).expect("json");
+    let refs = trace_record::json::parse(
+        br#"[{"rel":"behavior-trace","id":"t-1","resolver":"https://r.example/","retention":"P30D"}]"#,
+    )
+    .expect("json");
     c.insert("references", refs);
     let del = trace_record::json::parse(
         format!(
@@ -117,10 +106,8 @@ fn claim_variants() -> Vec<(&'static str, Object)> {
     let mut c = sample::base_claims();
     c.insert(
         "origin",
-        trace_record::json::parse(
-            br#"{"kind":"log-import","producer":"importer.example","ingested_at":1785000000}"#,
-        )
-        .expect("json"),
+        trace_record::json::parse(br#"{"kind":"log-import","producer":"importer.example","ingested_at":1785000000}"#)
+            .expect("json"),
     );
     out.push(("origin", c));
     out
@@ -130,9 +117,7 @@ fn claim_variants() -> Vec<(&'static str, Object)> {
 fn tamperings() -> Vec<(&'static str, fn(&mut J))> {
     vec![
         ("data_class", |r| r["data_class"] = json!("public")),
-        ("iat+1", |r| {
-            r["iat"] = json!(r["iat"].as_i64().unwrap() + 1)
-        }),
+        ("iat+1", |r| r["iat"] = json!(r["iat"].as_i64().unwrap() + 1)),
         ("subject", |r| {
             r["subject"] = json!("spiffe://conformance.example/agent/other")
         }),
@@ -141,9 +126,7 @@ fn tamperings() -> Vec<(&'static str, fn(&mut J))> {
         ("bundle_hash", |r| {
             r["policy"]["bundle_hash"] = json!(format!("sha256:{}", "ee".repeat(32)))
         }),
-        ("mode", |r| {
-            r["policy"]["enforcement_mode"] = json!("silent")
-        }),
+        ("mode", |r| r["policy"]["enforcement_mode"] = json!("silent")),
         ("slsa", |r| r["build_provenance"]["slsa_level"] = json!(0)),
         ("appraisal", |r| r["appraisal"]["status"] = json!("warning")),
         ("add transparency", |r| {
@@ -179,9 +162,7 @@ fn python_signed_records_verify_here_and_tampered_ones_do_not() {
     requests.push(json!({"op": "jwk", "seed_hex": seed}));
     let answers = peer(&py, &J::Array(requests).to_string());
     let jwk = answers.last().unwrap()["jwk"].clone();
-    let trusted =
-        PublicKey::from_jwk(&trace_record::json::parse(jwk.to_string().as_bytes()).unwrap())
-            .unwrap();
+    let trusted = PublicKey::from_jwk(&trace_record::json::parse(jwk.to_string().as_bytes()).unwrap()).unwrap();
     let mut opts = VerifyOptions::at(SAMPLE_IAT);
     opts.trusted_keys = vec![TrustedKey::Jwk(trusted)];
     let mut python_checks = Vec::new();
@@ -202,11 +183,7 @@ fn python_signed_records_verify_here_and_tampered_ones_do_not() {
             tamper(&mut rec);
             let tampered = rec.to_string();
             let r = verify(tampered.as_bytes(), &opts);
-            assert_ne!(
-                r.verdict,
-                Verdict::Accept,
-                "{name}: tampered ({how}) record accepted"
-            );
+            assert_ne!(r.verdict, Verdict::Accept, "{name}: tampered ({how}) record accepted");
             python_checks.push(json!({"op": "verify", "record_text": tampered, "trusted_jwk": jwk, "now": SAMPLE_IAT}));
             tampered_texts.push(format!("{name}/{how}"));
         }
@@ -231,14 +208,10 @@ fn records_signed_here_verify_in_the_python_library() {
     for (name, claims) in claim_variants() {
         let bytes = sign::sign(&claims, &key, None, Form::Embedded, CoseTag::Tagged);
         let text = String::from_utf8(bytes).unwrap();
-        requests.push(
-            json!({"op": "verify", "record_text": text, "trusted_jwk": jwk, "now": SAMPLE_IAT}),
-        );
+        requests.push(json!({"op": "verify", "record_text": text, "trusted_jwk": jwk, "now": SAMPLE_IAT}));
         names.push((name, true));
         let tampered = text.replacen("\"iat\":1785000000", "\"iat\":1785000001", 1);
-        requests.push(
-            json!({"op": "verify", "record_text": tampered, "trusted_jwk": jwk, "now": SAMPLE_IAT}),
-        );
+        requests.push(json!({"op": "verify", "record_text": tampered, "trusted_jwk": jwk, "now": SAMPLE_IAT}));
         names.push((name, false));
     }
     let answers = peer(&py, &J::Array(requests).to_string());
@@ -294,11 +267,7 @@ fn random_string(rng: &mut Rng) -> String {
 }
 
 fn random_json(rng: &mut Rng, depth: u32) -> String {
-    match if depth > 3 {
-        rng.below(4)
-    } else {
-        rng.below(6)
-    } {
+    match if depth > 3 { rng.below(4) } else { rng.below(6) } {
         0 => ["null", "true", "false"][rng.below(3) as usize].to_string(),
         1 => format!(
             "{}",
@@ -306,11 +275,7 @@ fn random_json(rng: &mut Rng, depth: u32) -> String {
         ),
         2 => {
             let f = f64::from_bits(rng.next());
-            if f.is_finite() {
-                format!("{f:?}")
-            } else {
-                "0.5".into()
-            }
+            if f.is_finite() { format!("{f:?}") } else { "0.5".into() }
         }
         3 => J::String(random_string(rng)).to_string(),
         4 => format!(
@@ -357,8 +322,7 @@ fn canonical_bytes_match_rfc8785_on_random_numbers_and_documents() {
     let answers = peer(&py, &format!("[{}]", requests.join(",")));
     let mut differ = Vec::new();
     for (doc, answer) in docs.iter().zip(answers) {
-        let ours =
-            trace_record::json::parse(doc.as_bytes()).map(|v| sample::hex(&jcs::canonicalize(&v)));
+        let ours = trace_record::json::parse(doc.as_bytes()).map(|v| sample::hex(&jcs::canonicalize(&v)));
         match (ours, answer.get("hex").and_then(J::as_str)) {
             (Ok(a), Some(b)) if a == b => {}
             (Err(_), None) => {}

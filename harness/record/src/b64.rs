@@ -29,9 +29,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, B64Error> {
         return Err(B64Error::Alphabet);
     }
     // The engine refuses padding, a length of 1 mod 4 and non-zero trailing bits.
-    let bytes = URL_SAFE_NO_PAD
-        .decode(text)
-        .map_err(|_| B64Error::NonCanonical)?;
+    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| B64Error::NonCanonical)?;
     debug_assert_eq!(encode(&bytes), text);
     Ok(bytes)
 }

@@ -161,8 +161,14 @@ fn embedded_signature_advisory(record: &Value, findings: &mut Vec<Finding>) {
 }
 
 fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
-    let text =
-        std::str::from_utf8(bytes.trim_ascii()).map_err(|_| malformed("JWS is not ASCII text"))?;
+    let not_jws = |why: &str| malformed(format!("input is not a JWS compact serialization ({why})"));
+    let text = std::str::from_utf8(bytes.trim_ascii()).map_err(|_| not_jws("not ASCII text"))?;
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err(not_jws("characters outside base64url and '.'"));
+    }
     let parts: Vec<&str> = text.split('.').collect();
     if parts.len() != 3 {
         return Err(malformed(format!(
@@ -170,8 +176,7 @@ fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
             parts.len()
         )));
     }
-    let header_bytes =
-        b64::decode(parts[0]).map_err(|_| malformed("JWS header is not canonical base64url"))?;
+    let header_bytes = b64::decode(parts[0]).map_err(|_| malformed("JWS header is not canonical base64url"))?;
     let header = json::parse(&header_bytes).map_err(|e| malformed(format!("JWS header: {e}")))?;
     let header = header
         .as_object()
@@ -210,8 +215,7 @@ fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
             "unencoded JWS payloads (b64) are not part of any TRACE profile",
         ));
     }
-    let payload =
-        b64::decode(parts[1]).map_err(|_| malformed("JWS payload is not canonical base64url"))?;
+    let payload = b64::decode(parts[1]).map_err(|_| malformed("JWS payload is not canonical base64url"))?;
     let record = parse_record(&payload, "")?;
     embedded_signature_advisory(&record, &mut findings);
     let signature = match b64::decode(parts[2]) {
@@ -264,9 +268,7 @@ fn decode_cose(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
             )]);
         }
         None => {
-            return Err(malformed(
-                "COSE_Sign1 has no algorithm in its protected header",
-            ));
+            return Err(malformed("COSE_Sign1 has no algorithm in its protected header"));
         }
     };
     let Some(alg) = Alg::from_cose(alg_id) else {
@@ -335,11 +337,7 @@ pub fn encode(record: &json::Object, key: &SigningKey, form: Form, tag: CoseTag)
         }
         Form::Jws => {
             let header = format!("{{\"alg\":\"{}\"}}", key.alg().jose_name());
-            let input = format!(
-                "{}.{}",
-                b64::encode(header.as_bytes()),
-                b64::encode(&canonical)
-            );
+            let input = format!("{}.{}", b64::encode(header.as_bytes()), b64::encode(&canonical));
             let sig = key.sign(input.as_bytes());
             format!("{input}.{}", b64::encode(&sig)).into_bytes()
         }
@@ -365,7 +363,6 @@ trait FromI64Checked {
 
 impl FromI64Checked for coset::iana::Algorithm {
     fn from_i64_checked(id: i64) -> Self {
-        <coset::iana::Algorithm as coset::iana::EnumI64>::from_i64(id)
-            .expect("registered COSE algorithm")
+        <coset::iana::Algorithm as coset::iana::EnumI64>::from_i64(id).expect("registered COSE algorithm")
     }
 }

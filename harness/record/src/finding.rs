@@ -60,10 +60,7 @@ impl Finding {
         message: impl Into<String>,
     ) -> Self {
         let meta = catalog::rule(rule);
-        debug_assert!(
-            catalog::ERROR_CLASSES.contains(&class),
-            "unknown error class {class}"
-        );
+        debug_assert!(catalog::ERROR_CLASSES.contains(&class), "unknown error class {class}");
         Finding {
             rule,
             status,
@@ -101,17 +98,9 @@ pub enum Verdict {
 /// unverified rule that applies there leaves the record unverified.
 pub fn verdict_at(findings: &[Finding], level: Level) -> Verdict {
     let applies = |f: &&Finding| f.min_level() <= level;
-    if findings
-        .iter()
-        .filter(applies)
-        .any(|f| f.status == Status::Fail)
-    {
+    if findings.iter().filter(applies).any(|f| f.status == Status::Fail) {
         Verdict::Reject
-    } else if findings
-        .iter()
-        .filter(applies)
-        .any(|f| f.status == Status::Unverified)
-    {
+    } else if findings.iter().filter(applies).any(|f| f.status == Status::Unverified) {
         Verdict::Unverified
     } else {
         Verdict::Accept

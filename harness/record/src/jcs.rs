@@ -16,6 +16,20 @@ pub fn canonicalize(value: &Value) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// True when some number's canonical form is an integer token outside ±(2^53-1): a float
+/// such as `1e17` canonicalizes to `100000000000000000`, which strict parsers (ours, and
+/// Python's rfc8785 over `json.loads`) refuse, so such bytes cannot be verified elsewhere.
+pub fn has_unsafe_integral_float(value: &Value) -> bool {
+    match value {
+        Value::Number(Number::Float(f)) => {
+            f.fract() == 0.0 && f.abs() > crate::json::MAX_SAFE_INTEGER as f64 && f.abs() < 1e21
+        }
+        Value::Array(items) => items.iter().any(has_unsafe_integral_float),
+        Value::Object(o) => o.iter().any(|(_, v)| has_unsafe_integral_float(v)),
+        _ => false,
+    }
+}
+
 /// Compares member names by their UTF-16 code units, as RFC 8785 §3.2.3 requires.
 pub fn utf16_order(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())

@@ -52,10 +52,7 @@ impl Object {
         self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
-        self.members
-            .iter_mut()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        self.members.iter_mut().find(|(k, _)| k == name).map(|(_, v)| v)
     }
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
@@ -131,9 +128,7 @@ impl Value {
                 .unwrap_or(serde_json::Value::Null),
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::Array(a) => serde_json::Value::Array(a.iter().map(Value::to_serde).collect()),
-            Value::Object(o) => serde_json::Value::Object(
-                o.iter().map(|(k, v)| (k.clone(), v.to_serde())).collect(),
-            ),
+            Value::Object(o) => serde_json::Value::Object(o.iter().map(|(k, v)| (k.clone(), v.to_serde())).collect()),
         }
     }
 }
@@ -196,9 +191,7 @@ pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     let v = p.value(0)?;
     p.skip_ws();
     if p.at != p.s.len() {
-        return Err(p.err(ParseErrorKind::Syntax(
-            "trailing data after the JSON value".into(),
-        )));
+        return Err(p.err(ParseErrorKind::Syntax("trailing data after the JSON value".into())));
     }
     Ok(v)
 }
@@ -211,11 +204,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, kind: ParseErrorKind) -> ParseError {
-        let pointer = self
-            .path
-            .iter()
-            .map(|t| format!("/{}", pointer_token(t)))
-            .collect();
+        let pointer = self.path.iter().map(|t| format!("/{}", pointer_token(t))).collect();
         ParseError {
             kind,
             offset: self.at,
@@ -364,9 +353,7 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => {
                     self.at += 1;
-                    let esc = self
-                        .peek()
-                        .ok_or_else(|| self.syntax("unterminated escape"))?;
+                    let esc = self.peek().ok_or_else(|| self.syntax("unterminated escape"))?;
                     self.at += 1;
                     match esc {
                         b'"' => out.push('"'),
@@ -389,9 +376,7 @@ impl Parser<'_> {
                                             self.at = esc_at;
                                             return Err(self.err(ParseErrorKind::LoneSurrogate));
                                         }
-                                        let cp = 0x10000
-                                            + (((unit as u32) - 0xD800) << 10)
-                                            + ((low as u32) - 0xDC00);
+                                        let cp = 0x10000 + (((unit as u32) - 0xD800) << 10) + ((low as u32) - 0xDC00);
                                         char::from_u32(cp).expect("valid surrogate pair")
                                     } else {
                                         self.at = esc_at;
@@ -498,16 +483,10 @@ mod tests {
 
     #[test]
     fn rejects_what_has_no_canonical_form() {
-        assert_eq!(
-            kind(b"{\"a\":1,\"a\":2}"),
-            ParseErrorKind::DuplicateMember("a".into())
-        );
+        assert_eq!(kind(b"{\"a\":1,\"a\":2}"), ParseErrorKind::DuplicateMember("a".into()));
         assert_eq!(kind(b"{\"a\":\"\\ud800\"}"), ParseErrorKind::LoneSurrogate);
         assert_eq!(kind(b"{\"\\udc00\":1}"), ParseErrorKind::LoneSurrogate);
-        assert_eq!(
-            kind(b"{\"a\":\"\\ud800\\u0041\"}"),
-            ParseErrorKind::LoneSurrogate
-        );
+        assert_eq!(kind(b"{\"a\":\"\\ud800\\u0041\"}"), ParseErrorKind::LoneSurrogate);
         assert_eq!(kind(b"[9007199254740992]"), ParseErrorKind::UnsafeInteger);
         assert_eq!(kind(b"[-9007199254740992]"), ParseErrorKind::UnsafeInteger);
         assert_eq!(kind(b"[1e400]"), ParseErrorKind::NonFiniteNumber);

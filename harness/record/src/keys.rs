@@ -110,10 +110,7 @@ impl std::fmt::Display for KeyError {
             KeyError::Unsupported(s) => write!(f, "unsupported key type {s}"),
             KeyError::Encoding(m) => write!(f, "JWK member {m:?} is not canonical base64url"),
             KeyError::WrongLength { member, got, want } => {
-                write!(
-                    f,
-                    "JWK member {member:?} decodes to {got} bytes, {want} expected"
-                )
+                write!(f, "JWK member {member:?} decodes to {got} bytes, {want} expected")
             }
             KeyError::NotOnCurve => write!(f, "JWK point is not on the curve"),
             KeyError::AlgMismatch(a) => write!(f, "JWK \"alg\" {a:?} does not fit the key"),
@@ -170,24 +167,16 @@ impl PublicKey {
         if let Some(m) = PRIVATE_MEMBERS.iter().find(|m| jwk.contains(m)) {
             return Err(KeyError::PrivateMember(m));
         }
-        let key = match (
-            str_member(jwk, "kty")?,
-            jwk.get("crv").and_then(Value::as_str),
-        ) {
+        let key = match (str_member(jwk, "kty")?, jwk.get("crv").and_then(Value::as_str)) {
             ("OKP", Some("Ed25519")) => {
                 let x: [u8; 32] = fixed_bytes(jwk, "x", 32)?.try_into().expect("32 bytes");
-                PublicKey::Ed25519(
-                    ed25519_dalek::VerifyingKey::from_bytes(&x)
-                        .map_err(|_| KeyError::NotOnCurve)?,
-                )
+                PublicKey::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(&x).map_err(|_| KeyError::NotOnCurve)?)
             }
             ("EC", Some("P-256")) => PublicKey::P256(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(&ec_point(jwk, 32)?)
-                    .map_err(|_| KeyError::NotOnCurve)?,
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(&ec_point(jwk, 32)?).map_err(|_| KeyError::NotOnCurve)?,
             ),
             ("EC", Some("P-384")) => PublicKey::P384(
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(&ec_point(jwk, 48)?)
-                    .map_err(|_| KeyError::NotOnCurve)?,
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(&ec_point(jwk, 48)?).map_err(|_| KeyError::NotOnCurve)?,
             ),
             (kty @ ("OKP" | "EC"), None) if !jwk.contains("crv") => {
                 let _ = kty;
@@ -246,30 +235,23 @@ impl PublicKey {
     pub fn verify(&self, msg: &[u8], sig: &[u8]) -> Result<Verified, SignatureError> {
         let want = self.alg().signature_len();
         if sig.len() != want {
-            return Err(SignatureError::WrongLength {
-                got: sig.len(),
-                want,
-            });
+            return Err(SignatureError::WrongLength { got: sig.len(), want });
         }
         match self {
             PublicKey::Ed25519(k) => {
-                let s = ed25519_dalek::Signature::from_slice(sig)
-                    .map_err(|_| SignatureError::Invalid)?;
-                k.verify_strict(msg, &s)
-                    .map_err(|_| SignatureError::Invalid)?;
+                let s = ed25519_dalek::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
+                k.verify_strict(msg, &s).map_err(|_| SignatureError::Invalid)?;
                 Ok(Verified { high_s: false })
             }
             PublicKey::P256(k) => {
-                let s =
-                    p256::ecdsa::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
+                let s = p256::ecdsa::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
                 k.verify(msg, &s).map_err(|_| SignatureError::Invalid)?;
                 Ok(Verified {
                     high_s: s.normalize_s() != s,
                 })
             }
             PublicKey::P384(k) => {
-                let s =
-                    p384::ecdsa::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
+                let s = p384::ecdsa::Signature::from_slice(sig).map_err(|_| SignatureError::Invalid)?;
                 k.verify(msg, &s).map_err(|_| SignatureError::Invalid)?;
                 Ok(Verified {
                     high_s: s.normalize_s() != s,
@@ -305,25 +287,23 @@ impl SigningKey {
         let obj = jwk.as_object().ok_or(KeyError::NotAnObject)?;
         let mut public = obj.clone();
         let d = public.remove("d").ok_or(KeyError::Missing("d"))?;
-        let d = b64::decode(d.as_str().ok_or(KeyError::NotAString("d"))?)
-            .map_err(|_| KeyError::Encoding("d"))?;
+        let d = b64::decode(d.as_str().ok_or(KeyError::NotAString("d"))?).map_err(|_| KeyError::Encoding("d"))?;
         let declared = PublicKey::from_jwk(&Value::Object(public))?;
         let key = match declared.alg() {
             Alg::EdDSA => {
-                let seed: [u8; 32] =
-                    d.as_slice().try_into().map_err(|_| KeyError::WrongLength {
-                        member: "d",
-                        got: d.len(),
-                        want: 32,
-                    })?;
+                let seed: [u8; 32] = d.as_slice().try_into().map_err(|_| KeyError::WrongLength {
+                    member: "d",
+                    got: d.len(),
+                    want: 32,
+                })?;
                 SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
             }
-            Alg::ES256 => SigningKey::P256(
-                p256::ecdsa::SigningKey::from_slice(&d).map_err(|_| KeyError::Encoding("d"))?,
-            ),
-            Alg::ES384 => SigningKey::P384(
-                p384::ecdsa::SigningKey::from_slice(&d).map_err(|_| KeyError::Encoding("d"))?,
-            ),
+            Alg::ES256 => {
+                SigningKey::P256(p256::ecdsa::SigningKey::from_slice(&d).map_err(|_| KeyError::Encoding("d"))?)
+            }
+            Alg::ES384 => {
+                SigningKey::P384(p384::ecdsa::SigningKey::from_slice(&d).map_err(|_| KeyError::Encoding("d"))?)
+            }
         };
         if key.public_key().thumbprint() != declared.thumbprint() {
             return Err(KeyError::Unsupported(
@@ -405,10 +385,7 @@ mod tests {
             r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,
         ))
         .unwrap();
-        assert_eq!(
-            k.thumbprint(),
-            "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
-        );
+        assert_eq!(k.thumbprint(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
     }
 
     #[test]
@@ -429,9 +406,7 @@ mod tests {
         let x = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
         let err = |t: &str| PublicKey::from_jwk(&jwk(t)).unwrap_err();
         assert_eq!(
-            err(&format!(
-                r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","d":"AA"}}"#
-            )),
+            err(&format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","d":"AA"}}"#)),
             KeyError::PrivateMember("d")
         );
         assert!(matches!(
@@ -451,17 +426,13 @@ mod tests {
             KeyError::Unsupported(_)
         ));
         assert_eq!(
-            err(&format!(
-                r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","alg":"ES256"}}"#
-            )),
+            err(&format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}","alg":"ES256"}}"#)),
             KeyError::AlgMismatch("ES256".into())
         );
         // (1, 1) is not on P-256.
         let one = b64::encode(&[[0u8; 31].as_slice(), &[1]].concat());
         assert_eq!(
-            err(&format!(
-                r#"{{"kty":"EC","crv":"P-256","x":"{one}","y":"{one}"}}"#
-            )),
+            err(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{one}","y":"{one}"}}"#)),
             KeyError::NotOnCurve
         );
     }

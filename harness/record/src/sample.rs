@@ -66,29 +66,20 @@ pub fn base_claims() -> Object {
 pub fn hardware_claims() -> Object {
     let mut c = base_claims();
     let set = |c: &mut Object, path: &str, v: Value| set_pointer(c, path, v);
-    set(
-        &mut c,
-        "/runtime/platform",
-        Value::String("amd-sev-snp".into()),
-    );
+    set(&mut c, "/runtime/platform", Value::String("amd-sev-snp".into()));
     set(
         &mut c,
         "/runtime/measurement",
         Value::String(format!("sha384:{}", "ab".repeat(48))),
     );
-    set(
-        &mut c,
-        "/appraisal/status",
-        Value::String("affirming".into()),
-    );
+    set(&mut c, "/appraisal/status", Value::String("affirming".into()));
     set(
         &mut c,
         "/build_provenance/slsa_level",
         Value::Number(json::Number::Int(3)),
     );
     let transcript =
-        json::parse(format!(r#"{{"hash":"{}","call_count":3}}"#, digest("transcript")).as_bytes())
-            .expect("json");
+        json::parse(format!(r#"{{"hash":"{}","call_count":3}}"#, digest("transcript")).as_bytes()).expect("json");
     c.insert("tool_transcript", transcript);
     c.insert(
         "transparency",

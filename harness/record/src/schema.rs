@@ -62,12 +62,14 @@ pub fn check(record: &Value, profile: Profile, strict: bool) -> Vec<Finding> {
     validator(profile, strict)
         .iter_errors(&instance)
         .map(|e| {
-            Finding::fail(
-                "TR-SCH-001",
-                "schema/violation",
-                e.instance_path().to_string(),
-                e.to_string(),
-            )
+            let mut pointer = e.instance_path().to_string();
+            if let jsonschema::error::ValidationErrorKind::Required {
+                property: serde_json::Value::String(name),
+            } = e.kind()
+            {
+                pointer = format!("{pointer}/{}", crate::json::pointer_token(name));
+            }
+            Finding::fail("TR-SCH-001", "schema/violation", pointer, e.to_string())
         })
         .collect()
 }
@@ -78,11 +80,7 @@ mod tests {
 
     #[test]
     fn every_bundled_schema_compiles() {
-        for (p, s) in [
-            (Profile::V02, false),
-            (Profile::V02, true),
-            (Profile::V01, false),
-        ] {
+        for (p, s) in [(Profile::V02, false), (Profile::V02, true), (Profile::V01, false)] {
             let _ = validator(p, s);
         }
     }

@@ -9,13 +9,7 @@ use crate::json::{Object, Value};
 use crate::keys::SigningKey;
 
 /// Returns the signed record's bytes. `kid`, when given, is kept in `cnf.jwk`.
-pub fn sign(
-    claims: &Object,
-    key: &SigningKey,
-    kid: Option<&str>,
-    form: Form,
-    tag: CoseTag,
-) -> Vec<u8> {
+pub fn sign(claims: &Object, key: &SigningKey, kid: Option<&str>, form: Form, tag: CoseTag) -> Vec<u8> {
     let mut record = claims.clone();
     let mut jwk = key.public_key().to_jwk();
     if let Some(kid) = kid {

@@ -115,8 +115,7 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Report {
     };
     report.verdict = finding::verdict_at(&all, opts.level);
     report.highest_level = finding::highest_level(&all);
-    let (here, above): (Vec<_>, Vec<_>) =
-        all.into_iter().partition(|f| f.min_level() <= opts.level);
+    let (here, above): (Vec<_>, Vec<_>) = all.into_iter().partition(|f| f.min_level() <= opts.level);
     report.findings = here;
     report.above_level = above;
     report
@@ -124,11 +123,7 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Report {
 
 fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) -> Vec<Finding> {
     let mut out = decoded.findings.clone();
-    if decoded
-        .record
-        .as_object()
-        .is_some_and(|o| o.contains("cmcp_version"))
-    {
+    if decoded.record.as_object().is_some_and(|o| o.contains("cmcp_version")) {
         out.push(Finding::new(
             "TR-WIR-002",
             Status::Unverified,
@@ -141,7 +136,9 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
     let record = decoded.record.as_object().expect("decode yields objects");
     let key = signature_binding(&decoded, opts, &mut out);
     if let Some(k) = &key {
-        report.alg = Some(k.alg().jose_name());
+        if decoded.signature != SignatureField::Missing {
+            report.alg = Some(k.alg().jose_name());
+        }
         report.key_thumbprint = Some(k.thumbprint());
     }
     let ctx = Ctx {
@@ -151,11 +148,7 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
     };
     let specific = fields::check_all(&ctx);
     let schema_findings = schema::check(&decoded.record, opts.profile, opts.strict);
-    out.extend(
-        schema_findings
-            .into_iter()
-            .filter(|s| !covered(s, &specific)),
-    );
+    out.extend(schema_findings.into_iter().filter(|s| !covered(s, &specific)));
     out.extend(specific);
     out
 }
@@ -163,15 +156,11 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
 /// A schema finding is dropped when a specific rule of every level already failed at or
 /// above its pointer (a level-specific rule must not hide a schema violation at Level 0).
 fn covered(schema_finding: &Finding, specific: &[Finding]) -> bool {
-    let every_level = |f: &&Finding| {
-        f.status == Status::Fail && !f.pointer.is_empty() && f.min_level() == Level::L0
-    };
-    specific.iter().filter(every_level).any(|f| {
-        schema_finding.pointer == f.pointer
-            || schema_finding
-                .pointer
-                .starts_with(&format!("{}/", f.pointer))
-    })
+    let every_level = |f: &&Finding| f.status == Status::Fail && !f.pointer.is_empty() && f.min_level() == Level::L0;
+    specific
+        .iter()
+        .filter(every_level)
+        .any(|f| schema_finding.pointer == f.pointer || schema_finding.pointer.starts_with(&format!("{}/", f.pointer)))
 }
 
 fn key_finding(e: &KeyError) -> Option<Finding> {
@@ -197,11 +186,7 @@ fn key_finding(e: &KeyError) -> Option<Finding> {
 }
 
 /// Checks the signature binding; returns the cnf key when it is usable.
-fn signature_binding(
-    decoded: &Decoded,
-    opts: &VerifyOptions,
-    out: &mut Vec<Finding>,
-) -> Option<PublicKey> {
+fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Finding>) -> Option<PublicKey> {
     let sig_pointer = if decoded.form == Form::Embedded {
         "/signature"
     } else {
@@ -269,10 +254,7 @@ fn signature_binding(
                 "TR-SIG-006",
                 "signature/wrong-length",
                 sig_pointer,
-                format!(
-                    "signature is {got} bytes; {} needs {want}",
-                    key.alg().jose_name()
-                ),
+                format!("signature is {got} bytes; {} needs {want}", key.alg().jose_name()),
             )),
             Err(SignatureError::Invalid) => out.push(Finding::fail(
                 "TR-SIG-005",

@@ -24,8 +24,7 @@ fn canonical_bytes_match_rfc8785_package() {
                         let bytes = canonicalize(&v);
                         let have: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
                         if have != want {
-                            failures
-                                .push(format!("{name}: got {:?}", String::from_utf8_lossy(&bytes)));
+                            failures.push(format!("{name}: got {:?}", String::from_utf8_lossy(&bytes)));
                         }
                     }
                     Err(e) => failures.push(format!("{name}: refused: {e}")),

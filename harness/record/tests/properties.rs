@@ -14,8 +14,7 @@ fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        (-9_007_199_254_740_991i64..=9_007_199_254_740_991)
-            .prop_map(|i| Value::Number(Number::Int(i))),
+        (-9_007_199_254_740_991i64..=9_007_199_254_740_991).prop_map(|i| Value::Number(Number::Int(i))),
         any::<f64>()
             .prop_filter("finite", |f| f.is_finite())
             .prop_map(|f| Value::Number(Number::Float(f))),
@@ -28,15 +27,13 @@ fn value() -> impl Strategy<Value = Value> {
     leaf().prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map("[a-z\u{e9}\u{fffd}\u{1f600}]{0,3}", inner, 0..6).prop_map(
-                |m| {
-                    let mut o = Object::new();
-                    for (k, v) in m {
-                        o.insert(k, v);
-                    }
-                    Value::Object(o)
+            prop::collection::btree_map("[a-z\u{e9}\u{fffd}\u{1f600}]{0,3}", inner, 0..6).prop_map(|m| {
+                let mut o = Object::new();
+                for (k, v) in m {
+                    o.insert(k, v);
                 }
-            ),
+                Value::Object(o)
+            }),
         ]
     })
 }
@@ -44,9 +41,7 @@ fn value() -> impl Strategy<Value = Value> {
 /// Serializes with choices driven by `seed`: member order, whitespace, `\u` escapes.
 fn noisy(v: &Value, seed: &mut u64, out: &mut String) {
     fn step(seed: &mut u64) -> usize {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (*seed >> 33) as usize
     }
     let next = |seed: &mut u64| step(seed);
@@ -124,8 +119,15 @@ proptest! {
         noisy(&v, &mut s, &mut text);
         let parsed = parse(text.as_bytes()).expect("noisy serialization parses");
         prop_assert_eq!(jcs::canonicalize(&parsed), want.clone());
-        let again = parse(&want).expect("canonical bytes parse");
-        prop_assert_eq!(jcs::canonicalize(&again), want);
+        match parse(&want) {
+            Ok(again) => prop_assert_eq!(jcs::canonicalize(&again), want),
+            // A float like 1e17 canonicalizes to an integer token beyond 2^53 - 1, which the
+            // strict parser refuses (as rfc8785 over json.loads does): the only exception.
+            Err(e) => {
+                prop_assert_eq!(e.kind, trace_record::json::ParseErrorKind::UnsafeInteger);
+                prop_assert!(jcs::has_unsafe_integral_float(&v));
+            }
+        }
     }
 }
 
@@ -182,9 +184,7 @@ fn signed_positions(bytes: &[u8], form: Form) -> Vec<usize> {
             let text = std::str::from_utf8(bytes).expect("utf-8");
             let start = text.find("\"signature\":\"").expect("signature") + 13;
             let end = start + text[start..].find('"').expect("end of signature");
-            (0..bytes.len())
-                .filter(|i| !(start..end).contains(i))
-                .collect()
+            (0..bytes.len()).filter(|i| !(start..end).contains(i)).collect()
         }
         Form::Jws => (0..bytes.iter().rposition(|b| *b == b'.').expect("dot")).collect(),
         Form::Cose => {

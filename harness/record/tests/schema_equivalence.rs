@@ -54,45 +54,21 @@ fn mutations() -> Vec<Mutation> {
         ("no transparency", |v| remove(v, "/transparency")),
         ("iat string", |v| set(v, "/iat", json!("1785000000"))),
         ("iat too small", |v| set(v, "/iat", json!(1_600_000_000))),
-        ("iat integral float", |v| {
-            set(v, "/iat", json!(1_785_000_000.0))
-        }),
-        ("subject https", |v| {
-            set(v, "/subject", json!("https://a/b"))
-        }),
-        ("subject spiffe no path", |v| {
-            set(v, "/subject", json!("spiffe://a"))
-        }),
-        ("subject did upper", |v| {
-            set(v, "/subject", json!("did:Web:x"))
-        }),
+        ("iat integral float", |v| set(v, "/iat", json!(1_785_000_000.0))),
+        ("subject https", |v| set(v, "/subject", json!("https://a/b"))),
+        ("subject spiffe no path", |v| set(v, "/subject", json!("spiffe://a"))),
+        ("subject did upper", |v| set(v, "/subject", json!("did:Web:x"))),
         ("subject did empty", |v| set(v, "/subject", json!("did:"))),
-        ("platform sev-snp", |v| {
-            set(v, "/runtime/platform", json!("sev-snp"))
-        }),
-        ("platform tpm-2.0", |v| {
-            set(v, "/runtime/platform", json!("tpm-2.0"))
-        }),
+        ("platform sev-snp", |v| set(v, "/runtime/platform", json!("sev-snp"))),
+        ("platform tpm-2.0", |v| set(v, "/runtime/platform", json!("tpm-2.0"))),
         ("measurement upper", |v| {
-            set(
-                v,
-                "/runtime/measurement",
-                json!(format!("sha256:{}", "AB".repeat(32))),
-            )
+            set(v, "/runtime/measurement", json!(format!("sha256:{}", "AB".repeat(32))))
         }),
         ("measurement sha384 short", |v| {
-            set(
-                v,
-                "/runtime/measurement",
-                json!(format!("sha384:{}", "ab".repeat(32))),
-            )
+            set(v, "/runtime/measurement", json!(format!("sha384:{}", "ab".repeat(32))))
         }),
         ("measurement sha512", |v| {
-            set(
-                v,
-                "/runtime/measurement",
-                json!(format!("sha512:{}", "ab".repeat(64))),
-            )
+            set(v, "/runtime/measurement", json!(format!("sha512:{}", "ab".repeat(64))))
         }),
         ("runtime extensions", |v| {
             set(v, "/runtime/extensions", json!({"cpu": "x"}))
@@ -100,20 +76,12 @@ fn mutations() -> Vec<Mutation> {
         ("mode declared", |v| {
             set(v, "/policy/enforcement_mode", json!("declared"))
         }),
-        ("mode strict", |v| {
-            set(v, "/policy/enforcement_mode", json!("strict"))
-        }),
-        ("policy_uri relative", |v| {
-            set(v, "/policy/policy_uri", json!("p/1"))
-        }),
+        ("mode strict", |v| set(v, "/policy/enforcement_mode", json!("strict"))),
+        ("policy_uri relative", |v| set(v, "/policy/policy_uri", json!("p/1"))),
         ("data_class number", |v| set(v, "/data_class", json!(3))),
         ("data_class empty", |v| set(v, "/data_class", json!(""))),
-        ("slsa 4", |v| {
-            set(v, "/build_provenance/slsa_level", json!(4))
-        }),
-        ("slsa -1", |v| {
-            set(v, "/build_provenance/slsa_level", json!(-1))
-        }),
+        ("slsa 4", |v| set(v, "/build_provenance/slsa_level", json!(4))),
+        ("slsa -1", |v| set(v, "/build_provenance/slsa_level", json!(-1))),
         ("depth transitive", |v| {
             set(v, "/build_provenance/provenance_depth", json!("transitive"))
         }),
@@ -121,16 +89,12 @@ fn mutations() -> Vec<Mutation> {
             set(v, "/build_provenance/provenance_depth", json!("deep"))
         }),
         ("status ok", |v| set(v, "/appraisal/status", json!("ok"))),
-        ("verifier self", |v| {
-            set(v, "/appraisal/verifier", json!("self"))
-        }),
+        ("verifier self", |v| set(v, "/appraisal/verifier", json!("self"))),
         ("appraisal timestamp negative", |v| {
             set(v, "/appraisal/timestamp", json!(-5))
         }),
         ("transparency empty", |v| set(v, "/transparency", json!(""))),
-        ("transparency null", |v| {
-            set(v, "/transparency", Value::Null)
-        }),
+        ("transparency null", |v| set(v, "/transparency", Value::Null)),
         ("transparency http", |v| {
             set(v, "/transparency", json!("http://log.example/1"))
         }),
@@ -144,25 +108,15 @@ fn mutations() -> Vec<Mutation> {
         }),
         ("jwk no kty", |v| remove(v, "/cnf/jwk/kty")),
         ("jwk EC without y", |v| {
-            set(
-                v,
-                "/cnf/jwk",
-                json!({"kty": "EC", "crv": "P-256", "x": "AAAA"}),
-            );
+            set(v, "/cnf/jwk", json!({"kty": "EC", "crv": "P-256", "x": "AAAA"}));
         }),
         ("jwk RSA", |v| {
-            set(
-                v,
-                "/cnf/jwk",
-                json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"}),
-            )
+            set(v, "/cnf/jwk", json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"}))
         }),
         ("jwk RSA without e", |v| {
             set(v, "/cnf/jwk", json!({"kty": "RSA", "n": "AQAB"}))
         }),
-        ("signature padded", |v| {
-            set(v, "/signature", json!("AAAA=="))
-        }),
+        ("signature padded", |v| set(v, "/signature", json!("AAAA=="))),
         ("signature plain", |v| set(v, "/signature", json!("AAAA"))),
         ("origin third-party", |v| {
             set(
@@ -172,11 +126,7 @@ fn mutations() -> Vec<Mutation> {
             )
         }),
         ("origin log-import software", |v| {
-            set(
-                v,
-                "/origin",
-                json!({"kind": "log-import", "producer": "imp"}),
-            );
+            set(v, "/origin", json!({"kind": "log-import", "producer": "imp"}));
             set(v, "/runtime/platform", json!("software-only"));
         }),
         ("origin self", |v| {
@@ -274,11 +224,7 @@ fn compare(
         for (what, mutate) in mutations() {
             let mut rec = base.clone();
             if v01 {
-                set(
-                    &mut rec,
-                    "/eat_profile",
-                    json!("tag:agentrust.io,2026:trace-v0.1"),
-                );
+                set(&mut rec, "/eat_profile", json!("tag:agentrust.io,2026:trace-v0.1"));
             }
             mutate(&mut rec);
             if exempt(&rec) {
@@ -302,12 +248,8 @@ fn our_schemas_agree_with_the_official_ones() {
     };
     let parse = |s: &str| serde_json::from_str::<Value>(s).expect("json");
     let official_v02 = compile(&load(&schema_dir.join("trace-claim.json")));
-    let official_strict = compile(&load(
-        &schema_dir.join("agentrust-trace-0.11.0/trace-v0.2.json"),
-    ));
-    let official_v01 = compile(&load(
-        &schema_dir.join("agentrust-trace-0.11.0/trace-v0.1.json"),
-    ));
+    let official_strict = compile(&load(&schema_dir.join("agentrust-trace-0.11.0/trace-v0.2.json")));
+    let official_v01 = compile(&load(&schema_dir.join("agentrust-trace-0.11.0/trace-v0.1.json")));
     let has_references = |r: &Value| r.get("references").is_some();
     let n1 = compare(
         &compile(&parse(V02_SCHEMA)),
@@ -323,13 +265,7 @@ fn our_schemas_agree_with_the_official_ones() {
         false,
         |_| false,
     );
-    let n3 = compare(
-        &compile(&parse(V01_SCHEMA)),
-        &official_v01,
-        &records,
-        true,
-        |_| false,
-    );
+    let n3 = compare(&compile(&parse(V01_SCHEMA)), &official_v01, &records, true, |_| false);
     assert!(n1 > 500 && n2 > 500 && n3 > 500, "compared {n1}/{n2}/{n3}");
     // The one deliberate difference: a well-formed references array is accepted by ours.
     let mut with_refs = records.last().expect("sample").1.clone();

@@ -34,11 +34,7 @@ fn unsigned_examples_are_rejected_for_the_missing_signature_only() {
                 .filter(|f| f.status == trace_record::Status::Fail)
                 .map(|f| f.rule)
                 .collect();
-            assert!(
-                fails.contains(&"TR-SIG-005"),
-                "{}: {fails:?}",
-                path.display()
-            );
+            assert!(fails.contains(&"TR-SIG-005"), "{}: {fails:?}", path.display());
             if level == Level::L0 {
                 assert_eq!(
                     fails,
@@ -73,23 +69,12 @@ fn canonicalization_boundary_records_verify_with_their_trusted_key() {
         let open = start + text[start..].find('{').expect("object");
         let record_bytes = &bytes[open..open + balanced_len(&text[open..])];
         assert_eq!(json::parse(record_bytes).expect("record parses"), *record);
-        let mut o = VerifyOptions::at(
-            record
-                .pointer("/iat")
-                .and_then(|v| v.as_int())
-                .expect("iat"),
-        );
+        let mut o = VerifyOptions::at(record.pointer("/iat").and_then(|v| v.as_int()).expect("iat"));
         o.trusted_keys = vec![TrustedKey::Jwk(
             PublicKey::from_jwk(doc.pointer("/trusted_key").expect("key")).expect("jwk"),
         )];
         let r = verify(record_bytes, &o);
-        assert_eq!(
-            r.verdict,
-            Verdict::Accept,
-            "{}: {:#?}",
-            path.display(),
-            r.findings
-        );
+        assert_eq!(r.verdict, Verdict::Accept, "{}: {:#?}", path.display(), r.findings);
         seen += 1;
     }
     assert_eq!(seen, 4);

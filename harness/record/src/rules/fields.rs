@@ -6,9 +6,7 @@
 //! schema's finding), except where a level makes a member required. Does not own
 //! signature verification (`verify`) or schema validation (`schema`).
 
-use super::lexical::{
-    is_absolute_uri, is_digest, is_https_with_host, is_strict_subject, is_zero_digest,
-};
+use super::lexical::{is_absolute_uri, is_digest, is_https_with_host, is_strict_subject, is_zero_digest};
 use crate::finding::{Finding, Status};
 use crate::json::{Number, Object, Value};
 use crate::keys::PRIVATE_MEMBERS;
@@ -61,14 +59,12 @@ fn profile(ctx: &Ctx, out: &mut Vec<Finding>) {
     let want = ctx.opts.profile.uri();
     match ctx.record.get("eat_profile") {
         Some(Value::String(s)) if s == want => {}
-        Some(Value::String(s)) if s == crate::schema::Profile::V01.uri() => {
-            out.push(Finding::fail(
-                "TR-ENV-001",
-                "profile/legacy-v0.1",
-                "/eat_profile",
-                "v0.1 profile URI: a v0.2 verifier must reject it (cutover, not coexistence)",
-            ))
-        }
+        Some(Value::String(s)) if s == crate::schema::Profile::V01.uri() => out.push(Finding::fail(
+            "TR-ENV-001",
+            "profile/legacy-v0.1",
+            "/eat_profile",
+            "v0.1 profile URI: a v0.2 verifier must reject it (cutover, not coexistence)",
+        )),
         Some(other) => out.push(Finding::fail(
             "TR-ENV-001",
             "profile/mismatch",
@@ -121,7 +117,7 @@ fn key_shape(ctx: &Ctx, out: &mut Vec<Finding>) {
             return out.push(Finding::fail(
                 "TR-ENV-004",
                 "key/missing",
-                "/cnf",
+                "/cnf/jwk",
                 "cnf.jwk is missing",
             ));
         }
@@ -215,7 +211,7 @@ fn nonce(ctx: &Ctx, out: &mut Vec<Finding>) {
         None => out.push(Finding::fail(
             "TR-ENV-007",
             "freshness/nonce",
-            "/runtime",
+            "/runtime/nonce",
             "a challenge nonce was issued but runtime.nonce is absent",
         )),
     }
@@ -247,13 +243,7 @@ fn uri_rule(ctx: &Ctx, out: &mut Vec<Finding>, rule: &'static str, pointer: &str
     }
 }
 
-fn enum_rule(
-    ctx: &Ctx,
-    out: &mut Vec<Finding>,
-    rule: &'static str,
-    pointer: &str,
-    allowed: &[&str],
-) {
+fn enum_rule(ctx: &Ctx, out: &mut Vec<Finding>, rule: &'static str, pointer: &str, allowed: &[&str]) {
     if let Some(v) = ctx.at(pointer)
         && !v.as_str().is_some_and(|s| allowed.contains(&s))
     {
@@ -304,10 +294,7 @@ fn appraisal(ctx: &Ctx, out: &mut Vec<Finding>) {
             "TR-APR-004",
             "freshness/future",
             "/appraisal/timestamp",
-            format!(
-                "appraisal.timestamp {ts} is later than now plus {} s",
-                ctx.opts.skew
-            ),
+            format!("appraisal.timestamp {ts} is later than now plus {} s", ctx.opts.skew),
         ));
     }
     if let Some(status) = ctx.str_at("/appraisal/status")
@@ -360,9 +347,7 @@ fn runtime(ctx: &Ctx, out: &mut Vec<Finding>) {
         "/runtime",
         "no hardware evidence binding cnf.jwk to runtime.measurement was verified (hardware replay is not part of this verifier yet)",
     ));
-    if platform == Some("tpm2")
-        && ctx.str_at("/runtime/firmware_version") == Some("software-only-dev-mode")
-    {
+    if platform == Some("tpm2") && ctx.str_at("/runtime/firmware_version") == Some("software-only-dev-mode") {
         out.push(Finding::new(
             "TR-RTE-007",
             Status::Advisory,
@@ -444,7 +429,7 @@ fn transparency(ctx: &Ctx, out: &mut Vec<Finding>) {
         None => out.push(Finding::fail(
             "TR-ANC-001",
             "level/transparency",
-            "",
+            "/transparency",
             "Level 2 needs a transparency URI",
         )),
     }

@@ -8,9 +8,7 @@ fn is_line_terminator(c: char) -> bool {
 
 /// `^sha(256:[0-9a-f]{64}|384:[0-9a-f]{96})$`
 pub fn is_digest(s: &str) -> bool {
-    let hex_of = |rest: &str, n: usize| {
-        rest.len() == n && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    };
+    let hex_of = |rest: &str, n: usize| rest.len() == n && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     match (s.strip_prefix("sha256:"), s.strip_prefix("sha384:")) {
         (Some(rest), _) => hex_of(rest, 64),
         (_, Some(rest)) => hex_of(rest, 96),
@@ -36,9 +34,7 @@ pub fn is_strict_subject(s: &str) -> bool {
         return match after.split_once(':') {
             Some((method, id)) => {
                 !method.is_empty()
-                    && method
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    && method.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
                     && rest_ok(id)
             }
             None => false,
