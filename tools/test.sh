@@ -4,7 +4,8 @@
 #   1. makes sure .venv holds the pinned Python peer (harness/python-requirements.txt),
 #      creating or repairing it when needed;
 #   2. cargo test --workspace (debug), with TRACE_CONFORM_PYTHON pointing at that venv;
-#   3. the main job, `trace-conform run`, into target/selfcheck.
+#   3. the vector regeneration check and lint, then the main job, `trace-conform run`,
+#      into target/selfcheck.
 #
 # Environment: PYTHON picks the interpreter used to create the venv (default: the first of
 # python3.11, python3, python on PATH). Extra arguments are passed to `cargo test`.
@@ -78,4 +79,6 @@ echo "tools/test.sh: cargo test --workspace"
 cargo test --locked --workspace "$@"
 
 echo "tools/test.sh: trace-conform run (built-in case set, reference implementation)"
+cargo run --locked -q -p trace-conform -- vectors generate --check
+cargo run --locked -q -p trace-conform -- vectors lint
 cargo run --locked -q -p trace-conform -- run --out target/selfcheck

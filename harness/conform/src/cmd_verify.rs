@@ -40,6 +40,9 @@ pub struct Args {
     /// Record profile.
     #[arg(long, value_enum, default_value_t = ProfileArg::V02)]
     pub profile: ProfileArg,
+    /// Trust cnf.jwk itself when no --trusted-key is given (proves only self-consistency).
+    #[arg(long)]
+    pub allow_embedded_key: bool,
     /// Add the stricter rules of the agentrust-trace 0.11.0 schema.
     #[arg(long)]
     pub strict: bool,
@@ -119,6 +122,7 @@ pub fn options(a: &Args) -> Result<VerifyOptions, String> {
         ProfileArg::V01 => Profile::V01,
     };
     o.strict = a.strict;
+    o.allow_embedded_key = a.allow_embedded_key;
     Ok(o)
 }
 
@@ -181,6 +185,17 @@ fn status_word(s: Status) -> &'static str {
     }
 }
 
+/// Escapes control and other invisible characters so that input text (names, messages,
+/// pointers) cannot forge lines or terminal sequences in the report.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let invisible = c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+            if invisible { c.escape_unicode().collect::<Vec<_>>() } else { vec![c] }
+        })
+        .collect()
+}
+
 /// One block per input: the verdict line, then one line per finding.
 pub fn render_text(reports: &[(&str, &Report)]) -> String {
     let mut out = String::new();
@@ -193,7 +208,8 @@ pub fn render_text(reports: &[(&str, &Report)]) -> String {
             .unwrap_or_else(|| "none".into());
         let _ = writeln!(
             out,
-            "{name}: {} at level {} ({form}, {alg}; highest level accepted: {highest})",
+            "{}: {} at level {} ({form}, {alg}; highest level accepted: {highest})",
+            clean(name),
             verdict_word(r.verdict),
             r.level.number()
         );
@@ -201,7 +217,7 @@ pub fn render_text(reports: &[(&str, &Report)]) -> String {
             let at = if f.pointer.is_empty() {
                 "(record)".to_string()
             } else {
-                f.pointer.clone()
+                clean(&f.pointer)
             };
             let _ = writeln!(
                 out,
@@ -211,11 +227,12 @@ pub fn render_text(reports: &[(&str, &Report)]) -> String {
                 f.class,
                 at,
                 f.section,
-                f.message
+                clean(&f.message)
             );
         }
         if !r.above_level.is_empty() && r.verdict != Verdict::Reject {
-            let rules: Vec<&str> = r.above_level.iter().map(|f| f.rule).collect();
+            let mut rules: Vec<&str> = r.above_level.iter().map(|f| f.rule).collect();
+            rules.dedup();
             let _ = writeln!(out, "  (above level {}: {})", r.level.number(), rules.join(", "));
         }
     }

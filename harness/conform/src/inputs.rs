@@ -22,29 +22,39 @@ pub fn expand(args: &[String]) -> Result<Vec<String>, String> {
         let meta = std::fs::metadata(path).map_err(|e| format!("{arg}: {e}"))?;
         if meta.is_dir() {
             let mut files = Vec::new();
-            walk(path, &mut files)?;
+            walk(path, &mut files, &mut Vec::new())?;
             files.sort();
             out.extend(files.into_iter().map(|p| p.display().to_string()));
         } else {
             out.push(arg.clone());
         }
     }
+    if out.is_empty() {
+        return Err("no input files: nothing would be verified".into());
+    }
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+/// Walks `dir`, following links; `open` holds the canonical directories being walked, so
+/// a link back to one of them (a loop) is an error rather than a walk to the OS limit.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, open: &mut Vec<PathBuf>) -> Result<(), String> {
+    let canonical = std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if open.contains(&canonical) {
+        return Err(format!("{}: symbolic link loop", dir.display()));
+    }
+    open.push(canonical);
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
-        let kind = entry
-            .file_type()
-            .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-        if kind.is_dir() {
-            walk(&entry.path(), out)?;
-        } else if kind.is_file() {
-            out.push(entry.path());
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        // Follow symbolic links: a linked record is still a record to verify.
+        let meta = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if meta.is_dir() {
+            walk(&path, out, open)?;
+        } else if meta.is_file() {
+            out.push(path);
         }
     }
+    open.pop();
     Ok(())
 }
 

@@ -3,10 +3,10 @@
 //! Owns: argument parsing and dispatch to one module per command. Exit codes: 0 as
 //! expected, 1 a rejection (or an unexpected case result), 2 usage or I/O errors.
 
-mod cases;
 mod cmd_canonicalize;
 mod cmd_run;
 mod cmd_sign;
+mod cmd_vectors;
 mod cmd_verify;
 mod inputs;
 mod time;
@@ -31,8 +31,13 @@ enum Command {
     Keygen(cmd_sign::KeygenArgs),
     /// Print the RFC 8785 canonical bytes of a JSON document.
     Canonicalize(cmd_canonicalize::Args),
-    /// Run the built-in case set against the reference implementation and write a report.
+    /// Run the vector set against the reference implementation and write a report.
     Run(cmd_run::Args),
+    /// Generate or lint the vector set.
+    #[command(subcommand)]
+    Vectors(cmd_vectors::Command),
+    /// Print a rule with its vectors, or a vector with its rule and expectation.
+    Explain(cmd_vectors::ExplainArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +48,8 @@ fn main() -> ExitCode {
         Command::Keygen(a) => cmd_sign::keygen(a),
         Command::Canonicalize(a) => cmd_canonicalize::run(a),
         Command::Run(a) => cmd_run::run(a),
+        Command::Vectors(c) => cmd_vectors::run(c),
+        Command::Explain(a) => cmd_vectors::explain(a),
     };
     ExitCode::from(code)
 }

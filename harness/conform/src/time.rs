@@ -19,21 +19,32 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
         num(14..16)?,
         num(17..19)?,
     );
-    let mut rest = &text[19..];
+    let mut rest = text.get(19..).ok_or_else(bad)?;
     if let Some(frac) = rest.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
         rest = &frac[digits..];
     }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ if rest.len() == 6 && matches!(&rest[..1], "+" | "-") && &rest[3..4] == ":" => {
-            let sign = if &rest[..1] == "-" { -1 } else { 1 };
-            sign * (rest[1..3].parse::<i64>().map_err(|_| bad())? * 3600
-                + rest[4..6].parse::<i64>().map_err(|_| bad())? * 60)
+    let offset = match rest.as_bytes() {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()) => {
+            let (oh, om) = (
+                ((h1 - b'0') * 10 + (h2 - b'0')) as i64,
+                ((m1 - b'0') * 10 + (m2 - b'0')) as i64,
+            );
+            if oh > 23 || om > 59 {
+                return Err(bad());
+            }
+            if *sign == b'-' {
+                -(oh * 3600 + om * 60)
+            } else {
+                oh * 3600 + om * 60
+            }
         }
         _ => return Err(bad()),
     };
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&mo) || d < 1 || d > month_days[(mo - 1) as usize] || h > 23 || mi > 59 || s > 60 {
         return Err(bad());
     }
     Ok(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset)
@@ -63,5 +74,9 @@ mod tests {
         assert_eq!(parse_time("2000-03-01T00:00:00Z"), Ok(951_868_800));
         assert!(parse_time("yesterday").is_err());
         assert!(parse_time("2026-13-01T00:00:00Z").is_err());
+        assert!(parse_time("2026-02-29T00:00:00Z").is_err());
+        assert_eq!(parse_time("2024-02-29T00:00:00Z"), Ok(1_709_164_800));
+        assert!(parse_time("2026-07-25T17:20:00+99:99").is_err());
+        assert!(parse_time("2026-07-25T17:20:00é1:00").is_err());
     }
 }

@@ -60,12 +60,17 @@ fn verify_text_output_names_rule_class_pointer_and_section() {
         .unwrap()
         .replace("internal", "public");
     let bad = write(dir.path(), "tampered.json", tampered.as_bytes());
-    let o = run(&["verify", &good, &bad, "--now", NOW], None);
+    let thumb = sample::test_key(Alg::EdDSA, "primary").public_key().thumbprint();
+    let o = run(&["verify", &good, &bad, "--now", NOW, "--trusted-key", &thumb], None);
     assert_eq!(code(&o), 1);
     let out = text(&o).replace(&dir.path().display().to_string(), "<dir>");
     insta::assert_snapshot!("verify_text_good_and_tampered", out);
-    let o = run(&["verify", &good, "--now", NOW], None);
+    let o = run(&["verify", &good, "--now", NOW, "--trusted-key", &thumb], None);
     assert_eq!(code(&o), 0, "{}", text(&o));
+    // Without a trust anchor a self-signed record proves nothing: unverified, exit 1.
+    let o = run(&["verify", &good, "--now", NOW], None);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("UNVERIFIED"), "{}", text(&o));
 }
 
 #[test]
@@ -138,7 +143,13 @@ fn every_form_and_algorithm_round_trips_through_sign_and_verify() {
             );
             assert_eq!(code(&s), 0, "{}", String::from_utf8_lossy(&s.stderr));
             let v = run(
-                &["verify", out.to_str().unwrap(), "--now", &SAMPLE_IAT.to_string()],
+                &[
+                    "verify",
+                    out.to_str().unwrap(),
+                    "--now",
+                    &SAMPLE_IAT.to_string(),
+                    "--allow-embedded-key",
+                ],
                 None,
             );
             assert_eq!(code(&v), 0, "{alg} {form}: {}", text(&v));
@@ -223,6 +234,40 @@ fn hostile_inputs_get_findings_never_a_crash() {
 }
 
 #[test]
+fn control_characters_in_input_cannot_forge_report_lines() {
+    let forged = "\n/tmp/x.json: ACCEPT at level 0\n\u{1b}[2K";
+    let mut claims = sample::base_claims();
+    claims.insert(forged, json::Value::Bool(true));
+    let bytes = sign::sign(
+        &claims,
+        &sample::test_key(Alg::EdDSA, "primary"),
+        None,
+        Form::Embedded,
+        CoseTag::Tagged,
+    );
+    let o = run(&["verify", "-", "--now", NOW, "--allow-embedded-key"], Some(&bytes));
+    assert_eq!(code(&o), 1);
+    let out = text(&o);
+    assert!(out.lines().all(|l| !l.starts_with("/tmp/x.json")), "{out}");
+    assert!(out.lines().next().is_some_and(|l| l.starts_with("-: REJECT")), "{out}");
+    assert!(!out.contains('\u{1b}'), "{out}");
+}
+
+#[test]
+fn symlinked_records_are_verified_and_an_empty_directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write(dir.path(), "bad.json", b"{}");
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::os::unix::fs::symlink(&target, tree.join("linked.json")).unwrap();
+    let o = run(&["verify", tree.to_str().unwrap(), "--now", NOW], None);
+    assert_eq!(code(&o), 1, "the linked record is verified and rejected: {}", text(&o));
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert_eq!(code(&run(&["verify", empty.to_str().unwrap(), "--now", NOW], None)), 2);
+}
+
+#[test]
 fn readme_examples_work_as_written() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/readme-examples.sh");
     let o = Command::new("bash")
@@ -236,5 +281,66 @@ fn readme_examples_work_as_written() {
         "README examples diverged:\n{}\n{}",
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn run_scores_the_reference_against_every_vector_and_writes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let o = run(&["run", "--out", out.to_str().unwrap()], None);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(text(&o).contains(" passed, 0 failed"), "{}", text(&o));
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["failed"], 0);
+    assert!(summary["vectors"].as_u64().unwrap() > 250);
+    assert!(
+        std::fs::read_to_string(out.join("summary.md"))
+            .unwrap()
+            .contains("| TR-SIG-007 |")
+    );
+    assert_eq!(
+        code(&run(
+            &["run", "--out", out.to_str().unwrap(), "--only", "no-such-vector"],
+            None
+        )),
+        2
+    );
+    let jws = run(
+        &["run", "--out", out.to_str().unwrap(), "--format", "jws", "--level", "0"],
+        None,
+    );
+    assert_eq!(code(&jws), 0);
+}
+
+#[test]
+fn vectors_check_lint_and_explain() {
+    let o = run(&["vectors", "generate", "--check"], None);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["vectors", "lint"], None);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("0 problem(s)"));
+    let o = run(&["explain", "TR-SIG-007"], None);
+    assert_eq!(code(&o), 0);
+    assert!(text(&o).contains("invalid: sig::jws::alg-none"), "{}", text(&o));
+    let o = run(&["explain", "sig::jws::alg-none"], None);
+    assert_eq!(code(&o), 0);
+    assert!(text(&o).contains("reference: Reject"), "{}", text(&o));
+    assert_eq!(code(&run(&["explain", "nothing"], None)), 2);
+    // A vector directory with a broken file is reported, not a crash.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sig")).unwrap();
+    std::fs::write(dir.path().join("sig/bad.json"), b"{\"schema\": 1}").unwrap();
+    assert_eq!(
+        code(&run(&["vectors", "lint", "--dir", dir.path().to_str().unwrap()], None)),
+        2
+    );
+    // A stale directory fails the regeneration check.
+    assert_eq!(
+        code(&run(
+            &["vectors", "generate", "--check", "--dir", dir.path().to_str().unwrap()],
+            None
+        )),
+        1
     );
 }

@@ -367,7 +367,7 @@ fn ec_records_are_refused_by_the_ed25519_only_library_but_accepted_here() {
         answers[0]
     );
     assert_eq!(
-        verify(text.as_bytes(), &VerifyOptions::at(SAMPLE_IAT)).verdict,
+        verify(text.as_bytes(), &VerifyOptions::embedded_key_at(SAMPLE_IAT)).verdict,
         Verdict::Accept
     );
 }

@@ -77,19 +77,22 @@ fn malformed(msg: impl Into<String>) -> Vec<Finding> {
     vec![Finding::fail("TR-SIG-010", "envelope/malformed", "", msg)]
 }
 
-/// Guesses the form from the first significant byte.
+/// Guesses the form: CBOR arrays and tags are COSE; text that is not JSON but looks like
+/// a compact serialization (printable ASCII with a '.') is JWS; everything else is JSON.
 pub fn sniff(bytes: &[u8]) -> Form {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     match first {
-        Some(0xD2 | 0x84) => Form::Cose,
+        // A CBOR array of four, or any CBOR tag (major type 6).
+        Some(0x84 | 0xC0..=0xDB) => Form::Cose,
         Some(b'{') | None => Form::Embedded,
         Some(_) => {
             let text = bytes.trim_ascii();
-            let jws_like = text.contains(&b'.')
-                && text
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-            if jws_like { Form::Jws } else { Form::Embedded }
+            let compact_like = text.contains(&b'.') && text.iter().all(|b| b.is_ascii_graphic());
+            if compact_like && json::parse(text).is_err() {
+                Form::Jws
+            } else {
+                Form::Embedded
+            }
         }
     }
 }
@@ -165,9 +168,9 @@ fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
     let text = std::str::from_utf8(bytes.trim_ascii()).map_err(|_| not_jws("not ASCII text"))?;
     if !text
         .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'+' | b'/' | b'='))
     {
-        return Err(not_jws("characters outside base64url and '.'"));
+        return Err(not_jws("characters outside base64 and '.'"));
     }
     let parts: Vec<&str> = text.split('.').collect();
     if parts.len() != 3 {
@@ -202,7 +205,14 @@ fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
             format!("JWS alg {alg_name:?} is not EdDSA, ES256 or ES384"),
         )]);
     };
-    if header.contains("crit") {
+    let b64_true = header.get("b64").is_none_or(|v| *v == Value::Bool(true));
+    let understood_crit = match header.get("crit") {
+        None => true,
+        // RFC 7797: "b64" is the one extension understood, and only with its default value.
+        Some(Value::Array(names)) => !names.is_empty() && b64_true && names.iter().all(|n| n.as_str() == Some("b64")),
+        Some(_) => false,
+    };
+    if !understood_crit {
         return Err(vec![Finding::fail(
             "TR-SIG-008",
             "envelope/unknown-crit",
@@ -248,6 +258,11 @@ fn decode_cose(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
     };
     let sign1 = parsed.map_err(|e| malformed(format!("not a COSE_Sign1 structure: {e}")))?;
     let protected = &sign1.protected.header;
+    if sign1.unprotected.alg.is_some() {
+        return Err(malformed(
+            "COSE_Sign1 names an algorithm in its unprotected header (RFC 9052 §3: it belongs in the protected one)",
+        ));
+    }
     if !protected.crit.is_empty() || !sign1.unprotected.crit.is_empty() {
         return Err(vec![Finding::fail(
             "TR-SIG-008",

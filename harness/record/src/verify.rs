@@ -48,11 +48,22 @@ pub struct VerifyOptions {
     pub form: FormChoice,
     pub profile: Profile,
     pub strict: bool,
+    /// Trust `cnf.jwk` itself when no trusted key is given (proves only self-consistency).
+    pub allow_embedded_key: bool,
 }
 
 impl VerifyOptions {
     pub const DEFAULT_MAX_AGE: i64 = 86_400;
     pub const DEFAULT_SKEW: i64 = 300;
+
+    /// Options at a verification time that trust `cnf.jwk` itself (for tests and for
+    /// callers that check the key some other way); verifiers should pin trusted keys.
+    pub fn embedded_key_at(now: i64) -> Self {
+        VerifyOptions {
+            allow_embedded_key: true,
+            ..Self::at(now)
+        }
+    }
 
     pub fn at(now: i64) -> Self {
         VerifyOptions {
@@ -65,6 +76,7 @@ impl VerifyOptions {
             form: FormChoice::Auto,
             profile: Profile::V02,
             strict: false,
+            allow_embedded_key: false,
         }
     }
 }
@@ -115,6 +127,13 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Report {
     };
     report.verdict = finding::verdict_at(&all, opts.level);
     report.highest_level = finding::highest_level(&all);
+    let mut all = all;
+    // Failures first, then what could not be checked, then advisories (stable within each).
+    all.sort_by_key(|f| match f.status {
+        Status::Fail => 0,
+        Status::Unverified => 1,
+        Status::Advisory => 2,
+    });
     let (here, above): (Vec<_>, Vec<_>) = all.into_iter().partition(|f| f.min_level() <= opts.level);
     report.findings = here;
     report.above_level = above;
@@ -153,13 +172,33 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
     out
 }
 
-/// A schema finding is dropped when a specific rule of every level already failed at or
-/// above its pointer (a level-specific rule must not hide a schema violation at Level 0).
+/// Rules that restate a schema constraint at a member; their failure makes the schema
+/// finding at the same member redundant.
+const SCHEMA_MIRRORS: &[&str] = &[
+    "TR-ENV-003",
+    "TR-ENV-004",
+    "TR-ENV-005",
+    "TR-ENV-008",
+    "TR-SCH-002",
+    "TR-POL-001",
+    "TR-POL-002",
+    "TR-POL-003",
+    "TR-APR-001",
+    "TR-APR-002",
+    "TR-APR-003",
+    "TR-RTE-002",
+    "TR-SCA-001",
+    "TR-SCA-002",
+    "TR-TXN-002",
+];
+
+/// A schema finding is dropped when a schema-mirroring rule already failed at or above
+/// its pointer; any other rule (a level rule, the origin rule) never hides it.
 fn covered(schema_finding: &Finding, specific: &[Finding]) -> bool {
-    let every_level = |f: &&Finding| f.status == Status::Fail && !f.pointer.is_empty() && f.min_level() == Level::L0;
+    let mirror = |f: &&Finding| f.status == Status::Fail && !f.pointer.is_empty() && SCHEMA_MIRRORS.contains(&f.rule);
     specific
         .iter()
-        .filter(every_level)
+        .filter(mirror)
         .any(|f| schema_finding.pointer == f.pointer || schema_finding.pointer.starts_with(&format!("{}/", f.pointer)))
 }
 
@@ -208,19 +247,25 @@ fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Find
         }
         SignatureField::Bytes(b) => Some(b),
     };
-    let jwk = decoded.record.pointer("/cnf/jwk")?;
+    let no_key = |out: &mut Vec<Finding>| {
+        if sig_bytes.is_some() {
+            out.push(Finding::fail(
+                "TR-SIG-005",
+                "signature/no-usable-key",
+                sig_pointer,
+                "the signature cannot be verified without a usable cnf key",
+            ));
+        }
+    };
+    let Some(jwk) = decoded.record.pointer("/cnf/jwk") else {
+        no_key(out);
+        return None;
+    };
     let key = match PublicKey::from_jwk(jwk) {
         Ok(k) => k,
         Err(e) => {
             out.extend(key_finding(&e));
-            if sig_bytes.is_some() {
-                out.push(Finding::fail(
-                    "TR-SIG-005",
-                    "signature/invalid",
-                    sig_pointer,
-                    "the signature cannot be verified without a usable cnf key",
-                ));
-            }
+            no_key(out);
             return None;
         }
     };
@@ -239,9 +284,11 @@ fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Find
         ));
         return Some(key);
     }
-    trusted(&key, opts, out);
+    let mut verified = false;
     if let Some(sig) = sig_bytes {
-        match key.verify(&decoded.signing_input, sig) {
+        let result = key.verify(&decoded.signing_input, sig);
+        verified = result.is_ok();
+        match result {
             Ok(v) if v.high_s => out.push(Finding::new(
                 "TR-SIG-011",
                 Status::Advisory,
@@ -264,18 +311,34 @@ fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Find
             )),
         }
     }
+    trusted(&key, opts, verified, out);
     Some(key)
 }
 
-fn trusted(key: &PublicKey, opts: &VerifyOptions, out: &mut Vec<Finding>) {
+/// The trust anchor. With trusted keys given, cnf.jwk must be one of them; with none, a
+/// verified signature proves only self-consistency (reported only when it verified).
+fn trusted(key: &PublicKey, opts: &VerifyOptions, verified: bool, out: &mut Vec<Finding>) {
     let thumb = key.thumbprint();
+    if opts.trusted_keys.is_empty() && !verified {
+        return;
+    }
     if opts.trusted_keys.is_empty() {
+        let (status, consequence) = if opts.allow_embedded_key {
+            (Status::Advisory, "the embedded key was allowed explicitly")
+        } else {
+            (
+                Status::Unverified,
+                "give a trusted key, or allow the embedded key explicitly",
+            )
+        };
         out.push(Finding::new(
             "TR-SIG-009",
-            Status::Advisory,
+            status,
             "key/not-pinned",
             "/cnf/jwk",
-            format!("no trusted key given: the signature proves only consistency with cnf.jwk (thumbprint {thumb})"),
+            format!(
+                "no trusted key: the signature proves only consistency with cnf.jwk (thumbprint {thumb}); {consequence}"
+            ),
         ));
     } else if !opts.trusted_keys.iter().any(|t| t.thumbprint() == thumb) {
         out.push(Finding::fail(

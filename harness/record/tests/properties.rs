@@ -154,7 +154,7 @@ proptest! {
         let (form, alg, tag) = fa;
         let key = sample::test_key(alg, "property");
         let bytes = sign::sign(&claims_with(&data_class, &model_id), &key, None, form, tag);
-        let r = verify(&bytes, &VerifyOptions::at(SAMPLE_IAT));
+        let r = verify(&bytes, &VerifyOptions::embedded_key_at(SAMPLE_IAT));
         prop_assert_eq!(r.verdict, Verdict::Accept, "{:?}", r.findings);
         prop_assert_eq!(r.form, Some(form));
     }
@@ -171,7 +171,7 @@ proptest! {
         prop_assume!(bytes[at] != replacement);
         let mut changed = bytes.clone();
         changed[at] = replacement;
-        let r = verify(&changed, &VerifyOptions::at(SAMPLE_IAT));
+        let r = verify(&changed, &VerifyOptions::embedded_key_at(SAMPLE_IAT));
         prop_assert_ne!(r.verdict, Verdict::Accept, "byte {} changed to {:#04x}", at, replacement);
     }
 }

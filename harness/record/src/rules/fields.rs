@@ -45,6 +45,7 @@ pub const CHECKS: &[Check] = &[
     transcript,
     transparency,
     origin,
+    not_checked,
 ];
 
 pub fn check_all(ctx: &Ctx) -> Vec<Finding> {
@@ -90,6 +91,10 @@ fn brief(v: &Value) -> String {
 }
 
 fn subject(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // The v0.1 profile's subject is any spiffe:// URI (its schema says so); the strict form is v0.2's.
+    if ctx.opts.profile == crate::schema::Profile::V01 {
+        return;
+    }
     if let Some(s) = ctx.str_at("/subject")
         && !is_strict_subject(s)
     {
@@ -130,6 +135,16 @@ fn key_shape(ctx: &Ctx, out: &mut Vec<Finding>) {
             "cnf.jwk has no kty",
         ));
     }
+    for (name, v) in jwk.iter() {
+        if contains_fraction(v) {
+            out.push(Finding::fail(
+                "TR-ENV-008",
+                "key/non-canonicalizable-extra",
+                format!("/cnf/jwk/{}", crate::json::pointer_token(name)),
+                format!("cnf.jwk member {name:?} holds a fractional number"),
+            ));
+        }
+    }
     for m in PRIVATE_MEMBERS.iter().filter(|m| jwk.contains(m)) {
         out.push(Finding::fail(
             "TR-ENV-005",
@@ -138,6 +153,33 @@ fn key_shape(ctx: &Ctx, out: &mut Vec<Finding>) {
             format!("cnf.jwk carries private member {m:?}"),
         ));
     }
+}
+
+fn contains_fraction(v: &Value) -> bool {
+    match v {
+        Value::Number(Number::Float(_)) => true,
+        Value::Array(items) => items.iter().any(contains_fraction),
+        Value::Object(o) => o.iter().any(|(_, v)| contains_fraction(v)),
+        _ => false,
+    }
+}
+
+/// What this verifier did not check and must say so (S2 §3.2.3, §3.3.1).
+fn not_checked(_ctx: &Ctx, out: &mut Vec<Finding>) {
+    out.push(Finding::new(
+        "TR-REV-001",
+        Status::Advisory,
+        "revocation/not-checked",
+        "",
+        "performed no revocation check (no revocation bundle was given)",
+    ));
+    out.push(Finding::new(
+        "TR-DEP-001",
+        Status::Advisory,
+        "provenance/depth-not-verified",
+        "/build_provenance",
+        "build provenance depth verified: none (provenance is not appraised by this verifier yet)",
+    ));
 }
 
 const INTEGER_MEMBERS: [&str; 5] = [
@@ -173,19 +215,20 @@ fn freshness(ctx: &Ctx, out: &mut Vec<Finding>) {
             "/iat",
             format!(
                 "iat {iat} is {} s old at {now}; the maximum age is {} s",
-                now - iat,
+                now.saturating_sub(iat),
                 o.max_age
             ),
         ));
     }
-    if iat.saturating_sub(now) > o.skew {
+    // S1 had no future bound; it came with v0.2.
+    if iat.saturating_sub(now) > o.skew && o.profile == crate::schema::Profile::V02 {
         out.push(Finding::fail(
             "TR-ENV-006",
             "freshness/future",
             "/iat",
             format!(
                 "iat {iat} is {} s after {now}; the allowed skew is {} s",
-                iat - now,
+                iat.saturating_sub(now),
                 o.skew
             ),
         ));

@@ -1,0 +1,142 @@
+//! `trace-conform vectors generate|lint` and `trace-conform explain`.
+//!
+//! Owns: the command-line face of trace-vectors: writing or checking the generated files,
+//! linting, and explaining a rule or a vector. Does not own any of that logic.
+
+use std::path::PathBuf;
+use trace_record::rules::catalog::RULES;
+use trace_vectors::{catalog, generate, lint, load, reference};
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Regenerate vectors/ from the builders (with --check: fail if anything would change).
+    Generate {
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Check the committed vectors: schema, ids, references, coverage floor, style.
+    Lint {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+pub fn run(c: Command) -> u8 {
+    match c {
+        Command::Generate { check, dir } => {
+            let dir = dir.unwrap_or_else(load::default_dir);
+            if check {
+                match generate::check(&dir) {
+                    Ok(stale) if stale.is_empty() => {
+                        println!("vectors are current ({})", dir.display());
+                        0
+                    }
+                    Ok(stale) => {
+                        for p in stale {
+                            eprintln!("would change: {}", p.display());
+                        }
+                        eprintln!("run `trace-conform vectors generate` and commit the result");
+                        1
+                    }
+                    Err(e) => fail(e),
+                }
+            } else {
+                match generate::write(&dir) {
+                    Ok(n) => {
+                        println!("{n} file(s) written under {}", dir.display());
+                        0
+                    }
+                    Err(e) => fail(e),
+                }
+            }
+        }
+        Command::Lint { dir } => {
+            let dir = dir.unwrap_or_else(load::default_dir);
+            let files = match load::load_dir(&dir) {
+                Ok(f) => f,
+                Err(e) => return fail(e),
+            };
+            let problems = lint::lint(&dir, &files);
+            for p in &problems {
+                println!("{p}");
+            }
+            let n: usize = files
+                .iter()
+                .map(|(_, f)| f.groups.iter().map(|g| g.tests.len()).sum::<usize>())
+                .sum();
+            println!("{} problem(s) in {} vectors, {} files", problems.len(), n, files.len());
+            if problems.is_empty() { 0 } else { 2 }
+        }
+    }
+}
+
+fn fail(e: String) -> u8 {
+    eprintln!("trace-conform vectors: {e}");
+    2
+}
+
+#[derive(clap::Args)]
+pub struct ExplainArgs {
+    /// A rule id (TR-SIG-005) or a vector id (sig::jws::alg-none).
+    pub what: String,
+    #[arg(long)]
+    pub vectors: Option<PathBuf>,
+}
+
+pub fn explain(a: ExplainArgs) -> u8 {
+    let dir = a.vectors.unwrap_or_else(load::default_dir);
+    let files = match load::load_dir(&dir) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let parsed: Vec<_> = files.iter().map(|(_, f)| f.clone()).collect();
+    if let Some(rule) = RULES.iter().find(|r| r.id.eq_ignore_ascii_case(&a.what)) {
+        println!(
+            "{} ({:?}, from level {}, module {})",
+            rule.id,
+            rule.strength,
+            rule.min_level.number(),
+            catalog::module_of(rule.id)
+        );
+        println!("  {}", rule.statement);
+        println!("  class: {}   section: {}", rule.class, rule.section);
+        if !rule.decision.is_empty() {
+            println!("  decision: {}", rule.decision);
+        }
+        let cov = catalog::coverage(&parsed);
+        let (neg, pos) = &cov[rule.id];
+        for id in neg {
+            println!("  invalid: {id}");
+        }
+        for id in pos {
+            println!("  control: {id}");
+        }
+        return 0;
+    }
+    for (path, file) in &files {
+        for group in &file.groups {
+            for test in &group.tests {
+                if test.id == a.what {
+                    println!("{}  ({})", test.id, path.display());
+                    println!("  {}", test.description);
+                    if !test.comment.is_empty() {
+                        println!("  why: {}", test.comment);
+                    }
+                    println!("  context: {}", serde_json::to_string(&group.context).expect("json"));
+                    println!("  expected: {}", serde_json::to_string(&test.expected).expect("json"));
+                    println!("  spec: {}", test.spec_refs.join("; "));
+                    match reference::observe(&group.context, test) {
+                        Ok(o) => println!("  reference: {:?} {:?}", o.verdict, o.errors),
+                        Err(e) => println!("  reference: {e}"),
+                    }
+                    println!("  input: {}", serde_json::to_string(&test.input).expect("json"));
+                    return 0;
+                }
+            }
+        }
+    }
+    eprintln!("trace-conform explain: {:?} is neither a rule nor a vector id", a.what);
+    2
+}

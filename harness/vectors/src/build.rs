@@ -1,0 +1,449 @@
+//! One builder struct with documented misbehaviour knobs, turned into one vector.
+//!
+//! Owns: [`Build`] (context, claims, key, form, knobs, expectation) and [`Build::bytes`],
+//! which signs the (possibly broken) claims for real and then applies the post-signing
+//! knobs. Every knob that is set must change the bytes; a knob with no effect is a
+//! generator error, so a vector can never claim a misbehaviour it does not contain.
+//! Does not own which vectors exist (`sets`) or the file layout (`generate`).
+
+use crate::format::{Context, Expected, ExpectedError, Intermediates, Outcome};
+use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
+use trace_record::json::{Object, Value};
+use trace_record::sample::{self, SAMPLE_IAT};
+use trace_record::{Alg, CoseTag, Form, SigningKey, b64, jcs};
+
+/// How the signature is spoiled after a genuine signing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignatureKnob {
+    Genuine,
+    /// No signature at all (embedded: no member; JWS: empty segment; COSE: empty bstr).
+    Omit,
+    /// base64url with `=` padding.
+    Padded,
+    /// The standard base64 alphabet (`+`, `/`) instead of the URL-safe one.
+    StandardAlphabet,
+    /// The unused low bits of the last base64url character set.
+    TrailingBits,
+    /// The last n bytes dropped.
+    Truncate(usize),
+    /// ECDSA only: S replaced by n - S (the malleable high-S twin).
+    HighS,
+    /// The signature over the same bytes by another key.
+    OtherKey(&'static str),
+}
+
+/// COSE payload misbehaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CosePayload {
+    Canonical,
+    /// Signed over the canonical bytes with a space after every comma (not RFC 8785).
+    NonCanonical,
+    /// Payload nil (detached).
+    Detached,
+}
+
+pub struct Build {
+    pub description: String,
+    pub spec_refs: Vec<String>,
+    pub ctx: Context,
+    pub claims: Object,
+    pub alg: Alg,
+    pub key_name: &'static str,
+    pub kid: Option<String>,
+    pub cose_tag: CoseTag,
+    /// The JWS protected header text, instead of `{"alg":"<alg>"}`.
+    pub jws_header: Option<String>,
+    /// The COSE protected-header algorithm id, instead of the key's.
+    pub cose_alg: Option<i64>,
+    /// Put a `crit` label into the COSE protected header.
+    pub cose_crit: bool,
+    pub cose_payload: CosePayload,
+    /// Replaces `cnf.jwk` (the record is still signed by the build's key).
+    pub cnf_jwk: Option<Value>,
+    pub signature: SignatureKnob,
+    /// Changes to the signed content after signing: (from, to) on the record's JSON text,
+    /// applied inside the JWS payload or COSE payload as the form requires.
+    pub tamper: Vec<(String, String)>,
+    /// Edits of the final bytes that keep the signed content (e.g. `1785000000.0`) or
+    /// break the encoding itself (e.g. a Latin-1 byte).
+    pub text_edits: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Keep only this many bytes of the final input (a truncated transfer).
+    pub cut_to: Option<usize>,
+    /// Bytes to write verbatim instead of building a record.
+    pub raw: Option<Vec<u8>>,
+    /// Bytes appended after the envelope.
+    pub trailing: Vec<u8>,
+    /// Pin the build key's thumbprint as the trusted key (the default); off for vectors
+    /// about the trust anchor itself.
+    pub pin_key: bool,
+    pub expected: Expected,
+}
+
+impl Build {
+    pub fn new(description: &str) -> Build {
+        Build {
+            description: description.to_string(),
+            spec_refs: Vec::new(),
+            ctx: Context {
+                op: "verify".into(),
+                format: "embedded".into(),
+                level: 0,
+                platform: "software-only".into(),
+                profile: "v0.2".into(),
+                strict: false,
+                verification_time: SAMPLE_IAT,
+                max_age: 86_400,
+                skew: 300,
+                nonce: None,
+                trusted_keys: Vec::new(),
+            },
+            claims: sample::base_claims(),
+            alg: Alg::EdDSA,
+            key_name: "primary",
+            kid: None,
+            cose_tag: CoseTag::Tagged,
+            jws_header: None,
+            cose_alg: None,
+            cose_crit: false,
+            cose_payload: CosePayload::Canonical,
+            cnf_jwk: None,
+            signature: SignatureKnob::Genuine,
+            tamper: Vec::new(),
+            text_edits: Vec::new(),
+            cut_to: None,
+            raw: None,
+            trailing: Vec::new(),
+            pin_key: true,
+            expected: Expected {
+                result: Outcome::Valid,
+                error: None,
+                warnings: Vec::new(),
+                flags: Vec::new(),
+                output_text: None,
+                controls: Vec::new(),
+            },
+        }
+    }
+
+    // --- fluent setters used by the builders -------------------------------------------
+
+    pub fn form(&mut self, form: Form) -> &mut Self {
+        self.ctx.format = form.name().into();
+        self
+    }
+    pub fn alg(&mut self, alg: Alg) -> &mut Self {
+        self.alg = alg;
+        self
+    }
+    pub fn set(&mut self, pointer: &str, value: Value) -> &mut Self {
+        sample::set_pointer(&mut self.claims, pointer, value);
+        self
+    }
+    pub fn set_str(&mut self, pointer: &str, value: &str) -> &mut Self {
+        self.set(pointer, Value::String(value.into()))
+    }
+    pub fn set_json(&mut self, pointer: &str, json: &str) -> &mut Self {
+        let v = trace_record::json::parse(json.as_bytes()).expect("builder JSON parses");
+        self.set(pointer, v)
+    }
+    pub fn remove(&mut self, pointer: &str) -> &mut Self {
+        sample::remove_pointer(&mut self.claims, pointer);
+        self
+    }
+    pub fn tamper(&mut self, from: &str, to: &str) -> &mut Self {
+        self.tamper.push((from.into(), to.into()));
+        self
+    }
+    pub fn text_edit(&mut self, from: &str, to: &str) -> &mut Self {
+        self.byte_edit(from.as_bytes(), to.as_bytes())
+    }
+    pub fn byte_edit(&mut self, from: &[u8], to: &[u8]) -> &mut Self {
+        self.text_edits.push((from.to_vec(), to.to_vec()));
+        self
+    }
+    pub fn spec(&mut self, r: &str) -> &mut Self {
+        self.spec_refs.push(r.into());
+        self
+    }
+    pub fn level(&mut self, level: u8) -> &mut Self {
+        self.ctx.level = level;
+        self
+    }
+    /// Hardware-shaped claims on `platform` (Level 1/2 content).
+    pub fn hardware(&mut self, platform: &str) -> &mut Self {
+        self.claims = sample::hardware_claims();
+        self.platform(platform)
+    }
+    pub fn platform(&mut self, platform: &str) -> &mut Self {
+        self.ctx.platform = platform.into();
+        self.set_str("/runtime/platform", platform)
+    }
+    pub fn now_offset(&mut self, seconds: i64) -> &mut Self {
+        self.ctx.verification_time = SAMPLE_IAT + seconds;
+        self
+    }
+    pub fn trust(&mut self, key: String) -> &mut Self {
+        self.ctx.trusted_keys.push(key);
+        self
+    }
+    /// Must be accepted; `controls` names the rules it is a positive control for.
+    pub fn valid(&mut self, controls: &[&str]) -> &mut Self {
+        self.expected.result = Outcome::Valid;
+        self.expected.controls = controls.iter().map(|s| s.to_string()).collect();
+        self
+    }
+    /// Must not be accepted, for `rule` with error class `class`.
+    pub fn invalid(&mut self, class: &str, rule: &str) -> &mut Self {
+        self.expected.result = Outcome::Invalid;
+        self.expected.error = Some(ExpectedError {
+            class: class.into(),
+            rules: vec![rule.into()],
+        });
+        self
+    }
+    /// Either outcome conforms; `flag` says what the choice depends on.
+    pub fn acceptable(&mut self, flag: &str, controls: &[&str]) -> &mut Self {
+        self.expected.result = Outcome::Acceptable;
+        self.expected.flags.push(flag.into());
+        self.expected.controls = controls.iter().map(|s| s.to_string()).collect();
+        self
+    }
+    pub fn warning(&mut self, rule: &str) -> &mut Self {
+        self.expected.warnings.push(rule.into());
+        self
+    }
+
+    // --- materialising -------------------------------------------------------------------
+
+    pub fn key(&self) -> SigningKey {
+        key_named(self.alg, self.key_name)
+    }
+
+    fn record(&self) -> Object {
+        let mut record = self.claims.clone();
+        let jwk = match &self.cnf_jwk {
+            Some(v) => v.clone(),
+            None => {
+                let mut jwk = self.key().public_key().to_jwk();
+                if let Some(kid) = &self.kid {
+                    jwk.insert("kid", Value::String(kid.clone()));
+                }
+                Value::Object(jwk)
+            }
+        };
+        sample::set_pointer(&mut record, "/cnf/jwk", jwk);
+        record.remove("signature");
+        record
+    }
+
+    fn sign_bytes(&self, msg: &[u8]) -> Vec<u8> {
+        match &self.signature {
+            SignatureKnob::OtherKey(name) => key_named(self.alg, name).sign(msg),
+            _ => self.key().sign(msg),
+        }
+    }
+
+    fn spoil_raw(&self, sig: Vec<u8>) -> Result<Vec<u8>, String> {
+        Ok(match &self.signature {
+            SignatureKnob::Truncate(n) => sig[..sig.len().saturating_sub(*n)].to_vec(),
+            SignatureKnob::HighS => high_s(self.alg, &sig)?,
+            _ => sig,
+        })
+    }
+
+    fn encode_sig(&self, sig: &[u8]) -> Result<String, String> {
+        let plain = b64::encode(sig);
+        let spoiled = match self.signature {
+            SignatureKnob::Padded => format!("{plain}{}", "=".repeat((4 - plain.len() % 4) % 4)),
+            SignatureKnob::StandardAlphabet => plain.replace('-', "+").replace('_', "/"),
+            SignatureKnob::TrailingBits => {
+                let mut chars: Vec<char> = plain.chars().collect();
+                let last = chars.pop().ok_or("empty signature")?;
+                const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+                let index = ALPHABET.find(last).ok_or("not base64url")?;
+                chars.push(ALPHABET.as_bytes()[index | 1] as char);
+                chars.into_iter().collect()
+            }
+            _ => plain.clone(),
+        };
+        if self.signature != SignatureKnob::Genuine
+            && matches!(
+                self.signature,
+                SignatureKnob::Padded | SignatureKnob::StandardAlphabet | SignatureKnob::TrailingBits
+            )
+            && spoiled == plain
+        {
+            return Err(format!("signature knob {:?} had no effect", self.signature));
+        }
+        Ok(spoiled)
+    }
+
+    /// The group context, with the build key pinned unless `pin_key` is off.
+    pub fn context(&self) -> Context {
+        let mut ctx = self.ctx.clone();
+        if self.pin_key && ctx.trusted_keys.is_empty() {
+            ctx.trusted_keys.push(self.key().public_key().thumbprint());
+        }
+        ctx
+    }
+
+    /// The vector's input bytes and intermediates.
+    pub fn bytes(&self) -> Result<(Vec<u8>, Intermediates), String> {
+        if let Some(raw) = &self.raw {
+            return Ok((raw.clone(), Intermediates::default()));
+        }
+        let record = self.record();
+        let canonical = jcs::canonicalize(&Value::Object(record.clone()));
+        let form = crate::format::form_named(&self.ctx.format)?;
+        let omit = self.signature == SignatureKnob::Omit;
+        let (mut bytes, signing_input) = match form {
+            Form::Embedded => {
+                let sig = self.spoil_raw(self.sign_bytes(&canonical))?;
+                let mut signed = record.clone();
+                if !omit {
+                    signed.insert("signature", Value::String(self.encode_sig(&sig)?));
+                }
+                (jcs::canonicalize(&Value::Object(signed)), canonical.clone())
+            }
+            Form::Jws => {
+                let header = self
+                    .jws_header
+                    .clone()
+                    .unwrap_or_else(|| format!("{{\"alg\":\"{}\"}}", self.alg.jose_name()));
+                let input = format!("{}.{}", b64::encode(header.as_bytes()), b64::encode(&canonical));
+                let sig = self.spoil_raw(self.sign_bytes(input.as_bytes()))?;
+                let sig_text = if omit { String::new() } else { self.encode_sig(&sig)? };
+                (format!("{input}.{sig_text}").into_bytes(), input.into_bytes())
+            }
+            Form::Cose => self.cose(&canonical)?,
+        };
+        for (from, to) in &self.tamper {
+            bytes = tamper(&bytes, form, from, to)?;
+        }
+        for (from, to) in &self.text_edits {
+            bytes = replace_once(&bytes, from, to)?;
+        }
+        bytes.extend_from_slice(&self.trailing);
+        if let Some(n) = self.cut_to {
+            if n >= bytes.len() {
+                return Err("cut_to does not shorten the input".into());
+            }
+            bytes.truncate(n);
+        }
+        let intermediates = Intermediates {
+            canonical_text: String::from_utf8(canonical).ok(),
+            signing_input_b64u: Some(b64::encode(&signing_input)),
+        };
+        Ok((bytes, intermediates))
+    }
+
+    fn cose(&self, canonical: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
+        let alg_id = self.cose_alg.unwrap_or(self.alg.cose_id());
+        let mut header = HeaderBuilder::new();
+        if self.cose_crit {
+            header = header.add_critical_label(coset::RegisteredLabelWithPrivate::PrivateUse(-65_537));
+        }
+        let mut header = header.build();
+        header.alg = Some(
+            match <coset::iana::Algorithm as coset::iana::EnumI64>::from_i64(alg_id) {
+                Some(a) => coset::RegisteredLabelWithPrivate::Assigned(a),
+                None => coset::RegisteredLabelWithPrivate::PrivateUse(alg_id),
+            },
+        );
+        let payload = match self.cose_payload {
+            CosePayload::Canonical | CosePayload::Detached => canonical.to_vec(),
+            CosePayload::NonCanonical => String::from_utf8(canonical.to_vec())
+                .map_err(|e| e.to_string())?
+                .replace(",\"", ", \"")
+                .into_bytes(),
+        };
+        let mut sign1 = CoseSign1Builder::new().protected(header).payload(payload).build();
+        let tbs = sign1.tbs_data(b"");
+        sign1.signature = if self.signature == SignatureKnob::Omit {
+            Vec::new()
+        } else {
+            self.spoil_raw(self.sign_bytes(&tbs))?
+        };
+        if self.cose_payload == CosePayload::Detached {
+            sign1.payload = None;
+        }
+        let bytes = match self.cose_tag {
+            CoseTag::Tagged => sign1.to_tagged_vec(),
+            CoseTag::Untagged => sign1.to_vec(),
+        }
+        .map_err(|e| format!("COSE encoding: {e}"))?;
+        Ok((bytes, tbs))
+    }
+
+    /// A `canonicalize` vector: `input` must canonicalize to `output`, or, with `None`,
+    /// be refused with `class` under `rule`.
+    pub fn canonicalize(&mut self, input: &str, output: Result<&str, (&str, &str)>) -> &mut Self {
+        self.ctx.op = "canonicalize".into();
+        self.raw = Some(input.as_bytes().to_vec());
+        match output {
+            Ok(out) => {
+                self.expected.result = Outcome::Valid;
+                self.expected.output_text = Some(out.into());
+                self.expected.controls = vec!["TR-CAN-001".into()];
+            }
+            Err((class, rule)) => {
+                self.invalid(class, rule);
+            }
+        }
+        self
+    }
+}
+
+/// A test key by name; `rfc8037` is the published RFC 8037 A.1 Ed25519 key.
+pub fn key_named(alg: Alg, name: &str) -> SigningKey {
+    if name == "rfc8037" {
+        sample::rfc8037_key()
+    } else {
+        sample::test_key(alg, name)
+    }
+}
+
+fn replace_once(bytes: &[u8], from: &[u8], to: &[u8]) -> Result<Vec<u8>, String> {
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from)
+        .ok_or_else(|| format!("edit target {:?} not found", String::from_utf8_lossy(from)))?;
+    Ok([&bytes[..at], to, &bytes[at + from.len()..]].concat())
+}
+
+/// Changes signed content after signing, inside whatever envelope carries it.
+fn tamper(bytes: &[u8], form: Form, from: &str, to: &str) -> Result<Vec<u8>, String> {
+    match form {
+        Form::Embedded => replace_once(bytes, from.as_bytes(), to.as_bytes()),
+        Form::Jws => {
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+            let parts: Vec<&str> = text.split('.').collect();
+            let payload = b64::decode(parts.get(1).ok_or("no payload segment")?).map_err(|e| format!("{e:?}"))?;
+            let changed = replace_once(&payload, from.as_bytes(), to.as_bytes())?;
+            let mut parts: Vec<String> = parts.iter().map(|s| s.to_string()).collect();
+            parts[1] = b64::encode(&changed);
+            Ok(parts.join(".").into_bytes())
+        }
+        Form::Cose => {
+            if from.len() != to.len() {
+                return Err("COSE tampering must keep the payload length".into());
+            }
+            replace_once(bytes, from.as_bytes(), to.as_bytes())
+        }
+    }
+}
+
+/// The high-S twin of a low-S ECDSA signature.
+fn high_s(alg: Alg, sig: &[u8]) -> Result<Vec<u8>, String> {
+    match alg {
+        Alg::ES256 => {
+            let s = p256::ecdsa::Signature::from_slice(sig).map_err(|e| e.to_string())?;
+            let (r, s) = s.split_scalars();
+            Ok(p256::ecdsa::Signature::from_scalars(r.to_bytes(), (-*s).to_bytes())
+                .map_err(|e| e.to_string())?
+                .to_bytes()
+                .to_vec())
+        }
+        _ => Err("HighS applies to ES256 vectors only".into()),
+    }
+}

@@ -1,0 +1,163 @@
+//! The published face of the engine's rule list: `vectors/rules/catalog.toml`,
+//! `error-classes.toml`, `flags.toml` and `COVERAGE.md`, all rendered from
+//! `trace_record::rules::catalog` so that the catalog and the engine cannot drift.
+//!
+//! Owns: the flag registry and the rendering. Does not own the rules themselves.
+
+use crate::format::{Outcome, VectorFile};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
+
+/// Flags an `acceptable` vector may carry: what the verdict depends on.
+pub const FLAGS: &[(&str, &str)] = &[
+    (
+        "EcdsaHighS",
+        "ECDSA signature with a high S value: JOSE and COSE accept it, a malleability-strict verifier rejects it (IMPL-04).",
+    ),
+    (
+        "FullySpecifiedAlg",
+        "RFC 9864 fully specified algorithm identifiers (Ed25519, ESP256, ESP384): newer than the JOSE/COSE names a verifier may know.",
+    ),
+    (
+        "EmbeddedSignatureInEnvelope",
+        "An enveloped record that also carries an embedded signature member: which binding counts is implementation-defined (IMPL-02).",
+    ),
+];
+
+/// The module of a rule: the middle part of its id (`TR-SIG-005` -> `sig`).
+pub fn module_of(rule: &str) -> String {
+    rule.split('-').nth(1).unwrap_or("").to_ascii_lowercase()
+}
+
+fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn strength(s: Strength) -> &'static str {
+    match s {
+        Strength::Must => "MUST",
+        Strength::MustNot => "MUST NOT",
+        Strength::Should => "SHOULD",
+        Strength::Impl => "IMPLEMENTATION-DEFINED",
+    }
+}
+
+pub fn catalog_toml() -> String {
+    let mut out = String::from(
+        "# The rules the reference engine checks. Generated from harness/record/src/rules/catalog.rs\n\
+         # by `trace-conform vectors generate`; edit the Rust list, not this file.\n",
+    );
+    for r in RULES {
+        let _ = write!(
+            out,
+            "\n[[rule]]\nid = {}\nstrength = {}\nmodule = {}\nmin_level = {}\nclass = {}\nsection = {}\nstatement = {}\n",
+            toml_str(r.id),
+            toml_str(strength(r.strength)),
+            toml_str(&module_of(r.id)),
+            r.min_level.number(),
+            toml_str(r.class),
+            toml_str(r.section),
+            toml_str(r.statement),
+        );
+        if !r.decision.is_empty() {
+            let _ = writeln!(out, "decision = {}", toml_str(r.decision));
+        }
+    }
+    out
+}
+
+pub fn error_classes_toml() -> String {
+    let mut out = String::from(
+        "# Error classes (category/detail) a finding or a vector may name. Generated; see catalog.toml.\n",
+    );
+    for class in ERROR_CLASSES {
+        let rules: Vec<&str> = RULES.iter().filter(|r| r.class == *class).map(|r| r.id).collect();
+        let (category, detail) = class.split_once('/').expect("category/detail");
+        let _ = write!(
+            out,
+            "\n[[class]]\nname = {}\ncategory = {}\ndetail = {}\ndefault_for = [{}]\n",
+            toml_str(class),
+            toml_str(category),
+            toml_str(detail),
+            rules.iter().map(|r| toml_str(r)).collect::<Vec<_>>().join(", ")
+        );
+    }
+    out
+}
+
+pub fn flags_toml() -> String {
+    let mut out = String::from("# Flags of acceptable vectors. Generated from harness/vectors/src/catalog.rs.\n");
+    for (name, description) in FLAGS {
+        let _ = write!(
+            out,
+            "\n[[flag]]\nname = {}\ndescription = {}\n",
+            toml_str(name),
+            toml_str(description)
+        );
+    }
+    out
+}
+
+/// Rule -> (negative vectors, positive controls).
+pub fn coverage(files: &[VectorFile]) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
+    let mut map: BTreeMap<String, (Vec<String>, Vec<String>)> = RULES
+        .iter()
+        .map(|r| (r.id.to_string(), (Vec::new(), Vec::new())))
+        .collect();
+    for test in files.iter().flat_map(|f| &f.groups).flat_map(|g| &g.tests) {
+        if test.expected.result == Outcome::Invalid {
+            for rule in test.expected.error.iter().flat_map(|e| &e.rules) {
+                map.entry(rule.clone()).or_default().0.push(test.id.clone());
+            }
+        }
+        for rule in test.expected.controls.iter().chain(&test.expected.warnings) {
+            map.entry(rule.clone()).or_default().1.push(test.id.clone());
+        }
+    }
+    map
+}
+
+pub fn coverage_md(files: &[VectorFile]) -> String {
+    let total: usize = files.iter().flat_map(|f| &f.groups).map(|g| g.tests.len()).sum();
+    let mut out = format!(
+        "# Vector coverage\n\nGenerated by `trace-conform vectors generate`. {total} vectors in {} files.\n\n\
+         | rule | strength | level | negative vectors | positive controls |\n|---|---|---|---|---|\n",
+        files.len()
+    );
+    let cov = coverage(files);
+    for r in RULES {
+        let (neg, pos) = &cov[r.id];
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            r.id,
+            strength(r.strength),
+            r.min_level.number(),
+            neg.len(),
+            pos.len()
+        );
+    }
+    for r in RULES {
+        let (neg, pos) = &cov[r.id];
+        let _ = writeln!(out, "\n## {}\n\n{}\n", r.id, r.statement);
+        for id in neg {
+            let _ = writeln!(out, "- invalid: `{id}`");
+        }
+        for id in pos {
+            let _ = writeln!(out, "- control: `{id}`");
+        }
+    }
+    out
+}

@@ -1,0 +1,203 @@
+//! The vector file format (`vectors/<module>/<topic>.json`, schema in `vectors/schema/`).
+//!
+//! Owns: the serde types, their conversion to verifier inputs, and the per-vector digest.
+//! Groups fix the context (operation, form, level, platform, profile, time, trust inputs);
+//! tests carry the input and the expectation. Does not own building or scoring vectors.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use trace_record::{Form, FormChoice, Level, Profile, PublicKey, TrustedKey, VerifyOptions, b64, json};
+
+pub const FILE_SCHEMA: &str = "trace-vector-file.v1";
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VectorFile {
+    pub schema: String,
+    pub suite_version: String,
+    pub module: String,
+    pub topic: String,
+    pub header: Vec<String>,
+    pub groups: Vec<Group>,
+}
+
+/// The shared context of a group of tests: everything the verifier is told besides the input.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    pub op: String,
+    /// `embedded`, `jws` or `cose`: the form the verifier is told to expect.
+    pub format: String,
+    pub level: u8,
+    /// The runtime.platform of the records in the group (metadata for selection).
+    pub platform: String,
+    pub profile: String,
+    pub strict: bool,
+    /// Verification time, Unix seconds.
+    pub verification_time: i64,
+    pub max_age: i64,
+    pub skew: i64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub nonce: Option<String>,
+    /// Trusted public keys (JWK text) or RFC 7638 thumbprints; empty means none pinned.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub trusted_keys: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub description: String,
+    #[serde(flatten)]
+    pub context: Context,
+    pub tests: Vec<Test>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Test {
+    pub id: String,
+    pub description: String,
+    pub comment: String,
+    pub input: Input,
+    pub expected: Expected,
+    pub spec_refs: Vec<String>,
+    #[serde(skip_serializing_if = "Intermediates::is_empty", default)]
+    pub intermediates: Intermediates,
+    pub since: String,
+    /// SHA-256 of the test without description and comment (tooling-computed).
+    pub digest: String,
+}
+
+/// The input bytes: text when they are UTF-8, base64url otherwise. Exactly one is set.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub record_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub record_b64u: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Must be accepted.
+    Valid,
+    /// Must not be accepted (rejected, or left unverified for want of evidence).
+    Invalid,
+    /// Either outcome conforms; the flags say what the choice depends on.
+    Acceptable,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Expected {
+    pub result: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<ExpectedError>,
+    /// Advisory (SHOULD-level) rules a verifier reports; never decide the verdict.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub flags: Vec<String>,
+    /// For `canonicalize`: the exact output bytes (always UTF-8).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub output_text: Option<String>,
+    /// For valid and acceptable vectors: the rules this vector is a positive control for.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub controls: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedError {
+    pub class: String,
+    pub rules: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Intermediates {
+    /// RFC 8785 bytes of the record without `signature` (what the embedded form signs).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub canonical_text: Option<String>,
+    /// The exact bytes the signature covers, base64url.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub signing_input_b64u: Option<String>,
+}
+
+impl Intermediates {
+    pub fn is_empty(&self) -> bool {
+        self.canonical_text.is_none() && self.signing_input_b64u.is_none()
+    }
+}
+
+impl Input {
+    pub fn from_bytes(bytes: &[u8]) -> Input {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Input {
+                record_text: Some(text.to_string()),
+                record_b64u: None,
+            },
+            Err(_) => Input {
+                record_text: None,
+                record_b64u: Some(b64::encode(bytes)),
+            },
+        }
+    }
+    pub fn bytes(&self) -> Result<Vec<u8>, String> {
+        match (&self.record_text, &self.record_b64u) {
+            (Some(t), None) => Ok(t.as_bytes().to_vec()),
+            (None, Some(b)) => b64::decode(b).map_err(|e| format!("record_b64u: {e:?}")),
+            _ => Err("input needs exactly one of record_text and record_b64u".into()),
+        }
+    }
+}
+
+impl Context {
+    /// The reference verifier's options for this context.
+    pub fn verify_options(&self) -> Result<VerifyOptions, String> {
+        let mut o = VerifyOptions::at(self.verification_time);
+        o.level = Level::from_number(self.level).ok_or_else(|| format!("level {} is not 0, 1 or 2", self.level))?;
+        o.max_age = self.max_age;
+        o.skew = self.skew;
+        o.nonce = self.nonce.clone();
+        o.form = FormChoice::Only(form_named(&self.format)?);
+        o.profile = match self.profile.as_str() {
+            "v0.2" => Profile::V02,
+            "v0.1" => Profile::V01,
+            other => return Err(format!("profile {other:?} is not v0.2 or v0.1")),
+        };
+        o.strict = self.strict;
+        for key in &self.trusted_keys {
+            o.trusted_keys.push(if key.starts_with('{') {
+                let jwk = json::parse(key.as_bytes()).map_err(|e| format!("trusted key: {e}"))?;
+                TrustedKey::Jwk(PublicKey::from_jwk(&jwk).map_err(|e| format!("trusted key: {e}"))?)
+            } else {
+                TrustedKey::Thumbprint(key.clone())
+            });
+        }
+        Ok(o)
+    }
+}
+
+pub fn form_named(name: &str) -> Result<Form, String> {
+    Form::ALL
+        .into_iter()
+        .find(|f| f.name() == name)
+        .ok_or_else(|| format!("format {name:?} is not embedded, jws or cose"))
+}
+
+impl Test {
+    /// The digest over everything but description, comment and the digest itself.
+    pub fn compute_digest(&self) -> String {
+        let mut t = self.clone();
+        t.description.clear();
+        t.comment.clear();
+        t.digest.clear();
+        let v = serde_json::to_vec(&t).expect("serializes");
+        let canonical = trace_record::jcs::canonicalize(&json::parse(&v).expect("serde_json output parses"));
+        format!("sha256:{}", trace_record::sample::hex(&Sha256::digest(&canonical)))
+    }
+}

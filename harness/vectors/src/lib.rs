@@ -1,0 +1,17 @@
+//! `trace-vectors`: the suite's golden vectors as code and as files.
+//!
+//! [`sets`] holds one named builder per vector (its doc comment becomes the vector's
+//! description and comment), [`build`] turns a builder into genuinely signed bytes,
+//! [`generate`] writes `vectors/` deterministically, [`lint`] keeps the files honest,
+//! [`score`] compares what an implementation said with what a vector expects, and
+//! [`reference`] is trace-record answering vectors in-process.
+
+pub mod build;
+pub mod catalog;
+pub mod format;
+pub mod generate;
+pub mod lint;
+pub mod load;
+pub mod reference;
+pub mod score;
+pub mod sets;

@@ -1,0 +1,181 @@
+//! `trace-conform vectors lint`: keeps the vector set honest.
+//!
+//! Owns: the checks on committed files: schema validity, ids (unique, well formed, not
+//! retired), references to rules, classes and flags, the coverage floor (every MUST rule
+//! has two negative vectors and a positive control), `acceptable` vectors with flags,
+//! description style. Every message says what to write instead. Does not own generation.
+
+use crate::catalog::{FLAGS, coverage};
+use crate::format::{Outcome, VectorFile};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
+
+/// MUST rules that cannot have negative vectors, and why.
+pub const NO_NEGATIVE: &[(&str, &str)] = &[
+    (
+        "TR-CAN-001",
+        "a wrong canonical output fails every valid canonicalize vector; there is no invalid input for it",
+    ),
+    (
+        "TR-REV-001",
+        "a reporting duty: checked as a required report on valid vectors",
+    ),
+    (
+        "TR-DEP-001",
+        "a reporting duty: checked as a required report on valid vectors",
+    ),
+];
+
+/// MUST rules that cannot have a positive control yet, and why.
+pub const NO_POSITIVE_YET: &[(&str, &str)] = &[(
+    "TR-WIR-002",
+    "cMCP RuntimeClaim envelopes are not verified by the reference yet, so no cMCP record can be valid",
+)];
+
+pub const VECTOR_FILE_SCHEMA: &str = include_str!("../../../vectors/schema/vector-file.json");
+
+/// Lints the files of `dir`; returns one message per problem.
+pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let schema: serde_json::Value = serde_json::from_str(VECTOR_FILE_SCHEMA).expect("vector schema is JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("vector schema compiles");
+    let retired = retired_ids(dir);
+    let rules: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    let flags: BTreeSet<&str> = FLAGS.iter().map(|f| f.0).collect();
+    let mut seen = BTreeSet::new();
+    for (path, file) in files {
+        let at = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+        let raw: serde_json::Value = serde_json::to_value(file).expect("serializes");
+        for e in validator.iter_errors(&raw) {
+            problems.push(format!("{at}: schema: {} at {}", e, e.instance_path()));
+        }
+        let want_path = Path::new(&file.module).join(format!("{}.json", file.topic));
+        if Path::new(&at) != want_path {
+            problems.push(format!(
+                "{at}: module {:?} and topic {:?} belong in {}",
+                file.module,
+                file.topic,
+                want_path.display()
+            ));
+        }
+        for test in file.groups.iter().flat_map(|g| &g.tests) {
+            let id = &test.id;
+            let prefix = format!("{}::{}::", file.module, file.topic);
+            let slug = id.strip_prefix(&prefix).unwrap_or("");
+            if slug.is_empty()
+                || !slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                problems.push(format!(
+                    "{at}: id {id:?}: write {prefix}<slug> with a lowercase kebab-case slug"
+                ));
+            }
+            if !seen.insert(id.clone()) {
+                problems.push(format!(
+                    "{at}: id {id} is used twice; give the second vector its own slug"
+                ));
+            }
+            if retired.contains(id) {
+                problems.push(format!(
+                    "{at}: id {id} is retired (vectors/RETIRED); ids are never reused, choose a new slug"
+                ));
+            }
+            if test.digest != test.compute_digest() {
+                problems.push(format!(
+                    "{at}: {id}: digest is stale; run `trace-conform vectors generate`"
+                ));
+            }
+            let d = &test.description;
+            if d.is_empty() || d.chars().count() > 70 {
+                problems.push(format!(
+                    "{at}: {id}: description must be 1 to 70 characters (the why goes in the comment)"
+                ));
+            }
+            let lower = d.to_ascii_lowercase();
+            if lower.contains("should") || lower.starts_with("test") || d.ends_with('.') {
+                problems.push(format!("{at}: {id}: describe the input (\"A padded signature\"), not the test (no \"should\", \"test\", final period)"));
+            }
+            if test.expected.result != Outcome::Valid && test.comment.is_empty() {
+                problems.push(format!(
+                    "{at}: {id}: invalid and acceptable vectors need a comment saying why"
+                ));
+            }
+            if test.spec_refs.is_empty() && test.expected.result == Outcome::Invalid {
+                problems.push(format!("{at}: {id}: add a spec reference (e.g. \"S2 §3.2.2\")"));
+            }
+            match (test.expected.result, &test.expected.error) {
+                (Outcome::Invalid, None) => {
+                    problems.push(format!("{at}: {id}: an invalid vector names its error class and rule"))
+                }
+                (Outcome::Invalid, Some(e)) => {
+                    if !ERROR_CLASSES.contains(&e.class.as_str()) {
+                        problems.push(format!(
+                            "{at}: {id}: class {:?} is not in rules/error-classes.toml",
+                            e.class
+                        ));
+                    }
+                    if e.rules.is_empty() {
+                        problems.push(format!("{at}: {id}: name the rule the vector breaks"));
+                    }
+                }
+                (_, Some(_)) => problems.push(format!("{at}: {id}: only invalid vectors carry an error")),
+                _ => {}
+            }
+            if test.expected.result == Outcome::Acceptable && test.expected.flags.is_empty() {
+                problems.push(format!(
+                    "{at}: {id}: an acceptable vector names the flags its outcome depends on"
+                ));
+            }
+            for flag in &test.expected.flags {
+                if !flags.contains(flag.as_str()) {
+                    problems.push(format!(
+                        "{at}: {id}: flag {flag:?} is not registered in rules/flags.toml"
+                    ));
+                }
+            }
+            let referenced = test
+                .expected
+                .error
+                .iter()
+                .flat_map(|e| &e.rules)
+                .chain(&test.expected.controls)
+                .chain(&test.expected.warnings);
+            for rule in referenced {
+                if !rules.contains(rule.as_str()) {
+                    problems.push(format!("{at}: {id}: rule {rule} is not in rules/catalog.toml"));
+                }
+            }
+        }
+    }
+    let parsed: Vec<VectorFile> = files.iter().map(|(_, f)| f.clone()).collect();
+    for (rule, (negatives, positives)) in coverage(&parsed) {
+        let Some(meta) = RULES.iter().find(|r| r.id == rule) else {
+            continue;
+        };
+        if !matches!(meta.strength, Strength::Must | Strength::MustNot) {
+            continue;
+        }
+        if negatives.len() < 2 && !NO_NEGATIVE.iter().any(|(r, _)| *r == rule) {
+            problems.push(format!("coverage: {rule} (MUST) has {} negative vector(s); add vectors that break it in another way until there are two", negatives.len()));
+        }
+        if positives.is_empty() && !NO_POSITIVE_YET.iter().any(|(r, _)| *r == rule) {
+            problems.push(format!(
+                "coverage: {rule} (MUST) has no positive control; add a valid vector listing it in expected.controls"
+            ));
+        }
+    }
+    problems
+}
+
+/// Ids listed in `vectors/RETIRED` (one per line: `<id> <replacement or ->`, # comments).
+pub fn retired_ids(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(dir.join("RETIRED"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}

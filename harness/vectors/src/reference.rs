@@ -1,0 +1,44 @@
+//! The reference implementation (trace-record) answering vectors in-process.
+//!
+//! Owns: running one test of a group through trace-record and describing the result as an
+//! [`Observed`]. Does not own scoring or any expectation.
+
+use crate::format::{Context, Test};
+use crate::score::Observed;
+use trace_record::{Report, Verdict, envelope, jcs, json};
+
+/// Runs a `verify` test and returns the full report (for tools that want findings).
+pub fn verify_report(ctx: &Context, test: &Test) -> Result<Report, String> {
+    let bytes = test.input.bytes()?;
+    Ok(trace_record::verify(&bytes, &ctx.verify_options()?))
+}
+
+/// The reference's answer to one test.
+pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
+    match ctx.op.as_str() {
+        "verify" => Ok(Observed::from_report(&verify_report(ctx, test)?)),
+        "canonicalize" => {
+            let bytes = test.input.bytes()?;
+            Ok(match json::parse(&bytes) {
+                Ok(v) => Observed {
+                    verdict: Verdict::Accept,
+                    errors: Vec::new(),
+                    warnings: Vec::new(),
+                    output: Some(jcs::canonicalize(&v)),
+                    detail: true,
+                },
+                Err(e) => {
+                    let f = envelope::parse_finding(&e, "");
+                    Observed {
+                        verdict: Verdict::Reject,
+                        errors: vec![(f.rule.to_string(), f.class.to_string())],
+                        warnings: Vec::new(),
+                        output: None,
+                        detail: true,
+                    }
+                }
+            })
+        }
+        other => Err(format!("operation {other:?} is not run by the reference yet")),
+    }
+}

@@ -1,0 +1,153 @@
+//! Scoring one observed result against one vector's expectation.
+//!
+//! Owns: [`Observed`] (what an implementation said, whoever it is) and [`score`]. The
+//! reference's `Report` converts into an `Observed`; adapters will produce one from the
+//! protocol. Does not own running anything.
+
+use crate::format::{Expected, Outcome};
+use trace_record::{Report, Status, Verdict};
+
+/// What an implementation concluded for one vector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observed {
+    pub verdict: Verdict,
+    /// (rule, class) of every failed or unverified rule, when the implementation reports detail.
+    pub errors: Vec<(String, String)>,
+    /// Rules reported as advisories.
+    pub warnings: Vec<String>,
+    /// For canonicalize: the output bytes.
+    pub output: Option<Vec<u8>>,
+    /// Whether the implementation reports rules and classes at all.
+    pub detail: bool,
+}
+
+impl Observed {
+    pub fn from_report(r: &Report) -> Observed {
+        Observed {
+            verdict: r.verdict,
+            errors: r
+                .findings
+                .iter()
+                .filter(|f| f.status != Status::Advisory)
+                .map(|f| (f.rule.to_string(), f.class.to_string()))
+                .collect(),
+            warnings: r
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Advisory)
+                .map(|f| f.rule.to_string())
+                .collect(),
+            output: None,
+            detail: true,
+        }
+    }
+}
+
+/// The result of comparing an observation with an expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Score {
+    Pass,
+    /// The verdict is wrong; `unexpected_accept` is the dangerous direction.
+    FailVerdict {
+        unexpected_accept: bool,
+        detail: String,
+    },
+    /// The verdict is right but the reported rule or class is not the expected one.
+    FailErrorClass {
+        detail: String,
+    },
+    /// A codec operation produced other bytes.
+    FailOutput {
+        detail: String,
+    },
+}
+
+impl Score {
+    pub fn is_pass(&self) -> bool {
+        *self == Score::Pass
+    }
+}
+
+pub fn score(expected: &Expected, observed: &Observed) -> Score {
+    let accepted = observed.verdict == Verdict::Accept;
+    match expected.result {
+        Outcome::Acceptable => Score::Pass,
+        Outcome::Valid if !accepted => Score::FailVerdict {
+            unexpected_accept: false,
+            detail: format!(
+                "expected valid, got {:?} ({})",
+                observed.verdict,
+                list(&observed.errors)
+            ),
+        },
+        Outcome::Valid if missing_report(expected, observed).is_some() => Score::FailErrorClass {
+            detail: format!(
+                "the verifier must report {}",
+                missing_report(expected, observed).unwrap_or_default()
+            ),
+        },
+        Outcome::Valid => match (&expected.output_text, &observed.output) {
+            (Some(want), Some(got)) if want.as_bytes() != got.as_slice() => Score::FailOutput {
+                detail: format!("expected {want:?}, got {:?}", String::from_utf8_lossy(got)),
+            },
+            (Some(_), None) => Score::FailOutput {
+                detail: "no output".into(),
+            },
+            _ => Score::Pass,
+        },
+        Outcome::Invalid if accepted => Score::FailVerdict {
+            unexpected_accept: true,
+            detail: "expected invalid, got accept".into(),
+        },
+        Outcome::Invalid => match &expected.error {
+            Some(e) if observed.detail => {
+                let hit = observed
+                    .errors
+                    .iter()
+                    .any(|(rule, class)| e.rules.contains(rule) && *class == e.class);
+                if hit {
+                    Score::Pass
+                } else {
+                    Score::FailErrorClass {
+                        detail: format!(
+                            "expected {} {}, got {}",
+                            e.rules.join("/"),
+                            e.class,
+                            list(&observed.errors)
+                        ),
+                    }
+                }
+            }
+            _ => Score::Pass,
+        },
+    }
+}
+
+/// A MUST-strength report (e.g. "no revocation check performed") the observation lacks.
+fn missing_report(expected: &Expected, observed: &Observed) -> Option<String> {
+    use trace_record::rules::catalog::{RULES, Strength};
+    if !observed.detail {
+        return None;
+    }
+    expected
+        .warnings
+        .iter()
+        .filter(|w| {
+            RULES
+                .iter()
+                .any(|r| r.id == w.as_str() && matches!(r.strength, Strength::Must | Strength::MustNot))
+        })
+        .find(|w| !observed.warnings.contains(w))
+        .cloned()
+}
+
+fn list(errors: &[(String, String)]) -> String {
+    if errors.is_empty() {
+        return "no errors".into();
+    }
+    errors
+        .iter()
+        .map(|(r, c)| format!("{r} {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,324 @@
+//! Adequacy: deliberately broken verifiers must each fail the vector set. A suite that a
+//! wrong verifier passes is worse than none, so every broken verifier here is a plausible
+//! shortcut or a known divergence of another implementation, and each must be caught.
+//!
+//! Most are the reference with one behaviour removed (its findings for that behaviour
+//! dropped and the verdict recomputed); the code-point canonicalizer is a real
+//! reimplementation of a wrong canonical form.
+
+use trace_record::finding::verdict_at;
+use trace_record::json::{Number, Value};
+use trace_record::{Finding, Report, Verdict, jcs, json};
+use trace_vectors::format::{Context, Test, VectorFile};
+use trace_vectors::reference;
+use trace_vectors::score::{Observed, score};
+use trace_vectors::{load, score::Score};
+
+type Broken = fn(&Context, &Test) -> Observed;
+
+fn files() -> Vec<VectorFile> {
+    load::load_dir(&load::default_dir())
+        .expect("vectors load")
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// The reference with the findings `drop` selects removed, verdict recomputed.
+fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Observed {
+    if ctx.op != "verify" {
+        return reference::observe(ctx, test).expect("runs");
+    }
+    let r: Report = reference::verify_report(ctx, test).expect("runs");
+    let level = r.level;
+    let kept: Vec<Finding> = r
+        .findings
+        .iter()
+        .chain(&r.above_level)
+        .filter(|f| !drop(f))
+        .cloned()
+        .collect();
+    let mut broken = r.clone();
+    broken.verdict = verdict_at(&kept, level);
+    broken.findings = kept.into_iter().filter(|f| f.min_level() <= level).collect();
+    Observed::from_report(&broken)
+}
+
+fn accept_everything(_: &Context, _: &Test) -> Observed {
+    Observed {
+        verdict: Verdict::Accept,
+        errors: vec![],
+        warnings: vec![],
+        output: None,
+        detail: false,
+    }
+}
+
+fn reject_everything(_: &Context, _: &Test) -> Observed {
+    Observed {
+        verdict: Verdict::Reject,
+        errors: vec![],
+        warnings: vec![],
+        output: None,
+        detail: false,
+    }
+}
+
+fn skip_signature(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| matches!(f.rule, "TR-SIG-005" | "TR-SIG-006"))
+}
+
+fn ignore_freshness(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| matches!(f.rule, "TR-ENV-002" | "TR-ENV-006" | "TR-APR-004"))
+}
+
+fn accept_alg_none_and_hmac(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.class == "signature/alg-forbidden")
+}
+
+fn lenient_base64(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.class == "signature/encoding")
+}
+
+fn trust_any_embedded_key(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-SIG-009")
+}
+
+fn no_schema_validation(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-SCH-001")
+}
+
+fn unsigned_passes_level_0(c: &Context, t: &Test) -> Observed {
+    // trace-tests: a record with no signature is "unverified" at Level 0, not a failure.
+    without(c, t, |f| f.class == "signature/missing" && c.level == 0)
+}
+
+fn no_level_rules(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.min_level().number() > 0)
+}
+
+fn accepts_duplicate_members(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-GEN-003")
+}
+
+fn ignores_origin_rule(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-ORG-001")
+}
+
+fn ignores_crit(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-SIG-008")
+}
+
+fn ignores_nonce(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-ENV-007")
+}
+
+fn accepts_v0_1_profile(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.class == "profile/legacy-v0.1")
+}
+
+fn silent_on_unchecked_duties(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| matches!(f.rule, "TR-REV-001" | "TR-DEP-001"))
+}
+
+/// trace-tests' future bound: 60 s instead of the spec's 300 s.
+fn sixty_second_skew(c: &Context, t: &Test) -> Observed {
+    let mut o = reference::observe(c, t).expect("runs");
+    if c.op == "verify"
+        && let Ok(bytes) = t.input.bytes()
+        && let Ok(v) = json::parse(&bytes)
+        && let Some(iat) = v.pointer("/iat").and_then(Value::as_int)
+        && iat - c.verification_time > 60
+    {
+        o.verdict = Verdict::Reject;
+        o.errors.push(("TR-ENV-006".into(), "freshness/future".into()));
+    }
+    o
+}
+
+/// A canonicalizer that sorts member names by code point (UTF-8 byte order).
+fn code_point_canonical(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Object(o) => {
+            let mut members: Vec<_> = o.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (k, val)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend(jcs::canonicalize(&Value::String(k.clone())));
+                out.push(b':');
+                code_point_canonical(val, out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                code_point_canonical(item, out);
+            }
+            out.push(b']');
+        }
+        other => out.extend(jcs::canonicalize(other)),
+    }
+}
+
+fn sorts_keys_by_code_point(c: &Context, t: &Test) -> Observed {
+    let mut o = reference::observe(c, t).expect("runs");
+    let Ok(bytes) = t.input.bytes() else { return o };
+    let Ok(v) = json::parse(&bytes) else { return o };
+    if c.op == "canonicalize" {
+        let mut out = Vec::new();
+        code_point_canonical(&v, &mut out);
+        o.output = Some(out);
+    } else if c.format == "embedded" && o.verdict == Verdict::Accept {
+        // Re-check the signature over the code-point form of the record.
+        let mut unsigned = v.as_object().expect("object").clone();
+        let sig = unsigned
+            .remove("signature")
+            .and_then(|s| s.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let mut input = Vec::new();
+        code_point_canonical(&Value::Object(unsigned.clone()), &mut input);
+        let key = trace_record::PublicKey::from_jwk(
+            unsigned
+                .get("cnf")
+                .and_then(|c| c.as_object())
+                .and_then(|c| c.get("jwk"))
+                .expect("jwk"),
+        )
+        .expect("key");
+        let ok = trace_record::b64::decode(&sig)
+            .ok()
+            .is_some_and(|s| key.verify(&input, &s).is_ok());
+        if !ok {
+            o.verdict = Verdict::Reject;
+            o.errors.push(("TR-SIG-005".into(), "signature/invalid".into()));
+        }
+    }
+    o
+}
+
+/// Integral floats (1785000000.0) accepted as integers, as JSON Schema does.
+fn integral_floats_are_integers(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-SCH-002")
+}
+
+/// Fractional numbers allowed in cnf.jwk extras, as the mirror schema does.
+fn float_jwk_extras(c: &Context, t: &Test) -> Observed {
+    let _ = Number::Int(0);
+    without(c, t, |f| f.rule == "TR-ENV-008")
+}
+
+const BROKEN: &[(&str, Broken)] = &[
+    ("accept everything", accept_everything),
+    ("reject everything", reject_everything),
+    ("skip the signature", skip_signature),
+    ("ignore freshness", ignore_freshness),
+    ("accept alg none and HMAC", accept_alg_none_and_hmac),
+    ("lenient base64url", lenient_base64),
+    ("trust any embedded key", trust_any_embedded_key),
+    ("no schema validation (trace-tests)", no_schema_validation),
+    ("unsigned passes Level 0 (trace-tests)", unsigned_passes_level_0),
+    ("60 s future skew (trace-tests)", sixty_second_skew),
+    ("no level rules", no_level_rules),
+    ("duplicate members accepted", accepts_duplicate_members),
+    ("origin rule ignored (trace-tests)", ignores_origin_rule),
+    ("crit ignored", ignores_crit),
+    ("nonce ignored", ignores_nonce),
+    ("v0.1 profile accepted", accepts_v0_1_profile),
+    (
+        "silent about unchecked revocation and depth",
+        silent_on_unchecked_duties,
+    ),
+    ("keys sorted by code point", sorts_keys_by_code_point),
+    ("integral floats accepted as integers", integral_floats_are_integers),
+    ("fractional cnf.jwk extras accepted", float_jwk_extras),
+];
+
+#[test]
+fn every_broken_verifier_fails_the_vector_set() {
+    let files = files();
+    let mut survivors = Vec::new();
+    for (name, broken) in BROKEN {
+        let caught: Vec<String> = files
+            .iter()
+            .flat_map(|f| &f.groups)
+            .flat_map(|g| g.tests.iter().map(move |t| (g, t)))
+            .filter_map(|(g, t)| match score(&t.expected, &broken(&g.context, t)) {
+                Score::Pass => None,
+                _ => Some(t.id.clone()),
+            })
+            .collect();
+        eprintln!("{name}: caught by {} vectors (e.g. {:?})", caught.len(), caught.first());
+        if caught.is_empty() {
+            survivors.push(*name);
+        }
+    }
+    assert!(
+        survivors.is_empty(),
+        "broken verifiers that pass every vector: {survivors:?}"
+    );
+}
+
+/// Every MUST rule is load-bearing: a verifier that skips it fails some vector. (SHOULD
+/// and implementation-defined rules only produce advisories, which never decide a verdict.)
+#[test]
+fn skipping_any_single_must_rule_fails_some_vector() {
+    use trace_record::rules::catalog::{RULES, Strength};
+    let files = files();
+    let cases: Vec<(&Context, &Test, Option<Report>)> = files
+        .iter()
+        .flat_map(|f| &f.groups)
+        .flat_map(|g| g.tests.iter().map(move |t| (&g.context, t)))
+        .map(|(c, t)| {
+            (
+                c,
+                t,
+                (c.op == "verify").then(|| reference::verify_report(c, t).expect("runs")),
+            )
+        })
+        .collect();
+    let mut survivors = Vec::new();
+    for rule in RULES
+        .iter()
+        .filter(|r| matches!(r.strength, Strength::Must | Strength::MustNot))
+    {
+        let caught = cases.iter().any(|(c, t, report)| {
+            let observed = match report {
+                Some(r) => {
+                    let kept: Vec<Finding> = r
+                        .findings
+                        .iter()
+                        .chain(&r.above_level)
+                        .filter(|f| f.rule != rule.id)
+                        .cloned()
+                        .collect();
+                    let mut broken = r.clone();
+                    broken.verdict = verdict_at(&kept, r.level);
+                    broken.findings = kept.into_iter().filter(|f| f.min_level() <= r.level).collect();
+                    Observed::from_report(&broken)
+                }
+                None if rule.id == "TR-CAN-001" => {
+                    // Skipping canonicalization: echo the input.
+                    let mut o = reference::observe(c, t).expect("runs");
+                    o.output = t.input.bytes().ok();
+                    o
+                }
+                None => reference::observe(c, t).expect("runs"),
+            };
+            !score(&t.expected, &observed).is_pass()
+        });
+        if !caught {
+            survivors.push(rule.id);
+        }
+    }
+    assert!(
+        survivors.is_empty(),
+        "a verifier skipping one of these rules passes every vector: {survivors:?}"
+    );
+}

@@ -1,0 +1,61 @@
+//! The committed vectors: current with the builders, lint-clean, and passed by the
+//! reference implementation, every one.
+
+use trace_vectors::{generate, lint, load, reference, score};
+
+#[test]
+fn committed_files_match_the_builders_byte_for_byte() {
+    let dir = load::default_dir();
+    let stale = generate::check(&dir).expect("generate");
+    assert!(
+        stale.is_empty(),
+        "regenerating would change {stale:?}: run `trace-conform vectors generate`"
+    );
+}
+
+#[test]
+fn committed_files_are_lint_clean() {
+    let dir = load::default_dir();
+    let files = load::load_dir(&dir).expect("load");
+    assert!(
+        files.len() >= 15,
+        "expected the full vector set, found {} files",
+        files.len()
+    );
+    let problems = lint::lint(&dir, &files);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_reference_passes_every_vector() {
+    let files = load::load_dir(&load::default_dir()).expect("load");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (_, file) in &files {
+        for group in &file.groups {
+            for test in &group.tests {
+                count += 1;
+                let observed = reference::observe(&group.context, test).expect("runs");
+                let s = score::score(&test.expected, &observed);
+                if !s.is_pass() {
+                    failures.push(format!("{}: {s:?}", test.id));
+                }
+            }
+        }
+    }
+    assert!(count > 250, "only {count} vectors");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = generate::files(dir.path()).expect("first");
+    let b = generate::files(dir.path()).expect("second");
+    assert_eq!(a, b);
+}
