@@ -371,3 +371,120 @@ fn ec_records_are_refused_by_the_ed25519_only_library_but_accepted_here() {
         Verdict::Accept
     );
 }
+
+/// Known disagreements between the agentrust-trace library and the vector set, each with
+/// the reason. The test fails if a disagreement appears that is not listed here, and if a
+/// listed one no longer happens: nothing is hidden and nothing goes stale.
+const AGENTRUST_DIFFERENCES: &[(&str, &str)] = &[
+    (
+        "env::freshness::appraisal-timestamp-beyond-skew",
+        "the library does not bound appraisal.timestamp (TR-APR-004; trace-tests does, with 60 s)",
+    ),
+    (
+        "env::freshness::appraisal-timestamp-an-hour-ahead",
+        "the library does not bound appraisal.timestamp (TR-APR-004)",
+    ),
+    (
+        "gen::strict-json::duplicate-after-unescaping",
+        "json.loads keeps the last duplicate; this suite refuses duplicates (TR-GEN-003, GEN-02)",
+    ),
+    (
+        "sch::schema::reproducibility-default-profile",
+        "the library ships the 0.11.0 schema, which has reproducibility; the default profile follows the spec's schema (D-05)",
+    ),
+    (
+        "sch::schema::slsa-level-exponent",
+        "the library's models coerce 1e0 to an integer; this suite requires integer tokens (TR-SCH-002, D-33)",
+    ),
+    (
+        "sig::keys::jwk-alg-mismatch",
+        "the library ignores a JWK alg member that contradicts the key (RFC 7517 §4.4, TR-SIG-004)",
+    ),
+];
+
+#[test]
+fn vector_set_through_the_python_library() {
+    use trace_vectors::format::Outcome;
+    let Some(py) = python() else { return };
+    let files = trace_vectors::load::load_dir(&trace_vectors::load::default_dir()).expect("vectors");
+    let mut requests = Vec::new();
+    let mut meta = Vec::new();
+    for (_, file) in &files {
+        for group in &file.groups {
+            let c = &group.context;
+            // The library's forms: embedded Ed25519 records, v0.2, verified with a trusted JWK.
+            if c.op != "verify" || c.format != "embedded" || c.profile != "v0.2" || c.strict || c.level != 0 {
+                continue;
+            }
+            for test in &group.tests {
+                if test.expected.result == Outcome::Acceptable {
+                    continue;
+                }
+                let Ok(text) = String::from_utf8(test.input.bytes().expect("input")) else {
+                    continue;
+                };
+                // The trusted key as a JWK: the record's own cnf.jwk when it is the pinned key.
+                let Ok(record) = serde_json::from_str::<J>(&text) else {
+                    continue;
+                };
+                let jwk = &record["cnf"]["jwk"];
+                if jwk["kty"] != "OKP" || jwk["crv"] != "Ed25519" {
+                    continue;
+                }
+                // The thumbprint covers only the required members, so an extra alg does not change it.
+                let mut bare = jwk.clone();
+                if let Some(o) = bare.as_object_mut() {
+                    o.remove("alg");
+                }
+                let own = trace_record::json::parse(bare.to_string().as_bytes())
+                    .ok()
+                    .and_then(|v| PublicKey::from_jwk(&v).ok());
+                let own_thumb = own.map(|k| k.thumbprint()).unwrap_or_default();
+                let trusted = match c.trusted_keys.first() {
+                    None => None,
+                    Some(k) if k.starts_with('{') => Some(serde_json::from_str::<J>(k).expect("jwk")),
+                    Some(k) if *k == own_thumb => Some(jwk.clone()),
+                    // A thumbprint of some other key: any JWK that is not cnf's says the same.
+                    Some(_) => Some(to_serde(
+                        &sample::test_key(Alg::EdDSA, "python peer stranger")
+                            .public_key()
+                            .to_jwk(),
+                    )),
+                };
+                let mut req = json!({"op": "verify", "record_text": text, "now": c.verification_time,
+                    "max_age": c.max_age, "skew": c.skew, "nonce": c.nonce});
+                match trusted {
+                    Some(k) => req["trusted_jwk"] = k,
+                    None => req["trusted_jwk"] = J::Null,
+                }
+                requests.push(req);
+                meta.push((test.id.clone(), test.expected.result == Outcome::Valid));
+            }
+        }
+    }
+    assert!(
+        requests.len() > 100,
+        "only {} vectors in the library's forms",
+        requests.len()
+    );
+    let answers = peer(&py, &J::Array(requests).to_string());
+    let mut disagreements: Vec<(String, String)> = Vec::new();
+    for ((id, want), answer) in meta.iter().zip(&answers) {
+        let got = answer["accepted"] == json!(true);
+        if got != *want {
+            disagreements.push((id.clone(), answer["error"].as_str().unwrap_or("accepted").to_string()));
+        }
+    }
+    let unlisted: Vec<_> = disagreements
+        .iter()
+        .filter(|(id, _)| !AGENTRUST_DIFFERENCES.iter().any(|(k, _)| k == id))
+        .collect();
+    let stale: Vec<_> = AGENTRUST_DIFFERENCES
+        .iter()
+        .filter(|(k, _)| !disagreements.iter().any(|(id, _)| id == k))
+        .collect();
+    assert!(
+        unlisted.is_empty() && stale.is_empty(),
+        "unlisted disagreements: {unlisted:#?}\nstale entries: {stale:#?}"
+    );
+}

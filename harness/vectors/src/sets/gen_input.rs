@@ -121,6 +121,11 @@ vectors! { "gen", "strict-json", "Input handling before any TRACE rule: UTF-8, s
         }));
         b.valid(&["TR-GEN-005"]).spec("GEN-05");
     }
+    /// A 100000-character data_class (valid: no length limit applies)
+    /// Hostile sizes must cost linear time and still verify when the record is valid.
+    fn huge_data_class(b) {
+        b.set_str("/data_class", &"x\u{e9}".repeat(50_000)).valid(&["TR-GEN-002"]).spec("RFC 8259 §9");
+    }
     /// An empty input
     /// Zero bytes are a syntax error, not a panic.
     fn empty_input(b) {
