@@ -1,171 +1,259 @@
-//! `trace-conform run`: the vector set against the reference implementation, scored and
-//! written as `summary.json` and `summary.md`.
+//! `trace-conform run`: the vector set through an implementation's adapter (by default the
+//! reference, `trace-conform serve`), scored, with reports written to `--out`.
 //!
-//! Owns: selecting vectors, running them through `trace_vectors::reference`, the per-rule
-//! tally and the two report files. Does not own the vectors or the scoring rules.
+//! Exit codes: 0 everything as expected; 1 unexpected results (or a regression against
+//! `--baseline`, or below `--fail-under`); 2 usage, profile or vector errors; 3 the adapter
+//! is broken or the run is incomplete.
 
-use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::PathBuf;
-use trace_vectors::format::{Context, Test};
-use trace_vectors::score::{Score, score};
-use trace_vectors::{load, reference};
+use std::sync::Arc;
+use std::time::Duration;
+use trace_runner::profile::Profile;
+use trace_runner::run::{RunOptions, RunResult};
+use trace_runner::select::{Selection, parse_shard, select};
+use trace_runner::{outcome::Outcome, report};
+use trace_vectors::load;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Directory the report is written to.
+    /// The adapter command line (default: this binary's `serve`, the reference).
+    #[arg(long)]
+    pub adapter: Option<String>,
+    /// Known-failure profile (TOML).
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// Keep vectors whose id contains TEXT, or matches a glob with `*` (repeatable).
+    #[arg(long)]
+    pub only: Vec<String>,
+    /// Skip vectors whose id contains TEXT or matches a glob (repeatable).
+    #[arg(long)]
+    pub skip: Vec<String>,
+    #[arg(long)]
+    pub level: Option<u8>,
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// embedded, jws or cose.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Adapter processes run in parallel.
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// Run only shard I of N (1-based), e.g. 2/4.
+    #[arg(long)]
+    pub shard: Option<String>,
     #[arg(long, default_value = "reports/latest")]
-    pub out: String,
+    pub out: PathBuf,
+    /// A previous summary.json: only results that got worse fail the run.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Fail unless this level (0, 1, 2) is reached.
+    #[arg(long)]
+    pub fail_under: Option<u8>,
     /// Vector directory (default: this checkout's vectors/).
     #[arg(long)]
     pub vectors: Option<PathBuf>,
-    /// Run only vectors whose id contains this text.
-    #[arg(long)]
-    pub only: Option<String>,
-    /// Run only vectors of this level.
-    #[arg(long)]
-    pub level: Option<u8>,
-    /// Run only vectors of this platform.
-    #[arg(long)]
-    pub platform: Option<String>,
-    /// Run only vectors of this form (embedded, jws, cose).
-    #[arg(long)]
-    pub format: Option<String>,
+    /// Per-request deadline in milliseconds.
+    #[arg(long, default_value_t = 5000)]
+    pub deadline_ms: u64,
+    /// Adapter restarts allowed in the run.
+    #[arg(long, default_value_t = 10)]
+    pub restart_budget: usize,
 }
 
-pub struct VectorResult {
-    pub id: String,
-    pub rules: Vec<String>,
-    pub description: String,
-    pub score: Score,
+/// Splits a command line on spaces, honouring single and double quotes and backslashes.
+pub fn split_command(text: &str) -> Result<Vec<String>, String> {
+    let (mut out, mut cur, mut quote, mut any) = (Vec::new(), String::new(), None::<char>, false);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') => cur.extend(chars.next()),
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, '\\') => cur.extend(chars.next()),
+            (None, c) if c.is_whitespace() => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if quote.is_some() {
+        return Err(format!("unbalanced quote in {text:?}"));
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    if out.is_empty() {
+        return Err("empty adapter command".into());
+    }
+    Ok(out)
 }
 
-fn selected(a: &Args, ctx: &Context, test: &Test) -> bool {
-    a.only.as_deref().is_none_or(|o| test.id.contains(o))
-        && a.level.is_none_or(|l| ctx.level == l)
-        && a.platform.as_deref().is_none_or(|p| ctx.platform == p)
-        && a.format.as_deref().is_none_or(|f| ctx.format == f)
+pub fn reference_adapter() -> Result<Vec<String>, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    Ok(vec![exe.display().to_string(), "serve".into()])
+}
+
+fn usage(e: impl std::fmt::Display) -> u8 {
+    eprintln!("trace-conform run: {e}");
+    2
 }
 
 pub fn run(a: Args) -> u8 {
+    let adapter = match a
+        .adapter
+        .as_deref()
+        .map(split_command)
+        .unwrap_or_else(reference_adapter)
+    {
+        Ok(v) => v,
+        Err(e) => return usage(e),
+    };
+    let profile = match &a.profile {
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| format!("{}: {e}", p.display()))
+            .and_then(|t| Profile::parse(&t))
+        {
+            Ok(p) => p,
+            Err(e) => return usage(e),
+        },
+        None => Profile::default(),
+    };
+    let shard = match a.shard.as_deref().map(parse_shard).transpose() {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
     let dir = a.vectors.clone().unwrap_or_else(load::default_dir);
     let files = match load::load_dir(&dir) {
-        Ok(f) if !f.is_empty() => f,
-        Ok(_) => {
-            eprintln!("trace-conform run: no vector files in {}", dir.display());
-            return 2;
-        }
-        Err(e) => {
-            eprintln!("trace-conform run: {e}");
-            return 2;
-        }
+        Ok(f) if !f.is_empty() => f.into_iter().map(|(_, f)| f).collect::<Vec<_>>(),
+        Ok(_) => return usage(format!("no vector files in {}", dir.display())),
+        Err(e) => return usage(e),
     };
-    let work: Vec<(&Context, &Test)> = files
+    let all_ids: Vec<&str> = files
         .iter()
-        .flat_map(|(_, f)| &f.groups)
-        .flat_map(|g| g.tests.iter().map(move |t| (&g.context, t)))
-        .filter(|(c, t)| selected(&a, c, t))
+        .flat_map(|f| &f.groups)
+        .flat_map(|g| &g.tests)
+        .map(|t| t.id.as_str())
         .collect();
+    let dead = profile.dead_patterns(&all_ids);
+    if !dead.is_empty() {
+        return usage(format!("profile patterns that match no vector: {dead:?}"));
+    }
+    let selection = Selection {
+        only: a.only.clone(),
+        skip: a.skip.clone(),
+        level: a.level,
+        platform: a.platform.clone(),
+        format: a.format.clone(),
+        shard,
+    };
+    let work = select(&files, &selection);
     if work.is_empty() {
-        eprintln!("trace-conform run: no vector matches the selection");
-        return 2;
+        return usage("no vector matches the selection");
     }
-    let results: Vec<VectorResult> = work
-        .par_iter()
-        .map(|(ctx, test)| {
-            let score = match reference::observe(ctx, test) {
-                Ok(observed) => score(&test.expected, &observed),
-                Err(e) => Score::FailOutput {
-                    detail: format!("harness error: {e}"),
-                },
-            };
-            let rules = test
-                .expected
-                .error
-                .iter()
-                .flat_map(|e| e.rules.clone())
-                .chain(test.expected.controls.clone())
-                .collect();
-            VectorResult {
-                id: test.id.clone(),
-                rules,
-                description: test.description.clone(),
-                score,
+    let progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>> = if std::io::stderr().is_terminal() {
+        Some(Arc::new(|done, total| {
+            eprint!("\r[{done}/{total}] ");
+            if done == total {
+                eprintln!();
             }
-        })
-        .collect();
-    let failed = results.iter().filter(|r| !r.score.is_pass()).count();
-    if let Err(e) = write_reports(&a.out, &results) {
-        eprintln!("trace-conform run: {e}");
-        return 2;
+        }))
+    } else {
+        None
+    };
+    let opts = RunOptions {
+        adapter,
+        profile,
+        deadline: Duration::from_millis(a.deadline_ms),
+        hello_deadline: Duration::from_secs(10),
+        restart_budget: a.restart_budget,
+        jobs: a.jobs,
+        progress,
+    };
+    let result = trace_runner::run::run(work, &opts);
+    if let Err(e) = report::write_all(&a.out, &result, trace_vectors::generate::SUITE_VERSION) {
+        return usage(e);
     }
-    for r in results.iter().filter(|r| !r.score.is_pass()) {
-        eprintln!("FAIL {}: {:?}", r.id, r.score);
-    }
-    println!("{} passed, {} failed", results.len() - failed, failed);
-    println!("report: {}/summary.md", a.out);
-    if failed == 0 { 0 } else { 1 }
+    finish(&a, &result)
 }
 
-fn outcome(s: &Score) -> &'static str {
-    match s {
-        Score::Pass => "pass",
-        Score::FailVerdict {
-            unexpected_accept: true,
-            ..
-        } => "fail_verdict_unexpected_accept",
-        Score::FailVerdict { .. } => "fail_verdict",
-        Score::FailErrorClass { .. } => "fail_error_class",
-        Score::FailOutput { .. } => "fail_output",
+fn finish(a: &Args, r: &RunResult) -> u8 {
+    let counts = report::counts(&r.cases);
+    let unexpected: Vec<_> = r.unexpected().collect();
+    let regressions = match &a.baseline {
+        Some(path) => match crate::cmd_diff::load_outcomes(path) {
+            Ok(base) => Some(
+                unexpected
+                    .iter()
+                    .filter(|c| base.get(&c.id).is_none_or(|o| !crate::cmd_diff::is_bad(o)))
+                    .map(|c| c.id.clone())
+                    .collect::<Vec<_>>(),
+            ),
+            Err(e) => return usage(e),
+        },
+        None => None,
+    };
+    for c in &unexpected {
+        eprintln!("{} {}: {}", c.outcome.name(), c.id, c.detail.replace('\n', " "));
     }
-}
-
-fn write_reports(dir: &str, results: &[VectorResult]) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{dir}: {e}"))?;
-    let mut per_rule: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for r in results {
-        for rule in &r.rules {
-            let e = per_rule.entry(rule).or_default();
-            if r.score.is_pass() { e.0 += 1 } else { e.1 += 1 }
-        }
-    }
-    let failed = results.iter().filter(|r| !r.score.is_pass()).count();
-    let json = serde_json::json!({
-        "schema": "trace-conform/run-summary/0",
-        "implementation": {"name": "trace-record", "version": env!("CARGO_PKG_VERSION"), "reference": true},
-        "suite_version": trace_vectors::generate::SUITE_VERSION,
-        "vectors": results.len(),
-        "passed": results.len() - failed,
-        "failed": failed,
-        "rules": per_rule.iter().map(|(k, (p, f))| serde_json::json!({"rule": k, "passed": p, "failed": f})).collect::<Vec<_>>(),
-        "results": results.iter().map(|r| serde_json::json!({
-            "id": r.id, "description": r.description, "outcome": outcome(&r.score),
-            "detail": match &r.score { Score::Pass => None, other => Some(format!("{other:?}")) },
-        })).collect::<Vec<_>>(),
-    });
-    let path = format!("{dir}/summary.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&json).expect("json") + "\n")
-        .map_err(|e| format!("{path}: {e}"))?;
-    let mut md = String::new();
-    let _ = writeln!(md, "# trace-conform run: reference implementation\n");
-    let _ = writeln!(
-        md,
-        "{} vectors, {} passed, {} failed.\n",
-        results.len(),
-        results.len() - failed,
-        failed
+    let passed = counts[Outcome::Pass.name()] + counts[Outcome::Xfail.name()];
+    println!("{} passed, {} failed", passed, unexpected.len());
+    let level = r
+        .level_reached()
+        .map(|l| format!("level {l}"))
+        .unwrap_or_else(|| "none".into());
+    println!(
+        "{} {}: level reached {level}; report: {}/summary.md",
+        r.implementation.name,
+        r.implementation.version,
+        a.out.display()
     );
-    let _ = writeln!(md, "| rule | passed | failed |\n|---|---|---|");
-    for (rule, (p, f)) in &per_rule {
-        let _ = writeln!(md, "| {rule} | {p} | {f} |");
+    if let Some(e) = &r.startup_error {
+        eprintln!("trace-conform run: the adapter did not start: {e}");
+        return 3;
     }
-    if failed > 0 {
-        let _ = writeln!(md, "\n## Failures\n");
-        for r in results.iter().filter(|r| !r.score.is_pass()) {
-            let _ = writeln!(md, "- `{}` ({}): {:?}", r.id, outcome(&r.score), r.score);
+    if !r.complete || r.adapter_looks_broken() {
+        eprintln!(
+            "trace-conform run: the run is incomplete or the adapter looks broken; try `trace-conform smoke --adapter ...`"
+        );
+        return 3;
+    }
+    if let Some(min) = a.fail_under
+        && r.level_reached().is_none_or(|l| l < min)
+    {
+        eprintln!("trace-conform run: level {min} required, reached {level}");
+        return 1;
+    }
+    match regressions {
+        Some(reg) if reg.is_empty() => 0,
+        Some(reg) => {
+            eprintln!("regressions against the baseline: {reg:?}");
+            1
         }
+        None if unexpected.is_empty() => 0,
+        None => 1,
     }
-    let path = format!("{dir}/summary.md");
-    std::fs::write(&path, md).map_err(|e| format!("{path}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_command;
+
+    #[test]
+    fn command_lines_split_like_a_shell() {
+        assert_eq!(
+            split_command("python3 a.py --x 'a b' \"c d\" e\\ f").unwrap(),
+            ["python3", "a.py", "--x", "a b", "c d", "e f"]
+        );
+        assert_eq!(split_command("x ''").unwrap(), ["x", ""]);
+        assert!(split_command("x 'a").is_err());
+        assert!(split_command("   ").is_err());
+    }
 }

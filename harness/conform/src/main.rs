@@ -4,8 +4,11 @@
 //! expected, 1 a rejection (or an unexpected case result), 2 usage or I/O errors.
 
 mod cmd_canonicalize;
+mod cmd_diff;
 mod cmd_run;
+mod cmd_serve;
 mod cmd_sign;
+mod cmd_smoke;
 mod cmd_vectors;
 mod cmd_verify;
 mod inputs;
@@ -31,8 +34,14 @@ enum Command {
     Keygen(cmd_sign::KeygenArgs),
     /// Print the RFC 8785 canonical bytes of a JSON document.
     Canonicalize(cmd_canonicalize::Args),
-    /// Run the vector set against the reference implementation and write a report.
+    /// Run the vector set through an adapter (default: the reference) and write the reports.
     Run(cmd_run::Args),
+    /// Serve the reference implementation over adapter protocol v1 (stdin/stdout).
+    Serve,
+    /// Check an adapter (not the library): handshake, ping, a good and a flipped record.
+    Smoke(cmd_smoke::Args),
+    /// Compare two runs' summary.json by vector id.
+    Diff(cmd_diff::Args),
     /// Generate or lint the vector set.
     #[command(subcommand)]
     Vectors(cmd_vectors::Command),
@@ -49,6 +58,9 @@ fn main() -> ExitCode {
         Command::Canonicalize(a) => cmd_canonicalize::run(a),
         Command::Run(a) => cmd_run::run(a),
         Command::Vectors(c) => cmd_vectors::run(c),
+        Command::Serve => cmd_serve::run(),
+        Command::Smoke(a) => cmd_smoke::run(a),
+        Command::Diff(a) => cmd_diff::run(a),
         Command::Explain(a) => cmd_vectors::explain(a),
     };
     ExitCode::from(code)

@@ -285,35 +285,6 @@ fn readme_examples_work_as_written() {
 }
 
 #[test]
-fn run_scores_the_reference_against_every_vector_and_writes_the_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("report");
-    let o = run(&["run", "--out", out.to_str().unwrap()], None);
-    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(text(&o).contains(" passed, 0 failed"), "{}", text(&o));
-    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["failed"], 0);
-    assert!(summary["vectors"].as_u64().unwrap() > 250);
-    assert!(
-        std::fs::read_to_string(out.join("summary.md"))
-            .unwrap()
-            .contains("| TR-SIG-007 |")
-    );
-    assert_eq!(
-        code(&run(
-            &["run", "--out", out.to_str().unwrap(), "--only", "no-such-vector"],
-            None
-        )),
-        2
-    );
-    let jws = run(
-        &["run", "--out", out.to_str().unwrap(), "--format", "jws", "--level", "0"],
-        None,
-    );
-    assert_eq!(code(&jws), 0);
-}
-
-#[test]
 fn vectors_check_lint_and_explain() {
     let o = run(&["vectors", "generate", "--check"], None);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));

@@ -282,7 +282,9 @@ impl Build {
     pub fn context(&self) -> Context {
         let mut ctx = self.ctx.clone();
         if self.pin_key && ctx.trusted_keys.is_empty() {
-            ctx.trusted_keys.push(self.key().public_key().thumbprint());
+            // As a public JWK: every library can take one; thumbprints have their own vectors.
+            let jwk = jcs::canonicalize(&Value::Object(self.key().public_key().to_jwk()));
+            ctx.trusted_keys.push(String::from_utf8(jwk).expect("utf-8"));
         }
         ctx
     }

@@ -60,6 +60,9 @@ pub struct Test {
     pub description: String,
     pub comment: String,
     pub input: Input,
+    /// The signature algorithm of the input, when it has one (a capability it requires).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub alg: Option<String>,
     pub expected: Expected,
     pub spec_refs: Vec<String>,
     #[serde(skip_serializing_if = "Intermediates::is_empty", default)]

@@ -74,6 +74,7 @@ fn topic_file(topic: &sets::TopicDef, since: &BTreeMap<String, String>) -> Resul
             description,
             comment,
             input: Input::from_bytes(&bytes),
+            alg: (b.ctx.op == "verify" && b.raw.is_none()).then(|| b.alg.jose_name().to_string()),
             expected: b.expected.clone(),
             spec_refs: b.spec_refs.clone(),
             intermediates: if b.ctx.op == "verify" {

@@ -4,7 +4,7 @@
 //! [`Observed`]. Does not own scoring or any expectation.
 
 use crate::format::{Context, Test};
-use crate::score::Observed;
+use crate::score::{Detail, Observed};
 use trace_record::{Report, Verdict, envelope, jcs, json};
 
 /// Runs a `verify` test and returns the full report (for tools that want findings).
@@ -25,7 +25,7 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
                     errors: Vec::new(),
                     warnings: Vec::new(),
                     output: Some(jcs::canonicalize(&v)),
-                    detail: true,
+                    detail: Detail::RuleAndClass,
                 },
                 Err(e) => {
                     let f = envelope::parse_finding(&e, "");
@@ -34,7 +34,7 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
                         errors: vec![(f.rule.to_string(), f.class.to_string())],
                         warnings: Vec::new(),
                         output: None,
-                        detail: true,
+                        detail: Detail::RuleAndClass,
                     }
                 }
             })

@@ -17,8 +17,21 @@ pub struct Observed {
     pub warnings: Vec<String>,
     /// For canonicalize: the output bytes.
     pub output: Option<Vec<u8>>,
-    /// Whether the implementation reports rules and classes at all.
-    pub detail: bool,
+    /// How precisely the implementation reports why it rejected.
+    pub detail: Detail,
+}
+
+/// The precision at which rejections are matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Only the verdict is scored.
+    None,
+    /// The error class must match.
+    Class,
+    /// The rule id must match.
+    Rule,
+    /// Rule and class must both match (the reference).
+    RuleAndClass,
 }
 
 impl Observed {
@@ -35,10 +48,10 @@ impl Observed {
                 .findings
                 .iter()
                 .filter(|f| f.status == Status::Advisory)
-                .map(|f| f.rule.to_string())
+                .flat_map(|f| [f.rule.to_string(), f.class.to_string()])
                 .collect(),
             output: None,
-            detail: true,
+            detail: Detail::RuleAndClass,
         }
     }
 }
@@ -100,11 +113,15 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
             detail: "expected invalid, got accept".into(),
         },
         Outcome::Invalid => match &expected.error {
-            Some(e) if observed.detail => {
-                let hit = observed
-                    .errors
-                    .iter()
-                    .any(|(rule, class)| e.rules.contains(rule) && *class == e.class);
+            Some(e) if observed.detail != Detail::None => {
+                let hit = observed.errors.iter().any(|(rule, class)| {
+                    let (rule_ok, class_ok) = (e.rules.contains(rule), *class == e.class);
+                    match observed.detail {
+                        Detail::Rule => rule_ok,
+                        Detail::Class => class_ok,
+                        _ => rule_ok && class_ok,
+                    }
+                });
                 if hit {
                     Score::Pass
                 } else {
@@ -126,19 +143,23 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
 /// A MUST-strength report (e.g. "no revocation check performed") the observation lacks.
 fn missing_report(expected: &Expected, observed: &Observed) -> Option<String> {
     use trace_record::rules::catalog::{RULES, Strength};
-    if !observed.detail {
+    if observed.detail == Detail::None {
         return None;
     }
     expected
         .warnings
         .iter()
-        .filter(|w| {
+        .filter_map(|w| {
             RULES
                 .iter()
-                .any(|r| r.id == w.as_str() && matches!(r.strength, Strength::Must | Strength::MustNot))
+                .find(|r| r.id == w.as_str() && matches!(r.strength, Strength::Must | Strength::MustNot))
         })
-        .find(|w| !observed.warnings.contains(w))
-        .cloned()
+        .find(|r| match observed.detail {
+            // A class-level implementation reports the class of the required report.
+            Detail::Class => !observed.warnings.iter().any(|w| w == r.class),
+            _ => !observed.warnings.iter().any(|w| w == r.id),
+        })
+        .map(|r| r.id.to_string())
 }
 
 fn list(errors: &[(String, String)]) -> String {

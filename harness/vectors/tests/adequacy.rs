@@ -50,7 +50,7 @@ fn accept_everything(_: &Context, _: &Test) -> Observed {
         errors: vec![],
         warnings: vec![],
         output: None,
-        detail: false,
+        detail: trace_vectors::score::Detail::None,
     }
 }
 
@@ -60,7 +60,7 @@ fn reject_everything(_: &Context, _: &Test) -> Observed {
         errors: vec![],
         warnings: vec![],
         output: None,
-        detail: false,
+        detail: trace_vectors::score::Detail::None,
     }
 }
 

@@ -39,7 +39,8 @@ vectors! { "sig", "embedded", "Embedded signature member: presence, base64url en
             b.tamper(&get(&mine), &get(&other));
         }
         b.pin_key = false;
-        b.trust(crate::build::key_named(Alg::ES256, "other").public_key().thumbprint());
+        let other = crate::build::key_named(Alg::ES256, "other").public_key().to_jwk();
+        b.trust(String::from_utf8(trace_record::jcs::canonicalize(&trace_record::json::Value::Object(other))).expect("utf-8"));
         b.invalid("signature/invalid", "TR-SIG-005").spec("S2 §3.2.2");
     }
     /// A signature made by another key than cnf

@@ -71,7 +71,8 @@ vectors! { "sig", "keys", "The confirmation key (cnf.jwk) and the trust anchor."
     /// cnf.jwk is not among the trusted keys
     /// A valid signature by an untrusted key proves nothing about who signed.
     fn untrusted_key(b) {
-        b.trust(crate::build::key_named(Alg::EdDSA, "other").public_key().thumbprint());
+        let other = crate::build::key_named(Alg::EdDSA, "other").public_key().to_jwk();
+        b.trust(String::from_utf8(trace_record::jcs::canonicalize(&Value::Object(other))).expect("utf-8"));
         b.invalid("key/untrusted", "TR-SIG-009").spec("docs/verification.md step 2");
     }
     /// An ES384 cnf key that is not among the trusted keys
@@ -87,6 +88,18 @@ vectors! { "sig", "keys", "The confirmation key (cnf.jwk) and the trust anchor."
     fn no_trust_anchor(b) {
         b.pin_key = false;
         b.invalid("key/not-pinned", "TR-SIG-009").spec("docs/verification.md step 2");
+    }
+    /// The trusted key given as an RFC 7638 thumbprint
+    /// A verifier may pin keys by thumbprint (docs/verification.md step 2).
+    fn trusted_thumbprint(b) {
+        let thumb = b.key().public_key().thumbprint();
+        b.trust(thumb).valid(&["TR-SIG-009"]).spec("RFC 7638 §3");
+    }
+    /// An untrusted key with the trust anchor given as a thumbprint
+    /// The same rule when the pinned key is only known by its thumbprint.
+    fn untrusted_thumbprint(b) {
+        b.trust(crate::build::key_named(Alg::EdDSA, "other").public_key().thumbprint());
+        b.invalid("key/untrusted", "TR-SIG-009").spec("RFC 7638 §3");
     }
     /// The trusted key given as a JWK with a kid
     /// Thumbprints ignore kid, so a trusted JWK with another kid still matches (RFC 7638).

@@ -1,0 +1,141 @@
+//! `trace-conform smoke --adapter CMD`: checks the adapter, not the library: the
+//! handshake, ping, a known-good record and a byte-flipped copy, canonicalize of `{}`,
+//! `unsupported` for an unknown op, and a clean shutdown. Exit 0 when all pass, 1 if not.
+
+use serde_json::{Value, json};
+use std::time::Duration;
+use trace_record::sample::{self, SAMPLE_IAT};
+use trace_record::{Alg, CoseTag, Form, b64, sign};
+use trace_runner::adapter::{Adapter, Exchange};
+use trace_runner::protocol;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The adapter command line (default: the reference, `trace-conform serve`).
+    #[arg(long)]
+    pub adapter: Option<String>,
+}
+
+fn ok_result(ex: Exchange) -> Result<Value, String> {
+    match ex {
+        Exchange::Response { response, .. } if response.status == protocol::ResponseStatus::Ok => {
+            Ok(response.result.unwrap_or(Value::Null))
+        }
+        Exchange::Response { response, .. } => Err(format!(
+            "status {:?}: {}",
+            response.status,
+            response.message.unwrap_or_default()
+        )),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+pub fn run(a: Args) -> u8 {
+    let argv = match a
+        .adapter
+        .as_deref()
+        .map(crate::cmd_run::split_command)
+        .unwrap_or_else(crate::cmd_run::reference_adapter)
+    {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("trace-conform smoke: {e}");
+            return 2;
+        }
+    };
+    let cwd = std::env::temp_dir();
+    let mut adapter = match Adapter::start(&argv, &cwd) {
+        Ok(a) => a,
+        Err(e) => {
+            println!("FAIL start: {e}");
+            return 1;
+        }
+    };
+    let t = Duration::from_secs(10);
+    let mut failures = 0;
+    let mut check = |name: &str, outcome: Result<String, String>| match outcome {
+        Ok(note) => println!(
+            "ok   {name}{}",
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(": {note}")
+            }
+        ),
+        Err(e) => {
+            failures += 1;
+            println!("FAIL {name}: {e}");
+        }
+    };
+    let hello = ok_result(adapter.exchange(&protocol::hello_request("s1"), t));
+    let caps: Option<protocol::HelloResult> = hello.as_ref().ok().and_then(|h| serde_json::from_value(h.clone()).ok());
+    check(
+        "hello",
+        match &caps {
+            Some(h) => Ok(format!(
+                "{} {} ({})",
+                h.implementation.name,
+                h.implementation.version,
+                h.capabilities.ops.join(",")
+            )),
+            None => Err(format!("{hello:?}")),
+        },
+    );
+    check(
+        "ping",
+        ok_result(adapter.exchange(&protocol::simple_request("s2", "ping"), t)).map(|_| String::new()),
+    );
+    let record = sign::sign(
+        &sample::base_claims(),
+        &sample::test_key(Alg::EdDSA, "smoke"),
+        None,
+        Form::Embedded,
+        CoseTag::Tagged,
+    );
+    let jwk = serde_json::from_slice::<Value>(&trace_record::jcs::canonicalize(&trace_record::json::Value::Object(
+        sample::test_key(Alg::EdDSA, "smoke").public_key().to_jwk(),
+    )))
+    .expect("jwk");
+    let verify = |id: &str, bytes: &[u8]| {
+        json!({"trace_adapter": 1, "id": id, "op": "verify", "case": "smoke", "deadline_ms": 5000, "record_b64u": b64::encode(bytes),
+               "format": "embedded", "level": 0, "profile": "v0.2", "strict": false, "verification_time": SAMPLE_IAT,
+               "max_age": 86400, "skew": 300, "nonce": null, "trusted_keys": [jwk]})
+    };
+    let verdict = |ex: Exchange| ok_result(ex).map(|r| r["verdict"].as_str().unwrap_or("?").to_string());
+    check(
+        "verify a valid record",
+        verdict(adapter.exchange(&verify("s3", &record), t)).and_then(|v| if v == "accept" { Ok(v) } else { Err(v) }),
+    );
+    let mut flipped = record.clone();
+    let at = flipped.windows(8).position(|w| w == b"internal").expect("marker");
+    flipped[at] = b'I';
+    check(
+        "verify a byte-flipped copy",
+        verdict(adapter.exchange(&verify("s4", &flipped), t))
+            .and_then(|v| if v != "accept" { Ok(v) } else { Err("accepted".into()) }),
+    );
+    let canon = json!({"trace_adapter": 1, "id": "s5", "op": "canonicalize", "case": "smoke", "deadline_ms": 5000, "input_b64u": b64::encode(b" { } ")});
+    check(
+        "canonicalize {}",
+        ok_result(adapter.exchange(&canon, t)).and_then(|r| {
+            let out = r["output_b64u"].as_str().and_then(|s| b64::decode(s).ok());
+            if out.as_deref() == Some(b"{}".as_slice()) {
+                Ok(String::new())
+            } else {
+                Err(format!("{r}"))
+            }
+        }),
+    );
+    check(
+        "unsupported for an unknown op",
+        match adapter.exchange(&protocol::simple_request("s6", "no-such-op"), t) {
+            Exchange::Response { response, .. } if response.status == protocol::ResponseStatus::Unsupported => {
+                Ok(String::new())
+            }
+            other => Err(format!("{other:?}")),
+        },
+    );
+    adapter.shutdown();
+    println!("{failures} smoke check(s) failed");
+    if failures == 0 { 0 } else { 1 }
+}

@@ -1,0 +1,14 @@
+//! `trace-runner`: drives any TRACE implementation through adapter protocol v1
+//! (harness/PROTOCOL.md) and scores it against the vectors.
+//!
+//! [`adapter`] supervises one adapter process; [`run`] runs a selection of vectors
+//! through it with one outcome each ([`outcome`]); [`profile`] applies known failures;
+//! [`report`] writes the reports; [`select`] picks the vectors.
+
+pub mod adapter;
+pub mod outcome;
+pub mod profile;
+pub mod protocol;
+pub mod report;
+pub mod run;
+pub mod select;

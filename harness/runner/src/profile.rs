@@ -1,0 +1,170 @@
+//! Known-failure profiles: a TOML file per implementation saying which vectors are known
+//! to fail (and why), which are flaky, which are disabled, and how native error strings
+//! map to error classes.
+//!
+//! ```toml
+//! [[known_failing]]
+//! id = "sig::jws::*"          # a vector id, or a glob with * (any run of characters)
+//! reason = "JWS is not implemented"
+//! rule = "TR-SIG-007"           # optional: the rule and spec section the entry is about
+//! section = "S2 §3.2.1"
+//!
+//! [[flaky]]
+//! id = "..."
+//! reason = "..."
+//!
+//! [[disabled]]
+//! id = "..."
+//! reason = "..."
+//!
+//! [error_map]
+//! "(?i)signature" = "signature/invalid"   # regex over the native message -> class
+//! ```
+//!
+//! Every entry needs a reason; a pattern that matches no vector is an error.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub implementation: Option<ProfileImplementation>,
+    #[serde(default)]
+    pub known_failing: Vec<Entry>,
+    #[serde(default)]
+    pub flaky: Vec<Entry>,
+    #[serde(default)]
+    pub disabled: Vec<Entry>,
+    #[serde(default)]
+    pub error_map: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileImplementation {
+    pub name: String,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub id: String,
+    pub reason: String,
+    #[serde(default)]
+    pub rule: Option<String>,
+    #[serde(default)]
+    pub section: Option<String>,
+}
+
+/// What the profile says about one vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marking {
+    None,
+    KnownFailing,
+    Flaky,
+    Disabled,
+}
+
+/// `*` matches any run of characters; everything else is literal.
+pub fn glob_matches(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text.ends_with(last) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+impl Profile {
+    pub fn parse(text: &str) -> Result<Profile, String> {
+        let p: Profile = toml::from_str(text).map_err(|e| format!("profile: {e}"))?;
+        for e in p.known_failing.iter().chain(&p.flaky).chain(&p.disabled) {
+            if e.reason.trim().is_empty() {
+                return Err(format!("profile: entry {:?} has no reason", e.id));
+            }
+        }
+        for (pattern, class) in &p.error_map {
+            regex::Regex::new(pattern).map_err(|e| format!("profile: error_map {pattern:?}: {e}"))?;
+            if !trace_record::rules::catalog::ERROR_CLASSES.contains(&class.as_str()) {
+                return Err(format!("profile: error_map maps to unknown class {class:?}"));
+            }
+        }
+        Ok(p)
+    }
+
+    pub fn marking(&self, id: &str) -> Marking {
+        let hit = |list: &[Entry]| list.iter().any(|e| glob_matches(&e.id, id));
+        if hit(&self.disabled) {
+            Marking::Disabled
+        } else if hit(&self.known_failing) {
+            Marking::KnownFailing
+        } else if hit(&self.flaky) {
+            Marking::Flaky
+        } else {
+            Marking::None
+        }
+    }
+
+    /// Patterns that match none of `ids`: each is a profile error.
+    pub fn dead_patterns(&self, ids: &[&str]) -> Vec<String> {
+        self.known_failing
+            .iter()
+            .chain(&self.flaky)
+            .chain(&self.disabled)
+            .filter(|e| !ids.iter().any(|id| glob_matches(&e.id, id)))
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
+    /// The class a native error message maps to, if any.
+    pub fn map_native(&self, native: &str) -> Option<String> {
+        self.error_map
+            .iter()
+            .find(|(p, _)| regex::Regex::new(p).is_ok_and(|r| r.is_match(native)))
+            .map(|(_, c)| c.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_matches("sig::jws::*", "sig::jws::alg-none"));
+        assert!(glob_matches("*::alg-none", "sig::jws::alg-none"));
+        assert!(glob_matches("sig::*::alg-*", "sig::cose::alg-hmac"));
+        assert!(!glob_matches("sig::jws::*", "sig::cose::alg-none"));
+        assert!(glob_matches("a", "a") && !glob_matches("a", "ab"));
+        assert!(!glob_matches("ab*ba", "aba"));
+    }
+
+    #[test]
+    fn profiles_need_reasons_and_valid_maps() {
+        assert!(Profile::parse("[[known_failing]]\nid = \"x\"\nreason = \"\"\n").is_err());
+        assert!(Profile::parse("[error_map]\n\"(\" = \"signature/invalid\"\n").is_err());
+        assert!(Profile::parse("[error_map]\n\"x\" = \"no/such-class\"\n").is_err());
+        assert!(Profile::parse("[[flaky]]\nid = \"x\"\nreason = \"r\"\nextra = 1\n").is_err());
+        let p = Profile::parse(
+            "[[known_failing]]\nid = \"sig::*\"\nreason = \"r\"\n[error_map]\n\"(?i)stale\" = \"freshness/stale\"\n",
+        )
+        .unwrap();
+        assert_eq!(p.marking("sig::jws::a"), Marking::KnownFailing);
+        assert_eq!(p.map_native("Record is STALE"), Some("freshness/stale".into()));
+        assert_eq!(p.dead_patterns(&["env::x"]), vec!["sig::*".to_string()]);
+    }
+}

@@ -1,0 +1,121 @@
+//! Adapter protocol v1 (harness/PROTOCOL.md): the messages, as the runner sees them.
+//!
+//! Owns: the envelope, the hello result and capabilities, and building requests from
+//! vectors. Expectations never enter a request. Does not own transport or scoring.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use trace_record::b64;
+use trace_vectors::format::{Context, Test};
+
+pub const PROTOCOL_VERSION: u64 = 1;
+
+/// A response line.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct Response {
+    pub trace_adapter: u64,
+    pub id: String,
+    pub status: ResponseStatus,
+    #[serde(default)]
+    pub result: Option<Value>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseStatus {
+    Ok,
+    Unsupported,
+    HarnessError,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
+pub struct Implementation {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
+}
+
+/// How precisely an implementation reports why it rejected.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorDetail {
+    Rule,
+    Class,
+    #[default]
+    None,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
+pub struct Capabilities {
+    pub ops: Vec<String>,
+    #[serde(default)]
+    pub formats: Vec<String>,
+    #[serde(default)]
+    pub algs: Vec<String>,
+    #[serde(default)]
+    pub levels: Vec<u8>,
+    #[serde(default)]
+    pub platforms: Vec<String>,
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    #[serde(default)]
+    pub error_detail: ErrorDetail,
+    #[serde(default)]
+    pub accepts_flags: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
+pub struct HelloResult {
+    pub protocol: u64,
+    #[serde(default)]
+    pub framing: String,
+    pub implementation: Implementation,
+    pub capabilities: Capabilities,
+}
+
+pub fn hello_request(id: &str) -> Value {
+    json!({"trace_adapter": PROTOCOL_VERSION, "id": id, "op": "hello",
+           "protocol": {"min": PROTOCOL_VERSION, "max": PROTOCOL_VERSION},
+           "suite": {"version": trace_vectors::generate::SUITE_VERSION}})
+}
+
+pub fn simple_request(id: &str, op: &str) -> Value {
+    json!({"trace_adapter": PROTOCOL_VERSION, "id": id, "op": op})
+}
+
+/// The request for one vector. Only inputs: never the expectation.
+pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) -> Result<Value, String> {
+    let bytes = test.input.bytes()?;
+    let mut req =
+        json!({"trace_adapter": PROTOCOL_VERSION, "id": id, "op": ctx.op, "case": test.id, "deadline_ms": deadline_ms});
+    let o = req.as_object_mut().expect("object");
+    match ctx.op.as_str() {
+        "verify" => {
+            let trusted: Vec<Value> = ctx
+                .trusted_keys
+                .iter()
+                .map(|k| serde_json::from_str::<Value>(k).unwrap_or_else(|_| Value::String(k.clone())))
+                .collect();
+            o.insert("record_b64u".into(), Value::String(b64::encode(&bytes)));
+            o.insert("format".into(), json!(ctx.format));
+            o.insert("level".into(), json!(ctx.level));
+            o.insert("profile".into(), json!(ctx.profile));
+            o.insert("strict".into(), json!(ctx.strict));
+            o.insert("verification_time".into(), json!(ctx.verification_time));
+            o.insert("max_age".into(), json!(ctx.max_age));
+            o.insert("skew".into(), json!(ctx.skew));
+            o.insert("nonce".into(), json!(ctx.nonce));
+            o.insert("trusted_keys".into(), Value::Array(trusted));
+        }
+        "canonicalize" => {
+            o.insert("input_b64u".into(), Value::String(b64::encode(&bytes)));
+        }
+        other => return Err(format!("no request form for operation {other:?}")),
+    }
+    Ok(req)
+}

@@ -1,0 +1,324 @@
+//! The reports of a run, all written to one directory: `summary.json` (schema
+//! reports/schema/summary.v1.json), `junit.xml`, `summary.md`, a self-contained
+//! `index.html`, `badge.json` and `cases/<id>.json` for every vector that did not pass.
+//!
+//! Owns: rendering only; every figure comes from the `RunResult`.
+
+use crate::outcome::Outcome;
+use crate::run::{CaseResult, RunResult};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub const SUMMARY_SCHEMA: &str = "trace-conform/summary.v1";
+
+/// Counts per outcome name, every outcome present (zero when absent).
+pub fn counts(cases: &[CaseResult]) -> BTreeMap<&'static str, usize> {
+    let mut m: BTreeMap<&'static str, usize> = Outcome::ALL.iter().map(|o| (o.name(), 0)).collect();
+    for c in cases {
+        *m.entry(c.outcome.name()).or_default() += 1;
+    }
+    m
+}
+
+fn replay_command(r: &RunResult, c: &CaseResult) -> String {
+    let adapter = r.adapter.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
+    format!("trace-conform run --adapter {} --only {}", shell_quote(&adapter), c.id)
+}
+
+fn shell_quote(s: &str) -> String {
+    if s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@".contains(&b)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
+    json!({
+        "schema": SUMMARY_SCHEMA,
+        "suite_version": suite_version,
+        "adapter": r.adapter,
+        "implementation": r.implementation,
+        "capabilities": r.capabilities,
+        "complete": r.complete,
+        "startup_error": r.startup_error,
+        "restarts": r.restarts,
+        "level_reached": r.level_reached(),
+        "counts": counts(&r.cases),
+        "unexpected": r.unexpected().count(),
+        "results": r.cases.iter().map(|c| json!({
+            "id": c.id, "outcome": c.outcome.name(), "flaky": c.flaky, "detail": c.detail,
+            "module": c.module, "format": c.format, "platform": c.platform, "level": c.level, "rules": c.rules,
+            "duration_ms": c.duration_ms,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn xml(s: &str) -> String {
+    s.chars()
+        .filter(|c| matches!(c, '\t' | '\n' | '\r') || (*c as u32) >= 0x20)
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn junit(r: &RunResult) -> String {
+    let mut by_module: BTreeMap<&str, Vec<&CaseResult>> = BTreeMap::new();
+    for c in &r.cases {
+        by_module.entry(c.module.as_str()).or_default().push(c);
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let failures = r.unexpected().count();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"trace-conform\" tests=\"{}\" failures=\"{failures}\">",
+        r.cases.len()
+    );
+    for (module, cases) in by_module {
+        let f = cases.iter().filter(|c| c.outcome.is_unexpected() && !c.flaky).count();
+        let s = cases
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::NotClaimed | Outcome::Skipped | Outcome::NotRun))
+            .count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" skipped=\"{s}\">",
+            xml(module),
+            cases.len()
+        );
+        for c in cases {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">",
+                xml(module),
+                xml(&c.id),
+                c.duration_ms as f64 / 1000.0
+            );
+            if c.outcome.is_unexpected() && !c.flaky {
+                let _ = write!(
+                    out,
+                    "<failure type=\"{}\" message=\"{}\">{}</failure>",
+                    c.outcome.name(),
+                    xml(&c.detail),
+                    xml(&c.stderr)
+                );
+            } else if matches!(c.outcome, Outcome::NotClaimed | Outcome::Skipped | Outcome::NotRun) {
+                let _ = write!(
+                    out,
+                    "<skipped message=\"{}\"/>",
+                    xml(&format!("{}: {}", c.outcome.name(), c.detail))
+                );
+            }
+            out.push_str("</testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// The badge names the highest level reached and its scope, never a percentage.
+pub fn badge(r: &RunResult) -> Value {
+    let scope = format!(
+        "{} / {}",
+        r.capabilities.formats.join(","),
+        r.capabilities.algs.join(",")
+    );
+    let (message, color) = match (r.level_reached(), r.complete) {
+        (_, false) => ("incomplete run".to_string(), "lightgrey"),
+        (Some(l), true) => (
+            format!("level {l} ({scope})"),
+            if r.unexpected().count() == 0 { "green" } else { "yellow" },
+        ),
+        (None, true) => ("no level reached".to_string(), "red"),
+    };
+    json!({"schemaVersion": 1, "label": "TRACE conformance", "message": message, "color": color})
+}
+
+pub fn markdown(r: &RunResult) -> String {
+    let mut md = String::new();
+    let imp = &r.implementation;
+    let _ = writeln!(md, "# trace-conform: {} {}\n", imp.name, imp.version);
+    if let Some(e) = &r.startup_error {
+        let _ = writeln!(md, "**The adapter did not start:** {e}\n");
+    }
+    if !r.complete {
+        let _ = writeln!(md, "**Incomplete run:** some vectors were not run.\n");
+    }
+    if r.adapter_looks_broken() {
+        let _ = writeln!(
+            md,
+            "**The adapter looks broken** (every executed vector ended in a crash, timeout, harness error or protocol violation); check it with `trace-conform smoke`.\n"
+        );
+    }
+    let level = r
+        .level_reached()
+        .map(|l| format!("level {l}"))
+        .unwrap_or_else(|| "none".into());
+    let _ = writeln!(
+        md,
+        "Level reached: **{level}**. Error detail scored: `{:?}`. Restarts: {}.\n",
+        r.capabilities.error_detail, r.restarts
+    );
+    let _ = writeln!(md, "| outcome | vectors |\n|---|---|");
+    for (name, n) in counts(&r.cases) {
+        if n > 0 {
+            let _ = writeln!(md, "| {name} | {n} |");
+        }
+    }
+    let unexpected: Vec<&CaseResult> = r.unexpected().collect();
+    if !unexpected.is_empty() {
+        let _ = writeln!(md, "\n## Unexpected results\n");
+        for c in unexpected {
+            let _ = writeln!(
+                md,
+                "- `{}` **{}**: {}",
+                c.id,
+                c.outcome.name(),
+                c.detail.replace('\n', " ")
+            );
+        }
+    }
+    md
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A self-contained page: per-rule matrix by module x form x platform, then every
+/// failing case with expected, actual, stderr and a replay command. No external resources.
+pub fn html(r: &RunResult) -> String {
+    let mut matrix: BTreeMap<(String, String, String), (usize, usize)> = BTreeMap::new();
+    for c in &r.cases {
+        let e = matrix
+            .entry((c.module.clone(), c.format.clone(), c.platform.clone()))
+            .or_default();
+        if c.outcome.is_unexpected() && !c.flaky {
+            e.1 += 1
+        } else {
+            e.0 += 1
+        }
+    }
+    let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for c in &r.cases {
+        for rule in &c.rules {
+            let e = rules.entry(rule).or_default();
+            if c.outcome.is_unexpected() && !c.flaky {
+                e.1 += 1
+            } else {
+                e.0 += 1
+            }
+        }
+    }
+    let mut h = String::new();
+    let imp = &r.implementation;
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>trace-conform: {}</title>\n<style>\
+         body{{font:14px system-ui,sans-serif;margin:2em;max-width:75em}}table{{border-collapse:collapse;margin:1em 0}}\
+         td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left}}.bad{{background:#fdd}}.ok{{background:#dfd}}\
+         pre{{background:#f6f6f6;padding:.5em;white-space:pre-wrap;word-break:break-all}}</style></head><body>\n",
+        html_escape(&imp.name)
+    );
+    let level = r
+        .level_reached()
+        .map(|l| format!("level {l}"))
+        .unwrap_or_else(|| "none".into());
+    let _ = write!(
+        h,
+        "<h1>{} {}</h1>\n<p id=\"level\">Level reached: <b>{level}</b>{}</p>\n",
+        html_escape(&imp.name),
+        html_escape(&imp.version),
+        if r.complete { "" } else { " (incomplete run)" }
+    );
+    h.push_str("<h2>Outcomes</h2><table id=\"outcomes\"><tr><th>outcome</th><th>vectors</th></tr>");
+    for (name, n) in counts(&r.cases) {
+        if n > 0 {
+            let _ = write!(h, "<tr><td>{name}</td><td>{n}</td></tr>");
+        }
+    }
+    h.push_str("</table>\n<h2>Matrix: module x form x platform</h2><table id=\"matrix\"><tr><th>module</th><th>form</th><th>platform</th><th>as expected</th><th>unexpected</th></tr>");
+    for ((m, f, p), (ok, bad)) in &matrix {
+        let class = if *bad > 0 { "bad" } else { "ok" };
+        let _ = write!(
+            h,
+            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{}</td><td>{ok}</td><td>{bad}</td></tr>",
+            html_escape(m),
+            html_escape(f),
+            html_escape(p)
+        );
+    }
+    h.push_str(
+        "</table>\n<h2>Rules</h2><table id=\"rules\"><tr><th>rule</th><th>as expected</th><th>unexpected</th></tr>",
+    );
+    for (rule, (ok, bad)) in &rules {
+        let class = if *bad > 0 { "bad" } else { "ok" };
+        let _ = write!(
+            h,
+            "<tr class=\"{class}\"><td>{rule}</td><td>{ok}</td><td>{bad}</td></tr>"
+        );
+    }
+    h.push_str("</table>\n<h2>Failing cases</h2>\n<div id=\"failures\">");
+    for c in r.unexpected() {
+        let _ = write!(
+            h,
+            "<section class=\"case\" id=\"{id}\"><h3>{id}: {outcome}</h3><p>{detail}</p><h4>expected</h4><pre>{expected}</pre>\
+             <h4>actual</h4><pre>{actual}</pre><h4>stderr</h4><pre>{stderr}</pre><h4>replay</h4><pre>{replay}</pre></section>\n",
+            id = html_escape(&c.id),
+            outcome = c.outcome.name(),
+            detail = html_escape(&c.detail),
+            expected = html_escape(&serde_json::to_string_pretty(&c.expected).unwrap_or_default()),
+            actual = html_escape(
+                &c.actual
+                    .as_ref()
+                    .map(|a| serde_json::to_string_pretty(a).unwrap_or_default())
+                    .unwrap_or_else(|| "(none)".into())
+            ),
+            stderr = html_escape(&c.stderr),
+            replay = html_escape(&replay_command(r, c)),
+        );
+    }
+    if r.unexpected().count() == 0 {
+        h.push_str("<p>None.</p>");
+    }
+    h.push_str("</div>\n</body></html>\n");
+    h
+}
+
+/// Writes every report file into `dir`.
+pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), String> {
+    let io = |e: std::io::Error, p: &Path| format!("{}: {e}", p.display());
+    std::fs::create_dir_all(dir.join("cases")).map_err(|e| io(e, dir))?;
+    let files: [(&str, String); 5] = [
+        (
+            "summary.json",
+            serde_json::to_string_pretty(&summary_json(r, suite_version)).expect("json") + "\n",
+        ),
+        ("junit.xml", junit(r)),
+        ("summary.md", markdown(r)),
+        ("index.html", html(r)),
+        (
+            "badge.json",
+            serde_json::to_string_pretty(&badge(r)).expect("json") + "\n",
+        ),
+    ];
+    for (name, text) in files {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(|e| io(e, &p))?;
+    }
+    for c in r.cases.iter().filter(|c| c.outcome != Outcome::Pass) {
+        let mut v = serde_json::to_value(c).expect("json");
+        v["replay"] = Value::String(replay_command(r, c));
+        let p = dir.join("cases").join(format!("{}.json", c.id.replace("::", "__")));
+        std::fs::write(&p, serde_json::to_string_pretty(&v).expect("json") + "\n").map_err(|e| io(e, &p))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,528 @@
+//! One run: the selected vectors through one implementation's adapter, each with exactly
+//! one outcome from the closed set.
+//!
+//! Owns: the handshake, capability checks (`not_claimed`), the profile's markings, turning
+//! a response into an observation and a score, restarts within a shared budget after a
+//! crash, timeout or protocol violation (never a retry of the same vector), sharding
+//! across `jobs` adapter processes, and the level reached. Does not own reports.
+
+use crate::adapter::{Adapter, Exchange};
+use crate::outcome::Outcome;
+use crate::profile::{Marking, Profile};
+use crate::protocol::{self, Capabilities, ErrorDetail, HelloResult, Implementation, ResponseStatus};
+use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use trace_record::{Verdict, b64};
+use trace_vectors::format::{Context, Expected, Outcome as Expect, Test};
+use trace_vectors::score::{Detail, Observed, Score, score};
+
+pub struct RunOptions {
+    pub adapter: Vec<String>,
+    pub profile: Profile,
+    pub deadline: Duration,
+    pub hello_deadline: Duration,
+    pub restart_budget: usize,
+    pub jobs: usize,
+    /// Called after every vector with (done, total).
+    pub progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
+}
+
+/// One vector to run, with the context of its group.
+#[derive(Clone)]
+pub struct Work {
+    pub ctx: Context,
+    pub test: Test,
+    pub module: String,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CaseResult {
+    pub id: String,
+    pub module: String,
+    pub op: String,
+    pub format: String,
+    pub platform: String,
+    pub level: u8,
+    pub rules: Vec<String>,
+    pub outcome: Outcome,
+    pub flaky: bool,
+    pub detail: String,
+    pub expected: Expected,
+    /// The adapter's result (or the offending output), when there was one.
+    pub actual: Option<Value>,
+    pub stderr: String,
+    pub duration_ms: u64,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RunResult {
+    pub adapter: Vec<String>,
+    pub implementation: Implementation,
+    pub capabilities: Capabilities,
+    pub cases: Vec<CaseResult>,
+    /// False when some vectors were not run (restart budget exhausted, adapter never started).
+    pub complete: bool,
+    pub startup_error: Option<String>,
+    pub restarts: usize,
+}
+
+impl RunResult {
+    pub fn unexpected(&self) -> impl Iterator<Item = &CaseResult> {
+        self.cases.iter().filter(|c| c.outcome.is_unexpected() && !c.flaky)
+    }
+    /// True when every executed vector ended in adapter trouble.
+    pub fn adapter_looks_broken(&self) -> bool {
+        let executed: Vec<_> = self
+            .cases
+            .iter()
+            .filter(|c| !matches!(c.outcome, Outcome::NotClaimed | Outcome::Skipped | Outcome::NotRun))
+            .collect();
+        !executed.is_empty() && executed.iter().all(|c| c.outcome.is_adapter_trouble())
+    }
+    /// The highest level L such that a valid vector at L passed and nothing unexpected
+    /// happened at any level up to L.
+    pub fn level_reached(&self) -> Option<u8> {
+        let mut reached = None;
+        for level in 0..=2u8 {
+            let bad = self
+                .cases
+                .iter()
+                .any(|c| c.level <= level && c.outcome.is_unexpected() && !c.flaky);
+            let positive = self
+                .cases
+                .iter()
+                .any(|c| c.level == level && c.outcome == Outcome::Pass && c.expected.result == Expect::Valid);
+            if bad || !positive {
+                break;
+            }
+            reached = Some(level);
+        }
+        reached
+    }
+}
+
+static HELLO_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
+    let id = format!("hello-{}", HELLO_COUNT.fetch_add(1, Ordering::SeqCst));
+    match adapter.exchange(&protocol::hello_request(&id), deadline) {
+        Exchange::Response { response, stderr } => {
+            if response.status != ResponseStatus::Ok {
+                return Err(format!(
+                    "hello answered {:?}: {}",
+                    response.status,
+                    response.message.unwrap_or_default()
+                ));
+            }
+            let hello: HelloResult = serde_json::from_value(response.result.unwrap_or(Value::Null))
+                .map_err(|e| format!("hello result is not protocol v1: {e}; stderr: {stderr}"))?;
+            if hello.protocol != protocol::PROTOCOL_VERSION {
+                return Err(format!(
+                    "adapter chose protocol {}, the runner speaks 1..=1",
+                    hello.protocol
+                ));
+            }
+            if hello.implementation.name.is_empty()
+                || matches!(hello.implementation.version.as_str(), "" | "main" | "master")
+            {
+                return Err(format!(
+                    "hello must name the implementation and a real version, got {:?}",
+                    hello.implementation
+                ));
+            }
+            Ok(hello)
+        }
+        Exchange::Timeout { partial, stderr } => Err(format!(
+            "no hello within {deadline:?} (partial output {partial:?}); stderr: {stderr}"
+        )),
+        Exchange::Crash { exit, stderr, .. } => Err(format!("adapter {exit} before answering hello; stderr: {stderr}")),
+        Exchange::Violation { line, reason, stderr } => Err(format!("hello: {reason}: {line:?}; stderr: {stderr}")),
+    }
+}
+
+/// Why a vector is outside the claimed capabilities, if it is.
+fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
+    let c = &w.ctx;
+    let profile = if c.strict {
+        format!("{}-strict", c.profile)
+    } else {
+        c.profile.clone()
+    };
+    let checks: [(bool, String); 6] = [
+        (caps.ops.contains(&c.op), format!("op {}", c.op)),
+        (
+            c.op != "verify" || caps.formats.contains(&c.format),
+            format!("format {}", c.format),
+        ),
+        (
+            w.test.alg.as_ref().is_none_or(|a| caps.algs.contains(a)),
+            format!("alg {:?}", w.test.alg),
+        ),
+        (
+            c.op != "verify" || caps.levels.contains(&c.level),
+            format!("level {}", c.level),
+        ),
+        (
+            c.op != "verify" || caps.platforms.contains(&c.platform),
+            format!("platform {}", c.platform),
+        ),
+        (
+            c.op != "verify" || caps.profiles.contains(&profile),
+            format!("profile {profile}"),
+        ),
+    ];
+    checks
+        .into_iter()
+        .find(|(ok, _)| !ok)
+        .map(|(_, what)| format!("not claimed: {what}"))
+}
+
+/// The expectation an `acceptable` vector resolves to for this implementation.
+fn resolve(expected: &Expected, caps: &Capabilities) -> Expected {
+    let mut e = expected.clone();
+    if e.result == Expect::Acceptable {
+        let accepts = e.flags.iter().all(|f| caps.accepts_flags.contains(f));
+        e.result = if accepts { Expect::Valid } else { Expect::Invalid };
+    }
+    e
+}
+
+fn observe(result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Observed, String> {
+    let verdict = match result.get("verdict").and_then(Value::as_str) {
+        Some("accept") => Verdict::Accept,
+        Some("reject") => Verdict::Reject,
+        Some("unverified") => Verdict::Unverified,
+        other => return Err(format!("result.verdict is {other:?}, not accept, reject or unverified")),
+    };
+    let list = |name: &str| result.get(name).and_then(Value::as_array).cloned().unwrap_or_default();
+    let field = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let errors: Vec<(String, String)> = list("errors")
+        .iter()
+        .map(|e| {
+            let class = match field(e, "class") {
+                c if !c.is_empty() => c,
+                _ => profile.map_native(&field(e, "native")).unwrap_or_default(),
+            };
+            (field(e, "rule"), class)
+        })
+        .collect();
+    // Rules and classes of advisories: required reports are matched at the detail claimed.
+    let warnings = list("warnings")
+        .iter()
+        .flat_map(|w| [field(w, "rule"), field(w, "class")])
+        .filter(|r| !r.is_empty())
+        .collect();
+    let output = match result.get("output_b64u").and_then(Value::as_str) {
+        Some(s) => Some(b64::decode(s).map_err(|_| "output_b64u is not canonical base64url".to_string())?),
+        None => None,
+    };
+    let detail = match caps.error_detail {
+        ErrorDetail::Rule => Detail::Rule,
+        ErrorDetail::Class => Detail::Class,
+        ErrorDetail::None if !profile.error_map.is_empty() => Detail::Class,
+        ErrorDetail::None => Detail::None,
+    };
+    Ok(Observed {
+        verdict,
+        errors,
+        warnings,
+        output,
+        detail,
+    })
+}
+
+fn outcome_of(s: &Score) -> (Outcome, String) {
+    match s {
+        Score::Pass => (Outcome::Pass, String::new()),
+        Score::FailVerdict {
+            unexpected_accept: true,
+            detail,
+        } => (Outcome::FailVerdictUnexpectedAccept, detail.clone()),
+        Score::FailVerdict { detail, .. } => (Outcome::FailVerdict, detail.clone()),
+        Score::FailErrorClass { detail } => (Outcome::FailErrorClass, detail.clone()),
+        Score::FailOutput { detail } => (Outcome::FailOutput, detail.clone()),
+    }
+}
+
+struct Shared {
+    restarts: AtomicUsize,
+    budget: usize,
+    done: AtomicUsize,
+    total: usize,
+}
+
+struct Worker<'a> {
+    opts: &'a RunOptions,
+    shared: &'a Shared,
+    cwd: std::path::PathBuf,
+    adapter: Option<Adapter>,
+    hello: HelloResult,
+    counter: usize,
+}
+
+impl Worker<'_> {
+    /// Replaces a dead or suspect adapter; false when the budget is spent or it won't start.
+    fn restart(&mut self) -> bool {
+        if let Some(a) = self.adapter.take() {
+            a.kill();
+        }
+        let used = self.shared.restarts.fetch_add(1, Ordering::SeqCst);
+        if used >= self.shared.budget {
+            return false;
+        }
+        // Exponential backoff against crash loops: 10 ms doubling, at most 500 ms.
+        std::thread::sleep(Duration::from_millis((10u64 << used.min(6)).min(500)));
+        match Adapter::start(&self.opts.adapter, &self.cwd) {
+            Ok(mut a) => match handshake(&mut a, self.opts.hello_deadline) {
+                Ok(h) => {
+                    self.hello = h;
+                    self.adapter = Some(a);
+                    true
+                }
+                Err(_) => false,
+            },
+            Err(_) => false,
+        }
+    }
+
+    fn run_one(&mut self, w: &Work) -> CaseResult {
+        let caps = self.hello.capabilities.clone();
+        let expected = resolve(&w.test.expected, &caps);
+        let mut result = CaseResult {
+            id: w.test.id.clone(),
+            module: w.module.clone(),
+            op: w.ctx.op.clone(),
+            format: w.ctx.format.clone(),
+            platform: w.ctx.platform.clone(),
+            level: w.ctx.level,
+            rules: w
+                .test
+                .expected
+                .error
+                .iter()
+                .flat_map(|e| e.rules.clone())
+                .chain(w.test.expected.controls.clone())
+                .collect(),
+            outcome: Outcome::NotRun,
+            flaky: false,
+            detail: String::new(),
+            expected: expected.clone(),
+            actual: None,
+            stderr: String::new(),
+            duration_ms: 0,
+        };
+        match self.opts.profile.marking(&w.test.id) {
+            Marking::Disabled => {
+                result.outcome = Outcome::Skipped;
+                result.detail = "disabled by the profile".into();
+                return result;
+            }
+            Marking::Flaky => result.flaky = true,
+            _ => {}
+        }
+        if let Some(why) = not_claimed(&caps, w) {
+            result.outcome = Outcome::NotClaimed;
+            result.detail = why;
+            return result;
+        }
+        let Some(adapter) = self.adapter.as_mut() else {
+            result.detail = "the adapter could not be (re)started".into();
+            return result;
+        };
+        self.counter += 1;
+        let request = match protocol::vector_request(
+            &format!("r{}", self.counter),
+            &w.ctx,
+            &w.test,
+            self.opts.deadline.as_millis() as u64,
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                result.outcome = Outcome::HarnessError;
+                result.detail = format!("runner: {e}");
+                return result;
+            }
+        };
+        let started = Instant::now();
+        let exchange = adapter.exchange(&request, self.opts.deadline + Duration::from_millis(500));
+        result.duration_ms = started.elapsed().as_millis() as u64;
+        let mut needs_restart = false;
+        match exchange {
+            Exchange::Response { response, stderr } => {
+                result.stderr = stderr;
+                result.actual = response.result.clone();
+                match response.status {
+                    ResponseStatus::Ok => match observe(
+                        response.result.as_ref().unwrap_or(&Value::Null),
+                        &caps,
+                        &self.opts.profile,
+                    ) {
+                        Ok(observed) => {
+                            let (o, d) = outcome_of(&score(&expected, &observed));
+                            result.outcome = o;
+                            result.detail = d;
+                        }
+                        Err(e) => {
+                            result.outcome = Outcome::ProtocolViolation;
+                            result.detail = e;
+                        }
+                    },
+                    ResponseStatus::Unsupported => {
+                        result.outcome = Outcome::UnsupportedClaimed;
+                        result.detail = format!(
+                            "unsupported inside the claimed capabilities: {}",
+                            response.message.unwrap_or_default()
+                        );
+                    }
+                    ResponseStatus::HarnessError => {
+                        result.outcome = Outcome::HarnessError;
+                        result.detail = response.message.unwrap_or_default();
+                    }
+                }
+            }
+            Exchange::Timeout { partial, stderr } => {
+                result.outcome = Outcome::Timeout;
+                result.detail = if partial.is_empty() {
+                    "no answer before the deadline".into()
+                } else {
+                    format!("partial line before the deadline: {partial:?}")
+                };
+                result.stderr = stderr;
+                needs_restart = true;
+            }
+            Exchange::Crash { exit, partial, stderr } => {
+                result.outcome = Outcome::Crash;
+                result.detail = format!(
+                    "adapter {exit}{}",
+                    if partial.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; partial line {partial:?}")
+                    }
+                );
+                result.stderr = stderr;
+                needs_restart = true;
+            }
+            Exchange::Violation { line, reason, stderr } => {
+                result.outcome = Outcome::ProtocolViolation;
+                result.detail = format!("{reason}: {line:?}");
+                result.stderr = stderr;
+                needs_restart = true;
+            }
+        }
+        if self.opts.profile.marking(&w.test.id) == Marking::KnownFailing {
+            result.outcome = if result.outcome == Outcome::Pass {
+                Outcome::Xpass
+            } else {
+                Outcome::Xfail
+            };
+        }
+        if needs_restart && !self.restart() {
+            self.adapter = None;
+        }
+        result
+    }
+}
+
+/// Runs `work` through the adapter. `Err` only for a run that could not begin.
+pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
+    let cwd = std::env::temp_dir().join(format!("trace-conform-run-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&cwd);
+    let shared = Shared {
+        restarts: AtomicUsize::new(0),
+        budget: opts.restart_budget,
+        done: AtomicUsize::new(0),
+        total: work.len(),
+    };
+    let jobs = opts.jobs.max(1).min(work.len().max(1));
+    let results: Mutex<Vec<(usize, CaseResult)>> = Mutex::new(Vec::new());
+    let first_hello: Mutex<Option<Result<HelloResult, String>>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for job in 0..jobs {
+            let (shared, results, first_hello, cwd, work) = (&shared, &results, &first_hello, &cwd, &work);
+            scope.spawn(move || {
+                let start = Adapter::start(&opts.adapter, cwd)
+                    .and_then(|mut a| handshake(&mut a, opts.hello_deadline).map(|h| (a, h)));
+                let (adapter, hello) = match start {
+                    Ok((a, h)) => {
+                        first_hello.lock().expect("lock").get_or_insert(Ok(h.clone()));
+                        (Some(a), h)
+                    }
+                    Err(e) => {
+                        first_hello.lock().expect("lock").get_or_insert(Err(e));
+                        (None, HelloResult::default())
+                    }
+                };
+                let started = adapter.is_some();
+                let mut worker = Worker {
+                    opts,
+                    shared,
+                    cwd: cwd.clone(),
+                    adapter,
+                    hello,
+                    counter: job * 1_000_000,
+                };
+                for (i, w) in work.iter().enumerate().filter(|(i, _)| i % jobs == job) {
+                    let r = if started {
+                        worker.run_one(w)
+                    } else {
+                        CaseResult {
+                            outcome: Outcome::NotRun,
+                            detail: "the adapter did not start".into(),
+                            ..skeleton(w)
+                        }
+                    };
+                    results.lock().expect("lock").push((i, r));
+                    let done = shared.done.fetch_add(1, Ordering::SeqCst) + 1;
+                    if let Some(p) = &opts.progress {
+                        p(done, shared.total);
+                    }
+                }
+                if let Some(a) = worker.adapter.take() {
+                    a.shutdown();
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(&cwd);
+    let mut cases = results.into_inner().expect("lock");
+    cases.sort_by_key(|(i, _)| *i);
+    let cases: Vec<CaseResult> = cases.into_iter().map(|(_, r)| r).collect();
+    let hello = first_hello.into_inner().expect("lock");
+    let (implementation, capabilities, startup_error) = match hello {
+        Some(Ok(h)) => (h.implementation, h.capabilities, None),
+        Some(Err(e)) => (Implementation::default(), Capabilities::default(), Some(e)),
+        None => (Implementation::default(), Capabilities::default(), None),
+    };
+    let complete = startup_error.is_none() && !cases.iter().any(|c| c.outcome == Outcome::NotRun);
+    RunResult {
+        adapter: opts.adapter.clone(),
+        implementation,
+        capabilities,
+        cases,
+        complete,
+        startup_error,
+        restarts: shared.restarts.load(Ordering::SeqCst).min(opts.restart_budget),
+    }
+}
+
+fn skeleton(w: &Work) -> CaseResult {
+    CaseResult {
+        id: w.test.id.clone(),
+        module: w.module.clone(),
+        op: w.ctx.op.clone(),
+        format: w.ctx.format.clone(),
+        platform: w.ctx.platform.clone(),
+        level: w.ctx.level,
+        rules: Vec::new(),
+        outcome: Outcome::NotRun,
+        flaky: false,
+        detail: String::new(),
+        expected: w.test.expected.clone(),
+        actual: None,
+        stderr: String::new(),
+        duration_ms: 0,
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Deliberately broken adapters ("fauxplementations") for testing the runner itself.
+
+Usage: faux.py MODE [N]. Each mode misbehaves in one documented way; the runner must turn
+each into its outcome and still write a complete report. Not an implementation of TRACE.
+"""
+import json
+import sys
+import time
+
+MODE = sys.argv[1]
+N = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+
+CAPS = {
+    "ops": ["verify", "canonicalize", "ping", "shutdown"],
+    "formats": ["embedded", "jws", "cose"],
+    "algs": ["EdDSA", "ES256", "ES384"],
+    "levels": [0, 1, 2],
+    "platforms": ["intel-tdx", "amd-sev-snp", "azure-cvm-sev-snp", "nvidia-h100", "nvidia-blackwell", "aws-nitro",
+                  "arm-cca", "google-confidential-space", "tpm2", "software-only"],
+    "profiles": ["v0.2", "v0.2-strict", "v0.1"],
+    "error_detail": "rule",
+    "accepts_flags": [],
+}
+
+
+def send(obj, end="\n"):
+    sys.stdout.write(json.dumps(obj) + end)
+    sys.stdout.flush()
+
+
+def result_for(req):
+    op = req.get("op")
+    if op in ("ping", "shutdown"):
+        return {}
+    if MODE == "reject-all":
+        return {"verdict": "reject", "errors": []}
+    if MODE == "wrong-class":
+        return {"verdict": "reject", "errors": [{"rule": "TR-GEN-002", "class": "input/syntax"}]}
+    if op == "canonicalize":
+        return {"verdict": "accept", "output_b64u": req["input_b64u"]}
+    return {"verdict": "accept", "errors": [], "warnings": []}
+
+
+def main():
+    if MODE == "exits-at-once":
+        sys.exit(0)
+    if MODE == "slow-start":
+        time.sleep(1.5)
+    count = 0
+    for line in sys.stdin:
+        req = json.loads(line)
+        rid, op = req.get("id"), req.get("op")
+        if op == "hello":
+            version = 2 if MODE == "lying-hello" else 1
+            send({"trace_adapter": 1, "id": rid, "status": "ok",
+                  "result": {"protocol": version, "framing": "jsonl",
+                             "implementation": {"name": "faux-" + MODE, "version": "0.0.1", "language": "python"},
+                             "capabilities": CAPS}})
+            continue
+        count += 1
+        if MODE == "crash-nth" and count == N:
+            sys.stderr.write("faux: crashing on request %d\n" % count)
+            sys.stderr.flush()
+            sys.exit(3)
+        if MODE == "hang" and op == "verify":
+            sys.stderr.write("faux: hanging\n")
+            sys.stderr.flush()
+            time.sleep(3600)
+        if MODE == "partial" and op == "verify":
+            sys.stdout.write('{"trace_adapter": 1, "id": "' + str(rid) + '", "sta')
+            sys.stdout.flush()
+            time.sleep(3600)
+        if MODE == "noise" and op == "verify":
+            print("debug: verifying a record")
+            sys.stdout.flush()
+        send({"trace_adapter": 1, "id": rid, "status": "ok", "result": result_for(req)})
+        if op == "shutdown":
+            return
+
+
+main()
