@@ -428,8 +428,8 @@ impl Worker<'_> {
 
 /// Runs `work` through the adapter. `Err` only for a run that could not begin.
 pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
-    let cwd = std::env::temp_dir().join(format!("trace-conform-run-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&cwd);
+    // The adapter runs where the runner was started, so relative paths in its command work.
+    let cwd = std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir());
     let shared = Shared {
         restarts: AtomicUsize::new(0),
         budget: opts.restart_budget,
@@ -486,7 +486,6 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
             });
         }
     });
-    let _ = std::fs::remove_dir_all(&cwd);
     let mut cases = results.into_inner().expect("lock");
     cases.sort_by_key(|(i, _)| *i);
     let cases: Vec<CaseResult> = cases.into_iter().map(|(_, r)| r).collect();
