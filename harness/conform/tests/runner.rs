@@ -94,6 +94,21 @@ fn the_reference_passes_every_vector_through_the_protocol() {
     assert_eq!(count(&r, "pass"), total);
     assert_eq!(r.summary["level_reached"], 0);
     assert_eq!(r.summary["complete"], true);
+    assert_summary_schema(&r.summary);
+}
+
+fn assert_summary_schema(summary: &Value) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../reports/schema/summary.v1.json");
+    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let v = jsonschema::draft202012::new(&schema).expect("schema compiles");
+    let errors: Vec<String> = v
+        .iter_errors(summary)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "summary.json does not match reports/schema/summary.v1.json: {errors:#?}"
+    );
 }
 
 #[test]
@@ -123,6 +138,7 @@ fn each_fauxplementation_yields_its_outcome_and_a_complete_report() {
         if *code == 3 {
             assert_eq!(r.summary["complete"], false, "{mode}");
         }
+        assert_summary_schema(&r.summary);
         let junit = std::fs::read_to_string(r.dir.path().join("report/junit.xml")).unwrap();
         assert!(junit.contains("<testsuites"), "{mode}");
     }
@@ -227,6 +243,17 @@ fn shards_partition_the_selection_and_diff_compares_runs() {
     let all = run_with(None, &["--only", "sig::"]);
     let n = |r: &Ran| r.summary["results"].as_array().unwrap().len();
     assert_eq!(n(&a) + n(&b), n(&all));
+    // Two adapter processes in parallel give the same results in the same order.
+    let parallel = run_with(None, &["--only", "sig::", "--jobs", "2"]);
+    let ids = |r: &Ran| {
+        r.summary["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["id"].clone(), c["outcome"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&parallel), ids(&all));
     let x = all.dir.path().join("report/summary.json");
     let o = run(&["diff", x.to_str().unwrap(), x.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));

@@ -291,27 +291,8 @@ impl Worker<'_> {
         let caps = self.hello.capabilities.clone();
         let expected = resolve(&w.test.expected, &caps);
         let mut result = CaseResult {
-            id: w.test.id.clone(),
-            module: w.module.clone(),
-            op: w.ctx.op.clone(),
-            format: w.ctx.format.clone(),
-            platform: w.ctx.platform.clone(),
-            level: w.ctx.level,
-            rules: w
-                .test
-                .expected
-                .error
-                .iter()
-                .flat_map(|e| e.rules.clone())
-                .chain(w.test.expected.controls.clone())
-                .collect(),
-            outcome: Outcome::NotRun,
-            flaky: false,
-            detail: String::new(),
             expected: expected.clone(),
-            actual: None,
-            stderr: String::new(),
-            duration_ms: 0,
+            ..skeleton(w)
         };
         match self.opts.profile.marking(&w.test.id) {
             Marking::Disabled => {
@@ -507,6 +488,7 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
     }
 }
 
+/// A result for `w` with nothing observed yet (outcome `not_run`).
 fn skeleton(w: &Work) -> CaseResult {
     CaseResult {
         id: w.test.id.clone(),
@@ -515,7 +497,14 @@ fn skeleton(w: &Work) -> CaseResult {
         format: w.ctx.format.clone(),
         platform: w.ctx.platform.clone(),
         level: w.ctx.level,
-        rules: Vec::new(),
+        rules: w
+            .test
+            .expected
+            .error
+            .iter()
+            .flat_map(|e| e.rules.clone())
+            .chain(w.test.expected.controls.clone())
+            .collect(),
         outcome: Outcome::NotRun,
         flaky: false,
         detail: String::new(),
