@@ -82,3 +82,6 @@ echo "tools/test.sh: trace-conform run (built-in case set, reference implementat
 cargo run --locked -q -p trace-conform -- vectors generate --check
 cargo run --locked -q -p trace-conform -- vectors lint
 cargo run --locked -q -p trace-conform -- run --out target/selfcheck
+# The real implementations through their adapters; any change from the committed reports fails.
+cargo build --locked -q -p trace-conform
+tools/publish-reports.sh --check target/debug/trace-conform

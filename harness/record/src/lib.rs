@@ -7,11 +7,13 @@
 //! [`jcs`] is the RFC 8785 canonicalizer; [`sign`] makes records.
 
 pub mod b64;
+pub mod cmcp;
 pub mod envelope;
 pub mod finding;
 pub mod jcs;
 pub mod json;
 pub mod keys;
+pub mod pyjson;
 pub mod rules;
 pub mod sample;
 pub mod schema;

@@ -8,6 +8,7 @@
 
 use crate::envelope::{self, Decoded, Form, SignatureField};
 use crate::finding::{self, Finding, Level, Status, Verdict};
+use crate::json::Value;
 use crate::keys::{KeyError, PublicKey, SignatureError};
 use crate::rules::fields::{self, Ctx};
 use crate::schema::{self, Profile};
@@ -50,6 +51,8 @@ pub struct VerifyOptions {
     pub strict: bool,
     /// Trust `cnf.jwk` itself when no trusted key is given (proves only self-consistency).
     pub allow_embedded_key: bool,
+    /// The canonical form cMCP RuntimeClaim signatures are checked over.
+    pub cmcp_canonicalization: crate::cmcp::CmcpCanonicalization,
 }
 
 impl VerifyOptions {
@@ -77,6 +80,7 @@ impl VerifyOptions {
             profile: Profile::V02,
             strict: false,
             allow_embedded_key: false,
+            cmcp_canonicalization: Default::default(),
         }
     }
 }
@@ -142,15 +146,8 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Report {
 
 fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) -> Vec<Finding> {
     let mut out = decoded.findings.clone();
-    if decoded.record.as_object().is_some_and(|o| o.contains("cmcp_version")) {
-        out.push(Finding::new(
-            "TR-WIR-002",
-            Status::Unverified,
-            "envelope/unsupported",
-            "/cmcp_version",
-            "cMCP RuntimeClaim envelopes are not verified by this engine yet",
-        ));
-        return out;
+    if let Some(claim) = decoded.record.as_object().filter(|o| o.contains("cmcp_version")) {
+        return check_cmcp(claim, &decoded, opts, report, out);
     }
     let record = decoded.record.as_object().expect("decode yields objects");
     let key = signature_binding(&decoded, opts, &mut out);
@@ -169,6 +166,46 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
     let schema_findings = schema::check(&decoded.record, opts.profile, opts.strict);
     out.extend(schema_findings.into_iter().filter(|s| !covered(s, &specific)));
     out.extend(specific);
+    out
+}
+
+/// A cMCP RuntimeClaim: envelope and signature (`cmcp`), then the field rules over `trace`
+/// (their pointers prefixed with `/trace`). The TRACE schema is not applied: the cMCP
+/// trace object is a profile of its own (research D-24).
+fn check_cmcp(
+    claim: &crate::json::Object,
+    decoded: &Decoded,
+    opts: &VerifyOptions,
+    report: &mut Report,
+    mut out: Vec<Finding>,
+) -> Vec<Finding> {
+    if decoded.form != Form::Embedded {
+        out.push(Finding::fail(
+            "TR-WIR-002",
+            "envelope/malformed",
+            "",
+            "a RuntimeClaim is a JSON envelope, never wrapped in JWS or COSE",
+        ));
+        return out;
+    }
+    let key = crate::cmcp::check(claim, opts.cmcp_canonicalization, &mut out);
+    if let Some(k) = &key {
+        report.alg = Some(k.alg().jose_name());
+        report.key_thumbprint = Some(k.thumbprint());
+        let verified = out.iter().any(|f| f.rule == "TR-WIR-003");
+        trusted(k, opts, verified, &mut out);
+    }
+    if let Some(trace @ Value::Object(t)) = claim.get("trace") {
+        let ctx = Ctx {
+            record: t,
+            root: trace,
+            opts,
+        };
+        out.extend(fields::check_all(&ctx).into_iter().map(|mut f| {
+            f.pointer = format!("/trace{}", f.pointer);
+            f
+        }));
+    }
     out
 }
 

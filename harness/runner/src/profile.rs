@@ -119,6 +119,20 @@ impl Profile {
         }
     }
 
+    /// The reason the profile gives for a vector it marks, if any.
+    pub fn reason(&self, id: &str) -> Option<String> {
+        self.disabled
+            .iter()
+            .chain(&self.known_failing)
+            .chain(&self.flaky)
+            .find(|e| glob_matches(&e.id, id))
+            .map(|e| match (&e.rule, &e.section) {
+                (Some(r), Some(s)) => format!("{} [{r}, {s}]", e.reason),
+                (Some(r), None) => format!("{} [{r}]", e.reason),
+                _ => e.reason.clone(),
+            })
+    }
+
     /// Patterns that match none of `ids`: each is a profile error.
     pub fn dead_patterns(&self, ids: &[&str]) -> Vec<String> {
         self.known_failing

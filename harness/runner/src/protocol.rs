@@ -110,6 +110,9 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
             o.insert("max_age".into(), json!(ctx.max_age));
             o.insert("skew".into(), json!(ctx.skew));
             o.insert("nonce".into(), json!(ctx.nonce));
+            if let Some(c) = &ctx.cmcp_canonicalization {
+                o.insert("cmcp_canonicalization".into(), json!(c));
+            }
             o.insert("trusted_keys".into(), Value::Array(trusted));
         }
         "canonicalize" => {

@@ -170,6 +170,17 @@ pub fn markdown(r: &RunResult) -> String {
             let _ = writeln!(md, "| {name} | {n} |");
         }
     }
+    let known: Vec<&CaseResult> = r
+        .cases
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::Xfail | Outcome::Skipped))
+        .collect();
+    if !known.is_empty() {
+        let _ = writeln!(md, "\n## Known differences (from the profile)\n");
+        for c in known {
+            let _ = writeln!(md, "- `{}` {}: {}", c.id, c.outcome.name(), c.detail.replace('\n', " "));
+        }
+    }
     let unexpected: Vec<&CaseResult> = r.unexpected().collect();
     if !unexpected.is_empty() {
         let _ = writeln!(md, "\n## Unexpected results\n");

@@ -394,6 +394,8 @@ impl Worker<'_> {
             }
         }
         if self.opts.profile.marking(&w.test.id) == Marking::KnownFailing {
+            let reason = self.opts.profile.reason(&w.test.id).unwrap_or_default();
+            result.detail = format!("{} (known failing: {reason}) {}", result.outcome.name(), result.detail);
             result.outcome = if result.outcome == Outcome::Pass {
                 Outcome::Xpass
             } else {

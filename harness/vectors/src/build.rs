@@ -73,6 +73,8 @@ pub struct Build {
     pub raw: Option<Vec<u8>>,
     /// Bytes appended after the envelope.
     pub trailing: Vec<u8>,
+    /// Wrap the claims in a cMCP RuntimeClaim envelope signed over this canonical form.
+    pub cmcp: Option<trace_record::cmcp::CmcpCanonicalization>,
     /// Pin the build key's thumbprint as the trusted key (the default); off for vectors
     /// about the trust anchor itself.
     pub pin_key: bool,
@@ -95,6 +97,7 @@ impl Build {
                 max_age: 86_400,
                 skew: 300,
                 nonce: None,
+                cmcp_canonicalization: None,
                 trusted_keys: Vec::new(),
             },
             claims: sample::base_claims(),
@@ -114,6 +117,7 @@ impl Build {
             raw: None,
             trailing: Vec::new(),
             pin_key: true,
+            cmcp: None,
             expected: Expected {
                 result: Outcome::Valid,
                 error: None,
@@ -281,6 +285,9 @@ impl Build {
     /// The group context, with the build key pinned unless `pin_key` is off.
     pub fn context(&self) -> Context {
         let mut ctx = self.ctx.clone();
+        if self.cmcp == Some(trace_record::cmcp::CmcpCanonicalization::Pyjson) && ctx.cmcp_canonicalization.is_none() {
+            ctx.cmcp_canonicalization = Some("pyjson".into());
+        }
         if self.pin_key && ctx.trusted_keys.is_empty() {
             // As a public JWK: every library can take one; thumbprints have their own vectors.
             let jwk = jcs::canonicalize(&Value::Object(self.key().public_key().to_jwk()));
@@ -293,6 +300,9 @@ impl Build {
     pub fn bytes(&self) -> Result<(Vec<u8>, Intermediates), String> {
         if let Some(raw) = &self.raw {
             return Ok((raw.clone(), Intermediates::default()));
+        }
+        if let Some(canon) = self.cmcp {
+            return self.cmcp_claim(canon);
         }
         let record = self.record();
         let canonical = jcs::canonicalize(&Value::Object(record.clone()));
@@ -337,6 +347,35 @@ impl Build {
             signing_input_b64u: Some(b64::encode(&signing_input)),
         };
         Ok((bytes, intermediates))
+    }
+
+    /// A RuntimeClaim: `{cmcp_version, trace: <claims>, gateway, signature}`, signed by the
+    /// key in `trace.cnf.jwk` over the chosen canonical form of the envelope.
+    fn cmcp_claim(&self, canon: trace_record::cmcp::CmcpCanonicalization) -> Result<(Vec<u8>, Intermediates), String> {
+        let mut claim = trace_record::json::Object::new();
+        claim.insert("cmcp_version", Value::String("1.0".into()));
+        claim.insert("trace", Value::Object(self.record()));
+        let gateway = r#"{"session_id":"conformance-session","gateway_version":"0.7.1","sequence_number":1,"audit_chain":{"root":"00","tip":"00","length":0}}"#;
+        claim.insert(
+            "gateway",
+            trace_record::json::parse(gateway.as_bytes()).expect("gateway JSON"),
+        );
+        let input = canon.bytes(&Value::Object(claim.clone()));
+        let sig = self.spoil_raw(self.sign_bytes(&input))?;
+        if self.signature != SignatureKnob::Omit {
+            claim.insert("signature", Value::String(self.encode_sig(&sig)?));
+        }
+        let mut bytes = jcs::canonicalize(&Value::Object(claim));
+        for (from, to) in &self.tamper {
+            bytes = replace_once(&bytes, from.as_bytes(), to.as_bytes())?;
+        }
+        Ok((
+            bytes,
+            Intermediates {
+                canonical_text: String::from_utf8(input.clone()).ok(),
+                signing_input_b64u: Some(b64::encode(&input)),
+            },
+        ))
     }
 
     fn cose(&self, canonical: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {

@@ -39,6 +39,9 @@ pub struct Context {
     pub skew: i64,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub nonce: Option<String>,
+    /// For cMCP RuntimeClaims: `jcs` (the default when absent) or `pyjson`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cmcp_canonicalization: Option<String>,
     /// Trusted public keys (JWK text) or RFC 7638 thumbprints; empty means none pinned.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub trusted_keys: Vec<String>,
@@ -173,6 +176,10 @@ impl Context {
             other => return Err(format!("profile {other:?} is not v0.2 or v0.1")),
         };
         o.strict = self.strict;
+        if let Some(c) = &self.cmcp_canonicalization {
+            o.cmcp_canonicalization = trace_record::cmcp::CmcpCanonicalization::parse(c)
+                .ok_or_else(|| format!("cmcp_canonicalization {c:?}"))?;
+        }
         for key in &self.trusted_keys {
             o.trusted_keys.push(if key.starts_with('{') {
                 let jwk = json::parse(key.as_bytes()).map_err(|e| format!("trusted key: {e}"))?;

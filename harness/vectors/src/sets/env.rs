@@ -114,14 +114,14 @@ vectors! { "env", "envelope", "Profile URI, subject form, cnf.jwk shape, challen
         b.ctx.nonce = Some("Y2hhbGxlbmdlLTE".into());
         b.invalid("freshness/nonce", "TR-ENV-007").spec("S2 §3.2.2");
     }
-    /// A cMCP RuntimeClaim envelope
-    /// The cMCP profile is not verified by this reference yet, so it must not be accepted.
-    fn cmcp_runtime_claim(b) {
-        b.set_str("/cmcp_version", "1.0").invalid("envelope/unsupported", "TR-WIR-002").spec("S2 §3.2.2");
+    /// A plain record marked with cmcp_version
+    /// Any object marked with cmcp_version is a RuntimeClaim; without trace it is malformed (no downgrade).
+    fn cmcp_version_on_a_plain_record(b) {
+        b.set_str("/cmcp_version", "1.0").invalid("envelope/malformed", "TR-WIR-002").spec("S2 §3.2.2");
     }
-    /// A cMCP envelope with a nested trace object
-    /// Any object marked with cmcp_version is routed to the cMCP profile, never the plain path.
-    fn cmcp_with_trace(b) {
-        b.set_str("/cmcp_version", "1.0").set_json("/trace", "{}").invalid("envelope/unsupported", "TR-WIR-002").spec("S2 §3.2.2");
+    /// A cMCP envelope with an empty trace object and no gateway
+    /// A RuntimeClaim needs both objects; it is never verified as a plain record instead.
+    fn cmcp_with_empty_trace(b) {
+        b.set_str("/cmcp_version", "1.0").set_json("/trace", "{}").invalid("envelope/malformed", "TR-WIR-002").spec("S2 §3.2.2");
     }
 }

@@ -55,8 +55,16 @@ vectors! { "gen", "strict-json", "Input handling before any TRACE rule: UTF-8, s
     /// A record nested 65 levels deep (in a cnf.jwk extra)
     /// One level beyond the documented limit of 64: refused, never a stack overflow.
     fn nesting_65(b) {
-        let deep = format!("\"zz\":{}1{},\"kty\":", "[".repeat(62), "]".repeat(62));
-        b.text_edit("\"kty\":", &deep).invalid("input/too-deep", "TR-GEN-005").spec("GEN-05");
+        let mut v = trace_record::json::Value::Bool(true);
+        for _ in 0..62 {
+            v = trace_record::json::Value::Array(vec![v]);
+        }
+        b.cnf_jwk = Some(trace_record::json::Value::Object({
+            let mut jwk = b.key().public_key().to_jwk();
+            jwk.insert("zz", v);
+            jwk
+        }));
+        b.invalid("input/too-deep", "TR-GEN-005").spec("GEN-05");
     }
     /// Nesting 100000 levels deep
     /// Hostile depth must be refused quickly, without recursion proportional to the input.

@@ -56,6 +56,7 @@ macro_rules! no_families {
 pub mod anc;
 pub mod apr;
 pub mod canon;
+pub mod cmcp;
 pub mod env;
 pub mod freshness;
 pub mod gen_input;
@@ -92,6 +93,7 @@ pub fn all() -> Vec<TopicDef> {
         txn::topic(),
         anc::topic(),
         org::topic(),
+        cmcp::topic(),
         level::topic(),
     ]
 }

@@ -1,0 +1,152 @@
+//! Python's `json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=True)`,
+//! byte for byte: the canonical form cMCP signs its claims with and the registry-anchor
+//! leaf form (RA §1). It is not RFC 8785: members sort by code point, every non-ASCII
+//! character and DEL are `\uXXXX` escapes (surrogate pairs above the BMP), and numbers
+//! follow Python's `repr`.
+//!
+//! Owns: that serialization only. Does not own where it is required.
+
+use crate::json::{Number, Value};
+
+pub fn dumps(value: &Value) -> Vec<u8> {
+    let mut out = String::new();
+    write(value, &mut out);
+    out.into_bytes()
+}
+
+fn write(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(Number::Int(i)) => out.push_str(&i.to_string()),
+        Value::Number(Number::Float(f)) => out.push_str(&py_repr(*f)),
+        Value::String(s) => string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(v, out);
+            }
+            out.push(']');
+        }
+        Value::Object(o) => {
+            // Rust's str order is UTF-8 byte order, which is code-point order.
+            let mut members: Vec<_> = o.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(k, out);
+                out.push(':');
+                write(v, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            c => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// Python's `repr(float)`: shortest round-trip digits; positional for decimal exponents
+/// from -4 to 15 (always with a fractional part), otherwise `d.ddde±XX`.
+pub fn py_repr(f: f64) -> String {
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    if f < 0.0 {
+        return format!("-{}", py_repr(-f));
+    }
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').expect("exponent form");
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let e: i32 = exp.parse().expect("exponent");
+    if (-4..16).contains(&e) {
+        let point = e + 1;
+        if point <= 0 {
+            format!("0.{}{digits}", "0".repeat((-point) as usize))
+        } else if point as usize >= digits.len() {
+            format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+        }
+    } else {
+        let m = if digits.len() == 1 {
+            digits
+        } else {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        };
+        format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+
+    #[test]
+    fn matches_python_json_dumps() {
+        // Expected bytes as Python 3.11 prints them (json.dumps with the cMCP arguments).
+        let v = parse(
+            "{\"b\":1,\"a\":[\"\\u007f\\u0001é😀\\u2028/\",1.0,1e-05,12345678901234567.0,0.0001,1e16,-0.0]}".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(dumps(&v)).unwrap(),
+            r#"{"a":["\u007f\u0001\u00e9\ud83d\ude00\u2028/",1.0,1e-05,1.2345678901234568e+16,0.0001,1e+16,-0.0],"b":1}"#
+        );
+    }
+
+    #[test]
+    fn sorts_by_code_point_unlike_rfc8785() {
+        let v = parse("{\"\u{fffd}\":1,\"\u{1f600}\":2}".as_bytes()).unwrap();
+        assert_eq!(
+            String::from_utf8(dumps(&v)).unwrap(),
+            r#"{"\ufffd":1,"\ud83d\ude00":2}"#
+        );
+    }
+
+    #[test]
+    fn float_reprs() {
+        for (f, want) in [
+            (0.1, "0.1"),
+            (100.0, "100.0"),
+            (1e15, "1000000000000000.0"),
+            (1e-4, "0.0001"),
+            (1.5e-7, "1.5e-07"),
+            (1e300, "1e+300"),
+            (123.456, "123.456"),
+        ] {
+            assert_eq!(py_repr(f), want);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Regenerates the published results: reports/<implementation>-<version>/{summary.md,summary.json}
+# for the reference and for each real implementation run through its adapter (issue 5).
+#
+#   tools/publish-reports.sh [--check] [path/to/trace-conform]   (default: target/debug/trace-conform)
+#   --check: publish into a scratch folder and fail if anything differs from reports/ (CI).
+#
+# Runs, from the repository root, with the pinned Python peers in .venv
+# (harness/python-requirements.txt; tools/test.sh creates it):
+#
+#   reference        trace-conform run                          -> reports/trace-record-<version>/
+#   agentrust-trace  trace-conform run --adapter '.venv/bin/python harness/adapters/agentrust-trace/adapter.py'
+#                      --profile harness/adapters/agentrust-trace/profile.toml
+#                                                               -> reports/agentrust-trace-<version>/
+#   trace-tests      trace-conform run --adapter '.venv/bin/python harness/adapters/trace-tests/adapter.py'
+#                      --profile harness/adapters/trace-tests/profile.toml
+#                                                               -> reports/agentrust-trace-tests-<version>/
+#
+# The folder name is the implementation's name and version as its summary.json states them
+# (what the adapter's hello reported). Only summary.md and summary.json are copied; the other
+# report files (index.html, junit.xml, cases/) stay in a temporary directory that is removed.
+#
+# Deterministic: summary.json is normalised before it is copied, so that a re-run with the
+# same binary, vectors and peers is byte-identical:
+#   - every results[].duration_ms is set to 0 (timings vary from run to run);
+#   - an adapter path under this checkout is written relative to it (the reference run
+#     records the binary's absolute path).
+# The JSON is rewritten in the runner's own layout (2-space indent, final newline).
+#
+# Exit status: 0 when every run exited 0 (all results as expected with the profiles);
+# 1 when a run reported unexpected results (its report is still published, so the change is
+# visible in the diff); 2 on usage errors or when a run could not complete (nothing is
+# published for that run).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$PWD
+
+check=0
+if [ "${1:-}" = "--check" ]; then
+    check=1
+    shift
+fi
+if [ $# -gt 1 ]; then
+    echo "usage: $0 [--check] [path/to/trace-conform]" >&2
+    exit 2
+fi
+bin=${1:-target/debug/trace-conform}
+if [ ! -x "$bin" ]; then
+    echo "$0: $bin is not an executable (build it with cargo build, or pass its path)" >&2
+    exit 2
+fi
+py=.venv/bin/python
+if [ ! -x "$py" ]; then
+    echo "$0: $py is missing; create the venv with tools/test.sh or" \
+        "'python3 -m venv .venv && .venv/bin/pip install -r harness/python-requirements.txt'" >&2
+    exit 2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/trace-publish.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+status=0
+# With --check nothing under reports/ is written: the runs are published into $work/published
+# and compared with the committed reports; any difference fails (exit 1) until the reports
+# are regenerated on purpose.
+dest_root=reports
+[ "$check" -eq 0 ] || dest_root="$work/published"
+published=()
+
+# publish NAME [run options...]: one run into $work/NAME, then normalise and copy.
+publish() {
+    local name=$1 rc=0
+    shift
+    echo "== $name" >&2
+    "$bin" run "$@" --out "$work/$name" >"$work/$name.log" 2>&1 || rc=$?
+    tail -n 2 "$work/$name.log" >&2
+    if [ "$rc" -ge 2 ] || [ ! -f "$work/$name/summary.json" ]; then
+        echo "$0: run '$name' failed (exit $rc); not published. Log:" >&2
+        cat "$work/$name.log" >&2
+        status=2
+        return
+    fi
+    [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=1; }
+    local dest
+    dest=$("$py" - "$work/$name/summary.json" "$root" <<'PY'
+import json, os, sys
+
+path, root = sys.argv[1], sys.argv[2]
+with open(path, encoding="utf-8") as f:
+    summary = json.load(f)
+for result in summary.get("results", []):
+    if "duration_ms" in result:
+        result["duration_ms"] = 0
+prefix = root.rstrip("/") + "/"
+summary["adapter"] = [a[len(prefix):] if isinstance(a, str) and a.startswith(prefix) else a
+                      for a in summary.get("adapter") or []]
+with open(path, "w", encoding="utf-8") as f:
+    f.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+impl = summary["implementation"]
+name = f"{impl['name']}-{impl['version']}"
+if not name or "/" in name or name.startswith("."):
+    sys.exit(f"refusing report folder name {name!r}")
+print(name)
+PY
+    )
+    mkdir -p "$dest_root/$dest"
+    cp "$work/$name/summary.md" "$work/$name/summary.json" "$dest_root/$dest/"
+    published+=("$dest")
+    echo "   -> $dest_root/$dest/ (exit $rc)" >&2
+}
+
+publish reference
+publish agentrust-trace \
+    --adapter "$py harness/adapters/agentrust-trace/adapter.py" \
+    --profile harness/adapters/agentrust-trace/profile.toml
+publish trace-tests \
+    --adapter "$py harness/adapters/trace-tests/adapter.py" \
+    --profile harness/adapters/trace-tests/profile.toml
+
+# The comparison table (implementation x level x form), from the published summaries.
+"$py" - "$dest_root" "${published[@]}" > "$dest_root/COMPARISON.md" <<'PY'
+import json, sys
+root, names = sys.argv[1], sys.argv[2:]
+print("# Implementations compared\n")
+print("Generated by `tools/publish-reports.sh` from the summary.json files beside this one.")
+print("Cells: pass / known difference (xfail, explained in the adapter's profile.toml) /")
+print("unexpected / not claimed. Level 1 and 2 have no valid vectors yet (hardware evidence and")
+print("inclusion receipts are not verified), so no implementation can reach them.\n")
+forms = ["embedded", "jws", "cose"]
+print("| implementation | level | " + " | ".join(forms) + " | level reached |")
+print("|---|---|" + "---|" * len(forms) + "---|")
+for name in names:
+    s = json.load(open(f"{root}/{name}/summary.json", encoding="utf-8"))
+    for level in (0, 1, 2):
+        cells = []
+        for form in forms:
+            rs = [r for r in s["results"] if r["level"] == level and r["format"] == form]
+            n = lambda *o: sum(1 for r in rs if r["outcome"] in o)
+            bad = sum(1 for r in rs if r["outcome"] not in ("pass", "xfail", "not_claimed", "skipped", "not_run"))
+            cells.append(f"{n('pass')} / {n('xfail')} / {bad} / {n('not_claimed')}")
+        reached = s["level_reached"] if level == 0 else ""
+        reached = "none" if reached is None else reached
+        print(f"| [{name}]({name}/summary.md) | {level} | " + " | ".join(cells) + f" | {reached} |")
+PY
+if [ "$check" -eq 1 ]; then
+    if ! diff -u reports/COMPARISON.md "$dest_root/COMPARISON.md" >&2; then
+        echo "$0: reports/COMPARISON.md is out of date" >&2
+        status=1
+    fi
+    for d in "${published[@]}"; do
+        if ! diff -ru "reports/$d" "$dest_root/$d" >&2; then
+            echo "$0: results changed from the committed reports/$d; regenerate with tools/publish-reports.sh and review the diff" >&2
+            status=1
+        fi
+    done
+fi
+exit "$status"
