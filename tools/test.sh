@@ -76,7 +76,7 @@ fi
 export TRACE_CONFORM_PYTHON=$venv/bin/python
 
 echo "tools/test.sh: cargo test --workspace"
-cargo test --locked --workspace "$@"
+cargo test --locked --workspace --no-fail-fast "$@"
 
 echo "tools/test.sh: trace-conform run (built-in case set, reference implementation)"
 cargo run --locked -q -p trace-conform -- vectors generate --check

@@ -152,7 +152,7 @@ pub static RULES: &[Rule] = &[
       "Reported as an advisory, as research D-24 proposes."),
     r("TR-SIG-001", Must, L0, "signature/invalid", "S2 §3.1 (RuntimeClaim); trace-tests TR-SIG-001",
       "A RuntimeClaim carries an Ed25519 signature over its canonical envelope without signature, by trace.cnf.jwk.",
-      ""),
+      "Checked over RFC 8785 by default (S2 §3.2.2, trace-tests); cMCP's sorted-ASCII form is selectable (D-24)."),
     r("TR-SIG-002", Must, L0, "key/unsupported", "trace-tests TR-SIG-002",
       "A RuntimeClaim's trace.cnf.jwk is an OKP Ed25519 public key.",
       ""),
