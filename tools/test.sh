@@ -78,7 +78,7 @@ export TRACE_CONFORM_PYTHON=$venv/bin/python
 echo "tools/test.sh: cargo test --workspace"
 cargo test --locked --workspace --no-fail-fast "$@"
 
-echo "tools/test.sh: trace-conform run (built-in case set, reference implementation)"
+echo "tools/test.sh: vectors check and lint, the reference through the protocol, published reports"
 cargo run --locked -q -p trace-conform -- vectors generate --check
 cargo run --locked -q -p trace-conform -- vectors lint
 cargo run --locked -q -p trace-conform -- run --out target/selfcheck
