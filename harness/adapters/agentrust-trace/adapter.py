@@ -14,11 +14,11 @@ import os
 import sys
 from importlib.metadata import version
 
-# stdout belongs to the protocol: keep a private handle on it, then point fd 1 (print(),
-# warnings written to stdout, C-level writes) at stderr, which the runner only logs.
-OUT = os.fdopen(os.dup(1), "w", encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
+# The shared adapter kit sits one folder up; it reserves stdout for protocol lines.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import adapter_kit  # noqa: E402
+
+OUT = adapter_kit.protocol_stdout()
 
 import rfc8785  # noqa: E402
 from cryptography.exceptions import InvalidSignature  # noqa: E402
@@ -288,22 +288,7 @@ OPS = {"hello": hello, "verify": verify, "sign": sign, "canonicalize": canonical
 
 
 def main():
-    for line in sys.stdin.buffer:  # end of input means shutdown
-        req = json.loads(line)
-        try:
-            status, body = OPS.get(req["op"], unknown)(req)
-        except Exception as exc:  # noqa: BLE001 - a bug or bad input here, not the library's verdict
-            status, body = "harness_error", text(exc)
-        resp = {"trace_adapter": 1, "id": req["id"], "status": status}
-        if status == "ok":
-            resp["result"] = body
-        elif body:
-            resp["message"] = body
-        OUT.write(json.dumps(resp, ensure_ascii=True, separators=(",", ":")) + "\n")
-        OUT.flush()
-        if req["op"] == "shutdown":
-            break
-    return 0
+    return adapter_kit.serve(OUT, OPS, unknown, text)
 
 
 if __name__ == "__main__":

@@ -23,11 +23,11 @@ import time as _stdlib_time
 import types
 from importlib.metadata import version
 
-# stdout belongs to the protocol: keep a private handle on it, then point fd 1 (print(),
-# click.echo, C-level writes) at stderr, which the runner only logs.
-OUT = os.fdopen(os.dup(1), "w", encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
+# The shared adapter kit sits one folder up; it reserves stdout for protocol lines.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import adapter_kit  # noqa: E402
+
+OUT = adapter_kit.protocol_stdout()
 
 from trace_tests import loader, runner  # noqa: E402
 from trace_tests.modules import tr_apr, tr_env  # noqa: E402
@@ -143,22 +143,7 @@ OPS = {"hello": hello, "verify": verify, "ping": lambda req: ("ok", {}), "shutdo
 
 
 def main():
-    for line in sys.stdin.buffer:  # end of input means shutdown
-        req = json.loads(line)
-        try:
-            status, body = OPS.get(req["op"], unknown)(req)
-        except Exception as exc:  # noqa: BLE001 - a bug or bad input here, not trace-tests' verdict
-            status, body = "harness_error", exc_text(exc)
-        resp = {"trace_adapter": 1, "id": req["id"], "status": status}
-        if status == "ok":
-            resp["result"] = body
-        elif body:
-            resp["message"] = body
-        OUT.write(json.dumps(resp, ensure_ascii=True, separators=(",", ":")) + "\n")
-        OUT.flush()
-        if req["op"] == "shutdown":
-            break
-    return 0
+    return adapter_kit.serve(OUT, OPS, unknown, exc_text)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,42 @@
+"""Shared plumbing for Python adapters of protocol v1 (harness/PROTOCOL.md).
+
+Owns: reserving stdout for protocol lines and the request loop. Each adapter keeps its
+own operations and its own mapping of the library's results; nothing here decides a verdict.
+"""
+import json
+import os
+import sys
+
+
+def protocol_stdout():
+    """Keeps a private handle on stdout for protocol lines and points fd 1 (print(),
+    library warnings, C-level writes) at stderr, which the runner only logs. Call it
+    before importing the library under test."""
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return out
+
+
+def serve(out, ops, unknown, describe_error):
+    """Answers one JSON request per input line until `shutdown` or end of input.
+
+    `ops` maps op names to functions returning (status, result-or-message); `unknown`
+    answers any other op; `describe_error` turns an exception raised by the adapter
+    itself (not a library verdict) into the message of a harness_error."""
+    for line in sys.stdin.buffer:
+        req = json.loads(line)
+        try:
+            status, body = ops.get(req["op"], unknown)(req)
+        except Exception as exc:  # noqa: BLE001 - a bug or bad input here, not the library's verdict
+            status, body = "harness_error", describe_error(exc)
+        resp = {"trace_adapter": 1, "id": req["id"], "status": status}
+        if status == "ok":
+            resp["result"] = body
+        elif body:
+            resp["message"] = body
+        out.write(json.dumps(resp, ensure_ascii=True, separators=(",", ":")) + "\n")
+        out.flush()
+        if req["op"] == "shutdown":
+            break
+    return 0
