@@ -273,6 +273,26 @@ fn shards_partition_the_selection_and_diff_compares_runs() {
 }
 
 #[test]
+fn smoke_checks_only_claimed_ops_and_runs_relative_commands() {
+    let Some(py) = venv_python() else { return };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // trace-tests only verifies: smoke must not fail it for canonicalize. The adapter
+    // command is relative to the repository root, where smoke is started.
+    let o = Command::new(BIN)
+        .args([
+            "smoke",
+            "--adapter",
+            &format!("{} harness/adapters/trace-tests/adapter.py", py.display()),
+        ])
+        .current_dir(&root)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("skip canonicalize"));
+}
+
+#[test]
 fn smoke_passes_the_reference_and_fails_a_broken_adapter() {
     assert_eq!(run(&["smoke"]).status.code(), Some(0));
     let o = run(&["smoke", "--adapter", &faux("accept-all")]);
