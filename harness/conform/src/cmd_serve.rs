@@ -7,15 +7,18 @@
 
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};
+use trace_record::audit::{ChainOptions, ReceiptPolicy};
+use trace_record::cmcp::CmcpCanonicalization;
 use trace_record::{
     CoseTag, Form, FormChoice, Level, Profile, PublicKey, SigningKey, Status, TrustedKey, Verdict, VerifyOptions, b64,
     envelope, jcs, json, sign,
 };
 
-const OPS: [&str; 9] = [
+const OPS: [&str; 10] = [
     "hello",
     "verify",
     "canonicalize",
+    "verify-chain",
     "sign",
     "decode",
     "encode",
@@ -124,6 +127,56 @@ fn verify(req: &Value) -> Result<Value, String> {
     )
 }
 
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Accept => "accept",
+        Verdict::Reject => "reject",
+        Verdict::Unverified => "unverified",
+    }
+}
+
+fn verify_chain(req: &Value) -> Result<Value, String> {
+    let bundle = bytes(req, "bundle_b64u")?;
+    let claim = match get(req, "claim_b64u")? {
+        Value::Null => None,
+        Value::String(s) => Some(b64::decode(s).map_err(|e| format!("claim_b64u: {e:?}"))?),
+        _ => return Err("claim_b64u is neither a string nor null".into()),
+    };
+    let mut o = ChainOptions::at(get_i64(req, "verification_time")?);
+    o.claim.max_age = get_i64(req, "max_age")?;
+    o.claim.skew = get_i64(req, "skew")?;
+    if let Some(c) = req.get("cmcp_canonicalization").and_then(Value::as_str) {
+        o.claim.cmcp_canonicalization = CmcpCanonicalization::parse(c).ok_or("unknown cmcp_canonicalization")?;
+    }
+    for key in get(req, "trusted_keys")?
+        .as_array()
+        .ok_or("trusted_keys is not an array")?
+    {
+        o.claim.trusted_keys.push(match key {
+            Value::String(t) => TrustedKey::Thumbprint(t.clone()),
+            jwk => TrustedKey::Jwk(PublicKey::from_jwk(&jwk_value(jwk)?).map_err(|e| format!("trusted key: {e}"))?),
+        });
+    }
+    o.claim.allow_embedded_key = o.claim.trusted_keys.is_empty();
+    for key in get(req, "issuer_keys")?
+        .as_array()
+        .ok_or("issuer_keys is not an array")?
+    {
+        o.issuer_keys
+            .push(PublicKey::from_jwk(&jwk_value(key)?).map_err(|e| format!("issuer key: {e}"))?);
+    }
+    o.receipts = ReceiptPolicy::parse(get_str(req, "receipts")?).ok_or("receipts is not trace or cmcp-compat")?;
+    let r = trace_record::audit::verify_chain(&bundle, claim.as_deref(), &o);
+    let all: Vec<&trace_record::Finding> = r.all_findings().collect();
+    let list = |advisory: bool| -> Vec<Value> {
+        all.iter()
+            .filter(|f| (f.status == Status::Advisory) == advisory)
+            .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message, "pointer": f.pointer}))
+            .collect()
+    };
+    Ok(json!({"verdict": verdict_word(r.verdict), "errors": list(false), "warnings": list(true)}))
+}
+
 fn canonicalize(req: &Value) -> Result<Value, String> {
     Ok(match json::parse(&bytes(req, "input_b64u")?) {
         Ok(v) => json!({"verdict": "accept", "output_b64u": b64::encode(&jcs::canonicalize(&v))}),
@@ -193,6 +246,7 @@ fn bench(req: &Value) -> Result<Value, String> {
         match op {
             "verify" => verify(inner)?,
             "canonicalize" => canonicalize(inner)?,
+            "verify-chain" => verify_chain(inner)?,
             other => return Err(format!("bench of {other:?} is not supported")),
         };
     }
@@ -216,6 +270,7 @@ pub fn answer(line: &[u8]) -> (Value, bool) {
         "hello" => Ok(hello()),
         "verify" => verify(&req),
         "canonicalize" => canonicalize(&req),
+        "verify-chain" => verify_chain(&req),
         "sign" => sign_op(&req),
         "decode" => decode(&req),
         "encode" if req.get("key").is_none() => {

@@ -46,6 +46,10 @@ pub struct Args {
     /// Add the stricter rules of the agentrust-trace 0.11.0 schema.
     #[arg(long)]
     pub strict: bool,
+    /// cMCP RuntimeClaims only: the canonical form their signature is checked over (jcs, as
+    /// S2 §3.2.2 requires, or pyjson, the sorted-ASCII JSON cmcp-runtime signs).
+    #[arg(long, default_value = "jcs", value_parser = ["jcs", "pyjson"])]
+    pub cmcp_canonicalization: String,
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
 }
@@ -72,7 +76,7 @@ pub enum Output {
     Json,
 }
 
-fn trusted_key(text: &str) -> Result<TrustedKey, String> {
+pub fn trusted_key(text: &str) -> Result<TrustedKey, String> {
     let jwk_text = if text.trim_start().starts_with('{') {
         text.as_bytes().to_vec()
     } else if std::path::Path::new(text).is_file() {
@@ -123,6 +127,8 @@ pub fn options(a: &Args) -> Result<VerifyOptions, String> {
     };
     o.strict = a.strict;
     o.allow_embedded_key = a.allow_embedded_key;
+    o.cmcp_canonicalization =
+        trace_record::cmcp::CmcpCanonicalization::parse(&a.cmcp_canonicalization).expect("clap checks the value");
     Ok(o)
 }
 

@@ -11,6 +11,7 @@ mod cmd_sign;
 mod cmd_smoke;
 mod cmd_vectors;
 mod cmd_verify;
+mod cmd_verify_chain;
 mod inputs;
 mod time;
 
@@ -28,6 +29,8 @@ struct Cli {
 enum Command {
     /// Verify Trust Records (files, directories, or - for stdin).
     Verify(cmd_verify::Args),
+    /// Verify an audit bundle, its receipts, and the RuntimeClaim that commits it.
+    VerifyChain(cmd_verify_chain::Args),
     /// Sign claims with a private JWK into a Trust Record.
     Sign(cmd_sign::Args),
     /// Print a deterministic test key as a private JWK.
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Verify(a) => cmd_verify::run(a),
+        Command::VerifyChain(a) => cmd_verify_chain::run(a),
         Command::Sign(a) => cmd_sign::run(a),
         Command::Keygen(a) => cmd_sign::keygen(a),
         Command::Canonicalize(a) => cmd_canonicalize::run(a),

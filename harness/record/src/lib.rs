@@ -6,6 +6,7 @@
 //! [`keys`] (the cnf key and the signature) → [`schema`] and [`rules`] → [`verify::Report`].
 //! [`jcs`] is the RFC 8785 canonicalizer; [`sign`] makes records.
 
+pub mod audit;
 pub mod b64;
 pub mod cmcp;
 pub mod envelope;

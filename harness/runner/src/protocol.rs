@@ -118,6 +118,25 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
         "canonicalize" => {
             o.insert("input_b64u".into(), Value::String(b64::encode(&bytes)));
         }
+        "verify-chain" => {
+            let jwks = |keys: &[String]| -> Vec<Value> {
+                keys.iter()
+                    .map(|k| serde_json::from_str::<Value>(k).unwrap_or_else(|_| Value::String(k.clone())))
+                    .collect()
+            };
+            o.insert("bundle_b64u".into(), Value::String(b64::encode(&bytes)));
+            let claim = test.input.claim_text.as_ref().map(|c| b64::encode(c.as_bytes()));
+            o.insert("claim_b64u".into(), json!(claim));
+            o.insert("verification_time".into(), json!(ctx.verification_time));
+            o.insert("max_age".into(), json!(ctx.max_age));
+            o.insert("skew".into(), json!(ctx.skew));
+            if let Some(c) = &ctx.cmcp_canonicalization {
+                o.insert("cmcp_canonicalization".into(), json!(c));
+            }
+            o.insert("trusted_keys".into(), Value::Array(jwks(&ctx.trusted_keys)));
+            o.insert("issuer_keys".into(), Value::Array(jwks(&ctx.issuer_keys)));
+            o.insert("receipts".into(), json!(ctx.receipts.as_deref().unwrap_or("trace")));
+        }
         other => return Err(format!("no request form for operation {other:?}")),
     }
     Ok(req)

@@ -6,8 +6,10 @@
 //! generator error, so a vector can never claim a misbehaviour it does not contain.
 //! Does not own which vectors exist (`sets`) or the file layout (`generate`).
 
-use crate::format::{Context, Expected, ExpectedError, Intermediates, Outcome};
+use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
+use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome};
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
+use trace_record::audit::ReceiptPolicy;
 use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
 use trace_record::{Alg, CoseTag, Form, SigningKey, b64, jcs};
@@ -78,6 +80,8 @@ pub struct Build {
     /// Pin the build key's thumbprint as the trusted key (the default); off for vectors
     /// about the trust anchor itself.
     pub pin_key: bool,
+    /// A `verify-chain` vector: an audit bundle (and its claim) instead of a record.
+    pub chain: Option<ChainBuild>,
     pub expected: Expected,
 }
 
@@ -99,6 +103,8 @@ impl Build {
                 nonce: None,
                 cmcp_canonicalization: None,
                 trusted_keys: Vec::new(),
+                issuer_keys: Vec::new(),
+                receipts: None,
             },
             claims: sample::base_claims(),
             alg: Alg::EdDSA,
@@ -118,6 +124,7 @@ impl Build {
             trailing: Vec::new(),
             pin_key: true,
             cmcp: None,
+            chain: None,
             expected: Expected {
                 result: Outcome::Valid,
                 error: None,
@@ -282,11 +289,52 @@ impl Build {
         Ok(spoiled)
     }
 
+    /// A `verify-chain` vector whose bundle is these exact bytes (no claim).
+    pub fn chain_raw(&mut self, bundle: &str) -> &mut Self {
+        self.ctx.op = "verify-chain".into();
+        self.pin_key = false;
+        self.raw = Some(bundle.as_bytes().to_vec());
+        self
+    }
+
+    /// Makes this a `verify-chain` vector and returns its chain knobs.
+    pub fn chain(&mut self) -> &mut ChainBuild {
+        self.ctx.op = "verify-chain".into();
+        self.pin_key = false;
+        self.chain.get_or_insert_with(ChainBuild::default)
+    }
+
+    /// The vector's input and intermediates (for `verify-chain`: the bundle and the claim).
+    pub fn input(&self) -> Result<(Input, Intermediates), String> {
+        if let Some(chain) = &self.chain {
+            let (bundle, claim_text) = chain.materialize()?;
+            let mut input = Input::from_bytes(&bundle);
+            input.claim_text = claim_text;
+            return Ok((input, Intermediates::default()));
+        }
+        let (bytes, intermediates) = self.bytes()?;
+        Ok((Input::from_bytes(&bytes), intermediates))
+    }
+
     /// The group context, with the build key pinned unless `pin_key` is off.
     pub fn context(&self) -> Context {
         let mut ctx = self.ctx.clone();
         if self.cmcp == Some(trace_record::cmcp::CmcpCanonicalization::Pyjson) && ctx.cmcp_canonicalization.is_none() {
             ctx.cmcp_canonicalization = Some("pyjson".into());
+        }
+        if let Some(chain) = &self.chain {
+            let configured = [
+                chain.issuer_configured.then(issuer_key),
+                chain.unrelated_issuer.then(unrelated_issuer_key),
+            ];
+            ctx.issuer_keys = configured
+                .into_iter()
+                .flatten()
+                .map(|k| String::from_utf8(jcs::canonicalize(&Value::Object(k.public_key().to_jwk()))).expect("utf-8"))
+                .collect();
+            if chain.receipt_form == ReceiptPolicy::CmcpCompat {
+                ctx.receipts = Some(ReceiptPolicy::CmcpCompat.name().into());
+            }
         }
         if self.pin_key && ctx.trusted_keys.is_empty() {
             // As a public JWK: every library can take one; thumbprints have their own vectors.

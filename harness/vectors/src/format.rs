@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use trace_record::audit::{ChainOptions, ReceiptPolicy};
 use trace_record::{Form, FormChoice, Level, Profile, PublicKey, TrustedKey, VerifyOptions, b64, json};
 
 pub const FILE_SCHEMA: &str = "trace-vector-file.v1";
@@ -42,9 +43,16 @@ pub struct Context {
     /// For cMCP RuntimeClaims: `jcs` (the default when absent) or `pyjson`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cmcp_canonicalization: Option<String>,
-    /// Trusted public keys (JWK text) or RFC 7638 thumbprints; empty means none pinned.
+    /// Trusted public keys (JWK text) or RFC 7638 thumbprints; empty means none pinned
+    /// (for `verify-chain`: the claim is checked against its own `cnf` key).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub trusted_keys: Vec<String>,
+    /// For `verify-chain`: the receipt issuers' Ed25519 public keys (JWK text).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub issuer_keys: Vec<String>,
+    /// For `verify-chain`: `trace` (S2 §3.3.2, the default when absent) or `cmcp-compat`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub receipts: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -76,6 +84,8 @@ pub struct Test {
 }
 
 /// The input bytes: text when they are UTF-8, base64url otherwise. Exactly one is set.
+/// For `verify-chain` the record is the audit bundle, and `claim_text` the RuntimeClaim
+/// that commits it, when the vector has one.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
@@ -83,6 +93,8 @@ pub struct Input {
     pub record_text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub record_b64u: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub claim_text: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -144,11 +156,11 @@ impl Input {
         match std::str::from_utf8(bytes) {
             Ok(text) => Input {
                 record_text: Some(text.to_string()),
-                record_b64u: None,
+                ..Input::default()
             },
             Err(_) => Input {
-                record_text: None,
                 record_b64u: Some(b64::encode(bytes)),
+                ..Input::default()
             },
         }
     }
@@ -187,6 +199,26 @@ impl Context {
             } else {
                 TrustedKey::Thumbprint(key.clone())
             });
+        }
+        Ok(o)
+    }
+}
+
+impl Context {
+    /// The reference's options for a `verify-chain` context.
+    pub fn chain_options(&self) -> Result<ChainOptions, String> {
+        let mut claim = self.verify_options()?;
+        claim.allow_embedded_key = claim.trusted_keys.is_empty();
+        let mut o = ChainOptions::at(self.verification_time);
+        o.claim = claim;
+        if let Some(r) = &self.receipts {
+            o.receipts =
+                ReceiptPolicy::parse(r).ok_or_else(|| format!("receipts {r:?} is not trace or cmcp-compat"))?;
+        }
+        for key in &self.issuer_keys {
+            let jwk = json::parse(key.as_bytes()).map_err(|e| format!("issuer key: {e}"))?;
+            o.issuer_keys
+                .push(PublicKey::from_jwk(&jwk).map_err(|e| format!("issuer key: {e}"))?);
         }
         Ok(o)
     }

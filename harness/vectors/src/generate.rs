@@ -6,7 +6,7 @@
 
 use crate::build::Build;
 use crate::catalog;
-use crate::format::{FILE_SCHEMA, Group, Input, Test, VectorFile};
+use crate::format::{FILE_SCHEMA, Group, Test, VectorFile};
 use crate::sets::{self, split_doc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,12 +68,12 @@ fn topic_file(topic: &sets::TopicDef, since: &BTreeMap<String, String>) -> Resul
         let (description, comment) = split_doc(def.doc);
         let mut b = Build::new(&description);
         (def.build)(&mut b);
-        let (bytes, intermediates) = b.bytes().map_err(|e| format!("{id}: {e}"))?;
+        let (input, intermediates) = b.input().map_err(|e| format!("{id}: {e}"))?;
         let mut test = Test {
             id: id.clone(),
             description,
             comment,
-            input: Input::from_bytes(&bytes),
+            input,
             alg: (b.ctx.op == "verify" && b.raw.is_none()).then(|| b.alg.jose_name().to_string()),
             expected: b.expected.clone(),
             spec_refs: b.spec_refs.clone(),

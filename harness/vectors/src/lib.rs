@@ -1,13 +1,15 @@
 //! `trace-vectors`: the suite's golden vectors as code and as files.
 //!
 //! [`sets`] holds one named builder per vector (its doc comment becomes the vector's
-//! description and comment), [`build`] turns a builder into genuinely signed bytes,
+//! description and comment), [`build`] turns a builder into genuinely signed bytes
+//! ([`chain_build`] into sealed audit bundles),
 //! [`generate`] writes `vectors/` deterministically, [`lint`] keeps the files honest,
 //! [`score`] compares what an implementation said with what a vector expects, and
 //! [`reference`] is trace-record answering vectors in-process.
 
 pub mod build;
 pub mod catalog;
+pub mod chain_build;
 pub mod format;
 pub mod generate;
 pub mod lint;

@@ -5,12 +5,20 @@
 
 use crate::format::{Context, Test};
 use crate::score::{Detail, Observed};
+use trace_record::audit::{ChainReport, verify_chain};
 use trace_record::{Report, Verdict, envelope, jcs, json};
 
 /// Runs a `verify` test and returns the full report (for tools that want findings).
 pub fn verify_report(ctx: &Context, test: &Test) -> Result<Report, String> {
     let bytes = test.input.bytes()?;
     Ok(trace_record::verify(&bytes, &ctx.verify_options()?))
+}
+
+/// Runs a `verify-chain` test: the record is the bundle, `claim_text` the claim.
+pub fn chain_report(ctx: &Context, test: &Test) -> Result<ChainReport, String> {
+    let bundle = test.input.bytes()?;
+    let claim = test.input.claim_text.as_ref().map(|c| c.as_bytes());
+    Ok(verify_chain(&bundle, claim, &ctx.chain_options()?))
 }
 
 /// The reference's answer to one test.
@@ -39,6 +47,7 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
                 }
             })
         }
+        "verify-chain" => Ok(Observed::from_chain_report(&chain_report(ctx, test)?)),
         other => Err(format!("operation {other:?} is not run by the reference yet")),
     }
 }

@@ -5,7 +5,8 @@
 //! protocol. Does not own running anything.
 
 use crate::format::{Expected, Outcome};
-use trace_record::{Report, Status, Verdict};
+use trace_record::audit::ChainReport;
+use trace_record::{Finding, Report, Status, Verdict};
 
 /// What an implementation concluded for one vector.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,16 +37,22 @@ pub enum Detail {
 
 impl Observed {
     pub fn from_report(r: &Report) -> Observed {
+        Self::from_findings(r.verdict, &r.findings)
+    }
+    /// A chain report: the chain's findings and the claim's.
+    pub fn from_chain_report(r: &ChainReport) -> Observed {
+        let all: Vec<Finding> = r.all_findings().cloned().collect();
+        Self::from_findings(r.verdict, &all)
+    }
+    fn from_findings(verdict: Verdict, findings: &[Finding]) -> Observed {
         Observed {
-            verdict: r.verdict,
-            errors: r
-                .findings
+            verdict,
+            errors: findings
                 .iter()
                 .filter(|f| f.status != Status::Advisory)
                 .map(|f| (f.rule.to_string(), f.class.to_string()))
                 .collect(),
-            warnings: r
-                .findings
+            warnings: findings
                 .iter()
                 .filter(|f| f.status == Status::Advisory)
                 .flat_map(|f| [f.rule.to_string(), f.class.to_string()])

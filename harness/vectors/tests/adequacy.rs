@@ -6,9 +6,10 @@
 //! dropped and the verdict recomputed); the code-point canonicalizer is a real
 //! reimplementation of a wrong canonical form.
 
+use trace_record::audit::ChainReport;
 use trace_record::finding::verdict_at;
 use trace_record::json::{Number, Value};
-use trace_record::{Finding, Report, Verdict, jcs, json};
+use trace_record::{Finding, Level, Report, Verdict, jcs, json};
 use trace_vectors::format::{Context, Test, VectorFile};
 use trace_vectors::reference;
 use trace_vectors::score::{Observed, score};
@@ -26,6 +27,9 @@ fn files() -> Vec<VectorFile> {
 
 /// The reference with the findings `drop` selects removed, verdict recomputed.
 fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Observed {
+    if ctx.op == "verify-chain" {
+        return chain_without(&reference::chain_report(ctx, test).expect("runs"), drop);
+    }
     if ctx.op != "verify" {
         return reference::observe(ctx, test).expect("runs");
     }
@@ -42,6 +46,25 @@ fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Obser
     broken.verdict = verdict_at(&kept, level);
     broken.findings = kept.into_iter().filter(|f| f.min_level() <= level).collect();
     Observed::from_report(&broken)
+}
+
+/// A chain report with the findings `drop` selects removed from the chain and the claim,
+/// both verdicts recomputed and combined as `verify_chain` combines them.
+fn chain_without(r: &ChainReport, drop: impl Fn(&Finding) -> bool) -> Observed {
+    let mut broken = r.clone();
+    broken.findings.retain(|f| !drop(f));
+    let chain = verdict_at(&broken.findings, Level::L0);
+    let claim = broken.claim.as_mut().map(|c| {
+        c.findings.retain(|f| !drop(f));
+        c.verdict = verdict_at(&c.findings, c.level);
+        c.verdict
+    });
+    broken.verdict = match (chain, claim) {
+        (Verdict::Reject, _) | (_, Some(Verdict::Reject)) => Verdict::Reject,
+        (Verdict::Unverified, _) | (_, Some(Verdict::Unverified)) => Verdict::Unverified,
+        _ => Verdict::Accept,
+    };
+    Observed::from_chain_report(&broken)
 }
 
 fn accept_everything(_: &Context, _: &Test) -> Observed {
@@ -271,6 +294,16 @@ fn every_broken_verifier_fails_the_vector_set() {
 fn skipping_any_single_must_rule_fails_some_vector() {
     use trace_record::rules::catalog::{RULES, Strength};
     let files = files();
+    let chains: Vec<(&Test, ChainReport)> = files
+        .iter()
+        .flat_map(|f| &f.groups)
+        .filter(|g| g.context.op == "verify-chain")
+        .flat_map(|g| {
+            g.tests
+                .iter()
+                .map(move |t| (t, reference::chain_report(&g.context, t).expect("runs")))
+        })
+        .collect();
     let cases: Vec<(&Context, &Test, Option<Report>)> = files
         .iter()
         .flat_map(|f| &f.groups)
@@ -313,6 +346,10 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             };
             !score(&t.expected, &observed).is_pass()
         });
+        let caught = caught
+            || chains
+                .iter()
+                .any(|(t, r)| !score(&t.expected, &chain_without(r, |f| f.rule == rule.id)).is_pass());
         if !caught {
             survivors.push(rule.id);
         }

@@ -56,6 +56,7 @@ macro_rules! no_families {
 pub mod anc;
 pub mod apr;
 pub mod canon;
+pub mod chain;
 pub mod cmcp;
 pub mod env;
 pub mod freshness;
@@ -64,6 +65,7 @@ pub mod level;
 pub mod org;
 pub mod pol;
 pub mod positive;
+pub mod receipts;
 pub mod rte;
 pub mod sca;
 pub mod sch;
@@ -94,6 +96,8 @@ pub fn all() -> Vec<TopicDef> {
         anc::topic(),
         org::topic(),
         cmcp::topic(),
+        chain::topic(),
+        receipts::topic(),
         level::topic(),
     ]
 }

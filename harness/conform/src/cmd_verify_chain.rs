@@ -1,0 +1,167 @@
+//! `trace-conform verify-chain`: verify an audit bundle, and with `--claim` the RuntimeClaim
+//! that commits it, including the external execution evidence in its entries.
+//!
+//! Owns: option parsing into `ChainOptions`, text and JSON output, and the exit code (0 the
+//! chain is valid, advisories allowed; 1 invalid or unverified; 2 usage or I/O). Does not
+//! own any check (`trace_record::audit`).
+
+use crate::cmd_verify::{Output, clean, trusted_key};
+use crate::{inputs, time};
+use std::fmt::Write as _;
+use trace_record::audit::{ChainOptions, ChainReport, ReceiptPolicy, verify_chain};
+use trace_record::cmcp::CmcpCanonicalization;
+use trace_record::{PublicKey, Status, Verdict, VerifyOptions, json};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The audit bundle (`{session_id, entries, bundle_signature}`), or - for stdin.
+    pub bundle: String,
+    /// The RuntimeClaim that commits the chain.
+    #[arg(long)]
+    pub claim: Option<String>,
+    /// A receipt issuer's Ed25519 public key: 64 hex digits (raw key), a JWK, or a JWK file.
+    /// Repeatable.
+    #[arg(long = "issuer-key")]
+    pub issuer_keys: Vec<String>,
+    /// Reproduce cmcp-runtime 0.7.1: claim and receipts over sorted-ASCII JSON, receipts
+    /// ignored when no issuer key is given and an unknown issuer failing when any is.
+    #[arg(long)]
+    pub cmcp_compat: bool,
+    /// Trusted key for the claim (JWK, JWK file or thumbprint). Without one the claim is
+    /// checked against its own cnf key: trusting that key is `verify`'s question.
+    #[arg(long = "trusted-key")]
+    pub trusted_keys: Vec<String>,
+    /// Verification time: Unix seconds or RFC 3339 (default: the system clock).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Maximum claim age in seconds.
+    #[arg(long, default_value_t = VerifyOptions::DEFAULT_MAX_AGE)]
+    pub max_age: i64,
+    /// Allowed future skew of the claim's iat in seconds.
+    #[arg(long, default_value_t = VerifyOptions::DEFAULT_SKEW)]
+    pub skew: i64,
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+fn issuer_key(text: &str) -> Result<PublicKey, String> {
+    let t = text.trim();
+    if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let raw: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&t[2 * i..2 * i + 2], 16).expect("hex checked"))
+            .collect();
+        let jwk = format!(
+            r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#,
+            trace_record::b64::encode(&raw)
+        );
+        return PublicKey::from_jwk(&json::parse(jwk.as_bytes()).expect("built JSON"))
+            .map_err(|e| format!("--issuer-key {t}: {e}"));
+    }
+    let jwk = if t.starts_with('{') {
+        t.as_bytes().to_vec()
+    } else {
+        inputs::read(t).map_err(|e| format!("--issuer-key: {e}"))?
+    };
+    let value = json::parse(&jwk).map_err(|e| format!("--issuer-key: {e}"))?;
+    match PublicKey::from_jwk(&value) {
+        Ok(k @ PublicKey::Ed25519(_)) => Ok(k),
+        Ok(_) => Err("--issuer-key: receipt issuers sign with Ed25519 (OKP) keys".into()),
+        Err(e) => Err(format!("--issuer-key: {e}")),
+    }
+}
+
+fn options(a: &Args) -> Result<ChainOptions, String> {
+    let now = match &a.now {
+        Some(t) => time::parse_time(t)?,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs() as i64,
+    };
+    if a.max_age < 0 || a.skew < 0 {
+        return Err("--max-age and --skew must not be negative".into());
+    }
+    let mut o = ChainOptions::at(now);
+    o.claim.max_age = a.max_age;
+    o.claim.skew = a.skew;
+    o.claim.trusted_keys = a
+        .trusted_keys
+        .iter()
+        .map(|k| trusted_key(k))
+        .collect::<Result<_, _>>()?;
+    o.claim.allow_embedded_key = o.claim.trusted_keys.is_empty();
+    o.issuer_keys = a.issuer_keys.iter().map(|k| issuer_key(k)).collect::<Result<_, _>>()?;
+    if a.cmcp_compat {
+        o.receipts = ReceiptPolicy::CmcpCompat;
+        o.claim.cmcp_canonicalization = CmcpCanonicalization::Pyjson;
+    }
+    Ok(o)
+}
+
+pub fn run(a: Args) -> u8 {
+    let prepared = options(&a).and_then(|o| {
+        let bundle = inputs::read(&a.bundle)?;
+        let claim = a.claim.as_deref().map(inputs::read).transpose()?;
+        Ok((o, bundle, claim))
+    });
+    let (opts, bundle, claim) = match prepared {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("trace-conform verify-chain: {e}");
+            return 2;
+        }
+    };
+    let report = verify_chain(&bundle, claim.as_deref(), &opts);
+    match a.output {
+        Output::Text => print!("{}", render_text(&a.bundle, &report)),
+        Output::Json => println!("{}", serde_json::to_string_pretty(&report).expect("reports serialize")),
+    }
+    if report.verdict == Verdict::Accept { 0 } else { 1 }
+}
+
+fn word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Accept => "VALID",
+        Verdict::Reject => "INVALID",
+        Verdict::Unverified => "UNVERIFIED",
+    }
+}
+
+pub fn render_text(name: &str, r: &ChainReport) -> String {
+    let mut out = String::new();
+    let c = r.receipts;
+    let _ = writeln!(
+        out,
+        "{}: {} ({} entries; receipts under {}: {} verified, {} unverified, {} failed, {} ignored)",
+        clean(name),
+        word(r.verdict),
+        r.entry_count,
+        r.receipt_policy.name(),
+        c.verified,
+        c.unverified,
+        c.failed,
+        c.ignored
+    );
+    let claim_findings = r.claim.iter().flat_map(|c| c.findings.iter().map(|f| ("claim", f)));
+    for (origin, f) in r.findings.iter().map(|f| ("chain", f)).chain(claim_findings) {
+        let status = match f.status {
+            Status::Fail => "fail",
+            Status::Unverified => "unverified",
+            Status::Advisory => "advisory",
+        };
+        let at = if f.pointer.is_empty() {
+            "(document)".into()
+        } else {
+            clean(&f.pointer)
+        };
+        let _ = writeln!(
+            out,
+            "  {status} {} {} in the {origin} at {at} [{}]: {}",
+            f.rule,
+            f.class,
+            f.section,
+            clean(&f.message)
+        );
+    }
+    out
+}
