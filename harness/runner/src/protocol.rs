@@ -67,6 +67,9 @@ pub struct Capabilities {
     pub error_detail: ErrorDetail,
     #[serde(default)]
     pub accepts_flags: Vec<String>,
+    /// Kinds of record `verify` handles (`trust-record`, `runtime-claim`); absent: all.
+    #[serde(default)]
+    pub record_kinds: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]

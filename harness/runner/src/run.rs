@@ -150,7 +150,8 @@ fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
     } else {
         c.profile.clone()
     };
-    let checks: [(bool, String); 6] = [
+    let kind = c.record_kind.as_deref().unwrap_or("trust-record");
+    let checks: [(bool, String); 7] = [
         (caps.ops.contains(&c.op), format!("op {}", c.op)),
         (
             c.op != "verify" || caps.formats.contains(&c.format),
@@ -171,6 +172,10 @@ fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
         (
             c.op != "verify" || caps.profiles.contains(&profile),
             format!("profile {profile}"),
+        ),
+        (
+            c.op != "verify" || caps.record_kinds.as_ref().is_none_or(|k| k.iter().any(|k| k == kind)),
+            format!("record kind {kind}"),
         ),
     ];
     checks

@@ -9,7 +9,7 @@
 use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
 use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome};
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
-use trace_record::audit::ReceiptPolicy;
+use trace_record::audit::{ReceiptPolicy, seal};
 use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
 use trace_record::{Alg, CoseTag, Form, SigningKey, b64, jcs};
@@ -101,6 +101,7 @@ impl Build {
                 max_age: 86_400,
                 skew: 300,
                 nonce: None,
+                record_kind: None,
                 cmcp_canonicalization: None,
                 trusted_keys: Vec::new(),
                 issuer_keys: Vec::new(),
@@ -319,6 +320,9 @@ impl Build {
     /// The group context, with the build key pinned unless `pin_key` is off.
     pub fn context(&self) -> Context {
         let mut ctx = self.ctx.clone();
+        if self.cmcp.is_some() {
+            ctx.record_kind = Some("runtime-claim".into());
+        }
         if self.cmcp == Some(trace_record::cmcp::CmcpCanonicalization::Pyjson) && ctx.cmcp_canonicalization.is_none() {
             ctx.cmcp_canonicalization = Some("pyjson".into());
         }
@@ -400,14 +404,10 @@ impl Build {
     /// A RuntimeClaim: `{cmcp_version, trace: <claims>, gateway, signature}`, signed by the
     /// key in `trace.cnf.jwk` over the chosen canonical form of the envelope.
     fn cmcp_claim(&self, canon: trace_record::cmcp::CmcpCanonicalization) -> Result<(Vec<u8>, Intermediates), String> {
-        let mut claim = trace_record::json::Object::new();
-        claim.insert("cmcp_version", Value::String("1.0".into()));
+        // The gateway's shape, committing a session with no tool calls.
+        let entries = seal::sample_entries("conformance-session", &[], &self.key(), ReceiptPolicy::Trace);
+        let mut claim = seal::claim_for(&entries, &self.key(), SAMPLE_IAT);
         claim.insert("trace", Value::Object(self.record()));
-        let gateway = r#"{"session_id":"conformance-session","gateway_version":"0.7.1","sequence_number":1,"audit_chain":{"root":"00","tip":"00","length":0}}"#;
-        claim.insert(
-            "gateway",
-            trace_record::json::parse(gateway.as_bytes()).expect("gateway JSON"),
-        );
         let input = canon.bytes(&Value::Object(claim.clone()));
         let sig = self.spoil_raw(self.sign_bytes(&input))?;
         if self.signature != SignatureKnob::Omit {

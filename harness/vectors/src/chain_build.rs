@@ -244,11 +244,6 @@ impl ChainBuild {
         self.apply_sealed(&mut entries)?;
         let gateway = gateway_key();
         let mut claim = seal::claim_for(&entries, &gateway, SAMPLE_IAT);
-        if let Some(Value::Object(t)) = claim.get_mut("trace") {
-            for m in ["model", "build_provenance", "appraisal"] {
-                t.remove(m); // the cMCP trace object carries none of these
-            }
-        }
         for (pointer, v) in &self.claim_edits {
             let before = claim.clone();
             sample::set_pointer(&mut claim, pointer, v.clone());

@@ -40,6 +40,9 @@ pub struct Context {
     pub skew: i64,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub nonce: Option<String>,
+    /// `runtime-claim` for cMCP RuntimeClaims; absent for Trust Records.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub record_kind: Option<String>,
     /// For cMCP RuntimeClaims: `jcs` (the default when absent) or `pyjson`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cmcp_canonicalization: Option<String>,

@@ -194,6 +194,31 @@ pub fn entry(seq: usize, session_id: &str, entry_type: &str, call_id: Option<&st
     e
 }
 
+/// Data classes from least to most sensitive, for `session_max_sensitivity`.
+const SENSITIVITY: [&str; 4] = ["public", "internal", "confidential", "pii"];
+
+/// RFC 3339 UTC with `+00:00`, as the gateway writes `attestation_generated_at`.
+pub fn iso_utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
 /// Writes the chain's commitment into a RuntimeClaim: `gateway.audit_chain`,
 /// `gateway.session_id`, `gateway.call_summary` and `trace.tool_transcript`. The claim is
 /// left unsigned; sign it afterwards.
@@ -233,6 +258,17 @@ pub fn commit(claim: &mut Object, entries: &[Object]) {
         "tools_invoked",
         Value::Array(tools.into_iter().map(Value::String).collect()),
     );
+    // Informative members the claim model requires; no verifier checks them against the chain.
+    let max = calls
+        .iter()
+        .filter_map(|e| e.get("session_sensitivity_after")?.as_str())
+        .max_by_key(|c| SENSITIVITY.iter().position(|k| k == c))
+        .unwrap_or("public");
+    summary.insert("session_max_sensitivity", s(max));
+    let mut graph = Object::new();
+    graph.insert("compliance_domains_touched", Value::Array(Vec::new()));
+    graph.insert("cross_boundary_events", Value::Array(Vec::new()));
+    summary.insert("call_graph_summary", Value::Object(graph));
     let tip = entries
         .last()
         .and_then(|e| e.get("entry_hash")?.as_str().map(str::to_string));
@@ -253,9 +289,14 @@ pub fn commit(claim: &mut Object, entries: &[Object]) {
     }
 }
 
-/// A RuntimeClaim (unsigned) for `key` committing `entries`, issued at `iat`.
+/// A RuntimeClaim (unsigned) for `key` committing `entries`, issued at `iat`, with every
+/// member the cmcp-runtime 0.7.1 claim model requires (its `trace` carries no `model`,
+/// `build_provenance` or `appraisal`: that model forbids them).
 pub fn claim_for(entries: &[Object], key: &SigningKey, iat: i64) -> Object {
     let mut trace = crate::sample::base_claims();
+    for gap in ["model", "build_provenance", "appraisal"] {
+        trace.remove(gap);
+    }
     trace.insert("iat", int(iat));
     let mut cnf = Object::new();
     cnf.insert("jwk", Value::Object(key.public_key().to_jwk()));
@@ -263,6 +304,15 @@ pub fn claim_for(entries: &[Object], key: &SigningKey, iat: i64) -> Object {
     let mut gateway = Object::new();
     gateway.insert("gateway_version", s("0.7.1"));
     gateway.insert("sequence_number", int(1));
+    let mut catalog = Object::new();
+    catalog.insert("hash", s(&format!("sha256:{}", hex(&Sha256::digest(b"conformance catalog")))));
+    catalog.insert("drift_detected", Value::Bool(false));
+    gateway.insert("catalog", Value::Object(catalog));
+    gateway.insert("attestation_generated_at", s(&iso_utc(iat)));
+    gateway.insert("attestation_validity_seconds", int(86_400));
+    gateway.insert("attestation_stale", Value::Bool(false));
+    gateway.insert("catalog_exceptions", Value::Array(Vec::new()));
+    gateway.insert("kill_switch_triggered", Value::Bool(false));
     let mut claim = Object::new();
     claim.insert("cmcp_version", s("1.0"));
     claim.insert("trace", Value::Object(trace));
