@@ -68,7 +68,7 @@ pub struct Capabilities {
     #[serde(default)]
     pub accepts_flags: Vec<String>,
     /// Kinds of record `verify` handles (`trust-record`, `runtime-claim`); absent: all.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_kinds: Option<Vec<String>>,
 }
 

@@ -305,7 +305,10 @@ pub fn claim_for(entries: &[Object], key: &SigningKey, iat: i64) -> Object {
     gateway.insert("gateway_version", s("0.7.1"));
     gateway.insert("sequence_number", int(1));
     let mut catalog = Object::new();
-    catalog.insert("hash", s(&format!("sha256:{}", hex(&Sha256::digest(b"conformance catalog")))));
+    catalog.insert(
+        "hash",
+        s(&format!("sha256:{}", hex(&Sha256::digest(b"conformance catalog")))),
+    );
     catalog.insert("drift_detected", Value::Bool(false));
     gateway.insert("catalog", Value::Object(catalog));
     gateway.insert("attestation_generated_at", s(&iso_utc(iat)));
