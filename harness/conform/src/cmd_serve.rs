@@ -14,11 +14,12 @@ use trace_record::{
     envelope, jcs, json, sign,
 };
 
-const OPS: [&str; 10] = [
+const OPS: [&str; 11] = [
     "hello",
     "verify",
     "canonicalize",
     "verify-chain",
+    "verify-action-receipt",
     "sign",
     "decode",
     "encode",
@@ -135,6 +136,21 @@ fn verdict_word(v: Verdict) -> &'static str {
     }
 }
 
+fn verify_action_receipt(req: &Value) -> Result<Value, String> {
+    let r = trace_record::action::verify_action_receipt(&bytes(req, "document_b64u")?);
+    let list = |advisory: bool| -> Vec<Value> {
+        r.findings
+            .iter()
+            .filter(|f| (f.status == Status::Advisory) == advisory)
+            .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message, "pointer": f.pointer}))
+            .collect()
+    };
+    Ok(
+        json!({"verdict": verdict_word(r.verdict), "errors": list(false), "warnings": list(true),
+              "status": r.status, "controller_outcome": r.controller_outcome}),
+    )
+}
+
 fn verify_chain(req: &Value) -> Result<Value, String> {
     let bundle = bytes(req, "bundle_b64u")?;
     let claim = match get(req, "claim_b64u")? {
@@ -247,6 +263,7 @@ fn bench(req: &Value) -> Result<Value, String> {
             "verify" => verify(inner)?,
             "canonicalize" => canonicalize(inner)?,
             "verify-chain" => verify_chain(inner)?,
+            "verify-action-receipt" => verify_action_receipt(inner)?,
             other => return Err(format!("bench of {other:?} is not supported")),
         };
     }
@@ -271,6 +288,7 @@ pub fn answer(line: &[u8]) -> (Value, bool) {
         "verify" => verify(&req),
         "canonicalize" => canonicalize(&req),
         "verify-chain" => verify_chain(&req),
+        "verify-action-receipt" => verify_action_receipt(&req),
         "sign" => sign_op(&req),
         "decode" => decode(&req),
         "encode" if req.get("key").is_none() => {

@@ -3,10 +3,11 @@
 //! Owns: option parsing into `VerifyOptions`, parallel verification, text and JSON output,
 //! and the exit code (0 all accepted at the level, 1 any not accepted, 2 usage or I/O).
 
-use crate::{inputs, time};
+use crate::inputs;
 use clap::ValueEnum;
 use rayon::prelude::*;
 use std::fmt::Write as _;
+use trace_record::time;
 use trace_record::{
     Form, FormChoice, Level, Profile, PublicKey, Report, Status, TrustedKey, Verdict, VerifyOptions, json,
 };

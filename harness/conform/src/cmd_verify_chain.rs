@@ -6,10 +6,11 @@
 //! own any check (`trace_record::audit`).
 
 use crate::cmd_verify::{Output, clean, trusted_key};
-use crate::{inputs, time};
+use crate::inputs;
 use std::fmt::Write as _;
 use trace_record::audit::{ChainOptions, ChainReport, ReceiptPolicy, verify_chain};
 use trace_record::cmcp::CmcpCanonicalization;
+use trace_record::time;
 use trace_record::{PublicKey, Status, Verdict, VerifyOptions, json};
 
 #[derive(clap::Args)]

@@ -11,9 +11,9 @@ mod cmd_sign;
 mod cmd_smoke;
 mod cmd_vectors;
 mod cmd_verify;
+mod cmd_verify_action;
 mod cmd_verify_chain;
 mod inputs;
-mod time;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -31,6 +31,8 @@ enum Command {
     Verify(cmd_verify::Args),
     /// Verify an audit bundle, its receipts, and the RuntimeClaim that commits it.
     VerifyChain(cmd_verify_chain::Args),
+    /// Verify action receipts (S2 §3.3.3, trace.action_receipt.conformance.v0).
+    VerifyActionReceipt(cmd_verify_action::Args),
     /// Sign claims with a private JWK into a Trust Record.
     Sign(cmd_sign::Args),
     /// Print a deterministic test key as a private JWK.
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Verify(a) => cmd_verify::run(a),
         Command::VerifyChain(a) => cmd_verify_chain::run(a),
+        Command::VerifyActionReceipt(a) => cmd_verify_action::run(a),
         Command::Sign(a) => cmd_sign::run(a),
         Command::Keygen(a) => cmd_sign::keygen(a),
         Command::Canonicalize(a) => cmd_canonicalize::run(a),

@@ -6,6 +6,7 @@
 //! [`keys`] (the cnf key and the signature) → [`schema`] and [`rules`] → [`verify::Report`].
 //! [`jcs`] is the RFC 8785 canonicalizer; [`sign`] makes records.
 
+pub mod action;
 pub mod audit;
 pub mod b64;
 pub mod cmcp;
@@ -19,6 +20,7 @@ pub mod rules;
 pub mod sample;
 pub mod schema;
 pub mod sign;
+pub mod time;
 pub mod verify;
 
 pub use envelope::{CoseTag, Form};

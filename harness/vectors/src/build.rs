@@ -6,6 +6,7 @@
 //! generator error, so a vector can never claim a misbehaviour it does not contain.
 //! Does not own which vectors exist (`sets`) or the file layout (`generate`).
 
+use crate::action_build::ActionBuild;
 use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
 use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome};
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
@@ -82,6 +83,8 @@ pub struct Build {
     pub pin_key: bool,
     /// A `verify-chain` vector: an audit bundle (and its claim) instead of a record.
     pub chain: Option<ChainBuild>,
+    /// A `verify-action-receipt` vector: an action-receipt document instead of a record.
+    pub action: Option<ActionBuild>,
     pub expected: Expected,
 }
 
@@ -126,6 +129,7 @@ impl Build {
             pin_key: true,
             cmcp: None,
             chain: None,
+            action: None,
             expected: Expected {
                 result: Outcome::Valid,
                 error: None,
@@ -305,8 +309,18 @@ impl Build {
         self.chain.get_or_insert_with(ChainBuild::default)
     }
 
+    /// Makes this a `verify-action-receipt` vector and returns its knobs.
+    pub fn action(&mut self) -> &mut ActionBuild {
+        self.ctx.op = "verify-action-receipt".into();
+        self.pin_key = false;
+        self.action.get_or_insert_with(ActionBuild::default)
+    }
+
     /// The vector's input and intermediates (for `verify-chain`: the bundle and the claim).
     pub fn input(&self) -> Result<(Input, Intermediates), String> {
+        if let Some(action) = &self.action {
+            return Ok((Input::from_bytes(&action.materialize()?), Intermediates::default()));
+        }
         if let Some(chain) = &self.chain {
             let (bundle, claim_text) = chain.materialize()?;
             let mut input = Input::from_bytes(&bundle);

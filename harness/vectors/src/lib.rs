@@ -2,11 +2,13 @@
 //!
 //! [`sets`] holds one named builder per vector (its doc comment becomes the vector's
 //! description and comment), [`build`] turns a builder into genuinely signed bytes
-//! ([`chain_build`] into sealed audit bundles),
+//! ([`chain_build`] into sealed audit bundles, [`action_build`] into action-receipt
+//! documents),
 //! [`generate`] writes `vectors/` deterministically, [`lint`] keeps the files honest,
 //! [`score`] compares what an implementation said with what a vector expects, and
 //! [`reference`] is trace-record answering vectors in-process.
 
+pub mod action_build;
 pub mod build;
 pub mod catalog;
 pub mod chain_build;

@@ -48,6 +48,10 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
             })
         }
         "verify-chain" => Ok(Observed::from_chain_report(&chain_report(ctx, test)?)),
+        "verify-action-receipt" => {
+            let r = trace_record::action::verify_action_receipt(&test.input.bytes()?);
+            Ok(Observed::from_verdict_and_findings(r.verdict, &r.findings))
+        }
         other => Err(format!("operation {other:?} is not run by the reference yet")),
     }
 }

@@ -44,6 +44,10 @@ impl Observed {
         let all: Vec<Finding> = r.all_findings().cloned().collect();
         Self::from_findings(r.verdict, &all)
     }
+    /// Any verdict with the findings behind it.
+    pub fn from_verdict_and_findings(verdict: Verdict, findings: &[Finding]) -> Observed {
+        Self::from_findings(verdict, findings)
+    }
     fn from_findings(verdict: Verdict, findings: &[Finding]) -> Observed {
         Observed {
             verdict,

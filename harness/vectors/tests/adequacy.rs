@@ -266,6 +266,18 @@ const BROKEN: &[(&str, Broken)] = &[
 #[test]
 fn every_broken_verifier_fails_the_vector_set() {
     let files = files();
+    let actions: Vec<(&Test, Vec<Finding>)> = files
+        .iter()
+        .flat_map(|f| &f.groups)
+        .filter(|g| g.context.op == "verify-action-receipt")
+        .flat_map(|g| g.tests.iter())
+        .map(|t| {
+            (
+                t,
+                trace_record::action::verify_action_receipt(&t.input.bytes().expect("input")).findings,
+            )
+        })
+        .collect();
     let mut survivors = Vec::new();
     for (name, broken) in BROKEN {
         let caught: Vec<String> = files
@@ -316,6 +328,18 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             )
         })
         .collect();
+    let actions: Vec<(&Test, Vec<Finding>)> = files
+        .iter()
+        .flat_map(|f| &f.groups)
+        .filter(|g| g.context.op == "verify-action-receipt")
+        .flat_map(|g| g.tests.iter())
+        .map(|t| {
+            (
+                t,
+                trace_record::action::verify_action_receipt(&t.input.bytes().expect("input")).findings,
+            )
+        })
+        .collect();
     let mut survivors = Vec::new();
     for rule in RULES
         .iter()
@@ -347,6 +371,11 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             !score(&t.expected, &observed).is_pass()
         });
         let caught = caught
+            || actions.iter().any(|(t, findings)| {
+                let kept: Vec<Finding> = findings.iter().filter(|f| f.rule != rule.id).cloned().collect();
+                let observed = Observed::from_verdict_and_findings(verdict_at(&kept, Level::L0), &kept);
+                !score(&t.expected, &observed).is_pass()
+            })
             || chains
                 .iter()
                 .any(|(t, r)| !score(&t.expected, &chain_without(r, |f| f.rule == rule.id)).is_pass());

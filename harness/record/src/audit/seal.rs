@@ -197,28 +197,6 @@ pub fn entry(seq: usize, session_id: &str, entry_type: &str, call_id: Option<&st
 /// Data classes from least to most sensitive, for `session_max_sensitivity`.
 const SENSITIVITY: [&str; 4] = ["public", "internal", "confidential", "pii"];
 
-/// RFC 3339 UTC with `+00:00`, as the gateway writes `attestation_generated_at`.
-pub fn iso_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00",
-        secs / 3_600,
-        secs % 3_600 / 60,
-        secs % 60
-    )
-}
-
 /// Writes the chain's commitment into a RuntimeClaim: `gateway.audit_chain`,
 /// `gateway.session_id`, `gateway.call_summary` and `trace.tool_transcript`. The claim is
 /// left unsigned; sign it afterwards.
@@ -311,7 +289,7 @@ pub fn claim_for(entries: &[Object], key: &SigningKey, iat: i64) -> Object {
     );
     catalog.insert("drift_detected", Value::Bool(false));
     gateway.insert("catalog", Value::Object(catalog));
-    gateway.insert("attestation_generated_at", s(&iso_utc(iat)));
+    gateway.insert("attestation_generated_at", s(&crate::time::format_utc(iat)));
     gateway.insert("attestation_validity_seconds", int(86_400));
     gateway.insert("attestation_stale", Value::Bool(false));
     gateway.insert("catalog_exceptions", Value::Array(Vec::new()));

@@ -330,11 +330,3 @@ fn rebind_receipt(e: &mut Object, call_id: &str) {
     r.insert("linked_call_id", Value::String(call_id.into()));
     seal::sign_receipt(r, &issuer_key(), ReceiptPolicy::Trace);
 }
-
-#[test]
-fn iso_utc_matches_known_instants() {
-    assert_eq!(seal::iso_utc(0), "1970-01-01T00:00:00+00:00");
-    assert_eq!(seal::iso_utc(SAMPLE_IAT), "2026-07-25T17:20:00+00:00");
-    assert_eq!(seal::iso_utc(951_782_400), "2000-02-29T00:00:00+00:00");
-    assert_eq!(seal::iso_utc(4_102_444_799), "2099-12-31T23:59:59+00:00");
-}

@@ -53,6 +53,7 @@ macro_rules! no_families {
     };
 }
 
+pub mod action;
 pub mod anc;
 pub mod apr;
 pub mod canon;
@@ -98,6 +99,7 @@ pub fn all() -> Vec<TopicDef> {
         cmcp::topic(),
         chain::topic(),
         receipts::topic(),
+        action::topic(),
         level::topic(),
     ]
 }

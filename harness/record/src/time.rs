@@ -1,4 +1,8 @@
-//! Verification times on the command line: Unix seconds or an RFC 3339 UTC timestamp.
+//! Times as text: parsing Unix seconds or RFC 3339 timestamps (command lines, receipts'
+//! `issued_at`), and writing UTC timestamps the way the cMCP gateway does.
+//!
+//! Owns: the proleptic Gregorian calendar arithmetic. Does not own any clock: callers pass
+//! the verification time.
 
 /// Parses `1785000000`, `2026-07-25T17:20:00Z` or `2026-07-25T17:20:00+02:00`.
 pub fn parse_time(text: &str) -> Result<i64, String> {
@@ -50,6 +54,31 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
     Ok(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset)
 }
 
+/// RFC 3339 UTC with `+00:00`, as the cMCP gateway writes `attestation_generated_at`.
+pub fn format_utc(unix: i64) -> String {
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -78,5 +107,16 @@ mod tests {
         assert_eq!(parse_time("2024-02-29T00:00:00Z"), Ok(1_709_164_800));
         assert!(parse_time("2026-07-25T17:20:00+99:99").is_err());
         assert!(parse_time("2026-07-25T17:20:00é1:00").is_err());
+    }
+
+    #[test]
+    fn formats_what_it_parses() {
+        assert_eq!(format_utc(0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(format_utc(1_785_000_000), "2026-07-25T17:20:00+00:00");
+        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00+00:00");
+        assert_eq!(format_utc(4_102_444_799), "2099-12-31T23:59:59+00:00");
+        for t in [-86_401, 0, 951_782_399, 1_709_164_800, 4_102_444_799] {
+            assert_eq!(parse_time(&format_utc(t)), Ok(t));
+        }
     }
 }

@@ -1,0 +1,87 @@
+//! `trace-conform verify-action-receipt`: verify action-receipt documents (S2 §3.3.3,
+//! profile `trace.action_receipt.conformance.v0`) and print the profile's result for each.
+//!
+//! Owns: reading the documents, text and JSON output, and the exit code (0 every receipt
+//! valid, whether the controller accepted or rejected; 1 any invalid, missing or
+//! unverified; 2 usage or I/O). Does not own any check (`trace_record::action`).
+
+use crate::cmd_verify::{Output, clean};
+use crate::inputs;
+use std::fmt::Write as _;
+use trace_record::Verdict;
+use trace_record::action::{ActionReport, verify_action_receipt};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Documents `{context, action, trusted_issuer_keys, evidence, receipt}`: files,
+    /// directories, or - for stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+pub fn run(a: Args) -> u8 {
+    let names = match inputs::expand(&a.inputs) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("trace-conform verify-action-receipt: {e}");
+            return 2;
+        }
+    };
+    let mut reports: Vec<(String, ActionReport)> = Vec::new();
+    for name in names {
+        match inputs::read(&name) {
+            Ok(bytes) => reports.push((name, verify_action_receipt(&bytes))),
+            Err(e) => {
+                eprintln!("trace-conform verify-action-receipt: {e}");
+                return 2;
+            }
+        }
+    }
+    match a.output {
+        Output::Text => print!("{}", render_text(&reports)),
+        Output::Json => {
+            let docs: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|(n, r)| {
+                    let mut v = serde_json::to_value(r).expect("serializes");
+                    v["input"] = serde_json::Value::String(n.clone());
+                    v
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&docs).expect("json"));
+        }
+    }
+    if reports.iter().all(|(_, r)| r.verdict == Verdict::Accept) {
+        0
+    } else {
+        1
+    }
+}
+
+fn render_text(reports: &[(String, ActionReport)]) -> String {
+    let mut out = String::new();
+    for (name, r) in reports {
+        let _ = writeln!(
+            out,
+            "{}: {} (controller outcome: {}; failures: [{}]; warnings: [{}])",
+            clean(name),
+            r.status,
+            clean(&r.controller_outcome),
+            r.failures.join(", "),
+            r.warnings.join(", ")
+        );
+        for f in &r.findings {
+            let _ = writeln!(
+                out,
+                "  {} {} at {}: {}",
+                f.rule,
+                f.class,
+                clean(&f.pointer),
+                clean(&f.message)
+            );
+        }
+    }
+    out
+}
