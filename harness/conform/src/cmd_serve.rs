@@ -104,6 +104,9 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
             jwk => TrustedKey::Jwk(PublicKey::from_jwk(&jwk_value(jwk)?).map_err(|e| format!("trusted key: {e}"))?),
         });
     }
+    if let Some(receipt) = req.get("inclusion") {
+        o.inclusion = Some(jwk_value(receipt)?);
+    }
     Ok(o)
 }
 

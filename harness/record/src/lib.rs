@@ -7,6 +7,7 @@
 //! [`jcs`] is the RFC 8785 canonicalizer; [`sign`] makes records.
 
 pub mod action;
+pub mod anchor;
 pub mod audit;
 pub mod b64;
 pub mod cmcp;

@@ -53,6 +53,9 @@ pub struct VerifyOptions {
     pub allow_embedded_key: bool,
     /// The canonical form cMCP RuntimeClaim signatures are checked over.
     pub cmcp_canonicalization: crate::cmcp::CmcpCanonicalization,
+    /// An inclusion receipt `{leaf_index, audit_path, leaf_count, merkle_root}` for the
+    /// presented record (RA §5), replayed for TR-ANC-002.
+    pub inclusion: Option<Value>,
 }
 
 impl VerifyOptions {
@@ -81,6 +84,7 @@ impl VerifyOptions {
             strict: false,
             allow_embedded_key: false,
             cmcp_canonicalization: Default::default(),
+            inclusion: None,
         }
     }
 }
@@ -129,9 +133,10 @@ pub fn verify(bytes: &[u8], opts: &VerifyOptions) -> Report {
             check_decoded(decoded, opts, &mut report)
         }
     };
+    let mut all = all;
+    replay_inclusion(bytes, report.form, opts, &mut all);
     report.verdict = finding::verdict_at(&all, opts.level);
     report.highest_level = finding::highest_level(&all);
-    let mut all = all;
     // Failures first, then what could not be checked, then advisories (stable within each).
     all.sort_by_key(|f| match f.status {
         Status::Fail => 0,
@@ -207,6 +212,41 @@ fn check_cmcp(
         }));
     }
     out
+}
+
+/// With an inclusion receipt, TR-ANC-002 becomes a real result: the receipt is replayed
+/// over the exact presented object, signature included (RA §1), and either the finding
+/// goes (proven) or it fails. Without one it stays unverified, never a pass.
+fn replay_inclusion(bytes: &[u8], form: Option<Form>, opts: &VerifyOptions, all: &mut Vec<Finding>) {
+    let Some(receipt) = &opts.inclusion else { return };
+    let Some(at) = all
+        .iter()
+        .position(|f| f.rule == "TR-ANC-002" && f.status == Status::Unverified)
+    else {
+        return;
+    };
+    if form != Some(Form::Embedded) {
+        all[at].message = "RA v1 anchors JSON claim objects; a JWS or COSE record has no anchor leaf".into();
+        return;
+    }
+    let claim = match crate::json::parse(bytes) {
+        Ok(Value::Object(o)) => o,
+        _ => return,
+    };
+    let result = crate::anchor::Inclusion::from_json(receipt).and_then(|p| crate::anchor::verify_inclusion(&claim, &p));
+    match result {
+        Ok(()) => {
+            all.remove(at);
+        }
+        Err(e) => {
+            all[at] = Finding::fail(
+                "TR-ANC-002",
+                "evidence/inclusion-invalid",
+                "/transparency",
+                format!("the inclusion receipt does not prove this record: {e}"),
+            )
+        }
+    }
 }
 
 /// Rules that restate a schema constraint at a member; their failure makes the schema

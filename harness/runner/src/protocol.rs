@@ -117,6 +117,10 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
                 o.insert("cmcp_canonicalization".into(), json!(c));
             }
             o.insert("trusted_keys".into(), Value::Array(trusted));
+            if let Some(text) = &ctx.inclusion {
+                let receipt: Value = serde_json::from_str(text).map_err(|e| format!("inclusion: {e}"))?;
+                o.insert("inclusion".into(), receipt);
+            }
         }
         "canonicalize" => {
             o.insert("input_b64u".into(), Value::String(b64::encode(&bytes)));

@@ -7,6 +7,7 @@
 //! Does not own which vectors exist (`sets`) or the file layout (`generate`).
 
 use crate::action_build::ActionBuild;
+use crate::anchor_build::AnchorKnob;
 use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
 use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome};
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
@@ -85,6 +86,8 @@ pub struct Build {
     pub chain: Option<ChainBuild>,
     /// A `verify-action-receipt` vector: an action-receipt document instead of a record.
     pub action: Option<ActionBuild>,
+    /// Anchor the final record in a batch and give the verifier an inclusion receipt.
+    pub anchor: Option<AnchorKnob>,
     pub expected: Expected,
 }
 
@@ -109,6 +112,7 @@ impl Build {
                 trusted_keys: Vec::new(),
                 issuer_keys: Vec::new(),
                 receipts: None,
+                inclusion: None,
             },
             claims: sample::base_claims(),
             alg: Alg::EdDSA,
@@ -130,6 +134,7 @@ impl Build {
             cmcp: None,
             chain: None,
             action: None,
+            anchor: None,
             expected: Expected {
                 result: Outcome::Valid,
                 error: None,
@@ -353,6 +358,11 @@ impl Build {
             if chain.receipt_form == ReceiptPolicy::CmcpCompat {
                 ctx.receipts = Some(ReceiptPolicy::CmcpCompat.name().into());
             }
+        }
+        if let Some(knob) = self.anchor {
+            let (bytes, _) = self.bytes().expect("bytes build before the context is asked for");
+            let receipt = crate::anchor_build::receipt(&bytes, knob).expect("the anchor knob applies");
+            ctx.inclusion = Some(String::from_utf8(jcs::canonicalize(&Value::Object(receipt))).expect("utf-8"));
         }
         if self.pin_key && ctx.trusted_keys.is_empty() {
             // As a public JWK: every library can take one; thumbprints have their own vectors.

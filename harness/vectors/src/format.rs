@@ -50,6 +50,10 @@ pub struct Context {
     /// (for `verify-chain`: the claim is checked against its own `cnf` key).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub trusted_keys: Vec<String>,
+    /// For `verify`: an inclusion receipt for the record (JSON text,
+    /// `{leaf_index, audit_path, leaf_count, merkle_root}`, RA §5), replayed for TR-ANC-002.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub inclusion: Option<String>,
     /// For `verify-chain`: the receipt issuers' Ed25519 public keys (JWK text).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub issuer_keys: Vec<String>,
@@ -191,6 +195,9 @@ impl Context {
             other => return Err(format!("profile {other:?} is not v0.2 or v0.1")),
         };
         o.strict = self.strict;
+        if let Some(text) = &self.inclusion {
+            o.inclusion = Some(json::parse(text.as_bytes()).map_err(|e| format!("inclusion: {e}"))?);
+        }
         if let Some(c) = &self.cmcp_canonicalization {
             o.cmcp_canonicalization = trace_record::cmcp::CmcpCanonicalization::parse(c)
                 .ok_or_else(|| format!("cmcp_canonicalization {c:?}"))?;

@@ -9,6 +9,7 @@
 //! [`reference`] is trace-record answering vectors in-process.
 
 pub mod action_build;
+pub mod anchor_build;
 pub mod build;
 pub mod catalog;
 pub mod chain_build;

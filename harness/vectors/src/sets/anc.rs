@@ -1,4 +1,6 @@
-//! Transparency at Level 2 (TR-ANC-*).
+//! Transparency at Level 2 (TR-ANC-*), and inclusion receipts replayed per RA §5.1.
+
+use crate::anchor_build::AnchorKnob;
 
 crate::no_families!();
 
@@ -32,6 +34,55 @@ vectors! { "anc", "transparency", "transparency at Level 2: an https URI, and in
     fn no_receipt_at_level_2_jws(b) {
         b.hardware("aws-nitro").level(2).form(trace_record::Form::Jws);
         b.invalid("evidence/inclusion-unverified", "TR-ANC-002").spec("RA §5.1");
+    }
+    /// A Level 2 record with an inclusion receipt that replays
+    /// Inclusion is proven, so TR-ANC-002 is satisfied; the record is still not Level 2 because its hardware evidence is not verified (TR-RTE-006).
+    fn proven_inclusion_still_needs_evidence(b) {
+        b.hardware("intel-tdx").level(2).anchor = Some(AnchorKnob::Genuine);
+        b.invalid("evidence/hardware-unverified", "TR-RTE-006").spec("RA §5.1");
+    }
+    /// The receipt points at the neighbouring leaf
+    /// The recomputed root differs: not proven.
+    fn receipt_wrong_index(b) {
+        b.hardware("intel-tdx").level(2).anchor = Some(AnchorKnob::WrongIndex);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §5.1");
+    }
+    /// leaf_index equal to leaf_count
+    /// Step 1 of RA §5.1 rejects it before any hashing.
+    fn receipt_index_out_of_range(b) {
+        b.hardware("amd-sev-snp").level(2).anchor = Some(AnchorKnob::IndexOutOfRange);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §5.1 step 1");
+    }
+    /// One audit-path element too many
+    /// Step 3a: a path longer than the tree is high.
+    fn receipt_path_too_long(b) {
+        b.hardware("amd-sev-snp").level(2).anchor = Some(AnchorKnob::PathTooLong);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §5.1 step 3a");
+    }
+    /// One audit-path element too few
+    /// Step 4: sn is not zero at the end.
+    fn receipt_path_too_short(b) {
+        b.hardware("tpm2").level(2).anchor = Some(AnchorKnob::PathTooShort);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §5.1 step 4");
+    }
+    /// The root of another batch
+    /// The proof replays, but not to the entry's root.
+    fn receipt_other_root(b) {
+        b.hardware("tpm2").level(2).anchor = Some(AnchorKnob::OtherRoot);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §5.1 step 4");
+    }
+    /// A non-ASCII record anchored with an RFC 8785 leaf
+    /// RA §0: the anchor leaf is sorted-key ASCII JSON; reusing the signing canonicalizer never verifies.
+    fn receipt_over_jcs_leaf(b) {
+        b.hardware("intel-tdx").level(2).set_str("/data_class", "vertraulich-ä");
+        b.anchor = Some(AnchorKnob::JcsLeaf);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §0; RA §1");
+    }
+    /// The record anchored before it was signed
+    /// RA §1 anchors the complete signed claim, signature included.
+    fn receipt_over_unsigned_record(b) {
+        b.hardware("google-confidential-space").level(2).anchor = Some(AnchorKnob::AnchoredUnsigned);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §1");
     }
     /// No transparency at Level 0 is valid
     /// transparency is optional below Level 2 (D-03).
