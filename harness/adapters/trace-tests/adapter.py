@@ -104,6 +104,7 @@ def verify(req):
         raise ValueError("level 0-2, integer verification_time and max_age, string or null nonce expected")
     if not CLOCK_OK:
         return "harness_error", "cannot pin trace-tests' clock: tr_env/tr_apr no longer read time.time()"
+    # `inclusion` (an anchor receipt) is passed as trace-tests' `receipt` (its --receipt).
     # Not passed, because trace-tests has no such input: `skew` (fixed at 60 s in TR-ENV-002
     # and TR-APR-004) and `trusted_keys` (it verifies with the record's own cnf.jwk).
     data = b64d(req["record_b64u"])
@@ -118,7 +119,8 @@ def verify(req):
         return "ok", {"verdict": "reject", "errors": [err]}
     try:
         with clock_at(now):
-            results = runner.run(record, fmt, level, max_age_seconds=max_age, expected_nonce=nonce)
+            results = runner.run(record, fmt, level, max_age_seconds=max_age, expected_nonce=nonce,
+                                 receipt=req.get("inclusion"))
     except Exception as exc:  # noqa: BLE001 - trace-tests raising is its refusal (a traceback, exit 1, in its CLI)
         return "ok", {"verdict": "reject", "errors": [{"native": exc_text(exc)}]}
     errors, warnings = [], []

@@ -4,6 +4,8 @@
 
 use serde_json::{Value, json};
 use std::time::Duration;
+use trace_record::audit::{ReceiptPolicy, seal};
+use trace_record::cmcp::CmcpCanonicalization;
 use trace_record::sample::{self, SAMPLE_IAT};
 use trace_record::{Alg, CoseTag, Form, b64, sign};
 use trace_runner::adapter::{Adapter, Exchange};
@@ -86,13 +88,20 @@ pub fn run(a: Args) -> u8 {
         "ping",
         ok_result(adapter.exchange(&protocol::simple_request("s2", "ping"), t)).map(|_| String::new()),
     );
-    let record = sign::sign(
-        &sample::base_claims(),
-        &sample::test_key(Alg::EdDSA, "smoke"),
-        None,
-        Form::Embedded,
-        CoseTag::Tagged,
-    );
+    // A Trust Record, or a cMCP RuntimeClaim for an adapter that verifies only those.
+    let claims_only = caps
+        .as_ref()
+        .and_then(|h| h.capabilities.record_kinds.as_ref())
+        .is_some_and(|k| !k.iter().any(|k| k == "trust-record") && k.iter().any(|k| k == "runtime-claim"));
+    let key = sample::test_key(Alg::EdDSA, "smoke");
+    let record = if claims_only {
+        let entries = seal::sample_entries("smoke", &[], &key, ReceiptPolicy::Trace);
+        let mut claim = seal::claim_for(&entries, &key, SAMPLE_IAT);
+        seal::sign_claim(&mut claim, &key, CmcpCanonicalization::Pyjson);
+        trace_record::pyjson::dumps(&trace_record::json::Value::Object(claim))
+    } else {
+        sign::sign(&sample::base_claims(), &key, None, Form::Embedded, CoseTag::Tagged)
+    };
     let jwk = serde_json::from_slice::<Value>(&trace_record::jcs::canonicalize(&trace_record::json::Value::Object(
         sample::test_key(Alg::EdDSA, "smoke").public_key().to_jwk(),
     )))

@@ -293,6 +293,29 @@ fn smoke_checks_only_claimed_ops_and_runs_relative_commands() {
 }
 
 #[test]
+fn smoke_passes_a_runtime_claim_only_adapter_with_a_runtime_claim() {
+    let Some(py) = venv_python() else { return };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // The cMCP adapter claims record_kinds ["runtime-claim"]: smoke sends it a RuntimeClaim.
+    let o = Command::new(BIN)
+        .args([
+            "smoke",
+            "--adapter",
+            &format!("{} harness/adapters/cmcp/adapter.py", py.display()),
+        ])
+        .current_dir(&root)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("ok   verify a valid record: accept") && out.contains("ok   verify a byte-flipped copy"),
+        "{out}"
+    );
+}
+
+#[test]
 fn smoke_passes_the_reference_and_fails_a_broken_adapter() {
     assert_eq!(run(&["smoke"]).status.code(), Some(0));
     let o = run(&["smoke", "--adapter", &faux("accept-all")]);

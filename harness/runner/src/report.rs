@@ -50,7 +50,7 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
         "unexpected": r.unexpected().count(),
         "results": r.cases.iter().map(|c| json!({
             "id": c.id, "outcome": c.outcome.name(), "flaky": c.flaky, "detail": c.detail,
-            "module": c.module, "format": c.format, "platform": c.platform, "level": c.level, "rules": c.rules,
+            "module": c.module, "op": c.op, "format": c.format, "platform": c.platform, "level": c.level, "rules": c.rules,
             "duration_ms": c.duration_ms,
         })).collect::<Vec<_>>(),
     })

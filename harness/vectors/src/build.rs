@@ -431,7 +431,12 @@ impl Build {
         // The gateway's shape, committing a session with no tool calls.
         let entries = seal::sample_entries("conformance-session", &[], &self.key(), ReceiptPolicy::Trace);
         let mut claim = seal::claim_for(&entries, &self.key(), SAMPLE_IAT);
-        claim.insert("trace", Value::Object(self.record()));
+        // The cMCP trace object never carries these (the claim model forbids them).
+        let mut trace = self.record();
+        for gap in ["model", "build_provenance", "appraisal"] {
+            trace.remove(gap);
+        }
+        claim.insert("trace", Value::Object(trace));
         let input = canon.bytes(&Value::Object(claim.clone()));
         let sig = self.spoil_raw(self.sign_bytes(&input))?;
         if self.signature != SignatureKnob::Omit {
