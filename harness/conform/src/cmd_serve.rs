@@ -14,12 +14,13 @@ use trace_record::{
     envelope, jcs, json, sign,
 };
 
-const OPS: [&str; 11] = [
+const OPS: [&str; 12] = [
     "hello",
     "verify",
     "canonicalize",
     "verify-chain",
     "verify-action-receipt",
+    "verify-provenance-depth",
     "sign",
     "decode",
     "encode",
@@ -154,6 +155,22 @@ fn verify_action_receipt(req: &Value) -> Result<Value, String> {
     )
 }
 
+fn verify_provenance_depth(req: &Value) -> Result<Value, String> {
+    let r = trace_record::provenance::verify_depth_document(&bytes(req, "document_b64u")?);
+    let list = |advisory: bool| -> Vec<Value> {
+        r.findings
+            .iter()
+            .filter(|f| (f.status == Status::Advisory) == advisory)
+            .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message, "pointer": f.pointer}))
+            .collect()
+    };
+    let mut out = json!({"verdict": verdict_word(r.verdict), "errors": list(false), "warnings": list(true)});
+    if let Some(d) = r.verified_depth {
+        out["verified_depth"] = json!(d.name());
+    }
+    Ok(out)
+}
+
 fn verify_chain(req: &Value) -> Result<Value, String> {
     let bundle = bytes(req, "bundle_b64u")?;
     let claim = match get(req, "claim_b64u")? {
@@ -267,6 +284,7 @@ fn bench(req: &Value) -> Result<Value, String> {
             "canonicalize" => canonicalize(inner)?,
             "verify-chain" => verify_chain(inner)?,
             "verify-action-receipt" => verify_action_receipt(inner)?,
+            "verify-provenance-depth" => verify_provenance_depth(inner)?,
             other => return Err(format!("bench of {other:?} is not supported")),
         };
     }
@@ -292,6 +310,7 @@ pub fn answer(line: &[u8]) -> (Value, bool) {
         "canonicalize" => canonicalize(&req),
         "verify-chain" => verify_chain(&req),
         "verify-action-receipt" => verify_action_receipt(&req),
+        "verify-provenance-depth" => verify_provenance_depth(&req),
         "sign" => sign_op(&req),
         "decode" => decode(&req),
         "encode" if req.get("key").is_none() => {

@@ -13,6 +13,7 @@ mod cmd_vectors;
 mod cmd_verify;
 mod cmd_verify_action;
 mod cmd_verify_chain;
+mod cmd_verify_depth;
 mod inputs;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,8 @@ enum Command {
     VerifyChain(cmd_verify_chain::Args),
     /// Verify action receipts (S2 §3.3.3, trace.action_receipt.conformance.v0).
     VerifyActionReceipt(cmd_verify_action::Args),
+    /// Verify build provenance at a depth (S2 §3.3.1, trace.build_provenance.depth.v0).
+    VerifyProvenanceDepth(cmd_verify_depth::Args),
     /// Sign claims with a private JWK into a Trust Record.
     Sign(cmd_sign::Args),
     /// Print a deterministic test key as a private JWK.
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => cmd_verify::run(a),
         Command::VerifyChain(a) => cmd_verify_chain::run(a),
         Command::VerifyActionReceipt(a) => cmd_verify_action::run(a),
+        Command::VerifyProvenanceDepth(a) => cmd_verify_depth::run(a),
         Command::Sign(a) => cmd_sign::run(a),
         Command::Keygen(a) => cmd_sign::keygen(a),
         Command::Canonicalize(a) => cmd_canonicalize::run(a),

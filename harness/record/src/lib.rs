@@ -16,6 +16,7 @@ pub mod finding;
 pub mod jcs;
 pub mod json;
 pub mod keys;
+pub mod provenance;
 pub mod pyjson;
 pub mod rules;
 pub mod sample;

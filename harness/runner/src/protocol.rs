@@ -125,7 +125,7 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
         "canonicalize" => {
             o.insert("input_b64u".into(), Value::String(b64::encode(&bytes)));
         }
-        "verify-action-receipt" => {
+        "verify-action-receipt" | "verify-provenance-depth" => {
             o.insert("document_b64u".into(), Value::String(b64::encode(&bytes)));
         }
         "verify-chain" => {

@@ -9,6 +9,7 @@
 use crate::action_build::ActionBuild;
 use crate::anchor_build::AnchorKnob;
 use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
+use crate::depth_build::DepthBuild;
 use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome};
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 use trace_record::audit::{ReceiptPolicy, seal};
@@ -88,6 +89,8 @@ pub struct Build {
     pub action: Option<ActionBuild>,
     /// Anchor the final record in a batch and give the verifier an inclusion receipt.
     pub anchor: Option<AnchorKnob>,
+    /// A `verify-provenance-depth` vector: a depth document instead of a record.
+    pub depth: Option<DepthBuild>,
     pub expected: Expected,
 }
 
@@ -135,6 +138,7 @@ impl Build {
             chain: None,
             action: None,
             anchor: None,
+            depth: None,
             expected: Expected {
                 result: Outcome::Valid,
                 error: None,
@@ -321,8 +325,26 @@ impl Build {
         self.action.get_or_insert_with(ActionBuild::default)
     }
 
+    /// Makes this a `verify-provenance-depth` vector attempted at `depth`; returns its knobs.
+    pub fn depth(&mut self, depth: trace_record::provenance::Depth) -> &mut DepthBuild {
+        self.ctx.op = "verify-provenance-depth".into();
+        self.pin_key = false;
+        self.depth.get_or_insert_with(|| DepthBuild::at(depth))
+    }
+
+    /// A `verify-provenance-depth` vector whose document is these exact bytes.
+    pub fn depth_raw(&mut self, document: &str) -> &mut Self {
+        self.ctx.op = "verify-provenance-depth".into();
+        self.pin_key = false;
+        self.raw = Some(document.as_bytes().to_vec());
+        self
+    }
+
     /// The vector's input and intermediates (for `verify-chain`: the bundle and the claim).
     pub fn input(&self) -> Result<(Input, Intermediates), String> {
+        if let Some(depth) = &self.depth {
+            return Ok((Input::from_bytes(&depth.materialize()?), Intermediates::default()));
+        }
         if let Some(action) = &self.action {
             return Ok((Input::from_bytes(&action.materialize()?), Intermediates::default()));
         }

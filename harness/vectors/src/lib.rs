@@ -3,7 +3,7 @@
 //! [`sets`] holds one named builder per vector (its doc comment becomes the vector's
 //! description and comment), [`build`] turns a builder into genuinely signed bytes
 //! ([`chain_build`] into sealed audit bundles, [`action_build`] into action-receipt
-//! documents),
+//! documents, [`depth_build`] into provenance-depth documents),
 //! [`generate`] writes `vectors/` deterministically, [`lint`] keeps the files honest,
 //! [`score`] compares what an implementation said with what a vector expects, and
 //! [`reference`] is trace-record answering vectors in-process.
@@ -13,6 +13,7 @@ pub mod anchor_build;
 pub mod build;
 pub mod catalog;
 pub mod chain_build;
+pub mod depth_build;
 pub mod format;
 pub mod generate;
 pub mod lint;

@@ -22,6 +22,10 @@ pub const NO_NEGATIVE: &[(&str, &str)] = &[
         "a reporting duty: checked as a required report on valid vectors",
     ),
     (
+        "TR-DEP-007",
+        "unresolved evidence is reported, never a rejection: checked as a required report on valid vectors",
+    ),
+    (
         "TR-DEP-001",
         "a reporting duty: checked as a required report on valid vectors",
     ),

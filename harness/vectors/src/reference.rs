@@ -48,6 +48,10 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
             })
         }
         "verify-chain" => Ok(Observed::from_chain_report(&chain_report(ctx, test)?)),
+        "verify-provenance-depth" => {
+            let r = trace_record::provenance::verify_depth_document(&test.input.bytes()?);
+            Ok(Observed::from_verdict_and_findings(r.verdict, &r.findings))
+        }
         "verify-action-receipt" => {
             let r = trace_record::action::verify_action_receipt(&test.input.bytes()?);
             Ok(Observed::from_verdict_and_findings(r.verdict, &r.findings))

@@ -30,6 +30,15 @@ fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Obser
     if ctx.op == "verify-chain" {
         return chain_without(&reference::chain_report(ctx, test).expect("runs"), drop);
     }
+    if matches!(ctx.op.as_str(), "verify-action-receipt" | "verify-provenance-depth") {
+        let bytes = test.input.bytes().expect("input");
+        let findings = match ctx.op.as_str() {
+            "verify-action-receipt" => trace_record::action::verify_action_receipt(&bytes).findings,
+            _ => trace_record::provenance::verify_depth_document(&bytes).findings,
+        };
+        let kept: Vec<Finding> = findings.into_iter().filter(|f| !drop(f)).collect();
+        return Observed::from_verdict_and_findings(verdict_at(&kept, Level::L0), &kept);
+    }
     if ctx.op != "verify" {
         return reference::observe(ctx, test).expect("runs");
     }
@@ -65,6 +74,28 @@ fn chain_without(r: &ChainReport, drop: impl Fn(&Finding) -> bool) -> Observed {
         _ => Verdict::Accept,
     };
     Observed::from_chain_report(&broken)
+}
+
+fn receipts_never_checked(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule.starts_with("TR-EXT-"))
+}
+
+fn chain_not_compared_with_claim(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| {
+        matches!(f.rule, "TR-AUD-005" | "TR-AUD-006" | "TR-AUD-007" | "TR-AUD-008")
+    })
+}
+
+fn action_receipt_trusts_itself(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| matches!(f.rule, "TR-ACT-007" | "TR-ACT-008"))
+}
+
+fn depth_recorded_as_attempted(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-DEP-007")
+}
+
+fn inclusion_receipt_ignored(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.class == "evidence/inclusion-invalid")
 }
 
 fn accept_everything(_: &Context, _: &Test) -> Observed {
@@ -261,23 +292,16 @@ const BROKEN: &[(&str, Broken)] = &[
     ("keys sorted by code point", sorts_keys_by_code_point),
     ("integral floats accepted as integers", integral_floats_are_integers),
     ("fractional cnf.jwk extras accepted", float_jwk_extras),
+    ("receipts never checked", receipts_never_checked),
+    ("chain not compared with its claim", chain_not_compared_with_claim),
+    ("action receipt authenticates itself", action_receipt_trusts_itself),
+    ("depth recorded as attempted", depth_recorded_as_attempted),
+    ("inclusion receipt ignored", inclusion_receipt_ignored),
 ];
 
 #[test]
 fn every_broken_verifier_fails_the_vector_set() {
     let files = files();
-    let actions: Vec<(&Test, Vec<Finding>)> = files
-        .iter()
-        .flat_map(|f| &f.groups)
-        .filter(|g| g.context.op == "verify-action-receipt")
-        .flat_map(|g| g.tests.iter())
-        .map(|t| {
-            (
-                t,
-                trace_record::action::verify_action_receipt(&t.input.bytes().expect("input")).findings,
-            )
-        })
-        .collect();
     let mut survivors = Vec::new();
     for (name, broken) in BROKEN {
         let caught: Vec<String> = files
@@ -331,13 +355,20 @@ fn skipping_any_single_must_rule_fails_some_vector() {
     let actions: Vec<(&Test, Vec<Finding>)> = files
         .iter()
         .flat_map(|f| &f.groups)
-        .filter(|g| g.context.op == "verify-action-receipt")
-        .flat_map(|g| g.tests.iter())
-        .map(|t| {
-            (
-                t,
-                trace_record::action::verify_action_receipt(&t.input.bytes().expect("input")).findings,
+        .filter(|g| {
+            matches!(
+                g.context.op.as_str(),
+                "verify-action-receipt" | "verify-provenance-depth"
             )
+        })
+        .flat_map(|g| g.tests.iter().map(move |t| (g, t)))
+        .map(|(g, t)| {
+            let bytes = t.input.bytes().expect("input");
+            let findings = match g.context.op.as_str() {
+                "verify-action-receipt" => trace_record::action::verify_action_receipt(&bytes).findings,
+                _ => trace_record::provenance::verify_depth_document(&bytes).findings,
+            };
+            (t, findings)
         })
         .collect();
     let mut survivors = Vec::new();

@@ -59,6 +59,7 @@ pub mod apr;
 pub mod canon;
 pub mod chain;
 pub mod cmcp;
+pub mod dep;
 pub mod env;
 pub mod freshness;
 pub mod gen_input;
@@ -100,6 +101,7 @@ pub fn all() -> Vec<TopicDef> {
         chain::topic(),
         receipts::topic(),
         action::topic(),
+        dep::topic(),
         level::topic(),
     ]
 }

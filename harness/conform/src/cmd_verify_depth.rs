@@ -1,0 +1,105 @@
+//! `trace-conform verify-provenance-depth`: verify `build_provenance` at an attempted depth
+//! (S2 §3.3.1, profile `trace.build_provenance.depth.v0`) and print the verified depth.
+//!
+//! Owns: reading the documents, choosing the depth (`--depth`, else the document's
+//! `attempted_depth`), output, and the exit code (0 no contradicting evidence; 1 any
+//! rejected; 2 usage or I/O). Does not own any check (`trace_record::provenance`).
+
+use crate::cmd_verify::{Output, clean};
+use crate::inputs;
+use std::fmt::Write as _;
+use trace_record::Verdict;
+use trace_record::json::{self, Value};
+use trace_record::provenance::{Depth, DepthReport, verify_depth, verify_depth_document};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Documents `{build_provenance, context[, attempted_depth]}`: files, directories, or -.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// The depth to attempt, instead of the document's attempted_depth.
+    #[arg(long, value_parser = ["surface", "builder", "transitive"])]
+    pub depth: Option<String>,
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+fn verify_one(bytes: &[u8], depth: Option<Depth>) -> DepthReport {
+    match (depth, json::parse(bytes)) {
+        (Some(d), Ok(Value::Object(doc))) => verify_depth(&doc, d),
+        _ => verify_depth_document(bytes),
+    }
+}
+
+pub fn run(a: Args) -> u8 {
+    let depth = a
+        .depth
+        .as_deref()
+        .map(|d| Depth::parse(d).expect("clap checks the value"));
+    let names = match inputs::expand(&a.inputs) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("trace-conform verify-provenance-depth: {e}");
+            return 2;
+        }
+    };
+    let mut reports = Vec::new();
+    for name in names {
+        match inputs::read(&name) {
+            Ok(bytes) => reports.push((name, verify_one(&bytes, depth))),
+            Err(e) => {
+                eprintln!("trace-conform verify-provenance-depth: {e}");
+                return 2;
+            }
+        }
+    }
+    match a.output {
+        Output::Json => {
+            let docs: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|(n, r)| {
+                    let mut v = serde_json::to_value(r).expect("serializes");
+                    v["input"] = serde_json::Value::String(n.clone());
+                    v
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&docs).expect("json"));
+        }
+        Output::Text => {
+            let mut out = String::new();
+            for (name, r) in &reports {
+                let d = |d: Option<Depth>| d.map_or("none", Depth::name);
+                let _ = writeln!(
+                    out,
+                    "{}: {} at {} (verified depth: {}; failures: [{}]; unresolved: [{}])",
+                    clean(name),
+                    if r.verdict == Verdict::Accept {
+                        "ACCEPT"
+                    } else {
+                        "REJECT"
+                    },
+                    d(r.attempted),
+                    d(r.verified_depth),
+                    r.failures.join(", "),
+                    r.unresolved.join(", ")
+                );
+                for f in &r.findings {
+                    let _ = writeln!(
+                        out,
+                        "  {} {} at {}: {}",
+                        f.rule,
+                        f.class,
+                        clean(&f.pointer),
+                        clean(&f.message)
+                    );
+                }
+            }
+            print!("{out}");
+        }
+    }
+    if reports.iter().all(|(_, r)| r.verdict == Verdict::Accept) {
+        0
+    } else {
+        1
+    }
+}

@@ -1,0 +1,295 @@
+//! Build-provenance verification depth (S2 §3.3.1), as the profile
+//! `trace.build_provenance.depth.v0` of trace-spec's examples exercises it: `surface`,
+//! `builder` and `transitive`, evidence that contradicts the record (a failure at any depth
+//! attempted) kept apart from evidence that does not resolve (it caps the verified depth
+//! and is named, never a failure).
+//!
+//! Owns: [`verify_depth`] over `{build_provenance, context}` with the attestations given
+//! offline in the context, and the verified depth it reports. Does not own fetching
+//! attestations or verifying their signatures (the profile's inputs carry the verified
+//! identity), nor the record's own `build_provenance` shape rules (`rules::fields`).
+
+use crate::envelope;
+use crate::finding::{Finding, Status, Verdict};
+use crate::json::{self, Object, Value};
+
+/// The ordered depths, shallowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Depth {
+    Surface,
+    Builder,
+    Transitive,
+}
+
+impl Depth {
+    pub const ALL: [Depth; 3] = [Depth::Surface, Depth::Builder, Depth::Transitive];
+    pub fn name(self) -> &'static str {
+        match self {
+            Depth::Surface => "surface",
+            Depth::Builder => "builder",
+            Depth::Transitive => "transitive",
+        }
+    }
+    pub fn parse(name: &str) -> Option<Depth> {
+        Depth::ALL.into_iter().find(|d| d.name() == name)
+    }
+    fn below(self) -> Depth {
+        match self {
+            Depth::Transitive => Depth::Builder,
+            _ => Depth::Surface,
+        }
+    }
+}
+
+/// The profile's codes: (code, rule, depth, is a failure rather than unresolved evidence).
+pub const CODES: [(&str, &str, Depth, bool); 9] = [
+    ("artifact_digest_mismatch", "TR-DEP-002", Depth::Surface, true),
+    ("builder_untrusted", "TR-DEP-003", Depth::Surface, true),
+    ("provenance_uri_missing", "TR-DEP-007", Depth::Builder, false),
+    ("attestation_unresolvable", "TR-DEP-007", Depth::Builder, false),
+    ("attestation_subject_mismatch", "TR-DEP-004", Depth::Builder, true),
+    ("attestation_builder_mismatch", "TR-DEP-005", Depth::Builder, true),
+    ("resolved_dependencies_absent", "TR-DEP-007", Depth::Transitive, false),
+    ("dependency_attestation_missing", "TR-DEP-007", Depth::Transitive, false),
+    ("dependency_publisher_untrusted", "TR-DEP-006", Depth::Transitive, true),
+];
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DepthReport {
+    pub verdict: Verdict,
+    pub attempted: Option<Depth>,
+    /// What belongs in `appraisal.provenance_depth_verified`.
+    pub verified_depth: Option<Depth>,
+    /// Evidence that resolved and contradicts the record, in profile order.
+    pub failures: Vec<&'static str>,
+    /// Evidence that never resolved, in profile order.
+    pub unresolved: Vec<&'static str>,
+    pub findings: Vec<Finding>,
+}
+
+fn class_of(code: &str) -> &'static str {
+    match code {
+        "artifact_digest_mismatch" => "provenance/artifact-digest-mismatch",
+        "builder_untrusted" => "provenance/builder-untrusted",
+        "attestation_subject_mismatch" => "provenance/subject-mismatch",
+        "attestation_builder_mismatch" => "provenance/builder-mismatch",
+        "dependency_publisher_untrusted" => "provenance/publisher-untrusted",
+        _ => "provenance/unresolved",
+    }
+}
+
+fn strings(v: Option<&Value>) -> Vec<&str> {
+    match v {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Reads `{build_provenance, context, attempted_depth}` and verifies at that depth.
+pub fn verify_depth_document(bytes: &[u8]) -> DepthReport {
+    let malformed = |f: Finding| DepthReport {
+        verdict: Verdict::Reject,
+        attempted: None,
+        verified_depth: None,
+        failures: Vec::new(),
+        unresolved: Vec::new(),
+        findings: vec![f],
+    };
+    let doc = match json::parse(bytes) {
+        Ok(Value::Object(o)) => o,
+        Ok(_) => {
+            return malformed(Finding::fail(
+                "TR-GEN-008",
+                "input/not-object",
+                "",
+                "a provenance-depth document is a JSON object",
+            ));
+        }
+        Err(e) => return malformed(envelope::parse_finding(&e, "")),
+    };
+    match doc
+        .get("attempted_depth")
+        .and_then(Value::as_str)
+        .and_then(Depth::parse)
+    {
+        Some(d) => verify_depth(&doc, d),
+        None => malformed(Finding::fail(
+            "TR-DEP-008",
+            "provenance/document-malformed",
+            "/attempted_depth",
+            "attempted_depth is not surface, builder or transitive",
+        )),
+    }
+}
+
+/// Verifies `{build_provenance, context}` at the `attempted` depth. Every depth up to the
+/// attempted one runs; a depth whose evidence does not resolve stops the walk there.
+pub fn verify_depth(doc: &Object, attempted: Depth) -> DepthReport {
+    let mut fired: Vec<(&'static str, String, String)> = Vec::new();
+    let mut fire =
+        |code: &'static str, pointer: &str, message: String| fired.push((code, pointer.to_string(), message));
+    let bp = doc.get("build_provenance").and_then(Value::as_object);
+    let ctx = doc.get("context").and_then(Value::as_object);
+    let (Some(bp), Some(ctx)) = (bp, ctx) else {
+        return DepthReport {
+            verdict: Verdict::Reject,
+            attempted: Some(attempted),
+            verified_depth: None,
+            failures: Vec::new(),
+            unresolved: Vec::new(),
+            findings: vec![Finding::fail(
+                "TR-DEP-008",
+                "provenance/document-malformed",
+                "",
+                "the document needs build_provenance and context objects",
+            )],
+        };
+    };
+    let digest = bp.get("digest").and_then(Value::as_str);
+    let builder = bp.get("builder").and_then(Value::as_str);
+    // surface
+    if digest.is_none() || digest != ctx.get("artifact_digest").and_then(Value::as_str) {
+        fire(
+            "artifact_digest_mismatch",
+            "/build_provenance/digest",
+            "digest is not the independently held artifact's digest (full compare)".into(),
+        );
+    }
+    if !builder.is_some_and(|b| strings(ctx.get("trusted_builders")).contains(&b)) {
+        fire(
+            "builder_untrusted",
+            "/build_provenance/builder",
+            format!("builder {builder:?} is not a trusted builder"),
+        );
+    }
+    let mut statement = None;
+    if attempted >= Depth::Builder {
+        match bp.get("provenance_uri").and_then(Value::as_str) {
+            None => fire(
+                "provenance_uri_missing",
+                "/build_provenance/provenance_uri",
+                "no provenance_uri: the attestation cannot be fetched".into(),
+            ),
+            Some(uri) => match ctx
+                .get("attestations")
+                .and_then(Value::as_object)
+                .and_then(|a| a.get(uri))
+                .and_then(|a| a.pointer("/statement"))
+                .and_then(Value::as_object)
+            {
+                None => fire(
+                    "attestation_unresolvable",
+                    "/build_provenance/provenance_uri",
+                    format!("{uri} does not resolve to an attestation"),
+                ),
+                Some(s) => statement = Some(s),
+            },
+        }
+    }
+    if let Some(s) = statement {
+        let want = digest.and_then(|d| d.strip_prefix("sha256:"));
+        let subjects = match s.get("subject") {
+            Some(Value::Array(a)) => a.as_slice(),
+            _ => &[],
+        };
+        let bound = want.is_some_and(|w| {
+            subjects
+                .iter()
+                .any(|sub| sub.pointer("/digest/sha256").and_then(Value::as_str) == Some(w))
+        });
+        if !bound {
+            fire(
+                "attestation_subject_mismatch",
+                "/build_provenance/digest",
+                "no attestation subject has the record's digest".into(),
+            );
+        }
+        let named = s
+            .get("predicate")
+            .and_then(|p| p.pointer("/runDetails/builder/id"))
+            .and_then(Value::as_str);
+        if named.is_none() || named != builder {
+            fire(
+                "attestation_builder_mismatch",
+                "/build_provenance/builder",
+                format!("the attestation names builder {named:?}"),
+            );
+        }
+        if attempted >= Depth::Transitive {
+            let deps = match s
+                .get("predicate")
+                .and_then(|p| p.pointer("/buildDefinition/resolvedDependencies"))
+            {
+                Some(Value::Array(a)) if !a.is_empty() => a.as_slice(),
+                _ => &[],
+            };
+            if deps.is_empty() {
+                fire(
+                    "resolved_dependencies_absent",
+                    "/build_provenance/provenance_uri",
+                    "the attestation declares no build inputs to walk".into(),
+                );
+            }
+            let issuers = strings(ctx.get("trusted_publisher_issuers"));
+            let published = ctx.get("dependency_attestations").and_then(Value::as_object);
+            for dep in deps {
+                let uri = dep.pointer("/uri").and_then(Value::as_str).unwrap_or("");
+                match published.and_then(|p| p.get(uri)) {
+                    None => fire(
+                        "dependency_attestation_missing",
+                        "/build_provenance/provenance_uri",
+                        format!("build input {uri:?} has no publisher attestation"),
+                    ),
+                    Some(a) => {
+                        let issuer = a.pointer("/verified_identity/issuer").and_then(Value::as_str);
+                        if !issuer.is_some_and(|i| issuers.contains(&i)) {
+                            fire(
+                                "dependency_publisher_untrusted",
+                                "/build_provenance/provenance_uri",
+                                format!("build input {uri:?} was published under issuer {issuer:?}, not a trusted one"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let rank = |code: &str| CODES.iter().position(|(c, ..)| *c == code).unwrap_or(0);
+    fired.sort_by_key(|(c, ..)| rank(c));
+    let mut failures: Vec<&'static str> = Vec::new();
+    let mut unresolved: Vec<&'static str> = Vec::new();
+    let mut verified = attempted;
+    let mut findings = Vec::new();
+    for (code, pointer, message) in &fired {
+        let (_, rule, depth, is_failure) = CODES[rank(code)];
+        let list = if is_failure { &mut failures } else { &mut unresolved };
+        if list.contains(code) {
+            continue;
+        }
+        list.push(code);
+        if !is_failure {
+            verified = verified.min(depth.below());
+        }
+        let status = if is_failure { Status::Fail } else { Status::Advisory };
+        findings.push(Finding::new(
+            rule,
+            status,
+            class_of(code),
+            pointer.clone(),
+            format!("{code}: {message}"),
+        ));
+    }
+    DepthReport {
+        verdict: if failures.is_empty() {
+            Verdict::Accept
+        } else {
+            Verdict::Reject
+        },
+        attempted: Some(attempted),
+        verified_depth: Some(verified),
+        failures,
+        unresolved,
+        findings,
+    }
+}

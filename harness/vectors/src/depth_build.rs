@@ -1,0 +1,137 @@
+//! The knobs of a `verify-provenance-depth` vector: a record's `build_provenance`, the
+//! verifier's trust configuration, and the attestations its URIs resolve to (offline), then
+//! one documented change.
+//!
+//! Owns: [`DepthBuild`] and its materialisation into `{build_provenance, context,
+//! attempted_depth}`. Every knob that is set must change the document; one with no effect is
+//! a generator error. Does not own which depth vectors exist (`sets::dep`).
+
+use sha2::{Digest, Sha256};
+use trace_record::jcs;
+use trace_record::json::{self, Object, Value};
+use trace_record::provenance::Depth;
+use trace_record::sample::{self, hex};
+
+pub const BUILDER: &str = "https://builder.example/slsa-generator";
+pub const URI: &str = "https://provenance.example/agent/1.0.0.intoto.jsonl";
+pub const ISSUER: &str = "https://token.actions.githubusercontent.com";
+pub const DEPS: [&str; 2] = ["pkg:cargo/serde@1.0.200", "pkg:pypi/requests@2.32.3"];
+
+pub fn digest_of(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+pub fn artifact_digest() -> String {
+    format!("sha256:{}", digest_of("trace-conformance/provenance-depth/artifact"))
+}
+
+#[derive(Clone, Debug)]
+pub struct DepthBuild {
+    pub attempted: Depth,
+    /// build_provenance members set (Some) or removed (None).
+    pub record: Vec<(&'static str, Option<Value>)>,
+    /// Members of the top-level attestation's statement set or removed, by pointer.
+    pub statement: Vec<(&'static str, Option<Value>)>,
+    /// provenance_uri resolves to nothing.
+    pub unresolvable: bool,
+    /// The publisher attestation of the n-th build input is missing.
+    pub dependency_unattested: Option<usize>,
+    /// The n-th build input was published under this (untrusted) issuer.
+    pub dependency_issuer: Option<(usize, &'static str)>,
+}
+
+impl DepthBuild {
+    pub fn at(attempted: Depth) -> DepthBuild {
+        DepthBuild {
+            attempted,
+            record: Vec::new(),
+            statement: Vec::new(),
+            unresolvable: false,
+            dependency_unattested: None,
+            dependency_issuer: None,
+        }
+    }
+
+    fn parse(text: &str) -> Value {
+        json::parse(text.as_bytes()).expect("builder JSON")
+    }
+
+    pub fn materialize(&self) -> Result<Vec<u8>, String> {
+        let mut record = match Self::parse(&format!(
+            r#"{{"slsa_level":3,"builder":"{BUILDER}","digest":"{}","provenance_uri":"{URI}"}}"#,
+            artifact_digest()
+        )) {
+            Value::Object(o) => o,
+            _ => unreachable!(),
+        };
+        for (k, v) in &self.record {
+            let before = record.clone();
+            match v {
+                Some(v) => record.insert(*k, v.clone()),
+                None => {
+                    record.remove(k);
+                }
+            }
+            if before == record {
+                return Err(format!("depth knob record.{k} had no effect"));
+            }
+        }
+        let deps: Vec<String> = DEPS
+            .iter()
+            .map(|d| format!(r#"{{"uri":"{d}","digest":{{"sha256":"{}"}}}}"#, digest_of(d)))
+            .collect();
+        let statement_text = format!(
+            r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"registry.example/agent","digest":{{"sha256":"{}"}}}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{{"buildDefinition":{{"buildType":"https://slsa.dev/container-based-build/v0.1","resolvedDependencies":[{}]}},"runDetails":{{"builder":{{"id":"{BUILDER}"}}}}}}}}"#,
+            artifact_digest().trim_start_matches("sha256:"),
+            deps.join(",")
+        );
+        let mut statement = match Self::parse(&statement_text) {
+            Value::Object(o) => o,
+            _ => unreachable!(),
+        };
+        for (p, v) in &self.statement {
+            let before = statement.clone();
+            match v {
+                Some(v) => sample::set_pointer(&mut statement, p, v.clone()),
+                None => sample::remove_pointer(&mut statement, p),
+            }
+            if before == statement {
+                return Err(format!("depth knob statement {p} had no effect"));
+            }
+        }
+        let mut attestations = Object::new();
+        if !self.unresolvable {
+            let mut a = Object::new();
+            a.insert("statement", Value::Object(statement));
+            attestations.insert(URI, Value::Object(a));
+        }
+        let mut published = Object::new();
+        for (i, d) in DEPS.iter().enumerate() {
+            if self.dependency_unattested == Some(i) {
+                continue;
+            }
+            let issuer = match self.dependency_issuer {
+                Some((n, issuer)) if n == i => issuer,
+                _ => ISSUER,
+            };
+            published.insert(
+                *d,
+                Self::parse(&format!(
+                    r#"{{"statement":{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"{d}","digest":{{"sha256":"{}"}}}}]}},"verified_identity":{{"issuer":"{issuer}","subject_alternative_name":"https://publisher.example/{i}"}}}}"#,
+                    digest_of(d)
+                )),
+            );
+        }
+        let mut context = Object::new();
+        context.insert("artifact_digest", Value::String(artifact_digest()));
+        context.insert("trusted_builders", Self::parse(&format!(r#"["{BUILDER}"]"#)));
+        context.insert("trusted_publisher_issuers", Self::parse(&format!(r#"["{ISSUER}"]"#)));
+        context.insert("attestations", Value::Object(attestations));
+        context.insert("dependency_attestations", Value::Object(published));
+        let mut doc = Object::new();
+        doc.insert("build_provenance", Value::Object(record));
+        doc.insert("context", Value::Object(context));
+        doc.insert("attempted_depth", Value::String(self.attempted.name().into()));
+        Ok(jcs::canonicalize(&Value::Object(doc)))
+    }
+}

@@ -1,0 +1,141 @@
+//! Build-provenance verification depth (TR-DEP-*, S2 §3.3.1, profile
+//! `trace.build_provenance.depth.v0`): contradicting evidence fails at every depth that
+//! looks at it; evidence that does not resolve caps the verified depth and is named.
+
+use trace_record::json::Value;
+use trace_record::provenance::Depth::{Builder, Surface, Transitive};
+
+crate::no_families!();
+
+fn text(s: &str) -> Value {
+    Value::String(s.into())
+}
+
+/// A digest sharing the first 12 hex digits with the real one (what short IDs display).
+fn prefix_twin() -> String {
+    let real = crate::depth_build::artifact_digest();
+    format!("{}{}", &real[..7 + 12], "0".repeat(64 - 12))
+}
+
+vectors! { "dep", "provenance-depth", "Build-provenance verification depth: surface, builder, transitive (S2 §3.3.1).";
+    /// Every check resolves and agrees, at surface
+    /// The positive control at the shallowest depth.
+    fn all_agree_surface(b) {
+        b.depth(Surface);
+        b.valid(&["TR-DEP-002", "TR-DEP-003"]).spec("S2 §3.3.1");
+    }
+    /// Every check resolves and agrees, at builder
+    /// Subject and builder of the attestation bind to the record.
+    fn all_agree_builder(b) {
+        b.depth(Builder);
+        b.valid(&["TR-DEP-004", "TR-DEP-005"]).spec("S2 §3.3.1");
+    }
+    /// Every check resolves and agrees, at transitive
+    /// Every build input has a publisher attestation under a trusted issuer.
+    fn all_agree_transitive(b) {
+        b.depth(Transitive);
+        b.valid(&["TR-DEP-006", "TR-DEP-007", "TR-DEP-008"]).spec("S2 §3.3.1");
+    }
+    /// A wrong attestation subject, attempted at surface only
+    /// Surface does not look at the attestation: it accepts (the depth below the one that separates).
+    fn surface_does_not_read_the_attestation(b) {
+        b.depth(Surface).statement.push(("/subject/0/digest/sha256", Some(text(&"ab".repeat(32)))));
+        b.valid(&["TR-DEP-004"]).spec("S2 §3.3.1");
+    }
+    /// No provenance_uri, attempted at builder
+    /// The attestation cannot be fetched: verified depth surface, named, not a failure.
+    fn builder_without_uri(b) {
+        b.depth(Builder).record.push(("provenance_uri", None));
+        b.valid(&["TR-DEP-007"]).warning("TR-DEP-007").spec("S2 §3.3.1");
+    }
+    /// provenance_uri resolves to nothing, attempted at transitive
+    /// Unresolvable evidence stops the walk at surface; nothing below it can run.
+    fn transitive_with_unresolvable_attestation(b) {
+        b.depth(Transitive).unresolvable = true;
+        b.valid(&["TR-DEP-007"]).warning("TR-DEP-007").spec("S2 §3.3.1");
+    }
+    /// The attestation declares no build inputs, at transitive
+    /// A dependency loop over an empty list must not record transitive: builder, named.
+    fn transitive_without_inputs(b) {
+        b.depth(Transitive).statement.push(("/predicate/buildDefinition/resolvedDependencies", Some(Value::Array(Vec::new()))));
+        b.valid(&["TR-DEP-007"]).warning("TR-DEP-007").spec("S2 §3.3.1");
+    }
+    /// A build input without a publisher attestation, at transitive
+    /// Verified depth builder, with the missing evidence named.
+    fn transitive_input_unattested(b) {
+        b.depth(Transitive).dependency_unattested = Some(1);
+        b.valid(&["TR-DEP-007"]).warning("TR-DEP-007").spec("S2 §3.3.1");
+    }
+    /// The record's digest is another artifact's
+    /// Surface compares with the independently held artifact, not the record with itself.
+    fn digest_mismatch(b) {
+        b.depth(Surface).record.push(("digest", Some(text(&format!("sha256:{}", "cd".repeat(32))))));
+        b.invalid("provenance/artifact-digest-mismatch", "TR-DEP-002").spec("S2 §3.3.1");
+    }
+    /// The digest shares the first 12 hex digits, at transitive
+    /// A short-ID comparison accepts it; every deeper depth still fails it.
+    fn digest_prefix_twin(b) {
+        b.depth(Transitive).record.push(("digest", Some(text(&prefix_twin()))));
+        b.invalid("provenance/artifact-digest-mismatch", "TR-DEP-002").spec("S2 §3.3.1");
+    }
+    /// An untrusted builder
+    /// The builder is not in the configured set.
+    fn builder_untrusted(b) {
+        b.depth(Surface).record.push(("builder", Some(text("https://ci.attacker.example/builder"))));
+        b.invalid("provenance/builder-untrusted", "TR-DEP-003").spec("S2 §3.3.1");
+    }
+    /// No builder, at builder depth
+    /// A missing builder is an untrusted builder.
+    fn builder_missing(b) {
+        b.depth(Builder).record.push(("builder", None));
+        b.invalid("provenance/builder-untrusted", "TR-DEP-003").spec("S2 §3.3.1");
+    }
+    /// The attestation's subject is another image
+    /// Nothing binds the attestation to what ran.
+    fn attestation_subject_other(b) {
+        b.depth(Builder).statement.push(("/subject/0/digest/sha256", Some(text(&"ab".repeat(32)))));
+        b.invalid("provenance/subject-mismatch", "TR-DEP-004").spec("S2 §3.3.1");
+    }
+    /// The subject shares the first 12 hex digits, at transitive
+    /// Truncated comparison accepts it; the full digest does not match.
+    fn attestation_subject_prefix_twin(b) {
+        b.depth(Transitive).statement.push(("/subject/0/digest/sha256", Some(text(prefix_twin().trim_start_matches("sha256:")))));
+        b.invalid("provenance/subject-mismatch", "TR-DEP-004").spec("S2 §3.3.1");
+    }
+    /// The attestation names another builder
+    /// A verifier that checks only the subject misses it.
+    fn attestation_builder_other(b) {
+        b.depth(Builder).statement.push(("/predicate/runDetails/builder/id", Some(text("https://github.com/actions/runner"))));
+        b.invalid("provenance/builder-mismatch", "TR-DEP-005").spec("S2 §3.3.1");
+    }
+    /// The attestation names no builder, at transitive
+    /// An absent builder id is not the record's builder.
+    fn attestation_builder_absent(b) {
+        b.depth(Transitive).statement.push(("/predicate/runDetails/builder", None));
+        b.invalid("provenance/builder-mismatch", "TR-DEP-005").spec("S2 §3.3.1");
+    }
+    /// A build input published under an untrusted issuer
+    /// Presence of an attestation is not trust in who signed it.
+    fn input_publisher_untrusted(b) {
+        b.depth(Transitive).dependency_issuer = Some((0, "https://oidc.attacker.example"));
+        b.invalid("provenance/publisher-untrusted", "TR-DEP-006").spec("S2 §3.3.1");
+    }
+    /// The second input's issuer differs only in case
+    /// Issuer URLs are compared byte for byte.
+    fn input_publisher_case_variant(b) {
+        b.depth(Transitive).dependency_issuer = Some((1, "https://TOKEN.actions.githubusercontent.com"));
+        b.invalid("provenance/publisher-untrusted", "TR-DEP-006").spec("S2 §3.3.1");
+    }
+    /// An attempted depth that does not exist
+    /// Only surface, builder and transitive are depths.
+    fn unknown_depth(b) {
+        b.depth_raw(r#"{"attempted_depth":"deep","build_provenance":{},"context":{}}"#);
+        b.invalid("provenance/document-malformed", "TR-DEP-008").spec("S2 §3.3.1");
+    }
+    /// A document without a context
+    /// Without trust configuration no depth can be verified.
+    fn no_context(b) {
+        b.depth_raw(r#"{"attempted_depth":"surface","build_provenance":{"builder":"x","digest":"sha256:00"}}"#);
+        b.invalid("provenance/document-malformed", "TR-DEP-008").spec("S2 §3.3.1");
+    }
+}
