@@ -31,7 +31,7 @@ PLATFORMS = ["intel-tdx", "amd-sev-snp", "azure-cvm-sev-snp", "nvidia-h100", "nv
              "aws-nitro", "arm-cca", "google-confidential-space", "tpm2", "software-only"]
 CAPS = {"ops": ["verify", "sign", "canonicalize", "ping", "shutdown"], "formats": ["embedded"],
         "algs": ["EdDSA"], "levels": [0], "platforms": PLATFORMS, "profiles": ["v0.2"],
-        "error_detail": "class", "accepts_flags": []}
+        "error_detail": "class", "accepts_flags": [], "inputs": ["revocation"]}
 IMPL = {"name": "agentrust-trace", "version": version("agentrust-trace"), "language": "python",
         "homepage": "https://github.com/agentrust-io/trace-spec"}
 
@@ -93,6 +93,7 @@ MESSAGES = [
     (ValueError, "in the future, exceeds max_future_skew_seconds", "freshness/future"),
     (ValueError, "record is stale", "freshness/stale"),
     (ValueError, "runtime.nonce does not match expected_nonce", "freshness/nonce"),
+    (ValueError, "signing key is revoked", "revocation/key-revoked"),
 ]
 
 
@@ -237,16 +238,26 @@ def verify(req):
     now, max_age, skew, nonce = (req[k] for k in ("verification_time", "max_age", "skew", "nonce"))
     if not all(type(v) is int for v in (now, max_age, skew)) or not (nonce is None or isinstance(nonce, str)):
         raise ValueError("verification_time, max_age and skew must be integers, nonce a string or null")
+    # Revocation inputs go to the library's own bundle check (S2 §3.2.3). It has no input
+    # for the record's log entry, so `revocation.entry` cannot be passed on.
+    rev = req.get("revocation") or {}
     try:
         result = verify_record(record, anchor, now=now, max_age_seconds=max_age,
-                               max_future_skew_seconds=skew, expected_nonce=nonce)
+                               max_future_skew_seconds=skew, expected_nonce=nonce,
+                               revocation_bundle=rev.get("bundle"),
+                               trusted_bundle_keys=rev.get("bundle_keys"),
+                               max_bundle_age_seconds=rev.get("max_bundle_age", 86400))
     except Exception as exc:  # noqa: BLE001 - every refusal by the library is a rejection
         return rejected(exc)
     warnings = []
-    outcome = result.revocation.outcome
-    if outcome == "no_check_performed":
-        warnings.append({"class": "revocation/not-checked",
-                         "native": f"VerificationResult.revocation.outcome = {outcome!r}"})
+    check = result.revocation
+    native = f"VerificationResult.revocation = {check.outcome!r} (cause {check.cause!r})"
+    if check.outcome == "no_check_performed":
+        warnings.append({"class": "revocation/not-checked", "native": native})
+    elif check.outcome == "unverified_for_revocation":
+        warnings.append({"class": "revocation/unverified", "native": native})
+    elif check.outcome == "verified":
+        warnings.append({"class": "revocation/checked", "native": native})
     return "ok", {"verdict": "accept", "errors": [], "warnings": warnings}
 
 

@@ -37,7 +37,7 @@ PLATFORMS = ["intel-tdx", "amd-sev-snp", "azure-cvm-sev-snp", "nvidia-h100", "nv
              "aws-nitro", "arm-cca", "google-confidential-space", "tpm2", "software-only"]
 CAPS = {"ops": ["verify", "ping", "shutdown"], "formats": ["embedded"], "algs": ["EdDSA"],
         "levels": [0, 1, 2], "platforms": PLATFORMS, "profiles": ["v0.2"], "error_detail": "rule",
-        "accepts_flags": []}
+        "accepts_flags": [], "inputs": ["inclusion"]}
 IMPL = {"name": "agentrust-trace-tests", "version": version("agentrust-trace-tests"), "language": "python",
         "homepage": "https://github.com/agentrust-io/trace-spec/tree/main/conformance"}
 

@@ -18,6 +18,7 @@ pub mod json;
 pub mod keys;
 pub mod provenance;
 pub mod pyjson;
+pub mod revocation;
 pub mod rules;
 pub mod sample;
 pub mod schema;

@@ -56,6 +56,9 @@ pub struct VerifyOptions {
     /// An inclusion receipt `{leaf_index, audit_path, leaf_count, merkle_root}` for the
     /// presented record (RA §5), replayed for TR-ANC-002.
     pub inclusion: Option<Value>,
+    /// A revocation bundle with its trust inputs (S2 §3.2.3); without one, the report says
+    /// no revocation check was performed.
+    pub revocation: Option<crate::revocation::RevocationInputs>,
 }
 
 impl VerifyOptions {
@@ -85,6 +88,7 @@ impl VerifyOptions {
             allow_embedded_key: false,
             cmcp_canonicalization: Default::default(),
             inclusion: None,
+            revocation: None,
         }
     }
 }
@@ -168,6 +172,9 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
         opts,
     };
     let specific = fields::check_all(&ctx);
+    if let (Some(inputs), Some(k)) = (&opts.revocation, &key) {
+        out.extend(revocation_findings(inputs, k, record, opts));
+    }
     let schema_findings = schema::check(&decoded.record, opts.profile, opts.strict);
     out.extend(schema_findings.into_iter().filter(|s| !covered(s, &specific)));
     out.extend(specific);
@@ -194,6 +201,14 @@ fn check_cmcp(
         return out;
     }
     let key = crate::cmcp::check(claim, opts.cmcp_canonicalization, &mut out);
+    if let (Some(inputs), Some(k), Some(Value::Object(t))) = (&opts.revocation, &key, claim.get("trace")) {
+        out.extend(revocation_findings(inputs, k, t, opts).into_iter().map(|mut f| {
+            if !f.pointer.is_empty() {
+                f.pointer = format!("/trace{}", f.pointer);
+            }
+            f
+        }));
+    }
     if let Some(k) = &key {
         report.alg = Some(k.alg().jose_name());
         report.key_thumbprint = Some(k.thumbprint());
@@ -212,6 +227,25 @@ fn check_cmcp(
         }));
     }
     out
+}
+
+/// The revocation check for a record whose signing key is `key` (cnf.jwk of `record`).
+fn revocation_findings(
+    inputs: &crate::revocation::RevocationInputs,
+    key: &PublicKey,
+    record: &crate::json::Object,
+    opts: &VerifyOptions,
+) -> Vec<Finding> {
+    let thumbprint = key.thumbprint();
+    let kid = record
+        .get("cnf")
+        .and_then(|c| c.pointer("/jwk/kid"))
+        .and_then(Value::as_str);
+    let record_key = crate::revocation::RecordKey {
+        thumbprint: &thumbprint,
+        kid,
+    };
+    crate::revocation::check(inputs, &record_key, opts.now, opts.skew)
 }
 
 /// With an inclusion receipt, TR-ANC-002 becomes a real result: the receipt is replayed

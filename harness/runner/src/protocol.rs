@@ -70,6 +70,9 @@ pub struct Capabilities {
     /// Kinds of record `verify` handles (`trust-record`, `runtime-claim`); absent: all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_kinds: Option<Vec<String>>,
+    /// Optional `verify` inputs the adapter passes on (`inclusion`, `revocation`); absent: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
@@ -117,6 +120,10 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
                 o.insert("cmcp_canonicalization".into(), json!(c));
             }
             o.insert("trusted_keys".into(), Value::Array(trusted));
+            if let Some(text) = &ctx.revocation {
+                let inputs: Value = serde_json::from_str(text).map_err(|e| format!("revocation: {e}"))?;
+                o.insert("revocation".into(), inputs);
+            }
             if let Some(text) = &ctx.inclusion {
                 let receipt: Value = serde_json::from_str(text).map_err(|e| format!("inclusion: {e}"))?;
                 o.insert("inclusion".into(), receipt);

@@ -151,7 +151,8 @@ fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
         c.profile.clone()
     };
     let kind = c.record_kind.as_deref().unwrap_or("trust-record");
-    let checks: [(bool, String); 7] = [
+    let input = |name: &str, given: bool| c.op != "verify" || !given || caps.inputs.iter().any(|i| i == name);
+    let checks: [(bool, String); 9] = [
         (caps.ops.contains(&c.op), format!("op {}", c.op)),
         (
             c.op != "verify" || caps.formats.contains(&c.format),
@@ -176,6 +177,11 @@ fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
         (
             c.op != "verify" || caps.record_kinds.as_ref().is_none_or(|k| k.iter().any(|k| k == kind)),
             format!("record kind {kind}"),
+        ),
+        (input("inclusion", c.inclusion.is_some()), "input inclusion".to_string()),
+        (
+            input("revocation", c.revocation.is_some()),
+            "input revocation".to_string(),
         ),
     ];
     checks

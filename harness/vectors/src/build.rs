@@ -11,6 +11,7 @@ use crate::anchor_build::AnchorKnob;
 use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
 use crate::depth_build::DepthBuild;
 use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome};
+use crate::revocation_build::RevocationBuild;
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 use trace_record::audit::{ReceiptPolicy, seal};
 use trace_record::json::{Object, Value};
@@ -91,6 +92,8 @@ pub struct Build {
     pub anchor: Option<AnchorKnob>,
     /// A `verify-provenance-depth` vector: a depth document instead of a record.
     pub depth: Option<DepthBuild>,
+    /// Give the verifier a revocation bundle for the record's key.
+    pub revocation: Option<RevocationBuild>,
     pub expected: Expected,
 }
 
@@ -116,6 +119,7 @@ impl Build {
                 issuer_keys: Vec::new(),
                 receipts: None,
                 inclusion: None,
+                revocation: None,
             },
             claims: sample::base_claims(),
             alg: Alg::EdDSA,
@@ -139,6 +143,7 @@ impl Build {
             action: None,
             anchor: None,
             depth: None,
+            revocation: None,
             expected: Expected {
                 result: Outcome::Valid,
                 error: None,
@@ -318,6 +323,11 @@ impl Build {
         self.chain.get_or_insert_with(ChainBuild::default)
     }
 
+    /// Gives the verifier a revocation bundle and returns its knobs.
+    pub fn revocation(&mut self) -> &mut RevocationBuild {
+        self.revocation.get_or_insert_with(RevocationBuild::default)
+    }
+
     /// Makes this a `verify-action-receipt` vector and returns its knobs.
     pub fn action(&mut self) -> &mut ActionBuild {
         self.ctx.op = "verify-action-receipt".into();
@@ -380,6 +390,13 @@ impl Build {
             if chain.receipt_form == ReceiptPolicy::CmcpCompat {
                 ctx.receipts = Some(ReceiptPolicy::CmcpCompat.name().into());
             }
+        }
+        if let Some(rev) = &self.revocation {
+            let thumbprint = self.key().public_key().thumbprint();
+            let text = rev
+                .inputs_json(&thumbprint, self.kid.as_deref(), ctx.verification_time)
+                .expect("the revocation knobs apply");
+            ctx.revocation = Some(text);
         }
         if let Some(knob) = self.anchor {
             let (bytes, _) = self.bytes().expect("bytes build before the context is asked for");

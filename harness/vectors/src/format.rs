@@ -54,6 +54,10 @@ pub struct Context {
     /// `{leaf_index, audit_path, leaf_count, merkle_root}`, RA §5), replayed for TR-ANC-002.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub inclusion: Option<String>,
+    /// For `verify`: revocation inputs (JSON text, `{bundle, bundle_keys, max_bundle_age,
+    /// entry}`, S2 §3.2.3); absent means no revocation check.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub revocation: Option<String>,
     /// For `verify-chain`: the receipt issuers' Ed25519 public keys (JWK text).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub issuer_keys: Vec<String>,
@@ -195,6 +199,10 @@ impl Context {
             other => return Err(format!("profile {other:?} is not v0.2 or v0.1")),
         };
         o.strict = self.strict;
+        if let Some(text) = &self.revocation {
+            let v = json::parse(text.as_bytes()).map_err(|e| format!("revocation: {e}"))?;
+            o.revocation = Some(trace_record::revocation::RevocationInputs::from_json(&v)?);
+        }
         if let Some(text) = &self.inclusion {
             o.inclusion = Some(json::parse(text.as_bytes()).map_err(|e| format!("inclusion: {e}"))?);
         }

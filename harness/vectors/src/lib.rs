@@ -19,5 +19,6 @@ pub mod generate;
 pub mod lint;
 pub mod load;
 pub mod reference;
+pub mod revocation_build;
 pub mod score;
 pub mod sets;

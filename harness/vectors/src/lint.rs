@@ -22,6 +22,14 @@ pub const NO_NEGATIVE: &[(&str, &str)] = &[
         "a reporting duty: checked as a required report on valid vectors",
     ),
     (
+        "TR-REV-002",
+        "a reporting duty (unverified for revocation): checked as a required report on valid vectors",
+    ),
+    (
+        "TR-REV-006",
+        "a reporting duty (what revocation was checked against): checked as a required report on valid vectors",
+    ),
+    (
         "TR-DEP-007",
         "unresolved evidence is reported, never a rejection: checked as a required report on valid vectors",
     ),

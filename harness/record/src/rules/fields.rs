@@ -165,14 +165,16 @@ fn contains_fraction(v: &Value) -> bool {
 }
 
 /// What this verifier did not check and must say so (S2 §3.2.3, §3.3.1).
-fn not_checked(_ctx: &Ctx, out: &mut Vec<Finding>) {
-    out.push(Finding::new(
-        "TR-REV-001",
-        Status::Advisory,
-        "revocation/not-checked",
-        "",
-        "performed no revocation check (no revocation bundle was given)",
-    ));
+fn not_checked(ctx: &Ctx, out: &mut Vec<Finding>) {
+    if ctx.opts.revocation.is_none() {
+        out.push(Finding::new(
+            "TR-REV-001",
+            Status::Advisory,
+            "revocation/not-checked",
+            "",
+            "performed no revocation check (no revocation bundle was given)",
+        ));
+    }
     out.push(Finding::new(
         "TR-DEP-001",
         Status::Advisory,

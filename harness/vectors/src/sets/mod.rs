@@ -68,6 +68,7 @@ pub mod org;
 pub mod pol;
 pub mod positive;
 pub mod receipts;
+pub mod rev;
 pub mod rte;
 pub mod sca;
 pub mod sch;
@@ -96,6 +97,7 @@ pub fn all() -> Vec<TopicDef> {
         sca::topic(),
         txn::topic(),
         anc::topic(),
+        rev::topic(),
         org::topic(),
         cmcp::topic(),
         chain::topic(),

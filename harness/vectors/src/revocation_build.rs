@@ -1,0 +1,154 @@
+//! The revocation inputs of a vector: a `TraceRevocationBundle/1.0` signed by a test bundle
+//! key, its statements naming the record's key (or another), the record's inclusion entry,
+//! and one documented misbehaviour.
+//!
+//! Owns: [`RevocationBuild`] and [`RevocationBuild::inputs_json`], the JSON text the vector
+//! context carries. Does not own the record.
+
+use trace_record::json::{self, Number, Object, Value};
+use trace_record::sample;
+use trace_record::{Alg, b64, jcs};
+
+pub const LOG: &str = "https://log.example/trace";
+
+/// Which key a statement revokes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Names {
+    /// The record key's RFC 7638 thumbprint.
+    RecordThumbprint,
+    /// The record key's `kid`.
+    RecordKid,
+    /// Some other key.
+    OtherKey,
+}
+
+#[derive(Clone, Debug)]
+pub struct Statement {
+    pub names: Names,
+    pub last_valid: &'static str,
+    /// Signed by (and naming as revocation key) the revoked key itself.
+    pub self_signed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct RevocationBuild {
+    pub statements: Vec<Statement>,
+    /// The record's inclusion entry (log id, entry id).
+    pub entry: Option<(&'static str, &'static str)>,
+    /// Seconds before the verification time that the bundle was issued.
+    pub issued_ago: i64,
+    /// valid_until - issued_at.
+    pub valid_for: i64,
+    /// Signed by a key the verifier does not trust.
+    pub untrusted_signer: bool,
+    /// A member changed after signing.
+    pub tampered: bool,
+    /// The bundle type misspelled (a malformed bundle).
+    pub malformed: bool,
+}
+
+impl Default for RevocationBuild {
+    fn default() -> Self {
+        RevocationBuild {
+            statements: Vec::new(),
+            entry: Some((LOG, "1000")),
+            issued_ago: 3_600,
+            valid_for: 86_400,
+            untrusted_signer: false,
+            tampered: false,
+            malformed: false,
+        }
+    }
+}
+
+fn s(t: &str) -> Value {
+    Value::String(t.into())
+}
+fn n(v: i64) -> Value {
+    Value::Number(Number::Int(v))
+}
+
+fn signed(mut o: Object, key: &trace_record::SigningKey) -> Object {
+    let sig = key.sign(&jcs::canonicalize(&Value::Object(o.clone())));
+    let mut member = Object::new();
+    member.insert("alg", s("ed25519"));
+    member.insert("value", s(&b64::encode(&sig)));
+    o.insert("sig", Value::Object(member));
+    o
+}
+
+impl RevocationBuild {
+    /// `{bundle, bundle_keys, max_bundle_age, entry}` for a record signed by a key with
+    /// `thumbprint` (and `kid`), verified at `now`.
+    pub fn inputs_json(&self, thumbprint: &str, kid: Option<&str>, now: i64) -> Result<String, String> {
+        let bundle_key = sample::test_key(Alg::EdDSA, "revocation-bundle");
+        let signer = sample::test_key(
+            Alg::EdDSA,
+            if self.untrusted_signer {
+                "revocation-impostor"
+            } else {
+                "revocation-bundle"
+            },
+        );
+        let authority = sample::test_key(Alg::EdDSA, "revocation-authority");
+        let mut statements = Vec::new();
+        for st in &self.statements {
+            let id = match st.names {
+                Names::RecordThumbprint => thumbprint.to_string(),
+                Names::RecordKid => kid.ok_or("Names::RecordKid needs a record key with a kid")?.to_string(),
+                Names::OtherKey => sample::test_key(Alg::EdDSA, "someone-else").public_key().thumbprint(),
+            };
+            let mut o = Object::new();
+            o.insert("type", s("TraceRevocation/1.0"));
+            o.insert("compromised_key_id", s(&id));
+            o.insert("last_valid_entry_id", s(st.last_valid));
+            o.insert("log_id", s(LOG));
+            o.insert("reason", s("key compromise"));
+            let revoker = if st.self_signed {
+                id.clone()
+            } else {
+                authority.public_key().thumbprint()
+            };
+            o.insert("revocation_key_id", s(&revoker));
+            // The statement's own signature (the verifier relies on the bundle's, as the
+            // reference library does; the self-signed case is caught by its key ids).
+            statements.push(Value::Object(signed(o, &authority)));
+        }
+        let issued = now - self.issued_ago;
+        let mut b = Object::new();
+        b.insert(
+            "type",
+            s(if self.malformed {
+                "TraceRevocationBundle/1"
+            } else {
+                "TraceRevocationBundle/1.0"
+            }),
+        );
+        b.insert("log_id", s(LOG));
+        b.insert("issued_at", n(issued));
+        b.insert("valid_until", n(issued + self.valid_for));
+        b.insert("statements", Value::Array(statements));
+        b.insert("bundle_key_id", s(&bundle_key.public_key().thumbprint()));
+        let mut bundle = signed(b, &signer);
+        if self.tampered {
+            bundle.insert("valid_until", n(issued + self.valid_for + 86_400));
+        }
+        let mut inputs = Object::new();
+        inputs.insert("bundle", Value::Object(bundle));
+        inputs.insert(
+            "bundle_keys",
+            Value::Array(vec![Value::Object(bundle_key.public_key().to_jwk())]),
+        );
+        inputs.insert("max_bundle_age", n(86_400));
+        inputs.insert(
+            "entry",
+            match self.entry {
+                Some((log, id)) => {
+                    json::parse(format!(r#"{{"log_id":"{log}","entry_id":"{id}"}}"#).as_bytes()).expect("json")
+                }
+                None => Value::Null,
+            },
+        );
+        Ok(String::from_utf8(jcs::canonicalize(&Value::Object(inputs))).expect("utf-8"))
+    }
+}

@@ -1,0 +1,142 @@
+//! Revocation of record-signing keys (TR-REV-*, S2 §3.2.3): signed bundles, the entry-ID
+//! rule on the named log, the binary fallback, signing-key independence, and the report of
+//! what was (not) checked.
+
+use crate::revocation_build::{LOG, Names, Statement};
+
+crate::no_families!();
+
+fn revoked(names: Names, last_valid: &'static str) -> Statement {
+    Statement {
+        names,
+        last_valid,
+        self_signed: false,
+    }
+}
+
+vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the entry-ID rule and the fallback (S2 §3.2.3).";
+    /// A fresh bundle that revokes nothing
+    /// Checked, and the report says against what (TR-REV-006).
+    fn fresh_empty_bundle(b) {
+        b.revocation();
+        b.valid(&["TR-REV-002", "TR-REV-003", "TR-REV-004", "TR-REV-005"]).warning("TR-REV-006").spec("S2 §3.2.3");
+    }
+    /// A fresh bundle revoking another key
+    /// Only a statement naming this record's key (thumbprint or kid) affects it.
+    fn other_key_revoked(b) {
+        b.revocation().statements.push(revoked(Names::OtherKey, "5"));
+        b.valid(&["TR-REV-003"]).warning("TR-REV-006").spec("S2 §3.2.3");
+    }
+    /// Key revoked after entry 1000; the record is at entry 1000
+    /// At or below last_valid_entry_id on the named log, the record stands.
+    fn revoked_record_at_last_valid_entry(b) {
+        b.revocation().statements.push(revoked(Names::RecordThumbprint, "1000"));
+        b.valid(&["TR-REV-004"]).warning("TR-REV-006").spec("S2 §3.2.3");
+    }
+    /// Key revoked after entry 5000; the record is at entry 999
+    /// Entry IDs are compared as numbers ("999" < "5000"), not as text.
+    fn revoked_record_before_compromise_numeric(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "5000"));
+        r.entry = Some((LOG, "999"));
+        b.valid(&["TR-REV-004"]).warning("TR-REV-006").spec("S2 §3.2.3; IMPL-08");
+    }
+    /// A bundle at its valid_until exactly
+    /// The horizon itself is still valid.
+    fn bundle_at_horizon(b) {
+        let r = b.revocation();
+        r.issued_ago = 3_600;
+        r.valid_for = 3_600;
+        b.valid(&["TR-REV-002"]).warning("TR-REV-006").spec("S2 §3.2.3");
+    }
+    /// An expired bundle: unverified for revocation, reported
+    /// An expired bundle is not a pass; the record is reported unverified for revocation.
+    fn expired_bundle(b) {
+        let r = b.revocation();
+        r.issued_ago = 7_200;
+        r.valid_for = 3_600;
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A bundle older than the maximum bundle age
+    /// valid_until is far away, but the profile's maximum age has passed.
+    fn bundle_too_old(b) {
+        let r = b.revocation();
+        r.issued_ago = 86_401;
+        r.valid_for = 30 * 86_400;
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3; §3.2.2");
+    }
+    /// A bundle signed by an untrusted key
+    /// Unverified for revocation: whoever signed it is not a bundle authority.
+    fn bundle_untrusted_signer(b) {
+        b.revocation().untrusted_signer = true;
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A bundle changed after signing
+    /// Its signature does not verify: unverified for revocation.
+    fn bundle_tampered(b) {
+        b.revocation().tampered = true;
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A bundle of another type
+    /// Malformed: unverified for revocation, reported.
+    fn bundle_malformed(b) {
+        b.revocation().malformed = true;
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// Key revoked; the record has no inclusion entry
+    /// No anchor, no ordering: binary fallback rejects every record of the key.
+    fn revoked_without_entry(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "1000"));
+        r.entry = None;
+        b.invalid("revocation/key-revoked", "TR-REV-003").spec("S2 §3.2.3 (fallback)");
+    }
+    /// Key revoked by kid; the record's entry is on another log
+    /// Entry IDs of another log are not comparable: binary fallback.
+    fn revoked_by_kid_entry_on_other_log(b) {
+        b.kid = Some("signing-2026q3".into());
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordKid, "1000"));
+        r.entry = Some(("https://other-log.example/trace", "10"));
+        b.invalid("revocation/key-revoked", "TR-REV-003").spec("S2 §3.2.3");
+    }
+    /// Key revoked in an expired bundle; no entry
+    /// A signed revocation counts even when the bundle has expired.
+    fn revoked_in_expired_bundle(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "1000"));
+        r.entry = None;
+        r.issued_ago = 7_200;
+        r.valid_for = 3_600;
+        b.invalid("revocation/key-revoked", "TR-REV-003").spec("S2 §3.2.3");
+    }
+    /// Key revoked after entry 1000; the record is at entry 1001
+    /// One past the boundary on the named log: rejected.
+    fn revoked_one_entry_after(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "1000"));
+        r.entry = Some((LOG, "1001"));
+        b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3");
+    }
+    /// Key revoked after entry 999; the record is at entry 5000
+    /// Text comparison ("5000" < "999") would wrongly accept it.
+    fn revoked_after_numeric(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "999"));
+        r.entry = Some((LOG, "5000"));
+        b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3; IMPL-08");
+    }
+    /// The revoked key signed its own revocation, naming a late boundary
+    /// A compromised key could choose last_valid_entry_id; every record of it is rejected.
+    fn self_signed_statement(b) {
+        b.revocation().statements.push(Statement { names: Names::RecordThumbprint, last_valid: "999999", self_signed: true });
+        b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3 (signing-key independence)");
+    }
+    /// Self-revocation by kid, record inside the claimed range
+    /// The same rule when the statement names the key by kid.
+    fn self_signed_statement_by_kid(b) {
+        b.kid = Some("signing-2026q3".into());
+        b.revocation().statements.push(Statement { names: Names::RecordKid, last_valid: "5000", self_signed: true });
+        b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3 (signing-key independence)");
+    }
+}
