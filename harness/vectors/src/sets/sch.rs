@@ -18,6 +18,24 @@ vectors! { "sch", "schema", "JSON Schema validity of the record, and integer mem
     fn transparency_null(b) {
         b.set_json("/transparency", "null").invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1");
     }
+    /// A delegation link with a SHA-384 parent hash
+    /// The A2A delegation block (S2 §3.1): sha256 or sha384 digests of the parent hop's record.
+    fn delegation_sha384(b) {
+        b.set_json("/delegation", &format!(r#"{{"parent_record_hash":"sha384:{}","credential_id":"cred-7"}}"#, "ab".repeat(48)));
+        b.valid(&["TR-SCH-001"]).spec("S2 §3.1 delegation");
+    }
+    /// A delegation parent hash in upper-case hex
+    /// The digest pattern is lowercase hex; the link binds nothing it cannot be compared with.
+    fn delegation_hash_uppercase(b) {
+        b.set_json("/delegation", &format!(r#"{{"parent_record_hash":"sha256:{}","credential_id":"cred-7"}}"#, "AB".repeat(32)));
+        b.invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1 delegation");
+    }
+    /// A delegation link without its credential id
+    /// Both members are required; the binding rules themselves are targeted for v0.3.
+    fn delegation_without_credential(b) {
+        b.set_json("/delegation", &format!(r#"{{"parent_record_hash":"sha256:{}"}}"#, "cd".repeat(32)));
+        b.invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1 delegation");
+    }
     /// model.model_id removed
     /// model_id is required within model.
     fn model_id_missing(b) {
