@@ -5,6 +5,7 @@
 
 mod cmd_canonicalize;
 mod cmd_diff;
+mod cmd_replay;
 mod cmd_run;
 mod cmd_serve;
 mod cmd_sign;
@@ -53,6 +54,11 @@ enum Command {
     /// Generate or lint the vector set.
     #[command(subcommand)]
     Vectors(cmd_vectors::Command),
+    /// Replay captured TEE evidence offline at its pinned time against its expected verdict.
+    Replay(cmd_replay::ReplayArgs),
+    /// Check hardware capture submissions (manifest, expected verdicts, file digests).
+    #[command(subcommand)]
+    Fixtures(cmd_replay::FixturesCommand),
     /// Print a rule with its vectors, or a vector with its rule and expectation.
     Explain(cmd_vectors::ExplainArgs),
 }
@@ -73,6 +79,8 @@ fn main() -> ExitCode {
         Command::Smoke(a) => cmd_smoke::run(a),
         Command::Diff(a) => cmd_diff::run(a),
         Command::Explain(a) => cmd_vectors::explain(a),
+        Command::Replay(a) => cmd_replay::replay_cmd(a),
+        Command::Fixtures(c) => cmd_replay::fixtures(c),
     };
     ExitCode::from(code)
 }

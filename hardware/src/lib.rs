@@ -1,0 +1,91 @@
+//! `trace-hardware`: offline replay of captured TEE evidence at a pinned time, for TRACE
+//! Level 1 (the record's key made inside a verified TEE).
+//!
+//! Bytes and a verification time in, an [`Appraisal`] out; no network, no clock. [`manifest`]
+//! reads capture manifests (`trace-hwcapture/1`, the format of the shared captures) and checks
+//! their file digests; [`snp`] verifies AMD SEV-SNP reports with their VCEK/VLEK chains;
+//! [`replay`] runs a capture (and its variants) and compares with the expected verdicts.
+//! Platforms without a verifier yet answer [`Verdict::NotImplemented`], never a guess.
+
+pub mod manifest;
+pub mod replay;
+pub mod snp;
+mod x509;
+
+/// What replaying one piece of evidence concluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Signature and chain verify to a pinned vendor root at the verification time.
+    Valid,
+    /// Something that was checked failed: a signature, a chain link, a validity window, a
+    /// binding between the certificate and the report.
+    Invalid,
+    /// Authentic as far as it can be checked offline, but not chainable to a pinned root with
+    /// what the capture includes.
+    Unverifiable,
+    /// This suite version has no verifier for the platform or format.
+    NotImplemented,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Invalid => "invalid",
+            Verdict::Unverifiable => "unverifiable",
+            Verdict::NotImplemented => "not_implemented",
+        }
+    }
+    pub fn parse(name: &str) -> Option<Verdict> {
+        [
+            Verdict::Valid,
+            Verdict::Invalid,
+            Verdict::Unverifiable,
+            Verdict::NotImplemented,
+        ]
+        .into_iter()
+        .find(|v| v.name() == name)
+    }
+}
+
+/// One named check and what it found.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub passed: bool,
+    pub detail: String,
+}
+
+/// The facts and checks of one appraisal.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Appraisal {
+    pub verdict: Verdict,
+    /// The TRACE `runtime.measurement` this evidence stands for, when it has one.
+    pub measurement: Option<String>,
+    /// The 64 bytes the guest bound into the evidence (hex), where the key binding goes.
+    pub report_data: Option<String>,
+    /// Debug enabled by the guest policy: authentic evidence that Level 1 must refuse.
+    pub debug: Option<bool>,
+    pub checks: Vec<Check>,
+}
+
+impl Appraisal {
+    pub fn not_implemented(what: &str) -> Appraisal {
+        Appraisal {
+            verdict: Verdict::NotImplemented,
+            measurement: None,
+            report_data: None,
+            debug: None,
+            checks: vec![Check {
+                name: "platform",
+                passed: false,
+                detail: format!("no verifier for {what} in this suite version"),
+            }],
+        }
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,137 @@
+//! Replaying a capture: its files (digest-checked), its evidence appraised at the pinned
+//! time, and the result compared with the manifest's expected verdict, for the capture and
+//! each of its variants.
+//!
+//! Owns: finding the evidence files of a capture by platform and [`replay`]. Does not own
+//! the platform checks (`snp`, ...).
+
+use crate::manifest::{self, Manifest};
+use crate::{Appraisal, Verdict, snp};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One replayed case: the capture itself, or one of its variants.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Case {
+    pub capture: String,
+    /// `None` for the capture as stored; the variant's name otherwise.
+    pub variant: Option<String>,
+    pub platform: String,
+    pub at: i64,
+    pub expected: Verdict,
+    pub appraisal: Appraisal,
+}
+
+impl Case {
+    pub fn as_expected(&self) -> bool {
+        self.appraisal.verdict == self.expected
+    }
+}
+
+/// The result of replaying one capture directory.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Replay {
+    pub dir: PathBuf,
+    /// Problems with the capture's files; any makes every case fail.
+    pub file_problems: Vec<String>,
+    pub cases: Vec<Case>,
+}
+
+/// Capture directories under `root` (itself, or any directory below holding a
+/// `trace-hwcapture/1` manifest), sorted.
+pub fn find_captures(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let m = d.join("MANIFEST.toml");
+        if m.is_file() && std::fs::read_to_string(&m).is_ok_and(|t| t.contains(manifest::SCHEMA)) {
+            out.push(d);
+            continue;
+        }
+        if let Ok(entries) = std::fs::read_dir(&d) {
+            for e in entries.flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn first<'a>(files: &'a BTreeMap<String, Vec<u8>>, names: &[&str]) -> Option<&'a [u8]> {
+    names.iter().find_map(|n| files.get(*n)).map(Vec::as_slice)
+}
+
+/// Appraises the evidence of one platform from the capture's files.
+pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> Appraisal {
+    match platform {
+        "amd-sev-snp" => {
+            let (Some(report), Some(vek)) = (
+                first(files, &["report.bin", "attestation.bin"]),
+                first(files, &["vcek.der", "vlek.der"]),
+            ) else {
+                return Appraisal::not_implemented(
+                    "an SEV-SNP capture without report.bin/attestation.bin and vcek.der/vlek.der",
+                );
+            };
+            let bundle = files
+                .iter()
+                .find(|(n, _)| n.ends_with(".pem"))
+                .map(|(_, b)| b.as_slice());
+            snp::appraise(
+                &snp::SnpEvidence {
+                    report,
+                    vek,
+                    ca_bundle: bundle,
+                },
+                at,
+            )
+        }
+        other => Appraisal::not_implemented(other),
+    }
+}
+
+/// Replays a capture at its pinned time (or `at`).
+pub fn replay(dir: &Path, at: Option<i64>) -> Result<Replay, String> {
+    let m: Manifest = manifest::read(dir)?;
+    let file_problems = manifest::check_files(dir, &m);
+    let files: BTreeMap<String, Vec<u8>> = m
+        .sha256
+        .keys()
+        .filter_map(|n| std::fs::read(dir.join(n)).ok().map(|b| (n.clone(), b)))
+        .collect();
+    let at = at.unwrap_or(m.verify.verification_time_unix);
+    let parse = |v: &str| Verdict::parse(v).expect("manifest::read checked the verdicts");
+    let mut cases = vec![Case {
+        capture: m.name.clone(),
+        variant: None,
+        platform: m.platform.clone(),
+        at,
+        expected: parse(&m.expect.verdict),
+        appraisal: appraise(&m.platform, &files, at),
+    }];
+    for v in &m.expect.variant {
+        let mut swapped = files.clone();
+        for (from, to) in &v.replace {
+            if let Some(bytes) = files.get(to) {
+                swapped.insert(from.clone(), bytes.clone());
+            }
+            swapped.remove(to);
+        }
+        cases.push(Case {
+            capture: m.name.clone(),
+            variant: Some(v.name.clone()),
+            platform: m.platform.clone(),
+            at,
+            expected: parse(&v.verdict),
+            appraisal: appraise(&m.platform, &swapped, at),
+        });
+    }
+    Ok(Replay {
+        dir: dir.to_path_buf(),
+        file_problems,
+        cases,
+    })
+}
