@@ -89,6 +89,13 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
                 at,
             )
         }
+        "aws-nitro" => match first(
+            files,
+            &["attestation.cose", "attestation_doc.cbor", "attestation_doc.b64"],
+        ) {
+            Some(doc) => crate::nitro::appraise(doc, at),
+            None => Appraisal::not_implemented("a Nitro capture without attestation.cose/attestation_doc.*"),
+        },
         other => Appraisal::not_implemented(other),
     }
 }

@@ -116,3 +116,54 @@ fn facts_come_from_the_report() {
     assert_eq!(a.debug, Some(true), "the guest policy of this capture allows debug");
     assert!(a.report_data.as_deref().unwrap().starts_with("0102030405000000"));
 }
+
+#[test]
+fn nitro_captures_replay_and_mutations_are_refused() {
+    let Some(root) = captures("aws-nitro") else { return };
+    for dir in replay::find_captures(&root) {
+        let r = replay::replay(&dir, None).expect("manifest reads");
+        assert!(r.file_problems.is_empty(), "{:?}", r.file_problems);
+        for case in &r.cases {
+            assert!(case.as_expected(), "{}: {:#?}", case.capture, case.appraisal);
+        }
+    }
+    let dir = root.join("nitro-attest-2025-01-06");
+    let good = files(&dir);
+    let at = 1_736_179_625;
+    assert_eq!(replay::appraise("aws-nitro", &good, at).verdict, Verdict::Valid);
+    // The enclave certificate lives 3 hours: a day later the chain is out of its window.
+    let a = replay::appraise("aws-nitro", &good, at + 86_400);
+    assert_eq!(a.verdict, Verdict::Invalid);
+    assert!(a.checks.iter().any(|c| c.name == "validity" && !c.passed));
+    // The last byte is in the signature; one near the middle is in the signed payload.
+    let doc = &good["attestation.cose"];
+    for at_byte in [doc.len() - 1, doc.len() / 2] {
+        let mut f = good.clone();
+        f.get_mut("attestation.cose").unwrap()[at_byte] ^= 0x01;
+        assert_eq!(
+            replay::appraise("aws-nitro", &f, at).verdict,
+            Verdict::Invalid,
+            "flip at {at_byte}"
+        );
+    }
+    // Truncated.
+    let mut f = good.clone();
+    f.get_mut("attestation.cose").unwrap().truncate(100);
+    assert_eq!(replay::appraise("aws-nitro", &f, at).verdict, Verdict::Invalid);
+}
+
+#[test]
+fn a_nitro_document_binds_the_tls_key_in_user_data() {
+    let Some(dir) = captures("aws-nitro/evervault-ga-2023-09-18") else {
+        return;
+    };
+    let r = replay::replay(&dir, None).expect("replays");
+    let a = &r.cases[0].appraisal;
+    assert_eq!(a.debug, Some(true), "debug enclave: PCR0 all zero");
+    // user_data is the DER SubjectPublicKeyInfo of the bound TLS certificate (research §0.3).
+    use x509_cert::der::{Decode, Encode};
+    let cert = x509_cert::Certificate::from_der(&std::fs::read(dir.join("bound_tls_cert.der")).unwrap()).unwrap();
+    let spki = cert.tbs_certificate.subject_public_key_info.to_der().unwrap();
+    let hex: String = spki.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(a.report_data.as_deref(), Some(hex.as_str()));
+}
