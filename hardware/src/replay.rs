@@ -96,6 +96,16 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             Some(doc) => crate::nitro::appraise(doc, at),
             None => Appraisal::not_implemented("a Nitro capture without attestation.cose/attestation_doc.*"),
         },
+        "gcp-confidential-space" | "azure-maa" => {
+            let jwks = files
+                .iter()
+                .find(|(n, _)| n.ends_with("jwks.json"))
+                .map(|(_, b)| b.as_slice());
+            match (first(files, &["token.jwt"]), jwks) {
+                (Some(token), Some(jwks)) => crate::token::appraise(token, jwks, at),
+                _ => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
+            }
+        }
         other => Appraisal::not_implemented(other),
     }
 }

@@ -167,3 +167,57 @@ fn a_nitro_document_binds_the_tls_key_in_user_data() {
     let hex: String = spki.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(a.report_data.as_deref(), Some(hex.as_str()));
 }
+
+#[test]
+fn tokens_replay_against_their_key_snapshot_and_mutations_are_refused() {
+    for sub in ["gcp-confidential-space", "azure-maa"] {
+        let Some(root) = captures(sub) else { return };
+        for dir in replay::find_captures(&root) {
+            let r = replay::replay(&dir, None).expect("manifest reads");
+            assert!(
+                r.file_problems.is_empty() && r.cases.iter().all(|c| c.as_expected()),
+                "{:#?}",
+                r.cases
+            );
+        }
+    }
+    let Some(dir) = captures("gcp-confidential-space/atlas-pca-sev-2026-10-08") else {
+        return;
+    };
+    let good = files(&dir);
+    let at = 1_791_497_844;
+    let a = replay::appraise("gcp-confidential-space", &good, at);
+    assert_eq!(a.verdict, Verdict::Valid);
+    assert_eq!(a.debug, Some(false));
+    assert!(a.measurement.as_deref().unwrap().starts_with("sha256:b1c058a8"));
+    // Past exp (1 hour), and before nbf.
+    assert_eq!(
+        replay::appraise("gcp-confidential-space", &good, at + 3_600).verdict,
+        Verdict::Invalid
+    );
+    assert_eq!(
+        replay::appraise("gcp-confidential-space", &good, at - 3_600).verdict,
+        Verdict::Invalid
+    );
+    // A claim changed (one character of the payload segment), and the signature changed.
+    let token = String::from_utf8(good["token.jwt"].clone()).unwrap();
+    let dot = token.find('.').unwrap();
+    for at_char in [dot + 10, token.trim_end().len() - 3] {
+        let mut t = token.clone().into_bytes();
+        t[at_char] = if t[at_char] == b'A' { b'B' } else { b'A' };
+        let mut f = good.clone();
+        f.insert("token.jwt".into(), t);
+        assert_eq!(
+            replay::appraise("gcp-confidential-space", &f, at).verdict,
+            Verdict::Invalid,
+            "change at {at_char}"
+        );
+    }
+    // A key snapshot without the token's kid.
+    let mut f = good.clone();
+    f.insert("jwks.json".into(), br#"{"keys":[]}"#.to_vec());
+    assert_eq!(
+        replay::appraise("gcp-confidential-space", &f, at).verdict,
+        Verdict::Invalid
+    );
+}

@@ -1,0 +1,129 @@
+//! Attestation-result tokens: GCP Confidential Space and Azure MAA JWTs (RS256), verified
+//! against the issuer's key snapshot the capture carries, at the pinned time.
+//!
+//! Owns: the compact JWS, the RS256 check against the JWKS key the header's `kid` names,
+//! `nbf`/`exp` at the pinned time, and the facts TRACE uses (Confidential Space: the
+//! container `image_digest`, `dbgstat`, `eat_nonce`; MAA: the SEV-SNP launch measurement and
+//! `is-debuggable`). Trust is in the key snapshot, not in silicon: these tokens are
+//! attestation results, so they say what a verifier concluded, not what the hardware signed.
+
+use crate::{Appraisal, Check, Verdict};
+use base64::Engine;
+use serde_json::Value;
+
+fn b64url(s: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .ok()
+}
+
+fn check(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) {
+    checks.push(Check {
+        name,
+        passed,
+        detail: detail.into(),
+    });
+}
+
+fn rs256(jwk: &Value, input: &[u8], sig: &[u8]) -> bool {
+    let (Some(n), Some(e)) = (
+        jwk.get("n").and_then(Value::as_str).and_then(b64url),
+        jwk.get("e").and_then(Value::as_str).and_then(b64url),
+    ) else {
+        return false;
+    };
+    let Ok(key) = rsa::RsaPublicKey::new(rsa::BigUint::from_bytes_be(&n), rsa::BigUint::from_bytes_be(&e)) else {
+        return false;
+    };
+    use rsa::signature::Verifier;
+    let vk = rsa::pkcs1v15::VerifyingKey::<sha2_010::Sha256>::new(key);
+    rsa::pkcs1v15::Signature::try_from(sig).is_ok_and(|s| vk.verify(input, &s).is_ok())
+}
+
+/// Appraises a token against a JWKS snapshot at `at` (Unix seconds).
+pub fn appraise(token: &[u8], jwks: &[u8], at: i64) -> Appraisal {
+    let mut checks = Vec::new();
+    let mut a = Appraisal {
+        verdict: Verdict::Invalid,
+        measurement: None,
+        report_data: None,
+        debug: None,
+        checks: Vec::new(),
+    };
+    let text = String::from_utf8_lossy(token).trim().to_string();
+    let parts: Vec<&str> = text.split('.').collect();
+    let decoded = (parts.len() == 3).then(|| {
+        let header = b64url(parts[0]).and_then(|h| serde_json::from_slice::<Value>(&h).ok());
+        let claims = b64url(parts[1]).and_then(|c| serde_json::from_slice::<Value>(&c).ok());
+        (header, claims, b64url(parts[2]))
+    });
+    let Some((Some(header), Some(claims), Some(sig))) = decoded else {
+        check(
+            &mut checks,
+            "jws",
+            false,
+            "not a compact JWS with JSON header and claims",
+        );
+        a.checks = checks;
+        return a;
+    };
+    let alg_ok = header.get("alg").and_then(Value::as_str) == Some("RS256");
+    check(
+        &mut checks,
+        "alg",
+        alg_ok,
+        format!("header alg {}", header.get("alg").unwrap_or(&Value::Null)),
+    );
+    let kid = header.get("kid").and_then(Value::as_str);
+    let keys: Vec<Value> = serde_json::from_slice::<Value>(jwks)
+        .ok()
+        .and_then(|j| j.get("keys").and_then(Value::as_array).cloned())
+        .unwrap_or_default();
+    let key = keys
+        .iter()
+        .find(|k| kid.is_some() && k.get("kid").and_then(Value::as_str) == kid);
+    let input = format!("{}.{}", parts[0], parts[1]);
+    let sig_ok = key.is_some_and(|k| rs256(k, input.as_bytes(), &sig));
+    check(
+        &mut checks,
+        "signature",
+        sig_ok,
+        match key {
+            Some(_) => format!("RS256 with the snapshot key {kid:?}"),
+            None => format!("the key snapshot has no key {kid:?}"),
+        },
+    );
+    let (nbf, exp) = (
+        claims.get("nbf").and_then(Value::as_i64),
+        claims.get("exp").and_then(Value::as_i64),
+    );
+    let in_window = matches!((nbf, exp), (Some(n), Some(e)) if n <= at && at <= e);
+    check(
+        &mut checks,
+        "validity",
+        in_window,
+        format!("nbf {nbf:?}, exp {exp:?}, at {at}"),
+    );
+    // Facts.
+    if let Some(d) = claims
+        .pointer("/submods/container/image_digest")
+        .and_then(Value::as_str)
+    {
+        a.measurement = Some(d.to_string());
+    } else if let Some(m) = claims.get("x-ms-sevsnpvm-launchmeasurement").and_then(Value::as_str) {
+        a.measurement = Some(format!("sha384:{}", m.to_ascii_lowercase()));
+    }
+    if let Some(d) = claims.get("dbgstat").and_then(Value::as_str) {
+        a.debug = Some(d != "disabled-since-boot");
+    } else if let Some(d) = claims.get("x-ms-sevsnpvm-is-debuggable").and_then(Value::as_bool) {
+        a.debug = Some(d);
+    }
+    a.report_data = claims.get("eat_nonce").and_then(Value::as_str).map(str::to_string);
+    a.verdict = if checks.iter().all(|c| c.passed) {
+        Verdict::Valid
+    } else {
+        Verdict::Invalid
+    };
+    a.checks = checks;
+    a
+}
