@@ -106,6 +106,13 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
                 _ => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
             }
         }
+        "nvidia-h100" => match (
+            first(files, &["attestation_report.hex"]),
+            first(files, &["device_cert_chain.pem"]),
+        ) {
+            (Some(report), Some(chain)) => crate::nvidia::appraise(report, chain, at),
+            _ => Appraisal::not_implemented("a GPU capture without attestation_report.hex and device_cert_chain.pem"),
+        },
         other => Appraisal::not_implemented(other),
     }
 }

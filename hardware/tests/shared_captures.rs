@@ -221,3 +221,55 @@ fn tokens_replay_against_their_key_snapshot_and_mutations_are_refused() {
         Verdict::Invalid
     );
 }
+
+#[test]
+fn gpu_reports_replay_and_mutations_are_refused() {
+    let Some(root) = captures("nvidia-gpu") else { return };
+    for dir in replay::find_captures(&root) {
+        let r = replay::replay(&dir, None).expect("manifest reads");
+        assert!(
+            r.file_problems.is_empty() && r.cases.iter().all(|c| c.as_expected()),
+            "{:#?}",
+            r.cases
+        );
+    }
+    let a_dir = root.join("nvtrust-h100-550.90.07");
+    let good = files(&a_dir);
+    let at = 1_740_614_400;
+    let a = replay::appraise("nvidia-h100", &good, at);
+    assert_eq!(a.verdict, Verdict::Valid);
+    assert_eq!(
+        a.report_data.as_deref().map(str::len),
+        Some(64),
+        "the 32-byte requester nonce"
+    );
+    // A changed hex digit in the nonce (signed) and in the signature.
+    let hex_text = String::from_utf8(good["attestation_report.hex"].clone()).unwrap();
+    let trimmed = hex_text.trim_end().len();
+    for at_char in [10, trimmed - 5] {
+        let mut t = hex_text.clone().into_bytes();
+        t[at_char] = if t[at_char] == b'0' { b'1' } else { b'0' };
+        let mut f = good.clone();
+        f.insert("attestation_report.hex".into(), t);
+        assert_eq!(
+            replay::appraise("nvidia-h100", &f, at).verdict,
+            Verdict::Invalid,
+            "change at {at_char}"
+        );
+    }
+    // The other GPU's chain: a genuine chain, but not this report's signer.
+    let mut f = good.clone();
+    f.insert(
+        "device_cert_chain.pem".into(),
+        std::fs::read(root.join("trustee-h100-580.95.05/device_cert_chain.pem")).unwrap(),
+    );
+    let a = replay::appraise("nvidia-h100", &f, at);
+    assert_eq!(a.verdict, Verdict::Invalid);
+    assert!(a.checks.iter().any(|c| c.name == "signature" && !c.passed));
+    // The chain without its root: the last certificate is not the pinned CA.
+    let pem = String::from_utf8(good["device_cert_chain.pem"].clone()).unwrap();
+    let cut = pem.rfind("-----BEGIN CERTIFICATE-----").unwrap();
+    let mut f = good.clone();
+    f.insert("device_cert_chain.pem".into(), pem[..cut].as_bytes().to_vec());
+    assert_eq!(replay::appraise("nvidia-h100", &f, at).verdict, Verdict::Invalid);
+}

@@ -1,0 +1,174 @@
+//! NVIDIA Hopper GPU evidence: an SPDM 1.1 GET_MEASUREMENTS request and MEASUREMENTS
+//! response (hex text), signed with ECDSA P-384 by the GPU's attestation key, whose
+//! certificate chains to the pinned NVIDIA Device Identity CA.
+//!
+//! Owns: parsing by the SPDM length fields (trailing bytes after the signature are reported,
+//! not read as part of it), the signature over request ‖ response-without-signature, the
+//! chain (leaf first) and its validity at the pinned time, and the requester nonce (where a
+//! key binding goes). Does not own OCSP, CRLs or RIM comparison (vendor collateral the
+//! public captures do not carry).
+
+use crate::{Appraisal, Check, Verdict, hex, x509};
+
+/// SHA-256 of the DER of "O=NVIDIA, CN=NVIDIA Device Identity CA" (NVIDIA publishes it).
+pub const DEVICE_IDENTITY_CA_SHA256: &str = "102bf659d5419614c9d8e6aecebc80454eb26b1df6a769ac720b9a690b167b48";
+const REQUEST_LEN: usize = 37;
+const SIGNATURE_LEN: usize = 96;
+
+fn check(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
+    checks.push(Check {
+        name,
+        passed,
+        detail: detail.into(),
+    });
+    passed
+}
+
+fn unhex(text: &[u8]) -> Option<Vec<u8>> {
+    let t: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    if t.len() % 2 != 0 {
+        return None;
+    }
+    t.chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
+        .collect()
+}
+
+/// The length of a MEASUREMENTS response without its signature, from its length fields.
+fn response_len(resp: &[u8]) -> Option<usize> {
+    // header(4) NumberOfBlocks(1) MeasurementRecordLength(3) record nonce(32) OpaqueLength(2) opaque
+    let record = usize::from(*resp.get(5)?) | usize::from(*resp.get(6)?) << 8 | usize::from(*resp.get(7)?) << 16;
+    let after_record = 8 + record + 32;
+    let opaque = usize::from(*resp.get(after_record)?) | usize::from(*resp.get(after_record + 1)?) << 8;
+    Some(after_record + 2 + opaque)
+}
+
+/// Appraises a GPU report (hex text) with its PEM chain (leaf first) at `at`.
+pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
+    let mut checks = Vec::new();
+    let mut a = Appraisal {
+        verdict: Verdict::Invalid,
+        measurement: None,
+        report_data: None,
+        debug: None,
+        checks: Vec::new(),
+    };
+    let Some(bytes) = unhex(report_hex) else {
+        check(&mut checks, "report", false, "the report is not hex text");
+        a.checks = checks;
+        return a;
+    };
+    let request_ok = bytes.len() > REQUEST_LEN && bytes[1] == 0xE0;
+    if !check(
+        &mut checks,
+        "spdm-request",
+        request_ok,
+        "GET_MEASUREMENTS (0xE0) request of 37 bytes first",
+    ) {
+        a.checks = checks;
+        return a;
+    }
+    let resp = &bytes[REQUEST_LEN..];
+    let signed_len = match response_len(resp) {
+        Some(n) if resp.get(1) == Some(&0x60) && REQUEST_LEN + n + SIGNATURE_LEN <= bytes.len() => REQUEST_LEN + n,
+        _ => {
+            check(
+                &mut checks,
+                "spdm-response",
+                false,
+                "not a MEASUREMENTS (0x60) response whose length fields fit the report",
+            );
+            a.checks = checks;
+            return a;
+        }
+    };
+    let trailing = bytes.len() - signed_len - SIGNATURE_LEN;
+    check(
+        &mut checks,
+        "spdm-response",
+        true,
+        format!(
+            "{} bytes signed; {trailing} trailing byte(s) after the signature, ignored",
+            signed_len
+        ),
+    );
+    a.report_data = Some(hex(&bytes[4..36]));
+    let certs = x509::parse_pem_bundle(chain_pem);
+    let Some(leaf) = certs.first() else {
+        check(&mut checks, "chain", false, "no certificate in the chain file");
+        a.checks = checks;
+        return a;
+    };
+    // The signature: raw r || s over SHA-384 of request || response-without-signature.
+    let sig = &bytes[signed_len..signed_len + SIGNATURE_LEN];
+    let key = leaf
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key
+        .as_bytes()
+        .unwrap_or_default();
+    let sig_ok = p384::ecdsa::VerifyingKey::from_sec1_bytes(key).is_ok_and(|vk| {
+        use p384::ecdsa::signature::Verifier;
+        p384::ecdsa::Signature::from_slice(sig).is_ok_and(|s| vk.verify(&bytes[..signed_len], &s).is_ok())
+    });
+    check(
+        &mut checks,
+        "signature",
+        sig_ok,
+        "ECDSA P-384/SHA-384 over the request and the response without its signature",
+    );
+    // The chain, leaf first, to the pinned root.
+    let root = certs.last().expect("non-empty");
+    let root_digest = hex(&sha2::Digest::finalize(
+        <sha2::Sha256 as sha2::Digest>::new_with_prefix(x509::der(root)),
+    ));
+    check(
+        &mut checks,
+        "root-pin",
+        root_digest == DEVICE_IDENTITY_CA_SHA256,
+        format!("last certificate SHA-256 {root_digest}"),
+    );
+    let mut chain_ok = crate::nitro::ecdsa_signed_by(root, root).is_ok();
+    for pair in certs.windows(2) {
+        if let Err(e) = crate::nitro::ecdsa_signed_by(&pair[0], &pair[1]) {
+            chain_ok = false;
+            check(&mut checks, "chain", false, e);
+        }
+    }
+    if chain_ok {
+        check(
+            &mut checks,
+            "chain",
+            true,
+            format!("{} certificates from the device key to the root", certs.len()),
+        );
+    }
+    let mut in_window = true;
+    for (i, c) in certs.iter().enumerate() {
+        let (from, until) = x509::validity(c);
+        if !(from <= at && at <= until) {
+            in_window = false;
+            check(
+                &mut checks,
+                "validity",
+                false,
+                format!("certificate {i} is valid from {from} to {until}, not at {at}"),
+            );
+        }
+    }
+    if in_window {
+        check(
+            &mut checks,
+            "validity",
+            true,
+            format!("every certificate is valid at {at}"),
+        );
+    }
+    a.verdict = if checks.iter().all(|c| c.passed) {
+        Verdict::Valid
+    } else {
+        Verdict::Invalid
+    };
+    a.checks = checks;
+    a
+}
