@@ -4,7 +4,8 @@
 //! Bytes and a verification time in, an [`Appraisal`] out; no network, no clock. [`manifest`]
 //! reads capture manifests (`trace-hwcapture/1`, the format of the shared captures) and checks
 //! their file digests; [`snp`] verifies AMD SEV-SNP reports with their VCEK/VLEK chains,
-//! [`nitro`] AWS Nitro attestation documents, [`nvidia`] Hopper SPDM reports, [`token`] Confidential Space and MAA tokens;
+//! [`nitro`] AWS Nitro attestation documents, [`nvidia`] Hopper SPDM reports, [`tpm`] TPM 2.0
+//! quotes, [`token`] Confidential Space and MAA tokens;
 //! [`replay`] runs a capture (and its variants) and compares with the expected verdicts.
 //! Platforms without a verifier yet answer [`Verdict::NotImplemented`], never a guess.
 
@@ -14,6 +15,7 @@ pub mod nvidia;
 pub mod replay;
 pub mod snp;
 pub mod token;
+pub mod tpm;
 mod x509;
 
 /// What replaying one piece of evidence concluded.

@@ -113,6 +113,20 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             (Some(report), Some(chain)) => crate::nvidia::appraise(report, chain, at),
             _ => Appraisal::not_implemented("a GPU capture without attestation_report.hex and device_cert_chain.pem"),
         },
+        "tpm2" => match (
+            first(files, &["quote.msg"]),
+            first(files, &["quote.sig"]),
+            first(files, &["ak.pub", "ak_pub.pem"]),
+        ) {
+            (Some(q), Some(s), Some(ak)) => {
+                let cert = files
+                    .iter()
+                    .find(|(n, _)| n.starts_with("akcert"))
+                    .map(|(_, b)| b.as_slice());
+                crate::tpm::appraise(q, s, ak, first(files, &["nonce.hex"]), cert)
+            }
+            _ => Appraisal::not_implemented("a TPM capture without quote.msg, quote.sig and ak.pub"),
+        },
         other => Appraisal::not_implemented(other),
     }
 }

@@ -273,3 +273,34 @@ fn gpu_reports_replay_and_mutations_are_refused() {
     f.insert("device_cert_chain.pem".into(), pem[..cut].as_bytes().to_vec());
     assert_eq!(replay::appraise("nvidia-h100", &f, at).verdict, Verdict::Invalid);
 }
+
+#[test]
+fn a_tpm_quote_without_a_vendor_chain_is_unverifiable_and_mutations_are_invalid() {
+    let Some(dir) = captures("tpm2/cmcp-azure-vtpm-2026-07-27") else {
+        return;
+    };
+    let good = files(&dir);
+    let at = 1_785_110_400;
+    let a = replay::appraise("tpm2", &good, at);
+    assert_eq!(a.verdict, Verdict::Unverifiable, "{:#?}", a.checks);
+    assert_eq!(
+        a.measurement.as_deref(),
+        Some("sha256:461684441feb67717a22b7f43096ec2f92a6582f5987f82729b3749180fede61")
+    );
+    // The quote changed (in extraData), the signature changed, another nonce expected.
+    for (file, offset) in [("quote.msg", 0x30), ("quote.sig", 7)] {
+        let mut f = good.clone();
+        f.get_mut(file).unwrap()[offset] ^= 1;
+        assert_eq!(replay::appraise("tpm2", &f, at).verdict, Verdict::Invalid, "{file}");
+    }
+    let mut f = good.clone();
+    f.insert("nonce.hex".into(), b"00".repeat(32));
+    assert_eq!(replay::appraise("tpm2", &f, at).verdict, Verdict::Invalid);
+    let mut f = good.clone();
+    f.get_mut("quote.msg").unwrap().push(0);
+    assert_eq!(
+        replay::appraise("tpm2", &f, at).verdict,
+        Verdict::Invalid,
+        "trailing bytes"
+    );
+}

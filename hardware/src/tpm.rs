@@ -1,0 +1,149 @@
+//! TPM 2.0 quotes: a `TPMS_ATTEST` of type `TPM_ST_ATTEST_QUOTE`, its RSASSA-PKCS1-v1_5
+//! SHA-256 signature by an attestation key (AK), and the AK's certificate when there is one.
+//!
+//! Owns: the `TPMS_ATTEST` structure (magic, type, qualified signer, `extraData`, clock,
+//! firmware, PCR selection, `pcrDigest`), the signature with the supplied AK, `extraData`
+//! against the nonce, and whether an AK certificate certifies this AK. A quote whose AK has no
+//! certificate chain to a vendor root proves nothing about hardware: it is `unverifiable` at
+//! best, never `valid`.
+
+use crate::{Appraisal, Check, Verdict, hex, x509};
+
+const MAGIC: u32 = 0xff54_4347;
+const ST_ATTEST_QUOTE: u16 = 0x8018;
+
+struct Reader<'a>(&'a [u8]);
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (h, t) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = t;
+        Some(h)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_be_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn sized(&mut self) -> Option<&'a [u8]> {
+        let n = self.u16()?;
+        self.take(n.into())
+    }
+}
+
+/// The fields of a quote TRACE uses.
+pub struct Quote {
+    pub extra_data: Vec<u8>,
+    pub pcr_digest: Vec<u8>,
+}
+
+pub fn parse_quote(b: &[u8]) -> Option<Quote> {
+    let mut r = Reader(b);
+    if r.u32()? != MAGIC || r.u16()? != ST_ATTEST_QUOTE {
+        return None;
+    }
+    r.sized()?; // qualifiedSigner
+    let extra_data = r.sized()?.to_vec();
+    r.take(17)?; // clockInfo
+    r.take(8)?; // firmwareVersion
+    for _ in 0..r.u32()? {
+        r.u16()?; // hash
+        let n = r.u8()?;
+        r.take(n.into())?;
+    }
+    let pcr_digest = r.sized()?.to_vec();
+    r.0.is_empty().then_some(Quote { extra_data, pcr_digest })
+}
+
+fn check(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
+    checks.push(Check {
+        name,
+        passed,
+        detail: detail.into(),
+    });
+    passed
+}
+
+/// Appraises a quote with its AK (SPKI PEM), the expected nonce (hex) and an optional AK
+/// certificate.
+pub fn appraise(
+    quote: &[u8],
+    signature: &[u8],
+    ak_pem: &[u8],
+    nonce_hex: Option<&[u8]>,
+    ak_cert: Option<&[u8]>,
+) -> Appraisal {
+    let mut checks = Vec::new();
+    let mut a = Appraisal {
+        verdict: Verdict::Invalid,
+        measurement: None,
+        report_data: None,
+        debug: None,
+        checks: Vec::new(),
+    };
+    let Some(q) = parse_quote(quote) else {
+        check(
+            &mut checks,
+            "tpms-attest",
+            false,
+            "not a TPMS_ATTEST quote (magic, type or lengths)",
+        );
+        a.checks = checks;
+        return a;
+    };
+    check(&mut checks, "tpms-attest", true, "TPM_ST_ATTEST_QUOTE");
+    a.report_data = Some(hex(&q.extra_data));
+    if q.pcr_digest.len() == 32 {
+        a.measurement = Some(format!("sha256:{}", hex(&q.pcr_digest)));
+    }
+    use rsa::pkcs8::DecodePublicKey;
+    let key = std::str::from_utf8(ak_pem)
+        .ok()
+        .and_then(|p| rsa::RsaPublicKey::from_public_key_pem(p).ok());
+    let sig_ok = key.as_ref().is_some_and(|k| {
+        use rsa::signature::Verifier;
+        let vk = rsa::pkcs1v15::VerifyingKey::<sha2_010::Sha256>::new(k.clone());
+        rsa::pkcs1v15::Signature::try_from(signature).is_ok_and(|s| vk.verify(quote, &s).is_ok())
+    });
+    check(
+        &mut checks,
+        "signature",
+        sig_ok,
+        "RSASSA-PKCS1-v1_5/SHA-256 over the TPMS_ATTEST with the supplied AK",
+    );
+    if let Some(n) = nonce_hex {
+        let want = String::from_utf8_lossy(n).trim().to_ascii_lowercase();
+        check(
+            &mut checks,
+            "nonce",
+            hex(&q.extra_data) == want,
+            "extraData equals the verifier's nonce",
+        );
+    }
+    // Only a certificate for this very AK could chain it to a vendor; none does here.
+    let certified = ak_cert.and_then(x509::parse).is_some_and(|c| {
+        use x509_cert::der::Encode;
+        let spki = c.tbs_certificate.subject_public_key_info.to_der().unwrap_or_default();
+        key.as_ref().is_some_and(|k| {
+            use rsa::pkcs8::EncodePublicKey;
+            k.to_public_key_der().is_ok_and(|d| d.as_bytes() == spki.as_slice())
+        })
+    });
+    let chain_detail = match (ak_cert.is_some(), certified) {
+        (false, _) => "no AK certificate: nothing chains the AK to a TPM vendor",
+        (true, false) => "the AK certificate certifies another key",
+        (true, true) => "the AK certificate certifies this AK, but no vendor CA is pinned for it yet",
+    };
+    check(&mut checks, "ak-chain", false, chain_detail);
+    let evidence_ok = checks.iter().filter(|c| c.name != "ak-chain").all(|c| c.passed);
+    a.verdict = if evidence_ok {
+        Verdict::Unverifiable
+    } else {
+        Verdict::Invalid
+    };
+    a.checks = checks;
+    a
+}
