@@ -127,6 +127,12 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             }
             _ => Appraisal::not_implemented("a TPM capture without quote.msg, quote.sig and ak.pub"),
         },
+        "intel-tdx" | "intel-sgx" => match (first(files, &["quote.bin"]), first(files, &["collateral.json"])) {
+            (Some(q), Some(c)) => crate::dcap::appraise(q, c, at),
+            _ => Appraisal::not_implemented(
+                "a DCAP quote without collateral.json (QuoteCollateralV3 with issuer chains)",
+            ),
+        },
         other => Appraisal::not_implemented(other),
     }
 }

@@ -304,3 +304,50 @@ fn a_tpm_quote_without_a_vendor_chain_is_unverifiable_and_mutations_are_invalid(
         "trailing bytes"
     );
 }
+
+#[test]
+fn dcap_quotes_replay_with_their_collateral_and_mutations_are_refused() {
+    let Some(dir) = captures("intel-tdx/dcap-qvl-tdx-v4") else {
+        return;
+    };
+    let good = files(&dir);
+    let at = 1_751_328_000;
+    let a = replay::appraise("intel-tdx", &good, at);
+    assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
+    assert_eq!(
+        a.measurement.as_deref(),
+        Some("sha384:91eb2b44d141d4ece09f0c75c2c53d247a3c68edd7fafe8a3520c942a604a407de03ae6dc5f87f27428b2538873118b7")
+    );
+    assert!(a.report_data.as_deref().unwrap().starts_with("9a9d48e7f6799642"));
+    assert_eq!(a.debug, Some(false));
+    // Collateral windows: before the TCB info was issued, after it expired (30 days).
+    for t in [1_750_291_200, 1_752_969_600] {
+        assert_eq!(
+            replay::appraise("intel-tdx", &good, t).verdict,
+            Verdict::Invalid,
+            "at {t}"
+        );
+    }
+    // report_data sits at quote offset 568 in a v4 TDX quote: a flipped bit there is refused.
+    let mut f = good.clone();
+    f.get_mut("quote.bin").unwrap()[568] ^= 1;
+    assert_eq!(replay::appraise("intel-tdx", &f, at).verdict, Verdict::Invalid);
+    // Another platform's collateral (the SGX capture's) does not fit this quote.
+    if let Some(sgx) = captures("intel-sgx/dcap-qvl-sgx-v3") {
+        let mut f = good.clone();
+        f.insert(
+            "collateral.json".into(),
+            std::fs::read(sgx.join("collateral.json")).unwrap(),
+        );
+        assert_eq!(replay::appraise("intel-tdx", &f, at).verdict, Verdict::Invalid);
+    }
+    for sub in [
+        "intel-tdx/dcap-qvl-tdx-v5-outdated",
+        "intel-tdx/go-tdx-guest-v5-90c06f",
+        "intel-sgx/dcap-qvl-sgx-v3",
+    ] {
+        let Some(d) = captures(sub) else { return };
+        let r = replay::replay(&d, None).expect("manifest reads");
+        assert!(r.cases.iter().all(|c| c.as_expected()), "{sub}: {:#?}", r.cases);
+    }
+}

@@ -1,0 +1,67 @@
+//! Intel TDX and SGX quotes (DCAP v3/v4/v5) with their PCS collateral, verified by
+//! `dcap-qvl` (pure Rust, no network) against the Intel SGX Root CA it embeds, at the pinned
+//! time: quote and QE report signatures, PCK chain and CRLs, TCB info and QE identity
+//! signatures and windows, and the TCB status.
+//!
+//! Owns: calling `dcap-qvl` with the capture's `QuoteCollateralV3` JSON and the facts TRACE
+//! uses (TDX: `mr_td` as a `sha384:` measurement and TD_ATTRIBUTES.DEBUG; SGX: `mr_enclave`
+//! as `sha256:` and ATTRIBUTES.DEBUG; the 64-byte report_data where a key binding goes).
+//! Captures without collateral in that form (raw PCS responses lacking issuer chains) are not
+//! appraised.
+
+use crate::{Appraisal, Check, Verdict, hex};
+use dcap_qvl::quote::Report;
+
+/// Appraises a quote with its collateral JSON at `at` (Unix seconds).
+pub fn appraise(quote: &[u8], collateral_json: &[u8], at: i64) -> Appraisal {
+    let mut a = Appraisal {
+        verdict: Verdict::Invalid,
+        measurement: None,
+        report_data: None,
+        debug: None,
+        checks: Vec::new(),
+    };
+    let mut check = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
+    let collateral = match serde_json::from_slice::<dcap_qvl::QuoteCollateralV3>(collateral_json) {
+        Ok(c) => c,
+        Err(e) => {
+            check("collateral", false, format!("not QuoteCollateralV3 JSON: {e}"));
+            return a;
+        }
+    };
+    let verified = dcap_qvl::verify::QuoteVerifier::new_prod().verify(quote, &collateral, at.max(0) as u64);
+    match verified {
+        Ok(v) => {
+            check(
+                "dcap",
+                true,
+                format!(
+                    "TCB status {}{}",
+                    v.status,
+                    if v.advisory_ids.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", advisories {}", v.advisory_ids.join(" "))
+                    }
+                ),
+            );
+            match &v.report {
+                Report::SgxEnclave(r) => {
+                    a.measurement = Some(format!("sha256:{}", hex(&r.mr_enclave)));
+                    a.report_data = Some(hex(&r.report_data));
+                    a.debug = Some(r.attributes[0] & 0x02 != 0);
+                }
+                other => {
+                    if let Some(td) = other.as_td10() {
+                        a.measurement = Some(format!("sha384:{}", hex(&td.mr_td)));
+                        a.report_data = Some(hex(&td.report_data));
+                        a.debug = Some(td.td_attributes[0] & 0x01 != 0);
+                    }
+                }
+            }
+            a.verdict = Verdict::Valid;
+        }
+        Err(e) => check("dcap", false, format!("{e:#}")),
+    }
+    a
+}
