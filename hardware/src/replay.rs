@@ -133,6 +133,32 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
                 "a DCAP quote without collateral.json (QuoteCollateralV3 with issuer chains)",
             ),
         },
+        "azure-cvm-sev-snp" => {
+            let names = [
+                "snp_report.bin",
+                "vcek_chain.pem",
+                "runtime_data.json",
+                "quote.msg",
+                "quote.sig",
+                "nonce.hex",
+            ];
+            match names.map(|n| first(files, &[n])) {
+                [Some(r), Some(c), Some(d), Some(q), Some(s), Some(n)] => crate::azure::appraise(
+                    &crate::azure::AzureEvidence {
+                        snp_report: r,
+                        vcek_chain: c,
+                        runtime_data: d,
+                        quote: q,
+                        quote_signature: s,
+                        nonce_hex: n,
+                    },
+                    at,
+                ),
+                _ => Appraisal::not_implemented(
+                    "an Azure CVM capture in another layout than snp_report.bin, vcek_chain.pem, runtime_data.json, quote.msg, quote.sig, nonce.hex",
+                ),
+            }
+        }
         other => Appraisal::not_implemented(other),
     }
 }

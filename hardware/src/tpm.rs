@@ -58,6 +58,15 @@ pub fn parse_quote(b: &[u8]) -> Option<Quote> {
     r.0.is_empty().then_some(Quote { extra_data, pcr_digest })
 }
 
+/// The signature bytes: raw, or inside a marshalled `TPMT_SIGNATURE` (sigAlg, hash, size).
+pub fn raw_signature(sig: &[u8]) -> &[u8] {
+    if sig.len() > 6 && usize::from(u16::from_be_bytes([sig[4], sig[5]])) == sig.len() - 6 {
+        &sig[6..]
+    } else {
+        sig
+    }
+}
+
 fn check(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
     checks.push(Check {
         name,
@@ -106,7 +115,7 @@ pub fn appraise(
     let sig_ok = key.as_ref().is_some_and(|k| {
         use rsa::signature::Verifier;
         let vk = rsa::pkcs1v15::VerifyingKey::<sha2_010::Sha256>::new(k.clone());
-        rsa::pkcs1v15::Signature::try_from(signature).is_ok_and(|s| vk.verify(quote, &s).is_ok())
+        rsa::pkcs1v15::Signature::try_from(raw_signature(signature)).is_ok_and(|s| vk.verify(quote, &s).is_ok())
     });
     check(
         &mut checks,

@@ -351,3 +351,30 @@ fn dcap_quotes_replay_with_their_collateral_and_mutations_are_refused() {
         assert!(r.cases.iter().all(|c| c.as_expected()), "{sub}: {:#?}", r.cases);
     }
 }
+
+#[test]
+fn an_azure_cvm_capture_links_report_runtime_data_ak_and_quote() {
+    let Some(dir) = captures("azure-cvm/cmcp-azure-cvm-snp-2026-07-20") else {
+        return;
+    };
+    let good = files(&dir);
+    let at = 1_784_592_000;
+    let a = replay::appraise("azure-cvm-sev-snp", &good, at);
+    assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
+    assert!(a.measurement.as_deref().unwrap().starts_with("sha384:5b0ce64ad1c1f637"));
+    // Each link broken on its own: the runtime data, the quote signature, the nonce.
+    let mut f = good.clone();
+    f.get_mut("runtime_data.json").unwrap().push(b' ');
+    let a = replay::appraise("azure-cvm-sev-snp", &f, at);
+    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "runtime-data" && !c.passed));
+    let mut f = good.clone();
+    let sig = f.get_mut("quote.sig").unwrap();
+    let last = sig.len() - 1;
+    sig[last] ^= 1;
+    let a = replay::appraise("azure-cvm-sev-snp", &f, at);
+    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "vtpm-quote" && !c.passed));
+    let mut f = good.clone();
+    f.insert("nonce.hex".into(), b"00".repeat(64));
+    let a = replay::appraise("azure-cvm-sev-snp", &f, at);
+    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "nonce" && !c.passed));
+}
