@@ -9,19 +9,24 @@ use crate::{Appraisal, Check, Verdict, hex, snp, tpm};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// The files of a cMCP-style Azure CVM capture.
+/// The parts of Azure CVM evidence.
 pub struct AzureEvidence<'a> {
     pub snp_report: &'a [u8],
-    /// VCEK, ASK, ARK (PEM, VCEK first).
-    pub vcek_chain: &'a [u8],
+    /// The VCEK (DER or PEM) and, optionally, a PEM bundle with ASK and ARK.
+    pub vcek: &'a [u8],
+    pub ca_bundle: Option<&'a [u8]>,
+    /// The HCL runtime data (a JSON key set with HCLAkPub) the report binds.
     pub runtime_data: &'a [u8],
     pub quote: &'a [u8],
     pub quote_signature: &'a [u8],
-    /// The verifier's nonce, hex; the quote's extraData is its SHA-256.
-    pub nonce_hex: &'a [u8],
+    /// The verifier's nonce, hex, when the capture has it; the quote's extraData is its
+    /// SHA-256 (the cMCP gateway's convention).
+    pub nonce_hex: Option<&'a [u8]>,
+    /// The PCR values (SHA-256 bank, index order), when the capture has them.
+    pub pcrs: Option<Vec<Vec<u8>>>,
 }
 
-fn first_pem_block(pem: &[u8]) -> Option<&[u8]> {
+pub fn first_pem_block(pem: &[u8]) -> Option<&[u8]> {
     let text = std::str::from_utf8(pem).ok()?;
     let end = text.find("-----END CERTIFICATE-----")? + "-----END CERTIFICATE-----".len();
     let start = text.find("-----BEGIN CERTIFICATE-----")?;
@@ -60,24 +65,11 @@ fn hcl_ak_pem(runtime_data: &[u8]) -> Option<String> {
 }
 
 pub fn appraise(e: &AzureEvidence, at: i64) -> Appraisal {
-    let Some(vcek) = first_pem_block(e.vcek_chain) else {
-        return Appraisal {
-            verdict: Verdict::Invalid,
-            measurement: None,
-            report_data: None,
-            debug: None,
-            checks: vec![Check {
-                name: "vcek-chain",
-                passed: false,
-                detail: "no certificate in vcek_chain.pem".into(),
-            }],
-        };
-    };
     let mut a = snp::appraise(
         &snp::SnpEvidence {
             report: e.snp_report,
-            vek: vcek,
-            ca_bundle: Some(e.vcek_chain),
+            vek: e.vcek,
+            ca_bundle: e.ca_bundle,
         },
         at,
     );
@@ -109,23 +101,101 @@ pub fn appraise(e: &AzureEvidence, at: i64) -> Appraisal {
             None
         }
     };
-    let nonce = unhex(e.nonce_hex);
-    let fresh = match (&quote, &nonce) {
-        (Some(q), Some(n)) => q.extra_data == Sha256::digest(n)[..],
-        _ => false,
-    };
-    add(
-        "nonce",
-        fresh,
-        format!(
-            "the quote's extraData {} is SHA-256 of the nonce",
-            quote.as_ref().map(|q| hex(&q.extra_data)).unwrap_or_default()
-        ),
-    );
+    if let Some(n) = e.nonce_hex {
+        let fresh = match (&quote, unhex(n)) {
+            (Some(q), Some(n)) => q.extra_data == Sha256::digest(&n)[..],
+            _ => false,
+        };
+        add(
+            "nonce",
+            fresh,
+            format!(
+                "the quote's extraData {} is SHA-256 of the nonce",
+                quote.as_ref().map(|q| hex(&q.extra_data)).unwrap_or_default()
+            ),
+        );
+    }
+    if let (Some(pcrs), Some(q)) = (&e.pcrs, &quote) {
+        let selected: Vec<u8> = q
+            .selected
+            .iter()
+            .filter_map(|i| pcrs.get(*i))
+            .flatten()
+            .copied()
+            .collect();
+        add(
+            "pcr-digest",
+            Sha256::digest(&selected)[..] == q.pcr_digest[..],
+            format!("pcrDigest over PCRs {:?}", q.selected),
+        );
+    }
     a.verdict = match a.verdict {
         Verdict::Valid if a.checks.iter().all(|c| c.passed) => Verdict::Valid,
         Verdict::Valid => Verdict::Invalid,
         other => other,
     };
     a
+}
+
+/// The trustee `az-snp-vtpm` evidence JSON: `{version, hcl_report (b64url HCL blob: 32-byte
+/// header, the SNP report, the IGVM request header, the runtime data), tpm_quote {message,
+/// signature, pcrs} (hex), vcek (b64url DER)}`.
+pub fn appraise_trustee(evidence_json: &[u8], at: i64) -> Appraisal {
+    let fail = |detail: &str| Appraisal {
+        verdict: Verdict::Invalid,
+        measurement: None,
+        report_data: None,
+        debug: None,
+        checks: vec![Check {
+            name: "evidence",
+            passed: false,
+            detail: detail.into(),
+        }],
+    };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(evidence_json) else {
+        return fail("not JSON");
+    };
+    let b64 = |name: &str| -> Option<Vec<u8>> {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(v.get(name)?.as_str()?.trim_end_matches('='))
+            .ok()
+    };
+    let (Some(hcl), Some(vcek)) = (b64("hcl_report"), b64("vcek")) else {
+        return fail("no hcl_report or vcek");
+    };
+    const HW: std::ops::Range<usize> = 32..32 + snp::REPORT_LEN;
+    let var_start = HW.end + 20;
+    let Some(size_bytes) = hcl.get(HW.end + 16..var_start) else {
+        return fail("the HCL report is too short");
+    };
+    let var_len = u32::from_le_bytes(size_bytes.try_into().expect("4 bytes")) as usize;
+    let Some(runtime_data) = hcl.get(var_start..var_start + var_len) else {
+        return fail("the runtime data overruns the HCL report");
+    };
+    let q = |name: &str| {
+        v.pointer(&format!("/tpm_quote/{name}"))
+            .and_then(|x| x.as_str())
+            .and_then(|t| unhex(t.as_bytes()))
+    };
+    let (Some(quote), Some(signature)) = (q("message"), q("signature")) else {
+        return fail("no tpm_quote message/signature");
+    };
+    let pcrs = v.pointer("/tpm_quote/pcrs").and_then(|p| p.as_array()).map(|a| {
+        a.iter()
+            .filter_map(|x| x.as_str().and_then(|t| unhex(t.as_bytes())))
+            .collect::<Vec<_>>()
+    });
+    appraise(
+        &AzureEvidence {
+            snp_report: &hcl[HW],
+            vcek: &vcek,
+            ca_bundle: None,
+            runtime_data,
+            quote: &quote,
+            quote_signature: &signature,
+            nonce_hex: None,
+            pcrs,
+        },
+        at,
+    )
 }

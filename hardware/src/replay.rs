@@ -134,6 +134,9 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             ),
         },
         "azure-cvm-sev-snp" => {
+            if let Some(ev) = first(files, &["evidence-v1.json"]) {
+                return crate::azure::appraise_trustee(ev, at);
+            }
             let names = [
                 "snp_report.bin",
                 "vcek_chain.pem",
@@ -143,20 +146,23 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
                 "nonce.hex",
             ];
             match names.map(|n| first(files, &[n])) {
-                [Some(r), Some(c), Some(d), Some(q), Some(s), Some(n)] => crate::azure::appraise(
-                    &crate::azure::AzureEvidence {
-                        snp_report: r,
-                        vcek_chain: c,
-                        runtime_data: d,
-                        quote: q,
-                        quote_signature: s,
-                        nonce_hex: n,
-                    },
-                    at,
-                ),
-                _ => Appraisal::not_implemented(
-                    "an Azure CVM capture in another layout than snp_report.bin, vcek_chain.pem, runtime_data.json, quote.msg, quote.sig, nonce.hex",
-                ),
+                [Some(r), Some(c), Some(d), Some(q), Some(s), Some(n)] => match crate::azure::first_pem_block(c) {
+                    Some(vcek) => crate::azure::appraise(
+                        &crate::azure::AzureEvidence {
+                            snp_report: r,
+                            vcek,
+                            ca_bundle: Some(c),
+                            runtime_data: d,
+                            quote: q,
+                            quote_signature: s,
+                            nonce_hex: Some(n),
+                            pcrs: None,
+                        },
+                        at,
+                    ),
+                    None => Appraisal::not_implemented("an Azure CVM capture whose vcek_chain.pem has no certificate"),
+                },
+                _ => Appraisal::not_implemented("an Azure CVM capture in another layout"),
             }
         }
         other => Appraisal::not_implemented(other),

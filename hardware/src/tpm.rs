@@ -37,6 +37,8 @@ impl<'a> Reader<'a> {
 /// The fields of a quote TRACE uses.
 pub struct Quote {
     pub extra_data: Vec<u8>,
+    /// The selected PCR indices (of the first selection), ascending.
+    pub selected: Vec<usize>,
     pub pcr_digest: Vec<u8>,
 }
 
@@ -49,13 +51,23 @@ pub fn parse_quote(b: &[u8]) -> Option<Quote> {
     let extra_data = r.sized()?.to_vec();
     r.take(17)?; // clockInfo
     r.take(8)?; // firmwareVersion
-    for _ in 0..r.u32()? {
+    let mut selected = Vec::new();
+    for i in 0..r.u32()? {
         r.u16()?; // hash
         let n = r.u8()?;
-        r.take(n.into())?;
+        let bits = r.take(n.into())?;
+        if i == 0 {
+            selected = (0..bits.len() * 8)
+                .filter(|b| bits[b / 8] & (1 << (b % 8)) != 0)
+                .collect();
+        }
     }
     let pcr_digest = r.sized()?.to_vec();
-    r.0.is_empty().then_some(Quote { extra_data, pcr_digest })
+    r.0.is_empty().then_some(Quote {
+        extra_data,
+        selected,
+        pcr_digest,
+    })
 }
 
 /// The signature bytes: raw, or inside a marshalled `TPMT_SIGNATURE` (sigAlg, hash, size).

@@ -378,3 +378,34 @@ fn an_azure_cvm_capture_links_report_runtime_data_ak_and_quote() {
     let a = replay::appraise("azure-cvm-sev-snp", &f, at);
     assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "nonce" && !c.passed));
 }
+
+#[test]
+fn the_trustee_azure_capture_binds_runtime_data_and_pcrs() {
+    let Some(dir) = captures("azure-cvm/trustee-az-snp-vtpm") else {
+        return;
+    };
+    let good = files(&dir);
+    let at = 1_748_736_000;
+    let a = replay::appraise("azure-cvm-sev-snp", &good, at);
+    assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
+    assert!(
+        a.checks.iter().any(|c| c.name == "pcr-digest" && c.passed),
+        "{:#?}",
+        a.checks
+    );
+    // PCR 0 reported differently from what the quote signed.
+    let text = String::from_utf8(good["evidence-v1.json"].clone()).unwrap();
+    let pcr0 = "e15c44796beabf46abcec7c57e590942041e47497e4ec27571c8b7664f48dced";
+    assert!(text.contains(pcr0));
+    let mut f = good.clone();
+    f.insert(
+        "evidence-v1.json".into(),
+        text.replacen(pcr0, &"0".repeat(64), 1).into_bytes(),
+    );
+    let a = replay::appraise("azure-cvm-sev-snp", &f, at);
+    assert!(
+        a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "pcr-digest" && !c.passed),
+        "{:#?}",
+        a.checks
+    );
+}
