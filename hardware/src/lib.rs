@@ -16,6 +16,7 @@ pub mod nitro;
 pub mod nvidia;
 pub mod replay;
 pub mod snp;
+pub mod synthetic;
 pub mod token;
 pub mod tpm;
 mod x509;

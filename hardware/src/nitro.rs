@@ -81,8 +81,14 @@ pub(crate) fn ecdsa_signed_by(cert: &x509_cert::Certificate, issuer: &x509_cert:
     }
 }
 
-/// Appraises a Nitro attestation document at `at` (Unix seconds).
+/// Appraises a Nitro attestation document at `at` (Unix seconds) under the AWS root.
 pub fn appraise(document: &[u8], at: i64) -> Appraisal {
+    appraise_with_root(document, at, ROOT_G1_SHA256)
+}
+
+/// Appraises under the root whose DER has SHA-256 `root_sha256` (a caller's explicit pin,
+/// e.g. the project's synthetic test root).
+pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Appraisal {
     let mut checks = Vec::new();
     let mut a = Appraisal {
         verdict: Verdict::Invalid,
@@ -155,7 +161,7 @@ pub fn appraise(document: &[u8], at: i64) -> Appraisal {
     check(
         &mut checks,
         "root-pin",
-        root_digest == ROOT_G1_SHA256,
+        root_digest == root_sha256,
         format!("cabundle[0] SHA-256 {root_digest}"),
     );
     // cabundle is root first; each certificate is signed by the one before, the leaf by the last.
