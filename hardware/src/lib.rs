@@ -11,6 +11,7 @@
 
 pub mod azure;
 pub mod dcap;
+pub mod input;
 pub mod manifest;
 pub mod nitro;
 pub mod nvidia;

@@ -96,6 +96,11 @@ pub fn nitro_test_root() -> (SigningKey, x509_cert::Certificate) {
     (k, c)
 }
 
+/// The SHA-256 (hex) of the test root's DER: what a verifier pins to accept synthetic documents.
+pub fn nitro_test_root_sha256() -> String {
+    sha256_hex(&nitro_test_root().1.to_der().expect("DER"))
+}
+
 pub fn sha256_hex(der: &[u8]) -> String {
     use sha2::Digest;
     crate::hex(&sha2::Sha256::digest(der))

@@ -44,7 +44,7 @@ fn hello() -> Value {
             "profiles": ["v0.2", "v0.2-strict", "v0.1"],
             "error_detail": "rule",
             "accepts_flags": trace_vectors::catalog::FLAGS.iter().map(|f| f.0).collect::<Vec<_>>(),
-            "inputs": ["inclusion", "revocation"],
+            "inputs": ["inclusion", "revocation", "evidence"],
         }
     })
 }
@@ -105,6 +105,9 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
             Value::String(t) => TrustedKey::Thumbprint(t.clone()),
             jwk => TrustedKey::Jwk(PublicKey::from_jwk(&jwk_value(jwk)?).map_err(|e| format!("trusted key: {e}"))?),
         });
+    }
+    if let Some(input) = req.get("evidence") {
+        o.evidence = Some(trace_hardware::input::facts(input, o.now)?);
     }
     if let Some(inputs) = req.get("revocation") {
         o.revocation = Some(trace_record::revocation::RevocationInputs::from_json(&jwk_value(

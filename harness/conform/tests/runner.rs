@@ -92,7 +92,8 @@ fn the_reference_passes_every_vector_through_the_protocol() {
     let total = r.summary["results"].as_array().unwrap().len() as u64;
     assert!(total > 250);
     assert_eq!(count(&r, "pass"), total);
-    assert_eq!(r.summary["level_reached"], 0);
+    // With synthetic hardware evidence and inclusion receipts the reference reaches Level 2.
+    assert_eq!(r.summary["level_reached"], 2);
     assert_eq!(r.summary["complete"], true);
     assert_summary_schema(&r.summary);
 }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod b64;
 pub mod cmcp;
 pub mod envelope;
+pub mod evidence;
 pub mod finding;
 pub mod jcs;
 pub mod json;

@@ -59,6 +59,8 @@ pub struct VerifyOptions {
     /// A revocation bundle with its trust inputs (S2 §3.2.3); without one, the report says
     /// no revocation check was performed.
     pub revocation: Option<crate::revocation::RevocationInputs>,
+    /// Facts of appraised hardware evidence for the record (Level 1 binding).
+    pub evidence: Option<crate::evidence::EvidenceFacts>,
 }
 
 impl VerifyOptions {
@@ -89,6 +91,7 @@ impl VerifyOptions {
             cmcp_canonicalization: Default::default(),
             inclusion: None,
             revocation: None,
+            evidence: None,
         }
     }
 }

@@ -120,6 +120,10 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
                 o.insert("cmcp_canonicalization".into(), json!(c));
             }
             o.insert("trusted_keys".into(), Value::Array(trusted));
+            if let Some(text) = &ctx.evidence {
+                let input: Value = serde_json::from_str(text).map_err(|e| format!("evidence: {e}"))?;
+                o.insert("evidence".into(), input);
+            }
             if let Some(text) = &ctx.revocation {
                 let inputs: Value = serde_json::from_str(text).map_err(|e| format!("revocation: {e}"))?;
                 o.insert("revocation".into(), inputs);

@@ -152,7 +152,7 @@ fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
     };
     let kind = c.record_kind.as_deref().unwrap_or("trust-record");
     let input = |name: &str, given: bool| c.op != "verify" || !given || caps.inputs.iter().any(|i| i == name);
-    let checks: [(bool, String); 9] = [
+    let checks: [(bool, String); 10] = [
         (caps.ops.contains(&c.op), format!("op {}", c.op)),
         (
             c.op != "verify" || caps.formats.contains(&c.format),
@@ -183,6 +183,7 @@ fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
             input("revocation", c.revocation.is_some()),
             "input revocation".to_string(),
         ),
+        (input("evidence", c.evidence.is_some()), "input evidence".to_string()),
     ];
     checks
         .into_iter()

@@ -10,6 +10,7 @@ use crate::action_build::ActionBuild;
 use crate::anchor_build::AnchorKnob;
 use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
 use crate::depth_build::DepthBuild;
+use crate::evidence_build::EvidenceKnob;
 use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome};
 use crate::revocation_build::RevocationBuild;
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
@@ -94,6 +95,8 @@ pub struct Build {
     pub depth: Option<DepthBuild>,
     /// Give the verifier a revocation bundle for the record's key.
     pub revocation: Option<RevocationBuild>,
+    /// Give the verifier synthetic hardware evidence for the record.
+    pub evidence: Option<EvidenceKnob>,
     pub expected: Expected,
 }
 
@@ -120,6 +123,7 @@ impl Build {
                 receipts: None,
                 inclusion: None,
                 revocation: None,
+                evidence: None,
             },
             claims: sample::base_claims(),
             alg: Alg::EdDSA,
@@ -144,6 +148,7 @@ impl Build {
             anchor: None,
             depth: None,
             revocation: None,
+            evidence: None,
             expected: Expected {
                 result: Outcome::Valid,
                 error: None,
@@ -390,6 +395,18 @@ impl Build {
             if chain.receipt_form == ReceiptPolicy::CmcpCompat {
                 ctx.receipts = Some(ReceiptPolicy::CmcpCompat.name().into());
             }
+        }
+        if let Some(knob) = self.evidence {
+            let jwk = Value::Object(self.key().public_key().to_jwk());
+            let measurement = self
+                .claims
+                .get("runtime")
+                .and_then(|r| r.pointer("/measurement"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let text = crate::evidence_build::input_json(knob, &jwk, measurement.as_deref(), ctx.verification_time)
+                .expect("the evidence knob applies");
+            ctx.evidence = Some(text);
         }
         if let Some(rev) = &self.revocation {
             let thumbprint = self.key().public_key().thumbprint();

@@ -54,6 +54,10 @@ pub struct Context {
     /// `{leaf_index, audit_path, leaf_count, merkle_root}`, RA §5), replayed for TR-ANC-002.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub inclusion: Option<String>,
+    /// For `verify`: hardware evidence for the record (JSON text, `{platform, format, ...}`,
+    /// appraised by trace-hardware at the verification time) for the Level 1 binding rules.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub evidence: Option<String>,
     /// For `verify`: revocation inputs (JSON text, `{bundle, bundle_keys, max_bundle_age,
     /// entry}`, S2 §3.2.3); absent means no revocation check.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -199,6 +203,10 @@ impl Context {
             other => return Err(format!("profile {other:?} is not v0.2 or v0.1")),
         };
         o.strict = self.strict;
+        if let Some(text) = &self.evidence {
+            let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("evidence: {e}"))?;
+            o.evidence = Some(trace_hardware::input::facts(&v, self.verification_time)?);
+        }
         if let Some(text) = &self.revocation {
             let v = json::parse(text.as_bytes()).map_err(|e| format!("revocation: {e}"))?;
             o.revocation = Some(trace_record::revocation::RevocationInputs::from_json(&v)?);

@@ -14,6 +14,7 @@ pub mod build;
 pub mod catalog;
 pub mod chain_build;
 pub mod depth_build;
+pub mod evidence_build;
 pub mod format;
 pub mod generate;
 pub mod lint;

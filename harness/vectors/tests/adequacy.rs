@@ -94,6 +94,13 @@ fn depth_recorded_as_attempted(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| f.rule == "TR-DEP-007")
 }
 
+fn evidence_accepted_without_binding(c: &Context, t: &Test) -> Observed {
+    // Checks that the evidence verifies, never what it is evidence of.
+    without(c, t, |f| {
+        matches!(f.rule, "TR-RTE-008" | "TR-RTE-009" | "TR-RTE-010" | "TR-RTE-011")
+    })
+}
+
 fn inclusion_receipt_ignored(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| f.class == "evidence/inclusion-invalid")
 }
@@ -297,6 +304,10 @@ const BROKEN: &[(&str, Broken)] = &[
     ("action receipt authenticates itself", action_receipt_trusts_itself),
     ("depth recorded as attempted", depth_recorded_as_attempted),
     ("inclusion receipt ignored", inclusion_receipt_ignored),
+    (
+        "hardware evidence accepted without binding",
+        evidence_accepted_without_binding,
+    ),
 ];
 
 #[test]

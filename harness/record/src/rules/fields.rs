@@ -385,13 +385,16 @@ fn runtime(ctx: &Ctx, out: &mut Vec<Finding>) {
             "runtime.rim_uri is not an https URI",
         ));
     }
-    out.push(Finding::new(
-        "TR-RTE-006",
-        Status::Unverified,
-        "evidence/hardware-unverified",
-        "/runtime",
-        "no hardware evidence binding cnf.jwk to runtime.measurement was verified (hardware replay is not part of this verifier yet)",
-    ));
+    match &ctx.opts.evidence {
+        Some(facts) => out.extend(crate::evidence::bind(ctx.record, facts)),
+        None => out.push(Finding::new(
+            "TR-RTE-006",
+            Status::Unverified,
+            "evidence/hardware-unverified",
+            "/runtime",
+            "no hardware evidence binding cnf.jwk to runtime.measurement was given",
+        )),
+    }
     if platform == Some("tpm2") && ctx.str_at("/runtime/firmware_version") == Some("software-only-dev-mode") {
         out.push(Finding::new(
             "TR-RTE-007",

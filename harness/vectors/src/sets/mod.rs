@@ -61,6 +61,7 @@ pub mod chain;
 pub mod cmcp;
 pub mod dep;
 pub mod env;
+pub mod evidence;
 pub mod freshness;
 pub mod gen_input;
 pub mod level;
@@ -105,6 +106,7 @@ pub fn all() -> Vec<TopicDef> {
         action::topic(),
         dep::topic(),
         level::topic(),
+        evidence::topic(),
     ]
 }
 

@@ -1,0 +1,60 @@
+//! Evidence as a verifier input (protocol `verify` member `evidence`, vector contexts):
+//! `{"platform", "format", ...}` in, the facts the rule engine binds to the record out.
+//!
+//! Owns: the input forms and their appraisal at the verification time. Formats:
+//! `nitro-cose` (`document_b64u`, and `root_sha256`, the pinned root: AWS's, or the
+//! project's synthetic test root for vectors).
+
+use base64::Engine;
+use serde_json::Value;
+use trace_record::evidence::EvidenceFacts;
+
+/// Appraises an evidence input at `at` and returns the facts for the rule engine.
+pub fn facts(input: &Value, at: i64) -> Result<EvidenceFacts, String> {
+    let s = |name: &str| {
+        input
+            .get(name)
+            .and_then(Value::as_str)
+            .ok_or(format!("evidence.{name} is missing"))
+    };
+    let platform = s("platform")?;
+    let appraisal = match s("format")? {
+        "nitro-cose" => {
+            let doc = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(s("document_b64u")?)
+                .map_err(|e| format!("evidence.document_b64u: {e}"))?;
+            let root = input
+                .get("root_sha256")
+                .and_then(Value::as_str)
+                .unwrap_or(crate::nitro::ROOT_G1_SHA256);
+            crate::nitro::appraise_with_root(&doc, at, root)
+        }
+        other => return Err(format!("evidence format {other:?} is not supported (nitro-cose)")),
+    };
+    let failed: Vec<String> = appraisal
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| format!("{}: {}", c.name, c.detail))
+        .collect();
+    Ok(EvidenceFacts {
+        platform: platform.to_string(),
+        verified: appraisal.verdict == crate::Verdict::Valid,
+        summary: if failed.is_empty() {
+            "every check passed".into()
+        } else {
+            failed.join("; ")
+        },
+        measurement: appraisal.measurement,
+        report_data: appraisal.report_data.as_deref().and_then(unhex),
+        debug: appraisal.debug,
+    })
+}
+
+fn unhex(t: &str) -> Option<Vec<u8>> {
+    (t.len() % 2 == 0).then(|| {
+        (0..t.len() / 2)
+            .map(|i| u8::from_str_radix(&t[2 * i..2 * i + 2], 16).ok())
+            .collect()
+    })?
+}

@@ -1,0 +1,103 @@
+//! Level 1 binding: what verified hardware evidence says, held against the record (S2 §3.3
+//! steps 3-4; docs/trust-levels.md Level 1). The evidence itself is appraised elsewhere
+//! (`trace-hardware`); this module owns only the rules that tie its facts to the record:
+//! verified evidence, same platform, same measurement, the record's key bound in the report
+//! data, and no debug TEE.
+//!
+//! Binding profile `cnf-thumbprint-v1`: the first 32 bytes of the evidence's report data
+//! (SEV-SNP/TDX `report_data`, Nitro `user_data`, a TPM quote's `extraData`) are the raw
+//! RFC 7638 SHA-256 thumbprint of `cnf.jwk`, as the cMCP gateway binds its key (the second
+//! 32 bytes are the profile's own, e.g. cMCP's audit-chain root, and are not read here).
+
+use crate::b64;
+use crate::finding::Finding;
+use crate::json::Object;
+use crate::keys::PublicKey;
+
+/// The facts of appraised evidence, as a caller hands them to the verifier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceFacts {
+    /// The TRACE `runtime.platform` the evidence is for.
+    pub platform: String,
+    /// Signature and chain verified to a pinned root at the verification time.
+    pub verified: bool,
+    /// What the appraisal found, for the report.
+    pub summary: String,
+    pub measurement: Option<String>,
+    pub report_data: Option<Vec<u8>>,
+    pub debug: Option<bool>,
+}
+
+/// The Level 1 findings for `record` (its `runtime` and `cnf`) against the evidence.
+pub fn bind(record: &Object, facts: &EvidenceFacts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let at = |p: &str| {
+        record
+            .get("runtime")
+            .and_then(|r| r.as_object())
+            .and_then(|r| r.get(p))
+            .and_then(|v| v.as_str())
+    };
+    if !facts.verified {
+        out.push(Finding::fail(
+            "TR-RTE-006",
+            "evidence/hardware-invalid",
+            "/runtime",
+            format!("the hardware evidence does not verify: {}", facts.summary),
+        ));
+    }
+    if at("platform") != Some(facts.platform.as_str()) {
+        out.push(Finding::fail(
+            "TR-RTE-008",
+            "evidence/platform-mismatch",
+            "/runtime/platform",
+            format!(
+                "the evidence is from {}, the record says {:?}",
+                facts.platform,
+                at("platform")
+            ),
+        ));
+    }
+    if facts.measurement.is_none() || at("measurement") != facts.measurement.as_deref() {
+        out.push(Finding::fail(
+            "TR-RTE-009",
+            "evidence/measurement-mismatch",
+            "/runtime/measurement",
+            format!(
+                "the evidence measures {:?}, the record says {:?}",
+                facts.measurement,
+                at("measurement")
+            ),
+        ));
+    }
+    let thumbprint = record
+        .get("cnf")
+        .and_then(|c| c.as_object())
+        .and_then(|c| c.get("jwk"))
+        .and_then(|j| PublicKey::from_jwk(j).ok())
+        .and_then(|k| b64::decode(&k.thumbprint()).ok());
+    let bound = match (&thumbprint, &facts.report_data) {
+        (Some(t), Some(d)) => d.len() >= 32 && d[..32] == t[..],
+        _ => false,
+    };
+    if !bound {
+        out.push(Finding::fail(
+            "TR-RTE-010",
+            "evidence/key-not-bound",
+            "/cnf/jwk",
+            "the evidence's report data does not begin with the RFC 7638 thumbprint of cnf.jwk (binding profile cnf-thumbprint-v1)",
+        ));
+    }
+    if facts.debug != Some(false) {
+        out.push(Finding::fail(
+            "TR-RTE-011",
+            "evidence/debug",
+            "/runtime",
+            format!(
+                "the TEE is {} debuggable: its memory is not confidential",
+                if facts.debug.is_some() { "" } else { "possibly" }
+            ),
+        ));
+    }
+    out
+}
