@@ -58,3 +58,24 @@ fn unhex(t: &str) -> Option<Vec<u8>> {
             .collect()
     })?
 }
+
+/// A `replay-evidence` request's evidence: `{platform, files: {name: base64url}, root_sha256?}`.
+pub fn replay_request(input: &Value, at: i64) -> Result<crate::Appraisal, String> {
+    let platform = input
+        .get("platform")
+        .and_then(Value::as_str)
+        .ok_or("platform is missing")?;
+    let mut files = std::collections::BTreeMap::new();
+    for (name, v) in input
+        .get("files")
+        .and_then(Value::as_object)
+        .ok_or("files is not an object")?
+    {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(v.as_str().ok_or(format!("files.{name} is not a string"))?)
+            .map_err(|e| format!("files.{name}: {e}"))?;
+        files.insert(name.clone(), bytes);
+    }
+    let root = input.get("root_sha256").and_then(Value::as_str);
+    Ok(crate::replay::appraise_pinned(platform, &files, at, root))
+}

@@ -64,6 +64,40 @@ fn first<'a>(files: &'a BTreeMap<String, Vec<u8>>, names: &[&str]) -> Option<&'a
     names.iter().find_map(|n| files.get(*n)).map(Vec::as_slice)
 }
 
+/// Appraises with an explicit root pin for the formats that take one (Nitro: the SHA-256
+/// of the root's DER, e.g. the project's synthetic test root); others use their vendor roots.
+pub fn appraise_pinned(
+    platform: &str,
+    files: &BTreeMap<String, Vec<u8>>,
+    at: i64,
+    root_sha256: Option<&str>,
+) -> Appraisal {
+    match (platform, root_sha256) {
+        ("aws-nitro", Some(root)) => match first(
+            files,
+            &["attestation.cose", "attestation_doc.cbor", "attestation_doc.b64"],
+        ) {
+            Some(doc) => crate::nitro::appraise_with_root(doc, at, root),
+            None => Appraisal::not_implemented("a Nitro capture without attestation.cose/attestation_doc.*"),
+        },
+        _ => appraise(platform, files, at),
+    }
+}
+
+/// The error class of a failed check, for reports and the protocol.
+pub fn class_of(check: &str) -> &'static str {
+    match check {
+        "root-pin" | "chain" | "ak-chain" | "vek-certificate" | "vcek-hwid" | "vcek-tcb" | "key-info" => {
+            "evidence/chain-invalid"
+        }
+        "signature" | "report-signature" | "cose-signature" | "vtpm-quote" | "dcap" => "evidence/signature-invalid",
+        "validity" => "evidence/expired",
+        "nonce" | "runtime-data" | "pcr-digest" => "evidence/binding-invalid",
+        "platform" => "evidence/unsupported-format",
+        _ => "evidence/malformed",
+    }
+}
+
 /// Appraises the evidence of one platform from the capture's files.
 pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> Appraisal {
     match platform {

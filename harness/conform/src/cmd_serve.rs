@@ -14,13 +14,14 @@ use trace_record::{
     envelope, jcs, json, sign,
 };
 
-const OPS: [&str; 12] = [
+const OPS: [&str; 13] = [
     "hello",
     "verify",
     "canonicalize",
     "verify-chain",
     "verify-action-receipt",
     "verify-provenance-depth",
+    "replay-evidence",
     "sign",
     "decode",
     "encode",
@@ -180,6 +181,24 @@ fn verify_provenance_depth(req: &Value) -> Result<Value, String> {
     Ok(out)
 }
 
+fn replay_evidence(req: &Value) -> Result<Value, String> {
+    let a = trace_hardware::input::replay_request(req, get_i64(req, "verification_time")?)?;
+    let findings = trace_vectors::reference::replay_findings(&a);
+    let errors: Vec<Value> = findings
+        .iter()
+        .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message}))
+        .collect();
+    let mut out =
+        json!({"verdict": verdict_word(trace_vectors::reference::replay_verdict(a.verdict)), "errors": errors});
+    if let Some(m) = &a.measurement {
+        out["measurement"] = json!(m);
+    }
+    if let Some(d) = &a.report_data {
+        out["report_data_hex"] = json!(d);
+    }
+    Ok(out)
+}
+
 fn verify_chain(req: &Value) -> Result<Value, String> {
     let bundle = bytes(req, "bundle_b64u")?;
     let claim = match get(req, "claim_b64u")? {
@@ -320,6 +339,7 @@ pub fn answer(line: &[u8]) -> (Value, bool) {
         "verify-chain" => verify_chain(&req),
         "verify-action-receipt" => verify_action_receipt(&req),
         "verify-provenance-depth" => verify_provenance_depth(&req),
+        "replay-evidence" => replay_evidence(&req),
         "sign" => sign_op(&req),
         "decode" => decode(&req),
         "encode" if req.get("key").is_none() => {

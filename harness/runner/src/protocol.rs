@@ -136,6 +136,15 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
         "canonicalize" => {
             o.insert("input_b64u".into(), Value::String(b64::encode(&bytes)));
         }
+        "replay-evidence" => {
+            let input: Value = serde_json::from_slice(&bytes).map_err(|e| format!("replay input: {e}"))?;
+            for name in ["platform", "files", "root_sha256"] {
+                if let Some(v) = input.get(name) {
+                    o.insert(name.into(), v.clone());
+                }
+            }
+            o.insert("verification_time".into(), json!(ctx.verification_time));
+        }
         "verify-action-receipt" | "verify-provenance-depth" => {
             o.insert("document_b64u".into(), Value::String(b64::encode(&bytes)));
         }

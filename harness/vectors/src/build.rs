@@ -347,6 +347,15 @@ impl Build {
         self.depth.get_or_insert_with(|| DepthBuild::at(depth))
     }
 
+    /// A `replay-evidence` vector: synthetic Nitro evidence spoiled by `knob`.
+    pub fn replay(&mut self, knob: crate::evidence_build::ReplayKnob) -> &mut Self {
+        self.ctx.op = "replay-evidence".into();
+        self.ctx.platform = "aws-nitro".into();
+        self.pin_key = false;
+        self.raw = Some(crate::evidence_build::replay_input(knob, self.ctx.verification_time).into_bytes());
+        self
+    }
+
     /// A `verify-provenance-depth` vector whose document is these exact bytes.
     pub fn depth_raw(&mut self, document: &str) -> &mut Self {
         self.ctx.op = "verify-provenance-depth".into();

@@ -71,3 +71,51 @@ pub fn input_json(knob: EvidenceKnob, jwk: &Value, measurement: Option<&str>, no
     });
     Ok(v.to_string())
 }
+
+/// How a `replay-evidence` vector's synthetic Nitro document is spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplayKnob {
+    Genuine,
+    /// Issued four hours before verification.
+    Expired,
+    /// Issued an hour after verification (the certificate is not valid yet).
+    NotYetValid,
+    /// The last byte (in the COSE signature) flipped.
+    SignatureFlipped,
+    /// Cut to half its length.
+    Truncated,
+    /// The verifier pins AWS's root; the document chains to the test root.
+    UnpinnedRoot,
+}
+
+/// The `replay-evidence` input: `{platform, files, root_sha256}` as JSON text.
+pub fn replay_input(knob: ReplayKnob, now: i64) -> String {
+    let issued_at = match knob {
+        ReplayKnob::Expired => now - 4 * 3600,
+        ReplayKnob::NotYetValid => now + 3600,
+        _ => now - 60,
+    };
+    let mut doc = synthetic::nitro_document(&synthetic::NitroClaims {
+        pcr0: [0x5a; 48],
+        user_data: vec![0x11; 32],
+        issued_at,
+    });
+    match knob {
+        ReplayKnob::SignatureFlipped => {
+            let last = doc.len() - 1;
+            doc[last] ^= 1;
+        }
+        ReplayKnob::Truncated => doc.truncate(doc.len() / 2),
+        _ => {}
+    }
+    let root = match knob {
+        ReplayKnob::UnpinnedRoot => trace_hardware::nitro::ROOT_G1_SHA256.to_string(),
+        _ => synthetic::nitro_test_root_sha256(),
+    };
+    serde_json::json!({
+        "platform": "aws-nitro",
+        "files": {"attestation.cose": b64::encode(&doc)},
+        "root_sha256": root,
+    })
+    .to_string()
+}

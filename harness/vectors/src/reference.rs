@@ -48,6 +48,15 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
             })
         }
         "verify-chain" => Ok(Observed::from_chain_report(&chain_report(ctx, test)?)),
+        "replay-evidence" => {
+            let input: serde_json::Value = serde_json::from_slice(&test.input.bytes()?).map_err(|e| e.to_string())?;
+            let a = trace_hardware::input::replay_request(&input, ctx.verification_time)?;
+            let findings = replay_findings(&a);
+            Ok(Observed::from_verdict_and_findings(
+                replay_verdict(a.verdict),
+                &findings,
+            ))
+        }
         "verify-provenance-depth" => {
             let r = trace_record::provenance::verify_depth_document(&test.input.bytes()?);
             Ok(Observed::from_verdict_and_findings(r.verdict, &r.findings))
@@ -58,4 +67,35 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
         }
         other => Err(format!("operation {other:?} is not run by the reference yet")),
     }
+}
+
+/// The protocol verdict of an appraisal: valid accepts, unverifiable is unverified.
+pub fn replay_verdict(v: trace_hardware::Verdict) -> Verdict {
+    match v {
+        trace_hardware::Verdict::Valid => Verdict::Accept,
+        trace_hardware::Verdict::Unverifiable => Verdict::Unverified,
+        trace_hardware::Verdict::Invalid | trace_hardware::Verdict::NotImplemented => Verdict::Reject,
+    }
+}
+
+/// One TR-HWE-001 finding per failed check.
+pub fn replay_findings(a: &trace_hardware::Appraisal) -> Vec<trace_record::Finding> {
+    let status = if a.verdict == trace_hardware::Verdict::Unverifiable {
+        trace_record::Status::Unverified
+    } else {
+        trace_record::Status::Fail
+    };
+    a.checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| {
+            trace_record::Finding::new(
+                "TR-HWE-001",
+                status,
+                trace_hardware::replay::class_of(c.name),
+                "",
+                format!("{}: {}", c.name, c.detail),
+            )
+        })
+        .collect()
 }

@@ -369,7 +369,7 @@ fn skipping_any_single_must_rule_fails_some_vector() {
         .filter(|g| {
             matches!(
                 g.context.op.as_str(),
-                "verify-action-receipt" | "verify-provenance-depth"
+                "verify-action-receipt" | "verify-provenance-depth" | "replay-evidence"
             )
         })
         .flat_map(|g| g.tests.iter().map(move |t| (g, t)))
@@ -377,6 +377,11 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             let bytes = t.input.bytes().expect("input");
             let findings = match g.context.op.as_str() {
                 "verify-action-receipt" => trace_record::action::verify_action_receipt(&bytes).findings,
+                "replay-evidence" => {
+                    let input: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+                    let at = g.context.verification_time;
+                    reference::replay_findings(&trace_hardware::input::replay_request(&input, at).expect("replays"))
+                }
                 _ => trace_record::provenance::verify_depth_document(&bytes).findings,
             };
             (t, findings)

@@ -330,6 +330,9 @@ pub static RULES: &[Rule] = &[
     r("TR-DEP-008", Must, L0, "provenance/document-malformed", "S2 §3.3.1; trace.build_provenance.depth.v0",
       "A provenance-depth document has build_provenance and context objects and an attempted depth of surface, builder or transitive.",
       ""),
+    r("TR-HWE-001", Must, L0, "evidence/signature-invalid", "S2 §3.3 step 3; research hardware.md §4.2",
+      "Hardware evidence verifies at the pinned verification time: structure, signatures, the chain to a pinned vendor (or explicitly pinned test) root, every certificate and collateral inside its window, and the bindings inside the evidence.",
+      "Offline only; the verification time comes from the request, never the clock. Evidence authentic but not chainable to a pinned root is unverifiable, never valid."),
     r("TR-ANC-001", Must, L2, "level/transparency", "docs/trust-levels.md Level 2; RA §6",
       "At Level 2 transparency is an https URI with a host.",
       "D-18: an absent member, never \"\" or null."),
@@ -464,6 +467,12 @@ pub static ERROR_CLASSES: &[&str] = &[
     "evidence/measurement-mismatch",
     "evidence/key-not-bound",
     "evidence/debug",
+    "evidence/chain-invalid",
+    "evidence/signature-invalid",
+    "evidence/expired",
+    "evidence/binding-invalid",
+    "evidence/unsupported-format",
+    "evidence/malformed",
 ];
 
 /// Metadata of a rule by id. Panics on an unknown id: ids are compile-time constants.

@@ -3,7 +3,7 @@
 //! and measurement can be proven right and broken one link at a time.
 
 use crate::anchor_build::AnchorKnob;
-use crate::evidence_build::EvidenceKnob;
+use crate::evidence_build::{EvidenceKnob, ReplayKnob};
 use trace_record::{Alg, Form};
 
 crate::no_families!();
@@ -97,5 +97,35 @@ vectors! { "evidence", "binding", "Hardware evidence bound to the record: Level 
         b.evidence = Some(EvidenceKnob::Debug);
         b.anchor = Some(AnchorKnob::Genuine);
         b.invalid("evidence/debug", "TR-RTE-011").spec("research hardware.md §4.2");
+    }
+    /// Synthetic Nitro evidence replayed under its pinned test root
+    /// replay-evidence: structure, chain, validity at the verification time and COSE signature all verify.
+    fn replay_genuine(b) {
+        b.replay(ReplayKnob::Genuine).valid(&["TR-HWE-001"]).spec("S2 §3.3 step 3");
+    }
+    /// Replayed four hours after issuance
+    /// The enclave certificate lives three hours: expired at the pinned time.
+    fn replay_expired(b) {
+        b.replay(ReplayKnob::Expired).invalid("evidence/expired", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// Replayed an hour before issuance
+    /// A certificate not yet valid is as unusable as an expired one.
+    fn replay_not_yet_valid(b) {
+        b.replay(ReplayKnob::NotYetValid).invalid("evidence/expired", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// The COSE signature damaged
+    /// One flipped bit in the signature.
+    fn replay_signature_flipped(b) {
+        b.replay(ReplayKnob::SignatureFlipped).invalid("evidence/signature-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// The document cut in half
+    /// Malformed evidence is refused, never a crash.
+    fn replay_truncated(b) {
+        b.replay(ReplayKnob::Truncated).invalid("evidence/malformed", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// Synthetic evidence under the AWS root pin
+    /// The chain does not end at the pinned root.
+    fn replay_unpinned_root(b) {
+        b.replay(ReplayKnob::UnpinnedRoot).invalid("evidence/chain-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
     }
 }
