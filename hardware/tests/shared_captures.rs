@@ -409,3 +409,40 @@ fn the_trustee_azure_capture_binds_runtime_data_and_pcrs() {
         a.checks
     );
 }
+
+/// Random damage to every file of every shared capture: any verdict, never a panic.
+#[test]
+fn damaged_captures_never_panic() {
+    let Some(root) = captures("") else { return };
+    let mut state: u64 = 0x0dd_ba11_5eed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut runs = 0;
+    for dir in replay::find_captures(&root) {
+        let m = trace_hardware::manifest::read(&dir).expect("manifest");
+        let good = files(&dir);
+        for name in good.keys() {
+            for _ in 0..12 {
+                let mut f = good.clone();
+                let b = f.get_mut(name).unwrap();
+                if b.is_empty() {
+                    continue;
+                }
+                let at = (next() % b.len() as u64) as usize;
+                match next() % 3 {
+                    0 => b[at] ^= 1 << (next() % 8),
+                    1 => b.truncate(at),
+                    _ => b.insert(at, next() as u8),
+                }
+                let r = std::panic::catch_unwind(|| replay::appraise(&m.platform, &f, m.verify.verification_time_unix));
+                assert!(r.is_ok(), "{} {name} at {at} panicked", m.name);
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 300, "{runs}");
+}

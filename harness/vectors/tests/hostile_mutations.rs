@@ -1,0 +1,91 @@
+//! Hostile input never panics: every vector of the newer operations (verify-chain,
+//! verify-action-receipt, verify-provenance-depth, replay-evidence, and verify with evidence,
+//! inclusion or revocation inputs) is mutated many times (bit flips, truncations, insertions,
+//! deletions, deterministic from a seed) and run through the reference. Any answer is fine;
+//! a panic fails the test and names the mutation.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use trace_vectors::format::{Context, Test};
+use trace_vectors::{load, reference};
+
+/// A small deterministic generator (xorshift), so a failure replays exactly.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    for _ in 0..1 + rng.below(3) {
+        let at = rng.below(b.len());
+        match rng.below(5) {
+            0 if !b.is_empty() => b[at] ^= 1 << rng.below(8),
+            1 => b.truncate(at),
+            2 => b.insert(at, rng.next() as u8),
+            3 if !b.is_empty() => {
+                b.remove(at);
+            }
+            _ => {
+                // A structural character where it hurts JSON and CBOR alike.
+                let c = [b'{', b'}', b'[', b']', b'"', b',', b':', 0xff, 0x00][rng.below(9)];
+                if at < b.len() {
+                    b[at] = c;
+                }
+            }
+        }
+    }
+    b
+}
+
+fn interesting(c: &Context) -> bool {
+    matches!(
+        c.op.as_str(),
+        "verify-chain" | "verify-action-receipt" | "verify-provenance-depth" | "replay-evidence"
+    ) || c.evidence.is_some()
+        || c.inclusion.is_some()
+        || c.revocation.is_some()
+}
+
+#[test]
+fn mutated_inputs_of_the_newer_operations_never_panic() {
+    let files = load::load_dir(&load::default_dir()).expect("vectors");
+    let mut rng = Rng(0x5eed_7ace_c0ff_ee01);
+    let mut runs = 0;
+    for (_, file) in &files {
+        for g in file.groups.iter().filter(|g| interesting(&g.context)) {
+            for t in &g.tests {
+                let input = t.input.bytes().expect("input");
+                for i in 0..40 {
+                    let mutated = mutate(&input, &mut rng);
+                    let mut test: Test = t.clone();
+                    test.input = trace_vectors::format::Input::from_bytes(&mutated);
+                    test.input.claim_text = t.input.claim_text.clone();
+                    if i % 2 == 1
+                        && let Some(c) = &t.input.claim_text
+                    {
+                        // Mutate the claim instead, keeping the bundle.
+                        test.input = t.input.clone();
+                        test.input.claim_text = String::from_utf8(mutate(c.as_bytes(), &mut rng)).ok();
+                    }
+                    let result = catch_unwind(AssertUnwindSafe(|| reference::observe(&g.context, &test)));
+                    assert!(
+                        result.is_ok(),
+                        "{} mutation {i} panicked: {:?}",
+                        t.id,
+                        String::from_utf8_lossy(&mutated)
+                    );
+                    runs += 1;
+                }
+            }
+        }
+    }
+    assert!(runs > 5_000, "only {runs} mutated runs");
+}
