@@ -14,13 +14,7 @@ use dcap_qvl::quote::Report;
 
 /// Appraises a quote with its collateral JSON at `at` (Unix seconds).
 pub fn appraise(quote: &[u8], collateral_json: &[u8], at: i64) -> Appraisal {
-    let mut a = Appraisal {
-        verdict: Verdict::Invalid,
-        measurement: None,
-        report_data: None,
-        debug: None,
-        checks: Vec::new(),
-    };
+    let mut a = Appraisal::invalid();
     let mut check = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
     let collateral = match serde_json::from_slice::<dcap_qvl::QuoteCollateralV3>(collateral_json) {
         Ok(c) => c,

@@ -81,6 +81,17 @@ pub struct Appraisal {
 }
 
 impl Appraisal {
+    /// An invalid appraisal with no facts and no checks yet: verifiers start from it.
+    pub fn invalid() -> Appraisal {
+        Appraisal {
+            verdict: Verdict::Invalid,
+            measurement: None,
+            report_data: None,
+            debug: None,
+            checks: Vec::new(),
+        }
+    }
+
     pub fn not_implemented(what: &str) -> Appraisal {
         Appraisal {
             verdict: Verdict::NotImplemented,
@@ -94,6 +105,16 @@ impl Appraisal {
             }],
         }
     }
+}
+
+/// Records a check; returns whether it passed.
+pub(crate) fn push(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
+    checks.push(Check {
+        name,
+        passed,
+        detail: detail.into(),
+    });
+    passed
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -8,21 +8,12 @@
 //! key binding goes). Does not own OCSP, CRLs or RIM comparison (vendor collateral the
 //! public captures do not carry).
 
-use crate::{Appraisal, Check, Verdict, hex, x509};
+use crate::{Appraisal, Verdict, hex, push, x509};
 
 /// SHA-256 of the DER of "O=NVIDIA, CN=NVIDIA Device Identity CA" (NVIDIA publishes it).
 pub const DEVICE_IDENTITY_CA_SHA256: &str = "102bf659d5419614c9d8e6aecebc80454eb26b1df6a769ac720b9a690b167b48";
 const REQUEST_LEN: usize = 37;
 const SIGNATURE_LEN: usize = 96;
-
-fn check(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
-    checks.push(Check {
-        name,
-        passed,
-        detail: detail.into(),
-    });
-    passed
-}
 
 fn unhex(text: &[u8]) -> Option<Vec<u8>> {
     let t: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
@@ -46,20 +37,14 @@ fn response_len(resp: &[u8]) -> Option<usize> {
 /// Appraises a GPU report (hex text) with its PEM chain (leaf first) at `at`.
 pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
     let mut checks = Vec::new();
-    let mut a = Appraisal {
-        verdict: Verdict::Invalid,
-        measurement: None,
-        report_data: None,
-        debug: None,
-        checks: Vec::new(),
-    };
+    let mut a = Appraisal::invalid();
     let Some(bytes) = unhex(report_hex) else {
-        check(&mut checks, "report", false, "the report is not hex text");
+        push(&mut checks, "report", false, "the report is not hex text");
         a.checks = checks;
         return a;
     };
     let request_ok = bytes.len() > REQUEST_LEN && bytes[1] == 0xE0;
-    if !check(
+    if !push(
         &mut checks,
         "spdm-request",
         request_ok,
@@ -72,7 +57,7 @@ pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
     let signed_len = match response_len(resp) {
         Some(n) if resp.get(1) == Some(&0x60) && REQUEST_LEN + n + SIGNATURE_LEN <= bytes.len() => REQUEST_LEN + n,
         _ => {
-            check(
+            push(
                 &mut checks,
                 "spdm-response",
                 false,
@@ -83,7 +68,7 @@ pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
         }
     };
     let trailing = bytes.len() - signed_len - SIGNATURE_LEN;
-    check(
+    push(
         &mut checks,
         "spdm-response",
         true,
@@ -95,7 +80,7 @@ pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
     a.report_data = Some(hex(&bytes[4..36]));
     let certs = x509::parse_pem_bundle(chain_pem);
     let Some(leaf) = certs.first() else {
-        check(&mut checks, "chain", false, "no certificate in the chain file");
+        push(&mut checks, "chain", false, "no certificate in the chain file");
         a.checks = checks;
         return a;
     };
@@ -111,7 +96,7 @@ pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
         use p384::ecdsa::signature::Verifier;
         p384::ecdsa::Signature::from_slice(sig).is_ok_and(|s| vk.verify(&bytes[..signed_len], &s).is_ok())
     });
-    check(
+    push(
         &mut checks,
         "signature",
         sig_ok,
@@ -122,48 +107,14 @@ pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
     let root_digest = hex(&sha2::Digest::finalize(
         <sha2::Sha256 as sha2::Digest>::new_with_prefix(x509::der(root)),
     ));
-    check(
+    push(
         &mut checks,
         "root-pin",
         root_digest == DEVICE_IDENTITY_CA_SHA256,
         format!("last certificate SHA-256 {root_digest}"),
     );
-    let mut chain_ok = crate::nitro::ecdsa_signed_by(root, root).is_ok();
-    for pair in certs.windows(2) {
-        if let Err(e) = crate::nitro::ecdsa_signed_by(&pair[0], &pair[1]) {
-            chain_ok = false;
-            check(&mut checks, "chain", false, e);
-        }
-    }
-    if chain_ok {
-        check(
-            &mut checks,
-            "chain",
-            true,
-            format!("{} certificates from the device key to the root", certs.len()),
-        );
-    }
-    let mut in_window = true;
-    for (i, c) in certs.iter().enumerate() {
-        let (from, until) = x509::validity(c);
-        if !(from <= at && at <= until) {
-            in_window = false;
-            check(
-                &mut checks,
-                "validity",
-                false,
-                format!("certificate {i} is valid from {from} to {until}, not at {at}"),
-            );
-        }
-    }
-    if in_window {
-        check(
-            &mut checks,
-            "validity",
-            true,
-            format!("every certificate is valid at {at}"),
-        );
-    }
+    let root_first: Vec<&x509_cert::Certificate> = certs.iter().rev().collect();
+    x509::check_ecdsa_path(&root_first, at, &mut checks);
     a.verdict = if checks.iter().all(|c| c.passed) {
         Verdict::Valid
     } else {

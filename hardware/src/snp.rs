@@ -92,13 +92,7 @@ fn ca_candidates(bundle: Option<&[u8]>) -> Vec<(&'static str, Certificate, Certi
 /// Appraises SEV-SNP evidence at `at` (Unix seconds).
 pub fn appraise(e: &SnpEvidence, at: i64) -> Appraisal {
     let mut c = Checks(Vec::new());
-    let mut a = Appraisal {
-        verdict: Verdict::Invalid,
-        measurement: None,
-        report_data: None,
-        debug: None,
-        checks: Vec::new(),
-    };
+    let mut a = Appraisal::invalid();
     let r = e.report;
     if !c.add(
         "report-length",

@@ -7,7 +7,7 @@
 //! `is-debuggable`). Trust is in the key snapshot, not in silicon: these tokens are
 //! attestation results, so they say what a verifier concluded, not what the hardware signed.
 
-use crate::{Appraisal, Check, Verdict};
+use crate::{Appraisal, Verdict, push};
 use base64::Engine;
 use serde_json::Value;
 
@@ -15,14 +15,6 @@ fn b64url(s: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(s.trim_end_matches('='))
         .ok()
-}
-
-fn check(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) {
-    checks.push(Check {
-        name,
-        passed,
-        detail: detail.into(),
-    });
 }
 
 fn rs256(jwk: &Value, input: &[u8], sig: &[u8]) -> bool {
@@ -43,13 +35,7 @@ fn rs256(jwk: &Value, input: &[u8], sig: &[u8]) -> bool {
 /// Appraises a token against a JWKS snapshot at `at` (Unix seconds).
 pub fn appraise(token: &[u8], jwks: &[u8], at: i64) -> Appraisal {
     let mut checks = Vec::new();
-    let mut a = Appraisal {
-        verdict: Verdict::Invalid,
-        measurement: None,
-        report_data: None,
-        debug: None,
-        checks: Vec::new(),
-    };
+    let mut a = Appraisal::invalid();
     let text = String::from_utf8_lossy(token).trim().to_string();
     let parts: Vec<&str> = text.split('.').collect();
     let decoded = (parts.len() == 3).then(|| {
@@ -58,7 +44,7 @@ pub fn appraise(token: &[u8], jwks: &[u8], at: i64) -> Appraisal {
         (header, claims, b64url(parts[2]))
     });
     let Some((Some(header), Some(claims), Some(sig))) = decoded else {
-        check(
+        push(
             &mut checks,
             "jws",
             false,
@@ -68,7 +54,7 @@ pub fn appraise(token: &[u8], jwks: &[u8], at: i64) -> Appraisal {
         return a;
     };
     let alg_ok = header.get("alg").and_then(Value::as_str) == Some("RS256");
-    check(
+    push(
         &mut checks,
         "alg",
         alg_ok,
@@ -84,7 +70,7 @@ pub fn appraise(token: &[u8], jwks: &[u8], at: i64) -> Appraisal {
         .find(|k| kid.is_some() && k.get("kid").and_then(Value::as_str) == kid);
     let input = format!("{}.{}", parts[0], parts[1]);
     let sig_ok = key.is_some_and(|k| rs256(k, input.as_bytes(), &sig));
-    check(
+    push(
         &mut checks,
         "signature",
         sig_ok,
@@ -98,7 +84,7 @@ pub fn appraise(token: &[u8], jwks: &[u8], at: i64) -> Appraisal {
         claims.get("exp").and_then(Value::as_i64),
     );
     let in_window = matches!((nbf, exp), (Some(n), Some(e)) if n <= at && at <= e);
-    check(
+    push(
         &mut checks,
         "validity",
         in_window,

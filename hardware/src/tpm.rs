@@ -7,7 +7,7 @@
 //! certificate chain to a vendor root proves nothing about hardware: it is `unverifiable` at
 //! best, never `valid`.
 
-use crate::{Appraisal, Check, Verdict, hex, x509};
+use crate::{Appraisal, Verdict, hex, push, x509};
 
 const MAGIC: u32 = 0xff54_4347;
 const ST_ATTEST_QUOTE: u16 = 0x8018;
@@ -79,15 +79,6 @@ pub fn raw_signature(sig: &[u8]) -> &[u8] {
     }
 }
 
-fn check(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
-    checks.push(Check {
-        name,
-        passed,
-        detail: detail.into(),
-    });
-    passed
-}
-
 /// Appraises a quote with its AK (SPKI PEM), the expected nonce (hex) and an optional AK
 /// certificate.
 pub fn appraise(
@@ -98,15 +89,9 @@ pub fn appraise(
     ak_cert: Option<&[u8]>,
 ) -> Appraisal {
     let mut checks = Vec::new();
-    let mut a = Appraisal {
-        verdict: Verdict::Invalid,
-        measurement: None,
-        report_data: None,
-        debug: None,
-        checks: Vec::new(),
-    };
+    let mut a = Appraisal::invalid();
     let Some(q) = parse_quote(quote) else {
-        check(
+        push(
             &mut checks,
             "tpms-attest",
             false,
@@ -115,7 +100,7 @@ pub fn appraise(
         a.checks = checks;
         return a;
     };
-    check(&mut checks, "tpms-attest", true, "TPM_ST_ATTEST_QUOTE");
+    push(&mut checks, "tpms-attest", true, "TPM_ST_ATTEST_QUOTE");
     a.report_data = Some(hex(&q.extra_data));
     if q.pcr_digest.len() == 32 {
         a.measurement = Some(format!("sha256:{}", hex(&q.pcr_digest)));
@@ -129,7 +114,7 @@ pub fn appraise(
         let vk = rsa::pkcs1v15::VerifyingKey::<sha2_010::Sha256>::new(k.clone());
         rsa::pkcs1v15::Signature::try_from(raw_signature(signature)).is_ok_and(|s| vk.verify(quote, &s).is_ok())
     });
-    check(
+    push(
         &mut checks,
         "signature",
         sig_ok,
@@ -137,7 +122,7 @@ pub fn appraise(
     );
     if let Some(n) = nonce_hex {
         let want = String::from_utf8_lossy(n).trim().to_ascii_lowercase();
-        check(
+        push(
             &mut checks,
             "nonce",
             hex(&q.extra_data) == want,
@@ -158,7 +143,7 @@ pub fn appraise(
         (true, false) => "the AK certificate certifies another key",
         (true, true) => "the AK certificate certifies this AK, but no vendor CA is pinned for it yet",
     };
-    check(&mut checks, "ak-chain", false, chain_detail);
+    push(&mut checks, "ak-chain", false, chain_detail);
     let evidence_ok = checks.iter().filter(|c| c.name != "ak-chain").all(|c| c.passed);
     a.verdict = if evidence_ok {
         Verdict::Unverifiable

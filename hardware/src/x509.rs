@@ -71,3 +71,74 @@ pub fn parse_pem_bundle(bytes: &[u8]) -> Vec<Certificate> {
     }
     out
 }
+
+const ECDSA_SHA384: &str = "1.2.840.10045.4.3.3";
+const ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
+
+/// Verifies `cert` was signed by the key of `issuer` (ECDSA P-384/SHA-384 or P-256/SHA-256).
+pub fn ecdsa_signed_by(cert: &x509_cert::Certificate, issuer: &x509_cert::Certificate) -> Result<(), String> {
+    let tbs = cert.tbs_certificate.to_der().map_err(|e| e.to_string())?;
+    let sig = cert
+        .signature
+        .as_bytes()
+        .ok_or("signature is not a whole number of bytes")?;
+    let key = issuer
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key
+        .as_bytes()
+        .ok_or("issuer key bits")?;
+    match cert.signature_algorithm.oid.to_string().as_str() {
+        ECDSA_SHA384 => {
+            use p384::ecdsa::signature::Verifier;
+            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(|_| "the issuer key is not P-384")?;
+            let s = p384::ecdsa::Signature::from_der(sig).map_err(|_| "the signature is not DER ECDSA")?;
+            vk.verify(&tbs, &s)
+                .map_err(|_| "the signature does not verify".to_string())
+        }
+        ECDSA_SHA256 => {
+            use p256::ecdsa::signature::Verifier;
+            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(|_| "the issuer key is not P-256")?;
+            let s = p256::ecdsa::Signature::from_der(sig).map_err(|_| "the signature is not DER ECDSA")?;
+            vk.verify(&tbs, &s)
+                .map_err(|_| "the signature does not verify".to_string())
+        }
+        other => Err(format!("signature algorithm {other} is not ECDSA with SHA-256/384")),
+    }
+}
+
+/// Checks an ECDSA certificate path given root first: the root signs itself, each certificate
+/// signs the next, and every certificate is valid at `at`. Records "chain" and "validity".
+pub fn check_ecdsa_path(path: &[&Certificate], at: i64, checks: &mut Vec<crate::Check>) {
+    let mut chain_ok = path.first().is_some_and(|root| ecdsa_signed_by(root, root).is_ok());
+    for pair in path.windows(2) {
+        if let Err(e) = ecdsa_signed_by(pair[1], pair[0]) {
+            chain_ok = false;
+            crate::push(checks, "chain", false, e);
+        }
+    }
+    if chain_ok {
+        crate::push(
+            checks,
+            "chain",
+            true,
+            format!("{} certificates from the root to the leaf", path.len()),
+        );
+    }
+    let mut in_window = true;
+    for (i, c) in path.iter().enumerate() {
+        let (from, until) = validity(c);
+        if !(from <= at && at <= until) {
+            in_window = false;
+            crate::push(
+                checks,
+                "validity",
+                false,
+                format!("certificate {i} from the root is valid from {from} to {until}, not at {at}"),
+            );
+        }
+    }
+    if in_window {
+        crate::push(checks, "validity", true, format!("every certificate is valid at {at}"));
+    }
+}
