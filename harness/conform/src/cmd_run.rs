@@ -130,10 +130,13 @@ pub fn run(a: Args) -> u8 {
         Ok(s) => s,
         Err(e) => return usage(e),
     };
-    let dir = a.vectors.clone().unwrap_or_else(load::default_dir);
-    let files = match load::load_dir(&dir) {
+    let loaded = match &a.vectors {
+        Some(dir) => load::load_dir(dir),
+        None => load::load_default(),
+    };
+    let files = match loaded {
         Ok(f) if !f.is_empty() => f.into_iter().map(|(_, f)| f).collect::<Vec<_>>(),
-        Ok(_) => return usage(format!("no vector files in {}", dir.display())),
+        Ok(_) => return usage("no vector files found".to_string()),
         Err(e) => return usage(e),
     };
     let all_ids: Vec<&str> = files

@@ -86,8 +86,11 @@ pub struct ExplainArgs {
 }
 
 pub fn explain(a: ExplainArgs) -> u8 {
-    let dir = a.vectors.unwrap_or_else(load::default_dir);
-    let files = match load::load_dir(&dir) {
+    let loaded = match &a.vectors {
+        Some(dir) => load::load_dir(dir),
+        None => load::load_default(),
+    };
+    let files = match loaded {
         Ok(f) => f,
         Err(e) => return fail(e),
     };

@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "trace-conform", version, about = "Conformance suite for TRACE Trust Records")]
+#[command(name = "trace-conform", version, long_version = long_version(), about = "Conformance suite for TRACE Trust Records")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,6 +61,19 @@ enum Command {
     Fixtures(cmd_replay::FixturesCommand),
     /// Print a rule with its vectors, or a vector with its rule and expectation.
     Explain(cmd_vectors::ExplainArgs),
+}
+
+/// `--version`: the tool, the suite, the adapter protocol and the embedded vector set.
+fn long_version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{v} (TRACE conformance suite {v}, adapter protocol 1, vector set {} with {} files embedded)",
+            trace_vectors::load::SET_ID,
+            trace_vectors::load::embedded_files(),
+            v = env!("CARGO_PKG_VERSION")
+        )
+    })
 }
 
 fn main() -> ExitCode {
