@@ -36,6 +36,12 @@ fn response_len(resp: &[u8]) -> Option<usize> {
 
 /// Appraises a GPU report (hex text) with its PEM chain (leaf first) at `at`.
 pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
+    appraise_with_root(report_hex, chain_pem, at, DEVICE_IDENTITY_CA_SHA256)
+}
+
+/// Appraises under the root whose DER has SHA-256 `root_sha256` (an explicit pin, e.g. the
+/// project's synthetic test root).
+pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha256: &str) -> Appraisal {
     let mut checks = Vec::new();
     let mut a = Appraisal::invalid();
     let Some(bytes) = unhex(report_hex) else {
@@ -110,7 +116,7 @@ pub fn appraise(report_hex: &[u8], chain_pem: &[u8], at: i64) -> Appraisal {
     push(
         &mut checks,
         "root-pin",
-        root_digest == DEVICE_IDENTITY_CA_SHA256,
+        root_digest == root_sha256,
         format!("last certificate SHA-256 {root_digest}"),
     );
     let root_first: Vec<&x509_cert::Certificate> = certs.iter().rev().collect();

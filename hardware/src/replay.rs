@@ -80,6 +80,13 @@ pub fn appraise_pinned(
             Some(doc) => crate::nitro::appraise_with_root(doc, at, root),
             None => Appraisal::not_implemented("a Nitro capture without attestation.cose/attestation_doc.*"),
         },
+        ("nvidia-h100", Some(root)) => match (
+            first(files, &["attestation_report.hex"]),
+            first(files, &["device_cert_chain.pem"]),
+        ) {
+            (Some(report), Some(chain)) => crate::nvidia::appraise_with_root(report, chain, at, root),
+            _ => Appraisal::not_implemented("a GPU capture without attestation_report.hex and device_cert_chain.pem"),
+        },
         _ => appraise(platform, files, at),
     }
 }

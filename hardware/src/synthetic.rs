@@ -160,6 +160,74 @@ pub fn nitro_document(c: &NitroClaims) -> Vec<u8> {
     signed.to_tagged_vec().expect("COSE")
 }
 
+/// The test root synthetic GPU reports chain to.
+pub fn nvidia_test_root() -> (SigningKey, x509_cert::Certificate) {
+    let k = key("nvidia-root");
+    let c = certificate(
+        "CN=trace-conformance synthetic Device Identity CA",
+        &k,
+        "CN=trace-conformance synthetic Device Identity CA",
+        &k,
+        1_600_000_000,
+        4_000_000_000,
+        3,
+    );
+    (k, c)
+}
+
+pub fn nvidia_test_root_sha256() -> String {
+    sha256_hex(&nvidia_test_root().1.to_der().expect("DER"))
+}
+
+fn pem(cert: &x509_cert::Certificate) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(cert.to_der().expect("DER"));
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).expect("ascii"))
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+/// A GPU evidence pair: the SPDM GET_MEASUREMENTS request (with `nonce`) and MEASUREMENTS
+/// response (one SHA-384 measurement block), signed by a device key certified by the test
+/// root, as hex text; and the chain, leaf first, as PEM.
+pub fn spdm_report(nonce: [u8; 32], measurement: [u8; 48]) -> (String, String) {
+    let (root_key, root) = nvidia_test_root();
+    let device = key("nvidia-device");
+    let leaf = certificate(
+        "CN=synthetic GPU device",
+        &device,
+        "CN=trace-conformance synthetic Device Identity CA",
+        &root_key,
+        1_600_000_000,
+        4_000_000_000,
+        4,
+    );
+    let mut m = vec![0x11, 0xE0, 0x01, 0xFF];
+    m.extend_from_slice(&nonce);
+    m.push(0); // slot
+    // MEASUREMENTS: header, one block (index 1, DMTF, 3-byte header + 48-byte digest).
+    let block_len = 3 + 48;
+    let mut record = vec![1u8, 0x01];
+    record.extend_from_slice(&(block_len as u16).to_le_bytes());
+    record.push(0x01); // DMTF measurement value type
+    record.extend_from_slice(&48u16.to_le_bytes());
+    record.extend_from_slice(&measurement);
+    m.extend_from_slice(&[0x11, 0x60, 0x00, 0x00, 0x01]);
+    m.extend_from_slice(&(record.len() as u32).to_le_bytes()[..3]);
+    m.extend_from_slice(&record);
+    m.extend_from_slice(&[0x5a; 32]); // responder nonce
+    m.extend_from_slice(&0u16.to_le_bytes()); // no opaque data
+    let sig: p384::ecdsa::Signature = device.sign(&m);
+    m.extend_from_slice(&sig.to_bytes());
+    (crate::hex(&m), format!("{}{}", pem(&leaf), pem(&root)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +278,25 @@ mod tests {
                 "byte {i}"
             );
         }
+    }
+
+    #[test]
+    fn a_synthetic_gpu_report_verifies_only_under_its_pinned_test_root() {
+        let (report, chain) = spdm_report([0x42; 32], [9; 48]);
+        let root = nvidia_test_root_sha256();
+        let a = crate::nvidia::appraise_with_root(report.as_bytes(), chain.as_bytes(), 1_785_000_000, &root);
+        assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
+        assert_eq!(a.report_data.as_deref(), Some("42".repeat(32).as_str()));
+        assert_eq!(
+            crate::nvidia::appraise(report.as_bytes(), chain.as_bytes(), 1_785_000_000).verdict,
+            Verdict::Invalid
+        );
+        let mut flipped = report.clone().into_bytes();
+        flipped[10] = if flipped[10] == b'0' { b'1' } else { b'0' };
+        assert_eq!(
+            crate::nvidia::appraise_with_root(&flipped, chain.as_bytes(), 1_785_000_000, &root).verdict,
+            Verdict::Invalid
+        );
     }
 
     #[test]

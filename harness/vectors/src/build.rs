@@ -356,6 +356,15 @@ impl Build {
         self
     }
 
+    /// A `replay-evidence` vector: a synthetic GPU report spoiled by `knob`.
+    pub fn replay_gpu(&mut self, knob: crate::evidence_build::GpuKnob) -> &mut Self {
+        self.ctx.op = "replay-evidence".into();
+        self.ctx.platform = "nvidia-h100".into();
+        self.pin_key = false;
+        self.raw = Some(crate::evidence_build::gpu_replay_input(knob).into_bytes());
+        self
+    }
+
     /// A `verify-provenance-depth` vector whose document is these exact bytes.
     pub fn depth_raw(&mut self, document: &str) -> &mut Self {
         self.ctx.op = "verify-provenance-depth".into();

@@ -119,3 +119,45 @@ pub fn replay_input(knob: ReplayKnob, now: i64) -> String {
     })
     .to_string()
 }
+
+/// How a synthetic GPU (SPDM) report is spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GpuKnob {
+    Genuine,
+    /// A hex digit of the requester nonce changed after signing.
+    NonceChanged,
+    /// The signature's last byte changed.
+    SignatureChanged,
+    /// The response cut short: its length fields no longer fit.
+    Truncated,
+    /// The verifier pins NVIDIA's root; the report chains to the test root.
+    UnpinnedRoot,
+}
+
+/// The `replay-evidence` input of a synthetic GPU report.
+pub fn gpu_replay_input(knob: GpuKnob) -> String {
+    let (mut report, chain) = synthetic::spdm_report([0x42; 32], [0x24; 48]);
+    match knob {
+        GpuKnob::NonceChanged => report.replace_range(8..9, "5"),
+        GpuKnob::SignatureChanged => {
+            let n = report.len();
+            let last = if report.ends_with('0') { "1" } else { "0" };
+            report.replace_range(n - 1..n, last);
+        }
+        GpuKnob::Truncated => report.truncate(200),
+        _ => {}
+    }
+    let root = match knob {
+        GpuKnob::UnpinnedRoot => trace_hardware::nvidia::DEVICE_IDENTITY_CA_SHA256.to_string(),
+        _ => synthetic::nvidia_test_root_sha256(),
+    };
+    serde_json::json!({
+        "platform": "nvidia-h100",
+        "files": {
+            "attestation_report.hex": b64::encode(report.as_bytes()),
+            "device_cert_chain.pem": b64::encode(chain.as_bytes()),
+        },
+        "root_sha256": root,
+    })
+    .to_string()
+}

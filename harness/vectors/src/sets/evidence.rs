@@ -3,7 +3,7 @@
 //! and measurement can be proven right and broken one link at a time.
 
 use crate::anchor_build::AnchorKnob;
-use crate::evidence_build::{EvidenceKnob, ReplayKnob};
+use crate::evidence_build::{EvidenceKnob, GpuKnob, ReplayKnob};
 use trace_record::{Alg, Form};
 
 crate::no_families!();
@@ -127,5 +127,30 @@ vectors! { "evidence", "binding", "Hardware evidence bound to the record: Level 
     /// The chain does not end at the pinned root.
     fn replay_unpinned_root(b) {
         b.replay(ReplayKnob::UnpinnedRoot).invalid("evidence/chain-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// A synthetic GPU report replayed under its pinned test root
+    /// SPDM request and response signed by a device key certified by the test root.
+    fn replay_gpu_genuine(b) {
+        b.replay_gpu(GpuKnob::Genuine).valid(&["TR-HWE-001"]).spec("S2 §3.3 step 3");
+    }
+    /// The requester nonce changed after the GPU signed
+    /// The nonce is signed: changing it breaks the signature.
+    fn replay_gpu_nonce_changed(b) {
+        b.replay_gpu(GpuKnob::NonceChanged).invalid("evidence/signature-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// The GPU report's signature changed
+    /// One hex digit of the signature.
+    fn replay_gpu_signature_changed(b) {
+        b.replay_gpu(GpuKnob::SignatureChanged).invalid("evidence/signature-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// A GPU report cut short
+    /// Parsed by its length fields: refused as malformed, never read past its end.
+    fn replay_gpu_truncated(b) {
+        b.replay_gpu(GpuKnob::Truncated).invalid("evidence/malformed", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// A synthetic GPU report under NVIDIA's root pin
+    /// The chain does not end at the pinned root.
+    fn replay_gpu_unpinned_root(b) {
+        b.replay_gpu(GpuKnob::UnpinnedRoot).invalid("evidence/chain-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
     }
 }
