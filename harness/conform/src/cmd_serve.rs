@@ -121,27 +121,6 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
     Ok(o)
 }
 
-fn findings(r: &trace_record::Report, status: impl Fn(Status) -> bool) -> Vec<Value> {
-    r.findings
-        .iter()
-        .filter(|f| status(f.status))
-        .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message, "pointer": f.pointer}))
-        .collect()
-}
-
-fn verify(req: &Value) -> Result<Value, String> {
-    let record = bytes(req, "record_b64u")?;
-    let r = trace_record::verify(&record, &verify_options(req)?);
-    let verdict = match r.verdict {
-        Verdict::Accept => "accept",
-        Verdict::Reject => "reject",
-        Verdict::Unverified => "unverified",
-    };
-    Ok(
-        json!({"verdict": verdict, "errors": findings(&r, |s| s != Status::Advisory), "warnings": findings(&r, |s| s == Status::Advisory)}),
-    )
-}
-
 fn verdict_word(v: Verdict) -> &'static str {
     match v {
         Verdict::Accept => "accept",
@@ -150,31 +129,37 @@ fn verdict_word(v: Verdict) -> &'static str {
     }
 }
 
+/// `{verdict, errors, warnings}`: advisories are warnings, everything else an error.
+fn result<'a>(verdict: Verdict, findings: impl IntoIterator<Item = &'a trace_record::Finding>) -> Value {
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for f in findings {
+        let v = json!({"rule": f.rule, "class": f.class, "native": f.message, "pointer": f.pointer});
+        if f.status == Status::Advisory {
+            warnings.push(v)
+        } else {
+            errors.push(v)
+        }
+    }
+    json!({"verdict": verdict_word(verdict), "errors": errors, "warnings": warnings})
+}
+
+fn verify(req: &Value) -> Result<Value, String> {
+    let record = bytes(req, "record_b64u")?;
+    let r = trace_record::verify(&record, &verify_options(req)?);
+    Ok(result(r.verdict, &r.findings))
+}
+
 fn verify_action_receipt(req: &Value) -> Result<Value, String> {
     let r = trace_record::action::verify_action_receipt(&bytes(req, "document_b64u")?);
-    let list = |advisory: bool| -> Vec<Value> {
-        r.findings
-            .iter()
-            .filter(|f| (f.status == Status::Advisory) == advisory)
-            .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message, "pointer": f.pointer}))
-            .collect()
-    };
-    Ok(
-        json!({"verdict": verdict_word(r.verdict), "errors": list(false), "warnings": list(true),
-              "status": r.status, "controller_outcome": r.controller_outcome}),
-    )
+    let mut out = result(r.verdict, &r.findings);
+    out["status"] = json!(r.status);
+    out["controller_outcome"] = json!(r.controller_outcome);
+    Ok(out)
 }
 
 fn verify_provenance_depth(req: &Value) -> Result<Value, String> {
     let r = trace_record::provenance::verify_depth_document(&bytes(req, "document_b64u")?);
-    let list = |advisory: bool| -> Vec<Value> {
-        r.findings
-            .iter()
-            .filter(|f| (f.status == Status::Advisory) == advisory)
-            .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message, "pointer": f.pointer}))
-            .collect()
-    };
-    let mut out = json!({"verdict": verdict_word(r.verdict), "errors": list(false), "warnings": list(true)});
+    let mut out = result(r.verdict, &r.findings);
     if let Some(d) = r.verified_depth {
         out["verified_depth"] = json!(d.name());
     }
@@ -231,14 +216,7 @@ fn verify_chain(req: &Value) -> Result<Value, String> {
     }
     o.receipts = ReceiptPolicy::parse(get_str(req, "receipts")?).ok_or("receipts is not trace or cmcp-compat")?;
     let r = trace_record::audit::verify_chain(&bundle, claim.as_deref(), &o);
-    let all: Vec<&trace_record::Finding> = r.all_findings().collect();
-    let list = |advisory: bool| -> Vec<Value> {
-        all.iter()
-            .filter(|f| (f.status == Status::Advisory) == advisory)
-            .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message, "pointer": f.pointer}))
-            .collect()
-    };
-    Ok(json!({"verdict": verdict_word(r.verdict), "errors": list(false), "warnings": list(true)}))
+    Ok(result(r.verdict, r.all_findings()))
 }
 
 fn canonicalize(req: &Value) -> Result<Value, String> {

@@ -95,17 +95,23 @@ pub fn trusted_key(text: &str) -> Result<TrustedKey, String> {
         .map_err(|e| format!("--trusted-key: {e}"))
 }
 
-pub fn options(a: &Args) -> Result<VerifyOptions, String> {
-    let now = match &a.now {
-        Some(t) => time::parse_time(t)?,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| e.to_string())?
-            .as_secs() as i64,
-    };
-    if a.max_age < 0 || a.skew < 0 {
+/// `--now` (Unix seconds or RFC 3339; default the system clock), with `--max-age` and
+/// `--skew` checked not to be negative.
+pub fn verification_time(now: Option<&str>, max_age: i64, skew: i64) -> Result<i64, String> {
+    if max_age < 0 || skew < 0 {
         return Err("--max-age and --skew must not be negative".into());
     }
+    match now {
+        Some(t) => time::parse_time(t),
+        None => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs() as i64),
+    }
+}
+
+pub fn options(a: &Args) -> Result<VerifyOptions, String> {
+    let now = verification_time(a.now.as_deref(), a.max_age, a.skew)?;
     let mut o = VerifyOptions::at(now);
     o.level = Level::from_number(a.level).expect("clap range");
     o.max_age = a.max_age;

@@ -22,35 +22,20 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> u8 {
-    let names = match inputs::expand(&a.inputs) {
-        Ok(n) => n,
+    let reports: Vec<(String, _)> = match inputs::read_all(&a.inputs) {
+        Ok(all) => all
+            .into_iter()
+            .map(|(name, bytes)| (name, verify_action_receipt(&bytes)))
+            .collect(),
         Err(e) => {
             eprintln!("trace-conform verify-action-receipt: {e}");
             return 2;
         }
     };
-    let mut reports: Vec<(String, ActionReport)> = Vec::new();
-    for name in names {
-        match inputs::read(&name) {
-            Ok(bytes) => reports.push((name, verify_action_receipt(&bytes))),
-            Err(e) => {
-                eprintln!("trace-conform verify-action-receipt: {e}");
-                return 2;
-            }
-        }
-    }
     match a.output {
         Output::Text => print!("{}", render_text(&reports)),
         Output::Json => {
-            let docs: Vec<serde_json::Value> = reports
-                .iter()
-                .map(|(n, r)| {
-                    let mut v = serde_json::to_value(r).expect("serializes");
-                    v["input"] = serde_json::Value::String(n.clone());
-                    v
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&docs).expect("json"));
+            println!("{}", inputs::json_reports(&reports));
         }
     }
     if reports.iter().all(|(_, r)| r.verdict == Verdict::Accept) {

@@ -5,12 +5,11 @@
 //! chain is valid, advisories allowed; 1 invalid or unverified; 2 usage or I/O). Does not
 //! own any check (`trace_record::audit`).
 
-use crate::cmd_verify::{Output, clean, trusted_key};
+use crate::cmd_verify::{Output, clean, trusted_key, verification_time};
 use crate::inputs;
 use std::fmt::Write as _;
 use trace_record::audit::{ChainOptions, ChainReport, ReceiptPolicy, verify_chain};
 use trace_record::cmcp::CmcpCanonicalization;
-use trace_record::time;
 use trace_record::{PublicKey, Status, Verdict, VerifyOptions, json};
 
 #[derive(clap::Args)]
@@ -72,16 +71,7 @@ fn issuer_key(text: &str) -> Result<PublicKey, String> {
 }
 
 fn options(a: &Args) -> Result<ChainOptions, String> {
-    let now = match &a.now {
-        Some(t) => time::parse_time(t)?,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|e| e.to_string())?
-            .as_secs() as i64,
-    };
-    if a.max_age < 0 || a.skew < 0 {
-        return Err("--max-age and --skew must not be negative".into());
-    }
+    let now = verification_time(a.now.as_deref(), a.max_age, a.skew)?;
     let mut o = ChainOptions::at(now);
     o.claim.max_age = a.max_age;
     o.claim.skew = a.skew;

@@ -36,34 +36,19 @@ pub fn run(a: Args) -> u8 {
         .depth
         .as_deref()
         .map(|d| Depth::parse(d).expect("clap checks the value"));
-    let names = match inputs::expand(&a.inputs) {
-        Ok(n) => n,
+    let reports: Vec<(String, _)> = match inputs::read_all(&a.inputs) {
+        Ok(all) => all
+            .into_iter()
+            .map(|(name, bytes)| (name, verify_one(&bytes, depth)))
+            .collect(),
         Err(e) => {
             eprintln!("trace-conform verify-provenance-depth: {e}");
             return 2;
         }
     };
-    let mut reports = Vec::new();
-    for name in names {
-        match inputs::read(&name) {
-            Ok(bytes) => reports.push((name, verify_one(&bytes, depth))),
-            Err(e) => {
-                eprintln!("trace-conform verify-provenance-depth: {e}");
-                return 2;
-            }
-        }
-    }
     match a.output {
         Output::Json => {
-            let docs: Vec<serde_json::Value> = reports
-                .iter()
-                .map(|(n, r)| {
-                    let mut v = serde_json::to_value(r).expect("serializes");
-                    v["input"] = serde_json::Value::String(n.clone());
-                    v
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&docs).expect("json"));
+            println!("{}", inputs::json_reports(&reports));
         }
         Output::Text => {
             let mut out = String::new();

@@ -73,3 +73,24 @@ pub fn read(name: &str) -> Result<Vec<u8>, String> {
     }
     Ok(bytes)
 }
+
+/// Expands the arguments and reads every input: (name, bytes) in order, or the first error.
+pub fn read_all(args: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    expand(args)?
+        .into_iter()
+        .map(|name| read(&name).map(|b| (name, b)))
+        .collect()
+}
+
+/// Reports as a pretty JSON array, each with its input name under `input`.
+pub fn json_reports<T: serde::Serialize>(reports: &[(String, T)]) -> String {
+    let docs: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|(n, r)| {
+            let mut v = serde_json::to_value(r).expect("reports serialize");
+            v["input"] = serde_json::Value::String(n.clone());
+            v
+        })
+        .collect();
+    serde_json::to_string_pretty(&docs).expect("json")
+}

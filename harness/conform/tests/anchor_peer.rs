@@ -7,36 +7,16 @@
 //! The interpreter is $TRACE_CONFORM_PYTHON or <repo>/.venv/bin/python. Without one that
 //! can import trace_verify the test says so and passes, except under CI=true.
 
+mod common;
+
 use serde_json::{Value as J, json};
 use std::io::Write;
-use std::path::PathBuf;
+
 use std::process::{Command, Stdio};
 use trace_record::anchor::{self, Inclusion};
 use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
 use trace_record::{Alg, CoseTag, Form, jcs, sign};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("TRACE_CONFORM_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python"));
-    let works = Command::new(&candidate)
-        .args(["-c", "import trace_verify"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if works {
-        return Some(candidate);
-    }
-    let msg = format!("{} cannot import trace_verify (run tools/test.sh)", candidate.display());
-    assert!(std::env::var_os("CI").is_none(), "CI must provide trace-verify: {msg}");
-    eprintln!("SKIP: {msg}");
-    None
-}
 
 /// A signed embedded record, `n`-th of its batch, as the object RA §1 anchors.
 fn record(n: usize) -> Object {
@@ -65,7 +45,9 @@ fn record(n: usize) -> Object {
 
 #[test]
 fn trace_verify_and_we_agree_on_every_proof_and_mutation() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("trace_verify") else {
+        return;
+    };
     let mut questions: Vec<(String, Object, Inclusion, bool)> = Vec::new();
     for size in [1usize, 2, 3, 5, 8, 13, 24] {
         let records: Vec<Object> = (0..size).map(|i| record(size * 100 + i)).collect();
@@ -127,7 +109,7 @@ fn trace_verify_and_we_agree_on_every_proof_and_mutation() {
         })
         .collect();
     let mut child = Command::new(&py)
-        .arg(repo().join("harness/conform/tests/peer/anchor_peer.py"))
+        .arg(common::repo().join("harness/conform/tests/peer/anchor_peer.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

@@ -6,47 +6,21 @@
 //! The interpreter is $TRACE_CONFORM_PYTHON or <repo>/.venv/bin/python. Without one that
 //! can import cmcp_runtime the tests say so and pass, except under CI=true.
 
+mod common;
+
 use serde_json::Value as J;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use trace_record::audit::{ChainOptions, ChainReport, ReceiptPolicy, verify_chain};
 use trace_record::cmcp::CmcpCanonicalization;
 use trace_record::{PublicKey, Status, TrustedKey, Verdict, VerifyOptions, json, pyjson, verify};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("TRACE_CONFORM_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python"));
-    let works = Command::new(&candidate)
-        .args(["-c", "import cmcp_runtime, cmcp_verify"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if works {
-        return Some(candidate);
-    }
-    let msg = format!(
-        "{} cannot import cmcp_runtime (run tools/test.sh to create the venv)",
-        candidate.display()
-    );
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must provide the cMCP gateway: {msg}"
-    );
-    eprintln!("SKIP: {msg}");
-    None
-}
-
 /// Runs one scenario through the real gateway and returns the driver's output.
 fn drive(py: &PathBuf, scenario: &str) -> J {
-    let path = repo().join(format!("harness/adapters/cmcp/scenarios/{scenario}.json"));
+    let path = common::repo().join(format!("harness/adapters/cmcp/scenarios/{scenario}.json"));
     let out = Command::new(py)
-        .arg(repo().join("harness/adapters/cmcp/gateway_driver.py"))
+        .arg(common::repo().join("harness/adapters/cmcp/gateway_driver.py"))
         .stdin(std::fs::File::open(&path).expect("scenario"))
         .output()
         .expect("start the driver");
@@ -104,7 +78,9 @@ fn mutated(bundle: &J, edit: impl FnOnce(&mut Vec<J>)) -> Vec<u8> {
 
 #[test]
 fn the_gateways_claims_and_bundles_verify_and_mutations_are_refused() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("cmcp_runtime, cmcp_verify") else {
+        return;
+    };
     let run = drive(&py, "basic");
     let (claim, bundle) = session(&run, 0);
     let key = issuer(&run);
@@ -181,7 +157,9 @@ fn the_gateways_claims_and_bundles_verify_and_mutations_are_refused() {
 
 #[test]
 fn a_misbound_receipt_sealed_by_the_gateway_is_refused_with_the_issuer_key() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("cmcp_runtime, cmcp_verify") else {
+        return;
+    };
     let run = drive(&py, "misbound");
     let (claim, bundle) = session(&run, 0);
     let r = check(claim, &bytes(bundle), vec![issuer(&run)], ReceiptPolicy::Trace);
@@ -199,7 +177,9 @@ fn a_misbound_receipt_sealed_by_the_gateway_is_refused_with_the_issuer_key() {
 
 #[test]
 fn a_reset_keeps_one_chain_and_a_second_session_links_to_the_first_claim() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("cmcp_runtime, cmcp_verify") else {
+        return;
+    };
     let run = drive(&py, "reset");
     let (claim, bundle) = session(&run, 0);
     let r = check(claim, &bytes(bundle), vec![issuer(&run)], ReceiptPolicy::Trace);
@@ -242,7 +222,9 @@ fn a_reset_keeps_one_chain_and_a_second_session_links_to_the_first_claim() {
 
 #[test]
 fn verify_chain_cli_reads_the_gateways_files() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("cmcp_runtime, cmcp_verify") else {
+        return;
+    };
     let run = drive(&py, "basic");
     let (claim, bundle) = session(&run, 0);
     let dir = tempfile::tempdir().expect("tempdir");

@@ -9,6 +9,8 @@
 //! The interpreter is $TRACE_CONFORM_PYTHON or <repo>/.venv/bin/python. Without one the
 //! tests say so and pass, except under CI=true where a missing peer is a failure.
 
+mod common;
+
 use serde_json::{Value as J, json};
 use std::io::Write;
 use std::path::PathBuf;
@@ -17,37 +19,10 @@ use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
 use trace_record::{Alg, CoseTag, Form, PublicKey, TrustedKey, Verdict, VerifyOptions, jcs, sign, verify};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn python() -> Option<PathBuf> {
-    let candidate = std::env::var_os("TRACE_CONFORM_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".venv/bin/python"));
-    let works = Command::new(&candidate)
-        .args(["-c", "import agentrust_trace, rfc8785"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if works {
-        return Some(candidate);
-    }
-    let msg = format!(
-        "{} cannot import agentrust_trace and rfc8785 (run tools/test.sh to create the venv)",
-        candidate.display()
-    );
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must provide the Python peer: {msg}"
-    );
-    eprintln!("SKIP: {msg}");
-    None
-}
-
 /// Sends a batch of requests to the peer and returns its responses.
 fn peer(py: &PathBuf, requests_text: &str) -> Vec<J> {
     let mut child = Command::new(py)
-        .arg(repo().join("harness/conform/tests/peer/agentrust_peer.py"))
+        .arg(common::repo().join("harness/conform/tests/peer/agentrust_peer.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -151,7 +126,9 @@ fn tamperings() -> Vec<(&'static str, fn(&mut J))> {
 
 #[test]
 fn python_signed_records_verify_here_and_tampered_ones_do_not() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("agentrust_trace, rfc8785") else {
+        return;
+    };
     let variants = claim_variants();
     let seed = seed_hex("signer");
     let requests: Vec<J> = variants
@@ -200,7 +177,9 @@ fn python_signed_records_verify_here_and_tampered_ones_do_not() {
 
 #[test]
 fn records_signed_here_verify_in_the_python_library() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("agentrust_trace, rfc8785") else {
+        return;
+    };
     let key = sample::rfc8037_key();
     let jwk = to_serde(&key.public_key().to_jwk());
     let mut requests = Vec::new();
@@ -300,7 +279,9 @@ fn random_json(rng: &mut Rng, depth: u32) -> String {
 
 #[test]
 fn canonical_bytes_match_rfc8785_on_random_numbers_and_documents() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("agentrust_trace, rfc8785") else {
+        return;
+    };
     let mut rng = Rng(0x8785_2026_1122);
     let mut docs: Vec<String> = Vec::new();
     for _ in 0..200 {
@@ -342,7 +323,9 @@ fn canonical_bytes_match_rfc8785_on_random_numbers_and_documents() {
 fn ec_records_are_refused_by_the_ed25519_only_library_but_accepted_here() {
     // The library verifies Ed25519 only (spec-requirements SIG-09): our ES256/ES384 records
     // must be refused there for the key type, not accepted by accident.
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("agentrust_trace, rfc8785") else {
+        return;
+    };
     let key = sample::test_key(Alg::ES256, "primary");
     let text = String::from_utf8(sign::sign(
         &sample::base_claims(),
@@ -409,7 +392,9 @@ const AGENTRUST_DIFFERENCES: &[(&str, &str)] = &[
 #[test]
 fn vector_set_through_the_python_library() {
     use trace_vectors::format::Outcome;
-    let Some(py) = python() else { return };
+    let Some(py) = common::python("agentrust_trace, rfc8785") else {
+        return;
+    };
     let files = trace_vectors::load::load_dir(&trace_vectors::load::default_dir()).expect("vectors");
     let mut requests = Vec::new();
     let mut meta = Vec::new();

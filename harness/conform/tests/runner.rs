@@ -3,6 +3,8 @@
 //! its outcome, the right exit code and a complete report. The HTML report is rendered
 //! in headless Chromium and checked from the DOM.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -275,7 +277,9 @@ fn shards_partition_the_selection_and_diff_compares_runs() {
 
 #[test]
 fn smoke_checks_only_claimed_ops_and_runs_relative_commands() {
-    let Some(py) = venv_python() else { return };
+    let Some(py) = common::python("agentrust_trace") else {
+        return;
+    };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     // trace-tests only verifies: smoke must not fail it for canonicalize. The adapter
     // command is relative to the repository root, where smoke is started.
@@ -295,7 +299,9 @@ fn smoke_checks_only_claimed_ops_and_runs_relative_commands() {
 
 #[test]
 fn smoke_passes_a_runtime_claim_only_adapter_with_a_runtime_claim() {
-    let Some(py) = venv_python() else { return };
+    let Some(py) = common::python("agentrust_trace") else {
+        return;
+    };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     // The cMCP adapter claims record_kinds ["runtime-claim"]: smoke sends it a RuntimeClaim.
     let o = Command::new(BIN)
@@ -376,25 +382,11 @@ fn the_html_report_renders_in_headless_chromium() {
     );
 }
 
-fn venv_python() -> Option<PathBuf> {
-    let p = std::env::var_os("TRACE_CONFORM_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python"));
-    let ok = Command::new(&p)
-        .args(["-c", "import agentrust_trace"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if ok {
-        return Some(p);
-    }
-    assert!(std::env::var_os("CI").is_none(), "CI must provide the Python peer venv");
-    eprintln!("SKIP: no venv with agentrust-trace (tools/test.sh creates it)");
-    None
-}
-
 #[test]
 fn the_python_example_adapter_runs_the_suite() {
-    let Some(py) = venv_python() else { return };
+    let Some(py) = common::python("agentrust_trace") else {
+        return;
+    };
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../adapters/example-python/adapter.py");
     let adapter = format!("{} {}", py.display(), script.display());
     let r = run_with(Some(&adapter), &[]);
