@@ -105,9 +105,7 @@ pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Apprai
         a.checks = checks;
         return a;
     };
-    let root_digest = hex(&sha2::Digest::finalize(
-        <sha2::Sha256 as sha2::Digest>::new_with_prefix(x509::der(root)),
-    ));
+    let root_digest = x509::sha256_hex(root);
     push(
         &mut checks,
         "root-pin",

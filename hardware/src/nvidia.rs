@@ -110,9 +110,7 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     );
     // The chain, leaf first, to the pinned root.
     let root = certs.last().expect("non-empty");
-    let root_digest = hex(&sha2::Digest::finalize(
-        <sha2::Sha256 as sha2::Digest>::new_with_prefix(x509::der(root)),
-    ));
+    let root_digest = x509::sha256_hex(root);
     push(
         &mut checks,
         "root-pin",

@@ -98,12 +98,7 @@ pub fn nitro_test_root() -> (SigningKey, x509_cert::Certificate) {
 
 /// The SHA-256 (hex) of the test root's DER: what a verifier pins to accept synthetic documents.
 pub fn nitro_test_root_sha256() -> String {
-    sha256_hex(&nitro_test_root().1.to_der().expect("DER"))
-}
-
-pub fn sha256_hex(der: &[u8]) -> String {
-    use sha2::Digest;
-    crate::hex(&sha2::Sha256::digest(der))
+    crate::x509::sha256_hex(&nitro_test_root().1)
 }
 
 /// What goes into a synthetic Nitro document.
@@ -176,7 +171,7 @@ pub fn nvidia_test_root() -> (SigningKey, x509_cert::Certificate) {
 }
 
 pub fn nvidia_test_root_sha256() -> String {
-    sha256_hex(&nvidia_test_root().1.to_der().expect("DER"))
+    crate::x509::sha256_hex(&nvidia_test_root().1)
 }
 
 fn pem(cert: &x509_cert::Certificate) -> String {
@@ -242,7 +237,7 @@ mod tests {
     }
 
     fn root_pin() -> String {
-        sha256_hex(&nitro_test_root().1.to_der().unwrap())
+        nitro_test_root_sha256()
     }
 
     #[test]

@@ -40,6 +40,12 @@ pub fn octets(bytes: &[u8]) -> Vec<u8> {
     }
 }
 
+/// Lowercase hex SHA-256 of the certificate's DER: how roots are pinned.
+pub fn sha256_hex(cert: &Certificate) -> String {
+    use sha2::Digest;
+    crate::hex(&sha2::Sha256::digest(der(cert)))
+}
+
 pub fn der(cert: &Certificate) -> Vec<u8> {
     cert.to_der().unwrap_or_default()
 }
