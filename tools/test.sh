@@ -77,6 +77,8 @@ export TRACE_CONFORM_PYTHON=$venv/bin/python
 
 echo "tools/test.sh: cargo test --workspace"
 cargo test --locked --workspace --no-fail-fast "$@"
+# The criterion benches once each in test mode: they build and their inputs verify.
+cargo test --locked -q -p trace-benches --benches
 
 echo "tools/test.sh: vectors check and lint, the reference through the protocol, published reports"
 cargo run --locked -q -p trace-conform -- vectors generate --check

@@ -3,6 +3,8 @@
 //! Owns: argument parsing and dispatch to one module per command. Exit codes: 0 as
 //! expected, 1 a rejection (or an unexpected case result), 2 usage or I/O errors.
 
+mod bench_workload;
+mod cmd_bench;
 mod cmd_canonicalize;
 mod cmd_diff;
 mod cmd_replay;
@@ -29,7 +31,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Verify Trust Records (files, directories, or - for stdin).
+    /// Verify Trust Records (files, directories, globs, JSON Lines, or - for stdin).
     Verify(cmd_verify::Args),
     /// Verify an audit bundle, its receipts, and the RuntimeClaim that commits it.
     VerifyChain(cmd_verify_chain::Args),
@@ -59,6 +61,8 @@ enum Command {
     /// Check hardware capture submissions (manifest, expected verdicts, file digests).
     #[command(subcommand)]
     Fixtures(cmd_replay::FixturesCommand),
+    /// Measure verification speed in-process and through the protocol, against the reference.
+    Bench(cmd_bench::Args),
     /// Print a rule with its vectors, or a vector with its rule and expectation.
     Explain(cmd_vectors::ExplainArgs),
 }
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Verify(a) => cmd_verify::run(a),
+        Command::Bench(a) => cmd_bench::run(a),
         Command::VerifyChain(a) => cmd_verify_chain::run(a),
         Command::VerifyActionReceipt(a) => cmd_verify_action::run(a),
         Command::VerifyProvenanceDepth(a) => cmd_verify_depth::run(a),

@@ -14,6 +14,9 @@ use std::fmt;
 /// The deepest nesting of arrays and objects accepted. A Trust Record needs five levels;
 /// 64 leaves room for `cnf.jwk` extras while keeping every walk over a value shallow.
 pub const MAX_DEPTH: usize = 64;
+/// Objects with fewer members than this find duplicate names by scanning; larger ones by a
+/// set, so a hostile object with many members stays linear.
+const DUPLICATE_SCAN_LIMIT: usize = 32;
 
 /// The largest magnitude an integer may have: 2^53 - 1 (I-JSON, RFC 8785 §3.2.2.3).
 pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
@@ -107,7 +110,11 @@ impl Value {
         }
         let mut here = self;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
+            let token = if raw.contains('~') {
+                std::borrow::Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+            } else {
+                std::borrow::Cow::Borrowed(raw)
+            };
             here = match here {
                 Value::Object(o) => o.get(&token)?,
                 Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
@@ -251,7 +258,8 @@ impl Parser<'_> {
         }
         self.at += 1;
         let mut obj = Object::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        // Duplicate names: a scan of the members so far, and a set once there are many.
+        let mut seen: Option<HashSet<String>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.at += 1;
@@ -264,7 +272,13 @@ impl Parser<'_> {
             }
             let name_at = self.at;
             let name = self.string()?;
-            if !seen.insert(name.clone()) {
+            let duplicate = if obj.members.len() < DUPLICATE_SCAN_LIMIT {
+                obj.members.iter().any(|(k, _)| *k == name)
+            } else {
+                let set = seen.get_or_insert_with(|| obj.members.iter().map(|(k, _)| k.clone()).collect());
+                !set.insert(name.clone())
+            };
+            if duplicate {
                 self.at = name_at;
                 return Err(self.err(ParseErrorKind::DuplicateMember(name)));
             }
@@ -500,6 +514,23 @@ mod tests {
             kind(br#"{"a":1,"\u0061":2}"#),
             ParseErrorKind::DuplicateMember("a".into())
         );
+    }
+
+    #[test]
+    fn duplicates_are_found_on_both_sides_of_the_scan_limit() {
+        for members in [2, DUPLICATE_SCAN_LIMIT - 1, DUPLICATE_SCAN_LIMIT, DUPLICATE_SCAN_LIMIT + 1, 500] {
+            let names: Vec<String> = (0..members).map(|i| format!("\"m{i}\":{i}")).collect();
+            let unique = format!("{{{}}}", names.join(","));
+            assert!(parse(unique.as_bytes()).is_ok(), "{members} distinct members");
+            for dup in [0, members / 2, members - 1] {
+                let with_dup = format!("{{{},\"m{dup}\":true}}", names.join(","));
+                assert_eq!(
+                    kind(with_dup.as_bytes()),
+                    ParseErrorKind::DuplicateMember(format!("m{dup}")),
+                    "{members} members, m{dup} repeated last"
+                );
+            }
+        }
     }
 
     #[test]

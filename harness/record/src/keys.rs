@@ -119,7 +119,7 @@ impl std::fmt::Display for KeyError {
 }
 
 /// A verified-usable public key.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PublicKey {
     Ed25519(ed25519_dalek::VerifyingKey),
     P256(p256::ecdsa::VerifyingKey),
@@ -168,16 +168,9 @@ impl PublicKey {
             return Err(KeyError::PrivateMember(m));
         }
         let key = match (str_member(jwk, "kty")?, jwk.get("crv").and_then(Value::as_str)) {
-            ("OKP", Some("Ed25519")) => {
-                let x: [u8; 32] = fixed_bytes(jwk, "x", 32)?.try_into().expect("32 bytes");
-                PublicKey::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(&x).map_err(|_| KeyError::NotOnCurve)?)
-            }
-            ("EC", Some("P-256")) => PublicKey::P256(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(&ec_point(jwk, 32)?).map_err(|_| KeyError::NotOnCurve)?,
-            ),
-            ("EC", Some("P-384")) => PublicKey::P384(
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(&ec_point(jwk, 48)?).map_err(|_| KeyError::NotOnCurve)?,
-            ),
+            ("OKP", Some("Ed25519")) => PublicKey::from_raw(Alg::EdDSA, &fixed_bytes(jwk, "x", 32)?)?,
+            ("EC", Some("P-256")) => PublicKey::from_raw(Alg::ES256, &ec_point(jwk, 32)?)?,
+            ("EC", Some("P-384")) => PublicKey::from_raw(Alg::ES384, &ec_point(jwk, 48)?)?,
             (kty @ ("OKP" | "EC"), None) if !jwk.contains("crv") => {
                 let _ = kty;
                 return Err(KeyError::Missing("crv"));
@@ -193,6 +186,28 @@ impl PublicKey {
             }
         }
         Ok(key)
+    }
+
+    /// Decodes a key from its raw encoding: the 32-byte Ed25519 point (RFC 8032 §5.1.3) or
+    /// an uncompressed SEC1 point. Decoding checks the point is on the curve.
+    pub fn from_raw(alg: Alg, raw: &[u8]) -> Result<PublicKey, KeyError> {
+        Ok(match alg {
+            Alg::EdDSA => {
+                let x: &[u8; 32] = raw.try_into().map_err(|_| KeyError::NotOnCurve)?;
+                PublicKey::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(x).map_err(|_| KeyError::NotOnCurve)?)
+            }
+            Alg::ES256 => PublicKey::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(raw).map_err(|_| KeyError::NotOnCurve)?),
+            Alg::ES384 => PublicKey::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(raw).map_err(|_| KeyError::NotOnCurve)?),
+        })
+    }
+
+    /// The raw encoding [`PublicKey::from_raw`] reads.
+    pub fn to_raw(&self) -> Vec<u8> {
+        match self {
+            PublicKey::Ed25519(k) => k.as_bytes().to_vec(),
+            PublicKey::P256(k) => k.to_sec1_point(false).as_bytes().to_vec(),
+            PublicKey::P384(k) => k.to_sec1_point(false).as_bytes().to_vec(),
+        }
     }
 
     /// The one algorithm this key signs with.
@@ -435,6 +450,19 @@ mod tests {
             err(&format!(r#"{{"kty":"EC","crv":"P-256","x":"{one}","y":"{one}"}}"#)),
             KeyError::NotOnCurve
         );
+    }
+
+    #[test]
+    fn raw_encodings_round_trip_and_off_curve_points_are_refused() {
+        for alg in [Alg::EdDSA, Alg::ES256, Alg::ES384] {
+            let pk = crate::sample::test_key(alg, "raw").public_key();
+            let raw = pk.to_raw();
+            assert_eq!(PublicKey::from_raw(alg, &raw).unwrap(), pk);
+            assert_eq!(PublicKey::from_raw(alg, &raw[1..]), Err(KeyError::NotOnCurve));
+        }
+        let mut off = crate::sample::test_key(Alg::ES256, "raw").public_key().to_raw();
+        off[64] ^= 1;
+        assert_eq!(PublicKey::from_raw(Alg::ES256, &off), Err(KeyError::NotOnCurve));
     }
 
     #[test]

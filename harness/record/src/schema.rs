@@ -59,7 +59,13 @@ pub fn validator(profile: Profile, strict: bool) -> &'static jsonschema::Validat
 /// Every schema violation of `record`, as `TR-SCH-001` findings.
 pub fn check(record: &Value, profile: Profile, strict: bool) -> Vec<Finding> {
     let instance = record.to_serde();
-    validator(profile, strict)
+    let validator = validator(profile, strict);
+    // The common case, a valid record, takes the validator's fast path; errors are
+    // collected (the slower walk) only for records that have some.
+    if validator.is_valid(&instance) {
+        return Vec::new();
+    }
+    validator
         .iter_errors(&instance)
         .map(|e| {
             let mut pointer = e.instance_path().to_string();

@@ -21,10 +21,11 @@ pub enum TrustedKey {
 }
 
 impl TrustedKey {
-    fn thumbprint(&self) -> String {
+    /// Whether this anchor names `key` (whose RFC 7638 thumbprint is `thumbprint`).
+    fn names(&self, key: &PublicKey, thumbprint: &str) -> bool {
         match self {
-            TrustedKey::Jwk(k) => k.thumbprint(),
-            TrustedKey::Thumbprint(t) => t.clone(),
+            TrustedKey::Jwk(k) => k == key,
+            TrustedKey::Thumbprint(t) => t == thumbprint,
         }
     }
 }
@@ -454,7 +455,7 @@ fn trusted(key: &PublicKey, opts: &VerifyOptions, verified: bool, out: &mut Vec<
                 "no trusted key: the signature proves only consistency with cnf.jwk (thumbprint {thumb}); {consequence}"
             ),
         ));
-    } else if !opts.trusted_keys.iter().any(|t| t.thumbprint() == thumb) {
+    } else if !opts.trusted_keys.iter().any(|t| t.names(key, &thumb)) {
         out.push(Finding::fail(
             "TR-SIG-009",
             "key/untrusted",

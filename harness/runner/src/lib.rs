@@ -6,6 +6,7 @@
 //! [`report`] writes the reports; [`select`] picks the vectors.
 
 pub mod adapter;
+pub mod bench;
 pub mod outcome;
 pub mod profile;
 pub mod protocol;

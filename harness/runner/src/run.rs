@@ -105,7 +105,7 @@ impl RunResult {
 
 static HELLO_COUNT: AtomicUsize = AtomicUsize::new(0);
 
-fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
+pub(crate) fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
     let id = format!("hello-{}", HELLO_COUNT.fetch_add(1, Ordering::SeqCst));
     match adapter.exchange(&protocol::hello_request(&id), deadline) {
         Exchange::Response { response, stderr } => {

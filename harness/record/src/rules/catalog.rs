@@ -476,10 +476,14 @@ pub static ERROR_CLASSES: &[&str] = &[
 ];
 
 /// Metadata of a rule by id. Panics on an unknown id: ids are compile-time constants.
+/// Looked up through an index: every finding asks several times (verdicts at each level).
 pub fn rule(id: &str) -> &'static Rule {
-    RULES
-        .iter()
-        .find(|r| r.id == id)
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Rule>> =
+        std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| RULES.iter().map(|r| (r.id, r)).collect())
+        .get(id)
+        .copied()
         .unwrap_or_else(|| panic!("rule {id} is not in the catalog"))
 }
 

@@ -1,0 +1,198 @@
+//! What `trace-conform bench` times: the vector set, or a corpus of records turned into
+//! `verify` work items whose expectation is the reference's own verdict.
+//!
+//! Owns: building work items from records (trust in each record's own `cnf.jwk`, as
+//! `agentrust_trace.verify_record(record, jwk)` is timed) and the in-process figures: full
+//! verification against a bare signature check of the same records, one thread and all
+//! cores. Does not own the protocol timings (trace_runner::bench) or output.
+
+use rayon::prelude::*;
+use std::time::{Duration, Instant};
+use trace_record::envelope::{self, SignatureField};
+use trace_record::{PublicKey, Verdict, VerifyOptions, json};
+use trace_runner::run::Work;
+use trace_vectors::format::{Context, Expected, Input, Outcome, Test};
+
+/// A `verify` work item for one corpus record, expecting what the reference answers.
+pub fn corpus_work(index: usize, name: &str, bytes: &[u8], now: i64, max_age: i64) -> Work {
+    let form = envelope::sniff(bytes);
+    let decoded = envelope::decode(bytes, form).ok();
+    let member = |path: &[&str]| -> Option<json::Value> {
+        let mut v = decoded.as_ref()?.record.clone();
+        for p in path {
+            v = v.as_object()?.get(p)?.clone();
+        }
+        Some(v)
+    };
+    let trusted_keys: Vec<String> = member(&["cnf", "jwk"])
+        .map(|jwk| jwk.to_serde().to_string())
+        .into_iter()
+        .collect();
+    let platform = member(&["runtime", "platform"])
+        .and_then(|p| p.as_str().map(str::to_string))
+        .unwrap_or_else(|| "software-only".into());
+    let ctx = Context {
+        op: "verify".into(),
+        format: form.name().into(),
+        level: 0,
+        platform,
+        profile: "v0.2".into(),
+        strict: false,
+        verification_time: now,
+        max_age,
+        skew: VerifyOptions::DEFAULT_SKEW,
+        nonce: None,
+        record_kind: None,
+        cmcp_canonicalization: None,
+        trusted_keys,
+        inclusion: None,
+        evidence: None,
+        revocation: None,
+        issuer_keys: Vec::new(),
+        receipts: None,
+    };
+    let mut test = Test {
+        id: format!("corpus::{index}"),
+        description: name.to_string(),
+        comment: String::new(),
+        input: Input::from_bytes(bytes),
+        alg: None,
+        expected: Expected {
+            result: Outcome::Invalid,
+            error: None,
+            warnings: Vec::new(),
+            flags: Vec::new(),
+            output_text: None,
+            controls: Vec::new(),
+        },
+        spec_refs: Vec::new(),
+        intermediates: Default::default(),
+        since: String::new(),
+        digest: String::new(),
+    };
+    let report = trace_vectors::reference::verify_report(&ctx, &test);
+    if let Ok(r) = report {
+        test.alg = r.alg.map(str::to_string);
+        if r.verdict == Verdict::Accept {
+            test.expected.result = Outcome::Valid;
+        }
+    }
+    Work {
+        ctx,
+        test,
+        module: "corpus".into(),
+    }
+}
+
+/// One accepted record prepared for the in-process comparison.
+struct Prepared {
+    bytes: Vec<u8>,
+    opts: VerifyOptions,
+    alg: trace_record::Alg,
+    raw_key: Vec<u8>,
+    signing_input: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+/// Full verification against the bare signature arithmetic, for one algorithm.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AlgFigures {
+    pub alg: String,
+    pub records: usize,
+    /// Full verification (parse, canonicalize, schema, rules, signature), one thread.
+    pub verify_per_second: f64,
+    /// The signature check alone (decode the raw key, verify) over pre-extracted inputs,
+    /// one thread.
+    pub bare_signature_per_second: f64,
+    /// Full verification time over bare signature time.
+    pub overhead_ratio: f64,
+    /// Full verification on every core.
+    pub batch_per_second: f64,
+    pub threads: usize,
+}
+
+fn prepare(w: &Work) -> Option<Prepared> {
+    let bytes = w.test.input.bytes().ok()?;
+    let opts = w.ctx.verify_options().ok()?;
+    if w.ctx.op != "verify" || trace_record::verify(&bytes, &opts).verdict != Verdict::Accept {
+        return None;
+    }
+    let decoded = envelope::decode(&bytes, envelope::sniff(&bytes)).ok()?;
+    let jwk = decoded.record.as_object()?.get("cnf")?.as_object()?.get("jwk")?;
+    let key = PublicKey::from_jwk(jwk).ok()?;
+    let SignatureField::Bytes(signature) = decoded.signature else {
+        return None;
+    };
+    key.verify(&decoded.signing_input, &signature).ok()?;
+    Some(Prepared {
+        bytes,
+        opts,
+        alg: key.alg(),
+        raw_key: key.to_raw(),
+        signing_input: decoded.signing_input,
+        signature,
+    })
+}
+
+/// Runs `pass` over the whole set repeatedly until `budget` has passed (at least once);
+/// returns items per second.
+fn rate(items: usize, budget: Duration, mut pass: impl FnMut()) -> f64 {
+    let started = Instant::now();
+    let mut passes = 0usize;
+    while passes == 0 || started.elapsed() < budget {
+        pass();
+        passes += 1;
+    }
+    (items * passes) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Per algorithm: the accepted records whose signature is checked with the key in
+/// `cnf.jwk`, verified in full and by signature alone, alternately in the same run.
+pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
+    let prepared: Vec<Prepared> = works.iter().filter_map(prepare).collect();
+    let mut algs: Vec<&'static str> = prepared.iter().map(|p| p.alg.jose_name()).collect();
+    algs.sort();
+    algs.dedup();
+    let threads = rayon::current_num_threads();
+    algs.into_iter()
+        .map(|alg| {
+            let set: Vec<&Prepared> = prepared.iter().filter(|p| p.alg.jose_name() == alg).collect();
+            let share = budget / 3;
+            let full = rate(set.len(), share, || {
+                for p in &set {
+                    std::hint::black_box(trace_record::verify(std::hint::black_box(&p.bytes), &p.opts));
+                }
+            });
+            let bare = rate(set.len(), share, || {
+                for p in &set {
+                    let key = PublicKey::from_raw(p.alg, std::hint::black_box(&p.raw_key));
+                    let ok = key.is_ok_and(|k| k.verify(&p.signing_input, &p.signature).is_ok());
+                    assert!(std::hint::black_box(ok), "verified while preparing");
+                }
+            });
+            let batch = rate(set.len(), share, || {
+                set.par_iter().for_each(|p| {
+                    std::hint::black_box(trace_record::verify(&p.bytes, &p.opts));
+                });
+            });
+            AlgFigures {
+                alg: alg.to_string(),
+                records: set.len(),
+                verify_per_second: full,
+                bare_signature_per_second: bare,
+                overhead_ratio: bare / full,
+                batch_per_second: batch,
+                threads,
+            }
+        })
+        .collect()
+}
+
+/// The reference answering every work item in-process, once: the protocol's baseline.
+pub fn suite_in_process(works: &[Work]) -> Duration {
+    let started = Instant::now();
+    for w in works {
+        let _ = std::hint::black_box(trace_vectors::reference::observe(&w.ctx, &w.test));
+    }
+    started.elapsed()
+}

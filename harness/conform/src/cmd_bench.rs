@@ -1,0 +1,302 @@
+//! `trace-conform bench`: how fast verification is, in-process and through the adapter
+//! protocol, for the reference and optionally another implementation measured side by side
+//! in the same run.
+//!
+//! Owns: the correctness gate (an input is timed only when every measured implementation
+//! answered it as expected), the order of measurements, ratios, and text or JSON output.
+//! Does not own the workload (bench_workload) or the protocol timings (trace_runner::bench).
+//! Speed is never scored as conformance: exit 0 means the measurement completed.
+
+use crate::bench_workload::{self, AlgFigures};
+use crate::cmd_run::{reference_adapter, split_command};
+use crate::cmd_verify::{Output, verification_time};
+use crate::inputs;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use trace_runner::bench::{self, Stats, Throughput};
+use trace_runner::outcome::Outcome;
+use trace_runner::profile::Profile;
+use trace_runner::run::{RunOptions, RunResult, Work};
+use trace_runner::select::{Selection, select};
+use trace_record::VerifyOptions;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The adapter to measure beside the reference (default: the reference alone).
+    #[arg(long)]
+    pub adapter: Option<String>,
+    /// A profile for the adapter (its error_map is used when scoring correctness).
+    #[arg(long)]
+    pub profile: Option<PathBuf>,
+    /// Records to time instead of the vector set: files, directories, globs, JSON Lines.
+    /// Each is verified at level 0 trusting its own cnf.jwk.
+    #[arg(long)]
+    pub corpus: Vec<String>,
+    /// Read every corpus input as JSON Lines.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Seconds of steady-state throughput per implementation (and of in-process timing).
+    #[arg(long, default_value_t = 5.0)]
+    pub seconds: f64,
+    /// How many times each adapter is started cold.
+    #[arg(long, default_value_t = 5)]
+    pub cold_starts: usize,
+    /// Verification time for corpus records: Unix seconds or RFC 3339 (default: now).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Maximum record age for corpus records, in seconds.
+    #[arg(long, default_value_t = VerifyOptions::DEFAULT_MAX_AGE)]
+    pub max_age: i64,
+    #[arg(long, default_value_t = 5000)]
+    pub deadline_ms: u64,
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+/// One implementation's figures through the protocol.
+#[derive(serde::Serialize)]
+struct Measured {
+    role: &'static str,
+    implementation: String,
+    adapter: Vec<String>,
+    /// Inputs answered as expected, and the rest (never timed).
+    correct: usize,
+    incorrect: usize,
+    cold_start: Stats,
+    ping: Stats,
+    throughput: Throughput,
+    /// Nanoseconds per run of one timed request inside the adapter (`bench` op).
+    in_adapter_ns: Option<f64>,
+}
+
+fn fail(e: impl std::fmt::Display) -> u8 {
+    eprintln!("trace-conform bench: {e}");
+    2
+}
+
+fn workload(a: &Args) -> Result<(Vec<Work>, &'static str), String> {
+    if a.corpus.is_empty() {
+        let files: Vec<_> = trace_vectors::load::load_default()?.into_iter().map(|(_, f)| f).collect();
+        return Ok((select(&files, &Selection::default()), "vectors"));
+    }
+    let now = verification_time(a.now.as_deref(), a.max_age, 0)?;
+    let mut records = Vec::new();
+    for name in inputs::expand(&a.corpus)? {
+        records.extend(inputs::records(&name, a.jsonl)?);
+    }
+    use rayon::prelude::*;
+    let works = records
+        .par_iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| bench_workload::corpus_work(i, name, bytes, now, a.max_age))
+        .collect();
+    Ok((works, "corpus"))
+}
+
+fn correctness(works: &[Work], adapter: &[String], profile: &Profile, deadline: Duration) -> RunResult {
+    let opts = RunOptions {
+        adapter: adapter.to_vec(),
+        profile: profile.clone(),
+        deadline,
+        hello_deadline: Duration::from_secs(10),
+        restart_budget: 3,
+        jobs: 1,
+        progress: None,
+    };
+    trace_runner::run::run(works.to_vec(), &opts)
+}
+
+fn passed(r: &RunResult) -> std::collections::HashSet<String> {
+    r.cases.iter().filter(|c| c.outcome == Outcome::Pass).map(|c| c.id.clone()).collect()
+}
+
+fn measure(
+    role: &'static str,
+    argv: &[String],
+    check: &RunResult,
+    requests: &[Value],
+    a: &Args,
+) -> Result<Measured, String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let deadline = Duration::from_millis(a.deadline_ms);
+    let cold_start = bench::cold_start(argv, &cwd, a.cold_starts, Duration::from_secs(10))?;
+    let mut adapter = bench::start(argv, &cwd, Duration::from_secs(10))?;
+    let measured = (|| {
+        let ping = bench::ping(&mut adapter, 200, deadline)?;
+        let budget = Duration::from_secs_f64(a.seconds.max(0.0));
+        let throughput = bench::throughput(&mut adapter, requests, budget, deadline)?;
+        let claimed = check.capabilities.ops.iter().any(|o| o == "bench");
+        let in_adapter_ns = bench::in_adapter(&mut adapter, claimed, &requests[0], 200, deadline * 10)?;
+        let correct = passed(check).len();
+        Ok(Measured {
+            role,
+            implementation: format!("{} {}", check.implementation.name, check.implementation.version),
+            adapter: argv.to_vec(),
+            correct,
+            incorrect: check.cases.len() - correct,
+            cold_start,
+            ping,
+            throughput,
+            in_adapter_ns,
+        })
+    })();
+    adapter.shutdown();
+    measured
+}
+
+pub fn run(a: Args) -> u8 {
+    let (works, kind) = match workload(&a) {
+        Ok(w) if !w.0.is_empty() => w,
+        Ok(_) => return fail("nothing to time: the workload is empty"),
+        Err(e) => return fail(e),
+    };
+    let profile = match &a.profile {
+        None => Profile::default(),
+        Some(p) => match std::fs::read_to_string(p).map_err(|e| e.to_string()).and_then(|t| Profile::parse(&t)) {
+            Ok(p) => p,
+            Err(e) => return fail(format!("{}: {e}", p.display())),
+        },
+    };
+    let reference = match reference_adapter() {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let mut adapters = vec![("reference", reference)];
+    if let Some(cmd) = &a.adapter {
+        match split_command(cmd) {
+            Ok(argv) => adapters.push(("adapter", argv)),
+            Err(e) => return fail(e),
+        }
+    }
+    let deadline = Duration::from_millis(a.deadline_ms);
+    // The correctness pass, which for the reference on the vector set is also the suite's
+    // cost through the protocol (process start, handshake and every vector).
+    let mut checks = Vec::new();
+    let mut suite_protocol = Duration::ZERO;
+    for (role, argv) in &adapters {
+        let started = Instant::now();
+        let r = correctness(&works, argv, &profile, deadline);
+        if *role == "reference" {
+            suite_protocol = started.elapsed();
+        }
+        if let Some(e) = &r.startup_error {
+            eprintln!("trace-conform bench: {role} did not start: {e}");
+            return 3;
+        }
+        checks.push(r);
+    }
+    let common = checks.iter().map(passed).reduce(|x, y| x.intersection(&y).cloned().collect()).unwrap_or_default();
+    let timed: Vec<&Work> = works.iter().filter(|w| common.contains(&w.test.id)).collect();
+    let requests: Vec<Value> = timed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| trace_runner::protocol::vector_request(&format!("t{i}"), &w.ctx, &w.test, a.deadline_ms).ok())
+        .collect();
+    if requests.is_empty() {
+        return fail("no input was answered correctly by every implementation; nothing to time");
+    }
+    let budget = Duration::from_secs_f64(a.seconds.max(0.0));
+    let timed_owned: Vec<Work> = timed.iter().map(|w| (*w).clone()).collect();
+    let algs = bench_workload::in_process(&timed_owned, budget);
+    let suite_in_process = bench_workload::suite_in_process(&works);
+    let mut measured = Vec::new();
+    for ((role, argv), check) in adapters.iter().zip(&checks) {
+        match measure(role, argv, check, &requests, &a) {
+            Ok(m) => measured.push(m),
+            Err(e) => {
+                eprintln!("trace-conform bench: measuring {role}: {e}");
+                return 3;
+            }
+        }
+    }
+    let doc = document(kind, works.len(), requests.len(), &algs, suite_in_process, suite_protocol, &measured);
+    match a.output {
+        Output::Json => println!("{}", serde_json::to_string_pretty(&doc).expect("json")),
+        Output::Text => print!("{}", text(&doc, &algs, &measured)),
+    }
+    0
+}
+
+fn document(
+    kind: &str,
+    inputs: usize,
+    timed: usize,
+    algs: &[AlgFigures],
+    suite_in_process: Duration,
+    suite_protocol: Duration,
+    measured: &[Measured],
+) -> Value {
+    let mut doc = json!({
+        "trace_conform_version": env!("CARGO_PKG_VERSION"),
+        "workload": {"kind": kind, "inputs": inputs, "timed": timed},
+        "machine": {"threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+                    "os": std::env::consts::OS, "arch": std::env::consts::ARCH},
+        "in_process": algs,
+        "implementations": measured,
+    });
+    if kind == "vectors" {
+        doc["suite"] = json!({
+            "vectors": inputs,
+            "in_process_ms": suite_in_process.as_secs_f64() * 1e3,
+            "through_protocol_ms": suite_protocol.as_secs_f64() * 1e3,
+            "ratio": suite_protocol.as_secs_f64() / suite_in_process.as_secs_f64().max(1e-9),
+        });
+    }
+    if let [reference, other] = measured {
+        doc["ratios"] = json!({
+            "throughput_reference_over_adapter": reference.throughput.per_second / other.throughput.per_second,
+            "cold_start_p50_adapter_over_reference": other.cold_start.p50_us / reference.cold_start.p50_us,
+            "ping_p50_adapter_over_reference": other.ping.p50_us / reference.ping.p50_us,
+        });
+    }
+    doc
+}
+
+fn text(doc: &Value, algs: &[AlgFigures], measured: &[Measured]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let w = &doc["workload"];
+    let _ = writeln!(out, "workload: {} ({} inputs, {} timed: answered correctly by every implementation)", w["kind"].as_str().unwrap_or(""), w["inputs"], w["timed"]);
+    let _ = writeln!(out, "in-process, accepted records (full verify vs bare signature check, one thread; batch on {} threads):", algs.first().map(|a| a.threads).unwrap_or(1));
+    for a in algs {
+        let _ = writeln!(
+            out,
+            "  {:<6} {:>6} records  verify {:>10.0}/s  bare signature {:>10.0}/s  overhead x{:.2}  batch {:>10.0}/s",
+            a.alg, a.records, a.verify_per_second, a.bare_signature_per_second, a.overhead_ratio, a.batch_per_second
+        );
+    }
+    if let Some(s) = doc.get("suite") {
+        let _ = writeln!(
+            out,
+            "vector suite: in-process {:.1} ms, through the protocol {:.1} ms (x{:.2})",
+            s["in_process_ms"].as_f64().unwrap_or(0.0),
+            s["through_protocol_ms"].as_f64().unwrap_or(0.0),
+            s["ratio"].as_f64().unwrap_or(0.0)
+        );
+    }
+    for m in measured {
+        let _ = writeln!(out, "{} ({}): {} correct, {} not timed", m.role, m.implementation, m.correct, m.incorrect);
+        let _ = writeln!(out, "  cold start  p50 {:>9.1} ms  p90 {:>9.1} ms  ({} runs)", m.cold_start.p50_us / 1e3, m.cold_start.p90_us / 1e3, m.cold_start.samples);
+        let _ = writeln!(out, "  ping        p50 {:>9.1} us  p99 {:>9.1} us", m.ping.p50_us, m.ping.p99_us);
+        let t = &m.throughput;
+        let _ = writeln!(
+            out,
+            "  throughput  {:>9.0}/s  latency p50 {:.1} us  p90 {:.1} us  p99 {:.1} us  ({} requests in {:.1} s)",
+            t.per_second, t.latency.p50_us, t.latency.p90_us, t.latency.p99_us, t.requests, t.seconds
+        );
+        if let Some(ns) = m.in_adapter_ns {
+            let _ = writeln!(out, "  in-adapter  {:.1} us per request (bench op)", ns / 1e3);
+        }
+    }
+    if let Some(r) = doc.get("ratios") {
+        let _ = writeln!(
+            out,
+            "ratios: reference throughput / adapter x{:.2}; cold start adapter / reference x{:.2}; ping adapter / reference x{:.2}",
+            r["throughput_reference_over_adapter"].as_f64().unwrap_or(0.0),
+            r["cold_start_p50_adapter_over_reference"].as_f64().unwrap_or(0.0),
+            r["ping_p50_adapter_over_reference"].as_f64().unwrap_or(0.0)
+        );
+    }
+    out
+}

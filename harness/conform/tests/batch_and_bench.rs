@@ -1,0 +1,183 @@
+//! Bulk verification (globs, JSON Lines) and `trace-conform bench`: the measurement runs
+//! end to end through real adapter processes, and an input an implementation answers
+//! wrongly is never timed.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_trace-conform");
+const IAT: i64 = 1_785_000_000;
+
+fn tc(args: &[&str], cwd: &Path) -> Output {
+    Command::new(BIN).args(args).current_dir(cwd).output().expect("trace-conform runs")
+}
+
+fn claims(i: usize) -> String {
+    let zeros = "0".repeat(64);
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    format!(
+        r#"{{"eat_profile":"tag:agentrust-io.com,2026:trace-v0.2","iat":{IAT},
+"subject":"spiffe://batch.example/agent/{i}","model":{{"provider":"example","model_id":"m","version":"1"}},
+"runtime":{{"platform":"software-only","measurement":"sha256:{zeros}"}},
+"policy":{{"bundle_hash":"{digest}","enforcement_mode":"enforce"}},"data_class":"internal",
+"build_provenance":{{"slsa_level":1,"digest":"{digest}"}},
+"appraisal":{{"status":"none","verifier":"https://verifier.batch.example/"}}}}"#
+    )
+}
+
+/// `count` signed records in `dir/records/rec-N.json`, and `dir/records.jsonl` with the same
+/// records one per line plus one whose signed content was changed (line count + 1).
+fn corpus(dir: &Path, count: usize) {
+    let key = tc(&["keygen", "--alg", "EdDSA", "--name", "batch"], dir);
+    std::fs::write(dir.join("key.json"), &key.stdout).unwrap();
+    std::fs::create_dir_all(dir.join("records/sub")).unwrap();
+    let mut lines = Vec::new();
+    for i in 0..count {
+        std::fs::write(dir.join("claims.json"), claims(i)).unwrap();
+        let signed = tc(&["sign", "--key", "key.json", "claims.json"], dir);
+        assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+        let sub = if i % 2 == 0 { "records" } else { "records/sub" };
+        std::fs::write(dir.join(format!("{sub}/rec-{i}.json")), &signed.stdout).unwrap();
+        let v: Value = serde_json::from_slice(&signed.stdout).unwrap();
+        lines.push(v.to_string());
+    }
+    let mut tampered: Value = serde_json::from_str(&lines[0]).unwrap();
+    tampered["data_class"] = "public".into();
+    lines.push(tampered.to_string());
+    std::fs::write(dir.join("records.jsonl"), lines.join("\n") + "\n").unwrap();
+}
+
+fn results(out: &Output) -> Vec<(String, String)> {
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json output");
+    doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["input"].as_str().unwrap().to_string(), r["verdict"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+const NOW: &str = "1785000100";
+
+#[test]
+fn verify_walks_globs_and_json_lines_and_names_each_line() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path(), 4);
+    let common = ["verify", "--allow-embedded-key", "--now", NOW, "--output", "json"];
+    let shallow = tc(&[&common[..], &["records/*.json"]].concat(), dir.path());
+    assert_eq!(shallow.status.code(), Some(0), "{}", String::from_utf8_lossy(&shallow.stderr));
+    let names: Vec<String> = results(&shallow).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["records/rec-0.json", "records/rec-2.json"]);
+    let deep = tc(&[&common[..], &["records/**/*.json"]].concat(), dir.path());
+    assert_eq!(results(&deep).len(), 4);
+
+    let stream = tc(&[&common[..], &["records.jsonl"]].concat(), dir.path());
+    assert_eq!(stream.status.code(), Some(1), "the tampered line is not accepted");
+    let got = results(&stream);
+    assert_eq!(got.len(), 5);
+    assert!(got[..4].iter().all(|(_, v)| v == "accept"), "{got:?}");
+    assert_eq!(got[4], ("records.jsonl:5".to_string(), "reject".to_string()));
+
+    // --jsonl reads standard input as a stream too.
+    let mut child = Command::new(BIN)
+        .args([&common[..], &["--jsonl", "-"]].concat())
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    let bytes = std::fs::read(dir.path().join("records.jsonl")).unwrap();
+    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert_eq!(results(&piped).len(), 5);
+    assert_eq!(results(&piped)[4].0, "-:5");
+
+    let nothing = tc(&["verify", "records/*.cbor"], dir.path());
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("matches no file"));
+}
+
+/// An adapter that accepts every record: right on the valid inputs, wrong on the rest.
+const ACCEPT_ALL: &str = r#"
+import json, sys
+for line in sys.stdin:
+    req = json.loads(line)
+    op = req["op"]
+    if op == "hello":
+        result = {"protocol": 1, "framing": "jsonl",
+                  "implementation": {"name": "accept-all", "version": "1.0.0", "language": "python"},
+                  "capabilities": {"ops": ["verify", "ping", "shutdown"], "formats": ["embedded", "jws", "cose"],
+                                   "algs": ["EdDSA", "ES256", "ES384"], "levels": [0, 1, 2],
+                                   "platforms": ["software-only", "aws-nitro", "amd-sev-snp", "intel-tdx"],
+                                   "profiles": ["v0.2", "v0.1"], "error_detail": "none", "accepts_flags": []}}
+    elif op == "verify":
+        result = {"verdict": "accept", "errors": []}
+    else:
+        result = {}
+    print(json.dumps({"trace_adapter": 1, "id": req["id"], "status": "ok", "result": result}), flush=True)
+    if op == "shutdown":
+        break
+"#;
+
+fn bench_json(args: &[&str], cwd: &Path) -> Value {
+    let out = tc(&[&["bench", "--seconds", "0.2", "--cold-starts", "1", "--output", "json"][..], args].concat(), cwd);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("bench prints JSON")
+}
+
+#[test]
+fn bench_times_only_what_every_implementation_answered_correctly() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path(), 3);
+    std::fs::write(dir.path().join("accept_all.py"), ACCEPT_ALL).unwrap();
+    let doc = bench_json(
+        &["--corpus", "records.jsonl", "--now", NOW, "--adapter", "python3 accept_all.py"],
+        dir.path(),
+    );
+    assert_eq!(doc["workload"]["kind"], "corpus");
+    assert_eq!(doc["workload"]["inputs"], 4);
+    // The tampered record is rejected by the reference and accepted by accept-all: it is
+    // never timed, for either implementation.
+    assert_eq!(doc["workload"]["timed"], 3);
+    let impls = doc["implementations"].as_array().unwrap();
+    assert_eq!((impls[0]["role"].as_str(), impls[0]["correct"].as_u64(), impls[0]["incorrect"].as_u64()), (Some("reference"), Some(4), Some(0)));
+    assert_eq!((impls[1]["role"].as_str(), impls[1]["correct"].as_u64(), impls[1]["incorrect"].as_u64()), (Some("adapter"), Some(3), Some(1)));
+    assert!(impls[0]["in_adapter_ns"].as_f64().unwrap() > 0.0, "the reference claims bench");
+    assert!(impls[1]["in_adapter_ns"].is_null(), "accept-all does not claim bench");
+    for i in impls {
+        assert!(i["throughput"]["requests"].as_u64().unwrap() >= 3);
+        assert!(i["throughput"]["per_second"].as_f64().unwrap() > 0.0);
+        let l = &i["throughput"]["latency"];
+        assert!(l["p50_us"].as_f64() <= l["p90_us"].as_f64() && l["p90_us"].as_f64() <= l["p99_us"].as_f64());
+        assert_eq!(i["cold_start"]["samples"], 1);
+    }
+    assert!(doc["ratios"]["throughput_reference_over_adapter"].as_f64().unwrap() > 0.0);
+    let eddsa = &doc["in_process"][0];
+    assert_eq!((eddsa["alg"].as_str(), eddsa["records"].as_u64()), (Some("EdDSA"), Some(3)));
+    assert!(eddsa["overhead_ratio"].as_f64().unwrap() > 0.0);
+    assert!(doc.get("suite").is_none(), "the suite figure belongs to the vector workload");
+}
+
+#[test]
+fn bench_over_the_vector_set_compares_the_protocol_with_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = bench_json(&[], dir.path());
+    assert_eq!(doc["workload"]["kind"], "vectors");
+    let inputs = doc["workload"]["inputs"].as_u64().unwrap();
+    assert!(inputs > 400);
+    assert_eq!(doc["workload"]["timed"].as_u64(), Some(inputs), "the reference answers every vector as expected");
+    let suite = &doc["suite"];
+    assert!(suite["in_process_ms"].as_f64().unwrap() > 0.0 && suite["through_protocol_ms"].as_f64().unwrap() > 0.0);
+    let algs: Vec<&str> = doc["in_process"].as_array().unwrap().iter().map(|a| a["alg"].as_str().unwrap()).collect();
+    assert_eq!(algs, ["ES256", "ES384", "EdDSA"]);
+}
+
+#[test]
+fn bench_reports_an_adapter_that_cannot_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tc(&["bench", "--seconds", "0.1", "--adapter", "/nonexistent/adapter"], dir.path());
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did not start"));
+}

@@ -1,0 +1,186 @@
+//! Timing one adapter through the protocol: start-up, round trip, steady throughput, and
+//! the adapter's own `bench` op.
+//!
+//! Owns: the measurements and their order statistics. Does not own which requests are
+//! timed (the caller passes only those the implementation answered correctly), baselines,
+//! ratios or presentation.
+
+use crate::adapter::{Adapter, Exchange};
+use crate::protocol::{self, ResponseStatus};
+use crate::run::handshake;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Order statistics of a sample of durations, in microseconds.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Stats {
+    pub samples: usize,
+    pub min_us: f64,
+    pub p50_us: f64,
+    pub p90_us: f64,
+    pub p99_us: f64,
+    pub max_us: f64,
+    pub mean_us: f64,
+}
+
+impl Stats {
+    /// Nearest-rank percentiles of `samples` (which must not be empty).
+    pub fn of(samples: &[Duration]) -> Stats {
+        assert!(!samples.is_empty(), "statistics of no samples");
+        let mut us: Vec<f64> = samples.iter().map(|d| d.as_secs_f64() * 1e6).collect();
+        us.sort_by(f64::total_cmp);
+        let rank = |p: f64| us[(((p / 100.0) * us.len() as f64).ceil() as usize).clamp(1, us.len()) - 1];
+        Stats {
+            samples: us.len(),
+            min_us: us[0],
+            p50_us: rank(50.0),
+            p90_us: rank(90.0),
+            p99_us: rank(99.0),
+            max_us: us[us.len() - 1],
+            mean_us: us.iter().sum::<f64>() / us.len() as f64,
+        }
+    }
+}
+
+/// Steady-state throughput over a set of requests, cycled until the budget is spent.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Throughput {
+    pub requests: usize,
+    pub seconds: f64,
+    pub per_second: f64,
+    pub latency: Stats,
+}
+
+/// What went wrong with one timed exchange.
+fn failure(what: &str, e: Exchange) -> String {
+    match e {
+        Exchange::Response { response, .. } => format!(
+            "{what}: answered {:?}: {}",
+            response.status,
+            response.message.unwrap_or_default()
+        ),
+        Exchange::Timeout { .. } => format!("{what}: no answer before the deadline"),
+        Exchange::Crash { exit, stderr, .. } => format!("{what}: the adapter {exit}; stderr: {stderr}"),
+        Exchange::Violation { reason, .. } => format!("{what}: {reason}"),
+    }
+}
+
+/// One exchange that must be answered `ok`; returns its result.
+fn ok_exchange(adapter: &mut Adapter, request: &Value, deadline: Duration) -> Result<Value, String> {
+    let what = request.get("op").and_then(Value::as_str).unwrap_or("request").to_string();
+    match adapter.exchange(request, deadline) {
+        Exchange::Response { response, .. } if response.status == ResponseStatus::Ok => {
+            Ok(response.result.unwrap_or(Value::Null))
+        }
+        other => Err(failure(&what, other)),
+    }
+}
+
+/// Starts the adapter `runs` times and times each start up to its answered `hello`.
+pub fn cold_start(argv: &[String], cwd: &Path, runs: usize, deadline: Duration) -> Result<Stats, String> {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let mut adapter = Adapter::start(argv, cwd)?;
+        let hello = handshake(&mut adapter, deadline);
+        let elapsed = started.elapsed();
+        adapter.shutdown();
+        hello?;
+        samples.push(elapsed);
+    }
+    Ok(Stats::of(&samples))
+}
+
+/// Starts the adapter and completes the handshake, for the steady-state measurements.
+pub fn start(argv: &[String], cwd: &Path, deadline: Duration) -> Result<Adapter, String> {
+    let mut adapter = Adapter::start(argv, cwd)?;
+    match handshake(&mut adapter, deadline) {
+        Ok(_) => Ok(adapter),
+        Err(e) => {
+            adapter.kill();
+            Err(e)
+        }
+    }
+}
+
+/// `count` pings: the protocol's round trip with no work in it.
+pub fn ping(adapter: &mut Adapter, count: usize, deadline: Duration) -> Result<Stats, String> {
+    let mut samples = Vec::with_capacity(count);
+    for i in 0..count.max(1) {
+        let req = protocol::simple_request(&format!("ping-{i}"), "ping");
+        let started = Instant::now();
+        ok_exchange(adapter, &req, deadline)?;
+        samples.push(started.elapsed());
+    }
+    Ok(Stats::of(&samples))
+}
+
+/// Sends `requests` round-robin until `budget` has passed (at least one full pass), timing
+/// each exchange. Every answer must be `ok`: the caller chose requests already answered
+/// correctly, so anything else is a failure of the measurement.
+pub fn throughput(
+    adapter: &mut Adapter,
+    requests: &[Value],
+    budget: Duration,
+    deadline: Duration,
+) -> Result<Throughput, String> {
+    if requests.is_empty() {
+        return Err("no requests to time".into());
+    }
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    let mut i = 0;
+    while i < requests.len() || started.elapsed() < budget {
+        let req = &requests[i % requests.len()];
+        let t = Instant::now();
+        ok_exchange(adapter, req, deadline)?;
+        samples.push(t.elapsed());
+        i += 1;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(Throughput {
+        requests: samples.len(),
+        seconds,
+        per_second: samples.len() as f64 / seconds,
+        latency: Stats::of(&samples),
+    })
+}
+
+/// The adapter's own timing of `request` repeated `iterations` times (the `bench` op), in
+/// nanoseconds per run; `None` when the adapter does not claim `bench`.
+pub fn in_adapter(
+    adapter: &mut Adapter,
+    claimed: bool,
+    request: &Value,
+    iterations: u64,
+    deadline: Duration,
+) -> Result<Option<f64>, String> {
+    if !claimed {
+        return Ok(None);
+    }
+    let req = json!({"trace_adapter": protocol::PROTOCOL_VERSION, "id": "bench", "op": "bench",
+        "request": request, "iterations": iterations});
+    let result = ok_exchange(adapter, &req, deadline)?;
+    let runs = result.get("iterations").and_then(Value::as_u64).filter(|n| *n > 0);
+    let total = result.get("total_ns").and_then(Value::as_u64);
+    match (runs, total) {
+        (Some(n), Some(t)) => Ok(Some(t as f64 / n as f64)),
+        _ => Err(format!("bench result lacks iterations or total_ns: {result}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let samples: Vec<Duration> = (1..=100).rev().map(Duration::from_micros).collect();
+        let s = Stats::of(&samples);
+        assert_eq!((s.min_us, s.p50_us, s.p90_us, s.p99_us, s.max_us), (1.0, 50.0, 90.0, 99.0, 100.0));
+        assert_eq!(s.mean_us, 50.5);
+        let one = Stats::of(&[Duration::from_micros(7)]);
+        assert_eq!((one.p50_us, one.p99_us), (7.0, 7.0));
+    }
+}

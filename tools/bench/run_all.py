@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Measures every path side by side in one run and writes reports/benchmarks.{md,json}.
+
+Usage: run_all.py TRACE_CONFORM PYTHON [--records N] [--cli-sample K] [--repeats R] [--out DIR]
+
+TRACE_CONFORM is a release build of trace-conform; PYTHON the venv interpreter holding the
+pinned peers (agentrust-trace, agentrust-trace-tests). Called by tools/bench-report.sh.
+"""
+import argparse
+import json
+import os
+import pathlib
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata  # noqa: F401  (versions are read inside the venv below)
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+MAX_AGE = str(7 * 86400)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def timed(cmd, repeats, env=None):
+    """Wall-clock seconds of `repeats` runs of one command (each must exit 0)."""
+    out = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def spread(seconds, records):
+    med = statistics.median(seconds)
+    return {"runs": len(seconds), "median_seconds": med, "min_seconds": min(seconds), "max_seconds": max(seconds),
+            "records": records, "records_per_second": records / med, "us_per_record": med / records * 1e6}
+
+
+def machine(python):
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
+    mem = next((l.split(":", 1)[1].strip() for l in open("/proc/meminfo") if l.startswith("MemTotal")), "unknown")
+    versions = run([python, "-c", "import sys; from importlib.metadata import version as v; "
+                    "print(sys.version.split()[0], v('agentrust-trace'), v('agentrust-trace-tests'), v('cryptography'))"])
+    py, at, tt, crypto = versions.stdout.split()
+    return {"cpu": cpu, "threads": os.cpu_count(), "memory": mem, "kernel": platform.release(),
+            "rustc": run(["rustc", "--version"]).stdout.strip(), "python": py,
+            "agentrust-trace": at, "agentrust-trace-tests": tt, "cryptography": crypto}
+
+
+def per_process(cmds, files):
+    """Per-record wall time of one process per record, for each command template."""
+    out = {}
+    for name, template in cmds.items():
+        samples = []
+        for f in files:
+            started = time.perf_counter()
+            subprocess.run([a.replace("{}", str(f)) for a in template], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            samples.append(time.perf_counter() - started)
+        samples.sort()
+        out[name] = {"processes": len(samples), "median_ms": statistics.median(samples) * 1e3,
+                     "p90_ms": samples[int(0.9 * (len(samples) - 1))] * 1e3,
+                     "min_ms": samples[0] * 1e3, "max_ms": samples[-1] * 1e3}
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tc")
+    ap.add_argument("python")
+    ap.add_argument("--records", type=int, default=10_000)
+    ap.add_argument("--cli-sample", type=int, default=100)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=6.0)
+    ap.add_argument("--out", default=str(ROOT / "reports"))
+    a = ap.parse_args()
+    tc, py = str(pathlib.Path(a.tc).resolve()), a.python
+    results = {"machine": machine(py), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = pathlib.Path(tmp) / "corpus"
+        print(f"corpus: {a.records} records with agentrust-trace", file=sys.stderr)
+        run([py, str(HERE / "gen_corpus.py"), str(a.records), str(corpus)])
+        jsonl = corpus.with_suffix(".jsonl")
+        files = sorted(corpus.glob("*.json"))
+        verify = [tc, "verify", "--level", "0", "--allow-embedded-key", "--max-age", MAX_AGE, "--output", "json"]
+        print("trace-conform verify (batch)", file=sys.stderr)
+        results["trace_conform_verify_dir"] = spread(timed(verify + [str(corpus)], a.repeats), len(files))
+        results["trace_conform_verify_jsonl"] = spread(timed(verify + [str(jsonl)], a.repeats), len(files))
+        one = dict(os.environ, RAYON_NUM_THREADS="1")
+        results["trace_conform_verify_dir_1_thread"] = spread(timed(verify + [str(corpus)], a.repeats, one), len(files))
+        print("trace-conform bench --corpus (reference and agentrust-trace through the protocol)", file=sys.stderr)
+        adapter = f"{py} {ROOT / 'harness/adapters/agentrust-trace/adapter.py'}"
+        bench = run([tc, "bench", "--corpus", str(corpus), "--max-age", MAX_AGE, "--seconds", str(a.seconds),
+                     "--adapter", adapter, "--output", "json"], cwd=ROOT)
+        results["bench_corpus"] = json.loads(bench.stdout)
+        print("trace-conform bench (vector set)", file=sys.stderr)
+        results["bench_vectors"] = json.loads(run([tc, "bench", "--seconds", "2", "--output", "json"], cwd=ROOT).stdout)
+        print("Python peers in-process", file=sys.stderr)
+        inproc = json.loads(run([py, str(HERE / "python_inproc.py"), str(corpus), "3"]).stdout)
+        results["python_in_process"] = {k: spread(v["seconds"], v["records"]) for k, v in inproc.items()}
+        print(f"one process per record ({a.cli_sample} records each)", file=sys.stderr)
+        trace_tests = str(pathlib.Path(py).parent / "trace-tests")
+        results["per_process"] = per_process({
+            "trace-conform verify": [tc, "verify", "--level", "0", "--allow-embedded-key", "--max-age", MAX_AGE, "{}"],
+            "trace-tests verify": [trace_tests, "verify", "--record", "{}", "--level", "0", "--max-age", MAX_AGE],
+        }, files[: a.cli_sample])
+    out = pathlib.Path(a.out)
+    (out / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (out / "benchmarks.md").write_text(render(results), encoding="utf-8")
+    print(f"wrote {out / 'benchmarks.md'}", file=sys.stderr)
+    return 0
+
+
+def render(r) -> str:
+    m = r["machine"]
+    ours = r["trace_conform_verify_dir"]
+    at = r["python_in_process"]["agentrust_trace.verify_record"]
+    tt = r["python_in_process"]["trace_tests_level0"]
+    corpus = r["bench_corpus"]
+    eddsa = next(x for x in corpus["in_process"] if x["alg"] == "EdDSA")
+    impls = {i["role"]: i for i in corpus["implementations"]}
+    suite = r["bench_vectors"]["suite"]
+    pp = r["per_process"]
+    rows = [
+        ("`trace-conform verify DIR` (all cores, one process)", r["trace_conform_verify_dir"]),
+        ("`trace-conform verify FILE.jsonl` (all cores, one process)", r["trace_conform_verify_jsonl"]),
+        ("`trace-conform verify DIR`, RAYON_NUM_THREADS=1", r["trace_conform_verify_dir_1_thread"]),
+        ("`agentrust_trace.verify_record` in-process", at),
+        ("trace-tests Level 0 in-process (parse + run + verdict)", tt),
+    ]
+    lines = [
+        "# Verification throughput",
+        "",
+        "Produced by `tools/bench-report.sh` (do not edit by hand); the raw figures are in",
+        "`benchmarks.json`. Every path was timed side by side in one run on one corpus:",
+        f"{ours['records']:,} distinct TRACE v0.2 Level 0 records, each signed by",
+        "`agentrust_trace.sign_record` with its own Ed25519 key (`tools/bench/gen_corpus.py`),",
+        "verified at Level 0 trusting each record's own `cnf.jwk`.",
+        "",
+        f"Machine: {m['cpu']}, {m['threads']} hardware threads, {m['memory']} memory, Linux {m['kernel']};",
+        f"{m['rustc']}; Python {m['python']}, agentrust-trace {m['agentrust-trace']}, "
+        f"agentrust-trace-tests {m['agentrust-trace-tests']}, cryptography {m['cryptography']}. Measured {r['date']}.",
+        "",
+        "## Whole corpus",
+        "",
+        "| Path | records/s (median) | spread of the runs (s) | per record |",
+        "|---|---:|---|---:|",
+    ]
+    for name, s in rows:
+        lines.append(f"| {name} | {s['records_per_second']:,.0f} | {s['min_seconds']:.3f}–{s['max_seconds']:.3f} "
+                     f"({s['runs']} runs, median {s['median_seconds']:.3f}) | {s['us_per_record']:.1f} µs |")
+    lines += [
+        "",
+        "## Through the adapter protocol (`trace-conform bench --corpus`)",
+        "",
+        "Only records both implementations answered correctly are timed "
+        f"({corpus['workload']['timed']:,} of {corpus['workload']['inputs']:,}).",
+        "",
+        "| Implementation | cold start p50 | ping p50 | throughput | latency p50 / p90 / p99 | in-adapter (bench op) |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    for role in ("reference", "adapter"):
+        i = impls[role]
+        t = i["throughput"]
+        inner = f"{i['in_adapter_ns'] / 1e3:.1f} µs" if i.get("in_adapter_ns") else "not claimed"
+        lines.append(f"| {i['implementation']} | {i['cold_start']['p50_us'] / 1e3:.1f} ms | {i['ping']['p50_us']:.0f} µs "
+                     f"| {t['per_second']:,.0f}/s | {t['latency']['p50_us']:.0f} / {t['latency']['p90_us']:.0f} / "
+                     f"{t['latency']['p99_us']:.0f} µs | {inner} |")
+    lines += [
+        "",
+        "## One process per record",
+        "",
+        f"| Command | median | p90 | range ({pp['trace-conform verify']['processes']} records) |",
+        "|---|---:|---:|---|",
+    ]
+    for name, s in pp.items():
+        lines.append(f"| `{name}` | {s['median_ms']:.1f} ms | {s['p90_ms']:.1f} ms | {s['min_ms']:.1f}–{s['max_ms']:.1f} ms |")
+    targets = [
+        ("Full Level 0 verify over a bare Ed25519 verify of the same records (one thread)",
+         f"x{eddsa['overhead_ratio']:.2f}", "at most x1.5", eddsa["overhead_ratio"] <= 1.5),
+        ("`trace-conform verify` over `agentrust_trace.verify_record` (records/s)",
+         f"x{ours['records_per_second'] / at['records_per_second']:.0f}", "at least x100",
+         ours["records_per_second"] / at["records_per_second"] >= 100),
+        ("Vector suite through the protocol over in-process",
+         f"x{suite['ratio']:.2f} ({suite['through_protocol_ms']:.0f} ms / {suite['in_process_ms']:.0f} ms)",
+         "at most x2", suite["ratio"] <= 2),
+        ("Single-record `trace-conform verify` process over trace-tests' CLI",
+         f"x{pp['trace-conform verify']['median_ms'] / pp['trace-tests verify']['median_ms']:.3f}", "under x0.1",
+         pp["trace-conform verify"]["median_ms"] / pp["trace-tests verify"]["median_ms"] < 0.1),
+    ]
+    lines += ["", "## Targets", "", "| Measure | measured | target | met |", "|---|---:|---|---|"]
+    for name, got, want, ok in targets:
+        lines.append(f"| {name} | {got} | {want} | {'yes' if ok else '**no**'} |")
+    lines += [
+        "",
+        "In-process detail (one thread unless noted), from the same run:",
+        "",
+        "| Algorithm | records | full verify | bare signature | overhead | all cores |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for x in corpus["in_process"] + [dict(y, alg=y["alg"] + " (vector set)") for y in r["bench_vectors"]["in_process"]]:
+        lines.append(f"| {x['alg']} | {x['records']} | {x['verify_per_second']:,.0f}/s | "
+                     f"{x['bare_signature_per_second']:,.0f}/s | x{x['overhead_ratio']:.2f} | {x['batch_per_second']:,.0f}/s |")
+    lines += [
+        "",
+        "Ed25519 batch verification is not used: ed25519-dalek's batch equation is cofactored while",
+        "the single check (`verify_strict`) is not, so a crafted signature could pass a batch and",
+        "fail alone; a reference verifier must give one answer however records are grouped.",
+        "",
+        "Reproduce: `tools/bench-report.sh` (release build, fresh corpus, about ten minutes).",
+        "Micro-benchmarks: `cargo bench -p trace-benches`, then `tools/criterion-ratios.py`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
