@@ -177,7 +177,18 @@ pub fn run(a: Args) -> u8 {
     let reports: Vec<(&str, &Report)> = results.iter().map(|(n, r)| (n.as_str(), r)).collect();
     match a.output {
         Output::Text => print!("{}", render_text(&reports)),
-        Output::Json => println!("{}", render_json(&reports)),
+        Output::Json => {
+            // Streamed: a bulk run's document can be tens of megabytes.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = serde_json::to_writer_pretty(&mut out, &json_document(&reports))
+                .map_err(std::io::Error::from)
+                .and_then(|_| std::io::Write::write_all(&mut out, b"\n"))
+                .and_then(|_| std::io::Write::flush(&mut out));
+            if let Err(e) = written {
+                eprintln!("trace-conform verify: writing the report: {e}");
+                return 2;
+            }
+        }
     }
     if io_error {
         2
@@ -258,9 +269,10 @@ pub fn render_text(reports: &[(&str, &Report)]) -> String {
     out
 }
 
-pub fn render_json(reports: &[(&str, &Report)]) -> String {
+/// The JSON report document; each input's report is converted on every core.
+pub fn json_document(reports: &[(&str, &Report)]) -> serde_json::Value {
     let entries: Vec<serde_json::Value> = reports
-        .iter()
+        .par_iter()
         .map(|(name, r)| {
             let mut v = serde_json::to_value(r).expect("reports serialize");
             v.as_object_mut()
@@ -270,12 +282,11 @@ pub fn render_json(reports: &[(&str, &Report)]) -> String {
         })
         .collect();
     let accepted = reports.iter().filter(|(_, r)| r.verdict == Verdict::Accept).count();
-    let doc = serde_json::json!({
+    serde_json::json!({
         "trace_conform_version": env!("CARGO_PKG_VERSION"),
         "inputs": entries.len(),
         "accepted": accepted,
         "not_accepted": entries.len() - accepted,
         "results": entries,
-    });
-    serde_json::to_string_pretty(&doc).expect("json")
+    })
 }

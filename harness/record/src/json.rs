@@ -288,9 +288,11 @@ impl Parser<'_> {
             }
             self.at += 1;
             self.skip_ws();
-            self.path.push(name.clone());
+            // The name lives on the path while its value is parsed (error pointers name it),
+            // then moves into the object: no copy.
+            self.path.push(name);
             let v = self.value(depth)?;
-            self.path.pop();
+            let name = self.path.pop().expect("pushed above");
             obj.members.push((name, v));
             self.skip_ws();
             match self.peek() {

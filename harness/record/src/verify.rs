@@ -163,13 +163,14 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
         return check_cmcp(claim, &decoded, opts, report, out);
     }
     let record = decoded.record.as_object().expect("decode yields objects");
-    let key = signature_binding(&decoded, opts, &mut out);
-    if let Some(k) = &key {
+    let bound = signature_binding(&decoded, opts, &mut out);
+    if let Some((k, thumbprint)) = &bound {
         if decoded.signature != SignatureField::Missing {
             report.alg = Some(k.alg().jose_name());
         }
-        report.key_thumbprint = Some(k.thumbprint());
+        report.key_thumbprint = Some(thumbprint.clone());
     }
+    let key = bound.map(|(k, _)| k);
     let ctx = Ctx {
         record,
         root: &decoded.record,
@@ -215,9 +216,8 @@ fn check_cmcp(
     }
     if let Some(k) = &key {
         report.alg = Some(k.alg().jose_name());
-        report.key_thumbprint = Some(k.thumbprint());
         let verified = out.iter().any(|f| f.rule == "TR-WIR-003");
-        trusted(k, opts, verified, &mut out);
+        report.key_thumbprint = Some(trusted(k, opts, verified, &mut out));
     }
     if let Some(trace @ Value::Object(t)) = claim.get("trace") {
         let ctx = Ctx {
@@ -340,7 +340,8 @@ fn key_finding(e: &KeyError) -> Option<Finding> {
 }
 
 /// Checks the signature binding; returns the cnf key when it is usable.
-fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Finding>) -> Option<PublicKey> {
+/// The cnf key with its RFC 7638 thumbprint, when it is usable.
+fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Finding>) -> Option<(PublicKey, String)> {
     let sig_pointer = if decoded.form == Form::Embedded {
         "/signature"
     } else {
@@ -397,7 +398,8 @@ fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Find
                 key.alg().jose_name()
             ),
         ));
-        return Some(key);
+        let thumbprint = key.thumbprint();
+        return Some((key, thumbprint));
     }
     let mut verified = false;
     if let Some(sig) = sig_bytes {
@@ -426,16 +428,17 @@ fn signature_binding(decoded: &Decoded, opts: &VerifyOptions, out: &mut Vec<Find
             )),
         }
     }
-    trusted(&key, opts, verified, out);
-    Some(key)
+    let thumbprint = trusted(&key, opts, verified, out);
+    Some((key, thumbprint))
 }
 
 /// The trust anchor. With trusted keys given, cnf.jwk must be one of them; with none, a
 /// verified signature proves only self-consistency (reported only when it verified).
-fn trusted(key: &PublicKey, opts: &VerifyOptions, verified: bool, out: &mut Vec<Finding>) {
+/// Returns the key's thumbprint (computed once per record).
+fn trusted(key: &PublicKey, opts: &VerifyOptions, verified: bool, out: &mut Vec<Finding>) -> String {
     let thumb = key.thumbprint();
     if opts.trusted_keys.is_empty() && !verified {
-        return;
+        return thumb;
     }
     if opts.trusted_keys.is_empty() {
         let (status, consequence) = if opts.allow_embedded_key {
@@ -463,4 +466,5 @@ fn trusted(key: &PublicKey, opts: &VerifyOptions, verified: bool, out: &mut Vec<
             format!("cnf.jwk (thumbprint {thumb}) is not a trusted key"),
         ));
     }
+    thumb
 }
