@@ -146,35 +146,57 @@ fn rate(items: usize, budget: Duration, mut pass: impl FnMut()) -> f64 {
     (items * passes) as f64 / started.elapsed().as_secs_f64()
 }
 
+/// The median of per-round rates.
+fn median(mut rates: Vec<f64>) -> f64 {
+    rates.sort_by(f64::total_cmp);
+    rates[rates.len() / 2]
+}
+
+/// Rounds of the three measurements, interleaved so that a slower or faster stretch of a
+/// shared machine falls on all of them alike.
+const ROUNDS: u32 = 5;
+
 /// Per algorithm: the accepted records whose signature is checked with the key in
-/// `cnf.jwk`, verified in full and by signature alone, alternately in the same run.
+/// `cnf.jwk`, verified in full and by signature alone, interleaved in the same run.
 pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
     let prepared: Vec<Prepared> = works.iter().filter_map(prepare).collect();
     let mut algs: Vec<&'static str> = prepared.iter().map(|p| p.alg.jose_name()).collect();
     algs.sort();
     algs.dedup();
     let threads = rayon::current_num_threads();
+    let share = budget / (3 * ROUNDS * algs.len().max(1) as u32);
     algs.into_iter()
         .map(|alg| {
             let set: Vec<&Prepared> = prepared.iter().filter(|p| p.alg.jose_name() == alg).collect();
-            let share = budget / 3;
-            let full = rate(set.len(), share, || {
-                for p in &set {
-                    std::hint::black_box(trace_record::verify(std::hint::black_box(&p.bytes), &p.opts));
+            // Full and bare alternate record by record, so drift of a shared machine falls
+            // on both alike; the ratio is of their summed times.
+            let (mut full_time, mut bare_time, mut checked) = (Duration::ZERO, Duration::ZERO, 0usize);
+            let mut batch = Vec::new();
+            for _ in 0..ROUNDS {
+                let started = Instant::now();
+                while checked == 0 || started.elapsed() < share * 2 {
+                    for p in &set {
+                        let t0 = Instant::now();
+                        std::hint::black_box(trace_record::verify(std::hint::black_box(&p.bytes), &p.opts));
+                        let t1 = Instant::now();
+                        let key = PublicKey::from_raw(p.alg, std::hint::black_box(&p.raw_key));
+                        let ok = key.is_ok_and(|k| k.verify(&p.signing_input, &p.signature).is_ok());
+                        let t2 = Instant::now();
+                        assert!(std::hint::black_box(ok), "verified while preparing");
+                        full_time += t1 - t0;
+                        bare_time += t2 - t1;
+                    }
+                    checked += set.len();
                 }
-            });
-            let bare = rate(set.len(), share, || {
-                for p in &set {
-                    let key = PublicKey::from_raw(p.alg, std::hint::black_box(&p.raw_key));
-                    let ok = key.is_ok_and(|k| k.verify(&p.signing_input, &p.signature).is_ok());
-                    assert!(std::hint::black_box(ok), "verified while preparing");
-                }
-            });
-            let batch = rate(set.len(), share, || {
-                set.par_iter().for_each(|p| {
-                    std::hint::black_box(trace_record::verify(&p.bytes, &p.opts));
-                });
-            });
+                batch.push(rate(set.len(), share, || {
+                    set.par_iter().for_each(|p| {
+                        std::hint::black_box(trace_record::verify(&p.bytes, &p.opts));
+                    });
+                }));
+            }
+            let full = checked as f64 / full_time.as_secs_f64();
+            let bare = checked as f64 / bare_time.as_secs_f64();
+            let batch = median(batch);
             AlgFigures {
                 alg: alg.to_string(),
                 records: set.len(),
