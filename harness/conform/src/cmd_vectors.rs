@@ -21,6 +21,18 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Write index.json (files, ids, digests, since, retired ids) and CHANGES (against the
+    /// previous release's index.json) for a release of the vector set.
+    Index {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// The previous release's index.json (without it every id is listed as added).
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// Where index.json and CHANGES are written.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 pub fn run(c: Command) -> u8 {
@@ -69,6 +81,63 @@ pub fn run(c: Command) -> u8 {
             println!("{} problem(s) in {} vectors, {} files", problems.len(), n, files.len());
             if problems.is_empty() { 0 } else { 2 }
         }
+        Command::Index { dir, previous, out } => match write_index(&dir.unwrap_or_else(load::default_dir), previous.as_deref(), &out) {
+            Ok(code) => code,
+            Err(e) => fail(e),
+        },
+    }
+}
+
+/// Exit 1 when ids vanished without a RETIRED entry (the index is still written).
+fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &std::path::Path) -> Result<u8, String> {
+    use trace_vectors::release;
+    let files = load::load_dir(dir)?;
+    let bytes: Vec<Vec<u8>> = files
+        .iter()
+        .map(|(p, _)| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())))
+        .collect::<Result<_, _>>()?;
+    let entries: Vec<release::ReleaseFile> = files
+        .iter()
+        .zip(&bytes)
+        .map(|((p, f), b)| release::ReleaseFile {
+            path: p.strip_prefix(dir).unwrap_or(p).to_string_lossy().replace('\\', "/"),
+            bytes: b,
+            file: f,
+        })
+        .collect();
+    let retired_text = std::fs::read_to_string(dir.join("RETIRED")).unwrap_or_default();
+    let index = release::index(generate::SUITE_VERSION, &entries, &release::parse_retired(&retired_text));
+    let previous = match previous {
+        None => None,
+        Some(p) => {
+            let text = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let v: serde_json::Value = serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            if v["format"] != release::INDEX_FORMAT {
+                return Err(format!("{}: not a {} index", p.display(), release::INDEX_FORMAT));
+            }
+            Some(v)
+        }
+    };
+    let changes = release::changes(previous.as_ref(), &index);
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let index_text = serde_json::to_string_pretty(&index).expect("json") + "\n";
+    std::fs::write(out.join("index.json"), index_text).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("CHANGES"), release::render_changes(&index, previous.as_ref(), &changes))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{}: {} vectors in {} files; {} added, {} changed, {} retired",
+        out.display(),
+        index["vectors"].as_array().map_or(0, Vec::len),
+        files.len(),
+        changes.added.len(),
+        changes.changed.len(),
+        changes.retired.len()
+    );
+    if changes.removed_unannounced.is_empty() {
+        Ok(0)
+    } else {
+        eprintln!("ids removed without a RETIRED entry: {:?}", changes.removed_unannounced);
+        Ok(1)
     }
 }
 

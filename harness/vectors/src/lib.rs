@@ -20,6 +20,7 @@ pub mod generate;
 pub mod lint;
 pub mod load;
 pub mod reference;
+pub mod release;
 pub mod revocation_build;
 pub mod score;
 pub mod sets;

@@ -1,0 +1,103 @@
+//! The CI recipes run here as their CI systems would run them (tools/ci/run_locally.py):
+//! the GitHub Action installs trace-conform with cargo, gates the agentrust-trace adapter
+//! (passing at level 0, failing at level 1 with the reports still uploaded), and the GitLab
+//! include clones this repository at HEAD, installs from the clone and gates the reference.
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs one recipe; returns (exit code, the runner's JSON account).
+fn recipe(python: &Path, system: &str, args: &[String], workspace: &Path, install_root: &Path) -> (i32, Value) {
+    let repo = common::repo();
+    let out = Command::new(python)
+        .arg(repo.join("tools/ci/run_locally.py"))
+        .args([system, "--workspace", workspace.to_str().unwrap()])
+        .args(args)
+        // Installs share the workspace's build directory and use the debug profile, so the
+        // test reuses what `cargo test` built; the recipes' defaults build a release.
+        .env("CARGO_TARGET_DIR", repo.join("target"))
+        .env("TC_INSTALL_ROOT", install_root)
+        .output()
+        .expect("python runs");
+    let account: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap_or(-1), account)
+}
+
+fn step<'a>(account: &'a Value, name: &str) -> &'a Value {
+    account["steps"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("no step {name}"))
+}
+
+#[test]
+fn the_github_action_gates_the_agentrust_trace_adapter() {
+    let Some(python) = common::python("yaml,agentrust_trace") else { return };
+    let repo = common::repo();
+    let adapter = format!("{} {}", python.display(), repo.join("harness/adapters/agentrust-trace/adapter.py").display());
+    let profile = repo.join("harness/adapters/agentrust-trace/profile.toml");
+    let install_root = tempfile::tempdir().unwrap();
+    let inputs = |fail_under: &str| {
+        [
+            format!("adapter={adapter}"),
+            format!("profile={}", profile.display()),
+            format!("fail-under={fail_under}"),
+            "cargo-install-flags=--locked --debug".to_string(),
+        ]
+        .iter()
+        .flat_map(|i| ["--input".to_string(), i.clone()])
+        .collect::<Vec<_>>()
+    };
+
+    let ws = tempfile::tempdir().unwrap();
+    let (code, account) = recipe(&python, "github", &inputs("0"), ws.path(), install_root.path());
+    assert_eq!(code, 0, "{account:#}");
+    let installed = account["env"]["TRACE_CONFORM"].as_str().expect("the install step sets TRACE_CONFORM");
+    assert!(installed.starts_with(install_root.path().to_str().unwrap()), "{installed}");
+    assert_eq!(step(&account, "Run the TRACE conformance suite")["status"], "success");
+    let summary = account["summary"].as_str().unwrap();
+    assert!(summary.contains("agentrust-trace"), "the job summary is summary.md: {summary}");
+    let uploaded: Vec<&str> = step(&account, "Upload the reports")["uploaded"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    for f in ["summary.json", "summary.md", "junit.xml", "index.html"] {
+        assert!(uploaded.contains(&f), "{f} not uploaded: {uploaded:?}");
+    }
+
+    // agentrust-trace claims Level 0 only: a Level 1 gate fails the job, and the reports
+    // are uploaded all the same.
+    let ws = tempfile::tempdir().unwrap();
+    let (code, account) = recipe(&python, "github", &inputs("1"), ws.path(), install_root.path());
+    assert_eq!(code, 1, "{account:#}");
+    let run = step(&account, "Run the TRACE conformance suite");
+    assert_eq!((run["status"].as_str(), run["exit"].as_i64()), (Some("failure"), Some(1)));
+    assert_eq!(step(&account, "Upload the reports")["status"], "success");
+    assert!(ws.path().join("trace-conformance-report/summary.json").is_file());
+}
+
+#[test]
+fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
+    let Some(python) = common::python("yaml") else { return };
+    let repo = common::repo();
+    let head = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(&repo).output().expect("git runs");
+    if !head.status.success() {
+        eprintln!("SKIP: {} is not a git checkout", repo.display());
+        return;
+    }
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let install_root = tempfile::tempdir().unwrap();
+    let ws = tempfile::tempdir().unwrap();
+    let vars = [
+        format!("TC_SUITE_REPOSITORY={}", repo.canonicalize().unwrap().display()),
+        format!("TC_SUITE_VERSION={head}"),
+        "TC_FAIL_UNDER=2".to_string(),
+        "TC_CARGO_FLAGS=--locked --debug".to_string(),
+    ];
+    let args: Vec<String> = vars.iter().flat_map(|v| ["--var".to_string(), v.clone()]).collect();
+    let (code, account) = recipe(&python, "gitlab", &args, ws.path(), install_root.path());
+    assert_eq!(code, 0, "{account:#}");
+    assert_eq!(account["junit"], true);
+    assert_eq!(account["artifacts"]["$TC_OUT"], true);
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(ws.path().join("trace-conformance-report/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["implementation"]["name"], "trace-record", "{summary:#}");
+}
