@@ -11,7 +11,8 @@ DIR, `if: always()` honoured, later steps skipped after a failure) and, for
 actions/upload-artifact, checks the path it would upload exists and is not empty.
 gitlab: reads tools/ci/gitlab-ci.yml, takes the `.trace-conformance` job with the given
 variables over its defaults, runs its script lines as one `bash -e` script in DIR, and
-checks the artifact paths and the junit report. Prints a JSON account of the steps; exits 1
+checks the artifact paths and the junit report. Prints a JSON account of the steps on
+stdout (what the steps print goes to stderr); exits 1
 when the job failed, 2 on usage errors or a recipe this runner cannot evaluate.
 """
 import argparse
@@ -62,7 +63,8 @@ def github(workspace: pathlib.Path, inputs: dict) -> dict:
             env = dict(os.environ, **carried, GITHUB_ENV=str(env_file), GITHUB_STEP_SUMMARY=str(summary),
                        GITHUB_ACTION_PATH=str(ROOT), GITHUB_WORKSPACE=str(workspace))
             env.update({k: evaluate(v, context) for k, v in step.get("env", {}).items()})
-            code = subprocess.run(["bash", "-e", "-c", evaluate(step["run"], context)], cwd=workspace, env=env).returncode
+            code = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", evaluate(step["run"], context)], cwd=workspace, env=env,
+                                  stdout=sys.stderr).returncode
             for line in env_file.read_text().splitlines():
                 if "=" in line:
                     k, _, v = line.partition("=")
@@ -90,7 +92,8 @@ def gitlab(workspace: pathlib.Path, variables: dict) -> dict:
     env.update({k: str(v) for k, v in job["variables"].items()})
     env.update(variables)
     script = "\n".join(job["script"])
-    code = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=workspace, env=env).returncode
+    code = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=workspace, env=env,
+                          stdout=sys.stderr).returncode
     expand = lambda p: re.sub(r"\$(\w+)", lambda m: env.get(m.group(1), ""), p)  # noqa: E731
     artifacts = {p: (workspace / expand(p)).exists() for p in job["artifacts"]["paths"]}
     junit = workspace / expand(job["artifacts"]["reports"]["junit"])
