@@ -1,7 +1,8 @@
 //! The CI recipes run here as their CI systems would run them (tools/ci/run_locally.py):
 //! the GitHub Action installs trace-conform with cargo, gates the agentrust-trace adapter
-//! (passing at level 0, failing at level 1 with the reports still uploaded), and the GitLab
-//! include clones this repository at HEAD, installs from the clone and gates the reference.
+//! (passing at level 0, failing at level 1 with the reports still uploaded), the GitLab
+//! include clones this repository at HEAD, installs from the clone and gates the reference,
+//! and the install script's git mode (the action's `suite-version`) installs from a URL.
 
 mod common;
 
@@ -100,4 +101,40 @@ fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
     let summary: Value =
         serde_json::from_slice(&std::fs::read(ws.path().join("trace-conformance-report/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["implementation"]["name"], "trace-record", "{summary:#}");
+}
+
+/// `suite-version` installs from a git URL (here this repository at HEAD): the binary runs
+/// the whole embedded vector set from an empty directory.
+#[test]
+fn install_from_a_git_url_gives_a_working_trace_conform() {
+    let repo = common::repo().canonicalize().unwrap();
+    let head = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(&repo).output().expect("git runs");
+    if !head.status.success() {
+        eprintln!("SKIP: {} is not a git checkout", repo.display());
+        return;
+    }
+    let install_root = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .arg(repo.join("tools/ci/install.sh"))
+        .env("TC_SUITE_VERSION", String::from_utf8_lossy(&head.stdout).trim())
+        .env("TC_SUITE_REPOSITORY", format!("file://{}", repo.display()))
+        .env("TC_CARGO_FLAGS", "--locked --debug")
+        .env("TC_INSTALL_ROOT", install_root.path())
+        .env("CARGO_TARGET_DIR", repo.join("target"))
+        .output()
+        .expect("bash runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let bin = line.strip_prefix("TRACE_CONFORM=").unwrap_or_else(|| panic!("install.sh printed {line:?}"));
+    let empty = tempfile::tempdir().unwrap();
+    let run = Command::new(bin)
+        .args(["run", "--out", "report"])
+        .env("TRACE_CONFORM_VECTORS", "embedded")
+        .current_dir(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let summary: Value = serde_json::from_slice(&std::fs::read(empty.path().join("report/summary.json")).unwrap()).unwrap();
+    let results = summary["results"].as_array().unwrap();
+    assert!(results.len() > 400 && results.iter().all(|r| r["outcome"] == "pass"), "{summary:#}");
 }
