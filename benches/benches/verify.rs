@@ -29,7 +29,9 @@ fn codecs(c: &mut Criterion) {
     let mut g = c.benchmark_group("codecs");
     g.bench_function("parse", |b| b.iter(|| json::parse(black_box(&set[0].bytes))));
     g.bench_function("jcs", |b| b.iter(|| jcs::canonicalize(black_box(&parsed))));
-    g.bench_function("schema", |b| b.iter(|| schema::check(black_box(&parsed), Profile::V02, false)));
+    g.bench_function("schema", |b| {
+        b.iter(|| schema::check(black_box(&parsed), Profile::V02, false))
+    });
     g.bench_function("bare-signature", |b| b.iter(|| bare(&set)));
     g.finish();
 }

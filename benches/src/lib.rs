@@ -25,7 +25,8 @@ impl Signed {
     /// The bare signature check: decode the raw key (RFC 8032 §5.1.7 step 1 decodes A; SEC1
     /// points are checked on the curve) and verify, nothing else.
     pub fn bare_verify(&self) -> bool {
-        PublicKey::from_raw(self.alg, &self.raw_key).is_ok_and(|k| k.verify(&self.signing_input, &self.signature).is_ok())
+        PublicKey::from_raw(self.alg, &self.raw_key)
+            .is_ok_and(|k| k.verify(&self.signing_input, &self.signature).is_ok())
     }
 }
 

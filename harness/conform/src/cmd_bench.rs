@@ -14,12 +14,12 @@ use crate::inputs;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use trace_record::VerifyOptions;
 use trace_runner::bench::{self, Stats, Throughput};
 use trace_runner::outcome::Outcome;
 use trace_runner::profile::Profile;
 use trace_runner::run::{RunOptions, RunResult, Work};
 use trace_runner::select::{Selection, select};
-use trace_record::VerifyOptions;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -77,7 +77,10 @@ fn fail(e: impl std::fmt::Display) -> u8 {
 
 fn workload(a: &Args) -> Result<(Vec<Work>, &'static str), String> {
     if a.corpus.is_empty() {
-        let files: Vec<_> = trace_vectors::load::load_default()?.into_iter().map(|(_, f)| f).collect();
+        let files: Vec<_> = trace_vectors::load::load_default()?
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
         return Ok((select(&files, &Selection::default()), "vectors"));
     }
     let now = verification_time(a.now.as_deref(), a.max_age, 0)?;
@@ -108,7 +111,11 @@ fn correctness(works: &[Work], adapter: &[String], profile: &Profile, deadline: 
 }
 
 fn passed(r: &RunResult) -> std::collections::HashSet<String> {
-    r.cases.iter().filter(|c| c.outcome == Outcome::Pass).map(|c| c.id.clone()).collect()
+    r.cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Pass)
+        .map(|c| c.id.clone())
+        .collect()
 }
 
 fn measure(
@@ -153,7 +160,10 @@ pub fn run(a: Args) -> u8 {
     };
     let profile = match &a.profile {
         None => Profile::default(),
-        Some(p) => match std::fs::read_to_string(p).map_err(|e| e.to_string()).and_then(|t| Profile::parse(&t)) {
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Profile::parse(&t))
+        {
             Ok(p) => p,
             Err(e) => return fail(format!("{}: {e}", p.display())),
         },
@@ -186,12 +196,18 @@ pub fn run(a: Args) -> u8 {
         }
         checks.push(r);
     }
-    let common = checks.iter().map(passed).reduce(|x, y| x.intersection(&y).cloned().collect()).unwrap_or_default();
+    let common = checks
+        .iter()
+        .map(passed)
+        .reduce(|x, y| x.intersection(&y).cloned().collect())
+        .unwrap_or_default();
     let timed: Vec<&Work> = works.iter().filter(|w| common.contains(&w.test.id)).collect();
     let requests: Vec<Value> = timed
         .iter()
         .enumerate()
-        .filter_map(|(i, w)| trace_runner::protocol::vector_request(&format!("t{i}"), &w.ctx, &w.test, a.deadline_ms).ok())
+        .filter_map(|(i, w)| {
+            trace_runner::protocol::vector_request(&format!("t{i}"), &w.ctx, &w.test, a.deadline_ms).ok()
+        })
         .collect();
     if requests.is_empty() {
         return fail("no input was answered correctly by every implementation; nothing to time");
@@ -210,7 +226,15 @@ pub fn run(a: Args) -> u8 {
             }
         }
     }
-    let doc = document(kind, works.len(), requests.len(), &algs, suite_in_process, suite_protocol, &measured);
+    let doc = document(
+        kind,
+        works.len(),
+        requests.len(),
+        &algs,
+        suite_in_process,
+        suite_protocol,
+        &measured,
+    );
     match a.output {
         Output::Json => println!("{}", serde_json::to_string_pretty(&doc).expect("json")),
         Output::Text => print!("{}", text(&doc, &algs, &measured)),
@@ -257,8 +281,18 @@ fn text(doc: &Value, algs: &[AlgFigures], measured: &[Measured]) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let w = &doc["workload"];
-    let _ = writeln!(out, "workload: {} ({} inputs, {} timed: answered correctly by every implementation)", w["kind"].as_str().unwrap_or(""), w["inputs"], w["timed"]);
-    let _ = writeln!(out, "in-process, accepted records (full verify vs bare signature check, one thread; batch on {} threads):", algs.first().map(|a| a.threads).unwrap_or(1));
+    let _ = writeln!(
+        out,
+        "workload: {} ({} inputs, {} timed: answered correctly by every implementation)",
+        w["kind"].as_str().unwrap_or(""),
+        w["inputs"],
+        w["timed"]
+    );
+    let _ = writeln!(
+        out,
+        "in-process, accepted records (full verify vs bare signature check, one thread; batch on {} threads):",
+        algs.first().map(|a| a.threads).unwrap_or(1)
+    );
     for a in algs {
         let _ = writeln!(
             out,
@@ -276,9 +310,23 @@ fn text(doc: &Value, algs: &[AlgFigures], measured: &[Measured]) -> String {
         );
     }
     for m in measured {
-        let _ = writeln!(out, "{} ({}): {} correct, {} not timed", m.role, m.implementation, m.correct, m.incorrect);
-        let _ = writeln!(out, "  cold start  p50 {:>9.1} ms  p90 {:>9.1} ms  ({} runs)", m.cold_start.p50_us / 1e3, m.cold_start.p90_us / 1e3, m.cold_start.samples);
-        let _ = writeln!(out, "  ping        p50 {:>9.1} us  p99 {:>9.1} us", m.ping.p50_us, m.ping.p99_us);
+        let _ = writeln!(
+            out,
+            "{} ({}): {} correct, {} not timed",
+            m.role, m.implementation, m.correct, m.incorrect
+        );
+        let _ = writeln!(
+            out,
+            "  cold start  p50 {:>9.1} ms  p90 {:>9.1} ms  ({} runs)",
+            m.cold_start.p50_us / 1e3,
+            m.cold_start.p90_us / 1e3,
+            m.cold_start.samples
+        );
+        let _ = writeln!(
+            out,
+            "  ping        p50 {:>9.1} us  p99 {:>9.1} us",
+            m.ping.p50_us, m.ping.p99_us
+        );
         let t = &m.throughput;
         let _ = writeln!(
             out,

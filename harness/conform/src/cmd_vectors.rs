@@ -21,6 +21,17 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Write fuzz seed corpora from the vectors: OUT/<target>/<sha256 prefix>, one file per
+    /// input (fuzz/README.md says which vector inputs seed which target).
+    Corpus {
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// At most this many inputs per target, the smallest first (default: all).
+        #[arg(long)]
+        per_target: Option<usize>,
+    },
     /// Write index.json (files, ids, digests, since, retired ids) and CHANGES (against the
     /// previous release's index.json) for a release of the vector set.
     Index {
@@ -81,11 +92,57 @@ pub fn run(c: Command) -> u8 {
             println!("{} problem(s) in {} vectors, {} files", problems.len(), n, files.len());
             if problems.is_empty() { 0 } else { 2 }
         }
-        Command::Index { dir, previous, out } => match write_index(&dir.unwrap_or_else(load::default_dir), previous.as_deref(), &out) {
-            Ok(code) => code,
-            Err(e) => fail(e),
-        },
+        Command::Corpus { dir, out, per_target } => {
+            match write_corpus(&dir.unwrap_or_else(load::default_dir), &out, per_target) {
+                Ok(()) => 0,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Index { dir, previous, out } => {
+            match write_index(&dir.unwrap_or_else(load::default_dir), previous.as_deref(), &out) {
+                Ok(code) => code,
+                Err(e) => fail(e),
+            }
+        }
     }
+}
+
+fn write_corpus(dir: &std::path::Path, out: &std::path::Path, per_target: Option<usize>) -> Result<(), String> {
+    use std::collections::BTreeMap;
+    let files = load::load_dir(dir)?
+        .into_iter()
+        .map(|(p, f)| {
+            std::fs::read(&p)
+                .map(|b| (f, b))
+                .map_err(|e| format!("{}: {e}", p.display()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut by_target: BTreeMap<&str, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    for (target, bytes) in trace_vectors::corpus::seeds(&files) {
+        use sha2::Digest;
+        let name: String = sha2::Sha256::digest(&bytes)[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        by_target.entry(target).or_default().insert(name, bytes);
+    }
+    let mut written = 0;
+    for (target, inputs) in &by_target {
+        let mut inputs: Vec<(&String, &Vec<u8>)> = inputs.iter().collect();
+        inputs.sort_by_key(|(name, b)| (b.len(), (*name).clone()));
+        let target_dir = out.join(target);
+        std::fs::create_dir_all(&target_dir).map_err(|e| format!("{}: {e}", target_dir.display()))?;
+        for (name, bytes) in inputs.into_iter().take(per_target.unwrap_or(usize::MAX)) {
+            std::fs::write(target_dir.join(name), bytes).map_err(|e| e.to_string())?;
+            written += 1;
+        }
+    }
+    println!(
+        "{written} seed(s) for {} target(s) under {}",
+        by_target.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 /// Exit 1 when ids vanished without a RETIRED entry (the index is still written).
@@ -106,7 +163,11 @@ fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &
         })
         .collect();
     let retired_text = std::fs::read_to_string(dir.join("RETIRED")).unwrap_or_default();
-    let index = release::index(generate::SUITE_VERSION, &entries, &release::parse_retired(&retired_text));
+    let index = release::index(
+        generate::SUITE_VERSION,
+        &entries,
+        &release::parse_retired(&retired_text),
+    );
     let previous = match previous {
         None => None,
         Some(p) => {
@@ -122,8 +183,11 @@ fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let index_text = serde_json::to_string_pretty(&index).expect("json") + "\n";
     std::fs::write(out.join("index.json"), index_text).map_err(|e| e.to_string())?;
-    std::fs::write(out.join("CHANGES"), release::render_changes(&index, previous.as_ref(), &changes))
-        .map_err(|e| e.to_string())?;
+    std::fs::write(
+        out.join("CHANGES"),
+        release::render_changes(&index, previous.as_ref(), &changes),
+    )
+    .map_err(|e| e.to_string())?;
     println!(
         "{}: {} vectors in {} files; {} added, {} changed, {} retired",
         out.display(),

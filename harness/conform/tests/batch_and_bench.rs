@@ -10,7 +10,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_trace-conform");
 const IAT: i64 = 1_785_000_000;
 
 fn tc(args: &[&str], cwd: &Path) -> Output {
-    Command::new(BIN).args(args).current_dir(cwd).output().expect("trace-conform runs")
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("trace-conform runs")
 }
 
 fn claims(i: usize) -> String {
@@ -54,7 +58,12 @@ fn results(out: &Output) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["input"].as_str().unwrap().to_string(), r["verdict"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["input"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -66,7 +75,12 @@ fn verify_walks_globs_and_json_lines_and_names_each_line() {
     corpus(dir.path(), 4);
     let common = ["verify", "--allow-embedded-key", "--now", NOW, "--output", "json"];
     let shallow = tc(&[&common[..], &["records/*.json"]].concat(), dir.path());
-    assert_eq!(shallow.status.code(), Some(0), "{}", String::from_utf8_lossy(&shallow.stderr));
+    assert_eq!(
+        shallow.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&shallow.stderr)
+    );
     let names: Vec<String> = results(&shallow).into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["records/rec-0.json", "records/rec-2.json"]);
     let deep = tc(&[&common[..], &["records/**/*.json"]].concat(), dir.path());
@@ -122,7 +136,14 @@ for line in sys.stdin:
 "#;
 
 fn bench_json(args: &[&str], cwd: &Path) -> Value {
-    let out = tc(&[&["bench", "--seconds", "0.2", "--cold-starts", "1", "--output", "json"][..], args].concat(), cwd);
+    let out = tc(
+        &[
+            &["bench", "--seconds", "0.2", "--cold-starts", "1", "--output", "json"][..],
+            args,
+        ]
+        .concat(),
+        cwd,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("bench prints JSON")
 }
@@ -133,7 +154,14 @@ fn bench_times_only_what_every_implementation_answered_correctly() {
     corpus(dir.path(), 3);
     std::fs::write(dir.path().join("accept_all.py"), ACCEPT_ALL).unwrap();
     let doc = bench_json(
-        &["--corpus", "records.jsonl", "--now", NOW, "--adapter", "python3 accept_all.py"],
+        &[
+            "--corpus",
+            "records.jsonl",
+            "--now",
+            NOW,
+            "--adapter",
+            "python3 accept_all.py",
+        ],
         dir.path(),
     );
     assert_eq!(doc["workload"]["kind"], "corpus");
@@ -142,9 +170,26 @@ fn bench_times_only_what_every_implementation_answered_correctly() {
     // never timed, for either implementation.
     assert_eq!(doc["workload"]["timed"], 3);
     let impls = doc["implementations"].as_array().unwrap();
-    assert_eq!((impls[0]["role"].as_str(), impls[0]["correct"].as_u64(), impls[0]["incorrect"].as_u64()), (Some("reference"), Some(4), Some(0)));
-    assert_eq!((impls[1]["role"].as_str(), impls[1]["correct"].as_u64(), impls[1]["incorrect"].as_u64()), (Some("adapter"), Some(3), Some(1)));
-    assert!(impls[0]["in_adapter_ns"].as_f64().unwrap() > 0.0, "the reference claims bench");
+    assert_eq!(
+        (
+            impls[0]["role"].as_str(),
+            impls[0]["correct"].as_u64(),
+            impls[0]["incorrect"].as_u64()
+        ),
+        (Some("reference"), Some(4), Some(0))
+    );
+    assert_eq!(
+        (
+            impls[1]["role"].as_str(),
+            impls[1]["correct"].as_u64(),
+            impls[1]["incorrect"].as_u64()
+        ),
+        (Some("adapter"), Some(3), Some(1))
+    );
+    assert!(
+        impls[0]["in_adapter_ns"].as_f64().unwrap() > 0.0,
+        "the reference claims bench"
+    );
     assert!(impls[1]["in_adapter_ns"].is_null(), "accept-all does not claim bench");
     for i in impls {
         assert!(i["throughput"]["requests"].as_u64().unwrap() >= 3);
@@ -155,9 +200,15 @@ fn bench_times_only_what_every_implementation_answered_correctly() {
     }
     assert!(doc["ratios"]["throughput_reference_over_adapter"].as_f64().unwrap() > 0.0);
     let eddsa = &doc["in_process"][0];
-    assert_eq!((eddsa["alg"].as_str(), eddsa["records"].as_u64()), (Some("EdDSA"), Some(3)));
+    assert_eq!(
+        (eddsa["alg"].as_str(), eddsa["records"].as_u64()),
+        (Some("EdDSA"), Some(3))
+    );
     assert!(eddsa["overhead_ratio"].as_f64().unwrap() > 0.0);
-    assert!(doc.get("suite").is_none(), "the suite figure belongs to the vector workload");
+    assert!(
+        doc.get("suite").is_none(),
+        "the suite figure belongs to the vector workload"
+    );
 }
 
 #[test]
@@ -167,17 +218,29 @@ fn bench_over_the_vector_set_compares_the_protocol_with_in_process() {
     assert_eq!(doc["workload"]["kind"], "vectors");
     let inputs = doc["workload"]["inputs"].as_u64().unwrap();
     assert!(inputs > 400);
-    assert_eq!(doc["workload"]["timed"].as_u64(), Some(inputs), "the reference answers every vector as expected");
+    assert_eq!(
+        doc["workload"]["timed"].as_u64(),
+        Some(inputs),
+        "the reference answers every vector as expected"
+    );
     let suite = &doc["suite"];
     assert!(suite["in_process_ms"].as_f64().unwrap() > 0.0 && suite["through_protocol_ms"].as_f64().unwrap() > 0.0);
-    let algs: Vec<&str> = doc["in_process"].as_array().unwrap().iter().map(|a| a["alg"].as_str().unwrap()).collect();
+    let algs: Vec<&str> = doc["in_process"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["alg"].as_str().unwrap())
+        .collect();
     assert_eq!(algs, ["ES256", "ES384", "EdDSA"]);
 }
 
 #[test]
 fn bench_reports_an_adapter_that_cannot_start() {
     let dir = tempfile::tempdir().unwrap();
-    let out = tc(&["bench", "--seconds", "0.1", "--adapter", "/nonexistent/adapter"], dir.path());
+    let out = tc(
+        &["bench", "--seconds", "0.1", "--adapter", "/nonexistent/adapter"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did not start"));
 }

@@ -17,26 +17,49 @@ fn recipe(python: &Path, system: &str, args: &[String], workspace: &Path, instal
         .arg(repo.join("tools/ci/run_locally.py"))
         .args([system, "--workspace", workspace.to_str().unwrap()])
         .args(args)
-        // Installs share the workspace's build directory and use the debug profile, so the
-        // test reuses what `cargo test` built; the recipes' defaults build a release.
-        .env("CARGO_TARGET_DIR", repo.join("target"))
+        // Installs use the debug profile and a build directory of their own: cargo hashes
+        // path packages by their place in the workspace, so a build from another checkout
+        // in the workspace's own target/ would overwrite its artifacts with the clone's
+        // (trace-vectors embeds files by absolute path). The recipes' defaults build a release.
+        .env("CARGO_TARGET_DIR", install_target())
         .env("TC_INSTALL_ROOT", install_root)
         .output()
         .expect("python runs");
-    let account: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    let account: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     (out.status.code().unwrap_or(-1), account)
 }
 
+/// The build directory of the installs (see `recipe`).
+fn install_target() -> std::path::PathBuf {
+    common::repo().join("target/ci-recipes")
+}
+
 fn step<'a>(account: &'a Value, name: &str) -> &'a Value {
-    account["steps"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("no step {name}"))
+    account["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no step {name}"))
 }
 
 #[test]
 fn the_github_action_gates_the_agentrust_trace_adapter() {
-    let Some(python) = common::python("yaml,agentrust_trace") else { return };
+    let Some(python) = common::python("yaml,agentrust_trace") else {
+        return;
+    };
     let repo = common::repo();
-    let adapter = format!("{} {}", python.display(), repo.join("harness/adapters/agentrust-trace/adapter.py").display());
+    let adapter = format!(
+        "{} {}",
+        python.display(),
+        repo.join("harness/adapters/agentrust-trace/adapter.py").display()
+    );
     let profile = repo.join("harness/adapters/agentrust-trace/profile.toml");
     let install_root = tempfile::tempdir().unwrap();
     let inputs = |fail_under: &str| {
@@ -54,12 +77,25 @@ fn the_github_action_gates_the_agentrust_trace_adapter() {
     let ws = tempfile::tempdir().unwrap();
     let (code, account) = recipe(&python, "github", &inputs("0"), ws.path(), install_root.path());
     assert_eq!(code, 0, "{account:#}");
-    let installed = account["env"]["TRACE_CONFORM"].as_str().expect("the install step sets TRACE_CONFORM");
-    assert!(installed.starts_with(install_root.path().to_str().unwrap()), "{installed}");
+    let installed = account["env"]["TRACE_CONFORM"]
+        .as_str()
+        .expect("the install step sets TRACE_CONFORM");
+    assert!(
+        installed.starts_with(install_root.path().to_str().unwrap()),
+        "{installed}"
+    );
     assert_eq!(step(&account, "Run the TRACE conformance suite")["status"], "success");
     let summary = account["summary"].as_str().unwrap();
-    assert!(summary.contains("agentrust-trace"), "the job summary is summary.md: {summary}");
-    let uploaded: Vec<&str> = step(&account, "Upload the reports")["uploaded"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(
+        summary.contains("agentrust-trace"),
+        "the job summary is summary.md: {summary}"
+    );
+    let uploaded: Vec<&str> = step(&account, "Upload the reports")["uploaded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
     for f in ["summary.json", "summary.md", "junit.xml", "index.html"] {
         assert!(uploaded.contains(&f), "{f} not uploaded: {uploaded:?}");
     }
@@ -70,7 +106,10 @@ fn the_github_action_gates_the_agentrust_trace_adapter() {
     let (code, account) = recipe(&python, "github", &inputs("1"), ws.path(), install_root.path());
     assert_eq!(code, 1, "{account:#}");
     let run = step(&account, "Run the TRACE conformance suite");
-    assert_eq!((run["status"].as_str(), run["exit"].as_i64()), (Some("failure"), Some(1)));
+    assert_eq!(
+        (run["status"].as_str(), run["exit"].as_i64()),
+        (Some("failure"), Some(1))
+    );
     assert_eq!(step(&account, "Upload the reports")["status"], "success");
     assert!(ws.path().join("trace-conformance-report/summary.json").is_file());
 }
@@ -79,7 +118,11 @@ fn the_github_action_gates_the_agentrust_trace_adapter() {
 fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
     let Some(python) = common::python("yaml") else { return };
     let repo = common::repo();
-    let head = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(&repo).output().expect("git runs");
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&repo)
+        .output()
+        .expect("git runs");
     if !head.status.success() {
         eprintln!("SKIP: {} is not a git checkout", repo.display());
         return;
@@ -99,7 +142,8 @@ fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
     assert_eq!(account["junit"], true);
     assert_eq!(account["artifacts"]["$TC_OUT"], true);
     let summary: Value =
-        serde_json::from_slice(&std::fs::read(ws.path().join("trace-conformance-report/summary.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(ws.path().join("trace-conformance-report/summary.json")).unwrap())
+            .unwrap();
     assert_eq!(summary["implementation"]["name"], "trace-record", "{summary:#}");
 }
 
@@ -108,7 +152,11 @@ fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
 #[test]
 fn install_from_a_git_url_gives_a_working_trace_conform() {
     let repo = common::repo().canonicalize().unwrap();
-    let head = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(&repo).output().expect("git runs");
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&repo)
+        .output()
+        .expect("git runs");
     if !head.status.success() {
         eprintln!("SKIP: {} is not a git checkout", repo.display());
         return;
@@ -120,12 +168,14 @@ fn install_from_a_git_url_gives_a_working_trace_conform() {
         .env("TC_SUITE_REPOSITORY", format!("file://{}", repo.display()))
         .env("TC_CARGO_FLAGS", "--locked --debug")
         .env("TC_INSTALL_ROOT", install_root.path())
-        .env("CARGO_TARGET_DIR", repo.join("target"))
+        .env("CARGO_TARGET_DIR", install_target())
         .output()
         .expect("bash runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let bin = line.strip_prefix("TRACE_CONFORM=").unwrap_or_else(|| panic!("install.sh printed {line:?}"));
+    let bin = line
+        .strip_prefix("TRACE_CONFORM=")
+        .unwrap_or_else(|| panic!("install.sh printed {line:?}"));
     let empty = tempfile::tempdir().unwrap();
     let run = Command::new(bin)
         .args(["run", "--out", "report"])
@@ -134,7 +184,11 @@ fn install_from_a_git_url_gives_a_working_trace_conform() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
-    let summary: Value = serde_json::from_slice(&std::fs::read(empty.path().join("report/summary.json")).unwrap()).unwrap();
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(empty.path().join("report/summary.json")).unwrap()).unwrap();
     let results = summary["results"].as_array().unwrap();
-    assert!(results.len() > 400 && results.iter().all(|r| r["outcome"] == "pass"), "{summary:#}");
+    assert!(
+        results.len() > 400 && results.iter().all(|r| r["outcome"] == "pass"),
+        "{summary:#}"
+    );
 }

@@ -7,7 +7,9 @@ use std::process::Command;
 
 #[test]
 fn every_command_in_the_docs_runs() {
-    let Some(python) = common::python("yaml,agentrust_trace") else { return };
+    let Some(python) = common::python("yaml,agentrust_trace") else {
+        return;
+    };
     let repo = common::repo();
     let out = Command::new(&python)
         .arg(repo.join("tools/docs_examples.py"))
@@ -18,7 +20,10 @@ fn every_command_in_the_docs_runs() {
     assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
     let pages = ["implementers.md", "ci.md", "vendors.md", "vector-authors.md"];
     for page in pages {
-        assert!(text.contains(&format!("ok   docs/{page}")), "no command of {page} ran:\n{text}");
+        assert!(
+            text.contains(&format!("ok   docs/{page}")),
+            "no command of {page} ran:\n{text}"
+        );
     }
     assert!(text.contains("0 failure(s) in 4 page(s)"), "{text}");
 }

@@ -520,7 +520,13 @@ mod tests {
 
     #[test]
     fn duplicates_are_found_on_both_sides_of_the_scan_limit() {
-        for members in [2, DUPLICATE_SCAN_LIMIT - 1, DUPLICATE_SCAN_LIMIT, DUPLICATE_SCAN_LIMIT + 1, 500] {
+        for members in [
+            2,
+            DUPLICATE_SCAN_LIMIT - 1,
+            DUPLICATE_SCAN_LIMIT,
+            DUPLICATE_SCAN_LIMIT + 1,
+            500,
+        ] {
             let names: Vec<String> = (0..members).map(|i| format!("\"m{i}\":{i}")).collect();
             let unique = format!("{{{}}}", names.join(","));
             assert!(parse(unique.as_bytes()).is_ok(), "{members} distinct members");

@@ -196,8 +196,12 @@ impl PublicKey {
                 let x: &[u8; 32] = raw.try_into().map_err(|_| KeyError::NotOnCurve)?;
                 PublicKey::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(x).map_err(|_| KeyError::NotOnCurve)?)
             }
-            Alg::ES256 => PublicKey::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(raw).map_err(|_| KeyError::NotOnCurve)?),
-            Alg::ES384 => PublicKey::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(raw).map_err(|_| KeyError::NotOnCurve)?),
+            Alg::ES256 => {
+                PublicKey::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(raw).map_err(|_| KeyError::NotOnCurve)?)
+            }
+            Alg::ES384 => {
+                PublicKey::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(raw).map_err(|_| KeyError::NotOnCurve)?)
+            }
         })
     }
 

@@ -68,7 +68,11 @@ fn failure(what: &str, e: Exchange) -> String {
 
 /// One exchange that must be answered `ok`; returns its result.
 fn ok_exchange(adapter: &mut Adapter, request: &Value, deadline: Duration) -> Result<Value, String> {
-    let what = request.get("op").and_then(Value::as_str).unwrap_or("request").to_string();
+    let what = request
+        .get("op")
+        .and_then(Value::as_str)
+        .unwrap_or("request")
+        .to_string();
     match adapter.exchange(request, deadline) {
         Exchange::Response { response, .. } if response.status == ResponseStatus::Ok => {
             Ok(response.result.unwrap_or(Value::Null))
@@ -178,7 +182,10 @@ mod tests {
     fn percentiles_are_nearest_rank() {
         let samples: Vec<Duration> = (1..=100).rev().map(Duration::from_micros).collect();
         let s = Stats::of(&samples);
-        assert_eq!((s.min_us, s.p50_us, s.p90_us, s.p99_us, s.max_us), (1.0, 50.0, 90.0, 99.0, 100.0));
+        assert_eq!(
+            (s.min_us, s.p50_us, s.p90_us, s.p99_us, s.max_us),
+            (1.0, 50.0, 90.0, 99.0, 100.0)
+        );
         assert_eq!(s.mean_us, 50.5);
         let one = Stats::of(&[Duration::from_micros(7)]);
         assert_eq!((one.p50_us, one.p99_us), (7.0, 7.0));

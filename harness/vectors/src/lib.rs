@@ -13,6 +13,7 @@ pub mod anchor_build;
 pub mod build;
 pub mod catalog;
 pub mod chain_build;
+pub mod corpus;
 pub mod depth_build;
 pub mod evidence_build;
 pub mod format;

@@ -70,7 +70,10 @@ pub fn index(suite_version: &str, files: &[ReleaseFile], retired: &[(String, Opt
         }
     }
     vectors.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
-    let retired: Vec<Value> = retired.iter().map(|(id, r)| json!({"id": id, "replacement": r})).collect();
+    let retired: Vec<Value> = retired
+        .iter()
+        .map(|(id, r)| json!({"id": id, "replacement": r}))
+        .collect();
     json!({
         "format": INDEX_FORMAT,
         "suite_version": suite_version,
@@ -106,7 +109,12 @@ fn retired_ids(index: &Value) -> BTreeMap<String, Option<String>> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|r| Some((r["id"].as_str()?.to_string(), r["replacement"].as_str().map(str::to_string))))
+        .filter_map(|r| {
+            Some((
+                r["id"].as_str()?.to_string(),
+                r["replacement"].as_str().map(str::to_string),
+            ))
+        })
         .collect()
 }
 
@@ -176,7 +184,10 @@ pub fn render_changes(current: &Value, previous: Option<&Value>, c: &Changes) ->
             .collect(),
     );
     if !c.removed_unannounced.is_empty() {
-        section("removed without a RETIRED entry (not allowed)", c.removed_unannounced.clone());
+        section(
+            "removed without a RETIRED entry (not allowed)",
+            c.removed_unannounced.clone(),
+        );
     }
     out
 }
@@ -195,8 +206,21 @@ mod tests {
 
     #[test]
     fn added_changed_retired_and_unannounced_removals_are_told_apart() {
-        let before = idx("0.1.0", &[("a::x::one", "d1"), ("a::x::two", "d2"), ("a::x::three", "d3"), ("a::x::gone", "d4")], &[]);
-        let after = idx("0.2.0", &[("a::x::one", "d1"), ("a::x::two", "D2"), ("a::x::new", "d5")], &[("a::x::three", Some("a::x::new"))]);
+        let before = idx(
+            "0.1.0",
+            &[
+                ("a::x::one", "d1"),
+                ("a::x::two", "d2"),
+                ("a::x::three", "d3"),
+                ("a::x::gone", "d4"),
+            ],
+            &[],
+        );
+        let after = idx(
+            "0.2.0",
+            &[("a::x::one", "d1"), ("a::x::two", "D2"), ("a::x::new", "d5")],
+            &[("a::x::three", Some("a::x::new"))],
+        );
         let c = changes(Some(&before), &after);
         assert_eq!(c.added, ["a::x::new"]);
         assert_eq!(c.changed, ["a::x::two"]);
@@ -220,7 +244,10 @@ mod tests {
         let text = "# header\nsig::a::b sig::a::c  # renamed\nsig::a::d -  # gone\n\n";
         assert_eq!(
             parse_retired(text),
-            [("sig::a::b".to_string(), Some("sig::a::c".to_string())), ("sig::a::d".to_string(), None)]
+            [
+                ("sig::a::b".to_string(), Some("sig::a::c".to_string())),
+                ("sig::a::d".to_string(), None)
+            ]
         );
     }
 }

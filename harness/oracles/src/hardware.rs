@@ -1,0 +1,73 @@
+//! Oracles of the hardware evidence parsers: any bytes are appraised without a panic;
+//! evidence missing a part (no collateral, no key, no chain) is never valid; and evidence
+//! that does appraise as valid stops being valid when one signed byte changes.
+
+use trace_hardware::{Verdict, dcap, nitro, nvidia, snp, tpm};
+
+/// The verification time used for arbitrary evidence (2025-06-01).
+const AT: i64 = 1_748_736_000;
+
+fn never_valid(v: Verdict, what: &str) {
+    assert_ne!(v, Verdict::Valid, "{what}: arbitrary bytes appraised as valid evidence");
+}
+
+/// An SEV-SNP report (the first 1184 bytes) and a VCEK (the rest). A valid one stops
+/// being valid when its measurement (offset 0x90, inside the signed part) changes.
+pub fn snp_report(data: &[u8]) {
+    let (report, vek) = data.split_at(data.len().min(1184));
+    let a = snp::appraise(
+        &snp::SnpEvidence {
+            report,
+            vek,
+            ca_bundle: None,
+        },
+        AT,
+    );
+    if a.verdict == Verdict::Valid {
+        let mut changed = report.to_vec();
+        changed[0x90] ^= 1;
+        let b = snp::appraise(
+            &snp::SnpEvidence {
+                report: &changed,
+                vek,
+                ca_bundle: None,
+            },
+            AT,
+        );
+        never_valid(b.verdict, "SEV-SNP with a changed measurement");
+    }
+}
+
+/// A TDX or SGX quote without collateral, and the same bytes as collateral JSON.
+pub fn tdx_quote(data: &[u8]) {
+    never_valid(dcap::appraise(data, b"{}", AT).verdict, "DCAP quote");
+    never_valid(dcap::appraise(b"", data, AT).verdict, "DCAP collateral");
+}
+
+/// An AWS Nitro attestation document (COSE_Sign1 over CBOR, raw or base64). A valid one
+/// stops being valid when the last byte of its signature changes.
+pub fn nitro_document(data: &[u8]) {
+    let raw = nitro::decode(data);
+    if nitro::appraise(data, AT).verdict == Verdict::Valid && !raw.is_empty() {
+        let mut changed = raw.clone();
+        *changed.last_mut().expect("not empty") ^= 1;
+        never_valid(
+            nitro::appraise(&changed, AT).verdict,
+            "Nitro document with a changed signature",
+        );
+    }
+}
+
+/// An NVIDIA SPDM report (hex text) with the same bytes as its PEM chain.
+pub fn nvidia_report(data: &[u8]) {
+    never_valid(nvidia::appraise(data, b"", AT).verdict, "NVIDIA report");
+    never_valid(nvidia::appraise(b"00", data, AT).verdict, "NVIDIA chain");
+}
+
+/// A TPM 2.0 quote (TPMS_ATTEST), its signature and AK taken from the same bytes.
+pub fn tpm_quote(data: &[u8]) {
+    let _ = tpm::parse_quote(data);
+    let (quote, sig) = data.split_at(data.len() / 2);
+    let _ = tpm::raw_signature(sig);
+    never_valid(tpm::appraise(quote, sig, b"", None, None).verdict, "TPM quote");
+}
