@@ -32,6 +32,13 @@ pub enum Command {
         #[arg(long)]
         per_target: Option<usize>,
     },
+    /// Accept a regression candidate written by `trace-conform fuzz` into
+    /// DIR/regressions/<implementation>.json, after checking the reference still agrees.
+    Accept {
+        candidate: PathBuf,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Write index.json (files, ids, digests, since, retired ids) and CHANGES (against the
     /// previous release's index.json) for a release of the vector set.
     Index {
@@ -95,6 +102,19 @@ pub fn run(c: Command) -> u8 {
         Command::Corpus { dir, out, per_target } => {
             match write_corpus(&dir.unwrap_or_else(load::default_dir), &out, per_target) {
                 Ok(()) => 0,
+                Err(e) => fail(e),
+            }
+        }
+        Command::Accept { candidate, dir } => {
+            match crate::cmd_fuzz::accept(&candidate, &dir.unwrap_or_else(load::default_dir)) {
+                Ok(path) => {
+                    println!("accepted into {}", path.display());
+                    println!(
+                        "run the regression vectors with: trace-conform run --vectors {} --adapter ...",
+                        path.parent().map_or(path.clone(), |p| p.to_path_buf()).display()
+                    );
+                    0
+                }
                 Err(e) => fail(e),
             }
         }

@@ -7,6 +7,7 @@ mod bench_workload;
 mod cmd_bench;
 mod cmd_canonicalize;
 mod cmd_diff;
+mod cmd_fuzz;
 mod cmd_replay;
 mod cmd_run;
 mod cmd_serve;
@@ -61,6 +62,9 @@ enum Command {
     /// Check hardware capture submissions (manifest, expected verdicts, file digests).
     #[command(subcommand)]
     Fixtures(cmd_replay::FixturesCommand),
+    /// Differential fuzzing: mutated vectors through an adapter and the reference; each
+    /// disagreement is minimized into a candidate regression vector.
+    Fuzz(cmd_fuzz::Args),
     /// Measure verification speed in-process and through the protocol, against the reference.
     Bench(cmd_bench::Args),
     /// Print a rule with its vectors, or a vector with its rule and expectation.
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Verify(a) => cmd_verify::run(a),
         Command::Bench(a) => cmd_bench::run(a),
+        Command::Fuzz(a) => cmd_fuzz::run(a),
         Command::VerifyChain(a) => cmd_verify_chain::run(a),
         Command::VerifyActionReceipt(a) => cmd_verify_action::run(a),
         Command::VerifyProvenanceDepth(a) => cmd_verify_depth::run(a),

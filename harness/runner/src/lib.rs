@@ -7,6 +7,8 @@
 
 pub mod adapter;
 pub mod bench;
+pub mod differential;
+pub mod mutate;
 pub mod outcome;
 pub mod profile;
 pub mod protocol;

@@ -105,7 +105,7 @@ impl RunResult {
 
 static HELLO_COUNT: AtomicUsize = AtomicUsize::new(0);
 
-pub(crate) fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
+pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
     let id = format!("hello-{}", HELLO_COUNT.fetch_add(1, Ordering::SeqCst));
     match adapter.exchange(&protocol::hello_request(&id), deadline) {
         Exchange::Response { response, stderr } => {
@@ -143,7 +143,7 @@ pub(crate) fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<Hel
 }
 
 /// Why a vector is outside the claimed capabilities, if it is.
-fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
+pub fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
     let c = &w.ctx;
     let profile = if c.strict {
         format!("{}-strict", c.profile)
