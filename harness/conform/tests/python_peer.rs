@@ -372,6 +372,10 @@ const AGENTRUST_DIFFERENCES: &[(&str, &str)] = &[
         "json.loads keeps the last duplicate; this suite refuses duplicates (TR-GEN-003, GEN-02)",
     ),
     (
+        "gen::strict-json::duplicate-same-value",
+        "json.loads keeps the last duplicate, here equal to the signed value (found by trace-conform fuzz)",
+    ),
+    (
         "sch::schema::reproducibility-default-profile",
         "the library ships the 0.11.0 schema, which has reproducibility; the default profile follows the spec's schema (D-05)",
     ),

@@ -95,8 +95,22 @@ fn json_edit(input: &[u8], rng: &mut Rng) -> Option<(Vec<u8>, String)> {
     match rng.below(3) {
         0 => {
             // Repeat the member with another value just before the closing brace.
+            // Half the time with the value it already has: a parser that keeps either copy
+            // then reads exactly the signed record.
             let close = text.rfind('}')?;
-            let value = ["null", "\"\"", "0", "{}", "\"repeated\""][rng.below(5)];
+            let same = String::from_utf8(trace_record::jcs::canonicalize(o.get(&name)?)).ok()?;
+            let value = [
+                "null",
+                "\"\"",
+                "0",
+                "{}",
+                "\"repeated\"",
+                &same,
+                &same,
+                &same,
+                &same,
+                &same,
+            ][rng.below(10)];
             let edited = format!("{},\"{}\":{}{}", &text[..close], name, value, &text[close..]);
             Some((edited.into_bytes(), format!("repeated member {name:?} as {value}")))
         }

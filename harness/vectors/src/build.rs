@@ -520,6 +520,9 @@ impl Build {
         for (from, to) in &self.tamper {
             bytes = replace_once(&bytes, from.as_bytes(), to.as_bytes())?;
         }
+        for (from, to) in &self.text_edits {
+            bytes = replace_once(&bytes, from, to)?;
+        }
         Ok((
             bytes,
             Intermediates {

@@ -36,6 +36,14 @@ vectors! { "cmcp", "runtime-claim", "cMCP RuntimeClaim envelopes: shape, key, si
         b.ctx.cmcp_canonicalization = Some("pyjson".into());
         b.set_str("/data_class", "vertraulich-ä€").invalid("signature/invalid", "TR-SIG-001").spec("D-24");
     }
+    /// A RuntimeClaim with a member repeated with the same value
+    /// Either copy gives the signed claim, but a repeated name is not I-JSON; found by
+    /// `trace-conform fuzz` against cmcp-runtime, whose json.loads keeps the last copy.
+    fn duplicate_member_same_value(b) {
+        b.cmcp = Some(Jcs);
+        b.remove("/model").remove("/build_provenance").remove("/appraisal");
+        b.text_edit("\"cmcp_version\":\"1.0\"", "\"cmcp_version\":\"1.0\",\"cmcp_version\":\"1.0\"").invalid("input/duplicate-member", "TR-GEN-003").spec("RFC 7493 §2.3");
+    }
     /// The gateway member changed after signing
     /// The signature covers the whole envelope, gateway included.
     fn tampered_gateway(b) {

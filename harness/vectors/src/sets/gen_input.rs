@@ -37,6 +37,13 @@ vectors! { "gen", "strict-json", "Input handling before any TRACE rule: UTF-8, s
     fn duplicate_data_class(b) {
         b.text_edit("\"data_class\":\"internal\"", "\"data_class\":\"internal\",\"data_class\":\"public\"").invalid("input/duplicate-member", "TR-GEN-003").spec("RFC 7493 §2.3");
     }
+    /// A member repeated with the same value
+    /// Either copy gives the signed record, so a parser that keeps the last (or the first)
+    /// verifies it; a repeated name is still not I-JSON and is refused. Found by
+    /// `trace-conform fuzz` against agentrust-trace, which accepts it.
+    fn duplicate_same_value(b) {
+        b.text_edit("\"data_class\":\"internal\"", "\"data_class\":\"internal\",\"data_class\":\"internal\"").invalid("input/duplicate-member", "TR-GEN-003").spec("RFC 7493 §2.3");
+    }
     /// A duplicate spelled with an escape (\u0061 for a)
     /// Duplicate detection must compare names after unescaping.
     fn duplicate_after_unescaping(b) {

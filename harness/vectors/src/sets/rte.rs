@@ -13,6 +13,17 @@ vectors! { "rte", "runtime", "runtime.measurement and the legacy dev-mode sentin
     fn measurement_unicode_digits(b) {
         b.set_str("/runtime/measurement", &format!("sha256:{}\u{663}", "0".repeat(63))).invalid("schema/digest", "TR-RTE-002").spec("S2 §3.1");
     }
+    /// A measurement digest in uppercase hex
+    /// The digest form is lowercase hex; found by `trace-conform fuzz` against trace-tests,
+    /// which accepts any hex case and length at Level 0.
+    fn measurement_uppercase_hex(b) {
+        b.set_str("/runtime/measurement", &format!("sha256:{}", "AB".repeat(32))).invalid("schema/digest", "TR-RTE-002").spec("S2 §3.1");
+    }
+    /// A measurement digest of three bytes
+    /// A sha256 digest is 64 hex digits; found by `trace-conform fuzz` against trace-tests.
+    fn measurement_short_digest(b) {
+        b.set_str("/runtime/measurement", "sha256:abcdef").invalid("schema/digest", "TR-RTE-002").spec("S2 §3.1");
+    }
     /// A sha384 measurement is valid
     /// Positive control; no platform is tied to an algorithm (D-14).
     fn measurement_sha384(b) {
