@@ -5,7 +5,7 @@
 #      creating or repairing it when needed;
 #   2. cargo test --workspace (debug), with TRACE_CONFORM_PYTHON pointing at that venv;
 #   3. the vector regeneration check and lint, then the main job, `trace-conform run`,
-#      into target/selfcheck.
+#      into target/selfcheck; every fuzz target for a few seconds; the published reports.
 #
 # Environment: PYTHON picks the interpreter used to create the venv (default: the first of
 # python3.11, python3, python on PATH). Extra arguments are passed to `cargo test`.
@@ -84,6 +84,11 @@ echo "tools/test.sh: vectors check and lint, the reference through the protocol,
 cargo run --locked -q -p trace-conform -- vectors generate --check
 cargo run --locked -q -p trace-conform -- vectors lint
 cargo run --locked -q -p trace-conform -- run --out target/selfcheck
+# Every fuzz target for a few seconds (TRACE_CONFORM_FUZZ_SECONDS, 0 skips); the first run
+# installs the pinned cargo-fuzz under target/tools/.
+if [ "${TRACE_CONFORM_FUZZ_SECONDS:-5}" != 0 ]; then
+    tools/fuzz-smoke.sh "${TRACE_CONFORM_FUZZ_SECONDS:-5}"
+fi
 # The real implementations through their adapters; any change from the committed reports fails.
 cargo build --locked -q -p trace-conform
 tools/publish-reports.sh --check target/debug/trace-conform
