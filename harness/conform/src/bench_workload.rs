@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use trace_record::envelope::{self, SignatureField};
 use trace_record::{PublicKey, Verdict, VerifyOptions, json};
 use trace_runner::run::Work;
-use trace_vectors::format::{Context, Expected, Input, Outcome, Test};
+use trace_vectors::format::{Context, Outcome, Test};
 
 /// A `verify` work item for one corpus record, expecting what the reference answers.
 pub fn corpus_work(index: usize, name: &str, bytes: &[u8], now: i64, max_age: i64) -> Work {
@@ -31,45 +31,11 @@ pub fn corpus_work(index: usize, name: &str, bytes: &[u8], now: i64, max_age: i6
     let platform = member(&["runtime", "platform"])
         .and_then(|p| p.as_str().map(str::to_string))
         .unwrap_or_else(|| "software-only".into());
-    let ctx = Context {
-        op: "verify".into(),
-        format: form.name().into(),
-        level: 0,
-        platform,
-        profile: "v0.2".into(),
-        strict: false,
-        verification_time: now,
-        max_age,
-        skew: VerifyOptions::DEFAULT_SKEW,
-        nonce: None,
-        record_kind: None,
-        cmcp_canonicalization: None,
-        trusted_keys,
-        inclusion: None,
-        evidence: None,
-        revocation: None,
-        issuer_keys: Vec::new(),
-        receipts: None,
-    };
-    let mut test = Test {
-        id: format!("corpus::{index}"),
-        description: name.to_string(),
-        comment: String::new(),
-        input: Input::from_bytes(bytes),
-        alg: None,
-        expected: Expected {
-            result: Outcome::Invalid,
-            error: None,
-            warnings: Vec::new(),
-            flags: Vec::new(),
-            output_text: None,
-            controls: Vec::new(),
-        },
-        spec_refs: Vec::new(),
-        intermediates: Default::default(),
-        since: String::new(),
-        digest: String::new(),
-    };
+    let mut ctx = Context::verify(form.name(), &platform, now);
+    ctx.max_age = max_age;
+    ctx.trusted_keys = trusted_keys;
+    let mut test = Test::of_input(&format!("corpus::{index}"), bytes, Outcome::Invalid);
+    test.description = name.to_string();
     let report = trace_vectors::reference::verify_report(&ctx, &test);
     if let Ok(r) = report {
         test.alg = r.alg.map(str::to_string);

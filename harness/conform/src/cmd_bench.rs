@@ -158,15 +158,9 @@ pub fn run(a: Args) -> u8 {
         Ok(_) => return fail("nothing to time: the workload is empty"),
         Err(e) => return fail(e),
     };
-    let profile = match &a.profile {
-        None => Profile::default(),
-        Some(p) => match std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Profile::parse(&t))
-        {
-            Ok(p) => p,
-            Err(e) => return fail(format!("{}: {e}", p.display())),
-        },
+    let profile = match crate::cmd_run::load_profile(a.profile.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
     };
     let reference = match reference_adapter() {
         Ok(r) => r,

@@ -10,8 +10,8 @@ use crate::cmd_run::split_command;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use trace_runner::differential::{self, Disagreement, Seed};
-use trace_runner::profile::{Marking, Profile};
-use trace_vectors::format::{Expected, ExpectedError, Group, Input, Outcome, Test, VectorFile};
+use trace_runner::profile::Marking;
+use trace_vectors::format::{ExpectedError, Group, Outcome, Test, VectorFile};
 use trace_vectors::generate::SUITE_VERSION;
 
 #[derive(clap::Args)]
@@ -60,15 +60,9 @@ pub fn run(a: Args) -> u8 {
         Ok(v) => v,
         Err(e) => return fail(2, e),
     };
-    let profile = match &a.profile {
-        None => Profile::default(),
-        Some(p) => match std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Profile::parse(&t))
-        {
-            Ok(p) => p,
-            Err(e) => return fail(2, format!("{}: {e}", p.display())),
-        },
+    let profile = match crate::cmd_run::load_profile(a.profile.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(2, e),
     };
     let files = match trace_vectors::load::load_default() {
         Ok(f) => f,
@@ -185,25 +179,10 @@ fn verdict_word(v: trace_record::Verdict) -> &'static str {
 
 fn candidate_test(d: &Disagreement, error: Option<ExpectedError>) -> Test {
     let accepted = d.reference == trace_record::Verdict::Accept;
-    Test {
-        id: String::new(),
-        description: String::new(),
-        comment: String::new(),
-        input: Input::from_bytes(&d.input),
-        alg: None,
-        expected: Expected {
-            result: if accepted { Outcome::Valid } else { Outcome::Invalid },
-            error: if accepted { None } else { error },
-            warnings: Vec::new(),
-            flags: Vec::new(),
-            output_text: None,
-            controls: Vec::new(),
-        },
-        spec_refs: Vec::new(),
-        intermediates: Default::default(),
-        since: SUITE_VERSION.into(),
-        digest: String::new(),
-    }
+    let mut test = Test::of_input("", &d.input, if accepted { Outcome::Valid } else { Outcome::Invalid });
+    test.expected.error = if accepted { None } else { error };
+    test.since = SUITE_VERSION.into();
+    test
 }
 
 fn write_candidate(out: &Path, implementation: &str, d: &Disagreement) -> Result<PathBuf, String> {

@@ -96,6 +96,17 @@ pub fn split_command(text: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// The profile at `path`, or the empty profile when there is none.
+pub fn load_profile(path: Option<&std::path::Path>) -> Result<Profile, String> {
+    match path {
+        None => Ok(Profile::default()),
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Profile::parse(&t))
+            .map_err(|e| format!("{}: {e}", p.display())),
+    }
+}
+
 pub fn reference_adapter() -> Result<Vec<String>, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     Ok(vec![exe.display().to_string(), "serve".into()])
@@ -116,15 +127,9 @@ pub fn run(a: Args) -> u8 {
         Ok(v) => v,
         Err(e) => return usage(e),
     };
-    let profile = match &a.profile {
-        Some(p) => match std::fs::read_to_string(p)
-            .map_err(|e| format!("{}: {e}", p.display()))
-            .and_then(|t| Profile::parse(&t))
-        {
-            Ok(p) => p,
-            Err(e) => return usage(e),
-        },
-        None => Profile::default(),
+    let profile = match load_profile(a.profile.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
     };
     let shard = match a.shard.as_deref().map(parse_shard).transpose() {
         Ok(s) => s,

@@ -35,6 +35,20 @@ fn recipe(python: &Path, system: &str, args: &[String], workspace: &Path, instal
     (out.status.code().unwrap_or(-1), account)
 }
 
+/// The commit checked out at `repo`, or None (with a skip message) outside a git checkout.
+fn head_commit(repo: &Path) -> Option<String> {
+    let out = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo)
+        .output()
+        .expect("git runs");
+    if !out.status.success() {
+        eprintln!("SKIP: {} is not a git checkout", repo.display());
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 /// The build directory of the installs (see `recipe`).
 fn install_target() -> std::path::PathBuf {
     common::repo().join("target/ci-recipes")
@@ -118,16 +132,7 @@ fn the_github_action_gates_the_agentrust_trace_adapter() {
 fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
     let Some(python) = common::python("yaml") else { return };
     let repo = common::repo();
-    let head = Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(&repo)
-        .output()
-        .expect("git runs");
-    if !head.status.success() {
-        eprintln!("SKIP: {} is not a git checkout", repo.display());
-        return;
-    }
-    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let Some(head) = head_commit(&repo) else { return };
     let install_root = tempfile::tempdir().unwrap();
     let ws = tempfile::tempdir().unwrap();
     let vars = [
@@ -152,19 +157,11 @@ fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
 #[test]
 fn install_from_a_git_url_gives_a_working_trace_conform() {
     let repo = common::repo().canonicalize().unwrap();
-    let head = Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(&repo)
-        .output()
-        .expect("git runs");
-    if !head.status.success() {
-        eprintln!("SKIP: {} is not a git checkout", repo.display());
-        return;
-    }
+    let Some(head) = head_commit(&repo) else { return };
     let install_root = tempfile::tempdir().unwrap();
     let out = Command::new("bash")
         .arg(repo.join("tools/ci/install.sh"))
-        .env("TC_SUITE_VERSION", String::from_utf8_lossy(&head.stdout).trim())
+        .env("TC_SUITE_VERSION", head)
         .env("TC_SUITE_REPOSITORY", format!("file://{}", repo.display()))
         .env("TC_CARGO_FLAGS", "--locked --debug")
         .env("TC_INSTALL_ROOT", install_root.path())

@@ -304,51 +304,18 @@ pub fn fuzz(seeds: &[Seed], opts: &Options) -> Result<Summary, String> {
 /// trusting the `fuzz` test key.
 fn edge_context() -> Context {
     let key = sample::test_key(trace_record::Alg::EdDSA, "fuzz").public_key();
-    Context {
-        op: "verify".into(),
-        format: "embedded".into(),
-        level: 0,
-        platform: "software-only".into(),
-        profile: "v0.2".into(),
-        strict: false,
-        verification_time: sample::SAMPLE_IAT,
-        max_age: trace_record::VerifyOptions::DEFAULT_MAX_AGE,
-        skew: trace_record::VerifyOptions::DEFAULT_SKEW,
-        nonce: None,
-        record_kind: None,
-        cmcp_canonicalization: None,
-        trusted_keys: vec![trace_record::jcs::canonicalize(&trace_record::json::Value::Object(
-            key.to_jwk(),
-        ))]
-        .into_iter()
-        .map(|b| String::from_utf8(b).expect("JWKs are ASCII"))
-        .collect(),
-        inclusion: None,
-        evidence: None,
-        revocation: None,
-        issuer_keys: Vec::new(),
-        receipts: None,
-    }
+    let jwk = trace_record::jcs::canonicalize(&trace_record::json::Value::Object(key.to_jwk()));
+    let mut ctx = Context::verify("embedded", "software-only", sample::SAMPLE_IAT);
+    ctx.trusted_keys = vec![String::from_utf8(jwk).expect("JWKs are ASCII")];
+    ctx
 }
 
 fn edge_test(bytes: Vec<u8>) -> Test {
-    Test {
-        id: "fuzz::signed-edge::record".into(),
-        description: String::new(),
-        comment: String::new(),
-        input: trace_vectors::format::Input::from_bytes(&bytes),
-        alg: Some("EdDSA".into()),
-        expected: trace_vectors::format::Expected {
-            result: trace_vectors::format::Outcome::Valid,
-            error: None,
-            warnings: Vec::new(),
-            flags: Vec::new(),
-            output_text: None,
-            controls: Vec::new(),
-        },
-        spec_refs: Vec::new(),
-        intermediates: Default::default(),
-        since: String::new(),
-        digest: String::new(),
-    }
+    let mut test = Test::of_input(
+        "fuzz::signed-edge::record",
+        &bytes,
+        trace_vectors::format::Outcome::Valid,
+    );
+    test.alg = Some("EdDSA".into());
+    test
 }

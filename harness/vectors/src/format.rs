@@ -166,6 +166,39 @@ impl Intermediates {
     }
 }
 
+impl Expected {
+    /// An expectation of `result` alone: no error, warnings, flags, output or controls.
+    pub fn only(result: Outcome) -> Expected {
+        Expected {
+            result,
+            error: None,
+            warnings: Vec::new(),
+            flags: Vec::new(),
+            output_text: None,
+            controls: Vec::new(),
+        }
+    }
+}
+
+impl Test {
+    /// A test of `bytes` expecting `result`, with nothing else filled in (tools that make
+    /// tests outside the generator: corpora, fuzz findings).
+    pub fn of_input(id: &str, bytes: &[u8], result: Outcome) -> Test {
+        Test {
+            id: id.into(),
+            description: String::new(),
+            comment: String::new(),
+            input: Input::from_bytes(bytes),
+            alg: None,
+            expected: Expected::only(result),
+            spec_refs: Vec::new(),
+            intermediates: Intermediates::default(),
+            since: String::new(),
+            digest: String::new(),
+        }
+    }
+}
+
 impl Input {
     pub fn from_bytes(bytes: &[u8]) -> Input {
         match std::str::from_utf8(bytes) {
@@ -189,6 +222,31 @@ impl Input {
 }
 
 impl Context {
+    /// A `verify` context: Level 0, profile v0.2, the default age and skew, no key pinned
+    /// and no optional input. Builders and tools change what they need from here.
+    pub fn verify(format: &str, platform: &str, verification_time: i64) -> Context {
+        Context {
+            op: "verify".into(),
+            format: format.into(),
+            level: 0,
+            platform: platform.into(),
+            profile: "v0.2".into(),
+            strict: false,
+            verification_time,
+            max_age: VerifyOptions::DEFAULT_MAX_AGE,
+            skew: VerifyOptions::DEFAULT_SKEW,
+            nonce: None,
+            record_kind: None,
+            cmcp_canonicalization: None,
+            trusted_keys: Vec::new(),
+            inclusion: None,
+            evidence: None,
+            revocation: None,
+            issuer_keys: Vec::new(),
+            receipts: None,
+        }
+    }
+
     /// The reference verifier's options for this context.
     pub fn verify_options(&self) -> Result<VerifyOptions, String> {
         let mut o = VerifyOptions::at(self.verification_time);
