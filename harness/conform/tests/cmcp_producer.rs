@@ -189,6 +189,8 @@ fn a_reset_keeps_one_chain_and_a_second_session_links_to_the_first_claim() {
     let last = entries.last().expect("entries")["session_id"].clone();
     assert_ne!(entries[0]["session_id"], last, "the reset changed the session");
     assert_eq!(claim["gateway"]["session_id"], last);
+    // The export is labelled with the session the chain ends in (TR-AUD-010).
+    assert_eq!(bundle["session_id"], last);
     // The claim names the closed session instead: refused.
     let mut stale = claim.clone();
     stale["gateway"]["session_id"] = entries[0]["session_id"].clone();

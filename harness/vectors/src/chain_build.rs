@@ -74,6 +74,15 @@ pub enum BundleSignature {
     BeforeTamper,
 }
 
+/// The export wrapper's `session_id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    /// The session of the last entry, as the gateway exports.
+    LastEntry,
+    Named(&'static str),
+    Omit,
+}
+
 #[derive(Clone, Debug)]
 pub struct ChainBuild {
     pub calls: Vec<Call>,
@@ -92,6 +101,7 @@ pub struct ChainBuild {
     /// Claim members set before the claim is signed (a producer stating wrong counts).
     pub claim_edits: Vec<(&'static str, Value)>,
     pub bundle_signature: BundleSignature,
+    pub label: Label,
 }
 
 impl Default for ChainBuild {
@@ -107,6 +117,7 @@ impl Default for ChainBuild {
             tamper: Vec::new(),
             claim_edits: Vec::new(),
             bundle_signature: BundleSignature::Genuine,
+            label: Label::LastEntry,
         }
     }
 }
@@ -269,6 +280,15 @@ impl ChainBuild {
         if self.bundle_signature == BundleSignature::Omit {
             bundle.remove("bundle_signature");
         }
+        let last_session = entries.last().and_then(|e| e.get("session_id")).cloned();
+        match (self.label, last_session) {
+            (Label::LastEntry, Some(s)) => bundle.insert("session_id", s),
+            (Label::Named(name), _) => bundle.insert("session_id", Value::String(name.into())),
+            (Label::Omit, _) => {
+                bundle.remove("session_id");
+            }
+            (Label::LastEntry, None) => return Err("no last entry to label the bundle with".into()),
+        };
         let claim_text = self
             .with_claim
             .then(|| String::from_utf8(pyjson::dumps(&Value::Object(claim))).expect("ASCII"));

@@ -1,6 +1,6 @@
 //! The chain itself: bundle shape, entry hashes, links from `"genesis"`, session epochs.
 //!
-//! Owns: TR-AUD-001 to TR-AUD-004. Does not own the claim's commitment or receipts.
+//! Owns: TR-AUD-001 to TR-AUD-004 and TR-AUD-010 (the export label). Does not own the claim's commitment or receipts.
 
 use super::seal;
 use crate::finding::Finding;
@@ -47,7 +47,24 @@ pub(super) fn check<'a>(bundle: &'a Value, out: &mut Vec<Finding>) -> Option<Cha
     check_hashes(&entries, out);
     check_links(&entries, out);
     let final_session = check_epochs(&entries, out);
+    check_label(bundle, &entries, out);
     Some(Chain { entries, final_session })
+}
+
+/// The export wrapper's `session_id` is outside every signature and hash, so it is held
+/// to what the entries say: the session of the last entry (TR-AUD-010).
+fn check_label(bundle: &Object, entries: &[&Object], out: &mut Vec<Finding>) {
+    let last = entries.last().and_then(|e| e.get("session_id")).and_then(Value::as_str);
+    let message = match (bundle.get("session_id"), last) {
+        (Some(Value::String(label)), Some(last)) if label == last => return,
+        (Some(Value::String(label)), Some(last)) => {
+            format!("the bundle is labelled session {label:?} but its last entry is in session {last:?}")
+        }
+        (Some(Value::String(_)), None) => return, // the epoch check already failed the entry
+        (Some(_), _) => "the bundle's session_id is not a string".to_string(),
+        (None, _) => "the bundle has no session_id naming the session it was exported for".to_string(),
+    };
+    out.push(Finding::fail("TR-AUD-010", "chain/session-mismatch", "/session_id", message));
 }
 
 fn check_hashes(entries: &[&Object], out: &mut Vec<Finding>) {

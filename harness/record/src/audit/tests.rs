@@ -30,7 +30,8 @@ fn bytes(o: &Object) -> Vec<u8> {
 }
 
 fn run(entries: &[Object], claim: Option<&Object>, opts: &ChainOptions) -> ChainReport {
-    let bundle = seal::bundle("session-a", entries, &gateway_key());
+    let last = entries.last().and_then(|e| e.get("session_id")).and_then(Value::as_str);
+    let bundle = seal::bundle(last.unwrap_or("session-a"), entries, &gateway_key());
     verify_chain(&bytes(&bundle), claim.map(bytes).as_deref(), opts)
 }
 
@@ -266,6 +267,25 @@ fn a_reset_keeps_one_chain_and_the_claim_names_the_successor() {
         failed_rules(&run(&entries, Some(&claim), &ChainOptions::at(SAMPLE_IAT))),
         ["TR-AUD-007"]
     );
+}
+
+#[test]
+fn the_export_label_must_name_the_last_entrys_session() {
+    let (entries, _) = session(ReceiptPolicy::Trace);
+    let label = |v: Option<Value>| {
+        let mut b = seal::bundle("session-a", &entries, &gateway_key());
+        match v {
+            Some(v) => b.insert("session_id", v),
+            None => {
+                b.remove("session_id");
+            }
+        }
+        failed_rules(&verify_chain(&bytes(&b), None, &ChainOptions::at(SAMPLE_IAT)))
+    };
+    assert!(label(Some(Value::String("session-a".into()))).is_empty());
+    for wrong in [Some(Value::String("session-b".into())), Some(Value::Bool(true)), None] {
+        assert_eq!(label(wrong.clone()), ["TR-AUD-010"], "{wrong:?}");
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Audit chains and the claim's commitment to them (TR-AUD-*): the cMCP chain profile,
 //! sealed as the gateway seals it, then broken one way at a time.
 
-use crate::chain_build::{BundleSignature, SUCCESSOR, Sealed, Tamper};
+use crate::chain_build::{BundleSignature, Label, SESSION, SUCCESSOR, Sealed, Tamper};
 use trace_record::audit::seal::Call;
 use trace_record::json::{Number, Value};
 
@@ -19,14 +19,14 @@ vectors! { "chain", "audit-chain", "Audit bundles of the cMCP chain profile and 
     /// The gateway's own shape: session_start, three tool calls, session_end, all linked from genesis.
     fn sealed_session(b) {
         b.chain();
-        b.valid(&["TR-AUD-001", "TR-AUD-002", "TR-AUD-003", "TR-AUD-004", "TR-AUD-005", "TR-AUD-006", "TR-AUD-007", "TR-AUD-008"])
+        b.valid(&["TR-AUD-001", "TR-AUD-002", "TR-AUD-003", "TR-AUD-004", "TR-AUD-005", "TR-AUD-006", "TR-AUD-007", "TR-AUD-008", "TR-AUD-010"])
             .spec("S2 §3.3.2");
     }
     /// A session reset keeps one chain; the claim names the successor
     /// cMCP's reset writes a session_reset entry naming the closed and successor ids; later entries carry the successor.
     fn reset_within_one_chain(b) {
         b.chain().reset_after = Some(1);
-        b.valid(&["TR-AUD-004", "TR-AUD-007"]).spec("research cmcp.md §1.4");
+        b.valid(&["TR-AUD-004", "TR-AUD-007", "TR-AUD-010"]).spec("research cmcp.md §1.4");
     }
     /// A session with no tool calls commits zero counts
     /// call_count 0 and an empty tools_invoked are still commitments.
@@ -170,8 +170,36 @@ vectors! { "chain", "audit-chain", "Audit bundles of the cMCP chain profile and 
     fn claim_names_closed_session(b) {
         let c = b.chain();
         c.reset_after = Some(1);
-        c.claim_edits.push(("/gateway/session_id", text(crate::chain_build::SESSION)));
+        c.claim_edits.push(("/gateway/session_id", text(SESSION)));
         b.invalid("chain/session-mismatch", "TR-AUD-007").spec("research cmcp.md §5 A.11");
+    }
+    /// The bundle labelled with another session
+    /// The export label is unsigned; a bundle filed under a session its entries are not in is refused.
+    fn bundle_labelled_another_session(b) {
+        b.chain().label = Label::Named("another-session");
+        b.invalid("chain/session-mismatch", "TR-AUD-010").spec("research cmcp.md §1.6");
+    }
+    /// After a reset the bundle is still labelled with the closed session
+    /// The gateway exports a reset chain under the successor, the session it ends in.
+    fn bundle_labelled_closed_session(b) {
+        let c = b.chain();
+        c.reset_after = Some(1);
+        c.label = Label::Named(SESSION);
+        b.invalid("chain/session-mismatch", "TR-AUD-010").spec("research cmcp.md §1.6");
+    }
+    /// A bundle checked alone, labelled with another session
+    /// The label is checked against the entries even when no claim is given.
+    fn unclaimed_bundle_labelled_another_session(b) {
+        let c = b.chain();
+        c.with_claim = false;
+        c.label = Label::Named("another-session");
+        b.invalid("chain/session-mismatch", "TR-AUD-010").spec("research cmcp.md §1.6");
+    }
+    /// The bundle has no session_id label
+    /// The gateway's export always names the session; a bundle without one cannot be filed.
+    fn bundle_without_label(b) {
+        b.chain().label = Label::Omit;
+        b.invalid("chain/session-mismatch", "TR-AUD-010").spec("research cmcp.md §1.6");
     }
     /// The bundle has no bundle_signature
     /// With a claim the bundle must be signed by the claim key.
