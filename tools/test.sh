@@ -5,7 +5,8 @@
 #      creating or repairing it when needed;
 #   2. cargo test --workspace (debug), with TRACE_CONFORM_PYTHON pointing at that venv;
 #   3. the vector regeneration check and lint, then the main job, `trace-conform run`,
-#      into target/selfcheck; every fuzz target for a few seconds; the published reports.
+#      into target/selfcheck; every fuzz target for a few seconds; the mutation check of
+#      the latest change; the published reports.
 #
 # Environment: PYTHON picks the interpreter used to create the venv (default: the first of
 # python3.11, python3, python on PATH). Extra arguments are passed to `cargo test`.
@@ -88,6 +89,13 @@ cargo run --locked -q -p trace-conform -- run --out target/selfcheck
 # installs the pinned cargo-fuzz under target/tools/.
 if [ "${TRACE_CONFORM_FUZZ_SECONDS:-5}" != 0 ]; then
     tools/fuzz-smoke.sh "${TRACE_CONFORM_FUZZ_SECONDS:-5}"
+fi
+# Mutation check of the latest change (issue 10): mutants in the rule-engine and runner
+# code changed since TRACE_CONFORM_MUTANTS_BASE (default HEAD~1; "skip" skips) must be
+# killed or explained as equivalent; the committed mutation report must be current.
+python3 tools/mutants/report.py --check
+if [ "${TRACE_CONFORM_MUTANTS_BASE:-HEAD~1}" != skip ]; then
+    tools/mutants/check-diff.sh "${TRACE_CONFORM_MUTANTS_BASE:-HEAD~1}"
 fi
 # The real implementations through their adapters; any change from the committed reports fails.
 cargo build --locked -q -p trace-conform

@@ -2,20 +2,15 @@
 //! end to end through real adapter processes, and an input an implementation answers
 //! wrongly is never timed.
 
+mod common;
+
+use common::trace_conform as tc;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_trace-conform");
 const IAT: i64 = 1_785_000_000;
-
-fn tc(args: &[&str], cwd: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("trace-conform runs")
-}
 
 fn claims(i: usize) -> String {
     let zeros = "0".repeat(64);
@@ -195,7 +190,8 @@ fn bench_times_only_what_every_implementation_answered_correctly() {
         assert!(i["throughput"]["requests"].as_u64().unwrap() >= 3);
         assert!(i["throughput"]["per_second"].as_f64().unwrap() > 0.0);
         let l = &i["throughput"]["latency"];
-        assert!(l["p50_us"].as_f64() <= l["p90_us"].as_f64() && l["p90_us"].as_f64() <= l["p99_us"].as_f64());
+        let [p50, p90, p99] = ["p50_us", "p90_us", "p99_us"].map(|p| l[p].as_f64().expect(p));
+        assert!(0.0 < p50 && p50 <= p90 && p90 <= p99, "{l}");
         assert_eq!(i["cold_start"]["samples"], 1);
     }
     assert!(doc["ratios"]["throughput_reference_over_adapter"].as_f64().unwrap() > 0.0);

@@ -3,23 +3,18 @@
 //! reference; the reference fuzzed against itself yields nothing; a crashing adapter is a
 //! finding and is restarted.
 
+mod common;
+
+use common::trace_conform as tc;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
 const BIN: &str = env!("CARGO_BIN_EXE_trace-conform");
 
 fn faux(mode: &str) -> String {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../runner/tests/fauxplementations/faux.py");
     format!("python3 {} {mode}", script.display())
-}
-
-fn tc(args: &[&str], cwd: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("trace-conform runs")
 }
 
 fn text(o: &Output) -> String {

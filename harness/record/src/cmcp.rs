@@ -201,10 +201,20 @@ mod tests {
     #[test]
     fn each_form_verifies_under_itself_and_diverges_on_non_ascii() {
         use CmcpCanonicalization::{Jcs, Pyjson};
-        for canon in [Jcs, Pyjson] {
+        for (canon, name) in [(Jcs, "jcs"), (Pyjson, "pyjson")] {
             let (v, rules) = verdict(&claim("internal", canon), canon);
             assert_eq!(v, Verdict::Accept, "{rules:?}");
             assert!(rules.contains(&"TR-WIR-003"), "{rules:?}");
+            // TR-WIR-003: the result names the form the signature was checked over.
+            let mut o = VerifyOptions::embedded_key_at(sample::SAMPLE_IAT);
+            o.cmcp_canonicalization = canon;
+            let r = verify(&claim("internal", canon), &o);
+            let named = r.findings.iter().find(|f| f.rule == "TR-WIR-003").expect("reported");
+            assert_eq!(
+                named.message,
+                format!("RuntimeClaim verified over the {name} canonical form")
+            );
+            assert_eq!(CmcpCanonicalization::parse(name), Some(canon));
         }
         // ASCII-only claims have the same bytes under both forms...
         assert_eq!(verdict(&claim("internal", Pyjson), Jcs).0, Verdict::Accept);

@@ -381,3 +381,28 @@ impl FromI64Checked for coset::iana::Algorithm {
         <coset::iana::Algorithm as coset::iana::EnumI64>::from_i64(id).expect("registered COSE algorithm")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_takes_only_dotted_printable_non_json_text_for_jws() {
+        for (input, form) in [
+            (&b" {\"a\":1}"[..], Form::Embedded),
+            (b"", Form::Embedded),
+            (b"e30.e30.c2ln", Form::Jws),
+            (b"  e30.e30.  \n", Form::Jws),
+            // Printable but without a '.', or dotted but not printable: not a compact JWS.
+            (b"notarecord", Form::Embedded),
+            (b"e30 .e30.c2ln", Form::Embedded),
+            // Dotted, printable, but JSON.
+            (b"[1.5]", Form::Embedded),
+            (b"\"a.b\"", Form::Embedded),
+            (&[0x84, 0x40][..], Form::Cose),
+            (&[0xD2, 0x84][..], Form::Cose),
+        ] {
+            assert_eq!(sniff(input), form, "{:?}", String::from_utf8_lossy(input));
+        }
+    }
+}

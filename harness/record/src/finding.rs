@@ -114,3 +114,22 @@ pub fn highest_level(findings: &[Finding]) -> Option<Level> {
         .rev()
         .find(|l| verdict_at(findings, *l) == Verdict::Accept)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_highest_level_is_the_last_one_nothing_fails_or_stays_unverified() {
+        let at = |rule: &'static str, status: Status| Finding::new(rule, status, "input/syntax", "", "m");
+        assert_eq!(highest_level(&[]), Some(Level::L2));
+        let l2 = [at("TR-ANC-002", Status::Fail)];
+        assert_eq!(highest_level(&l2), Some(Level::L1));
+        let l1 = [at("TR-RTE-006", Status::Unverified), at("TR-ANC-002", Status::Fail)];
+        assert_eq!(highest_level(&l1), Some(Level::L0));
+        let l0 = [at("TR-ENV-002", Status::Fail)];
+        assert_eq!(highest_level(&l0), None);
+        // Advisories never lower it.
+        assert_eq!(highest_level(&[at("TR-ENV-002", Status::Advisory)]), Some(Level::L2));
+    }
+}

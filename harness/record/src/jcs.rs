@@ -170,6 +170,20 @@ mod tests {
     use super::*;
     use crate::json::parse;
 
+    #[test]
+    fn only_integral_floats_beyond_2_53_and_below_1e21_are_unsafe() {
+        let float = |f: f64| Value::Number(Number::Float(f));
+        let max = crate::json::MAX_SAFE_INTEGER as f64;
+        for safe in [1.0, -3.0, 0.5, max, -max, 1e21, 2.5e21] {
+            assert!(!has_unsafe_integral_float(&float(safe)), "{safe}");
+        }
+        for unsafe_ in [max + 1.0, -(max + 1.0), 1e17, 1e20, 9.5e20] {
+            assert!(has_unsafe_integral_float(&float(unsafe_)), "{unsafe_}");
+        }
+        let nested = parse(b"[{\"a\":[1]}]").unwrap();
+        assert!(!has_unsafe_integral_float(&nested));
+    }
+
     fn canon(text: &str) -> String {
         String::from_utf8(canonicalize(&parse(text.as_bytes()).unwrap())).unwrap()
     }

@@ -488,6 +488,22 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_surrogate_is_reported_at_its_escape() {
+        // The escape starts at byte 7 in each: `{"k": "` is 7 bytes.
+        for text in [
+            &br#"{"k": "\ud800x"}"#[..],
+            br#"{"k": "\ud800\u0041"}"#,
+            br#"{"k": "\udc00"}"#,
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(
+                (e.kind, e.offset, e.pointer.as_str()),
+                (ParseErrorKind::LoneSurrogate, 7, "/k")
+            );
+        }
+    }
+
+    #[test]
     fn parses_members_in_order_and_keeps_token_kinds() {
         let v = parse(br#" {"b": 2.0, "a": [1, -0, true, null, "x"]} "#).unwrap();
         let o = v.as_object().unwrap();

@@ -399,6 +399,24 @@ mod tests {
     }
 
     #[test]
+    fn algorithm_names_parse_in_jose_and_lowercase_spellings() {
+        for (name, alg) in [
+            ("EdDSA", Alg::EdDSA),
+            ("ed25519", Alg::EdDSA),
+            ("Ed25519", Alg::EdDSA),
+            ("ES256", Alg::ES256),
+            ("es256", Alg::ES256),
+            ("ES384", Alg::ES384),
+            ("es384", Alg::ES384),
+        ] {
+            assert_eq!(Alg::parse(name), Some(alg), "{name}");
+        }
+        for name in ["none", "HS256", "RS256", "", "es512"] {
+            assert_eq!(Alg::parse(name), None, "{name}");
+        }
+    }
+
+    #[test]
     fn rfc8037_thumbprint_known_answer() {
         let k = PublicKey::from_jwk(&jwk(
             r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#,

@@ -28,6 +28,10 @@ pub enum AnchorKnob {
     JcsLeaf,
     /// The record anchored before it was signed (the leaf without `signature`).
     AnchoredUnsigned,
+    /// The genuine proof with merkle_root in uppercase hex (RA §3: lowercase).
+    UppercaseRoot,
+    /// The genuine proof with two hex digits appended to the first audit-path element.
+    OverlongPathElement,
 }
 
 fn other_leaves() -> Vec<[u8; 32]> {
@@ -71,7 +75,33 @@ pub fn receipt(record: &[u8], knob: AnchorKnob) -> Result<Object, String> {
             p.audit_path.pop();
         }
         AnchorKnob::OtherRoot => p.merkle_root = anchor::root(&other_leaves()).expect("non-empty"),
-        AnchorKnob::Genuine | AnchorKnob::JcsLeaf | AnchorKnob::AnchoredUnsigned => {}
+        AnchorKnob::Genuine
+        | AnchorKnob::JcsLeaf
+        | AnchorKnob::AnchoredUnsigned
+        | AnchorKnob::UppercaseRoot
+        | AnchorKnob::OverlongPathElement => {}
     }
-    Ok(p.to_json())
+    let mut o = p.to_json();
+    match knob {
+        AnchorKnob::UppercaseRoot => {
+            let root = anchor::encode_hash(&p.merkle_root);
+            let upper = format!("sha256:{}", root["sha256:".len()..].to_uppercase());
+            if upper == root {
+                return Err("UppercaseRoot needs a root with a hex letter".into());
+            }
+            o.insert("merkle_root", Value::String(upper));
+        }
+        AnchorKnob::OverlongPathElement => {
+            let mut path = p
+                .audit_path
+                .iter()
+                .map(|h| Value::String(anchor::encode_hash(h)))
+                .collect::<Vec<_>>();
+            let first = path.first_mut().ok_or("OverlongPathElement needs an audit path")?;
+            *first = Value::String(format!("{}00", first.as_str().expect("text")));
+            o.insert("audit_path", Value::Array(path));
+        }
+        _ => {}
+    }
+    Ok(o)
 }

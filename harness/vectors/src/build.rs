@@ -248,7 +248,6 @@ impl Build {
             }
         };
         sample::set_pointer(&mut record, "/cnf/jwk", jwk);
-        record.remove("signature");
         record
     }
 
@@ -441,6 +440,9 @@ impl Build {
         let omit = self.signature == SignatureKnob::Omit;
         let (mut bytes, signing_input) = match form {
             Form::Embedded => {
+                if record.contains("signature") {
+                    return Err("an embedded record's signature member is made by the signature knob, not set".into());
+                }
                 let sig = self.spoil_raw(self.sign_bytes(&canonical))?;
                 let mut signed = record.clone();
                 if !omit {

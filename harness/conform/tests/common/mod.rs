@@ -1,8 +1,19 @@
-//! What the integration tests share: the repository root and the pinned Python venv.
+//! What the integration tests share: the repository root, the pinned Python venv, and
+//! running the built `trace-conform`.
 #![allow(dead_code)] // each test binary uses its own part
 
+use std::path::Path;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
+
+/// Runs the built `trace-conform` with `args` in `cwd`.
+pub fn trace_conform(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trace-conform"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("trace-conform runs")
+}
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -64,7 +64,12 @@ fn check_label(bundle: &Object, entries: &[&Object], out: &mut Vec<Finding>) {
         (Some(_), _) => "the bundle's session_id is not a string".to_string(),
         (None, _) => "the bundle has no session_id naming the session it was exported for".to_string(),
     };
-    out.push(Finding::fail("TR-AUD-010", "chain/session-mismatch", "/session_id", message));
+    out.push(Finding::fail(
+        "TR-AUD-010",
+        "chain/session-mismatch",
+        "/session_id",
+        message,
+    ));
 }
 
 fn check_hashes(entries: &[&Object], out: &mut Vec<Finding>) {

@@ -270,6 +270,20 @@ fn a_reset_keeps_one_chain_and_the_claim_names_the_successor() {
 }
 
 #[test]
+fn a_claim_that_is_not_a_runtime_claim_gives_one_finding_not_a_cascade() {
+    let (entries, _) = session(ReceiptPolicy::Trace);
+    let record = crate::sample::base_claims();
+    let r = run(&entries, Some(&record), &ChainOptions::at(SAMPLE_IAT));
+    let chain_failures: Vec<_> = r.findings.iter().filter(|f| f.status == Status::Fail).collect();
+    assert_eq!(chain_failures.len(), 1, "{chain_failures:#?}");
+    assert_eq!(
+        (chain_failures[0].rule, chain_failures[0].pointer.as_str()),
+        ("TR-AUD-005", "")
+    );
+    assert!(chain_failures[0].message.contains("not a cMCP RuntimeClaim"));
+}
+
+#[test]
 fn the_export_label_must_name_the_last_entrys_session() {
     let (entries, _) = session(ReceiptPolicy::Trace);
     let label = |v: Option<Value>| {

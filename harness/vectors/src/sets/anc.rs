@@ -71,6 +71,18 @@ vectors! { "anc", "transparency", "transparency at Level 2: an https URI, and in
         b.hardware("tpm2").level(2).anchor = Some(AnchorKnob::OtherRoot);
         b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §5.1 step 4");
     }
+    /// merkle_root in uppercase hex
+    /// RA §3 encodes every hash as sha256: and 64 lowercase hex; an uppercase root is malformed, not another spelling.
+    fn receipt_root_uppercase(b) {
+        b.hardware("intel-tdx").level(2).anchor = Some(AnchorKnob::UppercaseRoot);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §3; RA §5.1");
+    }
+    /// An audit-path hash of 66 hex digits
+    /// Every sha256: hash decodes to exactly 32 bytes; a longer one is malformed even when its first 64 digits are right.
+    fn receipt_path_element_overlong(b) {
+        b.hardware("amd-sev-snp").level(2).anchor = Some(AnchorKnob::OverlongPathElement);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §5.1");
+    }
     /// A non-ASCII record anchored with an RFC 8785 leaf
     /// RA §0: the anchor leaf is sorted-key ASCII JSON; reusing the signing canonicalizer never verifies.
     fn receipt_over_jcs_leaf(b) {

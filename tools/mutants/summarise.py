@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Summarises one cargo-mutants run (its mutants.out) into the committed form read by
+report.py: every mutant with a key that survives line shifts, and its outcome.
+
+    summarise.py MUTANTS_OUT DEST.json --scope SCOPE [--shard K/N] --generated N
+    summarise.py MUTANTS_OUT DEST.json --rerun     (merge a re-run of DEST's missed mutants)
+    summarise.py --missed-patterns DEST.json       (print a --re pattern per missed mutant)
+"""
+import argparse
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+OUTCOMES = {
+    "CaughtMutant": "caught",
+    "MissedMutant": "missed",
+    "Timeout": "timeout",
+    "Unviable": "unviable",
+}
+
+
+def describe(mutant):
+    """The mutant's name without its line and column: file, then the change."""
+    name = mutant["name"]
+    file = mutant["file"]
+    prefix, _, change = name.partition(": ")
+    assert prefix.startswith(file), name
+    return f"{file}: {change}"
+
+
+def rows_of(outcomes):
+    rows = []
+    seen = Counter()
+    for o in outcomes["outcomes"]:
+        scenario = o["scenario"]
+        if not isinstance(scenario, dict) or "Mutant" not in scenario:
+            continue
+        m = scenario["Mutant"]
+        key = describe(m)
+        seen[key] += 1
+        if seen[key] > 1:
+            key = f"{key} (#{seen[key]})"
+        rows.append({
+            "key": key,
+            "file": m["file"],
+            "line": m["span"]["start"]["line"],
+            "function": (m.get("function") or {}).get("function_name"),
+            "genre": m.get("genre"),
+            "outcome": OUTCOMES.get(o["summary"], o["summary"]),
+        })
+    rows.sort(key=lambda r: (r["file"], r["line"], r["key"]))
+    return rows
+
+
+def head_commit():
+    return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+
+
+def missed_patterns(dest):
+    """One anchored --re pattern per missed mutant of DEST (line and column left free)."""
+    for r in json.loads(dest.read_text())["mutants"]:
+        if r["outcome"] != "missed":
+            continue
+        file, _, change = r["key"].partition(": ")
+        change = re.sub(r" \(#\d+\)$", "", change)
+        print(f"^{re.escape(file)}:\\d+:\\d+: {re.escape(change)}$")
+
+
+def merge_rerun(mutants_out, dest):
+    """Re-tested mutants replace their rows; the summary records the re-run's commit."""
+    summary = json.loads(dest.read_text())
+    fresh = {r["key"]: r for r in rows_of(json.loads((mutants_out / "outcomes.json").read_text()))}
+    for i, r in enumerate(summary["mutants"]):
+        if r["outcome"] == "missed" and r["key"] in fresh:
+            summary["mutants"][i] = dict(fresh[r["key"]], rerun=True)
+    summary.setdefault("reruns", []).append({"commit": head_commit(), "mutants": len(fresh)})
+    summary["counts"] = dict(Counter(r["outcome"] for r in summary["mutants"]))
+    dest.write_text(json.dumps(summary, indent=1) + "\n")
+    print(f"{dest}: {summary['counts']} after re-running {len(fresh)}")
+
+
+def main():
+    if sys.argv[1:2] == ["--missed-patterns"]:
+        missed_patterns(Path(sys.argv[2]))
+        return
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mutants_out", type=Path)
+    ap.add_argument("dest", type=Path)
+    ap.add_argument("--scope")
+    ap.add_argument("--shard")
+    ap.add_argument("--generated", type=int, help="mutants in the whole scope")
+    ap.add_argument("--rerun", action="store_true")
+    a = ap.parse_args()
+    if a.rerun:
+        merge_rerun(a.mutants_out, a.dest)
+        return
+    outcomes = json.loads((a.mutants_out / "outcomes.json").read_text())
+    rows = rows_of(outcomes)
+    commit = head_commit()
+    summary = {
+        "format": "trace-mutation-summary/1",
+        "scope": a.scope,
+        "shard": a.shard,
+        "tool": f"cargo-mutants {outcomes.get('cargo_mutants_version')}",
+        "commit": commit,
+        "generated_in_scope": a.generated,
+        "start_time": outcomes.get("start_time"),
+        "end_time": outcomes.get("end_time"),
+        "counts": dict(Counter(r["outcome"] for r in rows)),
+        "mutants": rows,
+    }
+    a.dest.parent.mkdir(parents=True, exist_ok=True)
+    a.dest.write_text(json.dumps(summary, indent=1) + "\n")
+    print(f"{a.dest}: {summary['counts']}")
+
+
+if __name__ == "__main__":
+    main()
