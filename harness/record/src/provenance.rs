@@ -221,7 +221,7 @@ pub fn verify_depth(doc: &Object, attempted: Depth) -> DepthReport {
                 .get("predicate")
                 .and_then(|p| p.pointer("/buildDefinition/resolvedDependencies"))
             {
-                Some(Value::Array(a)) if !a.is_empty() => a.as_slice(),
+                Some(Value::Array(a)) => a.as_slice(),
                 _ => &[],
             };
             if deps.is_empty() {

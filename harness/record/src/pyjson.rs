@@ -127,6 +127,19 @@ mod tests {
     }
 
     #[test]
+    fn negative_floats_are_the_positive_repr_with_a_sign() {
+        // repr() of each in Python 3.11.
+        for (f, text) in [
+            (-1.5, "-1.5"),
+            (-0.0001, "-0.0001"),
+            (-1e20, "-1e+20"),
+            (-123456789012345678.0, "-1.2345678901234568e+17"),
+        ] {
+            assert_eq!(py_repr(f), text);
+        }
+    }
+
+    #[test]
     fn sorts_by_code_point_unlike_rfc8785() {
         let v = parse("{\"\u{fffd}\":1,\"\u{1f600}\":2}".as_bytes()).unwrap();
         assert_eq!(

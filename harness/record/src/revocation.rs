@@ -290,3 +290,21 @@ pub fn check(inputs: &RevocationInputs, key: &RecordKey, now: i64, skew: i64) ->
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_maximum_bundle_age_is_a_non_negative_integer() {
+        let inputs = |age: &str| {
+            let text = format!(r#"{{"bundle":{{}},"bundle_keys":[],"max_bundle_age":{age},"entry":null}}"#);
+            RevocationInputs::from_json(&crate::json::parse(text.as_bytes()).unwrap())
+        };
+        assert_eq!(inputs("0").map(|i| i.max_bundle_age), Ok(0));
+        assert_eq!(inputs("86400").map(|i| i.max_bundle_age), Ok(86_400));
+        for bad in ["-1", "1.5", "\"60\"", "null"] {
+            assert!(inputs(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -85,6 +85,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn profiles_are_named_as_the_vectors_and_the_cli_name_them() {
+        assert_eq!((Profile::V02.name(), Profile::V01.name()), ("v0.2", "v0.1"));
+        assert_eq!(Profile::V02.uri(), "tag:agentrust-io.com,2026:trace-v0.2");
+        assert_eq!(Profile::V01.uri(), "tag:agentrust.io,2026:trace-v0.1");
+    }
+
+    #[test]
     fn every_bundled_schema_compiles() {
         for (p, s) in [(Profile::V02, false), (Profile::V02, true), (Profile::V01, false)] {
             let _ = validator(p, s);

@@ -26,8 +26,28 @@ pub enum Names {
 pub struct Statement {
     pub names: Names,
     pub last_valid: &'static str,
-    /// Signed by (and naming as revocation key) the revoked key itself.
-    pub self_signed: bool,
+    /// Whose key the statement names as its revocation key.
+    pub revoker: Revoker,
+    /// A flaw that makes the statement, and so the bundle, malformed.
+    pub flaw: Option<StatementFlaw>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Revoker {
+    /// The revocation authority's key (independent of the revoked one).
+    Authority,
+    /// The revoked key itself, named exactly as the statement names the compromised key.
+    Itself,
+    /// The revoked key by its thumbprint, whatever the statement names it by.
+    RecordThumbprint,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatementFlaw {
+    /// type "TraceRevocation/1" instead of "TraceRevocation/1.0".
+    WrongType,
+    /// The statement's sig says alg "none" (its value still genuine).
+    SigAlgNone,
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +65,17 @@ pub struct RevocationBuild {
     pub tampered: bool,
     /// The bundle type misspelled (a malformed bundle).
     pub malformed: bool,
+    /// The bundle's `sig` member edited after signing (outside the signed bytes).
+    pub sig_edit: Option<SigEdit>,
+}
+
+/// An edit of the bundle's `{alg, value}` signature member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SigEdit {
+    /// alg "none", the value still the genuine signature.
+    AlgNone,
+    /// A third member beside alg and value.
+    ExtraMember,
 }
 
 impl Default for RevocationBuild {
@@ -57,6 +88,7 @@ impl Default for RevocationBuild {
             untrusted_signer: false,
             tampered: false,
             malformed: false,
+            sig_edit: None,
         }
     }
 }
@@ -104,15 +136,22 @@ impl RevocationBuild {
             o.insert("last_valid_entry_id", s(st.last_valid));
             o.insert("log_id", s(LOG));
             o.insert("reason", s("key compromise"));
-            let revoker = if st.self_signed {
-                id.clone()
-            } else {
-                authority.public_key().thumbprint()
+            let revoker = match st.revoker {
+                Revoker::Itself => id.clone(),
+                Revoker::RecordThumbprint => thumbprint.to_string(),
+                Revoker::Authority => authority.public_key().thumbprint(),
             };
             o.insert("revocation_key_id", s(&revoker));
             // The statement's own signature (the verifier relies on the bundle's, as the
             // reference library does; the self-signed case is caught by its key ids).
-            statements.push(Value::Object(signed(o, &authority)));
+            if st.flaw == Some(StatementFlaw::WrongType) {
+                o.insert("type", s("TraceRevocation/1"));
+            }
+            let mut statement = signed(o, &authority);
+            if let (Some(StatementFlaw::SigAlgNone), Some(Value::Object(sig))) = (st.flaw, statement.get_mut("sig")) {
+                sig.insert("alg", s("none"));
+            }
+            statements.push(Value::Object(statement));
         }
         let issued = now - self.issued_ago;
         let mut b = Object::new();
@@ -132,6 +171,12 @@ impl RevocationBuild {
         let mut bundle = signed(b, &signer);
         if self.tampered {
             bundle.insert("valid_until", n(issued + self.valid_for + 86_400));
+        }
+        if let (Some(edit), Some(Value::Object(sig))) = (self.sig_edit, bundle.get_mut("sig")) {
+            match edit {
+                SigEdit::AlgNone => sig.insert("alg", s("none")),
+                SigEdit::ExtraMember => sig.insert("kid", s("bundle-key")),
+            }
         }
         let mut inputs = Object::new();
         inputs.insert("bundle", Value::Object(bundle));

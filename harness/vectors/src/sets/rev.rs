@@ -2,7 +2,7 @@
 //! rule on the named log, the binary fallback, signing-key independence, and the report of
 //! what was (not) checked.
 
-use crate::revocation_build::{LOG, Names, Statement};
+use crate::revocation_build::{LOG, Names, Revoker, SigEdit, Statement, StatementFlaw};
 
 crate::no_families!();
 
@@ -10,7 +10,8 @@ fn revoked(names: Names, last_valid: &'static str) -> Statement {
     Statement {
         names,
         last_valid,
-        self_signed: false,
+        revoker: Revoker::Authority,
+        flaw: None,
     }
 }
 
@@ -77,6 +78,38 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
         b.revocation().tampered = true;
         b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
     }
+    /// A bundle revoking this key, its sig alg changed to none
+    /// The sig member is {alg, value} with a known alg; a bundle saying none is malformed, however well its value verifies.
+    fn bundle_sig_alg_none(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "500"));
+        r.sig_edit = Some(SigEdit::AlgNone);
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A bundle revoking this key, its sig with a third member
+    /// sig has exactly alg and value; anything else is a malformed bundle, unverified for revocation.
+    fn bundle_sig_extra_member(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "500"));
+        r.sig_edit = Some(SigEdit::ExtraMember);
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A signed bundle whose revoking statement has another type
+    /// One malformed statement makes the bundle malformed: unverified for revocation, not a revocation.
+    fn statement_of_another_type(b) {
+        let mut st = revoked(Names::RecordThumbprint, "500");
+        st.flaw = Some(StatementFlaw::WrongType);
+        b.revocation().statements.push(st);
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A signed bundle whose revoking statement's sig says alg none
+    /// Every statement carries {alg, value} with a known alg; otherwise the bundle is malformed.
+    fn statement_sig_alg_none(b) {
+        let mut st = revoked(Names::RecordThumbprint, "500");
+        st.flaw = Some(StatementFlaw::SigAlgNone);
+        b.revocation().statements.push(st);
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
     /// A bundle of another type
     /// Malformed: unverified for revocation, reported.
     fn bundle_malformed(b) {
@@ -129,14 +162,37 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
     /// The revoked key signed its own revocation, naming a late boundary
     /// A compromised key could choose last_valid_entry_id; every record of it is rejected.
     fn self_signed_statement(b) {
-        b.revocation().statements.push(Statement { names: Names::RecordThumbprint, last_valid: "999999", self_signed: true });
+        b.revocation().statements.push(Statement { names: Names::RecordThumbprint, last_valid: "999999", revoker: Revoker::Itself, flaw: None });
         b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3 (signing-key independence)");
     }
     /// Self-revocation by kid, record inside the claimed range
     /// The same rule when the statement names the key by kid.
     fn self_signed_statement_by_kid(b) {
         b.kid = Some("signing-2026q3".into());
-        b.revocation().statements.push(Statement { names: Names::RecordKid, last_valid: "5000", self_signed: true });
+        b.revocation().statements.push(Statement { names: Names::RecordKid, last_valid: "5000", revoker: Revoker::Itself, flaw: None });
         b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3 (signing-key independence)");
+    }
+    /// Revoked by kid, signed by the same key named by thumbprint
+    /// Independence is about the key, not its name: a kid and a thumbprint of one key are one signer.
+    fn self_signed_statement_kid_and_thumbprint(b) {
+        b.kid = Some("signing-2026q3".into());
+        b.revocation().statements.push(Statement { names: Names::RecordKid, last_valid: "5000", revoker: Revoker::RecordThumbprint, flaw: None });
+        b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3 (signing-key independence)");
+    }
+    /// A bundle issued just beyond the allowed clock skew in the future
+    /// A bundle from the future is not a current view of the log: unverified for revocation, reported.
+    fn bundle_issued_beyond_skew(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::OtherKey, "500"));
+        r.issued_ago = -301;
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3; S2 §3.2.2 (skew)");
+    }
+    /// A bundle issued exactly the allowed clock skew in the future
+    /// Within the skew the bundle is current: checked, and the report says so (TR-REV-006).
+    fn bundle_issued_at_skew(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::OtherKey, "500"));
+        r.issued_ago = -300;
+        b.valid(&["TR-REV-003"]).warning("TR-REV-006").spec("S2 §3.2.3; S2 §3.2.2 (skew)");
     }
 }
