@@ -90,6 +90,9 @@ if [ -n "$rerun" ]; then
     fi
     name="$name-rerun"
 fi
+# The commit the mutated tree was copied from ("+dirty" when it had uncommitted changes).
+commit=$(git rev-parse HEAD)
+git diff --quiet HEAD -- harness || commit="$commit+dirty"
 out=$root/target/mutants/$name
 mkdir -p "$out"
 if [ -d "$root/../shared" ]; then
@@ -114,14 +117,14 @@ esac
 if [ -n "$in_diff" ]; then
     generated=$(cargo mutants --list "${sharding[@]}" "${args[@]}" | wc -l)
     python3 tools/mutants/summarise.py "$out/mutants.out" "$out.json" \
-        --scope "$scope" --generated "$generated"
+        --scope "$scope" --generated "$generated" --commit "$commit"
     exec python3 tools/mutants/report.py --gate "$out.json"
 fi
 if [ -n "$rerun" ]; then
-    python3 tools/mutants/summarise.py "$out/mutants.out" "$summary" --rerun
+    python3 tools/mutants/summarise.py "$out/mutants.out" "$summary" --rerun --commit "$commit"
     exec python3 tools/mutants/report.py
 fi
 generated=$(cargo mutants --list "${args[@]}" | wc -l)
 python3 tools/mutants/summarise.py "$out/mutants.out" "$summary" \
-    --scope "$scope" ${shard:+--shard "$shard"} --generated "$generated"
+    --scope "$scope" ${shard:+--shard "$shard"} --generated "$generated" --commit "$commit"
 python3 tools/mutants/report.py

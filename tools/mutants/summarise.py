@@ -9,7 +9,6 @@ report.py: every mutant with a key that survives line shifts, and its outcome.
 import argparse
 import json
 import re
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -55,10 +54,6 @@ def rows_of(outcomes):
     return rows
 
 
-def head_commit():
-    return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-
-
 def missed_patterns(dest):
     """One anchored --re pattern per missed mutant of DEST (line and column left free)."""
     for r in json.loads(dest.read_text())["mutants"]:
@@ -69,14 +64,14 @@ def missed_patterns(dest):
         print(f"^{re.escape(file)}:\\d+:\\d+: {re.escape(change)}$")
 
 
-def merge_rerun(mutants_out, dest):
+def merge_rerun(mutants_out, dest, commit):
     """Re-tested mutants replace their rows; the summary records the re-run's commit."""
     summary = json.loads(dest.read_text())
     fresh = {r["key"]: r for r in rows_of(json.loads((mutants_out / "outcomes.json").read_text()))}
     for i, r in enumerate(summary["mutants"]):
         if r["outcome"] == "missed" and r["key"] in fresh:
             summary["mutants"][i] = dict(fresh[r["key"]], rerun=True)
-    summary.setdefault("reruns", []).append({"commit": head_commit(), "mutants": len(fresh)})
+    summary.setdefault("reruns", []).append({"commit": commit, "mutants": len(fresh)})
     summary["counts"] = dict(Counter(r["outcome"] for r in summary["mutants"]))
     dest.write_text(json.dumps(summary, indent=1) + "\n")
     print(f"{dest}: {summary['counts']} after re-running {len(fresh)}")
@@ -93,13 +88,14 @@ def main():
     ap.add_argument("--shard")
     ap.add_argument("--generated", type=int, help="mutants in the whole scope")
     ap.add_argument("--rerun", action="store_true")
+    ap.add_argument("--commit", required=True, help="the commit the mutated tree was copied from")
     a = ap.parse_args()
     if a.rerun:
-        merge_rerun(a.mutants_out, a.dest)
+        merge_rerun(a.mutants_out, a.dest, a.commit)
         return
     outcomes = json.loads((a.mutants_out / "outcomes.json").read_text())
     rows = rows_of(outcomes)
-    commit = head_commit()
+    commit = a.commit
     summary = {
         "format": "trace-mutation-summary/1",
         "scope": a.scope,

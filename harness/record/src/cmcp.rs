@@ -226,6 +226,17 @@ mod tests {
     }
 
     #[test]
+    fn a_bundle_level_revocation_report_keeps_its_empty_pointer() {
+        let mut o = VerifyOptions::embedded_key_at(sample::SAMPLE_IAT);
+        o.cmcp_canonicalization = CmcpCanonicalization::Jcs;
+        let inputs = crate::json::parse(br#"{"bundle":{},"bundle_keys":[],"max_bundle_age":0,"entry":null}"#).unwrap();
+        o.revocation = Some(crate::revocation::RevocationInputs::from_json(&inputs).unwrap());
+        let r = verify(&claim("internal", CmcpCanonicalization::Jcs), &o);
+        let report = r.findings.iter().find(|f| f.rule == "TR-REV-002").expect("reported");
+        assert_eq!(report.pointer, "", "a report about the bundle points into no claim");
+    }
+
+    #[test]
     fn field_rules_apply_to_trace_with_prefixed_pointers() {
         let mut o = VerifyOptions::embedded_key_at(sample::SAMPLE_IAT + 86_401);
         o.cmcp_canonicalization = CmcpCanonicalization::Pyjson;

@@ -158,6 +158,27 @@ mod tests {
     }
 
     #[test]
+    fn every_day_from_1600_to_2400_parses_and_formats_as_a_plain_calendar_counts_it() {
+        // An independent calendar: walk day by day with month lengths and the leap rule.
+        let mut t = parse_time("1600-01-01T00:00:00Z").expect("start");
+        assert_eq!(t, -11_676_096_000);
+        for y in 1600..=2400_i64 {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            for (m, len) in [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+                .into_iter()
+                .enumerate()
+            {
+                for d in 1..=len {
+                    let text = format!("{y:04}-{:02}-{d:02}T00:00:00+00:00", m + 1);
+                    assert_eq!(parse_time(&text), Ok(t), "{text}");
+                    assert_eq!(format_utc(t), text);
+                    t += 86_400;
+                }
+            }
+        }
+    }
+
+    #[test]
     fn formats_what_it_parses() {
         assert_eq!(format_utc(0), "1970-01-01T00:00:00+00:00");
         assert_eq!(format_utc(1_785_000_000), "2026-07-25T17:20:00+00:00");

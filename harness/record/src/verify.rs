@@ -468,3 +468,39 @@ fn trusted(key: &PublicKey, opts: &VerifyOptions, verified: bool, out: &mut Vec<
     }
     thumb
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample;
+
+    #[test]
+    fn a_specific_rule_hides_the_schema_violation_at_its_pointer() {
+        let mut claims = sample::base_claims();
+        sample::set_pointer(&mut claims, "/policy/bundle_hash", Value::String("sha256:XYZ".into()));
+        let text = crate::jcs::canonicalize(&Value::Object(claims));
+        let r = verify(&text, &VerifyOptions::embedded_key_at(sample::SAMPLE_IAT));
+        let at: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.pointer == "/policy/bundle_hash")
+            .map(|f| f.rule)
+            .collect();
+        assert_eq!(at, ["TR-POL-001"], "{:#?}", r.findings);
+    }
+
+    #[test]
+    fn only_tpm2_with_the_dev_mode_sentinel_gets_the_sentinel_advisory() {
+        let advised = |platform: &str, firmware: &str| {
+            let mut claims = sample::hardware_claims();
+            sample::set_pointer(&mut claims, "/runtime/platform", Value::String(platform.into()));
+            sample::set_pointer(&mut claims, "/runtime/firmware_version", Value::String(firmware.into()));
+            let text = crate::jcs::canonicalize(&Value::Object(claims));
+            let r = verify(&text, &VerifyOptions::embedded_key_at(sample::SAMPLE_IAT));
+            r.findings.iter().chain(&r.above_level).any(|f| f.rule == "TR-RTE-007")
+        };
+        assert!(advised("tpm2", "software-only-dev-mode"));
+        assert!(!advised("tpm2", "1.38"));
+        assert!(!advised("intel-tdx", "software-only-dev-mode"));
+    }
+}

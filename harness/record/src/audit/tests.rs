@@ -62,6 +62,23 @@ fn a_sealed_session_verifies_with_its_claim_and_receipt() {
 }
 
 #[test]
+fn a_receipt_that_is_not_an_object_counts_as_failed() {
+    let (mut entries, _) = session(ReceiptPolicy::Trace);
+    let at = entries
+        .iter()
+        .position(|e| matches!(e.get("external_execution_evidence"), Some(Value::Object(_))))
+        .expect("a receipt");
+    entries[at].insert("external_execution_evidence", Value::String("receipt".into()));
+    seal::link(&mut entries);
+    let r = run(&entries, None, &opts_with_issuer());
+    assert_eq!(
+        (r.receipts.failed, r.receipts.verified, r.receipts.unverified),
+        (1, 0, 0)
+    );
+    assert_eq!(failed_rules(&r), ["TR-EXT-001"]);
+}
+
+#[test]
 fn without_the_issuer_key_the_receipt_is_an_advisory_not_a_failure() {
     let (entries, claim) = session(ReceiptPolicy::Trace);
     let r = run(&entries, Some(&claim), &ChainOptions::at(SAMPLE_IAT));
