@@ -22,28 +22,28 @@ OUTCOMES = {
 
 
 def describe(mutant):
-    """The mutant's name without its line and column: file, then the change."""
+    """The mutant's name without its line and column, then where it sits in its function
+    (lines from the function's first line, and the column), so that the key survives edits
+    elsewhere in the file and tells apart two equal changes in one function."""
     name = mutant["name"]
     file = mutant["file"]
     prefix, _, change = name.partition(": ")
     assert prefix.startswith(file), name
-    return f"{file}: {change}"
+    start = mutant["span"]["start"]
+    function = mutant.get("function") or {}
+    first = function.get("span", {}).get("start", {}).get("line", 0)
+    return f"{file}: {change} (+{start['line'] - first}:{start['column']})"
 
 
 def rows_of(outcomes):
     rows = []
-    seen = Counter()
     for o in outcomes["outcomes"]:
         scenario = o["scenario"]
         if not isinstance(scenario, dict) or "Mutant" not in scenario:
             continue
         m = scenario["Mutant"]
-        key = describe(m)
-        seen[key] += 1
-        if seen[key] > 1:
-            key = f"{key} (#{seen[key]})"
         rows.append({
-            "key": key,
+            "key": describe(m),
             "file": m["file"],
             "line": m["span"]["start"]["line"],
             "function": (m.get("function") or {}).get("function_name"),
@@ -60,18 +60,19 @@ def missed_patterns(dest):
         if r["outcome"] != "missed":
             continue
         file, _, change = r["key"].partition(": ")
-        change = re.sub(r" \(#\d+\)$", "", change)
+        change = re.sub(r" \(\+\d+:\d+\)$", "", change)
         print(f"^{re.escape(file)}:\\d+:\\d+: {re.escape(change)}$")
 
 
 def merge_rerun(mutants_out, dest, commit):
     """Re-tested mutants replace their rows; the summary records the re-run's commit."""
     summary = json.loads(dest.read_text())
+    missed_before = sum(1 for r in summary["mutants"] if r["outcome"] == "missed")
     fresh = {r["key"]: r for r in rows_of(json.loads((mutants_out / "outcomes.json").read_text()))}
     for i, r in enumerate(summary["mutants"]):
         if r["outcome"] == "missed" and r["key"] in fresh:
             summary["mutants"][i] = dict(fresh[r["key"]], rerun=True)
-    summary.setdefault("reruns", []).append({"commit": commit, "mutants": len(fresh)})
+    summary.setdefault("reruns", []).append({"commit": commit, "mutants": len(fresh), "missed_before": missed_before})
     summary["counts"] = dict(Counter(r["outcome"] for r in summary["mutants"]))
     dest.write_text(json.dumps(summary, indent=1) + "\n")
     print(f"{dest}: {summary['counts']} after re-running {len(fresh)}")

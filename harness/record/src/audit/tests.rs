@@ -332,7 +332,13 @@ fn a_non_ascii_receipt_separates_the_two_canonical_forms() {
     let mut o = opts_with_issuer();
     assert_eq!(run(&entries, Some(&claim), &o).verdict, Verdict::Accept);
     o.receipts = ReceiptPolicy::CmcpCompat;
-    assert_eq!(failed_rules(&run(&entries, Some(&claim), &o)), ["TR-EXT-003"]);
+    let r = run(&entries, Some(&claim), &o);
+    assert_eq!(failed_rules(&r), ["TR-EXT-003"]);
+    assert_eq!(
+        (r.receipts.failed, r.receipts.verified),
+        (1, 0),
+        "a failed receipt is counted as failed"
+    );
 }
 
 fn set(claim: &mut Object, pointer: &str, v: Value) {
