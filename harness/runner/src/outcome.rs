@@ -84,3 +84,48 @@ impl Outcome {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each outcome's report name, whether it fails the run, and whether it is the
+    /// adapter's fault rather than the library's.
+    const TABLE: [(Outcome, &str, bool, bool); 15] = [
+        (Outcome::Pass, "pass", false, false),
+        (
+            Outcome::FailVerdictUnexpectedAccept,
+            "fail_verdict_unexpected_accept",
+            true,
+            false,
+        ),
+        (Outcome::FailVerdict, "fail_verdict", true, false),
+        (Outcome::FailErrorClass, "fail_error_class", true, false),
+        (Outcome::FailOutput, "fail_output", true, false),
+        (Outcome::Xfail, "xfail", false, false),
+        (Outcome::Xpass, "xpass", true, false),
+        (Outcome::NotClaimed, "not_claimed", false, false),
+        (Outcome::Skipped, "skipped", false, false),
+        (Outcome::UnsupportedClaimed, "unsupported_claimed", true, false),
+        (Outcome::HarnessError, "harness_error", true, true),
+        (Outcome::ProtocolViolation, "protocol_violation", true, true),
+        (Outcome::Timeout, "timeout", true, true),
+        (Outcome::Crash, "crash", true, true),
+        (Outcome::NotRun, "not_run", false, false),
+    ];
+
+    #[test]
+    fn every_outcome_has_its_name_and_its_weight() {
+        assert_eq!(TABLE.map(|t| t.0), Outcome::ALL);
+        for (o, name, unexpected, adapter) in TABLE {
+            assert_eq!(o.name(), name);
+            assert_eq!(
+                serde_json::to_value(o).unwrap(),
+                name,
+                "the JSON report spells it the same"
+            );
+            assert_eq!(o.is_unexpected(), unexpected, "{name}");
+            assert_eq!(o.is_adapter_trouble(), adapter, "{name}");
+        }
+    }
+}

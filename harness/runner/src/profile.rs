@@ -165,6 +165,11 @@ mod tests {
         assert!(!glob_matches("sig::jws::*", "sig::cose::alg-none"));
         assert!(glob_matches("a", "a") && !glob_matches("a", "ab"));
         assert!(!glob_matches("ab*ba", "aba"));
+        // The star may match nothing, but the two ends may not overlap.
+        assert!(glob_matches("a*b", "ab"));
+        assert!(!glob_matches("a*a", "a"));
+        assert!(glob_matches("a*a", "aa"));
+        assert!(glob_matches("*", ""));
     }
 
     #[test]
@@ -180,5 +185,19 @@ mod tests {
         assert_eq!(p.marking("sig::jws::a"), Marking::KnownFailing);
         assert_eq!(p.map_native("Record is STALE"), Some("freshness/stale".into()));
         assert_eq!(p.dead_patterns(&["env::x"]), vec!["sig::*".to_string()]);
+    }
+
+    #[test]
+    fn a_reason_carries_the_rule_and_section_it_has() {
+        let p = Profile::parse(concat!(
+            "[[known_failing]]\nid = \"a::*\"\nreason = \"both\"\nrule = \"TR-SIG-001\"\nsection = \"S2\"\n",
+            "[[flaky]]\nid = \"b::x\"\nreason = \"rule only\"\nrule = \"TR-ENV-002\"\n",
+            "[[disabled]]\nid = \"c::x\"\nreason = \"plain\"\nsection = \"S3\"\n",
+        ))
+        .unwrap();
+        assert_eq!(p.reason("a::y").as_deref(), Some("both [TR-SIG-001, S2]"));
+        assert_eq!(p.reason("b::x").as_deref(), Some("rule only [TR-ENV-002]"));
+        assert_eq!(p.reason("c::x").as_deref(), Some("plain"));
+        assert_eq!(p.reason("d::x"), None);
     }
 }

@@ -528,3 +528,7 @@ fn skeleton(w: &Work) -> CaseResult {
         duration_ms: 0,
     }
 }
+
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;

@@ -63,3 +63,116 @@ pub fn select(files: &[VectorFile], s: &Selection) -> Vec<Work> {
         None => chosen.collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use trace_vectors::load;
+
+    fn ids(files: &[VectorFile], s: &Selection) -> Vec<String> {
+        select(files, s).into_iter().map(|w| w.test.id).collect()
+    }
+
+    #[test]
+    fn shards_are_one_based_and_bounded() {
+        assert_eq!(parse_shard("1/3"), Ok((1, 3)));
+        assert_eq!(parse_shard("3/3"), Ok((3, 3)));
+        for bad in ["0/3", "4/3", "1/0", "3", "a/3", "1/b", "-1/3"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn filters_and_shards_partition_the_committed_set() {
+        let files: Vec<VectorFile> = load::load_dir(&load::default_dir())
+            .expect("vectors")
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
+        let all = ids(&files, &Selection::default());
+        assert!(all.len() > 400);
+        // Substrings without a star, globs with one; skip wins over only.
+        let jws = ids(
+            &files,
+            &Selection {
+                only: vec!["sig::jws::".into()],
+                ..Selection::default()
+            },
+        );
+        assert!(!jws.is_empty() && jws.iter().all(|id| id.starts_with("sig::jws::")));
+        let globbed = ids(
+            &files,
+            &Selection {
+                only: vec!["sig::*::alg-*".into()],
+                ..Selection::default()
+            },
+        );
+        assert!(
+            !globbed.is_empty()
+                && globbed
+                    .iter()
+                    .all(|id| id.starts_with("sig::") && id.contains("::alg-"))
+        );
+        let skipped = ids(
+            &files,
+            &Selection {
+                only: vec!["sig::jws::".into()],
+                skip: vec!["sig::jws::alg-".into()],
+                ..Selection::default()
+            },
+        );
+        assert!(skipped.len() < jws.len() && skipped.iter().all(|id| !id.contains("::alg-")));
+        // Level, platform and form filters keep exactly their vectors.
+        for (s, check) in [
+            (
+                Selection {
+                    level: Some(2),
+                    ..Selection::default()
+                },
+                &(|w: &Work| w.ctx.level == 2) as &dyn Fn(&Work) -> bool,
+            ),
+            (
+                Selection {
+                    platform: Some("tpm2".into()),
+                    ..Selection::default()
+                },
+                &|w: &Work| w.ctx.platform == "tpm2",
+            ),
+            (
+                Selection {
+                    format: Some("cose".into()),
+                    ..Selection::default()
+                },
+                &|w: &Work| w.ctx.format == "cose",
+            ),
+        ] {
+            let chosen = select(&files, &s);
+            assert!(!chosen.is_empty() && chosen.iter().all(check));
+            let rest = select(&files, &Selection::default())
+                .into_iter()
+                .filter(|w| check(w))
+                .count();
+            assert_eq!(chosen.len(), rest);
+        }
+        // Three shards: disjoint, together everything, in order.
+        let shards: Vec<Vec<String>> = (1..=3)
+            .map(|i| {
+                ids(
+                    &files,
+                    &Selection {
+                        shard: Some((i, 3)),
+                        ..Selection::default()
+                    },
+                )
+            })
+            .collect();
+        let mut joined: Vec<String> = shards.concat();
+        assert_eq!(joined.len(), all.len());
+        joined.sort();
+        let mut sorted = all.clone();
+        sorted.sort();
+        assert_eq!(joined, sorted);
+        assert_eq!(shards[0][0], all[0]);
+        assert_eq!(shards[1][0], all[1]);
+    }
+}

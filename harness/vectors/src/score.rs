@@ -183,3 +183,114 @@ fn list(errors: &[(String, String)]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::ExpectedError;
+
+    fn seen(verdict: Verdict, errors: &[(&str, &str)], warnings: &[&str], detail: Detail) -> Observed {
+        Observed {
+            verdict,
+            errors: errors.iter().map(|(r, c)| (r.to_string(), c.to_string())).collect(),
+            warnings: warnings.iter().map(|w| w.to_string()).collect(),
+            output: None,
+            detail,
+        }
+    }
+
+    fn invalid(rule: &str, class: &str) -> Expected {
+        let mut e = Expected::only(Outcome::Invalid);
+        e.error = Some(ExpectedError {
+            class: class.into(),
+            rules: vec![rule.into()],
+        });
+        e
+    }
+
+    #[test]
+    fn verdicts_decide_first_and_an_accept_of_an_invalid_vector_is_flagged() {
+        let valid = Expected::only(Outcome::Valid);
+        assert!(score(&valid, &seen(Verdict::Accept, &[], &[], Detail::None)).is_pass());
+        for v in [Verdict::Reject, Verdict::Unverified] {
+            assert!(matches!(
+                score(&valid, &seen(v, &[], &[], Detail::None)),
+                Score::FailVerdict {
+                    unexpected_accept: false,
+                    ..
+                }
+            ));
+        }
+        let e = invalid("TR-SIG-005", "signature/invalid");
+        assert!(matches!(
+            score(&e, &seen(Verdict::Accept, &[], &[], Detail::RuleAndClass)),
+            Score::FailVerdict {
+                unexpected_accept: true,
+                ..
+            }
+        ));
+        assert!(
+            score(
+                &e,
+                &seen(
+                    Verdict::Unverified,
+                    &[("TR-SIG-005", "signature/invalid")],
+                    &[],
+                    Detail::RuleAndClass
+                )
+            )
+            .is_pass()
+        );
+        let either = Expected::only(Outcome::Acceptable);
+        assert!(score(&either, &seen(Verdict::Reject, &[], &[], Detail::None)).is_pass());
+        assert!(score(&either, &seen(Verdict::Accept, &[], &[], Detail::None)).is_pass());
+    }
+
+    #[test]
+    fn errors_are_matched_at_the_detail_the_implementation_reports() {
+        let e = invalid("TR-SIG-005", "signature/invalid");
+        let case = |errors: &[(&str, &str)], detail| score(&e, &seen(Verdict::Reject, errors, &[], detail)).is_pass();
+        assert!(case(&[("TR-SIG-005", "signature/invalid")], Detail::RuleAndClass));
+        assert!(!case(&[("TR-SIG-005", "signature/missing")], Detail::RuleAndClass));
+        assert!(!case(&[("TR-SIG-004", "signature/invalid")], Detail::RuleAndClass));
+        assert!(case(&[("TR-SIG-004", "signature/invalid")], Detail::Class));
+        assert!(!case(&[("TR-SIG-005", "signature/missing")], Detail::Class));
+        assert!(case(&[("TR-SIG-005", "signature/missing")], Detail::Rule));
+        assert!(!case(&[("TR-SIG-004", "signature/invalid")], Detail::Rule));
+        assert!(
+            case(&[], Detail::None),
+            "verdict-only implementations are scored on the verdict"
+        );
+        assert!(!case(&[], Detail::Rule));
+        assert!(case(
+            &[("TR-ENV-002", "freshness/stale"), ("TR-SIG-005", "signature/invalid")],
+            Detail::RuleAndClass
+        ));
+    }
+
+    #[test]
+    fn a_valid_vector_needs_its_must_reports_and_its_output() {
+        // TR-REV-002 ("unverified for revocation") is a MUST report; TR-SIG-013 an advisory.
+        let mut e = Expected::only(Outcome::Valid);
+        e.warnings = vec!["TR-REV-002".into(), "TR-SIG-013".into()];
+        let with = |w: &[&str], d| score(&e, &seen(Verdict::Accept, &[], w, d));
+        assert!(with(&["TR-REV-002"], Detail::RuleAndClass).is_pass());
+        assert!(matches!(with(&[], Detail::RuleAndClass), Score::FailErrorClass { .. }));
+        assert!(matches!(
+            with(&["TR-REV-002"], Detail::Class),
+            Score::FailErrorClass { .. }
+        ));
+        assert!(with(&["revocation/unverified"], Detail::Class).is_pass());
+        assert!(with(&[], Detail::None).is_pass());
+        let mut c = Expected::only(Outcome::Valid);
+        c.output_text = Some("{}".into());
+        let out = |o: Option<&[u8]>| {
+            let mut s = seen(Verdict::Accept, &[], &[], Detail::None);
+            s.output = o.map(<[u8]>::to_vec);
+            score(&c, &s)
+        };
+        assert!(out(Some(b"{}")).is_pass());
+        assert!(matches!(out(Some(b"{ }")), Score::FailOutput { .. }));
+        assert!(matches!(out(None), Score::FailOutput { .. }));
+    }
+}

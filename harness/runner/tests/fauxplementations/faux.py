@@ -52,10 +52,14 @@ def main():
         req = json.loads(line)
         rid, op = req.get("id"), req.get("op")
         if op == "hello":
+            if MODE == "refuses-hello":
+                send({"trace_adapter": 1, "id": rid, "status": "unsupported", "message": "not today"})
+                continue
             version = 2 if MODE == "lying-hello" else 1
+            release = "main" if MODE == "unversioned" else "0.0.1"
             send({"trace_adapter": 1, "id": rid, "status": "ok",
                   "result": {"protocol": version, "framing": "jsonl",
-                             "implementation": {"name": "faux-" + MODE, "version": "0.0.1", "language": "python"},
+                             "implementation": {"name": "faux-" + MODE, "version": release, "language": "python"},
                              "capabilities": CAPS}})
             continue
         count += 1

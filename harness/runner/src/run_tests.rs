@@ -1,0 +1,276 @@
+//! Unit tests of the run's verdict over its cases (what fails a run, when the adapter looks
+//! broken, which level an implementation reaches) and of capability matching.
+
+use super::*;
+use trace_vectors::format::{Context, Expected, Outcome as Expect, Test};
+
+fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) -> CaseResult {
+    CaseResult {
+        id: id.into(),
+        module: "m".into(),
+        op: "verify".into(),
+        format: "embedded".into(),
+        platform: "software-only".into(),
+        level,
+        rules: Vec::new(),
+        outcome,
+        flaky,
+        detail: String::new(),
+        expected: Expected::only(expected),
+        actual: None,
+        stderr: String::new(),
+        duration_ms: 0,
+    }
+}
+
+fn run_of(cases: Vec<CaseResult>) -> RunResult {
+    RunResult {
+        adapter: Vec::new(),
+        implementation: Implementation::default(),
+        capabilities: Capabilities::default(),
+        cases,
+        complete: true,
+        startup_error: None,
+        restarts: 0,
+    }
+}
+
+use Expect::{Invalid, Valid};
+use Outcome::*;
+
+#[test]
+fn unexpected_outcomes_fail_the_run_unless_flaky() {
+    let r = run_of(vec![
+        case("pass", 0, Pass, Valid, false),
+        case("fail", 0, FailVerdict, Valid, false),
+        case("flaky", 0, FailVerdict, Valid, true),
+        case("xfail", 0, Xfail, Valid, false),
+        case("xpass", 0, Xpass, Valid, false),
+    ]);
+    let ids: Vec<_> = r.unexpected().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["fail", "xpass"]);
+}
+
+#[test]
+fn an_adapter_looks_broken_only_when_everything_it_ran_was_adapter_trouble() {
+    let broken = |outcomes: &[Outcome]| {
+        run_of(outcomes.iter().map(|o| case("c", 0, *o, Valid, false)).collect()).adapter_looks_broken()
+    };
+    assert!(broken(&[Crash, Timeout, NotClaimed, Skipped, NotRun]));
+    assert!(broken(&[ProtocolViolation, HarnessError]));
+    assert!(!broken(&[Crash, Pass]));
+    assert!(!broken(&[Crash, FailVerdict]));
+    assert!(
+        !broken(&[NotClaimed, NotRun]),
+        "nothing executed is not a broken adapter"
+    );
+    assert!(!broken(&[]));
+}
+
+#[test]
+fn the_level_reached_needs_a_passed_positive_and_nothing_unexpected_up_to_it() {
+    let level = |cases: Vec<CaseResult>| run_of(cases).level_reached();
+    let pass = |l: u8| case("p", l, Pass, Valid, false);
+    assert_eq!(level(vec![pass(0), pass(1), pass(2)]), Some(2));
+    assert_eq!(
+        level(vec![pass(0), pass(1), case("f", 1, FailVerdict, Valid, false), pass(2)]),
+        Some(0)
+    );
+    assert_eq!(
+        level(vec![pass(0), pass(1), case("f", 2, FailErrorClass, Invalid, false)]),
+        Some(1)
+    );
+    // A passed negative vector is not a positive.
+    assert_eq!(level(vec![pass(0), case("n", 1, Pass, Invalid, false)]), Some(0));
+    // Flaky and expected failures do not count against a level.
+    assert_eq!(
+        level(vec![
+            pass(0),
+            case("x", 0, Xfail, Valid, false),
+            case("f", 0, Crash, Valid, true),
+            pass(1)
+        ]),
+        Some(1)
+    );
+    // A gap at a level stops the climb even when a higher level passes.
+    assert_eq!(level(vec![pass(0), pass(2)]), Some(0));
+    assert_eq!(level(vec![pass(1), pass(2)]), None);
+    assert_eq!(
+        level(vec![case("f", 0, FailVerdictUnexpectedAccept, Invalid, false), pass(0)]),
+        None
+    );
+    assert_eq!(level(vec![]), None);
+}
+
+fn caps() -> Capabilities {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    Capabilities {
+        ops: s(&["verify", "canonicalize"]),
+        formats: s(&["embedded"]),
+        algs: s(&["EdDSA"]),
+        levels: vec![0],
+        platforms: s(&["software-only"]),
+        profiles: s(&["v0.2"]),
+        ..Capabilities::default()
+    }
+}
+
+fn work(edit: impl FnOnce(&mut Context, &mut Test)) -> Work {
+    let mut ctx = Context::verify("embedded", "software-only", 1_785_000_000);
+    let mut test = Test::of_input("t", b"{}", Valid);
+    test.alg = Some("EdDSA".into());
+    edit(&mut ctx, &mut test);
+    Work {
+        ctx,
+        test,
+        module: "m".into(),
+    }
+}
+
+#[test]
+fn a_vector_is_not_claimed_for_the_first_capability_it_lacks() {
+    let why = |w: Work| not_claimed(&caps(), &w);
+    assert_eq!(why(work(|_, _| {})), None);
+    for (edit, reason) in [
+        (work(|c, _| c.op = "verify-chain".into()), "op verify-chain"),
+        (work(|c, _| c.format = "jws".into()), "format jws"),
+        (work(|_, t| t.alg = Some("ES384".into())), "alg Some(\"ES384\")"),
+        (work(|c, _| c.level = 1), "level 1"),
+        (work(|c, _| c.platform = "tpm2".into()), "platform tpm2"),
+        (work(|c, _| c.strict = true), "profile v0.2-strict"),
+        (work(|c, _| c.inclusion = Some("{}".into())), "input inclusion"),
+        (work(|c, _| c.revocation = Some("{}".into())), "input revocation"),
+        (work(|c, _| c.evidence = Some("{}".into())), "input evidence"),
+    ] {
+        assert_eq!(why(edit), Some(format!("not claimed: {reason}")));
+    }
+    // Format, level, platform, profile and inputs constrain verify only.
+    let canon = work(|c, _| {
+        c.op = "canonicalize".into();
+        c.format = "jws".into();
+        c.level = 2;
+        c.inclusion = Some("{}".into());
+    });
+    assert_eq!(why(canon), None);
+    // Claimed inputs and record kinds.
+    let mut with_inputs = caps();
+    with_inputs.inputs = vec!["inclusion".into()];
+    assert_eq!(
+        not_claimed(&with_inputs, &work(|c, _| c.inclusion = Some("{}".into()))),
+        None
+    );
+    let mut claims_only = caps();
+    claims_only.record_kinds = Some(vec!["runtime-claim".into()]);
+    assert_eq!(
+        not_claimed(&claims_only, &work(|_, _| {})),
+        Some("not claimed: record kind trust-record".into())
+    );
+    let claim = work(|c, _| c.record_kind = Some("runtime-claim".into()));
+    assert_eq!(not_claimed(&claims_only, &claim), None);
+}
+
+#[test]
+fn an_acceptable_vector_resolves_by_the_flags_the_adapter_accepts() {
+    let mut e = Expected::only(Expect::Acceptable);
+    e.flags = vec!["A".into(), "B".into()];
+    let mut c = caps();
+    c.accepts_flags = vec!["A".into()];
+    assert_eq!(resolve(&e, &c).result, Invalid);
+    c.accepts_flags.push("B".into());
+    assert_eq!(resolve(&e, &c).result, Valid);
+    assert_eq!(resolve(&Expected::only(Invalid), &c).result, Invalid);
+}
+
+#[test]
+fn an_adapter_result_is_read_at_the_detail_it_claims() {
+    let profile = Profile::parse("[error_map]\n\"(?i)stale\" = \"freshness/stale\"\n").unwrap();
+    let result = serde_json::json!({
+        "verdict": "reject",
+        "errors": [
+            {"rule": "TR-SIG-005", "class": "signature/invalid"},
+            {"native": "Record is STALE"},
+            {"native": "unmapped"}
+        ],
+        "warnings": [{"rule": "TR-REV-006", "class": ""}, {"class": "advisory/x"}],
+        "output_b64u": "e30"
+    });
+    let mut c = caps();
+    let o = observe(&result, &c, &profile).unwrap();
+    assert_eq!(o.verdict, Verdict::Reject);
+    assert_eq!(
+        o.errors,
+        [
+            ("TR-SIG-005".to_string(), "signature/invalid".to_string()),
+            (String::new(), "freshness/stale".to_string()),
+            (String::new(), String::new()),
+        ]
+    );
+    assert_eq!(o.warnings, ["TR-REV-006", "advisory/x"]);
+    assert_eq!(o.output.as_deref(), Some(&b"{}"[..]));
+    assert_eq!(o.detail, Detail::Class, "no claimed detail, but a native error map");
+    assert_eq!(observe(&result, &c, &Profile::default()).unwrap().detail, Detail::None);
+    c.error_detail = ErrorDetail::Rule;
+    assert_eq!(observe(&result, &c, &profile).unwrap().detail, Detail::Rule);
+    c.error_detail = ErrorDetail::Class;
+    assert_eq!(observe(&result, &c, &Profile::default()).unwrap().detail, Detail::Class);
+    for (verdict, want) in [("accept", Verdict::Accept), ("unverified", Verdict::Unverified)] {
+        let r = serde_json::json!({ "verdict": verdict });
+        assert_eq!(observe(&r, &c, &profile).unwrap().verdict, want);
+    }
+    assert!(observe(&serde_json::json!({"verdict": "ok"}), &c, &profile).is_err());
+    assert!(
+        observe(
+            &serde_json::json!({"verdict": "accept", "output_b64u": "e30="}),
+            &c,
+            &profile
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn each_score_has_its_outcome() {
+    let d = || "d".to_string();
+    assert_eq!(outcome_of(&Score::Pass), (Pass, String::new()));
+    let accept = Score::FailVerdict {
+        unexpected_accept: true,
+        detail: d(),
+    };
+    assert_eq!(outcome_of(&accept), (FailVerdictUnexpectedAccept, d()));
+    let reject = Score::FailVerdict {
+        unexpected_accept: false,
+        detail: d(),
+    };
+    assert_eq!(outcome_of(&reject), (FailVerdict, d()));
+    assert_eq!(
+        outcome_of(&Score::FailErrorClass { detail: d() }),
+        (FailErrorClass, d())
+    );
+    assert_eq!(outcome_of(&Score::FailOutput { detail: d() }), (FailOutput, d()));
+}
+
+fn faux(mode: &str) -> Adapter {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fauxplementations/faux.py");
+    let argv = ["python3".to_string(), script.display().to_string(), mode.to_string()];
+    Adapter::start(&argv, std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("python3 starts")
+}
+
+#[test]
+fn the_handshake_accepts_protocol_1_with_a_named_release_only() {
+    let hello = handshake(&mut faux("reject-all"), Duration::from_secs(20)).expect("a good hello");
+    assert_eq!(
+        (hello.protocol, hello.implementation.name.as_str()),
+        (1, "faux-reject-all")
+    );
+    assert!(hello.capabilities.ops.iter().any(|o| o == "verify"));
+    for (mode, deadline, says) in [
+        ("lying-hello", 20_000, "adapter chose protocol 2"),
+        ("unversioned", 20_000, "a real version"),
+        ("refuses-hello", 20_000, "hello answered Unsupported: not today"),
+        ("exits-at-once", 20_000, "before answering hello"),
+        ("slow-start", 200, "no hello within"),
+    ] {
+        let err = handshake(&mut faux(mode), Duration::from_millis(deadline)).expect_err(mode);
+        assert!(err.contains(says), "{mode}: {err}");
+    }
+}
