@@ -96,11 +96,13 @@ def render(runs, explained):
                      f"{len(r['mutants'])} | {c['caught']} | {c['missed']} | {c['timeout']} | {c['unviable']} | {s} |")
     lines.append("")
     for r in runs:
-        for rerun in r.get("reruns", []):
+        reruns = r.get("reruns", [])
+        if reruns:
             again = sum(1 for m in r["mutants"] if m.get("rerun") and m["outcome"] in DETECTED)
-            lines.append(f"- `{r['scope']}` {r['shard'] or ''}: the first pass missed {rerun['missed_before']}; "
-                         f"re-tested at `{rerun['commit'][:10]}` (after the vectors and tests that kill them were "
-                         f"added), {again} are now caught and counted as caught above.")
+            at = ", ".join(f"`{x['commit'][:10]}`" for x in reruns)
+            lines.append(f"- `{r['scope']}` {r['shard'] or ''}: the first pass missed {reruns[0]['missed_before']}; "
+                         f"after the vectors and tests that kill them were added they were re-tested (at {at}): "
+                         f"{again} are now caught and counted as caught above.")
     for scope, rs in sorted(by_scope.items()):
         tested = sum(len(r["mutants"]) for r in rs)
         generated = max(r["generated_in_scope"] for r in rs)

@@ -44,7 +44,7 @@ export PATH=$(dirname "$bin"):$PATH
 
 case $scope in
     engine)
-        # (test_package in .cargo/mutants.toml is not applied when -p is given)
+        # Mutants of trace-record are tested by its own tests and by the vector tests.
         args=(-p trace-record --test-package trace-record,trace-vectors)
         baseline=(-p trace-record -p trace-vectors
                   $(python3 -c 'import tomllib; print(" ".join(tomllib.load(open(".cargo/mutants.toml","rb"))["additional_cargo_args"]))'))

@@ -274,3 +274,105 @@ fn the_handshake_accepts_protocol_1_with_a_named_release_only() {
         assert!(err.contains(says), "{mode}: {err}");
     }
 }
+
+fn faux_options(mode: &str, profile: &str, jobs: usize, budget: usize) -> RunOptions {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fauxplementations/faux.py");
+    RunOptions {
+        adapter: vec!["python3".into(), script.display().to_string(), mode.into(), "2".into()],
+        profile: Profile::parse(profile).expect("profile"),
+        deadline: Duration::from_secs(20),
+        hello_deadline: Duration::from_secs(20),
+        restart_budget: budget,
+        jobs,
+        progress: None,
+    }
+}
+
+fn named(id: &str, expect: Expect, edit: impl FnOnce(&mut Context)) -> Work {
+    work(|c, t| {
+        t.id = id.into();
+        t.expected = Expected::only(expect);
+        edit(c);
+    })
+}
+
+#[test]
+fn a_run_turns_answers_and_profile_markings_into_outcomes_in_vector_order() {
+    let profile = concat!(
+        "[[known_failing]]\nid = \"k*\"\nreason = \"r\"\n",
+        "[[disabled]]\nid = \"off\"\nreason = \"r\"\n",
+        "[[flaky]]\nid = \"wobbly\"\nreason = \"r\"\n",
+    );
+    let mut opts = faux_options("reject-all", profile, 2, 0);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    opts.progress = Some(Arc::new(move |done, total| log.lock().unwrap().push((done, total))));
+    let work = vec![
+        named("valid", Valid, |_| {}),
+        named("invalid", Invalid, |_| {}),
+        named("k-fails", Valid, |_| {}),
+        named("k-passes", Invalid, |_| {}),
+        named("off", Valid, |_| {}),
+        named("wobbly", Valid, |_| {}),
+        named("elsewhere", Valid, |c| c.format = "jwe".into()),
+    ];
+    let r = run(work, &opts);
+    let got: Vec<_> = r.cases.iter().map(|c| (c.id.as_str(), c.outcome, c.flaky)).collect();
+    assert_eq!(
+        got,
+        [
+            ("valid", FailVerdict, false),
+            ("invalid", Pass, false),
+            ("k-fails", Xfail, false),
+            ("k-passes", Xpass, false),
+            ("off", Skipped, false),
+            ("wobbly", FailVerdict, true),
+            ("elsewhere", NotClaimed, false),
+        ]
+    );
+    assert!(
+        r.cases[2].detail.starts_with("fail_verdict (known failing: r)"),
+        "{}",
+        r.cases[2].detail
+    );
+    assert!(r.cases.iter().all(|c| c.expected.result
+        == if c.id.contains("invalid") || c.id == "k-passes" {
+            Invalid
+        } else {
+            Valid
+        }));
+    assert_eq!(
+        r.cases[1].actual.as_ref().and_then(|a| a.get("verdict")),
+        Some(&serde_json::json!("reject"))
+    );
+    assert!((r.complete, r.restarts, r.startup_error.is_none()) == (true, 0, true));
+    assert_eq!(r.implementation.name, "faux-reject-all");
+    assert_eq!(
+        r.unexpected().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        ["valid", "k-passes"]
+    );
+    let mut progress = seen.lock().unwrap().clone();
+    progress.sort();
+    assert_eq!(progress, (1..=7).map(|d| (d, 7)).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_crashing_adapter_is_restarted_within_the_budget_and_then_the_rest_is_not_run() {
+    // crash-nth 2: every second request after a (re)start kills the adapter.
+    let work: Vec<Work> = (0..5).map(|i| named(&format!("v{i}"), Valid, |_| {})).collect();
+    let r = run(work, &faux_options("crash-nth", "", 1, 1));
+    let got: Vec<_> = r.cases.iter().map(|c| c.outcome).collect();
+    assert_eq!(got, [Pass, Crash, Pass, Crash, NotRun]);
+    assert!(
+        r.cases[1].stderr.contains("crashing on request 2"),
+        "{}",
+        r.cases[1].stderr
+    );
+    assert_eq!((r.restarts, r.complete), (1, false));
+    let started = run(
+        vec![named("v", Valid, |_| {})],
+        &faux_options("exits-at-once", "", 1, 3),
+    );
+    assert!(started.startup_error.is_some() && !started.complete);
+    assert_eq!(started.cases[0].outcome, NotRun);
+}
