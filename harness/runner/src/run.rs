@@ -464,7 +464,6 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
                         worker.run_one(w)
                     } else {
                         CaseResult {
-                            outcome: Outcome::NotRun,
                             detail: "the adapter did not start".into(),
                             ..skeleton(w)
                         }

@@ -315,6 +315,11 @@ fn a_run_turns_answers_and_profile_markings_into_outcomes_in_vector_order() {
         named("off", Valid, |_| {}),
         named("wobbly", Valid, |_| {}),
         named("elsewhere", Valid, |c| c.format = "jwe".into()),
+        work(|_, t| {
+            t.id = "either".into();
+            t.expected = Expected::only(Expect::Acceptable);
+            t.expected.flags = vec!["SomeChoice".into()];
+        }),
     ];
     let r = run(work, &opts);
     let got: Vec<_> = r.cases.iter().map(|c| (c.id.as_str(), c.outcome, c.flaky)).collect();
@@ -328,14 +333,20 @@ fn a_run_turns_answers_and_profile_markings_into_outcomes_in_vector_order() {
             ("off", Skipped, false),
             ("wobbly", FailVerdict, true),
             ("elsewhere", NotClaimed, false),
+            // Acceptable, but the adapter accepts no flags: it must reject, and it does.
+            ("either", Pass, false),
         ]
+    );
+    assert_eq!(
+        r.cases[7].expected.result, Invalid,
+        "the case carries the resolved expectation"
     );
     assert!(
         r.cases[2].detail.starts_with("fail_verdict (known failing: r)"),
         "{}",
         r.cases[2].detail
     );
-    assert!(r.cases.iter().all(|c| c.expected.result
+    assert!(r.cases[..7].iter().all(|c| c.expected.result
         == if c.id.contains("invalid") || c.id == "k-passes" {
             Invalid
         } else {
@@ -353,7 +364,7 @@ fn a_run_turns_answers_and_profile_markings_into_outcomes_in_vector_order() {
     );
     let mut progress = seen.lock().unwrap().clone();
     progress.sort();
-    assert_eq!(progress, (1..=7).map(|d| (d, 7)).collect::<Vec<_>>());
+    assert_eq!(progress, (1..=8).map(|d| (d, 8)).collect::<Vec<_>>());
 }
 
 #[test]
@@ -374,5 +385,8 @@ fn a_crashing_adapter_is_restarted_within_the_budget_and_then_the_rest_is_not_ru
         &faux_options("exits-at-once", "", 1, 3),
     );
     assert!(started.startup_error.is_some() && !started.complete);
-    assert_eq!(started.cases[0].outcome, NotRun);
+    assert_eq!(
+        (started.cases[0].outcome, started.cases[0].detail.as_str()),
+        (NotRun, "the adapter did not start")
+    );
 }

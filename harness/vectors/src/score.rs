@@ -247,6 +247,31 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_says_what_was_expected_and_what_was_reported() {
+        let valid = Expected::only(Outcome::Valid);
+        let got = seen(
+            Verdict::Reject,
+            &[("TR-SIG-005", "signature/invalid"), ("TR-ENV-002", "freshness/stale")],
+            &[],
+            Detail::RuleAndClass,
+        );
+        assert_eq!(
+            score(&valid, &got),
+            Score::FailVerdict {
+                unexpected_accept: false,
+                detail: "expected valid, got Reject (TR-SIG-005 signature/invalid, TR-ENV-002 freshness/stale)".into()
+            }
+        );
+        let e = invalid("TR-SIG-005", "signature/invalid");
+        assert_eq!(
+            score(&e, &seen(Verdict::Reject, &[], &[], Detail::Rule)),
+            Score::FailErrorClass {
+                detail: "expected TR-SIG-005 signature/invalid, got no errors".into()
+            }
+        );
+    }
+
+    #[test]
     fn errors_are_matched_at_the_detail_the_implementation_reports() {
         let e = invalid("TR-SIG-005", "signature/invalid");
         let case = |errors: &[(&str, &str)], detail| score(&e, &seen(Verdict::Reject, errors, &[], detail)).is_pass();

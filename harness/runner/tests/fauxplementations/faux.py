@@ -48,9 +48,15 @@ def main():
     if MODE == "slow-start":
         time.sleep(1.5)
     count = 0
+    seen = set()
     for line in sys.stdin:
         req = json.loads(line)
         rid, op = req.get("id"), req.get("op")
+        # Every mode holds the runner to unique request ids (PROTOCOL.md).
+        if rid in seen:
+            send({"trace_adapter": 1, "id": rid, "status": "harness_error", "message": "repeated id " + str(rid)})
+            continue
+        seen.add(rid)
         if op == "hello":
             if MODE == "refuses-hello":
                 send({"trace_adapter": 1, "id": rid, "status": "unsupported", "message": "not today"})
