@@ -54,13 +54,18 @@ def rows_of(outcomes):
     return rows
 
 
+def unplaced(key):
+    """A key without its (+lines:column) suffix."""
+    return re.sub(r" \(\+\d+:\d+\)$", "", key)
+
+
 def missed_patterns(dest):
     """One anchored --re pattern per missed mutant of DEST (line and column left free)."""
     for r in json.loads(dest.read_text())["mutants"]:
         if r["outcome"] != "missed":
             continue
         file, _, change = r["key"].partition(": ")
-        change = re.sub(r" \(\+\d+:\d+\)$", "", change)
+        change = unplaced(change)
         print(f"^{re.escape(file)}:\\d+:\\d+: {re.escape(change)}$")
 
 
@@ -69,9 +74,19 @@ def merge_rerun(mutants_out, dest, commit):
     summary = json.loads(dest.read_text())
     missed_before = sum(1 for r in summary["mutants"] if r["outcome"] == "missed")
     fresh = {r["key"]: r for r in rows_of(json.loads((mutants_out / "outcomes.json").read_text()))}
+    # A mutant whose place in its function moved (an edit above it) is the same mutant when
+    # its change is the only one of that kind in that function.
+    by_change = {}
+    for r in fresh.values():
+        by_change.setdefault(unplaced(r["key"]), []).append(r)
     for i, r in enumerate(summary["mutants"]):
-        if r["outcome"] == "missed" and r["key"] in fresh:
-            summary["mutants"][i] = dict(fresh[r["key"]], rerun=True)
+        if r["outcome"] != "missed":
+            continue
+        same = fresh.get(r["key"])
+        if same is None and len(by_change.get(unplaced(r["key"]), [])) == 1:
+            same = by_change[unplaced(r["key"])][0]
+        if same is not None:
+            summary["mutants"][i] = dict(same, rerun=True)
     summary.setdefault("reruns", []).append({"commit": commit, "mutants": len(fresh), "missed_before": missed_before})
     summary["counts"] = dict(Counter(r["outcome"] for r in summary["mutants"]))
     dest.write_text(json.dumps(summary, indent=1) + "\n")
