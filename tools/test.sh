@@ -94,6 +94,7 @@ fi
 # code changed since TRACE_CONFORM_MUTANTS_BASE (default HEAD~1; "skip" skips) must be
 # killed or explained as equivalent; the committed mutation report must be current.
 python3 tools/mutants/report.py --check
+python3 tools/mutants/test_report.py
 if [ "${TRACE_CONFORM_MUTANTS_BASE:-HEAD~1}" != skip ]; then
     tools/mutants/check-diff.sh "${TRACE_CONFORM_MUTANTS_BASE:-HEAD~1}"
 fi
