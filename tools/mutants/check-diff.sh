@@ -27,6 +27,6 @@ check() {
     tools/mutants/run.sh "$scope" --in-diff "$diff" || status=1
 }
 check engine harness/record/src
-check runner harness/runner/src/outcome.rs harness/runner/src/profile.rs \
-    harness/runner/src/select.rs harness/runner/src/run.rs harness/vectors/src/score.rs
+mapfile -t runner_files < tools/mutants/runner-files
+check runner "${runner_files[@]}"
 exit $status

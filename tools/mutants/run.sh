@@ -50,12 +50,12 @@ case $scope in
                   $(python3 -c 'import tomllib; print(" ".join(tomllib.load(open(".cargo/mutants.toml","rb"))["additional_cargo_args"]))'))
         ;;
     runner)
-        args=(--no-config --profile mutants
-              -p trace-runner -p trace-vectors
-              -f harness/runner/src/outcome.rs -f harness/runner/src/profile.rs
-              -f harness/runner/src/select.rs -f harness/runner/src/run.rs
-              -f harness/vectors/src/score.rs
-              --test-package trace-runner,trace-vectors
+        # The files are listed in tools/mutants/runner-files (check-diff.sh reads it too).
+        args=(--no-config --profile mutants -p trace-runner -p trace-vectors)
+        while read -r file; do
+            args+=(-f "$file")
+        done < tools/mutants/runner-files
+        args+=(--test-package trace-runner,trace-vectors
               --cargo-arg=--lib --cargo-arg=--test --cargo-arg=generated)
         baseline=(-p trace-runner -p trace-vectors --lib --test generated)
         ;;
@@ -70,7 +70,8 @@ sharding=()
 if [ -n "$in_diff" ]; then
     name="$scope-diff"
     sharding=(--in-diff "$in_diff")
-    if [ "$(cargo mutants --list "${sharding[@]}" "${args[@]}" | wc -l)" = 0 ]; then
+    generated=$(cargo mutants --list "${sharding[@]}" "${args[@]}" | wc -l)
+    if [ "$generated" = 0 ]; then
         echo "$scope: the diff touches no mutable code"
         exit 0
     fi
@@ -115,7 +116,6 @@ case $status in
     *) echo "cargo mutants failed (exit $status)" >&2; exit "$status" ;;
 esac
 if [ -n "$in_diff" ]; then
-    generated=$(cargo mutants --list "${sharding[@]}" "${args[@]}" | wc -l)
     python3 tools/mutants/summarise.py "$out/mutants.out" "$out.json" \
         --scope "$scope" --generated "$generated" --commit "$commit"
     exec python3 tools/mutants/report.py --gate "$out.json"

@@ -2,8 +2,8 @@
 """Summarises one cargo-mutants run (its mutants.out) into the committed form read by
 report.py: every mutant with a key that survives line shifts, and its outcome.
 
-    summarise.py MUTANTS_OUT DEST.json --scope SCOPE [--shard K/N] --generated N
-    summarise.py MUTANTS_OUT DEST.json --rerun     (merge a re-run of DEST's missed mutants)
+    summarise.py MUTANTS_OUT DEST.json --scope SCOPE [--shard K/N] --generated N --commit C
+    summarise.py MUTANTS_OUT DEST.json --rerun --commit C   (merge a re-run of DEST's missed mutants)
     summarise.py --missed-patterns DEST.json       (print a --re pattern per missed mutant)
 """
 import argparse

@@ -249,10 +249,15 @@ fn each_score_has_its_outcome() {
     assert_eq!(outcome_of(&Score::FailOutput { detail: d() }), (FailOutput, d()));
 }
 
-fn faux(mode: &str) -> Adapter {
+/// The command of a fauxplementation (`harness/runner/tests/fauxplementations/faux.py`);
+/// N = 2 for the modes that count requests.
+fn faux_command(mode: &str) -> Vec<String> {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fauxplementations/faux.py");
-    let argv = ["python3".to_string(), script.display().to_string(), mode.to_string()];
-    Adapter::start(&argv, std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("python3 starts")
+    vec!["python3".into(), script.display().to_string(), mode.into(), "2".into()]
+}
+
+fn faux(mode: &str) -> Adapter {
+    Adapter::start(&faux_command(mode), std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("python3 starts")
 }
 
 #[test]
@@ -276,9 +281,8 @@ fn the_handshake_accepts_protocol_1_with_a_named_release_only() {
 }
 
 fn faux_options(mode: &str, profile: &str, jobs: usize, budget: usize) -> RunOptions {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fauxplementations/faux.py");
     RunOptions {
-        adapter: vec!["python3".into(), script.display().to_string(), mode.into(), "2".into()],
+        adapter: faux_command(mode),
         profile: Profile::parse(profile).expect("profile"),
         deadline: Duration::from_secs(20),
         hello_deadline: Duration::from_secs(20),
