@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the rule engine and of the runner's comparison code (issue 10).
 #
-#   tools/mutants/run.sh SCOPE [--shard K/N] [--rerun-missed] [-- CARGO-MUTANTS-ARGS...]
+#   tools/mutants/run.sh SCOPE [--shard K/N | --untested LIMIT] [--rerun-missed] [-- CARGO-MUTANTS-ARGS...]
 #   tools/mutants/run.sh SCOPE --in-diff FILE
 #
 # SCOPE  engine   every mutant of trace-record (the rule engine, its codecs and signers),
@@ -14,6 +14,11 @@
 # reports/mutation/<scope>[-K-of-N].json (committed); tools/mutants/report.py turns every
 # summary there into reports/mutation.md. The scratch tree is made beside the checkout so
 # that tests reading ../shared run (they skip when it is absent).
+#
+# --untested LIMIT: test up to LIMIT mutants of the current tree that no committed summary
+# of SCOPE has tested (matched by key, so earlier runs survive unrelated edits; evenly
+# spaced through the list). Each such run is summarised into SCOPE-more-<n>.json. This is
+# how a full run is finished in parts after the code moved under earlier shards.
 #
 # --rerun-missed: re-test only the mutants that run's summary lists as missed (after a
 # vector or test was added to kill them) and merge the new outcomes into it.
@@ -29,11 +34,13 @@ shift
 shard=""
 in_diff=""
 rerun=""
+untested=""
 while [ $# -gt 0 ]; do
     case $1 in
         --shard) shard=$2; shift 2 ;;
         --in-diff) in_diff=$(realpath "$2"); shift 2 ;;
         --rerun-missed) rerun=1; shift ;;
+        --untested) untested=$2; shift 2 ;;
         *) break ;;
     esac
 done
@@ -78,6 +85,21 @@ if [ -n "$in_diff" ]; then
 elif [ -n "$shard" ]; then
     name="$scope-${shard%/*}-of-${shard#*/}"
     sharding=(--shard "$shard" --sharding round-robin --no-shuffle)
+fi
+if [ -n "$untested" ]; then
+    n=1
+    while [ -e "reports/mutation/$scope-more-$n.json" ]; do n=$((n + 1)); done
+    name="$scope-more-$n"
+    cargo mutants --list --json "${args[@]}" > "$root/target/mutants-list.json"
+    sharding=()
+    while read -r pattern; do
+        sharding+=(--re "$pattern")
+    done < <(python3 tools/mutants/summarise.py --untested-patterns "$root/target/mutants-list.json" "$scope" "$untested")
+    if [ ${#sharding[@]} = 0 ]; then
+        echo "every mutant of $scope has been tested"
+        exit 0
+    fi
+    shard="more-$n"
 fi
 summary=reports/mutation/$name.json
 if [ -n "$rerun" ]; then

@@ -5,6 +5,9 @@ report.py: every mutant with a key that survives line shifts, and its outcome.
     summarise.py MUTANTS_OUT DEST.json --scope SCOPE [--shard K/N] --generated N --commit C
     summarise.py MUTANTS_OUT DEST.json --rerun --commit C   (merge a re-run of DEST's missed mutants)
     summarise.py --missed-patterns DEST.json       (print a --re pattern per missed mutant)
+    summarise.py --untested-patterns LIST.json SCOPE LIMIT
+        (print a --re pattern for up to LIMIT mutants of `cargo mutants --list --json` that no
+        committed summary of SCOPE has tested, evenly spaced through the list)
 """
 import argparse
 import json
@@ -69,6 +72,22 @@ def missed_patterns(dest):
         print(f"^{re.escape(file)}:\\d+:\\d+: {re.escape(change)}$")
 
 
+def untested_patterns(listing, scope, limit):
+    """Exact --re patterns for mutants of the current tree that no run of SCOPE has tested
+    (matched by key, so a run made before unrelated edits still counts), evenly spaced so
+    that each part is a sample of every module."""
+    tested = set()
+    for p in Path(__file__).resolve().parents[2].joinpath("reports/mutation").glob("*.json"):
+        summary = json.loads(p.read_text())
+        if summary.get("scope") == scope:
+            tested.update(r["key"] for r in summary["mutants"])
+    rest = [m for m in json.loads(listing.read_text()) if describe(m) not in tested]
+    if len(rest) > limit:
+        rest = [rest[i * len(rest) // limit] for i in range(limit)]
+    for m in rest:
+        print(f"^{re.escape(m['name'])}$")
+
+
 def merge_rerun(mutants_out, dest, commit):
     """Re-tested mutants replace their rows; the summary records the re-run's commit."""
     summary = json.loads(dest.read_text())
@@ -96,6 +115,9 @@ def merge_rerun(mutants_out, dest, commit):
 def main():
     if sys.argv[1:2] == ["--missed-patterns"]:
         missed_patterns(Path(sys.argv[2]))
+        return
+    if sys.argv[1:2] == ["--untested-patterns"]:
+        untested_patterns(Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
         return
     ap = argparse.ArgumentParser()
     ap.add_argument("mutants_out", type=Path)
