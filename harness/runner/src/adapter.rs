@@ -251,7 +251,7 @@ impl Adapter {
 
     /// Asks the adapter to stop, then makes sure the whole process group is gone.
     pub fn shutdown(mut self) {
-        let req = crate::protocol::simple_request("shutdown", "shutdown");
+        let req = crate::protocol::simple_request(&crate::protocol::next_id("shutdown"), "shutdown");
         let _ = self.exchange(&req, Duration::from_secs(2));
         self.stdin.take();
         for _ in 0..100 {

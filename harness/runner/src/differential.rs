@@ -88,7 +88,6 @@ struct Session {
     adapter: Option<Adapter>,
     caps: Capabilities,
     restarts: usize,
-    counter: usize,
 }
 
 impl Session {
@@ -102,14 +101,12 @@ impl Session {
             adapter: Some(adapter),
             caps: hello.capabilities,
             restarts: 0,
-            counter: 0,
         })
     }
 
     /// The implementation's verdict word and detail for one test.
     fn ask(&mut self, ctx: &Context, test: &Test, deadline: Duration) -> (String, Value) {
-        self.counter += 1;
-        let req = match vector_request(&format!("f{}", self.counter), ctx, test, deadline.as_millis() as u64) {
+        let req = match vector_request(&crate::protocol::next_id("f"), ctx, test, deadline.as_millis() as u64) {
             Ok(r) => r,
             Err(e) => return ("harness_error".into(), Value::String(e)),
         };

@@ -84,6 +84,14 @@ pub struct HelloResult {
     pub capabilities: Capabilities,
 }
 
+static REQUESTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A request id no other request of this process carries (PROTOCOL.md: ids are unique in
+/// the run, across its adapter processes and restarts): `KIND-N`.
+pub fn next_id(kind: &str) -> String {
+    format!("{kind}-{}", REQUESTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+}
+
 pub fn hello_request(id: &str) -> Value {
     json!({"trace_adapter": PROTOCOL_VERSION, "id": id, "op": "hello",
            "protocol": {"min": PROTOCOL_VERSION, "max": PROTOCOL_VERSION},

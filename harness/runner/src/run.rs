@@ -103,10 +103,8 @@ impl RunResult {
     }
 }
 
-static HELLO_COUNT: AtomicUsize = AtomicUsize::new(0);
-
 pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
-    let id = format!("hello-{}", HELLO_COUNT.fetch_add(1, Ordering::SeqCst));
+    let id = protocol::next_id("hello");
     match adapter.exchange(&protocol::hello_request(&id), deadline) {
         Exchange::Response { response, stderr } => {
             if response.status != ResponseStatus::Ok {
@@ -271,7 +269,6 @@ struct Worker<'a> {
     cwd: std::path::PathBuf,
     adapter: Option<Adapter>,
     hello: HelloResult,
-    counter: usize,
 }
 
 impl Worker<'_> {
@@ -324,9 +321,8 @@ impl Worker<'_> {
             result.detail = "the adapter could not be (re)started".into();
             return result;
         };
-        self.counter += 1;
         let request = match protocol::vector_request(
-            &format!("r{}", self.counter),
+            &protocol::next_id("r"),
             &w.ctx,
             &w.test,
             self.opts.deadline.as_millis() as u64,
@@ -457,7 +453,6 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
                     cwd: cwd.clone(),
                     adapter,
                     hello,
-                    counter: job * 1_000_000,
                 };
                 for (i, w) in work.iter().enumerate().filter(|(i, _)| i % jobs == job) {
                     let r = if started {

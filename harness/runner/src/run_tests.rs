@@ -394,3 +394,23 @@ fn a_crashing_adapter_is_restarted_within_the_budget_and_then_the_rest_is_not_ru
         (NotRun, "the adapter did not start")
     );
 }
+
+#[test]
+fn request_ids_are_unique_across_the_adapter_processes_and_restarts_of_a_run() {
+    // Two jobs (two adapter processes), and crash-nth restarts each after every second
+    // request; faux.py logs every id it is sent, hellos and shutdowns included.
+    let log = std::env::temp_dir().join(format!("trace-conform-faux-ids-{}", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut opts = faux_options("crash-nth", "", 2, 4);
+    opts.adapter.push(log.display().to_string());
+    let work: Vec<Work> = (0..6).map(|i| named(&format!("v{i}"), Valid, |_| {})).collect();
+    let r = run(work, &opts);
+    assert!(r.restarts >= 2, "{} restarts", r.restarts);
+    let text = std::fs::read_to_string(&log).expect("faux.py logged the ids");
+    let _ = std::fs::remove_file(&log);
+    let ids: Vec<&str> = text.lines().collect();
+    let hellos = ids.iter().filter(|i| i.starts_with("hello-")).count();
+    assert!(hellos >= 4 && ids.len() >= hellos + 6, "{ids:?}");
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "a repeated id: {ids:?}");
+}

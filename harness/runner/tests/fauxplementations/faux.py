@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deliberately broken adapters ("fauxplementations") for testing the runner itself.
 
-Usage: faux.py MODE [N]. Each mode misbehaves in one documented way; the runner must turn
+Usage: faux.py MODE [N [ID_LOG]]. Each mode misbehaves in one documented way; the runner must turn
 each into its outcome and still write a complete report. Not an implementation of TRACE.
 """
 import json
@@ -10,6 +10,9 @@ import time
 
 MODE = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+# Every request id is appended to this file, so that a test can hold the runner to ids
+# unique across the adapter processes of one run.
+ID_LOG = sys.argv[3] if len(sys.argv) > 3 else None
 
 CAPS = {
     "ops": ["verify", "canonicalize", "ping", "shutdown"],
@@ -52,6 +55,9 @@ def main():
     for line in sys.stdin:
         req = json.loads(line)
         rid, op = req.get("id"), req.get("op")
+        if ID_LOG:
+            with open(ID_LOG, "a") as log:
+                log.write(str(rid) + "\n")
         # Every mode holds the runner to unique request ids (PROTOCOL.md).
         if rid in seen:
             send({"trace_adapter": 1, "id": rid, "status": "harness_error", "message": "repeated id " + str(rid)})
