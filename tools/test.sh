@@ -84,6 +84,10 @@ cargo test --locked -q -p trace-benches --benches
 echo "tools/test.sh: vectors check and lint, the reference through the protocol, published reports"
 cargo run --locked -q -p trace-conform -- vectors generate --check
 cargo run --locked -q -p trace-conform -- vectors lint
+# The synthetic captures are current and replay with their expected verdicts.
+cargo run --locked -q -p trace-conform -- fixtures generate --check fixtures
+cargo run --locked -q -p trace-conform -- fixtures check fixtures
+cargo run --locked -q -p trace-conform -- replay fixtures
 cargo run --locked -q -p trace-conform -- run --out target/selfcheck
 # Every fuzz target for a few seconds (TRACE_CONFORM_FUZZ_SECONDS, 0 skips); the first run
 # installs the pinned cargo-fuzz under target/tools/.

@@ -3,7 +3,9 @@
 //!
 //! Owns: the input forms and their appraisal at the verification time. Formats:
 //! `nitro-cose` (`document_b64u`, and `root_sha256`, the pinned root: AWS's, or the
-//! project's synthetic test root for vectors).
+//! project's synthetic test root for vectors); `snp-report` (`report_b64u`, `vek_b64u` the
+//! VCEK or VLEK in DER, optional `ca_bundle_b64u` (PEM ASK/ASVK and ARK) and `root_sha256`:
+//! without it AMD's built-in ARKs are the roots).
 
 use base64::Engine;
 use serde_json::Value;
@@ -18,18 +20,38 @@ pub fn facts(input: &Value, at: i64) -> Result<EvidenceFacts, String> {
             .ok_or(format!("evidence.{name} is missing"))
     };
     let platform = s("platform")?;
+    let bytes = |name: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s(name)?)
+            .map_err(|e| format!("evidence.{name}: {e}"))
+    };
+    let root = input.get("root_sha256").and_then(Value::as_str);
     let appraisal = match s("format")? {
         "nitro-cose" => {
-            let doc = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(s("document_b64u")?)
-                .map_err(|e| format!("evidence.document_b64u: {e}"))?;
-            let root = input
-                .get("root_sha256")
-                .and_then(Value::as_str)
-                .unwrap_or(crate::nitro::ROOT_G1_SHA256);
-            crate::nitro::appraise_with_root(&doc, at, root)
+            let doc = bytes("document_b64u")?;
+            crate::nitro::appraise_with_root(&doc, at, root.unwrap_or(crate::nitro::ROOT_G1_SHA256))
         }
-        other => return Err(format!("evidence format {other:?} is not supported (nitro-cose)")),
+        "snp-report" => {
+            let (report, vek) = (bytes("report_b64u")?, bytes("vek_b64u")?);
+            let bundle = match input.get("ca_bundle_b64u") {
+                Some(_) => Some(bytes("ca_bundle_b64u")?),
+                None => None,
+            };
+            let e = crate::snp::SnpEvidence {
+                report: &report,
+                vek: &vek,
+                ca_bundle: bundle.as_deref(),
+            };
+            match root {
+                Some(root) => crate::snp::appraise_with_root(&e, at, root),
+                None => crate::snp::appraise(&e, at),
+            }
+        }
+        other => {
+            return Err(format!(
+                "evidence format {other:?} is not supported (nitro-cose, snp-report)"
+            ));
+        }
     };
     let failed: Vec<String> = appraisal
         .checks

@@ -11,6 +11,7 @@
 
 pub mod azure;
 pub mod dcap;
+pub mod fixtures;
 pub mod input;
 pub mod manifest;
 pub mod nitro;
@@ -117,6 +118,7 @@ pub(crate) fn push(checks: &mut Vec<Check>, name: &'static str, passed: bool, de
     passed
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex, as reports and the captures' text files (`nonce.hex`) hold bytes.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

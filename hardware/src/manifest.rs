@@ -34,6 +34,10 @@ pub struct VerifySection {
     pub verification_time: Option<String>,
     #[serde(default)]
     pub offline: Option<String>,
+    /// The SHA-256 of a root certificate to pin instead of the vendor's: only the project's
+    /// synthetic captures (`fixtures/synthetic/`) carry one, naming their test root.
+    #[serde(default)]
+    pub root_sha256: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -64,8 +64,9 @@ fn first<'a>(files: &'a BTreeMap<String, Vec<u8>>, names: &[&str]) -> Option<&'a
     names.iter().find_map(|n| files.get(*n)).map(Vec::as_slice)
 }
 
-/// Appraises with an explicit root pin for the formats that take one (Nitro: the SHA-256
-/// of the root's DER, e.g. the project's synthetic test root); others use their vendor roots.
+/// Appraises with an explicit root pin for the formats that take one (Nitro, NVIDIA GPUs,
+/// SEV-SNP and TPM AK CAs: the SHA-256 of the root's DER, e.g. the project's synthetic test
+/// roots); others use their vendor roots.
 pub fn appraise_pinned(
     platform: &str,
     files: &BTreeMap<String, Vec<u8>>,
@@ -87,8 +88,48 @@ pub fn appraise_pinned(
             (Some(report), Some(chain)) => crate::nvidia::appraise_with_root(report, chain, at, root),
             _ => Appraisal::not_implemented("a GPU capture without attestation_report.hex and device_cert_chain.pem"),
         },
+        ("tpm2", Some(root)) => match (
+            first(files, &["quote.msg"]),
+            first(files, &["quote.sig"]),
+            first(files, &["ak.pub", "ak_pub.pem"]),
+            first(files, &["akcert.der", "akcert.pem"]),
+            first(files, &["ak_ca.der", "ak_ca.pem"]),
+        ) {
+            (Some(q), Some(s), Some(ak), Some(ak_cert), Some(ca_cert)) => {
+                let chain = crate::tpm::PinnedAk {
+                    ak_cert,
+                    ca_cert,
+                    root_sha256: root,
+                };
+                crate::tpm::appraise_with_root(q, s, ak, first(files, &["nonce.hex"]), &chain, at)
+            }
+            _ => Appraisal::not_implemented(
+                "a pinned TPM capture without quote.msg, quote.sig, ak.pub, akcert.der and ak_ca.der",
+            ),
+        },
+        ("amd-sev-snp", Some(root)) => match snp_evidence(files) {
+            Ok(e) => snp::appraise_with_root(&e, at, root),
+            Err(missing) => missing,
+        },
         _ => appraise(platform, files, at),
     }
+}
+
+/// An SEV-SNP capture's report, VCEK or VLEK and optional CA bundle (any `.pem`).
+fn snp_evidence(files: &BTreeMap<String, Vec<u8>>) -> Result<snp::SnpEvidence<'_>, Appraisal> {
+    let (Some(report), Some(vek)) = (
+        first(files, &["report.bin", "attestation.bin"]),
+        first(files, &["vcek.der", "vlek.der"]),
+    ) else {
+        return Err(Appraisal::not_implemented(
+            "an SEV-SNP capture without report.bin/attestation.bin and vcek.der/vlek.der",
+        ));
+    };
+    let ca_bundle = files
+        .iter()
+        .find(|(n, _)| n.ends_with(".pem"))
+        .map(|(_, b)| b.as_slice());
+    Ok(snp::SnpEvidence { report, vek, ca_bundle })
 }
 
 /// The error class of a failed check, for reports and the protocol.
@@ -108,28 +149,10 @@ pub fn class_of(check: &str) -> &'static str {
 /// Appraises the evidence of one platform from the capture's files.
 pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> Appraisal {
     match platform {
-        "amd-sev-snp" => {
-            let (Some(report), Some(vek)) = (
-                first(files, &["report.bin", "attestation.bin"]),
-                first(files, &["vcek.der", "vlek.der"]),
-            ) else {
-                return Appraisal::not_implemented(
-                    "an SEV-SNP capture without report.bin/attestation.bin and vcek.der/vlek.der",
-                );
-            };
-            let bundle = files
-                .iter()
-                .find(|(n, _)| n.ends_with(".pem"))
-                .map(|(_, b)| b.as_slice());
-            snp::appraise(
-                &snp::SnpEvidence {
-                    report,
-                    vek,
-                    ca_bundle: bundle,
-                },
-                at,
-            )
-        }
+        "amd-sev-snp" => match snp_evidence(files) {
+            Ok(e) => snp::appraise(&e, at),
+            Err(missing) => missing,
+        },
         "aws-nitro" => match first(
             files,
             &["attestation.cose", "attestation_doc.cbor", "attestation_doc.b64"],
@@ -220,6 +243,7 @@ pub fn replay(dir: &Path, at: Option<i64>) -> Result<Replay, String> {
         .filter_map(|n| std::fs::read(dir.join(n)).ok().map(|b| (n.clone(), b)))
         .collect();
     let at = at.unwrap_or(m.verify.verification_time_unix);
+    let pin = m.verify.root_sha256.as_deref();
     let parse = |v: &str| Verdict::parse(v).expect("manifest::read checked the verdicts");
     let mut cases = vec![Case {
         capture: m.name.clone(),
@@ -227,7 +251,7 @@ pub fn replay(dir: &Path, at: Option<i64>) -> Result<Replay, String> {
         platform: m.platform.clone(),
         at,
         expected: parse(&m.expect.verdict),
-        appraisal: appraise(&m.platform, &files, at),
+        appraisal: appraise_pinned(&m.platform, &files, at, pin),
     }];
     for v in &m.expect.variant {
         let mut swapped = files.clone();
@@ -243,7 +267,7 @@ pub fn replay(dir: &Path, at: Option<i64>) -> Result<Replay, String> {
             platform: m.platform.clone(),
             at,
             expected: parse(&v.verdict),
-            appraisal: appraise(&m.platform, &swapped, at),
+            appraisal: appraise_pinned(&m.platform, &swapped, at, pin),
         });
     }
     Ok(Replay {

@@ -16,12 +16,18 @@ use sev::certs::snp::{Certificate, Chain, Verifiable, builtin, ca};
 pub const REPORT_LEN: usize = 0x4A0;
 const SIGNED_LEN: usize = 0x2A0;
 /// VCEK extension OIDs (AMD VCEK certificate spec): SPLs and the hardware id.
-const OID_BL_SPL: &str = "1.3.6.1.4.1.3704.1.3.1";
-const OID_TEE_SPL: &str = "1.3.6.1.4.1.3704.1.3.2";
-const OID_SNP_SPL: &str = "1.3.6.1.4.1.3704.1.3.3";
-const OID_UCODE_SPL: &str = "1.3.6.1.4.1.3704.1.3.8";
-const OID_HWID: &str = "1.3.6.1.4.1.3704.1.4";
-const OID_CSP_ID: &str = "1.3.6.1.4.1.3704.1.5";
+pub mod oid {
+    pub const BL_SPL: &str = "1.3.6.1.4.1.3704.1.3.1";
+    pub const TEE_SPL: &str = "1.3.6.1.4.1.3704.1.3.2";
+    pub const SNP_SPL: &str = "1.3.6.1.4.1.3704.1.3.3";
+    pub const UCODE_SPL: &str = "1.3.6.1.4.1.3704.1.3.8";
+    pub const HWID: &str = "1.3.6.1.4.1.3704.1.4";
+    pub const CSP_ID: &str = "1.3.6.1.4.1.3704.1.5";
+}
+use oid::{
+    BL_SPL as OID_BL_SPL, CSP_ID as OID_CSP_ID, HWID as OID_HWID, SNP_SPL as OID_SNP_SPL, TEE_SPL as OID_TEE_SPL,
+    UCODE_SPL as OID_UCODE_SPL,
+};
 
 /// The evidence files of one SNP capture.
 pub struct SnpEvidence<'a> {
@@ -89,8 +95,34 @@ fn ca_candidates(bundle: Option<&[u8]>) -> Vec<(&'static str, Certificate, Certi
     out
 }
 
-/// Appraises SEV-SNP evidence at `at` (Unix seconds).
+/// Chains from a supplied bundle whose self-signed ARK has the pinned SHA-256 (the project's
+/// synthetic test ARK, for vectors and fixtures); AMD's built-in roots are not used then.
+fn pinned_candidates(bundle: Option<&[u8]>, root_sha256: &str) -> Vec<(&'static str, Certificate, Certificate)> {
+    let certs = bundle.map(x509::parse_pem_bundle).unwrap_or_default();
+    let mut out = Vec::new();
+    for ark in certs
+        .iter()
+        .filter(|c| x509::sha256_hex(c).eq_ignore_ascii_case(root_sha256))
+    {
+        for ask in certs.iter().filter(|c| x509::der(c) != x509::der(ark)) {
+            out.push(("pinned", Certificate::from(ark.clone()), Certificate::from(ask.clone())));
+        }
+    }
+    out
+}
+
+/// Appraises SEV-SNP evidence at `at` (Unix seconds) against AMD's built-in ARKs.
 pub fn appraise(e: &SnpEvidence, at: i64) -> Appraisal {
+    appraise_against(e, at, ca_candidates(e.ca_bundle))
+}
+
+/// Appraises SEV-SNP evidence whose ARK is pinned by the SHA-256 of its DER, and is in the
+/// evidence's CA bundle.
+pub fn appraise_with_root(e: &SnpEvidence, at: i64, root_sha256: &str) -> Appraisal {
+    appraise_against(e, at, pinned_candidates(e.ca_bundle, root_sha256))
+}
+
+fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Certificate, Certificate)>) -> Appraisal {
     let mut c = Checks(Vec::new());
     let mut a = Appraisal::invalid();
     let r = e.report;
@@ -145,7 +177,7 @@ pub fn appraise(e: &SnpEvidence, at: i64) -> Appraisal {
     // The chain to a pinned ARK.
     let mut generation = None;
     let mut chain_certs = Vec::new();
-    for (family, ark, ask) in ca_candidates(e.ca_bundle) {
+    for (family, ark, ask) in candidates {
         let chain = Chain {
             ca: ca::Chain {
                 ark: ark.clone(),
@@ -166,6 +198,11 @@ pub fn appraise(e: &SnpEvidence, at: i64) -> Appraisal {
         "chain",
         generation.is_some(),
         match generation {
+            Some("pinned") => format!(
+                "the pinned ARK signs the {} that signs the {}",
+                if is_vlek { "ASVK" } else { "ASK" },
+                if is_vlek { "VLEK" } else { "VCEK" }
+            ),
             Some(g) => format!(
                 "ARK-{g} (built in) signs the {} that signs the {}",
                 if is_vlek { "ASVK" } else { "ASK" },

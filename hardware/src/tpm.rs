@@ -4,8 +4,9 @@
 //! Owns: the `TPMS_ATTEST` structure (magic, type, qualified signer, `extraData`, clock,
 //! firmware, PCR selection, `pcrDigest`), the signature with the supplied AK, `extraData`
 //! against the nonce, and whether an AK certificate certifies this AK. A quote whose AK has no
-//! certificate chain to a vendor root proves nothing about hardware: it is `unverifiable` at
-//! best, never `valid`.
+//! certificate chain to a pinned root proves nothing about hardware: it is `unverifiable` at
+//! best, never `valid`. [`appraise_with_root`] takes the AK certificate and its CA pinned by
+//! SHA-256 (the project's synthetic TPM CA; no vendor AK CA is pinned yet).
 
 use crate::{Appraisal, Verdict, hex, push, x509};
 
@@ -79,28 +80,25 @@ pub fn raw_signature(sig: &[u8]) -> &[u8] {
     }
 }
 
-/// Appraises a quote with its AK (SPKI PEM), the expected nonce (hex) and an optional AK
-/// certificate.
-pub fn appraise(
+/// The quote's own checks: structure, signature with the AK, extraData against the nonce.
+/// Err when the quote does not even parse (the appraisal is then final).
+fn check_quote(
     quote: &[u8],
     signature: &[u8],
     ak_pem: &[u8],
     nonce_hex: Option<&[u8]>,
-    ak_cert: Option<&[u8]>,
-) -> Appraisal {
-    let mut checks = Vec::new();
+) -> Result<(Appraisal, Option<rsa::RsaPublicKey>), Appraisal> {
     let mut a = Appraisal::invalid();
     let Some(q) = parse_quote(quote) else {
         push(
-            &mut checks,
+            &mut a.checks,
             "tpms-attest",
             false,
             "not a TPMS_ATTEST quote (magic, type or lengths)",
         );
-        a.checks = checks;
-        return a;
+        return Err(a);
     };
-    push(&mut checks, "tpms-attest", true, "TPM_ST_ATTEST_QUOTE");
+    push(&mut a.checks, "tpms-attest", true, "TPM_ST_ATTEST_QUOTE");
     a.report_data = Some(hex(&q.extra_data));
     if q.pcr_digest.len() == 32 {
         a.measurement = Some(format!("sha256:{}", hex(&q.pcr_digest)));
@@ -115,7 +113,7 @@ pub fn appraise(
         rsa::pkcs1v15::Signature::try_from(raw_signature(signature)).is_ok_and(|s| vk.verify(quote, &s).is_ok())
     });
     push(
-        &mut checks,
+        &mut a.checks,
         "signature",
         sig_ok,
         "RSASSA-PKCS1-v1_5/SHA-256 over the TPMS_ATTEST with the supplied AK",
@@ -123,33 +121,115 @@ pub fn appraise(
     if let Some(n) = nonce_hex {
         let want = String::from_utf8_lossy(n).trim().to_ascii_lowercase();
         push(
-            &mut checks,
+            &mut a.checks,
             "nonce",
             hex(&q.extra_data) == want,
             "extraData equals the verifier's nonce",
         );
     }
+    Ok((a, key))
+}
+
+/// Whether `cert` is a certificate for this very AK.
+fn certifies(cert: &x509_cert::Certificate, key: Option<&rsa::RsaPublicKey>) -> bool {
+    use rsa::pkcs8::EncodePublicKey;
+    use x509_cert::der::Encode;
+    let spki = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .unwrap_or_default();
+    key.is_some_and(|k| k.to_public_key_der().is_ok_and(|d| d.as_bytes() == spki.as_slice()))
+}
+
+/// Appraises a quote with its AK (SPKI PEM), the expected nonce (hex) and an optional AK
+/// certificate. No TPM vendor CA is pinned, so this is `unverifiable` at best.
+pub fn appraise(
+    quote: &[u8],
+    signature: &[u8],
+    ak_pem: &[u8],
+    nonce_hex: Option<&[u8]>,
+    ak_cert: Option<&[u8]>,
+) -> Appraisal {
+    let (mut a, key) = match check_quote(quote, signature, ak_pem, nonce_hex) {
+        Ok(checked) => checked,
+        Err(a) => return a,
+    };
     // Only a certificate for this very AK could chain it to a vendor; none does here.
-    let certified = ak_cert.and_then(x509::parse).is_some_and(|c| {
-        use x509_cert::der::Encode;
-        let spki = c.tbs_certificate.subject_public_key_info.to_der().unwrap_or_default();
-        key.as_ref().is_some_and(|k| {
-            use rsa::pkcs8::EncodePublicKey;
-            k.to_public_key_der().is_ok_and(|d| d.as_bytes() == spki.as_slice())
-        })
-    });
+    let certified = ak_cert
+        .and_then(x509::parse)
+        .is_some_and(|c| certifies(&c, key.as_ref()));
     let chain_detail = match (ak_cert.is_some(), certified) {
         (false, _) => "no AK certificate: nothing chains the AK to a TPM vendor",
         (true, false) => "the AK certificate certifies another key",
         (true, true) => "the AK certificate certifies this AK, but no vendor CA is pinned for it yet",
     };
-    push(&mut checks, "ak-chain", false, chain_detail);
-    let evidence_ok = checks.iter().filter(|c| c.name != "ak-chain").all(|c| c.passed);
+    push(&mut a.checks, "ak-chain", false, chain_detail);
+    let evidence_ok = a.checks.iter().filter(|c| c.name != "ak-chain").all(|c| c.passed);
     a.verdict = if evidence_ok {
         Verdict::Unverifiable
     } else {
         Verdict::Invalid
     };
-    a.checks = checks;
+    a
+}
+
+/// The AK's certificate and the CA that issued it, the CA pinned by the SHA-256 of its DER
+/// (the project's synthetic TPM CA; a vendor's EK/AK CA would be pinned the same way).
+pub struct PinnedAk<'a> {
+    pub ak_cert: &'a [u8],
+    pub ca_cert: &'a [u8],
+    pub root_sha256: &'a str,
+}
+
+/// Appraises a quote whose AK is certified by a pinned CA: `valid` only when the quote
+/// checks pass, the CA is the pinned one, it signs a certificate for this very AK, and both
+/// certificates are valid at `at`.
+pub fn appraise_with_root(
+    quote: &[u8],
+    signature: &[u8],
+    ak_pem: &[u8],
+    nonce_hex: Option<&[u8]>,
+    chain: &PinnedAk,
+    at: i64,
+) -> Appraisal {
+    let (mut a, key) = match check_quote(quote, signature, ak_pem, nonce_hex) {
+        Ok(checked) => checked,
+        Err(a) => return a,
+    };
+    let (ca, cert) = (x509::parse(chain.ca_cert), x509::parse(chain.ak_cert));
+    let pinned = ca
+        .as_ref()
+        .is_some_and(|c| x509::sha256_hex(c).eq_ignore_ascii_case(chain.root_sha256));
+    push(
+        &mut a.checks,
+        "root-pin",
+        pinned,
+        "the AK's CA certificate is the pinned root",
+    );
+    match (&ca, &cert) {
+        (Some(ca), Some(cert)) => {
+            x509::check_ecdsa_path(&[ca, cert], at, &mut a.checks);
+            push(
+                &mut a.checks,
+                "ak-chain",
+                certifies(cert, key.as_ref()),
+                "the AK certificate certifies this AK",
+            );
+        }
+        _ => {
+            push(
+                &mut a.checks,
+                "ak-chain",
+                false,
+                "the AK or CA certificate is not X.509",
+            );
+        }
+    }
+    a.verdict = if a.checks.iter().all(|c| c.passed) {
+        Verdict::Valid
+    } else {
+        Verdict::Invalid
+    };
     a
 }

@@ -3,9 +3,12 @@
 //! Nothing here is trusted by default: a verifier accepts a synthetic root only when the
 //! caller pins it (for example a vector's trust inputs), exactly as it would pin a vendor.
 //!
-//! Owns: minimal X.509 certificates (ECDSA P-384, no extensions) and Nitro-shaped
-//! attestation documents signed through them, all deterministic from seeds. Does not own any
-//! verdict.
+//! Owns: minimal X.509 certificates (ECDSA P-384) and Nitro-shaped attestation documents
+//! and SPDM GPU reports signed through them, all deterministic from seeds; [`snp`] the
+//! SEV-SNP chain and reports, [`tpm`] TPM quotes with a certified AK. Does not own any verdict.
+
+pub mod snp;
+pub mod tpm;
 
 use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 use p384::ecdsa::{SigningKey, signature::Signer};
@@ -26,7 +29,8 @@ pub fn key(seed: &str) -> SigningKey {
     SigningKey::from_slice(&wide).expect("a SHA-384 digest is a valid P-384 scalar with overwhelming probability")
 }
 
-fn spki(k: &SigningKey) -> SubjectPublicKeyInfoOwned {
+/// The SubjectPublicKeyInfo of a P-384 key.
+pub(crate) fn spki(k: &SigningKey) -> SubjectPublicKeyInfoOwned {
     let point = k.verifying_key().to_sec1_point(false);
     SubjectPublicKeyInfoOwned {
         algorithm: AlgorithmIdentifierOwned {
@@ -34,6 +38,59 @@ fn spki(k: &SigningKey) -> SubjectPublicKeyInfoOwned {
             parameters: Some(x509_cert::der::Any::from(&ObjectIdentifier::new_unwrap(SECP384R1))),
         },
         subject_public_key: BitString::from_bytes(point.as_bytes()).expect("bits"),
+    }
+}
+
+/// An X.509 time from Unix seconds.
+fn time(t: i64) -> x509_cert::time::Time {
+    x509_cert::time::Time::GeneralTime(
+        GeneralizedTime::from_unix_duration(Duration::from_secs(t.max(0) as u64)).expect("time"),
+    )
+}
+
+/// What a synthetic certificate says, whatever signs it.
+pub(crate) struct CertFields<'a> {
+    pub subject: &'a str,
+    pub subject_key: SubjectPublicKeyInfoOwned,
+    pub issuer: &'a str,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub serial: u8,
+    pub extensions: Option<Vec<x509_cert::ext::Extension>>,
+}
+
+/// The to-be-signed part of a certificate signed with `alg`.
+pub(crate) fn tbs(f: CertFields, alg: &AlgorithmIdentifierOwned) -> x509_cert::TbsCertificate {
+    x509_cert::TbsCertificate {
+        version: x509_cert::Version::V3,
+        serial_number: x509_cert::serial_number::SerialNumber::new(&[f.serial]).expect("serial"),
+        signature: alg.clone(),
+        issuer: x509_cert::name::Name::from_str(f.issuer).expect("issuer name"),
+        validity: x509_cert::time::Validity {
+            not_before: time(f.not_before),
+            not_after: time(f.not_after),
+        },
+        subject: x509_cert::name::Name::from_str(f.subject).expect("subject name"),
+        subject_public_key_info: f.subject_key,
+        issuer_unique_id: None,
+        subject_unique_id: None,
+        extensions: f.extensions,
+    }
+}
+
+/// A certificate with `fields`, signed ECDSA P-384/SHA-384 by `issuer_key`.
+pub(crate) fn ecdsa_signed(fields: CertFields, issuer_key: &SigningKey) -> x509_cert::Certificate {
+    let alg = AlgorithmIdentifierOwned {
+        oid: ObjectIdentifier::new_unwrap(ECDSA_SHA384),
+        parameters: None,
+    };
+    let tbs = tbs(fields, &alg);
+    let tbs_der = tbs.to_der().expect("encodes");
+    let sig: p384::ecdsa::Signature = issuer_key.sign(&tbs_der);
+    x509_cert::Certificate {
+        tbs_certificate: tbs,
+        signature_algorithm: alg,
+        signature: BitString::from_bytes(sig.to_der().as_bytes()).expect("bits"),
     }
 }
 
@@ -48,37 +105,16 @@ pub fn certificate(
     not_after: i64,
     serial: u8,
 ) -> x509_cert::Certificate {
-    let time = |t: i64| {
-        x509_cert::time::Time::GeneralTime(
-            GeneralizedTime::from_unix_duration(Duration::from_secs(t.max(0) as u64)).expect("time"),
-        )
-    };
-    let alg = AlgorithmIdentifierOwned {
-        oid: ObjectIdentifier::new_unwrap(ECDSA_SHA384),
-        parameters: None,
-    };
-    let tbs = x509_cert::TbsCertificate {
-        version: x509_cert::Version::V3,
-        serial_number: x509_cert::serial_number::SerialNumber::new(&[serial]).expect("serial"),
-        signature: alg.clone(),
-        issuer: x509_cert::name::Name::from_str(issuer).expect("issuer name"),
-        validity: x509_cert::time::Validity {
-            not_before: time(not_before),
-            not_after: time(not_after),
-        },
-        subject: x509_cert::name::Name::from_str(subject).expect("subject name"),
-        subject_public_key_info: spki(subject_key),
-        issuer_unique_id: None,
-        subject_unique_id: None,
+    let fields = CertFields {
+        subject,
+        subject_key: spki(subject_key),
+        issuer,
+        not_before,
+        not_after,
+        serial,
         extensions: None,
     };
-    let tbs_der = tbs.to_der().expect("encodes");
-    let sig: p384::ecdsa::Signature = issuer_key.sign(&tbs_der);
-    x509_cert::Certificate {
-        tbs_certificate: tbs,
-        signature_algorithm: alg,
-        signature: BitString::from_bytes(sig.to_der().as_bytes()).expect("bits"),
-    }
+    ecdsa_signed(fields, issuer_key)
 }
 
 /// The test root every synthetic Nitro document chains to, and the SHA-256 a verifier pins.
@@ -94,6 +130,11 @@ pub fn nitro_test_root() -> (SigningKey, x509_cert::Certificate) {
         1,
     );
     (k, c)
+}
+
+/// The test root's DER (for a chain that should not be pinned: another CA).
+pub fn nitro_test_root_der() -> Vec<u8> {
+    nitro_test_root().1.to_der().expect("der")
 }
 
 /// The SHA-256 (hex) of the test root's DER: what a verifier pins to accept synthetic documents.
@@ -174,7 +215,7 @@ pub fn nvidia_test_root_sha256() -> String {
     crate::x509::sha256_hex(&nvidia_test_root().1)
 }
 
-fn pem(cert: &x509_cert::Certificate) -> String {
+pub(crate) fn pem(cert: &x509_cert::Certificate) -> String {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(cert.to_der().expect("DER"));
     let lines: Vec<&str> = b64

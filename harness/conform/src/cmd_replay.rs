@@ -1,14 +1,13 @@
-//! `trace-conform replay` and `trace-conform fixtures check`: captured TEE evidence replayed
-//! offline at its pinned time, and capture submissions checked before anything is appraised.
+//! `trace-conform replay`: captured TEE evidence replayed offline at its pinned time.
 //!
-//! Owns: finding captures under the arguments, text and JSON output, and exit codes (replay:
-//! 0 every case gives its manifest's expected verdict, 1 otherwise, 2 usage; fixtures check:
-//! 0 well-formed, 1 problems, 2 usage). Does not own any evidence check (`trace_hardware`).
+//! Owns: finding captures under the arguments, text and JSON output, and exit codes (0 every
+//! case gives its manifest's expected verdict, 1 otherwise, 2 usage). Does not own any
+//! evidence check (`trace_hardware`).
 
 use crate::cmd_verify::{Output, clean};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use trace_hardware::{manifest, replay};
+use trace_hardware::replay;
 
 #[derive(clap::Args)]
 pub struct ReplayArgs {
@@ -25,16 +24,7 @@ pub struct ReplayArgs {
     pub output: Output,
 }
 
-#[derive(clap::Subcommand)]
-pub enum FixturesCommand {
-    /// Check capture submissions: manifest schema, expected verdicts, file digests.
-    Check {
-        #[arg(required = true)]
-        dirs: Vec<PathBuf>,
-    },
-}
-
-fn captures(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn captures(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for d in dirs {
         if !d.is_dir() {
@@ -127,30 +117,4 @@ pub fn replay_cmd(a: ReplayArgs) -> u8 {
         }
     }
     if all_ok { 0 } else { 1 }
-}
-
-pub fn fixtures(c: FixturesCommand) -> u8 {
-    let FixturesCommand::Check { dirs } = c;
-    let dirs = match captures(&dirs) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("trace-conform fixtures check: {e}");
-            return 2;
-        }
-    };
-    let mut problems = 0;
-    for d in dirs {
-        let found = match manifest::read(&d) {
-            Err(e) => vec![e],
-            Ok(m) => manifest::check_files(&d, &m),
-        };
-        problems += found.len();
-        if found.is_empty() {
-            println!("ok   {}", clean(&d.display().to_string()));
-        }
-        for p in found {
-            println!("FAIL {}: {}", clean(&d.display().to_string()), clean(&p));
-        }
-    }
-    if problems == 0 { 0 } else { 1 }
 }

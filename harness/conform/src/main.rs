@@ -7,6 +7,7 @@ mod bench_workload;
 mod cmd_bench;
 mod cmd_canonicalize;
 mod cmd_diff;
+mod cmd_fixtures;
 mod cmd_fuzz;
 mod cmd_replay;
 mod cmd_run;
@@ -59,9 +60,9 @@ enum Command {
     Vectors(cmd_vectors::Command),
     /// Replay captured TEE evidence offline at its pinned time against its expected verdict.
     Replay(cmd_replay::ReplayArgs),
-    /// Check hardware capture submissions (manifest, expected verdicts, file digests).
+    /// Check hardware capture submissions, or generate the synthetic captures in fixtures/.
     #[command(subcommand)]
-    Fixtures(cmd_replay::FixturesCommand),
+    Fixtures(cmd_fixtures::FixturesCommand),
     /// Differential fuzzing: mutated vectors through an adapter and the reference; each
     /// disagreement is minimized into a candidate regression vector.
     Fuzz(cmd_fuzz::Args),
@@ -120,7 +121,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => cmd_diff::run(a),
         Command::Explain(a) => cmd_vectors::explain(a),
         Command::Replay(a) => cmd_replay::replay_cmd(a),
-        Command::Fixtures(c) => cmd_replay::fixtures(c),
+        Command::Fixtures(c) => cmd_fixtures::fixtures(c),
     };
     ExitCode::from(code)
 }

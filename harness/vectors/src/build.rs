@@ -97,6 +97,8 @@ pub struct Build {
     pub revocation: Option<RevocationBuild>,
     /// Give the verifier synthetic hardware evidence for the record.
     pub evidence: Option<EvidenceKnob>,
+    /// What kind of evidence (Nitro unless [`Build::snp_evidence`] says otherwise).
+    pub evidence_source: crate::evidence_build::EvidenceSource,
     pub expected: Expected,
 }
 
@@ -130,6 +132,7 @@ impl Build {
             depth: None,
             revocation: None,
             evidence: None,
+            evidence_source: Default::default(),
             expected: Expected {
                 result: Outcome::Valid,
                 error: None,
@@ -336,6 +339,31 @@ impl Build {
         self
     }
 
+    /// Give the verifier a synthetic SEV-SNP report for the record, spoiled by `knob`.
+    pub fn snp_evidence(&mut self, knob: EvidenceKnob) -> &mut Self {
+        self.evidence = Some(knob);
+        self.evidence_source = crate::evidence_build::EvidenceSource::Snp;
+        self
+    }
+
+    /// A `replay-evidence` vector: a synthetic SEV-SNP report spoiled by `knob`.
+    pub fn replay_snp(&mut self, knob: crate::evidence_build::SnpKnob) -> &mut Self {
+        self.ctx.op = "replay-evidence".into();
+        self.ctx.platform = "amd-sev-snp".into();
+        self.pin_key = false;
+        self.raw = Some(crate::evidence_build::snp_replay_input(knob, self.ctx.verification_time).into_bytes());
+        self
+    }
+
+    /// A `replay-evidence` vector: a synthetic TPM quote spoiled by `knob`.
+    pub fn replay_tpm(&mut self, knob: crate::evidence_build::TpmKnob) -> &mut Self {
+        self.ctx.op = "replay-evidence".into();
+        self.ctx.platform = "tpm2".into();
+        self.pin_key = false;
+        self.raw = Some(crate::evidence_build::tpm_replay_input(knob, self.ctx.verification_time).into_bytes());
+        self
+    }
+
     /// A `replay-evidence` vector: a synthetic GPU report spoiled by `knob`.
     pub fn replay_gpu(&mut self, knob: crate::evidence_build::GpuKnob) -> &mut Self {
         self.ctx.op = "replay-evidence".into();
@@ -402,8 +430,14 @@ impl Build {
                 .and_then(|r| r.pointer("/measurement"))
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            let text = crate::evidence_build::input_json(knob, &jwk, measurement.as_deref(), ctx.verification_time)
-                .expect("the evidence knob applies");
+            let text = crate::evidence_build::input_json(
+                knob,
+                self.evidence_source,
+                &jwk,
+                measurement.as_deref(),
+                ctx.verification_time,
+            )
+            .expect("the evidence knob applies");
             ctx.evidence = Some(text);
         }
         if let Some(rev) = &self.revocation {

@@ -1,6 +1,6 @@
-//! Synthetic hardware evidence for a vector's record: a Nitro-shaped attestation document
-//! made with the project's test root (trace_hardware::synthetic), binding the record's key
-//! and measurement, or breaking one link on purpose.
+//! Synthetic hardware evidence for a vector's record: a Nitro-shaped attestation document or
+//! an SEV-SNP report made with the project's test roots (trace_hardware::synthetic), binding
+//! the record's key and measurement, or breaking one link on purpose.
 //!
 //! Owns: [`EvidenceKnob`] and [`input_json`], the `evidence` member of the vector context.
 //! Every knob other than `Genuine` must change the evidence.
@@ -21,12 +21,33 @@ pub enum EvidenceKnob {
     Expired,
     /// The verifier pins another root than the one the document chains to.
     UnpinnedRoot,
-    /// Debug enclave: all-zero PCRs (the record must then claim the zero measurement).
+    /// Debug TEE: Nitro's all-zero PCRs (the record must then claim the zero measurement),
+    /// SEV-SNP's guest policy debug bit.
     Debug,
+    /// SEV-SNP only: the report's TCB is not the one its VCEK certifies.
+    TcbMismatch,
+    /// SEV-SNP only: the report is from another chip than its VCEK's.
+    OtherChip,
+}
+
+/// Which synthetic evidence a vector's record is given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EvidenceSource {
+    /// A Nitro attestation document (PCR0, user_data), test root pinned.
+    #[default]
+    Nitro,
+    /// An SEV-SNP report with its VCEK and test ASK/ARK bundle, test ARK pinned.
+    Snp,
 }
 
 /// The evidence input for a record with `jwk` and `measurement` (`sha384:<hex>`), at `now`.
-pub fn input_json(knob: EvidenceKnob, jwk: &Value, measurement: Option<&str>, now: i64) -> Result<String, String> {
+pub fn input_json(
+    knob: EvidenceKnob,
+    source: EvidenceSource,
+    jwk: &Value,
+    measurement: Option<&str>,
+    now: i64,
+) -> Result<String, String> {
     let key = PublicKey::from_jwk(jwk).map_err(|e| e.to_string())?;
     let mut user_data = b64::decode(&key.thumbprint()).map_err(|e| format!("{e:?}"))?;
     if knob == EvidenceKnob::OtherKey {
@@ -41,10 +62,22 @@ pub fn input_json(knob: EvidenceKnob, jwk: &Value, measurement: Option<&str>, no
         *b =
             u8::from_str_radix(hex.get(2 * i..2 * i + 2).ok_or("short measurement")?, 16).map_err(|e| e.to_string())?;
     }
+    if knob == EvidenceKnob::OtherMeasurement {
+        pcr0[0] ^= 0xff;
+    }
+    match source {
+        EvidenceSource::Nitro => nitro_input(knob, pcr0, user_data, now),
+        EvidenceSource::Snp => snp_input(knob, pcr0, &user_data, now),
+    }
+}
+
+fn nitro_input(knob: EvidenceKnob, pcr0: [u8; 48], user_data: Vec<u8>, now: i64) -> Result<String, String> {
     match knob {
-        EvidenceKnob::OtherMeasurement => pcr0[0] ^= 0xff,
         EvidenceKnob::Debug if pcr0 != [0u8; 48] => {
             return Err("Debug needs a record with the all-zero measurement".into());
+        }
+        EvidenceKnob::TcbMismatch | EvidenceKnob::OtherChip => {
+            return Err(format!("{knob:?} applies to SEV-SNP evidence only"));
         }
         _ => {}
     }
@@ -69,6 +102,34 @@ pub fn input_json(knob: EvidenceKnob, jwk: &Value, measurement: Option<&str>, no
         "document_b64u": b64::encode(&doc),
         "root_sha256": root,
     });
+    Ok(v.to_string())
+}
+
+/// An SEV-SNP report binding `measurement` and the thumbprint (report_data's first half).
+fn snp_input(knob: EvidenceKnob, measurement: [u8; 48], thumbprint: &[u8], now: i64) -> Result<String, String> {
+    use synthetic::snp;
+    let mut report_data = [0u8; 64];
+    report_data[..32].copy_from_slice(thumbprint.get(..32).ok_or("a thumbprint is 32 bytes")?);
+    let mut claims = snp::SnpClaims::new(measurement, report_data);
+    let mut vcek = snp::VcekFields::default();
+    match knob {
+        EvidenceKnob::Debug => claims.debug = true,
+        EvidenceKnob::TcbMismatch => claims.reported_tcb[6] -= 1,
+        EvidenceKnob::OtherChip => claims.chip_id[9] ^= 0xff,
+        EvidenceKnob::Expired => vcek.not_after = now - 3600,
+        _ => {}
+    }
+    let mut v = serde_json::json!({
+        "platform": "amd-sev-snp",
+        "format": "snp-report",
+        "report_b64u": b64::encode(&snp::report(&claims)),
+        "vek_b64u": b64::encode(&snp::vcek(&vcek)),
+        "ca_bundle_b64u": b64::encode(snp::ca_bundle_pem().as_bytes()),
+    });
+    // Unpinned: no root named, so AMD's built-in ARKs are the roots, and they sign no test ASK.
+    if knob != EvidenceKnob::UnpinnedRoot {
+        v["root_sha256"] = snp::test_ark_sha256().into();
+    }
     Ok(v.to_string())
 }
 
@@ -158,6 +219,137 @@ pub fn gpu_replay_input(knob: GpuKnob) -> String {
             "device_cert_chain.pem": b64::encode(chain.as_bytes()),
         },
         "root_sha256": root,
+    })
+    .to_string()
+}
+
+/// How a replayed synthetic SEV-SNP report is spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnpKnob {
+    Genuine,
+    /// One bit of the measurement flipped after signing.
+    ReportChanged,
+    /// The report cut to 1,000 bytes.
+    Truncated,
+    /// No root pinned: AMD's built-in ARKs, which sign no test ASK.
+    UnpinnedRoot,
+    /// The VCEK expired an hour before verification.
+    VcekExpired,
+    /// The VCEK not valid until an hour after verification.
+    VcekNotYetValid,
+    /// The report's reported TCB one SNP SPL below the VCEK's.
+    TcbMismatch,
+    /// The report's chip id differs from the VCEK's hwID.
+    OtherChip,
+    /// key_info says a VLEK signed, but the certificate is a VCEK.
+    VlekClaimed,
+    /// The chip id masked (all zero), as a guest may ask: nothing to compare, still valid.
+    MaskedChip,
+    /// The CA bundle holds only the ARK: nothing links the VCEK to it.
+    AskMissing,
+}
+
+/// The `replay-evidence` input of a synthetic SEV-SNP report, at `now`.
+pub fn snp_replay_input(knob: SnpKnob, now: i64) -> String {
+    use synthetic::snp;
+    let mut claims = snp::SnpClaims::new([0x5a; 48], [0x11; 64]);
+    let mut vcek = snp::VcekFields::default();
+    match knob {
+        SnpKnob::VcekExpired => vcek.not_after = now - 3600,
+        SnpKnob::VcekNotYetValid => vcek.not_before = now + 3600,
+        SnpKnob::TcbMismatch => claims.reported_tcb[6] -= 1,
+        SnpKnob::OtherChip => claims.chip_id[9] ^= 0xff,
+        SnpKnob::VlekClaimed => claims.signing_key = 1,
+        SnpKnob::MaskedChip => claims.chip_id = [0; 64],
+        _ => {}
+    }
+    let mut report = snp::report(&claims);
+    match knob {
+        SnpKnob::ReportChanged => report[0x90] ^= 1,
+        SnpKnob::Truncated => report.truncate(1000),
+        _ => {}
+    }
+    let bundle = if knob == SnpKnob::AskMissing {
+        snp::ark_pem()
+    } else {
+        snp::ca_bundle_pem()
+    };
+    let mut v = serde_json::json!({
+        "platform": "amd-sev-snp",
+        "files": {
+            "report.bin": b64::encode(&report),
+            "vcek.der": b64::encode(&snp::vcek(&vcek)),
+            "cert_chain.pem": b64::encode(bundle.as_bytes()),
+        },
+    });
+    if knob != SnpKnob::UnpinnedRoot {
+        v["root_sha256"] = snp::test_ark_sha256().into();
+    }
+    v.to_string()
+}
+
+/// How a replayed synthetic TPM quote is spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TpmKnob {
+    Genuine,
+    /// The last byte of the quote (in pcrDigest) changed after signing.
+    QuoteChanged,
+    /// The quote cut short: its length fields no longer fit.
+    Truncated,
+    /// The verifier's nonce is not the quote's extraData.
+    NonceMismatch,
+    /// The AK certificate expired an hour before verification.
+    AkCertExpired,
+    /// The AK certificate is for another key than the one that signed.
+    AkCertOtherKey,
+    /// The AK's CA is another CA than the pinned one.
+    OtherCa,
+}
+
+/// The `replay-evidence` input of a synthetic TPM quote, at `now`.
+pub fn tpm_replay_input(knob: TpmKnob, now: i64) -> String {
+    use synthetic::tpm;
+    let nonce = [0x42u8; 32];
+    let mut quote = tpm::quote(&tpm::QuoteClaims {
+        extra_data: nonce.to_vec(),
+        pcrs: vec![0, 1, 2, 3, 4, 5, 6, 7],
+        pcr_digest: [0x24; 32],
+    });
+    let signature = tpm::signature(&quote);
+    match knob {
+        TpmKnob::QuoteChanged => {
+            let last = quote.len() - 1;
+            quote[last] ^= 1;
+        }
+        TpmKnob::Truncated => quote.truncate(40),
+        _ => {}
+    }
+    let nonce_hex = if knob == TpmKnob::NonceMismatch {
+        "43".repeat(32)
+    } else {
+        trace_hardware::hex(&nonce)
+    };
+    let ak_cert = match knob {
+        TpmKnob::AkCertExpired => tpm::ak_certificate(now - 7200, now - 3600),
+        TpmKnob::AkCertOtherKey => tpm::other_key_certificate(now - 60, now + 3600),
+        _ => tpm::ak_certificate(now - 60, now + 3600),
+    };
+    let ca = if knob == TpmKnob::OtherCa {
+        synthetic::nitro_test_root_der()
+    } else {
+        tpm::ca_der()
+    };
+    serde_json::json!({
+        "platform": "tpm2",
+        "files": {
+            "quote.msg": b64::encode(&quote),
+            "quote.sig": b64::encode(&signature),
+            "ak.pub": b64::encode(tpm::ak_pem().as_bytes()),
+            "akcert.der": b64::encode(&ak_cert),
+            "ak_ca.der": b64::encode(&ca),
+            "nonce.hex": b64::encode(nonce_hex.as_bytes()),
+        },
+        "root_sha256": tpm::ca_sha256(),
     })
     .to_string()
 }

@@ -62,6 +62,8 @@ pub mod cmcp;
 pub mod dep;
 pub mod env;
 pub mod evidence;
+pub mod evidence_snp;
+pub mod evidence_tpm;
 pub mod freshness;
 pub mod gen_input;
 pub mod level;
@@ -107,6 +109,8 @@ pub fn all() -> Vec<TopicDef> {
         dep::topic(),
         level::topic(),
         evidence::topic(),
+        evidence_snp::topic(),
+        evidence_tpm::topic(),
     ]
 }
 

@@ -1,0 +1,375 @@
+//! The project's synthetic captures (`fixtures/synthetic/` at the repository root): capture
+//! directories in the shared captures' format (`trace-hwcapture/1`), made from the synthetic
+//! evidence with the project's test roots (pinned by `[verify] root_sha256`), each with
+//! negative variants, so that `trace-conform replay fixtures/` exercises every verifier that
+//! has a synthetic form without any vendor hardware.
+//!
+//! Owns: what each synthetic capture holds (file bytes and manifest text), deterministically.
+//! Does not write files (`trace-conform fixtures generate` does) or judge evidence.
+
+use crate::synthetic;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The pinned verification time of every synthetic capture (2026-07-25T17:20:00Z).
+pub const VERIFICATION_TIME: i64 = 1_785_000_000;
+const VERIFICATION_TIME_TEXT: &str = "2026-07-25T17:20:00Z";
+
+/// One capture directory: its path below `fixtures/`, its files and its MANIFEST.toml.
+pub struct Fixture {
+    pub dir: String,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub manifest: String,
+}
+
+/// A negative (or other) variant: the capture with `replace` files swapped in.
+struct Variant {
+    name: &'static str,
+    verdict: &'static str,
+    replace: &'static str,
+    with: &'static str,
+    why: &'static str,
+}
+
+/// Every synthetic capture, in a fixed order.
+pub fn all() -> Vec<Fixture> {
+    vec![nitro(), nvidia(), snp(), tpm()]
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    crate::hex(&sha2::Sha256::digest(bytes))
+}
+
+struct Describe<'a> {
+    slug: &'a str,
+    platform: &'a str,
+    format: &'a str,
+    description: &'a str,
+    root_sha256: String,
+    evidence: &'a [(&'a str, String)],
+    variants: &'a [Variant],
+}
+
+fn fixture(d: Describe, files: BTreeMap<String, Vec<u8>>) -> Fixture {
+    let mut m = String::new();
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let _ = writeln!(
+        m,
+        "# Synthetic capture made by `trace-conform fixtures generate` with the project's test"
+    );
+    let _ = writeln!(
+        m,
+        "# roots (hardware/src/fixtures.rs). Not vendor evidence; do not edit, regenerate."
+    );
+    let _ = writeln!(m, "schema = \"trace-hwcapture/1\"");
+    let _ = writeln!(m, "name = {}", q(&format!("synthetic/{}", d.slug)));
+    let _ = writeln!(m, "platform = {}", q(d.platform));
+    let _ = writeln!(m, "trace_runtime_platform = {}", q(d.platform));
+    let _ = writeln!(m, "format = {}", q(d.format));
+    let _ = writeln!(m, "description = {}", q(d.description));
+    let _ = writeln!(m, "\n[source]\nrepo = \"trace-conformance\"\nlicense = \"Apache-2.0\"");
+    let _ = writeln!(m, "submitter = \"trace-conformance (synthetic)\"");
+    let _ = writeln!(
+        m,
+        "\n[capture]\ncaptured = \"generated, deterministic from the test keys\""
+    );
+    let _ = writeln!(m, "hardware = \"none: synthetic\"");
+    let _ = writeln!(m, "\n[evidence]");
+    for (k, v) in d.evidence {
+        let _ = writeln!(m, "{k} = {}", q(v));
+    }
+    let _ = writeln!(m, "\n[verify]\noffline = \"full\"");
+    let _ = writeln!(m, "verification_time = \"{VERIFICATION_TIME_TEXT}\"");
+    let _ = writeln!(m, "verification_time_unix = {VERIFICATION_TIME}");
+    let _ = writeln!(
+        m,
+        "# The project's synthetic test root, pinned instead of the vendor's."
+    );
+    let _ = writeln!(m, "root_sha256 = {}", q(&d.root_sha256));
+    let _ = writeln!(m, "\n[sha256]");
+    for (name, bytes) in &files {
+        let _ = writeln!(m, "{} = \"{}\"", q(name), sha256_hex(bytes));
+    }
+    let _ = writeln!(m, "\n[expect]\nverdict = \"valid\"");
+    for v in d.variants {
+        let _ = writeln!(m, "\n[[expect.variant]]\n# {}", v.why);
+        let _ = writeln!(m, "name = {}\nverdict = {}", q(v.name), q(v.verdict));
+        let _ = writeln!(m, "replace = {{ {} = {} }}", q(v.replace), q(v.with));
+    }
+    Fixture {
+        dir: format!("synthetic/{}", d.slug),
+        files,
+        manifest: m,
+    }
+}
+
+fn nitro() -> Fixture {
+    let doc = |issued_at| {
+        synthetic::nitro_document(&synthetic::NitroClaims {
+            pcr0: [0x5a; 48],
+            user_data: vec![0x11; 32],
+            issued_at,
+        })
+    };
+    let genuine = doc(VERIFICATION_TIME - 60);
+    let mut flipped = genuine.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    let files = BTreeMap::from([
+        ("attestation.cose".to_string(), genuine),
+        (
+            "attestation-expired.cose".to_string(),
+            doc(VERIFICATION_TIME - 4 * 3600),
+        ),
+        ("attestation-signature-flipped.cose".to_string(), flipped),
+    ]);
+    fixture(
+        Describe {
+            slug: "aws-nitro",
+            platform: "aws-nitro",
+            format: "Nitro attestation document (COSE_Sign1, ES384) with its certificate and CA bundle",
+            description: "An enclave document issued a minute before the pinned time by a certificate of the synthetic Nitro root.",
+            root_sha256: synthetic::nitro_test_root_sha256(),
+            evidence: &[
+                ("measurement", format!("sha384:{} (PCR0)", "5a".repeat(48))),
+                ("report_data", format!("{} (user_data)", "11".repeat(32))),
+            ],
+            variants: &[
+                Variant {
+                    name: "expired",
+                    verdict: "invalid",
+                    replace: "attestation.cose",
+                    with: "attestation-expired.cose",
+                    why: "Issued four hours before the pinned time: its three-hour certificate has expired.",
+                },
+                Variant {
+                    name: "signature-flipped",
+                    verdict: "invalid",
+                    replace: "attestation.cose",
+                    with: "attestation-signature-flipped.cose",
+                    why: "One bit of the COSE signature flipped.",
+                },
+            ],
+        },
+        files,
+    )
+}
+
+fn nvidia() -> Fixture {
+    let (report, chain) = synthetic::spdm_report([0x42; 32], [0x24; 48]);
+    let mut nonce_changed = report.clone();
+    nonce_changed.replace_range(8..9, "5");
+    let files = BTreeMap::from([
+        ("attestation_report.hex".to_string(), report.into_bytes()),
+        (
+            "attestation_report-nonce-changed.hex".to_string(),
+            nonce_changed.into_bytes(),
+        ),
+        ("device_cert_chain.pem".to_string(), chain.into_bytes()),
+    ]);
+    fixture(
+        Describe {
+            slug: "nvidia-h100",
+            platform: "nvidia-h100",
+            format: "SPDM GET_MEASUREMENTS request and MEASUREMENTS response (hex), device chain (PEM, leaf first)",
+            description: "One SHA-384 measurement block signed by a device key that the synthetic Device Identity CA certifies.",
+            root_sha256: synthetic::nvidia_test_root_sha256(),
+            evidence: &[("report_data", format!("{} (requester nonce)", "42".repeat(32)))],
+            variants: &[Variant {
+                name: "nonce-changed",
+                verdict: "invalid",
+                replace: "attestation_report.hex",
+                with: "attestation_report-nonce-changed.hex",
+                why: "A hex digit of the signed requester nonce changed.",
+            }],
+        },
+        files,
+    )
+}
+
+fn snp() -> Fixture {
+    use synthetic::snp;
+    let claims = || snp::SnpClaims::new([0x5a; 48], [0x11; 64]);
+    let mut flipped = snp::report(&claims());
+    flipped[0x90] ^= 1;
+    let mut tcb = claims();
+    tcb.reported_tcb[6] -= 1;
+    let mut chip = claims();
+    chip.chip_id[9] ^= 0xff;
+    let expired = snp::VcekFields {
+        not_after: VERIFICATION_TIME - 3600,
+        ..snp::VcekFields::default()
+    };
+    let files = BTreeMap::from([
+        ("report.bin".to_string(), snp::report(&claims())),
+        ("report-measurement-flipped.bin".to_string(), flipped),
+        ("report-tcb-below-vcek.bin".to_string(), snp::report(&tcb)),
+        ("report-other-chip.bin".to_string(), snp::report(&chip)),
+        ("vcek.der".to_string(), snp::vcek(&snp::VcekFields::default())),
+        ("vcek-expired.der".to_string(), snp::vcek(&expired)),
+        ("cert_chain.pem".to_string(), snp::ca_bundle_pem().into_bytes()),
+    ]);
+    let variant = |name, with, why| Variant {
+        name,
+        verdict: "invalid",
+        replace: "report.bin",
+        with,
+        why,
+    };
+    fixture(
+        Describe {
+            slug: "amd-sev-snp",
+            platform: "amd-sev-snp",
+            format: "SEV-SNP ATTESTATION_REPORT v3 (Genoa), VCEK (DER), ASK + ARK bundle (PEM, RSA-PSS)",
+            description: "A report signed by the VCEK of a synthetic chip, certified by the synthetic ASK and ARK.",
+            root_sha256: snp::test_ark_sha256(),
+            evidence: &[
+                ("measurement", format!("sha384:{}", "5a".repeat(48))),
+                ("report_data", "11".repeat(64)),
+                ("policy", "0x30000 (not debuggable)".into()),
+            ],
+            variants: &[
+                variant(
+                    "measurement-flipped",
+                    "report-measurement-flipped.bin",
+                    "One bit of MEASUREMENT flipped after signing.",
+                ),
+                variant(
+                    "tcb-below-vcek",
+                    "report-tcb-below-vcek.bin",
+                    "REPORTED_TCB one SNP SPL below what the VCEK certifies.",
+                ),
+                variant(
+                    "other-chip",
+                    "report-other-chip.bin",
+                    "CHIP_ID differs from the VCEK's hwID.",
+                ),
+                Variant {
+                    name: "vcek-expired",
+                    verdict: "invalid",
+                    replace: "vcek.der",
+                    with: "vcek-expired.der",
+                    why: "The VCEK expired an hour before the pinned time.",
+                },
+            ],
+        },
+        files,
+    )
+}
+
+fn tpm() -> Fixture {
+    use synthetic::tpm;
+    let nonce = [0x42u8; 32];
+    let quote = tpm::quote(&tpm::QuoteClaims {
+        extra_data: nonce.to_vec(),
+        pcrs: (0..8).collect(),
+        pcr_digest: [0x24; 32],
+    });
+    let mut changed = quote.clone();
+    let last = changed.len() - 1;
+    changed[last] ^= 1;
+    let files = BTreeMap::from([
+        ("quote.msg".to_string(), quote.clone()),
+        ("quote-changed.msg".to_string(), changed),
+        ("quote.sig".to_string(), tpm::signature(&quote)),
+        ("ak.pub".to_string(), tpm::ak_pem().into_bytes()),
+        (
+            "akcert.der".to_string(),
+            tpm::ak_certificate(VERIFICATION_TIME - 86_400, VERIFICATION_TIME + 86_400),
+        ),
+        (
+            "akcert-expired.der".to_string(),
+            tpm::ak_certificate(VERIFICATION_TIME - 7200, VERIFICATION_TIME - 3600),
+        ),
+        ("ak_ca.der".to_string(), tpm::ca_der()),
+        ("nonce.hex".to_string(), crate::hex(&nonce).into_bytes()),
+        ("nonce-other.hex".to_string(), "43".repeat(32).into_bytes()),
+    ]);
+    let variant = |name, replace, with, why| Variant {
+        name,
+        verdict: "invalid",
+        replace,
+        with,
+        why,
+    };
+    fixture(
+        Describe {
+            slug: "tpm2",
+            platform: "tpm2",
+            format: "TPMS_ATTEST quote and TPMT_SIGNATURE (RSASSA/SHA-256), AK public key (PEM), AK certificate and its CA (DER), nonce (hex)",
+            description: "A quote over PCRs 0-7 (SHA-256 bank) signed by an AK that the synthetic TPM CA certifies.",
+            root_sha256: tpm::ca_sha256(),
+            evidence: &[
+                ("measurement", format!("sha256:{} (pcrDigest)", "24".repeat(32))),
+                ("report_data", format!("{} (extraData)", "42".repeat(32))),
+            ],
+            variants: &[
+                variant(
+                    "quote-changed",
+                    "quote.msg",
+                    "quote-changed.msg",
+                    "One bit of pcrDigest flipped after the AK signed.",
+                ),
+                variant(
+                    "ak-certificate-expired",
+                    "akcert.der",
+                    "akcert-expired.der",
+                    "The AK certificate expired an hour before the pinned time.",
+                ),
+                variant(
+                    "other-nonce",
+                    "nonce.hex",
+                    "nonce-other.hex",
+                    "The verifier asked for another nonce than the quote's extraData.",
+                ),
+            ],
+        },
+        files,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fixture_replays_with_its_expected_verdicts_and_is_deterministic() {
+        let scratch = std::env::temp_dir().join(format!("trace-fixtures-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        let (a, b) = (all(), all());
+        assert_eq!(a.len(), 4);
+        for (f, again) in a.iter().zip(&b) {
+            assert_eq!((&f.files, &f.manifest), (&again.files, &again.manifest), "{}", f.dir);
+            let dir = scratch.join(&f.dir);
+            std::fs::create_dir_all(&dir).expect("scratch");
+            for (name, bytes) in &f.files {
+                std::fs::write(dir.join(name), bytes).expect("write");
+            }
+            std::fs::write(dir.join("MANIFEST.toml"), &f.manifest).expect("write");
+            let m = crate::manifest::read(&dir).expect("the manifest reads");
+            assert!(m.expect.variant.len() >= 1, "{}: no negative variant", f.dir);
+            assert_eq!(crate::manifest::check_files(&dir, &m), Vec::<String>::new());
+            let r = crate::replay::replay(&dir, None).expect("replays");
+            for c in &r.cases {
+                assert!(
+                    c.as_expected(),
+                    "{} {:?}: {:?}, expected {:?}: {:#?}",
+                    f.dir,
+                    c.variant,
+                    c.appraisal.verdict,
+                    c.expected,
+                    c.appraisal.checks
+                );
+            }
+            // Without the pin (as a vendor capture would be read), nothing is valid.
+            let unpinned = std::fs::read_to_string(dir.join("MANIFEST.toml"))
+                .expect("read")
+                .replace("root_sha256 = ", "# root_sha256 = ");
+            std::fs::write(dir.join("MANIFEST.toml"), unpinned).expect("write");
+            let r = crate::replay::replay(&dir, None).expect("replays");
+            assert_ne!(r.cases[0].appraisal.verdict, crate::Verdict::Valid, "{}", f.dir);
+        }
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+}
