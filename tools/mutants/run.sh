@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the rule engine and of the runner's comparison code (issue 10).
 #
-#   tools/mutants/run.sh SCOPE [--shard K/N | --untested LIMIT] [--rerun-missed] [-- CARGO-MUTANTS-ARGS...]
+#   tools/mutants/run.sh SCOPE [--shard K/N | --untested LIMIT] [--rerun-missed [--summary NAME]] [-- ARGS...]
 #   tools/mutants/run.sh SCOPE --in-diff FILE
 #
 # SCOPE  engine   every mutant of trace-record (the rule engine, its codecs and signers),
@@ -21,7 +21,8 @@
 # how a full run is finished in parts after the code moved under earlier shards.
 #
 # --rerun-missed: re-test only the mutants that run's summary lists as missed (after a
-# vector or test was added to kill them) and merge the new outcomes into it.
+# vector or test was added to kill them) and merge the new outcomes into it. --summary NAME
+# names the run (reports/mutation/NAME.json) when it is not a shard, e.g. engine-more-1.
 #
 # --in-diff FILE: only the mutants in code FILE (a unified diff) touches; the summary goes
 # to target/mutants/SCOPE-diff.json and every missed mutant must be explained as equivalent
@@ -35,12 +36,14 @@ shard=""
 in_diff=""
 rerun=""
 untested=""
+summary_name=""
 while [ $# -gt 0 ]; do
     case $1 in
         --shard) shard=$2; shift 2 ;;
         --in-diff) in_diff=$(realpath "$2"); shift 2 ;;
         --rerun-missed) rerun=1; shift ;;
         --untested) untested=$2; shift 2 ;;
+        --summary) summary_name=$2; shift 2 ;;
         *) break ;;
     esac
 done
@@ -101,6 +104,7 @@ if [ -n "$untested" ]; then
     fi
     shard="more-$n"
 fi
+[ -n "$summary_name" ] && name=$summary_name
 summary=reports/mutation/$name.json
 if [ -n "$rerun" ]; then
     sharding=()

@@ -348,3 +348,22 @@ fn report(mut findings: Vec<Finding>, bytes: &[u8]) -> ActionReport {
         findings,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_listed_in_registry_order_whatever_order_they_were_found_in() {
+        let fail = |rule| Finding::fail(rule, "evidence/receipt-signature-invalid", "/receipt", "x");
+        let r = report(vec![fail("TR-ACT-011"), fail("TR-ACT-003"), fail("TR-ACT-008")], b"{}");
+        assert_eq!(
+            r.failures,
+            ["action_ref_mismatch", "signature_or_key_mismatch", "receipt_chain_gap"]
+        );
+        assert_eq!(
+            r.findings.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            ["TR-ACT-003", "TR-ACT-008", "TR-ACT-011"]
+        );
+    }
+}

@@ -289,5 +289,29 @@ mod tests {
             canonical_claim_bytes(float.as_object().unwrap()),
             Err(InclusionError::OutsideProfile)
         );
+        // A float anywhere: inside an array, inside an object inside an array.
+        for text in [&br#"{"a":[1,2.5]}"#[..], br#"{"a":[{"b":[0.5]}]}"#] {
+            let v = crate::json::parse(text).unwrap();
+            assert_eq!(
+                canonical_claim_bytes(v.as_object().unwrap()),
+                Err(InclusionError::OutsideProfile),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+
+    #[test]
+    fn every_inclusion_error_says_what_failed() {
+        let said = |e: InclusionError| e.to_string();
+        assert_eq!(
+            said(InclusionError::Malformed("x".into())),
+            "malformed inclusion receipt: x"
+        );
+        assert!(said(InclusionError::OutsideProfile).contains("non-integer number"));
+        assert!(said(InclusionError::IndexOutOfRange).contains("leaf_index"));
+        assert!(said(InclusionError::PathTooLong).contains("longer"));
+        assert!(said(InclusionError::PathTooShort).contains("below the root"));
+        assert!(said(InclusionError::RootMismatch).contains("merkle_root"));
     }
 }

@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn numbers_follow_ecmascript() {
-        let cases: [(f64, &str); 15] = [
+        let cases: [(f64, &str); 17] = [
             (1e21, "1e+21"),
             (1e20, "100000000000000000000"),
             (1e-7, "1e-7"),
@@ -206,6 +206,11 @@ mod tests {
             (-1.5e-9, "-1.5e-9"),
             (333333333.3333333, "333333333.3333333"),
             (f64::from_bits(0x43143ff3c1cb0959), "1424953923781206.2"),
+            // Exact ties between two 17-digit strings that both round-trip (checked with
+            // node): ECMAScript takes the even one, which is the lower here (Rust prints
+            // ...313) and the upper there (the lower, ...187, also round-trips).
+            (2.9802322387695312e-8, "2.9802322387695312e-8"),
+            (1.7881393432617188e-7, "1.7881393432617188e-7"),
         ];
         for (f, want) in cases {
             assert_eq!(ecmascript_number(f), want, "{f:e}");

@@ -488,6 +488,15 @@ mod tests {
     }
 
     #[test]
+    fn an_object_is_empty_until_a_member_is_inserted() {
+        let mut o = Object::new();
+        assert!(o.is_empty() && o.len() == 0);
+        o.insert("a", Value::Null);
+        assert!(!o.is_empty() && o.len() == 1);
+        assert!(parse(b"{}").unwrap().as_object().is_some_and(Object::is_empty));
+    }
+
+    #[test]
     fn a_lone_surrogate_is_reported_at_its_escape() {
         // The escape starts at byte 7 in each: `{"k": "` is 7 bytes.
         for text in [
@@ -563,6 +572,24 @@ mod tests {
         assert!(parse(ok.as_bytes()).is_ok());
         let deep = "[".repeat(100_000);
         assert_eq!(kind(deep.as_bytes()), ParseErrorKind::TooDeep);
+        // Objects: exactly MAX_DEPTH levels parse, one more is too deep.
+        let objects = |n: usize| format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));
+        assert!(parse(objects(MAX_DEPTH).as_bytes()).is_ok());
+        assert_eq!(kind(objects(MAX_DEPTH + 1).as_bytes()), ParseErrorKind::TooDeep);
+        let arrays = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(kind(arrays(MAX_DEPTH + 1).as_bytes()), ParseErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn an_error_says_what_and_at_which_byte() {
+        let said = |text: &[u8]| parse(text).unwrap_err().to_string();
+        assert_eq!(said(b"[1,]"), "JSON syntax error: unexpected character at byte 3");
+        assert_eq!(said(b"\xff"), "input is not valid UTF-8 at byte 0");
+        assert_eq!(said(br#"{"a":1,"a":2}"#), "duplicate member name \"a\" at byte 7");
+        assert!(said(br#"["\ud800"]"#).starts_with("string contains a lone UTF-16 surrogate"));
+        assert!(said("[".repeat(100).as_bytes()).starts_with("nesting deeper than 64 levels"));
+        assert!(said(b"[9007199254740992]").starts_with("integer outside"));
+        assert!(said(b"[1e400]").starts_with("number is not finite"));
     }
 
     #[test]

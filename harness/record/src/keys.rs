@@ -399,6 +399,19 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_crv_is_missing_and_a_crv_that_is_not_a_string_is_unsupported() {
+        let x = r#""x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo""#;
+        assert_eq!(
+            PublicKey::from_jwk(&jwk(&format!(r#"{{"kty":"OKP",{x}}}"#))).err(),
+            Some(KeyError::Missing("crv"))
+        );
+        assert!(matches!(
+            PublicKey::from_jwk(&jwk(&format!(r#"{{"kty":"OKP","crv":5,{x}}}"#))),
+            Err(KeyError::Unsupported(_))
+        ));
+    }
+
+    #[test]
     fn algorithm_names_parse_in_jose_and_lowercase_spellings() {
         for (name, alg) in [
             ("EdDSA", Alg::EdDSA),

@@ -68,6 +68,8 @@ pub enum Tamper {
 pub enum BundleSignature {
     Genuine,
     Omit,
+    /// Present as the empty string.
+    Empty,
     /// Signed by the receipt issuer instead of the claim key.
     OtherKey,
     /// Signed over the entries before tampering (so it covers what the claim commits).
@@ -277,8 +279,12 @@ impl ChainBuild {
             }
             _ => seal::bundle(SESSION, &entries, &gateway),
         };
-        if self.bundle_signature == BundleSignature::Omit {
-            bundle.remove("bundle_signature");
+        match self.bundle_signature {
+            BundleSignature::Omit => {
+                bundle.remove("bundle_signature");
+            }
+            BundleSignature::Empty => bundle.insert("bundle_signature", Value::String(String::new())),
+            _ => {}
         }
         let last_session = entries.last().and_then(|e| e.get("session_id")).cloned();
         match (self.label, last_session) {

@@ -48,6 +48,11 @@ pub enum StatementFlaw {
     WrongType,
     /// The statement's sig says alg "none" (its value still genuine).
     SigAlgNone,
+    /// The statement's sig value is not base64url (RSCH: `^[A-Za-z0-9_-]+$`).
+    SigValueNotBase64url,
+    /// The optional `revoked_at` with this value: RSCH allows integers from 1,700,000,000,
+    /// so below that it is a flaw, and at it a well-formed statement.
+    RevokedAt(i64),
 }
 
 #[derive(Clone, Debug)]
@@ -67,6 +72,8 @@ pub struct RevocationBuild {
     pub malformed: bool,
     /// The bundle's `sig` member edited after signing (outside the signed bytes).
     pub sig_edit: Option<SigEdit>,
+    /// The verifier trusts another bundle key too, listed before the one that signed.
+    pub another_trusted_key_first: bool,
 }
 
 /// An edit of the bundle's `{alg, value}` signature member.
@@ -89,6 +96,7 @@ impl Default for RevocationBuild {
             tampered: false,
             malformed: false,
             sig_edit: None,
+            another_trusted_key_first: false,
         }
     }
 }
@@ -144,12 +152,18 @@ impl RevocationBuild {
             o.insert("revocation_key_id", s(&revoker));
             // The statement's own signature (the verifier relies on the bundle's, as the
             // reference library does; the self-signed case is caught by its key ids).
-            if st.flaw == Some(StatementFlaw::WrongType) {
-                o.insert("type", s("TraceRevocation/1"));
+            match st.flaw {
+                Some(StatementFlaw::WrongType) => o.insert("type", s("TraceRevocation/1")),
+                Some(StatementFlaw::RevokedAt(t)) => o.insert("revoked_at", n(t)),
+                _ => {}
             }
             let mut statement = signed(o, &authority);
-            if let (Some(StatementFlaw::SigAlgNone), Some(Value::Object(sig))) = (st.flaw, statement.get_mut("sig")) {
-                sig.insert("alg", s("none"));
+            match (st.flaw, statement.get_mut("sig")) {
+                (Some(StatementFlaw::SigAlgNone), Some(Value::Object(sig))) => sig.insert("alg", s("none")),
+                (Some(StatementFlaw::SigValueNotBase64url), Some(Value::Object(sig))) => {
+                    sig.insert("value", s("not base64url!"))
+                }
+                _ => {}
             }
             statements.push(Value::Object(statement));
         }
@@ -180,10 +194,12 @@ impl RevocationBuild {
         }
         let mut inputs = Object::new();
         inputs.insert("bundle", Value::Object(bundle));
-        inputs.insert(
-            "bundle_keys",
-            Value::Array(vec![Value::Object(bundle_key.public_key().to_jwk())]),
-        );
+        let mut bundle_keys = vec![Value::Object(bundle_key.public_key().to_jwk())];
+        if self.another_trusted_key_first {
+            let other = sample::test_key(Alg::EdDSA, "revocation-other-authority");
+            bundle_keys.insert(0, Value::Object(other.public_key().to_jwk()));
+        }
+        inputs.insert("bundle_keys", Value::Array(bundle_keys));
         inputs.insert("max_bundle_age", n(86_400));
         inputs.insert(
             "entry",

@@ -496,3 +496,16 @@ fn origin(ctx: &Ctx, out: &mut Vec<Finding>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_quotes_the_offending_value_briefly() {
+        assert_eq!(brief(&Value::String("x\"y".into())), r#""x\"y""#);
+        assert_eq!(brief(&Value::Object(Object::new())), "an object");
+        assert_eq!(brief(&Value::Array(Vec::new())), "an array");
+        assert!(brief(&Value::Number(Number::Int(7))).contains('7'));
+    }
+}

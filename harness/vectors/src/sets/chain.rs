@@ -207,6 +207,12 @@ vectors! { "chain", "audit-chain", "Audit bundles of the cMCP chain profile and 
         b.chain().bundle_signature = BundleSignature::Omit;
         b.invalid("signature/missing", "TR-AUD-008").spec("research cmcp.md §5 B.18");
     }
+    /// The bundle's bundle_signature is the empty string
+    /// An empty signature is no signature: missing, not merely invalid.
+    fn bundle_signature_empty(b) {
+        b.chain().bundle_signature = BundleSignature::Empty;
+        b.invalid("signature/missing", "TR-AUD-008").spec("research cmcp.md §5 B.18");
+    }
     /// The bundle signed by a key other than the claim's
     /// Only the claim key's signature binds the bundle to the claim.
     fn bundle_signed_by_other_key(b) {

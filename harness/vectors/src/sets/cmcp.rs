@@ -22,6 +22,14 @@ vectors! { "cmcp", "runtime-claim", "cMCP RuntimeClaim envelopes: shape, key, si
         b.remove("/model").remove("/build_provenance").remove("/appraisal");
         b.valid(&["TR-WIR-002", "TR-SIG-001"]).warning("TR-WIR-003").warning("TR-WIR-004").spec("D-24");
     }
+    /// A RuntimeClaim whose signature verifies, with no trusted key
+    /// As for records, a self-signed claim proves only self-consistency: without a trust anchor it is unverified (D-31).
+    fn claim_without_trust_anchor(b) {
+        b.cmcp = Some(Jcs);
+        b.remove("/model").remove("/build_provenance").remove("/appraisal");
+        b.pin_key = false;
+        b.invalid("key/not-pinned", "TR-SIG-009").spec("docs/verification.md step 2");
+    }
     /// Non-ASCII claim signed over sorted ASCII, checked over RFC 8785
     /// The two canonical forms differ on non-ASCII text, so the signature cannot verify (D-24).
     fn pyjson_signed_non_ascii_under_jcs(b) {

@@ -195,4 +195,44 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
         r.issued_ago = -300;
         b.valid(&["TR-REV-003"]).warning("TR-REV-006").spec("S2 §3.2.3; S2 §3.2.2 (skew)");
     }
+    /// A revoking statement whose sig value is not base64url
+    /// RSCH requires sig.value to match ^[A-Za-z0-9_-]+$; a statement without one makes the bundle malformed: unverified for revocation.
+    fn statement_sig_value_not_base64url(b) {
+        let mut st = revoked(Names::RecordThumbprint, "500");
+        st.flaw = Some(StatementFlaw::SigValueNotBase64url);
+        b.revocation().statements.push(st);
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A revoking statement with revoked_at one second before 1,700,000,000
+    /// RSCH allows revoked_at from 1700000000: below it the statement, and so the bundle, is malformed.
+    fn statement_revoked_at_below_floor(b) {
+        let mut st = revoked(Names::RecordThumbprint, "500");
+        st.flaw = Some(StatementFlaw::RevokedAt(1_699_999_999));
+        b.revocation().statements.push(st);
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A revoking statement with revoked_at exactly 1,700,000,000
+    /// At the floor the statement is well formed, and its revocation counts: the record at entry 1000 is after entry 500.
+    fn statement_revoked_at_floor(b) {
+        let mut st = revoked(Names::RecordThumbprint, "500");
+        st.flaw = Some(StatementFlaw::RevokedAt(1_700_000_000));
+        b.revocation().statements.push(st);
+        b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3");
+    }
+    /// Key revoked; the record's entry id is "+1000", not a plain decimal
+    /// Entry ids compare as numbers only when both are decimal digit strings; otherwise binary fallback.
+    fn revoked_entry_id_not_decimal(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "5000"));
+        r.entry = Some((LOG, "+1000"));
+        b.invalid("revocation/key-revoked", "TR-REV-003").spec("S2 §3.2.3 (fallback)");
+    }
+    /// Two trusted bundle keys; the bundle names and is signed by the second
+    /// The bundle key is found by the bundle's bundle_key_id, not taken first from the list.
+    fn bundle_signed_by_second_trusted_key(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "500"));
+        r.another_trusted_key_first = true;
+        b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3");
+    }
 }
