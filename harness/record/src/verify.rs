@@ -514,7 +514,10 @@ mod tests {
         // The cMCP claim of vector cmcp::runtime-claim::claim-without-trust-anchor.
         let genuine = r#"{"cmcp_version":"1.0","gateway":{"attestation_generated_at":"2026-07-25T17:20:00+00:00","attestation_stale":false,"attestation_validity_seconds":86400,"audit_chain":{"length":2,"root":"21b3dec256538436fa9fc6b112b17887b01029779daf256fd8d4397ad7b24265","tip":"fa1030f4ac807e095465c5ec8614f7a1350bbc134b114323df6f7e26b4f4e921"},"call_summary":{"call_graph_summary":{"compliance_domains_touched":[],"cross_boundary_events":[]},"session_max_sensitivity":"public","tool_calls_allowed":0,"tool_calls_denied":0,"tool_calls_faulted":0,"tool_calls_total":0,"tools_invoked":[]},"catalog":{"drift_detected":false,"hash":"sha256:d7c729bcd3c0f11cc3dec859211cb66c5b5e685d1534b5892c481ace0c3f81ec"},"catalog_exceptions":[],"gateway_version":"0.7.1","kill_switch_triggered":false,"sequence_number":1,"session_id":"conformance-session"},"signature":"L-qLexdXpWU6jw-Fho9jYoglc0eBWni-T_h2fHhovo7L_65EQ0WbHEjRNcg8yMRQG25VG491TlHfyaruudrHAw","trace":{"cnf":{"jwk":{"crv":"Ed25519","kty":"OKP","x":"Yi4KvNgqLonHybuthrJ0kO4TG-UyX16a3j9v0rlc0pA"}},"data_class":"internal","eat_profile":"tag:agentrust-io.com,2026:trace-v0.2","iat":1785000000,"policy":{"bundle_hash":"sha256:ee2d94dce63bb8ef2233a4908ee6741a2d50bcff9e35b6c8b14afdf516450692","enforcement_mode":"enforce"},"runtime":{"measurement":"sha256:0000000000000000000000000000000000000000000000000000000000000000","platform":"software-only"},"subject":"spiffe://conformance.example/agent/sample"}}"#;
         let signature = "L-qLexdXpWU6jw-Fho9jYoglc0eBWni-T_h2fHhovo7L_65EQ0WbHEjRNcg8yMRQG25VG491TlHfyaruudrHAw";
-        let forged = genuine.replace(signature, "M-qLexdXpWU6jw-Fho9jYoglc0eBWni-T_h2fHhovo7L_65EQ0WbHEjRNcg8yMRQG25VG491TlHfyaruudrHAw");
+        let forged = genuine.replace(
+            signature,
+            "M-qLexdXpWU6jw-Fho9jYoglc0eBWni-T_h2fHhovo7L_65EQ0WbHEjRNcg8yMRQG25VG491TlHfyaruudrHAw",
+        );
         let opts = VerifyOptions::at(sample::SAMPLE_IAT);
         let rules = |text: &str| -> Vec<&'static str> {
             verify(text.as_bytes(), &opts).findings.iter().map(|f| f.rule).collect()
