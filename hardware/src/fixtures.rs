@@ -22,13 +22,24 @@ pub struct Fixture {
     pub manifest: String,
 }
 
-/// A negative (or other) variant: the capture with `replace` files swapped in.
+/// A variant: the capture with the file `replace` swapped for `with`, and its verdict.
 struct Variant {
     name: &'static str,
     verdict: &'static str,
     replace: &'static str,
     with: &'static str,
     why: &'static str,
+}
+
+/// A negative variant: the capture with one file swapped is invalid.
+fn invalid(name: &'static str, replace: &'static str, with: &'static str, why: &'static str) -> Variant {
+    Variant {
+        name,
+        verdict: "invalid",
+        replace,
+        with,
+        why,
+    }
 }
 
 /// Every synthetic capture, in a fixed order.
@@ -136,20 +147,18 @@ fn nitro() -> Fixture {
                 ("report_data", format!("{} (user_data)", "11".repeat(32))),
             ],
             variants: &[
-                Variant {
-                    name: "expired",
-                    verdict: "invalid",
-                    replace: "attestation.cose",
-                    with: "attestation-expired.cose",
-                    why: "Issued four hours before the pinned time: its three-hour certificate has expired.",
-                },
-                Variant {
-                    name: "signature-flipped",
-                    verdict: "invalid",
-                    replace: "attestation.cose",
-                    with: "attestation-signature-flipped.cose",
-                    why: "One bit of the COSE signature flipped.",
-                },
+                invalid(
+                    "expired",
+                    "attestation.cose",
+                    "attestation-expired.cose",
+                    "Issued four hours before the pinned time: its three-hour certificate has expired.",
+                ),
+                invalid(
+                    "signature-flipped",
+                    "attestation.cose",
+                    "attestation-signature-flipped.cose",
+                    "One bit of the COSE signature flipped.",
+                ),
             ],
         },
         files,
@@ -176,13 +185,12 @@ fn nvidia() -> Fixture {
             description: "One SHA-384 measurement block signed by a device key that the synthetic Device Identity CA certifies.",
             root_sha256: synthetic::nvidia_test_root_sha256(),
             evidence: &[("report_data", format!("{} (requester nonce)", "42".repeat(32)))],
-            variants: &[Variant {
-                name: "nonce-changed",
-                verdict: "invalid",
-                replace: "attestation_report.hex",
-                with: "attestation_report-nonce-changed.hex",
-                why: "A hex digit of the signed requester nonce changed.",
-            }],
+            variants: &[invalid(
+                "nonce-changed",
+                "attestation_report.hex",
+                "attestation_report-nonce-changed.hex",
+                "A hex digit of the signed requester nonce changed.",
+            )],
         },
         files,
     )
@@ -210,13 +218,6 @@ fn snp() -> Fixture {
         ("vcek-expired.der".to_string(), snp::vcek(&expired)),
         ("cert_chain.pem".to_string(), snp::ca_bundle_pem().into_bytes()),
     ]);
-    let variant = |name, with, why| Variant {
-        name,
-        verdict: "invalid",
-        replace: "report.bin",
-        with,
-        why,
-    };
     fixture(
         Describe {
             slug: "amd-sev-snp",
@@ -230,28 +231,30 @@ fn snp() -> Fixture {
                 ("policy", "0x30000 (not debuggable)".into()),
             ],
             variants: &[
-                variant(
+                invalid(
                     "measurement-flipped",
+                    "report.bin",
                     "report-measurement-flipped.bin",
                     "One bit of MEASUREMENT flipped after signing.",
                 ),
-                variant(
+                invalid(
                     "tcb-below-vcek",
+                    "report.bin",
                     "report-tcb-below-vcek.bin",
                     "REPORTED_TCB one SNP SPL below what the VCEK certifies.",
                 ),
-                variant(
+                invalid(
                     "other-chip",
+                    "report.bin",
                     "report-other-chip.bin",
                     "CHIP_ID differs from the VCEK's hwID.",
                 ),
-                Variant {
-                    name: "vcek-expired",
-                    verdict: "invalid",
-                    replace: "vcek.der",
-                    with: "vcek-expired.der",
-                    why: "The VCEK expired an hour before the pinned time.",
-                },
+                invalid(
+                    "vcek-expired",
+                    "vcek.der",
+                    "vcek-expired.der",
+                    "The VCEK expired an hour before the pinned time.",
+                ),
             ],
         },
         files,
@@ -286,13 +289,6 @@ fn tpm() -> Fixture {
         ("nonce.hex".to_string(), crate::hex(&nonce).into_bytes()),
         ("nonce-other.hex".to_string(), "43".repeat(32).into_bytes()),
     ]);
-    let variant = |name, replace, with, why| Variant {
-        name,
-        verdict: "invalid",
-        replace,
-        with,
-        why,
-    };
     fixture(
         Describe {
             slug: "tpm2",
@@ -305,19 +301,19 @@ fn tpm() -> Fixture {
                 ("report_data", format!("{} (extraData)", "42".repeat(32))),
             ],
             variants: &[
-                variant(
+                invalid(
                     "quote-changed",
                     "quote.msg",
                     "quote-changed.msg",
                     "One bit of pcrDigest flipped after the AK signed.",
                 ),
-                variant(
+                invalid(
                     "ak-certificate-expired",
                     "akcert.der",
                     "akcert-expired.der",
                     "The AK certificate expired an hour before the pinned time.",
                 ),
-                variant(
+                invalid(
                     "other-nonce",
                     "nonce.hex",
                     "nonce-other.hex",

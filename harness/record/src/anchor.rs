@@ -302,6 +302,20 @@ mod tests {
     }
 
     #[test]
+    fn a_receipt_with_a_negative_index_or_size_is_malformed() {
+        let root = format!("sha256:{}", "ab".repeat(32));
+        for (index, count) in [(-1, 5), (0, -1)] {
+            let text =
+                format!(r#"{{"leaf_index":{index},"audit_path":[],"leaf_count":{count},"merkle_root":"{root}"}}"#);
+            let v = crate::json::parse(text.as_bytes()).unwrap();
+            assert!(
+                matches!(Inclusion::from_json(&v), Err(InclusionError::Malformed(_))),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn every_inclusion_error_says_what_failed() {
         let said = |e: InclusionError| e.to_string();
         assert_eq!(

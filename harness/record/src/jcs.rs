@@ -182,6 +182,11 @@ mod tests {
         }
         let nested = parse(b"[{\"a\":[1]}]").unwrap();
         assert!(!has_unsafe_integral_float(&nested));
+        // Found at any depth, in arrays as in objects.
+        for text in [&b"[1e17]"[..], b"{\"a\":1e17}", b"[{\"a\":[2, 1e17]}]"] {
+            let v = parse(text).unwrap();
+            assert!(has_unsafe_integral_float(&v), "{}", String::from_utf8_lossy(text));
+        }
     }
 
     fn canon(text: &str) -> String {

@@ -531,6 +531,35 @@ mod tests {
     }
 
     #[test]
+    fn only_a_high_s_signature_gets_the_malleability_advisory() {
+        for alg in [
+            crate::keys::Alg::EdDSA,
+            crate::keys::Alg::ES256,
+            crate::keys::Alg::ES384,
+        ] {
+            let key = sample::test_key(alg, "high-s-check");
+            let bytes = crate::sign::sign(
+                &sample::base_claims(),
+                &key,
+                None,
+                crate::envelope::Form::Embedded,
+                crate::envelope::CoseTag::Tagged,
+            );
+            let r = verify(&bytes, &VerifyOptions::embedded_key_at(sample::SAMPLE_IAT));
+            assert!(
+                r.findings.iter().all(|f| f.rule != "TR-SIG-011"),
+                "{alg:?}: {:#?}",
+                r.findings
+            );
+            assert!(
+                r.findings.iter().all(|f| f.status != Status::Fail),
+                "{alg:?}: {:#?}",
+                r.findings
+            );
+        }
+    }
+
+    #[test]
     fn only_tpm2_with_the_dev_mode_sentinel_gets_the_sentinel_advisory() {
         let advised = |platform: &str, firmware: &str| {
             let mut claims = sample::hardware_claims();

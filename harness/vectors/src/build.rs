@@ -330,46 +330,42 @@ impl Build {
         self.depth.get_or_insert_with(|| DepthBuild::at(depth))
     }
 
+    /// A `replay-evidence` vector on `platform` whose request input is `input` (JSON text).
+    fn replay_evidence(&mut self, platform: &str, input: String) -> &mut Self {
+        self.ctx.op = "replay-evidence".into();
+        self.ctx.platform = platform.into();
+        self.pin_key = false;
+        self.raw = Some(input.into_bytes());
+        self
+    }
+
     /// A `replay-evidence` vector: synthetic Nitro evidence spoiled by `knob`.
     pub fn replay(&mut self, knob: crate::evidence_build::ReplayKnob) -> &mut Self {
-        self.ctx.op = "replay-evidence".into();
-        self.ctx.platform = "aws-nitro".into();
-        self.pin_key = false;
-        self.raw = Some(crate::evidence_build::replay_input(knob, self.ctx.verification_time).into_bytes());
-        self
+        let input = crate::evidence_build::replay_input(knob, self.ctx.verification_time);
+        self.replay_evidence("aws-nitro", input)
+    }
+
+    /// A `replay-evidence` vector: a synthetic SEV-SNP report spoiled by `knob`.
+    pub fn replay_snp(&mut self, knob: crate::evidence_build::SnpKnob) -> &mut Self {
+        let input = crate::evidence_build::snp_replay_input(knob, self.ctx.verification_time);
+        self.replay_evidence("amd-sev-snp", input)
+    }
+
+    /// A `replay-evidence` vector: a synthetic TPM quote spoiled by `knob`.
+    pub fn replay_tpm(&mut self, knob: crate::evidence_build::TpmKnob) -> &mut Self {
+        let input = crate::evidence_build::tpm_replay_input(knob, self.ctx.verification_time);
+        self.replay_evidence("tpm2", input)
+    }
+
+    /// A `replay-evidence` vector: a synthetic GPU report spoiled by `knob`.
+    pub fn replay_gpu(&mut self, knob: crate::evidence_build::GpuKnob) -> &mut Self {
+        self.replay_evidence("nvidia-h100", crate::evidence_build::gpu_replay_input(knob))
     }
 
     /// Give the verifier a synthetic SEV-SNP report for the record, spoiled by `knob`.
     pub fn snp_evidence(&mut self, knob: EvidenceKnob) -> &mut Self {
         self.evidence = Some(knob);
         self.evidence_source = crate::evidence_build::EvidenceSource::Snp;
-        self
-    }
-
-    /// A `replay-evidence` vector: a synthetic SEV-SNP report spoiled by `knob`.
-    pub fn replay_snp(&mut self, knob: crate::evidence_build::SnpKnob) -> &mut Self {
-        self.ctx.op = "replay-evidence".into();
-        self.ctx.platform = "amd-sev-snp".into();
-        self.pin_key = false;
-        self.raw = Some(crate::evidence_build::snp_replay_input(knob, self.ctx.verification_time).into_bytes());
-        self
-    }
-
-    /// A `replay-evidence` vector: a synthetic TPM quote spoiled by `knob`.
-    pub fn replay_tpm(&mut self, knob: crate::evidence_build::TpmKnob) -> &mut Self {
-        self.ctx.op = "replay-evidence".into();
-        self.ctx.platform = "tpm2".into();
-        self.pin_key = false;
-        self.raw = Some(crate::evidence_build::tpm_replay_input(knob, self.ctx.verification_time).into_bytes());
-        self
-    }
-
-    /// A `replay-evidence` vector: a synthetic GPU report spoiled by `knob`.
-    pub fn replay_gpu(&mut self, knob: crate::evidence_build::GpuKnob) -> &mut Self {
-        self.ctx.op = "replay-evidence".into();
-        self.ctx.platform = "nvidia-h100".into();
-        self.pin_key = false;
-        self.raw = Some(crate::evidence_build::gpu_replay_input(knob).into_bytes());
         self
     }
 

@@ -156,3 +156,23 @@ fn signature_valid(r: &Object, key: &PublicKey, signature: &str, policy: Receipt
     let input = seal::receipt_signing_input(r, policy);
     key.verify(&input, &sig).is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::well_formed_digest as well_formed;
+
+    #[test]
+    fn a_digest_is_sha256_or_sha384_in_lowercase_hex_of_its_length() {
+        assert!(well_formed(&format!("sha256:{}", "a1".repeat(32))));
+        assert!(well_formed(&format!("sha384:{}", "0f".repeat(48))));
+        for bad in [
+            format!("sha384:{}", "0".repeat(64)),
+            format!("sha256:{}", "0".repeat(96)),
+            format!("sha256:{}", "A".repeat(64)),
+            format!("sha512:{}", "0".repeat(128)),
+            "sha256".to_string(),
+        ] {
+            assert!(!well_formed(&bad), "{bad}");
+        }
+    }
+}

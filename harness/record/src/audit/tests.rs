@@ -387,3 +387,37 @@ fn rebind_receipt(e: &mut Object, call_id: &str) {
     r.insert("linked_call_id", Value::String(call_id.into()));
     seal::sign_receipt(r, &issuer_key(), ReceiptPolicy::Trace);
 }
+
+#[test]
+fn an_unverified_claim_leaves_the_chain_unverified() {
+    let (entries, claim) = session(ReceiptPolicy::Trace);
+    let mut o = opts_with_issuer();
+    // Nothing pins the claim's key and the embedded one is not allowed: the claim is unverified.
+    o.claim.allow_embedded_key = false;
+    let r = run(&entries, Some(&claim), &o);
+    assert_eq!(r.claim.as_ref().map(|c| c.verdict), Some(Verdict::Unverified));
+    assert_eq!(r.verdict, Verdict::Unverified, "{:#?}", r.findings);
+}
+
+#[test]
+fn the_first_entry_must_name_a_session() {
+    let entries = seal::sample_entries("", &[Call::Allow], &issuer_key(), ReceiptPolicy::Trace);
+    let r = run(&entries, None, &opts_with_issuer());
+    assert!(failed_rules(&r).contains(&"TR-AUD-004"), "{:#?}", r.findings);
+}
+
+#[test]
+fn a_session_without_tool_calls_needs_no_transcript_hash() {
+    let entries = seal::sample_entries("session-a", &[], &issuer_key(), ReceiptPolicy::Trace);
+    let mut claim = seal::claim_for(&entries, &gateway_key(), SAMPLE_IAT);
+    sample::remove_pointer(&mut claim, "/trace/tool_transcript/hash");
+    seal::sign_claim(&mut claim, &gateway_key(), CmcpCanonicalization::Pyjson);
+    let r = run(&entries, Some(&claim), &opts_with_issuer());
+    assert_eq!(failed_rules(&r), Vec::<&str>::new(), "{:#?}", r.findings);
+    // With a tool call, the missing hash is a commitment failure.
+    let entries = seal::sample_entries("session-a", &[Call::Allow], &issuer_key(), ReceiptPolicy::Trace);
+    let mut claim = seal::claim_for(&entries, &gateway_key(), SAMPLE_IAT);
+    sample::remove_pointer(&mut claim, "/trace/tool_transcript/hash");
+    seal::sign_claim(&mut claim, &gateway_key(), CmcpCanonicalization::Pyjson);
+    assert!(failed_rules(&run(&entries, Some(&claim), &opts_with_issuer())).contains(&"TR-AUD-005"));
+}

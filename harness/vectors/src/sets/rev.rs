@@ -28,6 +28,13 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
         b.revocation().statements.push(revoked(Names::OtherKey, "5"));
         b.valid(&["TR-REV-003"]).warning("TR-REV-006").spec("S2 §3.2.3");
     }
+    /// A record with a kid; the bundle revokes another key
+    /// Having a kid does not make every statement about this key: only one naming its kid or thumbprint.
+    fn other_key_revoked_record_with_kid(b) {
+        b.kid = Some("signing-2026q3".into());
+        b.revocation().statements.push(revoked(Names::OtherKey, "5"));
+        b.valid(&["TR-REV-003"]).warning("TR-REV-006").spec("S2 §3.2.3");
+    }
     /// Key revoked after entry 1000; the record is at entry 1000
     /// At or below last_valid_entry_id on the named log, the record stands.
     fn revoked_record_at_last_valid_entry(b) {
