@@ -64,15 +64,27 @@ fn hcl_ak_pem(runtime_data: &[u8]) -> Option<String> {
     rsa_key.to_public_key_pem(rsa::pkcs8::LineEnding::LF).ok()
 }
 
+/// Appraises the evidence with AMD's built-in ARKs as the roots.
 pub fn appraise(e: &AzureEvidence, at: i64) -> Appraisal {
-    let mut a = snp::appraise(
-        &snp::SnpEvidence {
-            report: e.snp_report,
-            vek: e.vcek,
-            ca_bundle: e.ca_bundle,
-        },
-        at,
-    );
+    appraise_under(e, at, None)
+}
+
+/// Appraises the evidence with the ARK pinned by the SHA-256 of its DER (the project's
+/// synthetic captures).
+pub fn appraise_with_root(e: &AzureEvidence, at: i64, root_sha256: &str) -> Appraisal {
+    appraise_under(e, at, Some(root_sha256))
+}
+
+fn appraise_under(e: &AzureEvidence, at: i64, root_sha256: Option<&str>) -> Appraisal {
+    let report = snp::SnpEvidence {
+        report: e.snp_report,
+        vek: e.vcek,
+        ca_bundle: e.ca_bundle,
+    };
+    let mut a = match root_sha256 {
+        Some(root) => snp::appraise_with_root(&report, at, root),
+        None => snp::appraise(&report, at),
+    };
     let mut add = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
     // Report → runtime data.
     let bound = e.snp_report.len() == snp::REPORT_LEN

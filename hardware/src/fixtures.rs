@@ -44,7 +44,7 @@ fn invalid(name: &'static str, replace: &'static str, with: &'static str, why: &
 
 /// Every synthetic capture, in a fixed order.
 pub fn all() -> Vec<Fixture> {
-    vec![nitro(), nvidia(), snp(), tpm()]
+    vec![nitro(), nvidia(), snp(), tpm(), azure()]
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -325,6 +325,58 @@ fn tpm() -> Fixture {
     )
 }
 
+fn azure() -> Fixture {
+    use synthetic::{azure, snp};
+    let mut files = azure::capture(&azure::AzureClaims {
+        measurement: [0x5b; 48],
+        runtime_data: azure::runtime_data(),
+        nonce: vec![0x6e; 64],
+    });
+    let mut changed = files["quote.msg"].clone();
+    let last = changed.len() - 1;
+    changed[last] ^= 1;
+    files.insert("quote-changed.msg".into(), changed);
+    files.insert("nonce-other.hex".into(), "00".repeat(64).into_bytes());
+    files.insert("runtime_data-other.json".into(), b"{\"keys\":[]}".to_vec());
+    fixture(
+        Describe {
+            slug: "azure-cvm-sev-snp",
+            platform: "azure-cvm-sev-snp",
+            format: "cMCP layout: SNP report, VCEK/ASK/ARK chain (PEM), HCL runtime data (JSON), vTPM quote and signature, nonce (hex)",
+            description: "REPORT_DATA is SHA-256 of the runtime data, which carries the synthetic AK as HCLAkPub; the AK signs a quote over SHA-256 of the nonce.",
+            root_sha256: snp::test_ark_sha256(),
+            evidence: &[
+                (
+                    "measurement",
+                    format!("sha384:{} (paravisor launch measurement)", "5b".repeat(48)),
+                ),
+                ("nonce", "6e".repeat(64)),
+            ],
+            variants: &[
+                invalid(
+                    "quote-changed",
+                    "quote.msg",
+                    "quote-changed.msg",
+                    "One bit of the quote's pcrDigest flipped after the AK signed.",
+                ),
+                invalid(
+                    "other-nonce",
+                    "nonce.hex",
+                    "nonce-other.hex",
+                    "The verifier asked for another nonce than the one the quote covers.",
+                ),
+                invalid(
+                    "other-runtime-data",
+                    "runtime_data.json",
+                    "runtime_data-other.json",
+                    "Runtime data other than the report binds, and without the AK.",
+                ),
+            ],
+        },
+        files,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,7 +386,7 @@ mod tests {
         let scratch = std::env::temp_dir().join(format!("trace-fixtures-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&scratch);
         let (a, b) = (all(), all());
-        assert_eq!(a.len(), 4);
+        assert_eq!(a.len(), 5);
         for (f, again) in a.iter().zip(&b) {
             assert_eq!((&f.files, &f.manifest), (&again.files, &again.manifest), "{}", f.dir);
             let dir = scratch.join(&f.dir);

@@ -107,11 +107,44 @@ pub fn appraise_pinned(
                 "a pinned TPM capture without quote.msg, quote.sig, ak.pub, akcert.der and ak_ca.der",
             ),
         },
+        ("azure-cvm-sev-snp", Some(root)) => azure_cmcp_layout(files, at, Some(root)),
         ("amd-sev-snp", Some(root)) => match snp_evidence(files) {
             Ok(e) => snp::appraise_with_root(&e, at, root),
             Err(missing) => missing,
         },
         _ => appraise(platform, files, at),
+    }
+}
+
+/// An Azure CVM capture in cMCP's layout, appraised under AMD's ARKs or a pinned one.
+fn azure_cmcp_layout(files: &BTreeMap<String, Vec<u8>>, at: i64, root_sha256: Option<&str>) -> Appraisal {
+    let names = [
+        "snp_report.bin",
+        "vcek_chain.pem",
+        "runtime_data.json",
+        "quote.msg",
+        "quote.sig",
+        "nonce.hex",
+    ];
+    let [Some(r), Some(c), Some(d), Some(q), Some(s), Some(n)] = names.map(|n| first(files, &[n])) else {
+        return Appraisal::not_implemented("an Azure CVM capture in another layout");
+    };
+    let Some(vcek) = crate::azure::first_pem_block(c) else {
+        return Appraisal::not_implemented("an Azure CVM capture whose vcek_chain.pem has no certificate");
+    };
+    let e = crate::azure::AzureEvidence {
+        snp_report: r,
+        vcek,
+        ca_bundle: Some(c),
+        runtime_data: d,
+        quote: q,
+        quote_signature: s,
+        nonce_hex: Some(n),
+        pcrs: None,
+    };
+    match root_sha256 {
+        Some(root) => crate::azure::appraise_with_root(&e, at, root),
+        None => crate::azure::appraise(&e, at),
     }
 }
 
@@ -201,33 +234,7 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             if let Some(ev) = first(files, &["evidence-v1.json"]) {
                 return crate::azure::appraise_trustee(ev, at);
             }
-            let names = [
-                "snp_report.bin",
-                "vcek_chain.pem",
-                "runtime_data.json",
-                "quote.msg",
-                "quote.sig",
-                "nonce.hex",
-            ];
-            match names.map(|n| first(files, &[n])) {
-                [Some(r), Some(c), Some(d), Some(q), Some(s), Some(n)] => match crate::azure::first_pem_block(c) {
-                    Some(vcek) => crate::azure::appraise(
-                        &crate::azure::AzureEvidence {
-                            snp_report: r,
-                            vcek,
-                            ca_bundle: Some(c),
-                            runtime_data: d,
-                            quote: q,
-                            quote_signature: s,
-                            nonce_hex: Some(n),
-                            pcrs: None,
-                        },
-                        at,
-                    ),
-                    None => Appraisal::not_implemented("an Azure CVM capture whose vcek_chain.pem has no certificate"),
-                },
-                _ => Appraisal::not_implemented("an Azure CVM capture in another layout"),
-            }
+            azure_cmcp_layout(files, at, None)
         }
         other => Appraisal::not_implemented(other),
     }

@@ -106,7 +106,8 @@ def render(runs, explained):
     for scope, rs in sorted(by_scope.items()):
         # Runs made at different commits may share mutants (matched by key); count each once.
         tested = len({m["key"] for r in rs for m in r["mutants"]})
-        generated = max(r["generated_in_scope"] for r in rs)
+        # The scope as the latest run found it (earlier runs may predate edits to the code).
+        generated = max(rs, key=lambda r: r.get("start_time") or "")["generated_in_scope"]
         state = "complete" if tested >= generated else f"partial: {tested} of {generated} mutants tested so far"
         lines.append(f"- `{scope}`: {state}.")
     lines.append("")

@@ -7,6 +7,7 @@
 //! and SPDM GPU reports signed through them, all deterministic from seeds; [`snp`] the
 //! SEV-SNP chain and reports, [`tpm`] TPM quotes with a certified AK. Does not own any verdict.
 
+pub mod azure;
 pub mod snp;
 pub mod tpm;
 

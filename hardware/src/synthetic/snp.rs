@@ -184,6 +184,12 @@ pub fn ca_bundle_pem() -> String {
     format!("{}{}", super::pem(ask), super::pem(ark))
 }
 
+/// A VCEK as PEM, with the ASK and ARK after it (Azure's `vcek_chain.pem` order).
+pub fn vcek_chain_pem(f: &VcekFields) -> String {
+    let vcek = x509_cert::Certificate::from_der(&vcek(f)).expect("decodes");
+    format!("{}{}", super::pem(&vcek), ca_bundle_pem())
+}
+
 /// The test ARK alone, as PEM (a bundle that lacks the ASK).
 pub fn ark_pem() -> String {
     super::pem(&ca_chain().0)

@@ -22,6 +22,11 @@ fn ak() -> &'static RsaPrivateKey {
     })
 }
 
+/// The AK's public key (Azure's HCL runtime data carries it as `HCLAkPub`).
+pub fn ak_public() -> rsa::RsaPublicKey {
+    ak().to_public_key()
+}
+
 /// The synthetic TPM CA certificate (self-signed, P-384).
 pub fn ca() -> x509_cert::Certificate {
     let k = key("tpm-ca");

@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn numbers_follow_ecmascript() {
-        let cases: [(f64, &str); 17] = [
+        let cases: [(f64, &str); 18] = [
             (1e21, "1e+21"),
             (1e20, "100000000000000000000"),
             (1e-7, "1e-7"),
@@ -216,6 +216,8 @@ mod tests {
             // ...313) and the upper there (the lower, ...187, also round-trips).
             (2.9802322387695312e-8, "2.9802322387695312e-8"),
             (1.7881393432617188e-7, "1.7881393432617188e-7"),
+            // A tie where the candidate below the lower one round-trips too.
+            (2.2649765014648438e-6, "0.0000022649765014648438"),
         ];
         for (f, want) in cases {
             assert_eq!(ecmascript_number(f), want, "{f:e}");

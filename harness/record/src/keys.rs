@@ -399,6 +399,33 @@ mod tests {
     }
 
     #[test]
+    fn every_key_error_says_what_is_wrong() {
+        let said = |e: KeyError| e.to_string();
+        assert_eq!(said(KeyError::NotAnObject), "JWK is not an object");
+        assert_eq!(said(KeyError::PrivateMember("d")), "JWK carries private member \"d\"");
+        assert_eq!(said(KeyError::Missing("crv")), "JWK lacks \"crv\"");
+        assert_eq!(said(KeyError::NotAString("x")), "JWK member \"x\" is not a string");
+        assert_eq!(said(KeyError::Unsupported("RSA".into())), "unsupported key type RSA");
+        assert_eq!(
+            said(KeyError::Encoding("x")),
+            "JWK member \"x\" is not canonical base64url"
+        );
+        assert_eq!(
+            said(KeyError::WrongLength {
+                member: "x",
+                got: 31,
+                want: 32
+            }),
+            "JWK member \"x\" decodes to 31 bytes, 32 expected"
+        );
+        assert_eq!(said(KeyError::NotOnCurve), "JWK point is not on the curve");
+        assert_eq!(
+            said(KeyError::AlgMismatch("ES256".into())),
+            "JWK \"alg\" \"ES256\" does not fit the key"
+        );
+    }
+
+    #[test]
     fn a_missing_crv_is_missing_and_a_crv_that_is_not_a_string_is_unsupported() {
         let x = r#""x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo""#;
         assert_eq!(

@@ -546,6 +546,7 @@ mod tests {
                 crate::envelope::CoseTag::Tagged,
             );
             let r = verify(&bytes, &VerifyOptions::embedded_key_at(sample::SAMPLE_IAT));
+            assert_eq!(r.alg, Some(alg.jose_name()));
             assert!(
                 r.findings.iter().all(|f| f.rule != "TR-SIG-011"),
                 "{alg:?}: {:#?}",
@@ -557,6 +558,33 @@ mod tests {
                 r.findings
             );
         }
+    }
+
+    #[test]
+    fn an_embedded_signature_failure_points_at_the_signature_member() {
+        let key = sample::test_key(crate::keys::Alg::EdDSA, "pointer-check");
+        let signed = crate::sign::sign(
+            &sample::base_claims(),
+            &key,
+            None,
+            crate::envelope::Form::Embedded,
+            crate::envelope::CoseTag::Tagged,
+        );
+        let text = String::from_utf8(signed).unwrap().replace("\"internal\"", "\"public\"");
+        let r = verify(text.as_bytes(), &VerifyOptions::embedded_key_at(sample::SAMPLE_IAT));
+        let failed: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule == "TR-SIG-005")
+            .map(|f| f.pointer.as_str())
+            .collect();
+        assert_eq!(failed, ["/signature"], "{:#?}", r.findings);
+        // Unsigned: no algorithm to report.
+        let unsigned = crate::jcs::canonicalize(&Value::Object(sample::base_claims()));
+        assert_eq!(
+            verify(&unsigned, &VerifyOptions::embedded_key_at(sample::SAMPLE_IAT)).alg,
+            None
+        );
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct ActionBuild {
     pub age: i64,
     /// Replace the whole receipt with this value.
     pub receipt_value: Option<Value>,
+    /// The algorithm of the issuer key, pinned and signing (the profile allows Ed25519 only).
+    pub alg: Alg,
 }
 
 impl Default for ActionBuild {
@@ -69,6 +71,7 @@ impl Default for ActionBuild {
             signature_text: None,
             age: 120,
             receipt_value: None,
+            alg: Alg::EdDSA,
         }
     }
 }
@@ -97,10 +100,6 @@ fn set_all(o: &mut Object, members: &[(&'static str, Value)], what: &str) -> Res
         o.insert(*k, v.clone());
     }
     Ok(())
-}
-
-pub fn issuer_key() -> trace_record::SigningKey {
-    sample::test_key(Alg::EdDSA, "action-controller")
 }
 
 impl ActionBuild {
@@ -144,10 +143,7 @@ impl ActionBuild {
             ("decision", s("accepted")),
         ]);
         set_all(&mut receipt, &self.receipt_members, "receipt")?;
-        let signer = match self.signer {
-            Some(name) => sample::test_key(Alg::EdDSA, name),
-            None => issuer_key(),
-        };
+        let signer = sample::test_key(self.alg, self.signer.unwrap_or("action-controller"));
         let sig = signer.sign(&jcs::canonicalize(&Value::Object(receipt.clone())));
         receipt.insert("signature", s(&b64::encode(&sig)));
         if let Some(t) = &self.signature_text {
@@ -157,7 +153,7 @@ impl ActionBuild {
         let mut keys = Object::new();
         keys.insert(
             self.pin_as.as_deref().unwrap_or(KEY_ID),
-            Value::Object(issuer_key().public_key().to_jwk()),
+            Value::Object(sample::test_key(self.alg, "action-controller").public_key().to_jwk()),
         );
         let mut context = object(&[
             ("call_id", s(CALL_ID)),

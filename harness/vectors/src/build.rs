@@ -357,6 +357,11 @@ impl Build {
         self.replay_evidence("tpm2", input)
     }
 
+    /// A `replay-evidence` vector: a synthetic Azure CVM capture spoiled by `knob`.
+    pub fn replay_azure(&mut self, knob: crate::evidence_build::AzureKnob) -> &mut Self {
+        self.replay_evidence("azure-cvm-sev-snp", crate::evidence_build::azure_replay_input(knob))
+    }
+
     /// A `replay-evidence` vector: a synthetic GPU report spoiled by `knob`.
     pub fn replay_gpu(&mut self, knob: crate::evidence_build::GpuKnob) -> &mut Self {
         self.replay_evidence("nvidia-h100", crate::evidence_build::gpu_replay_input(knob))

@@ -353,3 +353,48 @@ pub fn tpm_replay_input(knob: TpmKnob, now: i64) -> String {
     })
     .to_string()
 }
+
+/// How a replayed synthetic Azure CVM capture is spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AzureKnob {
+    Genuine,
+    /// The vTPM quote changed after the AK signed.
+    QuoteChanged,
+    /// Runtime data other than the report binds.
+    OtherRuntimeData,
+    /// The verifier's nonce is not the one the quote covers.
+    OtherNonce,
+    /// No root pinned: AMD's built-in ARKs, which sign no test ASK.
+    UnpinnedRoot,
+}
+
+/// The `replay-evidence` input of a synthetic Azure CVM capture (cMCP layout).
+pub fn azure_replay_input(knob: AzureKnob) -> String {
+    use synthetic::{azure, snp};
+    let mut files = azure::capture(&azure::AzureClaims {
+        measurement: [0x5b; 48],
+        runtime_data: azure::runtime_data(),
+        nonce: vec![0x6e; 64],
+    });
+    match knob {
+        AzureKnob::QuoteChanged => {
+            let q = files.get_mut("quote.msg").expect("a quote");
+            let last = q.len() - 1;
+            q[last] ^= 1;
+        }
+        AzureKnob::OtherRuntimeData => {
+            files.insert("runtime_data.json".into(), b"{\"keys\":[]}".to_vec());
+        }
+        AzureKnob::OtherNonce => {
+            files.insert("nonce.hex".into(), "00".repeat(64).into_bytes());
+        }
+        _ => {}
+    }
+    let encoded: serde_json::Map<String, serde_json::Value> =
+        files.iter().map(|(n, b)| (n.clone(), b64::encode(b).into())).collect();
+    let mut v = serde_json::json!({"platform": "azure-cvm-sev-snp", "files": encoded});
+    if knob != AzureKnob::UnpinnedRoot {
+        v["root_sha256"] = snp::test_ark_sha256().into();
+    }
+    v.to_string()
+}

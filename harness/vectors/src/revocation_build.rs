@@ -28,8 +28,9 @@ pub struct Statement {
     pub last_valid: &'static str,
     /// Whose key the statement names as its revocation key.
     pub revoker: Revoker,
-    /// A flaw that makes the statement, and so the bundle, malformed.
-    pub flaw: Option<StatementFlaw>,
+    /// An edit of the statement before it is signed: most make it, and so the bundle,
+    /// malformed; some (an omitted optional member) keep it well formed.
+    pub edit: Option<StatementEdit>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +44,7 @@ pub enum Revoker {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatementFlaw {
+pub enum StatementEdit {
     /// type "TraceRevocation/1" instead of "TraceRevocation/1.0".
     WrongType,
     /// The statement's sig says alg "none" (its value still genuine).
@@ -53,6 +54,10 @@ pub enum StatementFlaw {
     /// The optional `revoked_at` with this value: RSCH allows integers from 1,700,000,000,
     /// so below that it is a flaw, and at it a well-formed statement.
     RevokedAt(i64),
+    /// A member RSCH does not define (its statements are closed).
+    ExtraMember,
+    /// The optional `reason` left out: still well formed.
+    NoReason,
 }
 
 #[derive(Clone, Debug)]
@@ -152,15 +157,19 @@ impl RevocationBuild {
             o.insert("revocation_key_id", s(&revoker));
             // The statement's own signature (the verifier relies on the bundle's, as the
             // reference library does; the self-signed case is caught by its key ids).
-            match st.flaw {
-                Some(StatementFlaw::WrongType) => o.insert("type", s("TraceRevocation/1")),
-                Some(StatementFlaw::RevokedAt(t)) => o.insert("revoked_at", n(t)),
+            match st.edit {
+                Some(StatementEdit::WrongType) => o.insert("type", s("TraceRevocation/1")),
+                Some(StatementEdit::RevokedAt(t)) => o.insert("revoked_at", n(t)),
+                Some(StatementEdit::ExtraMember) => o.insert("note", s("not in the schema")),
+                Some(StatementEdit::NoReason) => {
+                    o.remove("reason");
+                }
                 _ => {}
             }
             let mut statement = signed(o, &authority);
-            match (st.flaw, statement.get_mut("sig")) {
-                (Some(StatementFlaw::SigAlgNone), Some(Value::Object(sig))) => sig.insert("alg", s("none")),
-                (Some(StatementFlaw::SigValueNotBase64url), Some(Value::Object(sig))) => {
+            match (st.edit, statement.get_mut("sig")) {
+                (Some(StatementEdit::SigAlgNone), Some(Value::Object(sig))) => sig.insert("alg", s("none")),
+                (Some(StatementEdit::SigValueNotBase64url), Some(Value::Object(sig))) => {
                     sig.insert("value", s("not base64url!"))
                 }
                 _ => {}

@@ -421,3 +421,26 @@ fn a_session_without_tool_calls_needs_no_transcript_hash() {
     seal::sign_claim(&mut claim, &gateway_key(), CmcpCanonicalization::Pyjson);
     assert!(failed_rules(&run(&entries, Some(&claim), &opts_with_issuer())).contains(&"TR-AUD-005"));
 }
+
+#[test]
+fn receipt_policies_parse_from_their_names() {
+    for policy in [ReceiptPolicy::Trace, ReceiptPolicy::CmcpCompat] {
+        assert!(ReceiptPolicy::parse(policy.name()) == Some(policy));
+    }
+    assert!(ReceiptPolicy::parse("TRACE").is_none());
+}
+
+#[test]
+fn cmcp_compat_reads_an_empty_receipt_as_none_and_the_trace_profile_refuses_it() {
+    let (mut entries, _) = session(ReceiptPolicy::CmcpCompat);
+    let e = entries
+        .iter_mut()
+        .find(|e| e.contains("external_execution_evidence"))
+        .expect("the session has a receipt");
+    e.insert("external_execution_evidence", Value::Object(Object::new()));
+    relink(&mut entries);
+    let mut o = opts_with_issuer();
+    o.receipts = ReceiptPolicy::CmcpCompat;
+    assert_eq!(failed_rules(&run(&entries, None, &o)), Vec::<&str>::new());
+    assert!(!failed_rules(&run(&entries, None, &opts_with_issuer())).is_empty());
+}

@@ -90,6 +90,23 @@ mod tests {
     }
 
     #[test]
+    fn an_absolute_uri_has_a_scheme_and_no_space_control_or_line_break() {
+        assert!(is_absolute_uri("https://example.org/x"));
+        assert!(is_absolute_uri("urn:uuid:1"));
+        for bad in [
+            "no-scheme",
+            "1http://a",
+            "https://a b",
+            "https://a\u{0}b",
+            "https://a\u{7f}b",
+            "https://a\u{2028}b",
+            "https://a\nb",
+        ] {
+            assert!(!is_absolute_uri(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn subjects() {
         for ok in [
             "spiffe://a/b",

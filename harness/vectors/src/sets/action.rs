@@ -168,6 +168,12 @@ vectors! { "act", "action-receipts", "Action receipts under a pinned controller 
         b.action().signer = Some("impostor");
         b.invalid("evidence/receipt-signature-invalid", "TR-ACT-008").spec("S2 §3.3.3 item 2");
     }
+    /// Signed with ES256 by the pinned ES256 key
+    /// The action-receipt profile signs with Ed25519 only; another algorithm is refused, even verified.
+    fn signed_es256(b) {
+        b.action().alg = trace_record::Alg::ES256;
+        b.invalid("evidence/receipt-signature-invalid", "TR-ACT-008").spec("S2 §3.3.3 item 2");
+    }
     /// A signature of 32 bytes
     /// Valid base64url, wrong structure: refused without cryptography.
     fn signature_too_short(b) {

@@ -114,6 +114,13 @@ vectors! { "env", "envelope", "Profile URI, subject form, cnf.jwk shape, challen
         b.ctx.nonce = Some("Y2hhbGxlbmdlLTE".into());
         b.invalid("freshness/nonce", "TR-ENV-007").spec("S2 §3.2.2");
     }
+    /// The nonce with two characters swapped
+    /// Same characters, other order: a comparison that folds differences with XOR sees none.
+    fn nonce_swapped_characters(b) {
+        b.set_str("/runtime/nonce", "Y2hhbGxlbmdlTLE");
+        b.ctx.nonce = Some("Y2hhbGxlbmdlLTE".into());
+        b.invalid("freshness/nonce", "TR-ENV-007").spec("S2 §3.2.2");
+    }
     /// A plain record marked with cmcp_version
     /// Any object marked with cmcp_version is a RuntimeClaim; without trace it is malformed (no downgrade).
     fn cmcp_version_on_a_plain_record(b) {

@@ -62,6 +62,7 @@ pub mod cmcp;
 pub mod dep;
 pub mod env;
 pub mod evidence;
+pub mod evidence_azure;
 pub mod evidence_snp;
 pub mod evidence_tpm;
 pub mod freshness;
@@ -111,6 +112,7 @@ pub fn all() -> Vec<TopicDef> {
         evidence::topic(),
         evidence_snp::topic(),
         evidence_tpm::topic(),
+        evidence_azure::topic(),
     ]
 }
 

@@ -2,7 +2,7 @@
 //! rule on the named log, the binary fallback, signing-key independence, and the report of
 //! what was (not) checked.
 
-use crate::revocation_build::{LOG, Names, Revoker, SigEdit, Statement, StatementFlaw};
+use crate::revocation_build::{LOG, Names, Revoker, SigEdit, Statement, StatementEdit};
 
 crate::no_families!();
 
@@ -11,7 +11,7 @@ fn revoked(names: Names, last_valid: &'static str) -> Statement {
         names,
         last_valid,
         revoker: Revoker::Authority,
-        flaw: None,
+        edit: None,
     }
 }
 
@@ -56,6 +56,14 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
         r.issued_ago = 3_600;
         r.valid_for = 3_600;
         b.valid(&["TR-REV-002"]).warning("TR-REV-006").spec("S2 §3.2.3");
+    }
+    /// A bundle exactly the maximum bundle age old
+    /// Age equal to max_bundle_age is still fresh; one second more is too old.
+    fn bundle_at_max_age(b) {
+        let r = b.revocation();
+        r.issued_ago = 86_400;
+        r.valid_for = 172_800;
+        b.valid(&["TR-REV-002"]).warning("TR-REV-006").spec("S2 §3.2.3; research REV-08 (boundaries inclusive)");
     }
     /// An expired bundle: unverified for revocation, reported
     /// An expired bundle is not a pass; the record is reported unverified for revocation.
@@ -105,7 +113,7 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
     /// One malformed statement makes the bundle malformed: unverified for revocation, not a revocation.
     fn statement_of_another_type(b) {
         let mut st = revoked(Names::RecordThumbprint, "500");
-        st.flaw = Some(StatementFlaw::WrongType);
+        st.edit = Some(StatementEdit::WrongType);
         b.revocation().statements.push(st);
         b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
     }
@@ -113,7 +121,7 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
     /// Every statement carries {alg, value} with a known alg; otherwise the bundle is malformed.
     fn statement_sig_alg_none(b) {
         let mut st = revoked(Names::RecordThumbprint, "500");
-        st.flaw = Some(StatementFlaw::SigAlgNone);
+        st.edit = Some(StatementEdit::SigAlgNone);
         b.revocation().statements.push(st);
         b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
     }
@@ -169,21 +177,21 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
     /// The revoked key signed its own revocation, naming a late boundary
     /// A compromised key could choose last_valid_entry_id; every record of it is rejected.
     fn self_signed_statement(b) {
-        b.revocation().statements.push(Statement { names: Names::RecordThumbprint, last_valid: "999999", revoker: Revoker::Itself, flaw: None });
+        b.revocation().statements.push(Statement { names: Names::RecordThumbprint, last_valid: "999999", revoker: Revoker::Itself, edit: None });
         b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3 (signing-key independence)");
     }
     /// Self-revocation by kid, record inside the claimed range
     /// The same rule when the statement names the key by kid.
     fn self_signed_statement_by_kid(b) {
         b.kid = Some("signing-2026q3".into());
-        b.revocation().statements.push(Statement { names: Names::RecordKid, last_valid: "5000", revoker: Revoker::Itself, flaw: None });
+        b.revocation().statements.push(Statement { names: Names::RecordKid, last_valid: "5000", revoker: Revoker::Itself, edit: None });
         b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3 (signing-key independence)");
     }
     /// Revoked by kid, signed by the same key named by thumbprint
     /// Independence is about the key, not its name: a kid and a thumbprint of one key are one signer.
     fn self_signed_statement_kid_and_thumbprint(b) {
         b.kid = Some("signing-2026q3".into());
-        b.revocation().statements.push(Statement { names: Names::RecordKid, last_valid: "5000", revoker: Revoker::RecordThumbprint, flaw: None });
+        b.revocation().statements.push(Statement { names: Names::RecordKid, last_valid: "5000", revoker: Revoker::RecordThumbprint, edit: None });
         b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3 (signing-key independence)");
     }
     /// A bundle issued just beyond the allowed clock skew in the future
@@ -206,7 +214,7 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
     /// RSCH requires sig.value to match ^[A-Za-z0-9_-]+$; a statement without one makes the bundle malformed: unverified for revocation.
     fn statement_sig_value_not_base64url(b) {
         let mut st = revoked(Names::RecordThumbprint, "500");
-        st.flaw = Some(StatementFlaw::SigValueNotBase64url);
+        st.edit = Some(StatementEdit::SigValueNotBase64url);
         b.revocation().statements.push(st);
         b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
     }
@@ -214,7 +222,7 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
     /// RSCH allows revoked_at from 1700000000: below it the statement, and so the bundle, is malformed.
     fn statement_revoked_at_below_floor(b) {
         let mut st = revoked(Names::RecordThumbprint, "500");
-        st.flaw = Some(StatementFlaw::RevokedAt(1_699_999_999));
+        st.edit = Some(StatementEdit::RevokedAt(1_699_999_999));
         b.revocation().statements.push(st);
         b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
     }
@@ -222,7 +230,7 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
     /// At the floor the statement is well formed, and its revocation counts: the record at entry 1000 is after entry 500.
     fn statement_revoked_at_floor(b) {
         let mut st = revoked(Names::RecordThumbprint, "500");
-        st.flaw = Some(StatementFlaw::RevokedAt(1_700_000_000));
+        st.edit = Some(StatementEdit::RevokedAt(1_700_000_000));
         b.revocation().statements.push(st);
         b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3");
     }
@@ -240,6 +248,22 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
         let r = b.revocation();
         r.statements.push(revoked(Names::RecordThumbprint, "500"));
         r.another_trusted_key_first = true;
+        b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3");
+    }
+    /// A revoking statement with a member the schema does not define
+    /// RSCH closes the statement (additionalProperties: false): the bundle is malformed, unverified for revocation.
+    fn statement_extra_member(b) {
+        let mut st = revoked(Names::RecordThumbprint, "500");
+        st.edit = Some(StatementEdit::ExtraMember);
+        b.revocation().statements.push(st);
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
+    /// A revoking statement without the optional reason
+    /// reason is optional in RSCH: the statement is well formed and its revocation counts.
+    fn statement_without_reason(b) {
+        let mut st = revoked(Names::RecordThumbprint, "500");
+        st.edit = Some(StatementEdit::NoReason);
+        b.revocation().statements.push(st);
         b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3");
     }
 }
