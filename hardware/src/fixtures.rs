@@ -331,6 +331,7 @@ fn azure() -> Fixture {
         measurement: [0x5b; 48],
         runtime_data: azure::runtime_data(),
         nonce: vec![0x6e; 64],
+        debug: false,
     });
     let mut changed = files["quote.msg"].clone();
     let last = changed.len() - 1;

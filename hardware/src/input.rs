@@ -5,7 +5,13 @@
 //! `nitro-cose` (`document_b64u`, and `root_sha256`, the pinned root: AWS's, or the
 //! project's synthetic test root for vectors); `snp-report` (`report_b64u`, `vek_b64u` the
 //! VCEK or VLEK in DER, optional `ca_bundle_b64u` (PEM ASK/ASVK and ARK) and `root_sha256`:
-//! without it AMD's built-in ARKs are the roots).
+//! without it AMD's built-in ARKs are the roots); `capture` (`files`, a capture's files by
+//! name as in hardware/SUBMITTING.md, base64url, and `root_sha256`, the pin
+//! [`crate::replay::appraise_pinned`] takes): every platform the replay reads.
+//!
+//! Azure CVM captures bind the guest's data through the vTPM quote, not the SNP report (whose
+//! REPORT_DATA is the paravisor's runtime-data hash): their report data is the verifier's
+//! nonce, once the quote's signed extraData is found to be its SHA-256.
 
 use base64::Engine;
 use serde_json::Value;
@@ -47,19 +53,40 @@ pub fn facts(input: &Value, at: i64) -> Result<EvidenceFacts, String> {
                 None => crate::snp::appraise(&e, at),
             }
         }
+        "capture" => return capture_facts(platform, input, at),
         other => {
             return Err(format!(
-                "evidence format {other:?} is not supported (nitro-cose, snp-report)"
+                "evidence format {other:?} is not supported (nitro-cose, snp-report, capture)"
             ));
         }
     };
+    Ok(facts_of(platform, &appraisal))
+}
+
+/// The facts of a `capture` input: its files appraised as a replay would, under the pin.
+fn capture_facts(platform: &str, input: &Value, at: i64) -> Result<EvidenceFacts, String> {
+    let files = decode_files(input)?;
+    let root = input.get("root_sha256").and_then(Value::as_str);
+    let appraisal = crate::replay::appraise_pinned(platform, &files, at, root);
+    let mut facts = facts_of(platform, &appraisal);
+    if platform == "azure-cvm-sev-snp" {
+        let nonce_bound = appraisal.checks.iter().any(|c| c.name == "nonce" && c.passed);
+        facts.report_data = files
+            .get("nonce.hex")
+            .filter(|_| nonce_bound)
+            .and_then(|n| unhex(String::from_utf8_lossy(n).trim()));
+    }
+    Ok(facts)
+}
+
+fn facts_of(platform: &str, appraisal: &crate::Appraisal) -> EvidenceFacts {
     let failed: Vec<String> = appraisal
         .checks
         .iter()
         .filter(|c| !c.passed)
         .map(|c| format!("{}: {}", c.name, c.detail))
         .collect();
-    Ok(EvidenceFacts {
+    EvidenceFacts {
         platform: platform.to_string(),
         verified: appraisal.verdict == crate::Verdict::Valid,
         summary: if failed.is_empty() {
@@ -67,10 +94,26 @@ pub fn facts(input: &Value, at: i64) -> Result<EvidenceFacts, String> {
         } else {
             failed.join("; ")
         },
-        measurement: appraisal.measurement,
+        measurement: appraisal.measurement.clone(),
         report_data: appraisal.report_data.as_deref().and_then(unhex),
         debug: appraisal.debug,
-    })
+    }
+}
+
+/// `files`: names to base64url contents.
+fn decode_files(input: &Value) -> Result<std::collections::BTreeMap<String, Vec<u8>>, String> {
+    let mut files = std::collections::BTreeMap::new();
+    for (name, v) in input
+        .get("files")
+        .and_then(Value::as_object)
+        .ok_or("files is not an object")?
+    {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(v.as_str().ok_or(format!("files.{name} is not a string"))?)
+            .map_err(|e| format!("files.{name}: {e}"))?;
+        files.insert(name.clone(), bytes);
+    }
+    Ok(files)
 }
 
 fn unhex(t: &str) -> Option<Vec<u8>> {
@@ -87,17 +130,7 @@ pub fn replay_request(input: &Value, at: i64) -> Result<crate::Appraisal, String
         .get("platform")
         .and_then(Value::as_str)
         .ok_or("platform is missing")?;
-    let mut files = std::collections::BTreeMap::new();
-    for (name, v) in input
-        .get("files")
-        .and_then(Value::as_object)
-        .ok_or("files is not an object")?
-    {
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(v.as_str().ok_or(format!("files.{name} is not a string"))?)
-            .map_err(|e| format!("files.{name}: {e}"))?;
-        files.insert(name.clone(), bytes);
-    }
+    let files = decode_files(input)?;
     let root = input.get("root_sha256").and_then(Value::as_str);
     Ok(crate::replay::appraise_pinned(platform, &files, at, root))
 }

@@ -7,6 +7,11 @@
 //! chain (leaf first) and its validity at the pinned time, and the requester nonce (where a
 //! key binding goes). Does not own OCSP, CRLs or RIM comparison (vendor collateral the
 //! public captures do not carry).
+//!
+//! Measurement profile (the suite's, NVIDIA defines none for TRACE): `sha384:` SHA-384 of the
+//! response's whole measurement record as signed (every block, in order), so that
+//! `runtime.measurement` stands for the GPU's complete measured state, whatever the number
+//! of blocks. Comparing the blocks with NVIDIA's RIMs is the relying party's policy.
 
 use crate::{Appraisal, Verdict, hex, push, x509};
 
@@ -32,6 +37,12 @@ fn response_len(resp: &[u8]) -> Option<usize> {
     let after_record = 8 + record + 32;
     let opaque = usize::from(*resp.get(after_record)?) | usize::from(*resp.get(after_record + 1)?) << 8;
     Some(after_record + 2 + opaque)
+}
+
+/// The measurement record of a response whose length fields [`response_len`] accepted.
+fn measurement_record(resp: &[u8]) -> &[u8] {
+    let record = usize::from(resp[5]) | usize::from(resp[6]) << 8 | usize::from(resp[7]) << 16;
+    &resp[8..8 + record]
 }
 
 /// Appraises a GPU report (hex text) with its PEM chain (leaf first) at `at`.
@@ -84,6 +95,10 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
         ),
     );
     a.report_data = Some(hex(&bytes[4..36]));
+    a.measurement = Some(format!(
+        "sha384:{}",
+        hex(&<sha2::Sha384 as sha2::Digest>::digest(measurement_record(resp)))
+    ));
     let certs = x509::parse_pem_bundle(chain_pem);
     let Some(leaf) = certs.first() else {
         push(&mut checks, "chain", false, "no certificate in the chain file");

@@ -66,7 +66,8 @@ fn first<'a>(files: &'a BTreeMap<String, Vec<u8>>, names: &[&str]) -> Option<&'a
 
 /// Appraises with an explicit root pin for the formats that take one (Nitro, NVIDIA GPUs,
 /// SEV-SNP and TPM AK CAs: the SHA-256 of the root's DER, e.g. the project's synthetic test
-/// roots); others use their vendor roots.
+/// roots; Confidential Space tokens: the RFC 7638 thumbprint of the signing key); others use
+/// their vendor roots.
 pub fn appraise_pinned(
     platform: &str,
     files: &BTreeMap<String, Vec<u8>>,
@@ -108,12 +109,25 @@ pub fn appraise_pinned(
             ),
         },
         ("azure-cvm-sev-snp", Some(root)) => azure_cmcp_layout(files, at, Some(root)),
+        ("gcp-confidential-space" | "google-confidential-space", Some(pin)) => match token_files(files) {
+            Some((token, jwks)) => crate::token::appraise_pinned(token, jwks, at, pin),
+            None => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
+        },
         ("amd-sev-snp", Some(root)) => match snp_evidence(files) {
             Ok(e) => snp::appraise_with_root(&e, at, root),
             Err(missing) => missing,
         },
         _ => appraise(platform, files, at),
     }
+}
+
+/// A token capture's `token.jwt` and its `*jwks.json` key snapshot.
+fn token_files(files: &BTreeMap<String, Vec<u8>>) -> Option<(&[u8], &[u8])> {
+    let jwks = files
+        .iter()
+        .find(|(n, _)| n.ends_with("jwks.json"))
+        .map(|(_, b)| b.as_slice());
+    Some((first(files, &["token.jwt"])?, jwks?))
 }
 
 /// An Azure CVM capture in cMCP's layout, appraised under AMD's ARKs or a pinned one.
@@ -193,16 +207,10 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             Some(doc) => crate::nitro::appraise(doc, at),
             None => Appraisal::not_implemented("a Nitro capture without attestation.cose/attestation_doc.*"),
         },
-        "gcp-confidential-space" | "azure-maa" => {
-            let jwks = files
-                .iter()
-                .find(|(n, _)| n.ends_with("jwks.json"))
-                .map(|(_, b)| b.as_slice());
-            match (first(files, &["token.jwt"]), jwks) {
-                (Some(token), Some(jwks)) => crate::token::appraise(token, jwks, at),
-                _ => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
-            }
-        }
+        "gcp-confidential-space" | "google-confidential-space" | "azure-maa" => match token_files(files) {
+            Some((token, jwks)) => crate::token::appraise(token, jwks, at),
+            None => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
+        },
         "nvidia-h100" => match (
             first(files, &["attestation_report.hex"]),
             first(files, &["device_cert_chain.pem"]),

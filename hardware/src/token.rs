@@ -32,8 +32,26 @@ fn rs256(jwk: &Value, input: &[u8], sig: &[u8]) -> bool {
     rsa::pkcs1v15::Signature::try_from(sig).is_ok_and(|s| vk.verify(input, &s).is_ok())
 }
 
-/// Appraises a token against a JWKS snapshot at `at` (Unix seconds).
+/// The RFC 7638 SHA-256 thumbprint (hex) of an RSA JWK: what a caller pins.
+pub fn rsa_jwk_thumbprint_hex(jwk: &Value) -> Option<String> {
+    use sha2::Digest;
+    let (n, e) = (jwk.get("n")?.as_str()?, jwk.get("e")?.as_str()?);
+    let members = format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#);
+    Some(crate::hex(&sha2::Sha256::digest(members.as_bytes())))
+}
+
+/// Appraises a token against a JWKS snapshot at `at` (Unix seconds): the snapshot is the trust.
 pub fn appraise(token: &[u8], jwks: &[u8], at: i64) -> Appraisal {
+    appraise_under(token, jwks, at, None)
+}
+
+/// Appraises a token whose signing key must also be the pinned one: `key_sha256` is the
+/// key's RFC 7638 thumbprint in hex (the issuer's key, or the project's synthetic signer).
+pub fn appraise_pinned(token: &[u8], jwks: &[u8], at: i64, key_sha256: &str) -> Appraisal {
+    appraise_under(token, jwks, at, Some(key_sha256))
+}
+
+fn appraise_under(token: &[u8], jwks: &[u8], at: i64, pin: Option<&str>) -> Appraisal {
     let mut checks = Vec::new();
     let mut a = Appraisal::invalid();
     let text = String::from_utf8_lossy(token).trim().to_string();
@@ -79,6 +97,15 @@ pub fn appraise(token: &[u8], jwks: &[u8], at: i64) -> Appraisal {
             None => format!("the key snapshot has no key {kid:?}"),
         },
     );
+    if let Some(pin) = pin {
+        let thumbprint = key.and_then(rsa_jwk_thumbprint_hex);
+        push(
+            &mut checks,
+            "root-pin",
+            thumbprint.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(pin)),
+            format!("signing key thumbprint {thumbprint:?}"),
+        );
+    }
     let (nbf, exp) = (
         claims.get("nbf").and_then(Value::as_i64),
         claims.get("exp").and_then(Value::as_i64),

@@ -38,6 +38,8 @@ pub struct AzureClaims {
     pub runtime_data: Vec<u8>,
     /// The verifier's nonce; the quote's extraData is its SHA-256.
     pub nonce: Vec<u8>,
+    /// The guest policy's DEBUG bit.
+    pub debug: bool,
 }
 
 /// The capture's files by name: `snp_report.bin`, `vcek_chain.pem` (VCEK, ASK, ARK),
@@ -45,7 +47,9 @@ pub struct AzureClaims {
 pub fn capture(c: &AzureClaims) -> BTreeMap<String, Vec<u8>> {
     let mut report_data = [0u8; 64];
     report_data[..32].copy_from_slice(&Sha256::digest(&c.runtime_data));
-    let report = snp::report(&snp::SnpClaims::new(c.measurement, report_data));
+    let mut claims = snp::SnpClaims::new(c.measurement, report_data);
+    claims.debug = c.debug;
+    let report = snp::report(&claims);
     let quote = tpm::quote(&tpm::QuoteClaims {
         extra_data: Sha256::digest(&c.nonce).to_vec(),
         pcrs: (0..8).collect(),
@@ -76,6 +80,7 @@ mod tests {
             measurement: [0x5b; 48],
             runtime_data: runtime_data(),
             nonce: vec![0x6e; 64],
+            debug: false,
         }
     }
 

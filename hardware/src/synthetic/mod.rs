@@ -5,10 +5,12 @@
 //!
 //! Owns: minimal X.509 certificates (ECDSA P-384) and Nitro-shaped attestation documents
 //! and SPDM GPU reports signed through them, all deterministic from seeds; [`snp`] the
-//! SEV-SNP chain and reports, [`tpm`] TPM quotes with a certified AK. Does not own any verdict.
+//! SEV-SNP chain and reports, [`tpm`] TPM quotes with a certified AK, [`token`] Confidential
+//! Space tokens. Does not own any verdict.
 
 pub mod azure;
 pub mod snp;
+pub mod token;
 pub mod tpm;
 
 use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
@@ -230,6 +232,25 @@ pub(crate) fn pem(cert: &x509_cert::Certificate) -> String {
     )
 }
 
+/// The measurement record of a synthetic GPU report: one block (index 1, DMTF, a 3-byte
+/// header and the 48-byte digest).
+fn spdm_record(measurement: [u8; 48]) -> Vec<u8> {
+    let block_len = 3 + 48;
+    let mut record = vec![1u8, 0x01];
+    record.extend_from_slice(&(block_len as u16).to_le_bytes());
+    record.push(0x01); // DMTF measurement value type
+    record.extend_from_slice(&48u16.to_le_bytes());
+    record.extend_from_slice(&measurement);
+    record
+}
+
+/// The TRACE measurement of a synthetic GPU report with this block digest (`sha384:` over its
+/// measurement record, `crate::nvidia`'s profile).
+pub fn spdm_measurement(measurement: [u8; 48]) -> String {
+    use sha2::Digest;
+    format!("sha384:{}", crate::hex(&sha2::Sha384::digest(spdm_record(measurement))))
+}
+
 /// A GPU evidence pair: the SPDM GET_MEASUREMENTS request (with `nonce`) and MEASUREMENTS
 /// response (one SHA-384 measurement block), signed by a device key certified by the test
 /// root, as hex text; and the chain, leaf first, as PEM.
@@ -248,13 +269,7 @@ pub fn spdm_report(nonce: [u8; 32], measurement: [u8; 48]) -> (String, String) {
     let mut m = vec![0x11, 0xE0, 0x01, 0xFF];
     m.extend_from_slice(&nonce);
     m.push(0); // slot
-    // MEASUREMENTS: header, one block (index 1, DMTF, 3-byte header + 48-byte digest).
-    let block_len = 3 + 48;
-    let mut record = vec![1u8, 0x01];
-    record.extend_from_slice(&(block_len as u16).to_le_bytes());
-    record.push(0x01); // DMTF measurement value type
-    record.extend_from_slice(&48u16.to_le_bytes());
-    record.extend_from_slice(&measurement);
+    let record = spdm_record(measurement);
     m.extend_from_slice(&[0x11, 0x60, 0x00, 0x00, 0x01]);
     m.extend_from_slice(&(record.len() as u32).to_le_bytes()[..3]);
     m.extend_from_slice(&record);

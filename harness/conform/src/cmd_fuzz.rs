@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use trace_runner::differential::{self, Disagreement, Seed};
 use trace_runner::profile::Marking;
-use trace_vectors::format::{ExpectedError, Group, Outcome, Test, VectorFile};
+use trace_vectors::format::{ExpectedError, Group, Outcome, Test, VectorFile, VerdictKind};
 use trace_vectors::generate::SUITE_VERSION;
 
 #[derive(clap::Args)]
@@ -181,6 +181,11 @@ fn candidate_test(d: &Disagreement, error: Option<ExpectedError>) -> Test {
     let accepted = d.reference == trace_record::Verdict::Accept;
     let mut test = Test::of_input("", &d.input, if accepted { Outcome::Valid } else { Outcome::Invalid });
     test.expected.error = if accepted { None } else { error };
+    test.expected.verdict = match d.reference {
+        trace_record::Verdict::Accept => None,
+        trace_record::Verdict::Reject => Some(VerdictKind::Reject),
+        trace_record::Verdict::Unverified => Some(VerdictKind::Unverified),
+    };
     test.since = SUITE_VERSION.into();
     test
 }

@@ -8,11 +8,21 @@
 //! (SEV-SNP/TDX `report_data`, Nitro `user_data`, a TPM quote's `extraData`) are the raw
 //! RFC 7638 SHA-256 thumbprint of `cnf.jwk`, as the cMCP gateway binds its key (the second
 //! 32 bytes are the profile's own, e.g. cMCP's audit-chain root, and are not read here).
+//!
+//! Debug (TR-RTE-011): a TEE whose evidence has a debug attribute outside its measurement
+//! (SEV-SNP and Azure CVM guest policy, TDX TD attributes, Nitro's all-zero PCRs, a
+//! Confidential Space token's `dbgstat`) must say it is off; evidence that says nothing is
+//! refused. TPM 2.0 quotes and NVIDIA GPU reports have no such attribute: a debug boot or a
+//! GPU development mode changes the measured state itself, which TR-RTE-009 ties to
+//! `runtime.measurement`. For those platforms an unstated debug state is not a failure.
 
 use crate::b64;
 use crate::finding::Finding;
 use crate::json::Object;
 use crate::keys::PublicKey;
+
+/// Platforms whose evidence carries no debug attribute apart from the measurement.
+pub const MEASURED_DEBUG_PLATFORMS: [&str; 2] = ["tpm2", "nvidia-h100"];
 
 /// The facts of appraised evidence, as a caller hands them to the verifier.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,7 +98,8 @@ pub fn bind(record: &Object, facts: &EvidenceFacts) -> Vec<Finding> {
             "the evidence's report data does not begin with the RFC 7638 thumbprint of cnf.jwk (binding profile cnf-thumbprint-v1)",
         ));
     }
-    if facts.debug != Some(false) {
+    let debug_is_measured = MEASURED_DEBUG_PLATFORMS.contains(&facts.platform.as_str());
+    if facts.debug == Some(true) || (facts.debug.is_none() && !debug_is_measured) {
         out.push(Finding::fail(
             "TR-RTE-011",
             "evidence/debug",
@@ -100,4 +111,66 @@ pub fn bind(record: &Object, facts: &EvidenceFacts) -> Vec<Finding> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::Value;
+
+    fn record_and_facts(platform: &str, debug: Option<bool>) -> (Object, EvidenceFacts) {
+        let key = crate::sample::test_key(crate::Alg::EdDSA, "evidence-unit").public_key();
+        let mut record = Object::new();
+        let mut runtime = Object::new();
+        runtime.insert("platform", Value::String(platform.into()));
+        runtime.insert("measurement", Value::String("sha256:ab".into()));
+        record.insert("runtime", Value::Object(runtime));
+        let mut cnf = Object::new();
+        cnf.insert("jwk", Value::Object(key.to_jwk()));
+        record.insert("cnf", Value::Object(cnf));
+        let facts = EvidenceFacts {
+            platform: platform.into(),
+            verified: true,
+            summary: "every check passed".into(),
+            measurement: Some("sha256:ab".into()),
+            report_data: b64::decode(&key.thumbprint()).ok(),
+            debug,
+        };
+        (record, facts)
+    }
+
+    fn rules(platform: &str, debug: Option<bool>) -> Vec<&'static str> {
+        let (record, facts) = record_and_facts(platform, debug);
+        bind(&record, &facts).iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn bound_evidence_with_debug_off_has_no_finding() {
+        for platform in ["amd-sev-snp", "tpm2", "nvidia-h100", "google-confidential-space"] {
+            assert_eq!(rules(platform, Some(false)), Vec::<&str>::new(), "{platform}");
+        }
+    }
+
+    #[test]
+    fn debug_on_fails_on_every_platform() {
+        for platform in ["amd-sev-snp", "aws-nitro", "tpm2", "nvidia-h100"] {
+            assert_eq!(rules(platform, Some(true)), ["TR-RTE-011"], "{platform}");
+        }
+    }
+
+    #[test]
+    fn an_unstated_debug_state_fails_only_where_debug_is_an_attribute() {
+        for platform in [
+            "amd-sev-snp",
+            "aws-nitro",
+            "intel-tdx",
+            "azure-cvm-sev-snp",
+            "google-confidential-space",
+        ] {
+            assert_eq!(rules(platform, None), ["TR-RTE-011"], "{platform}");
+        }
+        for platform in MEASURED_DEBUG_PLATFORMS {
+            assert_eq!(rules(platform, None), Vec::<&str>::new(), "{platform}");
+        }
+    }
 }

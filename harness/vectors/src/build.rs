@@ -11,7 +11,7 @@ use crate::anchor_build::AnchorKnob;
 use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
 use crate::depth_build::DepthBuild;
 use crate::evidence_build::EvidenceKnob;
-use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome};
+use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome, VerdictKind};
 use crate::revocation_build::RevocationBuild;
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 use trace_record::audit::{ReceiptPolicy, seal};
@@ -135,6 +135,7 @@ impl Build {
             evidence_source: Default::default(),
             expected: Expected {
                 result: Outcome::Valid,
+                verdict: None,
                 error: None,
                 warnings: Vec::new(),
                 flags: Vec::new(),
@@ -211,13 +212,21 @@ impl Build {
         self.expected.controls = controls.iter().map(|s| s.to_string()).collect();
         self
     }
-    /// Must not be accepted, for `rule` with error class `class`.
+    /// Must be rejected, for `rule` with error class `class`.
     pub fn invalid(&mut self, class: &str, rule: &str) -> &mut Self {
         self.expected.result = Outcome::Invalid;
+        self.expected.verdict = Some(VerdictKind::Reject);
         self.expected.error = Some(ExpectedError {
             class: class.into(),
             rules: vec![rule.into()],
         });
+        self
+    }
+    /// Must not be accepted because `rule` cannot be checked with the inputs given (class
+    /// `class`): the verdict is `unverified`, and a `reject` conforms too.
+    pub fn unverified(&mut self, class: &str, rule: &str) -> &mut Self {
+        self.invalid(class, rule);
+        self.expected.verdict = Some(VerdictKind::Unverified);
         self
     }
     /// Either outcome conforms; `flag` says what the choice depends on.
@@ -371,6 +380,30 @@ impl Build {
     pub fn snp_evidence(&mut self, knob: EvidenceKnob) -> &mut Self {
         self.evidence = Some(knob);
         self.evidence_source = crate::evidence_build::EvidenceSource::Snp;
+        self
+    }
+
+    /// Give the verifier synthetic evidence from `source` for the record, spoiled by `knob`.
+    /// Sources whose platform measures otherwise than SHA-384 (TPM and token: `sha256:`;
+    /// GPU: the report's measurement record) set the record's measurement to what their
+    /// genuine evidence measures; call it after [`Build::hardware`].
+    pub fn evidence_from(&mut self, source: crate::evidence_build::EvidenceSource, knob: EvidenceKnob) -> &mut Self {
+        use crate::evidence_build::EvidenceSource;
+        use crate::evidence_capture::{GPU_BLOCK, SHA256_MEASUREMENT};
+        match source {
+            EvidenceSource::Tpm | EvidenceSource::Token => {
+                self.set_str("/runtime/measurement", SHA256_MEASUREMENT);
+            }
+            EvidenceSource::Gpu => {
+                self.set_str(
+                    "/runtime/measurement",
+                    &trace_hardware::synthetic::spdm_measurement(GPU_BLOCK),
+                );
+            }
+            _ => {}
+        }
+        self.evidence = Some(knob);
+        self.evidence_source = source;
         self
     }
 

@@ -1,10 +1,12 @@
 //! Synthetic hardware evidence for a vector's record: a Nitro-shaped attestation document or
 //! an SEV-SNP report made with the project's test roots (trace_hardware::synthetic), binding
-//! the record's key and measurement, or breaking one link on purpose.
+//! the record's key and measurement, or breaking one link on purpose; the other platforms'
+//! evidence is `evidence_capture`'s.
 //!
 //! Owns: [`EvidenceKnob`] and [`input_json`], the `evidence` member of the vector context.
 //! Every knob other than `Genuine` must change the evidence.
 
+use crate::evidence_capture as capture;
 use trace_hardware::synthetic;
 use trace_record::json::Value;
 use trace_record::{PublicKey, b64};
@@ -38,6 +40,14 @@ pub enum EvidenceSource {
     Nitro,
     /// An SEV-SNP report with its VCEK and test ASK/ARK bundle, test ARK pinned.
     Snp,
+    /// A TPM quote with its AK certificate and the synthetic TPM CA (`capture` format).
+    Tpm,
+    /// An Azure CVM capture: SNP report, runtime data, vTPM quote (`capture` format).
+    Azure,
+    /// An NVIDIA GPU report and its chain (`capture` format).
+    Gpu,
+    /// A Confidential Space token and its key snapshot (`capture` format).
+    Token,
 }
 
 /// The evidence input for a record with `jwk` and `measurement` (`sha384:<hex>`), at `now`.
@@ -54,8 +64,16 @@ pub fn input_json(
         let other = trace_record::sample::test_key(trace_record::Alg::EdDSA, "evidence-other").public_key();
         user_data = b64::decode(&other.thumbprint()).map_err(|e| format!("{e:?}"))?;
     }
+    let measurement = measurement.ok_or("the record needs a measurement")?;
+    match source {
+        EvidenceSource::Tpm => return capture::tpm_input(knob, measurement, &user_data, now),
+        EvidenceSource::Azure => return capture::azure_input(knob, measurement, &user_data),
+        EvidenceSource::Gpu => return capture::gpu_input(knob, &user_data),
+        EvidenceSource::Token => return capture::token_input(knob, measurement, &user_data, now),
+        EvidenceSource::Nitro | EvidenceSource::Snp => {}
+    }
     let hex = measurement
-        .and_then(|m| m.strip_prefix("sha384:"))
+        .strip_prefix("sha384:")
         .ok_or("the record needs a sha384 measurement")?;
     let mut pcr0 = [0u8; 48];
     for (i, b) in pcr0.iter_mut().enumerate() {
@@ -66,8 +84,8 @@ pub fn input_json(
         pcr0[0] ^= 0xff;
     }
     match source {
-        EvidenceSource::Nitro => nitro_input(knob, pcr0, user_data, now),
         EvidenceSource::Snp => snp_input(knob, pcr0, &user_data, now),
+        _ => nitro_input(knob, pcr0, user_data, now),
     }
 }
 
@@ -375,6 +393,7 @@ pub fn azure_replay_input(knob: AzureKnob) -> String {
         measurement: [0x5b; 48],
         runtime_data: azure::runtime_data(),
         nonce: vec![0x6e; 64],
+        debug: false,
     });
     match knob {
         AzureKnob::QuoteChanged => {

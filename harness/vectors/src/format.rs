@@ -123,10 +123,25 @@ pub enum Outcome {
     Acceptable,
 }
 
+/// How an invalid vector is not accepted.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictKind {
+    /// Checked and refused: what the vector shows wrong can be shown from its inputs.
+    Reject,
+    /// Not checkable with the inputs given (no trust anchor, no evidence, an expired
+    /// revocation bundle): not accepted, and never to be reported as checked. An
+    /// implementation that rejects instead is stricter and conforms.
+    Unverified,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Expected {
     pub result: Outcome,
+    /// For invalid vectors: reject or unverified (the reference's verdict, by design).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub verdict: Option<VerdictKind>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<ExpectedError>,
     /// Advisory (SHOULD-level) rules a verifier reports; never decide the verdict.
@@ -171,6 +186,7 @@ impl Expected {
     pub fn only(result: Outcome) -> Expected {
         Expected {
             result,
+            verdict: None,
             error: None,
             warnings: Vec::new(),
             flags: Vec::new(),

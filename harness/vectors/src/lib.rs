@@ -16,6 +16,7 @@ pub mod chain_build;
 pub mod corpus;
 pub mod depth_build;
 pub mod evidence_build;
+pub mod evidence_capture;
 pub mod format;
 pub mod generate;
 pub mod lint;

@@ -114,6 +114,15 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
             if test.spec_refs.is_empty() && test.expected.result == Outcome::Invalid {
                 problems.push(format!("{at}: {id}: add a spec reference (e.g. \"S2 §3.2.2\")"));
             }
+            match (test.expected.result, test.expected.verdict) {
+                (Outcome::Invalid, None) => problems.push(format!(
+                    "{at}: {id}: an invalid vector says whether it is rejected or left unverified (expected.verdict)"
+                )),
+                (Outcome::Valid | Outcome::Acceptable, Some(_)) => {
+                    problems.push(format!("{at}: {id}: only invalid vectors carry expected.verdict"))
+                }
+                _ => {}
+            }
             match (test.expected.result, &test.expected.error) {
                 (Outcome::Invalid, None) => {
                     problems.push(format!("{at}: {id}: an invalid vector names its error class and rule"))

@@ -4,7 +4,7 @@
 //! reference's `Report` converts into an `Observed`; adapters will produce one from the
 //! protocol. Does not own running anything.
 
-use crate::format::{Expected, Outcome};
+use crate::format::{Expected, Outcome, VerdictKind};
 use trace_record::audit::ChainReport;
 use trace_record::{Finding, Report, Status, Verdict};
 
@@ -123,6 +123,17 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
             unexpected_accept: true,
             detail: "expected invalid, got accept".into(),
         },
+        Outcome::Invalid
+            if expected.verdict == Some(VerdictKind::Reject) && observed.verdict == Verdict::Unverified =>
+        {
+            Score::FailVerdict {
+                unexpected_accept: false,
+                detail: format!(
+                    "expected reject, got unverified ({}): what the vector shows wrong can be checked from its inputs",
+                    list(&observed.errors)
+                ),
+            }
+        }
         Outcome::Invalid => match &expected.error {
             Some(e) if observed.detail != Detail::None => {
                 let hit = observed.errors.iter().any(|(rule, class)| {
@@ -206,6 +217,29 @@ mod tests {
             rules: vec![rule.into()],
         });
         e
+    }
+
+    #[test]
+    fn unverified_where_a_reject_is_due_fails_and_a_reject_where_unverified_is_due_passes() {
+        let errors = [("TR-ANC-002", "evidence/inclusion-invalid")];
+        let mut reject = invalid("TR-ANC-002", "evidence/inclusion-invalid");
+        reject.verdict = Some(VerdictKind::Reject);
+        for detail in [Detail::None, Detail::RuleAndClass] {
+            let s = score(&reject, &seen(Verdict::Unverified, &errors, &[], detail));
+            assert!(
+                matches!(&s, Score::FailVerdict { unexpected_accept: false, detail } if detail.contains("got unverified")),
+                "{s:?}"
+            );
+            assert!(score(&reject, &seen(Verdict::Reject, &errors, &[], detail)).is_pass());
+        }
+        let mut unverified = reject.clone();
+        unverified.verdict = Some(VerdictKind::Unverified);
+        for v in [Verdict::Reject, Verdict::Unverified] {
+            assert!(score(&unverified, &seen(v, &errors, &[], Detail::RuleAndClass)).is_pass());
+        }
+        // Without a stated kind (older files, fuzz corpora) either is fine.
+        reject.verdict = None;
+        assert!(score(&reject, &seen(Verdict::Unverified, &errors, &[], Detail::RuleAndClass)).is_pass());
     }
 
     #[test]

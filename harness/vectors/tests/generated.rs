@@ -1,6 +1,7 @@
 //! The committed vectors: current with the builders, lint-clean, and passed by the
 //! reference implementation, every one.
 
+use trace_vectors::format::{Outcome, VerdictKind};
 use trace_vectors::{generate, lint, load, reference, score};
 
 #[test]
@@ -39,6 +40,19 @@ fn the_reference_passes_every_vector() {
                 let s = score::score(&test.expected, &observed);
                 if !s.is_pass() {
                     failures.push(format!("{}: {s:?}", test.id));
+                }
+                // Scoring lets others reject what is only unverified; the reference says
+                // exactly what the vector expects.
+                let kind = match observed.verdict {
+                    trace_record::Verdict::Reject => Some(VerdictKind::Reject),
+                    trace_record::Verdict::Unverified => Some(VerdictKind::Unverified),
+                    trace_record::Verdict::Accept => None,
+                };
+                if test.expected.result == Outcome::Invalid && kind != test.expected.verdict {
+                    failures.push(format!(
+                        "{}: expected.verdict is {:?}, the reference says {kind:?}",
+                        test.id, test.expected.verdict
+                    ));
                 }
                 // The reference also gives every report the vector names, advisories included
                 // (scoring asks other implementations for MUST-strength reports only).

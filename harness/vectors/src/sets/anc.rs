@@ -27,19 +27,19 @@ vectors! { "anc", "transparency", "transparency at Level 2: an https URI, and in
     /// A URI points at an anchor; it is not evidence of one (RA §6). Without a receipt: not accepted.
     fn no_receipt_at_level_2(b) {
         b.hardware("amd-sev-snp").level(2);
-        b.invalid("evidence/inclusion-unverified", "TR-ANC-002").spec("RA §5.1");
+        b.unverified("evidence/inclusion-unverified", "TR-ANC-002").spec("RA §5.1");
     }
     /// A Level 2 JWS record without an inclusion receipt
     /// The same in another form.
     fn no_receipt_at_level_2_jws(b) {
         b.hardware("aws-nitro").level(2).form(trace_record::Form::Jws);
-        b.invalid("evidence/inclusion-unverified", "TR-ANC-002").spec("RA §5.1");
+        b.unverified("evidence/inclusion-unverified", "TR-ANC-002").spec("RA §5.1");
     }
     /// A Level 2 record with an inclusion receipt that replays
     /// Inclusion is proven, so TR-ANC-002 is satisfied; the record is still not Level 2 because its hardware evidence is not verified (TR-RTE-006).
     fn proven_inclusion_still_needs_evidence(b) {
         b.hardware("intel-tdx").level(2).anchor = Some(AnchorKnob::Genuine);
-        b.invalid("evidence/hardware-unverified", "TR-RTE-006").spec("RA §5.1");
+        b.unverified("evidence/hardware-unverified", "TR-RTE-006").spec("RA §5.1");
     }
     /// The receipt points at the neighbouring leaf
     /// The recomputed root differs: not proven.

@@ -28,7 +28,7 @@ vectors! { "cmcp", "runtime-claim", "cMCP RuntimeClaim envelopes: shape, key, si
         b.cmcp = Some(Jcs);
         b.remove("/model").remove("/build_provenance").remove("/appraisal");
         b.pin_key = false;
-        b.invalid("key/not-pinned", "TR-SIG-009").spec("docs/verification.md step 2");
+        b.unverified("key/not-pinned", "TR-SIG-009").spec("docs/verification.md step 2");
     }
     /// Non-ASCII claim signed over sorted ASCII, checked over RFC 8785
     /// The two canonical forms differ on non-ASCII text, so the signature cannot verify (D-24).

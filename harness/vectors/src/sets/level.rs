@@ -9,13 +9,13 @@ vectors! { "level", "levels", "Rules that apply from Level 1 or Level 2.";
     /// Level 1 means the key was made in a verified TEE; with no evidence checked, not accepted.
     fn hardware_record_without_evidence(b) {
         b.hardware("amd-sev-snp").level(1);
-        b.invalid("evidence/hardware-unverified", "TR-RTE-006").spec("S2 §3.3").spec("docs/trust-levels.md");
+        b.unverified("evidence/hardware-unverified", "TR-RTE-006").spec("S2 §3.3").spec("docs/trust-levels.md");
     }
     /// A tpm2 COSE record at Level 1 with no evidence
     /// The same in another platform and form.
     fn tpm2_cose_without_evidence(b) {
         b.hardware("tpm2").level(1).form(trace_record::Form::Cose);
-        b.invalid("evidence/hardware-unverified", "TR-RTE-006").spec("S2 §3.3");
+        b.unverified("evidence/hardware-unverified", "TR-RTE-006").spec("S2 §3.3");
     }
     /// software-only at Level 1
     /// software-only is never attested evidence.

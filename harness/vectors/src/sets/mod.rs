@@ -63,7 +63,9 @@ pub mod dep;
 pub mod env;
 pub mod evidence;
 pub mod evidence_azure;
+pub mod evidence_gpu;
 pub mod evidence_snp;
+pub mod evidence_token;
 pub mod evidence_tpm;
 pub mod freshness;
 pub mod gen_input;
@@ -113,6 +115,8 @@ pub fn all() -> Vec<TopicDef> {
         evidence_snp::topic(),
         evidence_tpm::topic(),
         evidence_azure::topic(),
+        evidence_gpu::topic(),
+        evidence_token::topic(),
     ]
 }
 

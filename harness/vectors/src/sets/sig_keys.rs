@@ -87,7 +87,7 @@ vectors! { "sig", "keys", "The confirmation key (cnf.jwk) and the trust anchor."
     /// A self-signed record proves only self-consistency; without a trust anchor it is unverified (D-31).
     fn no_trust_anchor(b) {
         b.pin_key = false;
-        b.invalid("key/not-pinned", "TR-SIG-009").spec("docs/verification.md step 2");
+        b.unverified("key/not-pinned", "TR-SIG-009").spec("docs/verification.md step 2");
     }
     /// The trusted key given as an RFC 7638 thumbprint
     /// A verifier may pin keys by thumbprint (docs/verification.md step 2).

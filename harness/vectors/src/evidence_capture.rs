@@ -1,0 +1,159 @@
+//! Level 1 evidence in the protocol's `capture` format (a capture's files by name and the pin,
+//! as hardware/SUBMITTING.md lays them out) for the platforms whose synthetic evidence is a
+//! set of files: TPM 2.0 quotes, Azure CVMs, NVIDIA GPU reports, Confidential Space tokens.
+//! Each binds the record's key where its platform puts report data and measures what the
+//! record claims, or breaks one link on purpose.
+//!
+//! Owns: those four inputs and [`GPU_BLOCK`], the block digest of every synthetic GPU record.
+//! The knobs and the other sources are `evidence_build`'s.
+
+use crate::evidence_build::EvidenceKnob;
+use std::collections::BTreeMap;
+use trace_hardware::synthetic::{self, azure, snp, token, tpm};
+use trace_record::b64;
+
+/// The measurement block of synthetic GPU reports; the record claims its `sha384:` profile.
+pub const GPU_BLOCK: [u8; 48] = [0x24; 48];
+
+/// What the record claims on TPM and token platforms (a `sha256:` measurement).
+pub const SHA256_MEASUREMENT: &str = "sha256:5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f5e1f";
+
+fn capture(platform: &str, files: BTreeMap<String, Vec<u8>>, root: Option<String>) -> String {
+    let encoded: serde_json::Map<String, serde_json::Value> =
+        files.iter().map(|(n, b)| (n.clone(), b64::encode(b).into())).collect();
+    let mut v = serde_json::json!({"platform": platform, "format": "capture", "files": encoded});
+    if let Some(root) = root {
+        v["root_sha256"] = root.into();
+    }
+    v.to_string()
+}
+
+fn unsupported(knob: EvidenceKnob, platform: &str) -> Result<String, String> {
+    Err(format!("{knob:?} does not apply to {platform} evidence"))
+}
+
+fn hex_digest<const N: usize>(measurement: &str, prefix: &str) -> Result<[u8; N], String> {
+    let hex = measurement
+        .strip_prefix(prefix)
+        .ok_or(format!("the record needs a {prefix} measurement"))?;
+    let mut out = [0u8; N];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b =
+            u8::from_str_radix(hex.get(2 * i..2 * i + 2).ok_or("short measurement")?, 16).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// A TPM quote whose extraData is the thumbprint and pcrDigest the measurement, its AK
+/// certified by the synthetic TPM CA (pinned, unless `UnpinnedRoot` pins another CA).
+pub fn tpm_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8], now: i64) -> Result<String, String> {
+    let mut pcr_digest = hex_digest::<32>(measurement, "sha256:")?;
+    let mut not_after = now + 3600;
+    match knob {
+        EvidenceKnob::OtherMeasurement => pcr_digest[0] ^= 0xff,
+        EvidenceKnob::Expired => not_after = now - 3600,
+        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot => {}
+        _ => return unsupported(knob, "TPM"),
+    }
+    let quote = tpm::quote(&tpm::QuoteClaims {
+        extra_data: thumbprint.to_vec(),
+        pcrs: (0..8).collect(),
+        pcr_digest,
+    });
+    let files = BTreeMap::from([
+        ("quote.sig".to_string(), tpm::signature(&quote)),
+        ("quote.msg".to_string(), quote),
+        ("ak.pub".to_string(), tpm::ak_pem().into_bytes()),
+        ("akcert.der".to_string(), tpm::ak_certificate(now - 7200, not_after)),
+        ("ak_ca.der".to_string(), tpm::ca_der()),
+    ]);
+    let root = match knob {
+        EvidenceKnob::UnpinnedRoot => synthetic::nitro_test_root_sha256(),
+        _ => tpm::ca_sha256(),
+    };
+    Ok(capture("tpm2", files, Some(root)))
+}
+
+/// An Azure CVM capture whose vTPM quote covers the nonce thumbprint ‖ 32 bytes (cMCP's
+/// layout) and whose SNP report measures the record's measurement.
+pub fn azure_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8]) -> Result<String, String> {
+    let mut launch = hex_digest::<48>(measurement, "sha384:")?;
+    let mut debug = false;
+    match knob {
+        EvidenceKnob::OtherMeasurement => launch[0] ^= 0xff,
+        EvidenceKnob::Debug => debug = true,
+        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot => {}
+        _ => return unsupported(knob, "Azure CVM"),
+    }
+    let mut nonce = thumbprint.to_vec();
+    nonce.extend_from_slice(&[0xa5; 32]);
+    let files = azure::capture(&azure::AzureClaims {
+        measurement: launch,
+        runtime_data: azure::runtime_data(),
+        nonce,
+        debug,
+    });
+    let root = (knob != EvidenceKnob::UnpinnedRoot).then(snp::test_ark_sha256);
+    Ok(capture("azure-cvm-sev-snp", files, root))
+}
+
+/// A GPU report whose requester nonce is the thumbprint; the record must claim
+/// `synthetic::spdm_measurement(GPU_BLOCK)`.
+pub fn gpu_input(knob: EvidenceKnob, thumbprint: &[u8]) -> Result<String, String> {
+    let mut block = GPU_BLOCK;
+    match knob {
+        EvidenceKnob::OtherMeasurement => block[0] ^= 0xff,
+        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot => {}
+        _ => return unsupported(knob, "GPU"),
+    }
+    let nonce: [u8; 32] = thumbprint
+        .get(..32)
+        .and_then(|t| t.try_into().ok())
+        .ok_or("a thumbprint is 32 bytes")?;
+    let (report, chain) = synthetic::spdm_report(nonce, block);
+    let files = BTreeMap::from([
+        ("attestation_report.hex".to_string(), report.into_bytes()),
+        ("device_cert_chain.pem".to_string(), chain.into_bytes()),
+    ]);
+    let root = match knob {
+        EvidenceKnob::UnpinnedRoot => trace_hardware::nvidia::DEVICE_IDENTITY_CA_SHA256.to_string(),
+        _ => synthetic::nvidia_test_root_sha256(),
+    };
+    Ok(capture("nvidia-h100", files, Some(root)))
+}
+
+/// A Confidential Space token whose `eat_nonce` is the thumbprint in hex and whose image
+/// digest is the record's measurement, signed by the synthetic signer (pinned by thumbprint,
+/// unless `UnpinnedRoot` pins another key: the synthetic TPM AK's).
+pub fn token_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8], now: i64) -> Result<String, String> {
+    hex_digest::<32>(measurement, "sha256:")?;
+    let mut image_digest = measurement.to_string();
+    let (mut dbgstat, mut nbf, mut exp) = ("disabled-since-boot", now - 60, now + 3600);
+    match knob {
+        EvidenceKnob::OtherMeasurement => image_digest.replace_range(7..9, "00"),
+        EvidenceKnob::Debug => dbgstat = "enabled",
+        EvidenceKnob::Expired => (nbf, exp) = (now - 7200, now - 3600),
+        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot => {}
+        _ => return unsupported(knob, "token"),
+    }
+    let jwt = token::confidential_space_token(&token::TokenClaims {
+        image_digest: &image_digest,
+        dbgstat,
+        eat_nonce: trace_hardware::hex(thumbprint),
+        nbf,
+        exp,
+    });
+    let files = BTreeMap::from([
+        ("token.jwt".to_string(), jwt.into_bytes()),
+        ("jwks.json".to_string(), token::jwks()),
+    ]);
+    let pin = match knob {
+        EvidenceKnob::UnpinnedRoot => {
+            let runtime: serde_json::Value =
+                serde_json::from_slice(&azure::runtime_data()).map_err(|e| e.to_string())?;
+            trace_hardware::token::rsa_jwk_thumbprint_hex(&runtime["keys"][0]).ok_or("the AK is an RSA JWK")?
+        }
+        _ => token::signer_sha256(),
+    };
+    Ok(capture("google-confidential-space", files, Some(pin)))
+}
