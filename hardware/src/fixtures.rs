@@ -44,7 +44,7 @@ fn invalid(name: &'static str, replace: &'static str, with: &'static str, why: &
 
 /// Every synthetic capture, in a fixed order.
 pub fn all() -> Vec<Fixture> {
-    vec![nitro(), nvidia(), snp(), tpm(), azure()]
+    vec![nitro(), nvidia(), snp(), tpm(), azure(), confidential_space()]
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -378,6 +378,66 @@ fn azure() -> Fixture {
     )
 }
 
+fn confidential_space() -> Fixture {
+    use synthetic::token;
+    let jwt = |nbf: i64| {
+        token::confidential_space_token(&token::TokenClaims {
+            image_digest: &format!("sha256:{}", "c1".repeat(32)),
+            dbgstat: "disabled-since-boot",
+            eat_nonce: "42".repeat(32),
+            nbf,
+            exp: nbf + 3600,
+        })
+    };
+    let genuine = jwt(VERIFICATION_TIME - 60);
+    // The claims of another token under this one's header and signature.
+    let other = jwt(VERIFICATION_TIME - 120);
+    let parts: Vec<&str> = genuine.split('.').collect();
+    let spliced = format!(
+        "{}.{}.{}",
+        parts[0],
+        other.split('.').nth(1).unwrap_or_default(),
+        parts[2]
+    );
+    let files = BTreeMap::from([
+        ("token.jwt".to_string(), genuine.clone().into_bytes()),
+        (
+            "token-expired.jwt".to_string(),
+            jwt(VERIFICATION_TIME - 7200).into_bytes(),
+        ),
+        ("token-claims-swapped.jwt".to_string(), spliced.into_bytes()),
+        ("jwks.json".to_string(), token::jwks()),
+    ]);
+    fixture(
+        Describe {
+            slug: "google-confidential-space",
+            platform: "google-confidential-space",
+            format: "Confidential Space attestation token (JWT, RS256) and the signer's key snapshot (JWKS)",
+            description: "A token issued a minute before the pinned time by the synthetic signer, pinned by its RFC 7638 thumbprint instead of a snapshot of Google's keys.",
+            root_sha256: token::signer_sha256(),
+            evidence: &[
+                ("measurement", format!("sha256:{} (image_digest)", "c1".repeat(32))),
+                ("report_data", format!("{} (eat_nonce)", "42".repeat(32))),
+            ],
+            variants: &[
+                invalid(
+                    "expired",
+                    "token.jwt",
+                    "token-expired.jwt",
+                    "Issued two hours before the pinned time: its one-hour validity has ended.",
+                ),
+                invalid(
+                    "claims-swapped",
+                    "token.jwt",
+                    "token-claims-swapped.jwt",
+                    "The claims of another token under this one's signature.",
+                ),
+            ],
+        },
+        files,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,7 +447,7 @@ mod tests {
         let scratch = std::env::temp_dir().join(format!("trace-fixtures-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&scratch);
         let (a, b) = (all(), all());
-        assert_eq!(a.len(), 5);
+        assert_eq!(a.len(), 6);
         for (f, again) in a.iter().zip(&b) {
             assert_eq!((&f.files, &f.manifest), (&again.files, &again.manifest), "{}", f.dir);
             let dir = scratch.join(&f.dir);
@@ -411,7 +471,11 @@ mod tests {
                     c.appraisal.checks
                 );
             }
-            // Without the pin (as a vendor capture would be read), nothing is valid.
+            // Without the pin (as a vendor capture would be read), nothing is valid; except
+            // a token, whose capture brings its key snapshot, which is then the trust.
+            if f.dir.ends_with("confidential-space") {
+                continue;
+            }
             let unpinned = std::fs::read_to_string(dir.join("MANIFEST.toml"))
                 .expect("read")
                 .replace("root_sha256 = ", "# root_sha256 = ");
