@@ -341,7 +341,7 @@ pub static RULES: &[Rule] = &[
       "D-18: an absent member, never \"\" or null."),
     r("TR-ANC-002", Must, L2, "evidence/inclusion-unverified", "RA §5.1; S2 §3.3 step 6",
       "At Level 2 the record's inclusion in the named log is proven by replaying an inclusion receipt over the exact signed record.",
-      "D-20/IMPL-09: the receipt ({leaf_index, audit_path, leaf_count, merkle_root}) is supplied out of band; without one the rule is unverified, never a pass; the leaf is sorted-ASCII JSON of the whole signed record (RA §1)."),
+      "D-20/IMPL-09: the receipt ({leaf_index, audit_path, leaf_count, merkle_root}) is supplied out of band; without one the rule is unverified, never a pass; the leaf is sorted-ASCII JSON of the whole signed record (RA §1). RA v1 defines leaves over JSON claim objects only, so a JWS or COSE record cannot be proven included and stays unverified at Level 2: Level 2 positives exist in the embedded form only."),
     r("TR-REV-001", Must, L0, "revocation/not-checked", "S2 §3.2.3; §3.3 step 8",
       "A verifier that performed no revocation check reports so, and never reports revocation as affirmed.",
       "Reported whenever no revocation bundle is given."),
