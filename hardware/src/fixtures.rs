@@ -44,7 +44,7 @@ fn invalid(name: &'static str, replace: &'static str, with: &'static str, why: &
 
 /// Every synthetic capture, in a fixed order.
 pub fn all() -> Vec<Fixture> {
-    vec![nitro(), nvidia(), snp(), tpm(), azure(), confidential_space()]
+    vec![nitro(), nvidia(), snp(), tpm(), azure(), confidential_space(), tdx()]
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -438,6 +438,72 @@ fn confidential_space() -> Fixture {
     )
 }
 
+fn tdx() -> Fixture {
+    use synthetic::tdx;
+    let claims = tdx::TdClaims {
+        mr_td: [0x6d; 48],
+        report_data: [0x11; 64],
+    };
+    let (quote, collateral) = tdx::evidence(&claims, tdx::TdxKnobs::default(), VERIFICATION_TIME);
+    let spoiled = |knobs| tdx::evidence(&claims, knobs, VERIFICATION_TIME).1.into_bytes();
+    let mut changed = quote.clone();
+    changed[184] ^= 1; // MRTD, after signing
+    let files = BTreeMap::from([
+        ("quote.bin".to_string(), quote),
+        ("quote-mrtd-changed.bin".to_string(), changed),
+        ("collateral.json".to_string(), collateral.into_bytes()),
+        (
+            "collateral-pck-revoked.json".to_string(),
+            spoiled(tdx::TdxKnobs {
+                pck_revoked: true,
+                ..Default::default()
+            }),
+        ),
+        (
+            "collateral-tcb-revoked.json".to_string(),
+            spoiled(tdx::TdxKnobs {
+                tcb_revoked: true,
+                ..Default::default()
+            }),
+        ),
+        ("root_ca.der".to_string(), tdx::root_der()),
+    ]);
+    fixture(
+        Describe {
+            slug: "intel-tdx",
+            platform: "intel-tdx",
+            format: "TD quote v4 (quote.bin), QuoteCollateralV3 JSON (collateral.json), the SGX root (root_ca.der)",
+            description: "A TD quote whose QE report and PCK chain, CRLs, TCB info and QE identity all chain to the synthetic SGX root (ECDSA P-256), TCB status UpToDate.",
+            root_sha256: tdx::root_sha256(),
+            evidence: &[
+                ("measurement", format!("sha384:{} (MRTD)", "6d".repeat(48))),
+                ("report_data", format!("{} (REPORT_DATA)", "11".repeat(64))),
+            ],
+            variants: &[
+                invalid(
+                    "mrtd-changed",
+                    "quote.bin",
+                    "quote-mrtd-changed.bin",
+                    "One bit of MRTD flipped after the attestation key signed the quote.",
+                ),
+                invalid(
+                    "pck-revoked",
+                    "collateral.json",
+                    "collateral-pck-revoked.json",
+                    "The PCK CRL lists the PCK certificate.",
+                ),
+                invalid(
+                    "tcb-revoked",
+                    "collateral.json",
+                    "collateral-tcb-revoked.json",
+                    "The TCB info says the platform's TCB level is Revoked.",
+                ),
+            ],
+        },
+        files,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,7 +513,7 @@ mod tests {
         let scratch = std::env::temp_dir().join(format!("trace-fixtures-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&scratch);
         let (a, b) = (all(), all());
-        assert_eq!(a.len(), 6);
+        assert_eq!(a.len(), 7);
         for (f, again) in a.iter().zip(&b) {
             assert_eq!((&f.files, &f.manifest), (&again.files, &again.manifest), "{}", f.dir);
             let dir = scratch.join(&f.dir);

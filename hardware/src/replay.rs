@@ -65,8 +65,8 @@ fn first<'a>(files: &'a BTreeMap<String, Vec<u8>>, names: &[&str]) -> Option<&'a
 }
 
 /// Appraises with an explicit root pin for the formats that take one (Nitro, NVIDIA GPUs,
-/// SEV-SNP and TPM AK CAs: the SHA-256 of the root's DER, e.g. the project's synthetic test
-/// roots; Confidential Space tokens: the RFC 7638 thumbprint of the signing key); others use
+/// SEV-SNP and TPM AK CAs, DCAP roots (`root_ca.der` in the capture): the SHA-256 of the
+/// root's DER, e.g. the project's synthetic test roots; Confidential Space tokens: the RFC 7638 thumbprint of the signing key); others use
 /// their vendor roots.
 pub fn appraise_pinned(
     platform: &str,
@@ -112,6 +112,28 @@ pub fn appraise_pinned(
         ("gcp-confidential-space" | "google-confidential-space", Some(pin)) => match token_files(files) {
             Some((token, jwks)) => crate::token::appraise_pinned(token, jwks, at, pin),
             None => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
+        },
+        ("intel-tdx", Some(root)) => match (
+            first(files, &["quote.bin"]),
+            first(files, &["collateral.json"]),
+            first(files, &["root_ca.der"]),
+        ) {
+            (Some(q), Some(c), Some(root_der)) => {
+                let digest = crate::hex(&<sha2::Sha256 as sha2::Digest>::digest(root_der));
+                if digest.eq_ignore_ascii_case(root) {
+                    crate::dcap::appraise_with_root(q, c, at, root_der)
+                } else {
+                    let mut a = Appraisal::invalid();
+                    crate::push(
+                        &mut a.checks,
+                        "root-pin",
+                        false,
+                        format!("root_ca.der has SHA-256 {digest}, not the pinned root"),
+                    );
+                    a
+                }
+            }
+            _ => Appraisal::not_implemented("a pinned DCAP capture without quote.bin, collateral.json and root_ca.der"),
         },
         ("amd-sev-snp", Some(root)) => match snp_evidence(files) {
             Ok(e) => snp::appraise_with_root(&e, at, root),
@@ -185,7 +207,7 @@ pub fn class_of(check: &str) -> &'static str {
         "root-pin" | "chain" | "ak-chain" | "vek-certificate" | "vcek-hwid" | "vcek-tcb" | "key-info" => {
             "evidence/chain-invalid"
         }
-        "signature" | "report-signature" | "cose-signature" | "vtpm-quote" | "dcap" => "evidence/signature-invalid",
+        "signature" | "report-signature" | "cose-signature" | "vtpm-quote" => "evidence/signature-invalid",
         "validity" => "evidence/expired",
         "nonce" | "runtime-data" | "pcr-digest" => "evidence/binding-invalid",
         "platform" => "evidence/unsupported-format",

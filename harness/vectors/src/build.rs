@@ -360,6 +360,12 @@ impl Build {
         self.replay_evidence("amd-sev-snp", input)
     }
 
+    /// A `replay-evidence` vector: a synthetic TDX capture spoiled by `knob`.
+    pub fn replay_tdx(&mut self, knob: crate::evidence_capture::TdxReplayKnob) -> &mut Self {
+        let input = crate::evidence_capture::tdx_replay_input(knob, self.ctx.verification_time);
+        self.replay_evidence("intel-tdx", input)
+    }
+
     /// A `replay-evidence` vector: a synthetic TPM quote spoiled by `knob`.
     pub fn replay_tpm(&mut self, knob: crate::evidence_build::TpmKnob) -> &mut Self {
         let input = crate::evidence_build::tpm_replay_input(knob, self.ctx.verification_time);

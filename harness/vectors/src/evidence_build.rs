@@ -48,6 +48,8 @@ pub enum EvidenceSource {
     Gpu,
     /// A Confidential Space token and its key snapshot (`capture` format).
     Token,
+    /// A TD quote, its DCAP collateral and the synthetic SGX root (`capture` format).
+    Tdx,
 }
 
 /// The evidence input for a record with `jwk` and `measurement` (`sha384:<hex>`), at `now`.
@@ -70,6 +72,7 @@ pub fn input_json(
         EvidenceSource::Azure => return capture::azure_input(knob, measurement, &user_data),
         EvidenceSource::Gpu => return capture::gpu_input(knob, &user_data),
         EvidenceSource::Token => return capture::token_input(knob, measurement, &user_data, now),
+        EvidenceSource::Tdx => return capture::tdx_input(knob, measurement, &user_data, now),
         EvidenceSource::Nitro | EvidenceSource::Snp => {}
     }
     let hex = measurement

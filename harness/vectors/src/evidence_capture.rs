@@ -1,6 +1,7 @@
 //! Level 1 evidence in the protocol's `capture` format (a capture's files by name and the pin,
 //! as hardware/SUBMITTING.md lays them out) for the platforms whose synthetic evidence is a
-//! set of files: TPM 2.0 quotes, Azure CVMs, NVIDIA GPU reports, Confidential Space tokens.
+//! set of files: TPM 2.0 quotes, Azure CVMs, NVIDIA GPU reports, Confidential Space tokens,
+//! Intel TDX quotes with their DCAP collateral.
 //! Each binds the record's key where its platform puts report data and measures what the
 //! record claims, or breaks one link on purpose.
 //!
@@ -156,4 +157,80 @@ pub fn token_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8], now
         _ => token::signer_sha256(),
     };
     Ok(capture("google-confidential-space", files, Some(pin)))
+}
+
+/// A TD quote whose REPORT_DATA begins with the thumbprint and whose MRTD is the record's
+/// measurement, with DCAP collateral under the synthetic SGX root (pinned, unless
+/// `UnpinnedRoot` pins Intel's).
+pub fn tdx_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8], now: i64) -> Result<String, String> {
+    use trace_hardware::synthetic::tdx;
+    let mut mr_td = hex_digest::<48>(measurement, "sha384:")?;
+    let mut knobs = tdx::TdxKnobs::default();
+    match knob {
+        EvidenceKnob::OtherMeasurement => mr_td[0] ^= 0xff,
+        EvidenceKnob::Debug => knobs.debug = true,
+        EvidenceKnob::Expired => knobs.pck_expired = true,
+        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot => {}
+        _ => return unsupported(knob, "TDX"),
+    }
+    let mut report_data = [0u8; 64];
+    report_data[..32].copy_from_slice(thumbprint.get(..32).ok_or("a thumbprint is 32 bytes")?);
+    let (quote, collateral) = tdx::evidence(&tdx::TdClaims { mr_td, report_data }, knobs, now);
+    let files = BTreeMap::from([
+        ("quote.bin".to_string(), quote),
+        ("collateral.json".to_string(), collateral.into_bytes()),
+        ("root_ca.der".to_string(), tdx::root_der()),
+    ]);
+    let root = match knob {
+        EvidenceKnob::UnpinnedRoot => trace_hardware::dcap::INTEL_SGX_ROOT_SHA256.to_string(),
+        _ => tdx::root_sha256(),
+    };
+    Ok(capture("intel-tdx", files, Some(root)))
+}
+
+/// How a replayed synthetic TDX capture is spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TdxReplayKnob {
+    Genuine,
+    /// TD_ATTRIBUTES.DEBUG set: still authentic.
+    DebugTd,
+    /// One bit of MRTD flipped after signing.
+    QuoteChanged,
+    /// The PCK CRL lists the PCK certificate.
+    PckRevoked,
+    /// The TCB info marks the platform's level Revoked.
+    TcbRevoked,
+    /// Intel's root pinned; the capture chains to the synthetic root.
+    UnpinnedRoot,
+}
+
+/// The `replay-evidence` input of a synthetic TDX capture, at `now`.
+pub fn tdx_replay_input(knob: TdxReplayKnob, now: i64) -> String {
+    use trace_hardware::synthetic::tdx;
+    let knobs = tdx::TdxKnobs {
+        debug: knob == TdxReplayKnob::DebugTd,
+        pck_revoked: knob == TdxReplayKnob::PckRevoked,
+        tcb_revoked: knob == TdxReplayKnob::TcbRevoked,
+        ..Default::default()
+    };
+    let claims = tdx::TdClaims {
+        mr_td: [0x6d; 48],
+        report_data: [0x11; 64],
+    };
+    let (mut quote, collateral) = tdx::evidence(&claims, knobs, now);
+    if knob == TdxReplayKnob::QuoteChanged {
+        quote[184] ^= 1;
+    }
+    let files = BTreeMap::from([
+        ("quote.bin".to_string(), quote),
+        ("collateral.json".to_string(), collateral.into_bytes()),
+        ("root_ca.der".to_string(), tdx::root_der()),
+    ]);
+    let encoded: serde_json::Map<String, serde_json::Value> =
+        files.iter().map(|(n, b)| (n.clone(), b64::encode(b).into())).collect();
+    let root = match knob {
+        TdxReplayKnob::UnpinnedRoot => trace_hardware::dcap::INTEL_SGX_ROOT_SHA256.to_string(),
+        _ => tdx::root_sha256(),
+    };
+    serde_json::json!({"platform": "intel-tdx", "files": encoded, "root_sha256": root}).to_string()
 }

@@ -65,6 +65,7 @@ pub mod evidence;
 pub mod evidence_azure;
 pub mod evidence_gpu;
 pub mod evidence_snp;
+pub mod evidence_tdx;
 pub mod evidence_token;
 pub mod evidence_tpm;
 pub mod freshness;
@@ -117,6 +118,7 @@ pub fn all() -> Vec<TopicDef> {
         evidence_azure::topic(),
         evidence_gpu::topic(),
         evidence_token::topic(),
+        evidence_tdx::topic(),
     ]
 }
 
