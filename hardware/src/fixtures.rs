@@ -44,7 +44,16 @@ fn invalid(name: &'static str, replace: &'static str, with: &'static str, why: &
 
 /// Every synthetic capture, in a fixed order.
 pub fn all() -> Vec<Fixture> {
-    vec![nitro(), nvidia(), snp(), tpm(), azure(), confidential_space(), tdx()]
+    vec![
+        nitro(),
+        nvidia(),
+        snp(),
+        tpm(),
+        azure(),
+        confidential_space(),
+        tdx(),
+        cca(),
+    ]
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -504,6 +513,66 @@ fn tdx() -> Fixture {
     )
 }
 
+fn cca() -> Fixture {
+    use synthetic::cca;
+    let token = |lifecycle| {
+        cca::token(&cca::CcaClaims {
+            challenge: [0x11; 64],
+            rim: [0x7a; 32],
+            lifecycle,
+        })
+    };
+    let genuine = token(cca::LIFECYCLE_SECURED);
+    let mut flipped = genuine.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1; // the realm token's signature
+    let files = BTreeMap::from([
+        ("token.cbor".to_string(), genuine),
+        ("token-realm-signature-flipped.cbor".to_string(), flipped),
+        ("token-debug-lifecycle.cbor".to_string(), token(cca::LIFECYCLE_DEBUG)),
+        ("token-decommissioned.cbor".to_string(), token(0x6000)),
+        ("iak.der".to_string(), cca::iak_spki_der()),
+    ]);
+    fixture(
+        Describe {
+            slug: "arm-cca",
+            platform: "arm-cca",
+            format: "CCA token collection (CBOR tag 399: platform and realm COSE_Sign1), the IAK's SubjectPublicKeyInfo (DER)",
+            description: "A realm token signed by its RAK, bound by the platform token's challenge; the platform token signed ES256 by the synthetic IAK, pinned by the SHA-256 of its SubjectPublicKeyInfo.",
+            root_sha256: cca::iak_sha256(),
+            evidence: &[
+                (
+                    "measurement",
+                    format!("sha256:{} (realm initial measurement)", "7a".repeat(32)),
+                ),
+                ("report_data", format!("{} (realm challenge)", "11".repeat(64))),
+            ],
+            variants: &[
+                invalid(
+                    "realm-signature-flipped",
+                    "token.cbor",
+                    "token-realm-signature-flipped.cbor",
+                    "One bit of the realm token's signature flipped.",
+                ),
+                Variant {
+                    name: "debug-lifecycle",
+                    verdict: "valid",
+                    replace: "token.cbor",
+                    with: "token-debug-lifecycle.cbor",
+                    why: "A platform in the non-PSA-RoT debug lifecycle state: authentic, and its debug state is a fact Level 1 refuses.",
+                },
+                invalid(
+                    "decommissioned",
+                    "token.cbor",
+                    "token-decommissioned.cbor",
+                    "A decommissioned platform (lifecycle 0x6000) attests nothing.",
+                ),
+            ],
+        },
+        files,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,7 +582,7 @@ mod tests {
         let scratch = std::env::temp_dir().join(format!("trace-fixtures-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&scratch);
         let (a, b) = (all(), all());
-        assert_eq!(a.len(), 7);
+        assert_eq!(a.len(), 8);
         for (f, again) in a.iter().zip(&b) {
             assert_eq!((&f.files, &f.manifest), (&again.files, &again.manifest), "{}", f.dir);
             let dir = scratch.join(&f.dir);

@@ -5,11 +5,12 @@
 //! reads capture manifests (`trace-hwcapture/1`, the format of the shared captures) and checks
 //! their file digests; [`snp`] verifies AMD SEV-SNP reports with their VCEK/VLEK chains,
 //! [`nitro`] AWS Nitro attestation documents, [`nvidia`] Hopper SPDM reports, [`tpm`] TPM 2.0
-//! quotes, [`dcap`] Intel TDX and SGX quotes with collateral, [`azure`] Azure CVMs (SNP + vTPM), [`token`] Confidential Space and MAA tokens;
+//! quotes, [`dcap`] Intel TDX and SGX quotes with collateral, [`azure`] Azure CVMs (SNP + vTPM), [`token`] Confidential Space and MAA tokens, [`cca`] Arm CCA tokens;
 //! [`replay`] runs a capture (and its variants) and compares with the expected verdicts.
 //! Platforms without a verifier yet answer [`Verdict::NotImplemented`], never a guess.
 
 pub mod azure;
+pub mod cca;
 pub mod dcap;
 pub mod fixtures;
 pub mod input;

@@ -66,8 +66,9 @@ fn first<'a>(files: &'a BTreeMap<String, Vec<u8>>, names: &[&str]) -> Option<&'a
 
 /// Appraises with an explicit root pin for the formats that take one (Nitro, NVIDIA GPUs,
 /// SEV-SNP and TPM AK CAs, DCAP roots (`root_ca.der` in the capture): the SHA-256 of the
-/// root's DER, e.g. the project's synthetic test roots; Confidential Space tokens: the RFC 7638 thumbprint of the signing key); others use
-/// their vendor roots.
+/// root's DER, e.g. the project's synthetic test roots; Arm CCA: the SHA-256 of the IAK's
+/// SubjectPublicKeyInfo DER; Confidential Space tokens: the RFC 7638 thumbprint of the signing
+/// key); others use their vendor roots.
 pub fn appraise_pinned(
     platform: &str,
     files: &BTreeMap<String, Vec<u8>>,
@@ -112,6 +113,10 @@ pub fn appraise_pinned(
         ("gcp-confidential-space" | "google-confidential-space", Some(pin)) => match token_files(files) {
             Some((token, jwks)) => crate::token::appraise_pinned(token, jwks, at, pin),
             None => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
+        },
+        ("arm-cca", Some(pin)) => match (first(files, &["token.cbor"]), first(files, &["iak.der", "iak.pem"])) {
+            (Some(token), Some(iak)) => crate::cca::appraise(token, iak, pin),
+            _ => Appraisal::not_implemented("a CCA capture without token.cbor and iak.der/iak.pem"),
         },
         ("intel-tdx", Some(root)) => match (
             first(files, &["quote.bin"]),
@@ -204,12 +209,12 @@ fn snp_evidence(files: &BTreeMap<String, Vec<u8>>) -> Result<snp::SnpEvidence<'_
 /// The error class of a failed check, for reports and the protocol.
 pub fn class_of(check: &str) -> &'static str {
     match check {
-        "root-pin" | "chain" | "ak-chain" | "vek-certificate" | "vcek-hwid" | "vcek-tcb" | "key-info" => {
+        "root-pin" | "chain" | "ak-chain" | "vek-certificate" | "vcek-hwid" | "vcek-tcb" | "key-info" | "lifecycle" => {
             "evidence/chain-invalid"
         }
         "signature" | "report-signature" | "cose-signature" | "vtpm-quote" => "evidence/signature-invalid",
         "validity" => "evidence/expired",
-        "nonce" | "runtime-data" | "pcr-digest" => "evidence/binding-invalid",
+        "nonce" | "runtime-data" | "pcr-digest" | "rak-binding" => "evidence/binding-invalid",
         "platform" => "evidence/unsupported-format",
         _ => "evidence/malformed",
     }
@@ -266,6 +271,18 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             }
             azure_cmcp_layout(files, at, None)
         }
+        "arm-cca" => match (first(files, &["token.cbor"]), first(files, &["iak.der", "iak.pem"])) {
+            // Without a pinned IAK the token is at best authentic to the key it names.
+            (Some(token), Some(iak)) => {
+                let mut a = crate::cca::appraise(token, iak, "");
+                let only_unpinned = a.checks.iter().all(|c| c.passed || c.name == "root-pin");
+                if only_unpinned {
+                    a.verdict = Verdict::Unverifiable;
+                }
+                a
+            }
+            _ => Appraisal::not_implemented("a CCA capture without token.cbor and iak.der/iak.pem"),
+        },
         other => Appraisal::not_implemented(other),
     }
 }

@@ -6,9 +6,11 @@
 //! Owns: minimal X.509 certificates (ECDSA P-384) and Nitro-shaped attestation documents
 //! and SPDM GPU reports signed through them, all deterministic from seeds; [`snp`] the
 //! SEV-SNP chain and reports, [`tpm`] TPM quotes with a certified AK, [`token`] Confidential
-//! Space tokens, [`tdx`] TD quotes with DCAP collateral. Does not own any verdict.
+//! Space tokens, [`tdx`] TD quotes with DCAP collateral, [`cca`] Arm CCA tokens. Does not own
+//! any verdict.
 
 pub mod azure;
+pub mod cca;
 pub mod snp;
 pub mod tdx;
 pub mod token;

@@ -2,7 +2,7 @@
 //! evidence missing a part (no collateral, no key, no chain) is never valid; and evidence
 //! that does appraise as valid stops being valid when one signed byte changes.
 
-use trace_hardware::{Verdict, dcap, nitro, nvidia, snp, tpm};
+use trace_hardware::{Verdict, cca, dcap, nitro, nvidia, snp, tpm};
 
 /// The verification time used for arbitrary evidence (2025-06-01).
 const AT: i64 = 1_748_736_000;
@@ -70,4 +70,23 @@ pub fn tpm_quote(data: &[u8]) {
     let (quote, sig) = data.split_at(data.len() / 2);
     let _ = tpm::raw_signature(sig);
     never_valid(tpm::appraise(quote, sig, b"", None, None).verdict, "TPM quote");
+}
+
+/// An Arm CCA token collection appraised with the synthetic IAK pinned, so that a genuine
+/// synthetic token is valid: a valid one stops being valid when its last byte (inside the
+/// realm token's signature) changes; the same bytes as their own IAK are never valid.
+pub fn cca_token(data: &[u8]) {
+    let (iak, pin) = (
+        trace_hardware::synthetic::cca::iak_spki_der(),
+        trace_hardware::synthetic::cca::iak_sha256(),
+    );
+    if cca::appraise(data, &iak, &pin).verdict == Verdict::Valid {
+        let mut changed = data.to_vec();
+        *changed.last_mut().expect("a valid token is not empty") ^= 1;
+        never_valid(
+            cca::appraise(&changed, &iak, &pin).verdict,
+            "CCA token with a changed realm signature",
+        );
+    }
+    never_valid(cca::appraise(data, data, &pin).verdict, "CCA token as its own IAK");
 }

@@ -28,6 +28,7 @@ pub const TARGETS: &[&str] = &[
     "nitro_document",
     "nvidia_report",
     "tpm_quote",
+    "cca_token",
 ];
 
 /// Runs the oracle of `target` over `data`. Panics on a violated property; an unknown
@@ -48,6 +49,7 @@ pub fn run(target: &str, data: &[u8]) {
         "nitro_document" => hardware::nitro_document(data),
         "nvidia_report" => hardware::nvidia_report(data),
         "tpm_quote" => hardware::tpm_quote(data),
+        "cca_token" => hardware::cca_token(data),
         other => panic!("no oracle named {other:?}"),
     }
 }

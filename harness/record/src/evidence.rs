@@ -11,7 +11,7 @@
 //!
 //! Debug (TR-RTE-011): a TEE whose evidence has a debug attribute outside its measurement
 //! (SEV-SNP and Azure CVM guest policy, TDX TD attributes, Nitro's all-zero PCRs, a
-//! Confidential Space token's `dbgstat`) must say it is off; evidence that says nothing is
+//! Confidential Space token's `dbgstat`, a CCA platform's security lifecycle) must say it is off; evidence that says nothing is
 //! refused. TPM 2.0 quotes and NVIDIA GPU reports have no such attribute: a debug boot or a
 //! GPU development mode changes the measured state itself, which TR-RTE-009 ties to
 //! `runtime.measurement`. For those platforms an unstated debug state is not a failure.

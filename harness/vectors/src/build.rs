@@ -360,6 +360,11 @@ impl Build {
         self.replay_evidence("amd-sev-snp", input)
     }
 
+    /// A `replay-evidence` vector: a synthetic CCA capture spoiled by `knob`.
+    pub fn replay_cca(&mut self, knob: crate::evidence_capture::CcaReplayKnob) -> &mut Self {
+        self.replay_evidence("arm-cca", crate::evidence_capture::cca_replay_input(knob))
+    }
+
     /// A `replay-evidence` vector: a synthetic TDX capture spoiled by `knob`.
     pub fn replay_tdx(&mut self, knob: crate::evidence_capture::TdxReplayKnob) -> &mut Self {
         let input = crate::evidence_capture::tdx_replay_input(knob, self.ctx.verification_time);
@@ -390,14 +395,14 @@ impl Build {
     }
 
     /// Give the verifier synthetic evidence from `source` for the record, spoiled by `knob`.
-    /// Sources whose platform measures otherwise than SHA-384 (TPM and token: `sha256:`;
+    /// Sources whose platform measures otherwise than SHA-384 (TPM, token and CCA: `sha256:`;
     /// GPU: the report's measurement record) set the record's measurement to what their
     /// genuine evidence measures; call it after [`Build::hardware`].
     pub fn evidence_from(&mut self, source: crate::evidence_build::EvidenceSource, knob: EvidenceKnob) -> &mut Self {
         use crate::evidence_build::EvidenceSource;
         use crate::evidence_capture::{GPU_BLOCK, SHA256_MEASUREMENT};
         match source {
-            EvidenceSource::Tpm | EvidenceSource::Token => {
+            EvidenceSource::Tpm | EvidenceSource::Token | EvidenceSource::Cca => {
                 self.set_str("/runtime/measurement", SHA256_MEASUREMENT);
             }
             EvidenceSource::Gpu => {

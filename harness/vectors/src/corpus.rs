@@ -68,6 +68,9 @@ fn evidence_seeds(input: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
     if let Some(report) = file("attestation_report.hex") {
         out.push(("nvidia_report", report));
     }
+    if let Some(token) = file("token.cbor") {
+        out.push(("cca_token", token));
+    }
     out
 }
 

@@ -50,6 +50,8 @@ pub enum EvidenceSource {
     Token,
     /// A TD quote, its DCAP collateral and the synthetic SGX root (`capture` format).
     Tdx,
+    /// An Arm CCA token and the IAK it is pinned by (`capture` format).
+    Cca,
 }
 
 /// The evidence input for a record with `jwk` and `measurement` (`sha384:<hex>`), at `now`.
@@ -73,6 +75,7 @@ pub fn input_json(
         EvidenceSource::Gpu => return capture::gpu_input(knob, &user_data),
         EvidenceSource::Token => return capture::token_input(knob, measurement, &user_data, now),
         EvidenceSource::Tdx => return capture::tdx_input(knob, measurement, &user_data, now),
+        EvidenceSource::Cca => return capture::cca_input(knob, measurement, &user_data),
         EvidenceSource::Nitro | EvidenceSource::Snp => {}
     }
     let hex = measurement

@@ -1,7 +1,7 @@
 //! Level 1 evidence in the protocol's `capture` format (a capture's files by name and the pin,
 //! as hardware/SUBMITTING.md lays them out) for the platforms whose synthetic evidence is a
 //! set of files: TPM 2.0 quotes, Azure CVMs, NVIDIA GPU reports, Confidential Space tokens,
-//! Intel TDX quotes with their DCAP collateral.
+//! Intel TDX quotes with their DCAP collateral, Arm CCA tokens.
 //! Each binds the record's key where its platform puts report data and measures what the
 //! record claims, or breaks one link on purpose.
 //!
@@ -233,4 +233,88 @@ pub fn tdx_replay_input(knob: TdxReplayKnob, now: i64) -> String {
         _ => tdx::root_sha256(),
     };
     serde_json::json!({"platform": "intel-tdx", "files": encoded, "root_sha256": root}).to_string()
+}
+
+/// An Arm CCA token whose realm challenge begins with the thumbprint and whose RIM is the
+/// record's measurement, under the synthetic IAK (pinned by its SubjectPublicKeyInfo digest,
+/// unless `UnpinnedRoot` pins another key's).
+pub fn cca_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8]) -> Result<String, String> {
+    use trace_hardware::synthetic::cca;
+    let mut rim = hex_digest::<32>(measurement, "sha256:")?;
+    let mut lifecycle = cca::LIFECYCLE_SECURED;
+    match knob {
+        EvidenceKnob::OtherMeasurement => rim[0] ^= 0xff,
+        EvidenceKnob::Debug => lifecycle = cca::LIFECYCLE_DEBUG,
+        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot => {}
+        _ => return unsupported(knob, "CCA"),
+    }
+    let mut challenge = [0u8; 64];
+    challenge[..32].copy_from_slice(thumbprint.get(..32).ok_or("a thumbprint is 32 bytes")?);
+    let files = BTreeMap::from([
+        (
+            "token.cbor".to_string(),
+            cca::token(&cca::CcaClaims {
+                challenge,
+                rim,
+                lifecycle,
+            }),
+        ),
+        ("iak.der".to_string(), cca::iak_spki_der()),
+    ]);
+    let pin = match knob {
+        // Another key pinned: the digest of the synthetic SGX root, which signed nothing here.
+        EvidenceKnob::UnpinnedRoot => trace_hardware::synthetic::tdx::root_sha256(),
+        _ => cca::iak_sha256(),
+    };
+    Ok(capture("arm-cca", files, Some(pin)))
+}
+
+/// How a replayed synthetic CCA capture is spoiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CcaReplayKnob {
+    Genuine,
+    /// The platform in the non-PSA-RoT debug lifecycle state: still authentic.
+    DebugLifecycle,
+    /// The realm token's signature changed.
+    RealmSignatureChanged,
+    /// A decommissioned platform.
+    Decommissioned,
+    /// Another key pinned than the token's IAK.
+    UnpinnedIak,
+    /// The platform challenge is the hash of another key than the realm's RAK.
+    RakUnbound,
+}
+
+/// The `replay-evidence` input of a synthetic CCA capture.
+pub fn cca_replay_input(knob: CcaReplayKnob) -> String {
+    use trace_hardware::synthetic::cca;
+    let lifecycle = match knob {
+        CcaReplayKnob::DebugLifecycle => cca::LIFECYCLE_DEBUG,
+        CcaReplayKnob::Decommissioned => 0x6000,
+        _ => cca::LIFECYCLE_SECURED,
+    };
+    let claims = cca::CcaClaims {
+        challenge: [0x11; 64],
+        rim: [0x7a; 32],
+        lifecycle,
+    };
+    let mut token = if knob == CcaReplayKnob::RakUnbound {
+        cca::token_with_unbound_rak(&claims)
+    } else {
+        cca::token(&claims)
+    };
+    if knob == CcaReplayKnob::RealmSignatureChanged {
+        let last = token.len() - 1;
+        token[last] ^= 1;
+    }
+    let pin = match knob {
+        CcaReplayKnob::UnpinnedIak => trace_hardware::synthetic::tdx::root_sha256(),
+        _ => cca::iak_sha256(),
+    };
+    serde_json::json!({
+        "platform": "arm-cca",
+        "files": {"token.cbor": b64::encode(&token), "iak.der": b64::encode(&cca::iak_spki_der())},
+        "root_sha256": pin,
+    })
+    .to_string()
 }

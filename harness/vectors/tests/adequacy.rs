@@ -134,6 +134,11 @@ fn tpm_ak_taken_on_trust(c: &Context, t: &Test) -> Observed {
     })
 }
 
+fn cca_realm_taken_without_its_platform(c: &Context, t: &Test) -> Observed {
+    // Checks both signatures, never that the platform token vouches for this realm's RAK.
+    replay_without(c, t, |k| c.platform == "arm-cca" && k.name == "rak-binding")
+}
+
 fn lenient_revocation_entry_ids(c: &Context, t: &Test) -> Observed {
     // Parses entry ids with the language's integer parser, which takes a leading '+' (found
     // by mutation testing: "+1000" compared as 1000 instead of falling back).
@@ -447,6 +452,10 @@ const BROKEN: &[(&str, Broken)] = &[
         snp_stops_at_the_chain,
     ),
     ("TPM: AK certificate chain not checked", tpm_ak_taken_on_trust),
+    (
+        "CCA: realm token not bound to the platform token",
+        cca_realm_taken_without_its_platform,
+    ),
     ("revocation entry ids parsed leniently", lenient_revocation_entry_ids),
     (
         "revocation bundle checked with the first trusted key",

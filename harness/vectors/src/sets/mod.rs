@@ -63,6 +63,7 @@ pub mod dep;
 pub mod env;
 pub mod evidence;
 pub mod evidence_azure;
+pub mod evidence_cca;
 pub mod evidence_gpu;
 pub mod evidence_snp;
 pub mod evidence_tdx;
@@ -119,6 +120,7 @@ pub fn all() -> Vec<TopicDef> {
         evidence_gpu::topic(),
         evidence_token::topic(),
         evidence_tdx::topic(),
+        evidence_cca::topic(),
     ]
 }
 
