@@ -83,7 +83,7 @@ pub fn appraise_pinned(
             Some(doc) => crate::nitro::appraise_with_root(doc, at, root),
             None => Appraisal::not_implemented("a Nitro capture without attestation.cose/attestation_doc.*"),
         },
-        ("nvidia-h100", Some(root)) => match (
+        ("nvidia-h100" | "nvidia-blackwell", Some(root)) => match (
             first(files, &["attestation_report.hex"]),
             first(files, &["device_cert_chain.pem"]),
         ) {
@@ -238,7 +238,7 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             Some((token, jwks)) => crate::token::appraise(token, jwks, at),
             None => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
         },
-        "nvidia-h100" => match (
+        "nvidia-h100" | "nvidia-blackwell" => match (
             first(files, &["attestation_report.hex"]),
             first(files, &["device_cert_chain.pem"]),
         ) {

@@ -12,7 +12,7 @@
 //! Debug (TR-RTE-011): a TEE whose evidence has a debug attribute outside its measurement
 //! (SEV-SNP and Azure CVM guest policy, TDX TD attributes, Nitro's all-zero PCRs, a
 //! Confidential Space token's `dbgstat`, a CCA platform's security lifecycle) must say it is off; evidence that says nothing is
-//! refused. TPM 2.0 quotes and NVIDIA GPU reports have no such attribute: a debug boot or a
+//! refused. TPM 2.0 quotes and NVIDIA GPU reports (H100, Blackwell) have no such attribute: a debug boot or a
 //! GPU development mode changes the measured state itself, which TR-RTE-009 ties to
 //! `runtime.measurement`. For those platforms an unstated debug state is not a failure.
 
@@ -22,7 +22,7 @@ use crate::json::Object;
 use crate::keys::PublicKey;
 
 /// Platforms whose evidence carries no debug attribute apart from the measurement.
-pub const MEASURED_DEBUG_PLATFORMS: [&str; 2] = ["tpm2", "nvidia-h100"];
+pub const MEASURED_DEBUG_PLATFORMS: [&str; 3] = ["tpm2", "nvidia-h100", "nvidia-blackwell"];
 
 /// The facts of appraised evidence, as a caller hands them to the verifier.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -405,7 +405,7 @@ impl Build {
             EvidenceSource::Tpm | EvidenceSource::Token | EvidenceSource::Cca => {
                 self.set_str("/runtime/measurement", SHA256_MEASUREMENT);
             }
-            EvidenceSource::Gpu => {
+            EvidenceSource::Gpu | EvidenceSource::GpuBlackwell => {
                 self.set_str(
                     "/runtime/measurement",
                     &trace_hardware::synthetic::spdm_measurement(GPU_BLOCK),

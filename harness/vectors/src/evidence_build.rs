@@ -44,8 +44,10 @@ pub enum EvidenceSource {
     Tpm,
     /// An Azure CVM capture: SNP report, runtime data, vTPM quote (`capture` format).
     Azure,
-    /// An NVIDIA GPU report and its chain (`capture` format).
+    /// An NVIDIA H100 GPU report and its chain (`capture` format).
     Gpu,
+    /// The same for an NVIDIA Blackwell GPU (the same SPDM report format).
+    GpuBlackwell,
     /// A Confidential Space token and its key snapshot (`capture` format).
     Token,
     /// A TD quote, its DCAP collateral and the synthetic SGX root (`capture` format).
@@ -72,7 +74,8 @@ pub fn input_json(
     match source {
         EvidenceSource::Tpm => return capture::tpm_input(knob, measurement, &user_data, now),
         EvidenceSource::Azure => return capture::azure_input(knob, measurement, &user_data),
-        EvidenceSource::Gpu => return capture::gpu_input(knob, &user_data),
+        EvidenceSource::Gpu => return capture::gpu_input(knob, &user_data, "nvidia-h100"),
+        EvidenceSource::GpuBlackwell => return capture::gpu_input(knob, &user_data, "nvidia-blackwell"),
         EvidenceSource::Token => return capture::token_input(knob, measurement, &user_data, now),
         EvidenceSource::Tdx => return capture::tdx_input(knob, measurement, &user_data, now),
         EvidenceSource::Cca => return capture::cca_input(knob, measurement, &user_data),

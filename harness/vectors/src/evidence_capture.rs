@@ -98,9 +98,9 @@ pub fn azure_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8]) -> 
     Ok(capture("azure-cvm-sev-snp", files, root))
 }
 
-/// A GPU report whose requester nonce is the thumbprint; the record must claim
-/// `synthetic::spdm_measurement(GPU_BLOCK)`.
-pub fn gpu_input(knob: EvidenceKnob, thumbprint: &[u8]) -> Result<String, String> {
+/// A GPU report whose requester nonce is the thumbprint, for `platform` (Hopper and Blackwell
+/// report in the same SPDM format); the record must claim `synthetic::spdm_measurement(GPU_BLOCK)`.
+pub fn gpu_input(knob: EvidenceKnob, thumbprint: &[u8], platform: &str) -> Result<String, String> {
     let mut block = GPU_BLOCK;
     match knob {
         EvidenceKnob::OtherMeasurement => block[0] ^= 0xff,
@@ -120,7 +120,7 @@ pub fn gpu_input(knob: EvidenceKnob, thumbprint: &[u8]) -> Result<String, String
         EvidenceKnob::UnpinnedRoot => trace_hardware::nvidia::DEVICE_IDENTITY_CA_SHA256.to_string(),
         _ => synthetic::nvidia_test_root_sha256(),
     };
-    Ok(capture("nvidia-h100", files, Some(root)))
+    Ok(capture(platform, files, Some(root)))
 }
 
 /// A Confidential Space token whose `eat_nonce` is the thumbprint in hex and whose image
