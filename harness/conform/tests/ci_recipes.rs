@@ -21,7 +21,7 @@ fn recipe(python: &Path, system: &str, args: &[String], workspace: &Path, instal
         // path packages by their place in the workspace, so a build from another checkout
         // in the workspace's own target/ would overwrite its artifacts with the clone's
         // (trace-vectors embeds files by absolute path). The recipes' defaults build a release.
-        .env("CARGO_TARGET_DIR", install_target())
+        .env("CARGO_TARGET_DIR", install_target(system))
         .env("TC_INSTALL_ROOT", install_root)
         .output()
         .expect("python runs");
@@ -49,9 +49,11 @@ fn head_commit(repo: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// The build directory of the installs (see `recipe`).
-fn install_target() -> std::path::PathBuf {
-    common::repo().join("target/ci-recipes")
+/// The build directory of the installs from one source (see `recipe`): one per source, since
+/// the same holds between sources. A shared one let a git-URL install at a new commit link a
+/// trace-hardware built earlier from another checkout, which cargo found fresh.
+fn install_target(source: &str) -> std::path::PathBuf {
+    common::repo().join("target/ci-recipes").join(source)
 }
 
 fn step<'a>(account: &'a Value, name: &str) -> &'a Value {
@@ -165,7 +167,7 @@ fn install_from_a_git_url_gives_a_working_trace_conform() {
         .env("TC_SUITE_REPOSITORY", format!("file://{}", repo.display()))
         .env("TC_CARGO_FLAGS", "--locked --debug")
         .env("TC_INSTALL_ROOT", install_root.path())
-        .env("CARGO_TARGET_DIR", install_target())
+        .env("CARGO_TARGET_DIR", install_target("git-url"))
         .output()
         .expect("bash runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -2,11 +2,13 @@
 //!
 //! Owns: the checks on committed files: schema validity, ids (unique, well formed, not
 //! retired), references to rules, classes and flags, the coverage floor (every MUST rule
-//! has two negative vectors and a positive control), `acceptable` vectors with flags,
-//! description style. Every message says what to write instead. Does not own generation.
+//! has two negative vectors and a positive control; every hardware platform has Level 1
+//! and 2 positives, [`platform_matrix`]), `acceptable` vectors with flags, description
+//! style. Every message says what to write instead. Does not own generation.
 
 use crate::catalog::{FLAGS, coverage};
 use crate::format::{Outcome, VectorFile};
+use crate::sets::positive::PLATFORMS;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
@@ -168,6 +170,7 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
         }
     }
     let parsed: Vec<VectorFile> = files.iter().map(|(_, f)| f.clone()).collect();
+    problems.extend(platform_matrix(&parsed));
     for (rule, (negatives, positives)) in coverage(&parsed) {
         let Some(meta) = RULES.iter().find(|r| r.id == rule) else {
             continue;
@@ -187,6 +190,33 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
     problems
 }
 
+/// The forms every hardware platform of the enum has a valid `verify` vector in, per level:
+/// Level 1 in each form, Level 2 embedded only (RA v1 anchors JSON claim objects, so a JWS or
+/// COSE record stays unverified at Level 2: TR-ANC-002's decision). `software-only` never
+/// reaches Level 1 (TR-RTE-001).
+pub const LEVEL_FORMS: [(u8, &str); 4] = [(1, "embedded"), (1, "jws"), (1, "cose"), (2, "embedded")];
+
+/// One message per hardware platform, level and form without a valid `verify` vector.
+pub fn platform_matrix(files: &[VectorFile]) -> Vec<String> {
+    let have: BTreeSet<(&str, u8, &str)> = files
+        .iter()
+        .flat_map(|f| &f.groups)
+        .filter(|g| g.context.op == "verify" && g.tests.iter().any(|t| t.expected.result == Outcome::Valid))
+        .map(|g| (g.context.platform.as_str(), g.context.level, g.context.format.as_str()))
+        .collect();
+    let mut problems = Vec::new();
+    for platform in PLATFORMS.iter().filter(|p| **p != "software-only") {
+        for (level, form) in LEVEL_FORMS {
+            if !have.contains(&(*platform, level, form)) {
+                problems.push(format!(
+                    "coverage: no valid Level {level} {form} vector on {platform}; add one with synthetic evidence (b.hardware(\"{platform}\").level({level}).evidence_from(...), evidence_capture.rs)"
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// Ids listed in `vectors/RETIRED` (one per line: `<id> <replacement or ->`, # comments).
 pub fn retired_ids(dir: &Path) -> BTreeSet<String> {
     std::fs::read_to_string(dir.join("RETIRED"))
@@ -196,4 +226,27 @@ pub fn retired_ids(dir: &Path) -> BTreeSet<String> {
         .filter(|l| !l.is_empty())
         .filter_map(|l| l.split_whitespace().next().map(str::to_string))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_platform_without_its_level_1_cose_positive_is_named() {
+        let files: Vec<VectorFile> = crate::load::load_dir(&crate::load::default_dir())
+            .expect("the committed vectors load")
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
+        assert_eq!(platform_matrix(&files), Vec::<String>::new());
+        let mut without = files.clone();
+        for f in &mut without {
+            f.groups
+                .retain(|g| !(g.context.platform == "arm-cca" && g.context.level == 1 && g.context.format == "cose"));
+        }
+        let problems = platform_matrix(&without);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("Level 1 cose vector on arm-cca"), "{problems:?}");
+    }
 }
