@@ -153,7 +153,89 @@ fn appraise_under(e: &AzureEvidence, at: i64, root_sha256: Option<&str>) -> Appr
 /// header, the SNP report, the IGVM request header, the runtime data), tpm_quote {message,
 /// signature, pcrs} (hex), vcek (b64url DER)}`.
 pub fn appraise_trustee(evidence_json: &[u8], at: i64) -> Appraisal {
-    let fail = |detail: &str| Appraisal {
+    let t = match Trustee::read(evidence_json) {
+        Ok(t) => t,
+        Err(detail) => return fail(detail),
+    };
+    let Some(vcek) = t.b64("vcek") else {
+        return fail("no vcek");
+    };
+    appraise(
+        &AzureEvidence {
+            snp_report: &t.hcl[HW_REPORT],
+            vcek: &vcek,
+            ca_bundle: None,
+            runtime_data: t.runtime_data(),
+            quote: &t.quote,
+            quote_signature: &t.signature,
+            nonce_hex: None,
+            pcrs: t.pcrs.clone(),
+        },
+        at,
+    )
+}
+
+/// The trustee `az-tdx-vtpm` evidence JSON: the same HCL blob (its hardware report is a
+/// TDREPORT, in the same 1184-byte slot) and vTPM quote, plus `td_quote` (b64url DCAP quote)
+/// whose REPORT_DATA begins with SHA-256 of the runtime data. Without Intel collateral the TD
+/// quote is appraised to signature-and-chain depth, so the whole is `unverifiable` at best.
+pub fn appraise_trustee_tdx(evidence_json: &[u8], at: i64) -> Appraisal {
+    let t = match Trustee::read(evidence_json) {
+        Ok(t) => t,
+        Err(detail) => return fail(detail),
+    };
+    let Some(td_quote) = t.b64("td_quote") else {
+        return fail("no td_quote");
+    };
+    let mut a = crate::dcap::appraise_signature_and_chain(&td_quote, at);
+    let runtime_data = t.runtime_data();
+    let mut add = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
+    let bound = td_quote
+        .get(568..632)
+        .is_some_and(|rd| rd[..32] == Sha256::digest(runtime_data)[..] && rd[32..].iter().all(|b| *b == 0));
+    add(
+        "runtime-data",
+        bound,
+        "the TD quote's REPORT_DATA is SHA-256 of the HCL runtime data, then 32 zero bytes".into(),
+    );
+    let signed = hcl_ak_pem(runtime_data).is_some_and(|pem| {
+        let q = tpm::appraise(&t.quote, &t.signature, pem.as_bytes(), None, None);
+        q.checks.iter().any(|c| c.name == "signature" && c.passed)
+    });
+    add(
+        "vtpm-quote",
+        signed,
+        "the vTPM quote is signed by HCLAkPub from the runtime data".into(),
+    );
+    if let (Some(pcrs), Some(q)) = (&t.pcrs, tpm::parse_quote(&t.quote)) {
+        let selected: Vec<u8> = q
+            .selected
+            .iter()
+            .filter_map(|i| pcrs.get(*i))
+            .flatten()
+            .copied()
+            .collect();
+        add(
+            "pcr-digest",
+            Sha256::digest(&selected)[..] == q.pcr_digest[..],
+            format!("pcrDigest over PCRs {:?}", q.selected),
+        );
+    }
+    // Only the missing collateral may stand between this evidence and `valid`.
+    let only_tcb = a.checks.iter().all(|c| c.passed || c.name == "tcb");
+    a.verdict = if only_tcb {
+        Verdict::Unverifiable
+    } else {
+        Verdict::Invalid
+    };
+    a
+}
+
+/// The slot of the hardware report in an HCL blob (after its 32-byte header).
+const HW_REPORT: std::ops::Range<usize> = 32..32 + snp::REPORT_LEN;
+
+fn fail(detail: &str) -> Appraisal {
+    Appraisal {
         verdict: Verdict::Invalid,
         measurement: None,
         report_data: None,
@@ -163,51 +245,67 @@ pub fn appraise_trustee(evidence_json: &[u8], at: i64) -> Appraisal {
             passed: false,
             detail: detail.into(),
         }],
-    };
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(evidence_json) else {
-        return fail("not JSON");
-    };
-    let b64 = |name: &str| -> Option<Vec<u8>> {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(v.get(name)?.as_str()?.trim_end_matches('='))
-            .ok()
-    };
-    let (Some(hcl), Some(vcek)) = (b64("hcl_report"), b64("vcek")) else {
-        return fail("no hcl_report or vcek");
-    };
-    const HW: std::ops::Range<usize> = 32..32 + snp::REPORT_LEN;
-    let var_start = HW.end + 20;
-    let Some(size_bytes) = hcl.get(HW.end + 16..var_start) else {
-        return fail("the HCL report is too short");
-    };
-    let var_len = u32::from_le_bytes(size_bytes.try_into().expect("4 bytes")) as usize;
-    let Some(runtime_data) = hcl.get(var_start..var_start + var_len) else {
-        return fail("the runtime data overruns the HCL report");
-    };
-    let q = |name: &str| {
-        v.pointer(&format!("/tpm_quote/{name}"))
-            .and_then(|x| x.as_str())
-            .and_then(|t| unhex(t.as_bytes()))
-    };
-    let (Some(quote), Some(signature)) = (q("message"), q("signature")) else {
-        return fail("no tpm_quote message/signature");
-    };
-    let pcrs = v.pointer("/tpm_quote/pcrs").and_then(|p| p.as_array()).map(|a| {
-        a.iter()
-            .filter_map(|x| x.as_str().and_then(|t| unhex(t.as_bytes())))
-            .collect::<Vec<_>>()
-    });
-    appraise(
-        &AzureEvidence {
-            snp_report: &hcl[HW],
-            vcek: &vcek,
-            ca_bundle: None,
-            runtime_data,
-            quote: &quote,
-            quote_signature: &signature,
-            nonce_hex: None,
+    }
+}
+
+/// A trustee evidence JSON: the HCL blob, the vTPM quote and its PCRs.
+struct Trustee {
+    json: serde_json::Value,
+    hcl: Vec<u8>,
+    runtime: std::ops::Range<usize>,
+    quote: Vec<u8>,
+    signature: Vec<u8>,
+    pcrs: Option<Vec<Vec<u8>>>,
+}
+
+impl Trustee {
+    fn read(evidence_json: &[u8]) -> Result<Trustee, &'static str> {
+        let json: serde_json::Value = serde_json::from_slice(evidence_json).map_err(|_| "not JSON")?;
+        let b64 = |name: &str| -> Option<Vec<u8>> {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(json.get(name)?.as_str()?.trim_end_matches('='))
+                .ok()
+        };
+        let hcl = b64("hcl_report").ok_or("no hcl_report")?;
+        let var_start = HW_REPORT.end + 20;
+        let size_bytes = hcl
+            .get(HW_REPORT.end + 16..var_start)
+            .ok_or("the HCL report is too short")?;
+        let var_len = u32::from_le_bytes(size_bytes.try_into().expect("4 bytes")) as usize;
+        let runtime = var_start..var_start + var_len;
+        hcl.get(runtime.clone())
+            .ok_or("the runtime data overruns the HCL report")?;
+        let q = |name: &str| {
+            json.pointer(&format!("/tpm_quote/{name}"))
+                .and_then(|x| x.as_str())
+                .and_then(|t| unhex(t.as_bytes()))
+        };
+        let (quote, signature) = (q("message"), q("signature"));
+        let (Some(quote), Some(signature)) = (quote, signature) else {
+            return Err("no tpm_quote message/signature");
+        };
+        let pcrs = json.pointer("/tpm_quote/pcrs").and_then(|p| p.as_array()).map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().and_then(|t| unhex(t.as_bytes())))
+                .collect::<Vec<_>>()
+        });
+        Ok(Trustee {
+            json,
+            hcl,
+            runtime,
+            quote,
+            signature,
             pcrs,
-        },
-        at,
-    )
+        })
+    }
+
+    fn b64(&self, name: &str) -> Option<Vec<u8>> {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(self.json.get(name)?.as_str()?.trim_end_matches('='))
+            .ok()
+    }
+
+    fn runtime_data(&self) -> &[u8] {
+        &self.hcl[self.runtime.clone()]
+    }
 }

@@ -6,8 +6,9 @@
 //! Owns: calling `dcap-qvl` with the capture's `QuoteCollateralV3` JSON and the facts TRACE
 //! uses (TDX: `mr_td` as a `sha384:` measurement and TD_ATTRIBUTES.DEBUG; SGX: `mr_enclave`
 //! as `sha256:` and ATTRIBUTES.DEBUG; the 64-byte report_data where a key binding goes).
-//! Captures without collateral in that form (raw PCS responses lacking issuer chains) are not
-//! appraised.
+//! A quote without usable collateral (raw PCS responses lacking their issuer chains, or none)
+//! is appraised to signature-and-chain depth ([`appraise_signature_and_chain`]): at best
+//! `unverifiable`, since the TCB status cannot be known.
 
 use crate::{Appraisal, Check, Verdict, hex};
 
@@ -80,26 +81,122 @@ fn appraise_under(
                     }
                 ),
             );
-            match &v.report {
-                Report::SgxEnclave(r) => {
-                    a.measurement = Some(format!("sha256:{}", hex(&r.mr_enclave)));
-                    a.report_data = Some(hex(&r.report_data));
-                    a.debug = Some(r.attributes[0] & 0x02 != 0);
-                }
-                other => {
-                    if let Some(td) = other.as_td10() {
-                        a.measurement = Some(format!("sha384:{}", hex(&td.mr_td)));
-                        a.report_data = Some(hex(&td.report_data));
-                        a.debug = Some(td.td_attributes[0] & 0x01 != 0);
-                    }
-                }
-            }
+            report_facts(&v.report, &mut a);
             a.verdict = Verdict::Valid;
         }
         Err(e) => {
             let message = format!("{e:#}");
             check(failed_check(&message), false, message)
         }
+    }
+    a
+}
+
+/// The facts TRACE uses from a quote's report (see the module header).
+fn report_facts(report: &Report, a: &mut Appraisal) {
+    match report {
+        Report::SgxEnclave(r) => {
+            a.measurement = Some(format!("sha256:{}", hex(&r.mr_enclave)));
+            a.report_data = Some(hex(&r.report_data));
+            a.debug = Some(r.attributes[0] & 0x02 != 0);
+        }
+        other => {
+            if let Some(td) = other.as_td10() {
+                a.measurement = Some(format!("sha384:{}", hex(&td.mr_td)));
+                a.report_data = Some(hex(&td.report_data));
+                a.debug = Some(td.td_attributes[0] & 0x01 != 0);
+            }
+        }
+    }
+}
+
+/// Appraises a quote without collateral at `at`: the quote signature by the attestation
+/// key, the QE report binding that key (SHA-256 of key and QE auth data), the QE report
+/// signature by the PCK certificate, and the PCK chain (P-256) to Intel's SGX Root CA, valid
+/// at `at`. All of that passing is `unverifiable`: without TCB info, QE identity and CRLs the
+/// platform's TCB status is unknown. Anything failing is `invalid`.
+pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
+    use p256::ecdsa::{Signature, VerifyingKey, signature::Verifier};
+    use sha2::Digest;
+    let mut a = Appraisal::invalid();
+    let Ok(q) = dcap_qvl::quote::Quote::parse(quote) else {
+        crate::push(&mut a.checks, "quote", false, "not a DCAP quote (v3, v4 or v5)");
+        return a;
+    };
+    let (signature, key, qe_report, qe_signature, qe_auth) = match &q.auth_data {
+        dcap_qvl::quote::AuthData::V3(d) => (
+            d.ecdsa_signature,
+            d.ecdsa_attestation_key,
+            d.qe_report,
+            d.qe_report_signature,
+            d.qe_auth_data.data.clone(),
+        ),
+        dcap_qvl::quote::AuthData::V4(d) => (
+            d.ecdsa_signature,
+            d.ecdsa_attestation_key,
+            d.qe_report_data.qe_report,
+            d.qe_report_data.qe_report_signature,
+            d.qe_report_data.qe_auth_data.data.clone(),
+        ),
+    };
+    report_facts(&q.report, &mut a);
+    let verify = |point: &[u8], message: &[u8], sig: &[u8]| {
+        VerifyingKey::from_sec1_bytes(point)
+            .is_ok_and(|k| Signature::from_slice(sig).is_ok_and(|s| k.verify(message, &s).is_ok()))
+    };
+    let attestation_point = [&[0x04u8][..], &key].concat();
+    let signed = quote.get(..q.signed_length()).unwrap_or_default();
+    crate::push(
+        &mut a.checks,
+        "signature",
+        verify(&attestation_point, signed, &signature),
+        "ECDSA P-256 over the header and report by the attestation key",
+    );
+    let binding = sha2::Sha256::digest([key.as_slice(), &qe_auth].concat());
+    crate::push(
+        &mut a.checks,
+        "qe-binding",
+        qe_report[320..352] == binding[..],
+        "the QE report's report data is SHA-256 of the attestation key and the QE auth data",
+    );
+    let certs = q
+        .raw_cert_chain()
+        .map(crate::x509::parse_pem_bundle)
+        .unwrap_or_default();
+    let Some(leaf) = certs.first() else {
+        crate::push(&mut a.checks, "chain", false, "no PCK certificate chain in the quote");
+        return a;
+    };
+    let leaf_point = leaf
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key
+        .as_bytes()
+        .unwrap_or_default();
+    crate::push(
+        &mut a.checks,
+        "report-signature",
+        verify(leaf_point, &qe_report, &qe_signature),
+        "the QE report is signed by the PCK certificate's key",
+    );
+    let root = certs.last().expect("not empty");
+    let root_digest = crate::x509::sha256_hex(root);
+    crate::push(
+        &mut a.checks,
+        "root-pin",
+        root_digest == INTEL_SGX_ROOT_SHA256,
+        format!("last certificate SHA-256 {root_digest} (Intel SGX Root CA)"),
+    );
+    let root_first: Vec<&x509_cert::Certificate> = certs.iter().rev().collect();
+    crate::x509::check_ecdsa_path(&root_first, at, &mut a.checks);
+    if a.checks.iter().all(|c| c.passed) {
+        crate::push(
+            &mut a.checks,
+            "tcb",
+            false,
+            "no usable collateral: TCB status, QE identity and CRLs not evaluable",
+        );
+        a.verdict = Verdict::Unverifiable;
     }
     a
 }

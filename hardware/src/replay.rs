@@ -261,9 +261,13 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
         },
         "intel-tdx" | "intel-sgx" => match (first(files, &["quote.bin"]), first(files, &["collateral.json"])) {
             (Some(q), Some(c)) => crate::dcap::appraise(q, c, at),
-            _ => Appraisal::not_implemented(
-                "a DCAP quote without collateral.json (QuoteCollateralV3 with issuer chains)",
-            ),
+            // Raw PCS responses without their issuer chains, or no collateral at all.
+            (Some(q), None) => crate::dcap::appraise_signature_and_chain(q, at),
+            _ => Appraisal::not_implemented("a DCAP capture without quote.bin"),
+        },
+        "azure-cvm-tdx" => match first(files, &["evidence-v1.json"]) {
+            Some(ev) => crate::azure::appraise_trustee_tdx(ev, at),
+            None => Appraisal::not_implemented("an Azure TDX CVM capture without evidence-v1.json"),
         },
         "azure-cvm-sev-snp" => {
             if let Some(ev) = first(files, &["evidence-v1.json"]) {

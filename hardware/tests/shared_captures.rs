@@ -410,6 +410,105 @@ fn the_trustee_azure_capture_binds_runtime_data_and_pcrs() {
     );
 }
 
+/// Flips one byte of `name` at `offset` (counted from the end when negative).
+fn flipped(good: &BTreeMap<String, Vec<u8>>, name: &str, offset: isize) -> BTreeMap<String, Vec<u8>> {
+    let mut f = good.clone();
+    let bytes = f.get_mut(name).unwrap();
+    let at = if offset < 0 {
+        bytes.len() - offset.unsigned_abs()
+    } else {
+        offset as usize
+    };
+    bytes[at] ^= 1;
+    f
+}
+
+fn failed(a: &trace_hardware::Appraisal) -> Vec<&'static str> {
+    a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect()
+}
+
+#[test]
+fn a_dcap_quote_without_usable_collateral_is_unverifiable_and_mutations_are_invalid() {
+    let Some(dir) = captures("intel-tdx/go-tdx-guest-spr-e4-2023") else {
+        return;
+    };
+    let good = files(&dir);
+    let at = 1_688_169_600;
+    let a = replay::appraise("intel-tdx", &good, at);
+    assert_eq!(a.verdict, Verdict::Unverifiable, "{:#?}", a.checks);
+    assert_eq!(failed(&a), ["tcb"], "only the missing collateral stands");
+    assert_eq!(
+        a.measurement.as_deref(),
+        Some("sha384:6363b8043668a3ad953278e10389574d326c6749fb78aa810ecd9336923db86f22fc00b8dcd404bc10d5e119d7215cbb")
+    );
+    assert_eq!(a.debug, Some(false));
+    // Each link broken on its own, each is invalid (never merely unverifiable):
+    // MRTD (signed by the attestation key), the attestation key (bound by the QE report),
+    // the QE report's signature (by the PCK key), and a time before the PCK certificate.
+    for (f, check) in [
+        (flipped(&good, "quote.bin", 184), "signature"),
+        (flipped(&good, "quote.bin", 700), "qe-binding"),
+        (flipped(&good, "quote.bin", 1160), "report-signature"),
+    ] {
+        let a = replay::appraise("intel-tdx", &f, at);
+        assert_eq!(a.verdict, Verdict::Invalid, "{check}: {:#?}", a.checks);
+        assert!(failed(&a).contains(&check), "{check}: {:?}", failed(&a));
+    }
+    let a = replay::appraise("intel-tdx", &good, 1_600_000_000);
+    assert_eq!(a.verdict, Verdict::Invalid);
+    assert!(failed(&a).contains(&"validity"), "{:?}", failed(&a));
+}
+
+#[test]
+fn the_trustee_azure_tdx_capture_binds_runtime_data_and_is_unverifiable() {
+    let Some(dir) = captures("azure-cvm/trustee-az-tdx-vtpm") else {
+        return;
+    };
+    let good = files(&dir);
+    let at = 1_704_067_200;
+    let a = replay::appraise("azure-cvm-tdx", &good, at);
+    assert_eq!(a.verdict, Verdict::Unverifiable, "{:#?}", a.checks);
+    assert_eq!(failed(&a), ["tcb"], "{:#?}", a.checks);
+    assert!(a.checks.iter().any(|c| c.name == "runtime-data" && c.passed));
+    assert!(a.checks.iter().any(|c| c.name == "pcr-digest" && c.passed));
+    let text = String::from_utf8(good["evidence-v1.json"].clone()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Another runtime data than the TD quote binds: one character of the HCL blob's JSON.
+    let hcl = json["hcl_report"].as_str().unwrap();
+    let mut raw = base64_decode(hcl);
+    let brace = raw.windows(2).position(|w| w == b"{\"").unwrap();
+    raw[brace + 1] = b' ';
+    let mut damaged = json.clone();
+    damaged["hcl_report"] = base64_encode(&raw).into();
+    let mut f = good.clone();
+    f.insert("evidence-v1.json".into(), damaged.to_string().into_bytes());
+    let a = replay::appraise("azure-cvm-tdx", &f, at);
+    assert_eq!(a.verdict, Verdict::Invalid, "{:#?}", a.checks);
+    assert!(failed(&a).contains(&"runtime-data"), "{:?}", failed(&a));
+    // The vTPM quote's signature changed.
+    let mut damaged = json.clone();
+    let sig = damaged["tpm_quote"]["signature"].as_str().unwrap().to_string();
+    let last = if sig.ends_with('0') { "1" } else { "0" };
+    damaged["tpm_quote"]["signature"] = format!("{}{last}", &sig[..sig.len() - 1]).into();
+    let mut f = good.clone();
+    f.insert("evidence-v1.json".into(), damaged.to_string().into_bytes());
+    let a = replay::appraise("azure-cvm-tdx", &f, at);
+    assert_eq!(a.verdict, Verdict::Invalid, "{:#?}", a.checks);
+    assert!(failed(&a).contains(&"vtpm-quote"), "{:?}", failed(&a));
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .unwrap()
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Random damage to every file of every shared capture: any verdict, never a panic.
 #[test]
 fn damaged_captures_never_panic() {
