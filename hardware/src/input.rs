@@ -67,16 +67,28 @@ pub fn facts(input: &Value, at: i64) -> Result<EvidenceFacts, String> {
 fn capture_facts(platform: &str, input: &Value, at: i64) -> Result<EvidenceFacts, String> {
     let files = decode_files(input)?;
     let root = input.get("root_sha256").and_then(Value::as_str);
-    let appraisal = crate::replay::appraise_pinned(platform, &files, at, root);
+    Ok(capture_files_facts(platform, platform, &files, at, root))
+}
+
+/// The facts of a capture's files appraised as `replay` does (`appraise_as`, under `root`),
+/// for evidence of the TRACE platform `platform`.
+pub fn capture_files_facts(
+    appraise_as: &str,
+    platform: &str,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+    at: i64,
+    root: Option<&str>,
+) -> EvidenceFacts {
+    let appraisal = crate::replay::appraise_pinned(appraise_as, files, at, root);
     let mut facts = facts_of(platform, &appraisal);
-    if platform == "azure-cvm-sev-snp" {
+    if appraise_as == "azure-cvm-sev-snp" {
         let nonce_bound = appraisal.checks.iter().any(|c| c.name == "nonce" && c.passed);
         facts.report_data = files
             .get("nonce.hex")
             .filter(|_| nonce_bound)
             .and_then(|n| unhex(String::from_utf8_lossy(n).trim()));
     }
-    Ok(facts)
+    facts
 }
 
 fn facts_of(platform: &str, appraisal: &crate::Appraisal) -> EvidenceFacts {

@@ -2,7 +2,7 @@
 //!
 //! Owns: finding captures under the arguments, text and JSON output, and exit codes (0 every
 //! case gives its manifest's expected verdict, 1 otherwise, 2 usage). Does not own any
-//! evidence check (`trace_hardware`).
+//! evidence check (`trace_hardware`), nor `--record` (`cmd_replay_record`).
 
 use crate::cmd_verify::{Output, clean};
 use std::fmt::Write as _;
@@ -20,6 +20,10 @@ pub struct ReplayArgs {
     /// Only captures of this platform (repeatable).
     #[arg(long = "platform")]
     pub platforms: Vec<String>,
+    /// Hold this Trust Record against each capture's evidence (the Level 1 binding rules)
+    /// instead of checking the captures' expected verdicts.
+    #[arg(long)]
+    pub record: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
 }
@@ -53,6 +57,9 @@ pub fn replay_cmd(a: ReplayArgs) -> u8 {
             return 2;
         }
     };
+    if let Some(record) = &a.record {
+        return crate::cmd_replay_record::bind_record(record, &dirs, at, a.output);
+    }
     let mut results = Vec::new();
     let mut unreadable = Vec::new();
     for d in dirs {

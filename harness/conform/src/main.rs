@@ -10,6 +10,7 @@ mod cmd_diff;
 mod cmd_fixtures;
 mod cmd_fuzz;
 mod cmd_replay;
+mod cmd_replay_record;
 mod cmd_run;
 mod cmd_serve;
 mod cmd_sign;

@@ -22,15 +22,28 @@ fn run(args: &[&str]) -> (Option<i32>, String) {
 }
 
 #[test]
-fn sev_snp_captures_replay_as_expected_and_unimplemented_platforms_fail_the_run() {
+fn every_shared_capture_replays_as_expected_and_an_unknown_platform_fails_the_run() {
     let Some(root) = shared() else { return };
     let snp = root.join("amd-sev-snp");
     let (code, out) = run(&["replay", snp.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("4 of 4 case(s) as expected in 3 capture(s)"), "{out}");
     assert!(out.contains("[forged-vcek]: invalid"), "{out}");
-    // Every other platform: no verifier yet, said so, and the run is not a success.
+    // Every capture of every platform.
     let (code, out) = run(&["replay", root.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("21 of 21 case(s) as expected in 20 capture(s)"), "{out}");
+    // A platform with no verifier: said so, and the run is not a success.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let src = snp.join("trustee-milan-vcek");
+    for e in std::fs::read_dir(&src).unwrap().flatten() {
+        std::fs::copy(e.path(), tmp.path().join(e.file_name())).unwrap();
+    }
+    let manifest = std::fs::read_to_string(tmp.path().join("MANIFEST.toml")).unwrap();
+    assert!(manifest.contains("platform = \"amd-sev-snp\""), "{manifest}");
+    let unknown = manifest.replacen("platform = \"amd-sev-snp\"", "platform = \"made-up-tee\"", 1);
+    std::fs::write(tmp.path().join("MANIFEST.toml"), unknown).unwrap();
+    let (code, out) = run(&["replay", tmp.path().to_str().unwrap()]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("not_implemented"), "{out}");
     // A time outside the VCEK's window: the expected verdicts no longer hold.
@@ -64,4 +77,97 @@ fn fixtures_check_finds_a_changed_file() {
     // And replay refuses to call the damaged capture as expected.
     let (code, out) = run(&["replay", tmp.path().to_str().unwrap()]);
     assert_eq!(code, Some(1), "{out}");
+}
+
+/// A capture directory made from a Level 1 vector's evidence (its `capture` input), and the
+/// vector's record: what a vendor's capture plus an implementer's record look like.
+fn capture_from_vector(file: &str, id: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    use base64::Engine;
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo.join("vectors").join(file)).unwrap()).unwrap();
+    let (group, test) = doc["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["tests"].as_array().unwrap().iter().map(move |t| (g, t)))
+        .find(|(_, t)| t["id"] == id)
+        .unwrap_or_else(|| panic!("no vector {id}"));
+    let evidence: serde_json::Value = serde_json::from_str(group["evidence"].as_str().unwrap()).unwrap();
+    let capture = dir.join("capture");
+    std::fs::create_dir_all(&capture).unwrap();
+    let mut sha = String::new();
+    for (name, b64) in evidence["files"].as_object().unwrap() {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(b64.as_str().unwrap())
+            .unwrap();
+        std::fs::write(capture.join(name), &bytes).unwrap();
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        sha.push_str(&format!("\"{name}\" = \"{digest}\"\n"));
+    }
+    let platform = evidence["platform"].as_str().unwrap();
+    let manifest = format!(
+        "schema = \"trace-hwcapture/1\"\nname = \"test/{id}\"\nplatform = \"{platform}\"\ntrace_runtime_platform = \"{platform}\"\n\n[verify]\nverification_time_unix = {}\nroot_sha256 = \"{}\"\n\n[sha256]\n{sha}\n[expect]\nverdict = \"valid\"\n",
+        group["verification_time"],
+        evidence["root_sha256"].as_str().unwrap()
+    );
+    std::fs::write(capture.join("MANIFEST.toml"), manifest).unwrap();
+    let record = dir.join("record.json");
+    std::fs::write(&record, test["input"]["record_text"].as_str().unwrap()).unwrap();
+    record
+}
+
+#[test]
+fn replay_record_holds_a_record_against_a_capture() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let record = capture_from_vector("evidence/tpm.json", "evidence::tpm::level-1-bound", tmp.path());
+    let capture = tmp.path().join("capture");
+    let (code, out) = run(&["replay", capture.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "the capture replays: {out}");
+    let (code, out) = run(&[
+        "replay",
+        capture.to_str().unwrap(),
+        "--record",
+        record.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("the record is bound to 1 of 1 capture(s)"), "{out}");
+    // The same capture, a record of another measurement: TR-RTE-009, exit 1.
+    let other = tempfile::tempdir().expect("tempdir");
+    let record = capture_from_vector(
+        "evidence/tpm.json",
+        "evidence::tpm::level-1-other-measurement",
+        other.path(),
+    );
+    let (code, out) = run(&[
+        "replay",
+        other.path().join("capture").to_str().unwrap(),
+        "--record",
+        record.to_str().unwrap(),
+        "--output",
+        "json",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["bound"], false);
+    let rules: Vec<&str> = doc["captures"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["TR-RTE-009"], "{out}");
+    // Not a record: a usage error, said so.
+    std::fs::write(tmp.path().join("junk"), b"\xff\xfe").unwrap();
+    let o = Command::new(BIN)
+        .args(["replay", capture.to_str().unwrap(), "--record"])
+        .arg(tmp.path().join("junk"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--record"));
 }
