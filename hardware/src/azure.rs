@@ -33,14 +33,7 @@ pub fn first_pem_block(pem: &[u8]) -> Option<&[u8]> {
     Some(&pem[start..end])
 }
 
-fn unhex(text: &[u8]) -> Option<Vec<u8>> {
-    let t = std::str::from_utf8(text).ok()?.trim();
-    (t.len() % 2 == 0).then(|| {
-        (0..t.len() / 2)
-            .map(|i| u8::from_str_radix(&t[2 * i..2 * i + 2], 16).ok())
-            .collect()
-    })?
-}
+use crate::unhex;
 
 /// The HCLAkPub RSA key of the runtime data, as SPKI PEM.
 fn hcl_ak_pem(runtime_data: &[u8]) -> Option<String> {
@@ -190,9 +183,12 @@ pub fn appraise_trustee_tdx(evidence_json: &[u8], at: i64) -> Appraisal {
     let mut a = crate::dcap::appraise_signature_and_chain(&td_quote, at);
     let runtime_data = t.runtime_data();
     let mut add = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
-    let bound = td_quote
-        .get(568..632)
-        .is_some_and(|rd| rd[..32] == Sha256::digest(runtime_data)[..] && rd[32..].iter().all(|b| *b == 0));
+    // The TD report's REPORT_DATA as the parsed quote gives it (v4 and v5 bodies differ).
+    let report_data = dcap_qvl::quote::Quote::parse(&td_quote)
+        .ok()
+        .and_then(|q| q.report.as_td10().map(|td| td.report_data));
+    let bound =
+        report_data.is_some_and(|rd| rd[..32] == Sha256::digest(runtime_data)[..] && rd[32..].iter().all(|b| *b == 0));
     add(
         "runtime-data",
         bound,

@@ -72,6 +72,17 @@ fn split(token: &[u8]) -> Option<(CoseSign1, CoseSign1)> {
     let Cbor::Map(members) = *inner else {
         return None;
     };
+    // Exactly the two tokens, each once: nothing unsigned rides along.
+    let keys: Vec<i128> = members
+        .iter()
+        .filter_map(|(k, _)| match k {
+            Cbor::Integer(i) => Some(i128::from(*i)),
+            _ => None,
+        })
+        .collect();
+    if members.len() != 2 || !keys.contains(&PLATFORM_TOKEN.into()) || !keys.contains(&REALM_TOKEN.into()) {
+        return None;
+    }
     let sign1 = |key| {
         let b = bytes(&members, key)?;
         CoseSign1::from_tagged_slice(b)
@@ -122,7 +133,7 @@ pub fn appraise(token: &[u8], iak: &[u8], iak_sha256: &str) -> Appraisal {
             checks,
             "cca-token",
             false,
-            "not a CBOR tag 399 collection of two COSE_Sign1 tokens, and nothing after it",
+            "not a CBOR tag 399 collection of exactly the two COSE_Sign1 tokens, and nothing after it",
         );
         return a;
     };

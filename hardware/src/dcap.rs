@@ -16,6 +16,34 @@ use crate::{Appraisal, Check, Verdict, hex};
 pub const INTEL_SGX_ROOT_SHA256: &str = "44a0196b2b99f889b8e149e95b807a350e7424964399e885a7cbb8ccfab674d3";
 use dcap_qvl::quote::Report;
 
+/// The length a quote's own length fields give it (header and report, then the signature
+/// data length and the signature data), when they fit: bytes beyond it are not the quote's.
+fn quote_length(quote: &[u8], signed_length: usize) -> Option<usize> {
+    let len = quote.get(signed_length..signed_length + 4)?;
+    let auth = u32::from_le_bytes(len.try_into().ok()?) as usize;
+    signed_length.checked_add(4)?.checked_add(auth)
+}
+
+/// The quote's length against its length fields: shorter is malformed; bytes beyond are
+/// reported and never read (real quotes carry zero padding there, and go-tdx-guest's sample
+/// a line of test text), as the NVIDIA reader treats bytes after a report's signature.
+fn length_check(quote: &[u8], checks: &mut Vec<Check>) -> bool {
+    let expected = dcap_qvl::quote::Quote::parse(quote)
+        .ok()
+        .and_then(|q| quote_length(quote, q.signed_length()));
+    let fits = expected.is_some_and(|n| n <= quote.len());
+    let trailing = expected.map(|n| quote.len().saturating_sub(n)).unwrap_or(0);
+    crate::push(
+        checks,
+        "quote",
+        fits,
+        match expected {
+            Some(n) if fits => format!("{n} bytes by its length fields; {trailing} trailing byte(s), not read"),
+            _ => format!("{} bytes; the length fields give {expected:?}", quote.len()),
+        },
+    )
+}
+
 /// The check a `dcap-qvl` error stands for (replay classes: `validity` expired, `chain` the
 /// PCK chain, CRLs or TCB collateral refuse the platform, `signature` the quote or QE report).
 fn failed_check(message: &str) -> &'static str {
@@ -57,6 +85,9 @@ fn appraise_under(
     verifier: dcap_qvl::verify::QuoteVerifier,
 ) -> Appraisal {
     let mut a = Appraisal::invalid();
+    if !length_check(quote, &mut a.checks) {
+        return a;
+    }
     let mut check = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
     let collateral = match serde_json::from_slice::<dcap_qvl::QuoteCollateralV3>(collateral_json) {
         Ok(c) => c,
@@ -104,7 +135,9 @@ fn report_facts(report: &Report, a: &mut Appraisal) {
             if let Some(td) = other.as_td10() {
                 a.measurement = Some(format!("sha384:{}", hex(&td.mr_td)));
                 a.report_data = Some(hex(&td.report_data));
-                a.debug = Some(td.td_attributes[0] & 0x01 != 0);
+                // TUD: DEBUG (bit 0), profiling (bits 4-6) and reserved bits all mean the TD
+                // is not a production TD.
+                a.debug = Some(td.td_attributes[0] != 0);
             }
         }
     }
@@ -139,6 +172,9 @@ pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
             d.qe_report_data.qe_auth_data.data.clone(),
         ),
     };
+    if !length_check(quote, &mut a.checks) {
+        return a;
+    }
     report_facts(&q.report, &mut a);
     let verify = |point: &[u8], message: &[u8], sig: &[u8]| {
         VerifyingKey::from_sec1_bytes(point)

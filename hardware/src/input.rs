@@ -79,14 +79,28 @@ pub fn capture_files_facts(
     at: i64,
     root: Option<&str>,
 ) -> EvidenceFacts {
-    let appraisal = crate::replay::appraise_pinned(appraise_as, files, at, root);
+    let mut appraisal = crate::replay::appraise_pinned(appraise_as, files, at, root);
+    // A token brings the key snapshot it is checked with: unpinned, nothing vouches for it.
+    let token = matches!(
+        appraise_as,
+        "google-confidential-space" | "gcp-confidential-space" | "azure-maa"
+    );
+    if token && root.is_none() && appraisal.verdict == crate::Verdict::Valid {
+        appraisal.verdict = crate::Verdict::Unverifiable;
+        crate::push(
+            &mut appraisal.checks,
+            "root-pin",
+            false,
+            "no signer pinned: only the token's own key snapshot vouches for it",
+        );
+    }
     let mut facts = facts_of(platform, &appraisal);
     if appraise_as == "azure-cvm-sev-snp" {
         let nonce_bound = appraisal.checks.iter().any(|c| c.name == "nonce" && c.passed);
         facts.report_data = files
             .get("nonce.hex")
             .filter(|_| nonce_bound)
-            .and_then(|n| unhex(String::from_utf8_lossy(n).trim()));
+            .and_then(|n| crate::unhex(n));
     }
     facts
 }
@@ -101,13 +115,17 @@ fn facts_of(platform: &str, appraisal: &crate::Appraisal) -> EvidenceFacts {
     EvidenceFacts {
         platform: platform.to_string(),
         verified: appraisal.verdict == crate::Verdict::Valid,
+        unverifiable: appraisal.verdict == crate::Verdict::Unverifiable,
         summary: if failed.is_empty() {
             "every check passed".into()
         } else {
             failed.join("; ")
         },
         measurement: appraisal.measurement.clone(),
-        report_data: appraisal.report_data.as_deref().and_then(unhex),
+        report_data: appraisal
+            .report_data
+            .as_deref()
+            .and_then(|t| crate::unhex(t.as_bytes())),
         debug: appraisal.debug,
     }
 }
@@ -128,14 +146,6 @@ fn decode_files(input: &Value) -> Result<std::collections::BTreeMap<String, Vec<
     Ok(files)
 }
 
-fn unhex(t: &str) -> Option<Vec<u8>> {
-    (t.len() % 2 == 0).then(|| {
-        (0..t.len() / 2)
-            .map(|i| u8::from_str_radix(&t[2 * i..2 * i + 2], 16).ok())
-            .collect()
-    })?
-}
-
 /// A `replay-evidence` request's evidence: `{platform, files: {name: base64url}, root_sha256?}`.
 pub fn replay_request(input: &Value, at: i64) -> Result<crate::Appraisal, String> {
     let platform = input
@@ -145,4 +155,86 @@ pub fn replay_request(input: &Value, at: i64) -> Result<crate::Appraisal, String
     let files = decode_files(input)?;
     let root = input.get("root_sha256").and_then(Value::as_str);
     Ok(crate::replay::appraise_pinned(platform, &files, at, root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    fn capture(platform: &str, files: &[(&str, Vec<u8>)], root: Option<&str>) -> Value {
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let files: serde_json::Map<String, Value> = files.iter().map(|(n, b)| (n.to_string(), b64(b).into())).collect();
+        let mut v = serde_json::json!({"platform": platform, "format": "capture", "files": files});
+        if let Some(r) = root {
+            v["root_sha256"] = r.into();
+        }
+        v
+    }
+
+    fn token_files() -> Vec<(&'static str, Vec<u8>)> {
+        use crate::synthetic::token;
+        let jwt = token::confidential_space_token(&token::TokenClaims {
+            image_digest: "sha256:0101",
+            dbgstat: "disabled-since-boot",
+            eat_nonce: "ab".repeat(32),
+            nbf: 1_785_000_000,
+            exp: 1_785_003_600,
+        });
+        vec![("token.jwt", jwt.into_bytes()), ("jwks.json", token::jwks())]
+    }
+
+    #[test]
+    fn a_token_without_a_pinned_signer_is_never_verified() {
+        let at = 1_785_000_060;
+        let pinned = facts(
+            &capture(
+                "google-confidential-space",
+                &token_files(),
+                Some(&crate::synthetic::token::signer_sha256()),
+            ),
+            at,
+        )
+        .unwrap();
+        assert!(pinned.verified && !pinned.unverifiable, "{}", pinned.summary);
+        let unpinned = facts(&capture("google-confidential-space", &token_files(), None), at).unwrap();
+        assert!(!unpinned.verified && unpinned.unverifiable, "{}", unpinned.summary);
+        assert!(unpinned.summary.contains("no signer pinned"), "{}", unpinned.summary);
+    }
+
+    #[test]
+    fn a_pin_is_never_dropped() {
+        // A platform without a pinned form refuses the pin rather than ignore it.
+        let f = facts(
+            &capture(
+                "azure-cvm-tdx",
+                &[("evidence-v1.json", b"{}".to_vec())],
+                Some(&"00".repeat(32)),
+            ),
+            0,
+        )
+        .unwrap();
+        assert!(!f.verified && !f.unverifiable, "{}", f.summary);
+        assert!(f.summary.contains("root-pin"), "{}", f.summary);
+    }
+
+    #[test]
+    fn hostile_hex_is_refused_without_a_panic() {
+        let files = vec![
+            ("token.jwt", b"x.y.z".to_vec()),
+            ("jwks.json", b"{}".to_vec()),
+            ("nonce.hex", "a\u{e9}b".as_bytes().to_vec()),
+        ];
+        for platform in [
+            "google-confidential-space",
+            "azure-cvm-sev-snp",
+            "tpm2",
+            "nvidia-h100",
+            "intel-tdx",
+            "arm-cca",
+        ] {
+            let f = facts(&capture(platform, &files, Some(&"00".repeat(32))), 0).unwrap();
+            assert!(!f.verified, "{platform}");
+        }
+    }
 }

@@ -109,6 +109,19 @@ impl Appraisal {
     }
 }
 
+/// Hex text to bytes: ASCII hex digits only (either case), an even count, surrounding ASCII
+/// whitespace ignored; anything else (a sign, a multi-byte character) is `None`.
+pub fn unhex(text: &[u8]) -> Option<Vec<u8>> {
+    let t = text.trim_ascii();
+    if t.len() % 2 != 0 {
+        return None;
+    }
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    t.chunks_exact(2)
+        .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
+        .collect()
+}
+
 /// Records a check; returns whether it passed.
 pub(crate) fn push(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
     checks.push(Check {
@@ -122,4 +135,15 @@ pub(crate) fn push(checks: &mut Vec<Check>, name: &'static str, passed: bool, de
 /// Lowercase hex, as reports and the captures' text files (`nonce.hex`) hold bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unhex_takes_hex_digits_only() {
+        assert_eq!(super::unhex(b" 0aFf\n"), Some(vec![0x0a, 0xff]));
+        for bad in [&b"+a"[..], b"0", b"a\xc3\xa9b", "a\u{e9}".as_bytes(), b"0x", b"-1"] {
+            assert_eq!(super::unhex(bad), None, "{bad:?}");
+        }
+    }
 }

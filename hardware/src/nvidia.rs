@@ -20,14 +20,10 @@ pub const DEVICE_IDENTITY_CA_SHA256: &str = "102bf659d5419614c9d8e6aecebc80454eb
 const REQUEST_LEN: usize = 37;
 const SIGNATURE_LEN: usize = 96;
 
+/// The report's hex text without its whitespace (line breaks), as bytes.
 fn unhex(text: &[u8]) -> Option<Vec<u8>> {
     let t: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-    if t.len() % 2 != 0 {
-        return None;
-    }
-    t.chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
-        .collect()
+    crate::unhex(&t)
 }
 
 /// The length of a MEASUREMENTS response without its signature, from its length fields.

@@ -110,7 +110,7 @@ pub fn appraise_pinned(
             ),
         },
         ("azure-cvm-sev-snp", Some(root)) => azure_cmcp_layout(files, at, Some(root)),
-        ("gcp-confidential-space" | "google-confidential-space", Some(pin)) => match token_files(files) {
+        ("gcp-confidential-space" | "google-confidential-space" | "azure-maa", Some(pin)) => match token_files(files) {
             Some((token, jwks)) => crate::token::appraise_pinned(token, jwks, at, pin),
             None => Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot"),
         },
@@ -118,7 +118,7 @@ pub fn appraise_pinned(
             (Some(token), Some(iak)) => crate::cca::appraise(token, iak, pin),
             _ => Appraisal::not_implemented("a CCA capture without token.cbor and iak.der/iak.pem"),
         },
-        ("intel-tdx", Some(root)) => match (
+        ("intel-tdx" | "intel-sgx", Some(root)) => match (
             first(files, &["quote.bin"]),
             first(files, &["collateral.json"]),
             first(files, &["root_ca.der"]),
@@ -144,7 +144,18 @@ pub fn appraise_pinned(
             Ok(e) => snp::appraise_with_root(&e, at, root),
             Err(missing) => missing,
         },
-        _ => appraise(platform, files, at),
+        (_, None) => appraise(platform, files, at),
+        // A pin is never dropped: a platform without a pinned form refuses it.
+        (other, Some(_)) => {
+            let mut a = Appraisal::invalid();
+            crate::push(
+                &mut a.checks,
+                "root-pin",
+                false,
+                format!("{other} evidence cannot be appraised under a pinned root in this suite version"),
+            );
+            a
+        }
     }
 }
 

@@ -116,7 +116,18 @@ pub fn ecdsa_signed_by(cert: &x509_cert::Certificate, issuer: &x509_cert::Certif
 /// Checks an ECDSA certificate path given root first: the root signs itself, each certificate
 /// signs the next, and every certificate is valid at `at`. Records "chain" and "validity".
 pub fn check_ecdsa_path(path: &[&Certificate], at: i64, checks: &mut Vec<crate::Check>) {
-    let mut chain_ok = path.first().is_some_and(|root| ecdsa_signed_by(root, root).is_ok());
+    let mut chain_ok = true;
+    match path.first().map(|root| ecdsa_signed_by(root, root)) {
+        Some(Ok(())) => {}
+        Some(Err(e)) => {
+            chain_ok = false;
+            crate::push(checks, "chain", false, format!("the root does not sign itself: {e}"));
+        }
+        None => {
+            chain_ok = false;
+            crate::push(checks, "chain", false, "no certificate on the path");
+        }
+    }
     for pair in path.windows(2) {
         if let Err(e) = ecdsa_signed_by(pair[1], pair[0]) {
             chain_ok = false;

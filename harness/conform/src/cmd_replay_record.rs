@@ -36,24 +36,30 @@ struct Binding {
     capture: String,
     platform: String,
     at: i64,
+    /// The pin the capture's manifest names (its own choice: a vendor root, or a test root).
+    pin: Option<String>,
     bound: bool,
     findings: Vec<serde_json::Value>,
 }
 
 fn bind_one(record: &Object, dir: &Path, at: Option<i64>) -> Result<Binding, String> {
     let m = trace_hardware::manifest::read(dir)?;
+    let problems = trace_hardware::manifest::check_files(dir, &m);
+    if !problems.is_empty() {
+        return Err(format!("{}: {}", dir.display(), problems.join("; ")));
+    }
     let files: BTreeMap<String, Vec<u8>> = m
         .sha256
         .keys()
         .filter_map(|n| std::fs::read(dir.join(n)).ok().map(|b| (n.clone(), b)))
         .collect();
     let at = at.unwrap_or(m.verify.verification_time_unix);
-    // The TRACE platform the evidence stands for, where the manifest names one.
-    let platform = m
-        .trace_runtime_platform
-        .clone()
-        .filter(|p| !p.contains(' '))
-        .unwrap_or_else(|| m.platform.clone());
+    // The TRACE platform of what is appraised (never the manifest's free-text label, which
+    // could claim a platform whose evidence states no debug state).
+    let platform = match m.platform.as_str() {
+        "gcp-confidential-space" => "google-confidential-space".to_string(),
+        other => other.to_string(),
+    };
     let facts =
         trace_hardware::input::capture_files_facts(&m.platform, &platform, &files, at, m.verify.root_sha256.as_deref());
     let findings = trace_record::evidence::bind(record, &facts);
@@ -61,6 +67,7 @@ fn bind_one(record: &Object, dir: &Path, at: Option<i64>) -> Result<Binding, Str
         capture: m.name.clone(),
         platform,
         at,
+        pin: m.verify.root_sha256.clone(),
         bound: findings.is_empty(),
         findings: findings
             .iter()
@@ -99,7 +106,17 @@ pub fn bind_record(record: &Path, dirs: &[PathBuf], at: Option<i64>, output: Out
             }
             for b in &results {
                 let verdict = if b.bound { "bound  " } else { "UNBOUND" };
-                let _ = writeln!(out, "{verdict} {} ({}) at {}", clean(&b.capture), b.platform, b.at);
+                let pin = match &b.pin {
+                    Some(p) => format!("pinned root {}", clean(p)),
+                    None => "vendor roots".to_string(),
+                };
+                let _ = writeln!(
+                    out,
+                    "{verdict} {} ({}) at {}, {pin}",
+                    clean(&b.capture),
+                    b.platform,
+                    b.at
+                );
                 for f in &b.findings {
                     let _ = writeln!(
                         out,

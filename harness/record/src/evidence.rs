@@ -31,6 +31,9 @@ pub struct EvidenceFacts {
     pub platform: String,
     /// Signature and chain verified to a pinned root at the verification time.
     pub verified: bool,
+    /// Not verified, but only because nothing pinned vouches for it (no vendor chain, no
+    /// collateral, an unpinned signer): the rule is then unverified, not failed.
+    pub unverifiable: bool,
     /// What the appraisal found, for the report.
     pub summary: String,
     pub measurement: Option<String>,
@@ -48,7 +51,18 @@ pub fn bind(record: &Object, facts: &EvidenceFacts) -> Vec<Finding> {
             .and_then(|r| r.get(p))
             .and_then(|v| v.as_str())
     };
-    if !facts.verified {
+    if facts.unverifiable && !facts.verified {
+        out.push(Finding::new(
+            "TR-RTE-006",
+            crate::finding::Status::Unverified,
+            "evidence/hardware-unverified",
+            "/runtime",
+            format!(
+                "the hardware evidence cannot be verified to a pinned root: {}",
+                facts.summary
+            ),
+        ));
+    } else if !facts.verified {
         out.push(Finding::fail(
             "TR-RTE-006",
             "evidence/hardware-invalid",
@@ -131,6 +145,7 @@ mod tests {
         let facts = EvidenceFacts {
             platform: platform.into(),
             verified: true,
+            unverifiable: false,
             summary: "every check passed".into(),
             measurement: Some("sha256:ab".into()),
             report_data: b64::decode(&key.thumbprint()).ok(),
@@ -156,6 +171,29 @@ mod tests {
         for platform in ["amd-sev-snp", "aws-nitro", "tpm2", "nvidia-h100"] {
             assert_eq!(rules(platform, Some(true)), ["TR-RTE-011"], "{platform}");
         }
+    }
+
+    #[test]
+    fn unverifiable_evidence_leaves_the_rule_unverified_and_invalid_evidence_fails_it() {
+        let (record, mut facts) = record_and_facts("tpm2", None);
+        facts.verified = false;
+        facts.unverifiable = true;
+        let f = bind(&record, &facts);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].rule, f[0].status, f[0].class),
+            (
+                "TR-RTE-006",
+                crate::finding::Status::Unverified,
+                "evidence/hardware-unverified"
+            )
+        );
+        facts.unverifiable = false;
+        let f = bind(&record, &facts);
+        assert_eq!(
+            (f[0].rule, f[0].status, f[0].class),
+            ("TR-RTE-006", crate::finding::Status::Fail, "evidence/hardware-invalid")
+        );
     }
 
     #[test]

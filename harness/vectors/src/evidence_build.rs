@@ -30,6 +30,9 @@ pub enum EvidenceKnob {
     TcbMismatch,
     /// SEV-SNP only: the report is from another chip than its VCEK's.
     OtherChip,
+    /// No root or signer pinned at all (token and CCA evidence, which no built-in root
+    /// vouches for): the evidence is then unverifiable.
+    NoPin,
 }
 
 /// Which synthetic evidence a vector's record is given.
@@ -103,8 +106,8 @@ fn nitro_input(knob: EvidenceKnob, pcr0: [u8; 48], user_data: Vec<u8>, now: i64)
         EvidenceKnob::Debug if pcr0 != [0u8; 48] => {
             return Err("Debug needs a record with the all-zero measurement".into());
         }
-        EvidenceKnob::TcbMismatch | EvidenceKnob::OtherChip => {
-            return Err(format!("{knob:?} applies to SEV-SNP evidence only"));
+        EvidenceKnob::TcbMismatch | EvidenceKnob::OtherChip | EvidenceKnob::NoPin => {
+            return Err(format!("{knob:?} does not apply to Nitro evidence"));
         }
         _ => {}
     }
@@ -139,6 +142,9 @@ fn snp_input(knob: EvidenceKnob, measurement: [u8; 48], thumbprint: &[u8], now: 
     report_data[..32].copy_from_slice(thumbprint.get(..32).ok_or("a thumbprint is 32 bytes")?);
     let mut claims = snp::SnpClaims::new(measurement, report_data);
     let mut vcek = snp::VcekFields::default();
+    if knob == EvidenceKnob::NoPin {
+        return Err("NoPin does not apply to SEV-SNP evidence: AMD's ARKs are built in".into());
+    }
     match knob {
         EvidenceKnob::Debug => claims.debug = true,
         EvidenceKnob::TcbMismatch => claims.reported_tcb[6] -= 1,

@@ -134,7 +134,7 @@ pub fn token_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8], now
         EvidenceKnob::OtherMeasurement => image_digest.replace_range(7..9, "00"),
         EvidenceKnob::Debug => dbgstat = "enabled",
         EvidenceKnob::Expired => (nbf, exp) = (now - 7200, now - 3600),
-        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot => {}
+        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot | EvidenceKnob::NoPin => {}
         _ => return unsupported(knob, "token"),
     }
     let jwt = token::confidential_space_token(&token::TokenClaims {
@@ -156,7 +156,8 @@ pub fn token_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8], now
         }
         _ => token::signer_sha256(),
     };
-    Ok(capture("google-confidential-space", files, Some(pin)))
+    let pin = (knob != EvidenceKnob::NoPin).then_some(pin);
+    Ok(capture("google-confidential-space", files, pin))
 }
 
 /// A TD quote whose REPORT_DATA begins with the thumbprint and whose MRTD is the record's
@@ -245,7 +246,7 @@ pub fn cca_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8]) -> Re
     match knob {
         EvidenceKnob::OtherMeasurement => rim[0] ^= 0xff,
         EvidenceKnob::Debug => lifecycle = cca::LIFECYCLE_DEBUG,
-        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot => {}
+        EvidenceKnob::Genuine | EvidenceKnob::OtherKey | EvidenceKnob::UnpinnedRoot | EvidenceKnob::NoPin => {}
         _ => return unsupported(knob, "CCA"),
     }
     let mut challenge = [0u8; 64];
@@ -266,7 +267,8 @@ pub fn cca_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8]) -> Re
         EvidenceKnob::UnpinnedRoot => trace_hardware::synthetic::tdx::root_sha256(),
         _ => cca::iak_sha256(),
     };
-    Ok(capture("arm-cca", files, Some(pin)))
+    let pin = (knob != EvidenceKnob::NoPin).then_some(pin);
+    Ok(capture("arm-cca", files, pin))
 }
 
 /// How a replayed synthetic CCA capture is spoiled.
@@ -283,6 +285,8 @@ pub enum CcaReplayKnob {
     UnpinnedIak,
     /// The platform challenge is the hash of another key than the realm's RAK.
     RakUnbound,
+    /// The platform token's signature changed (the IAK's).
+    PlatformSignatureChanged,
 }
 
 /// The `replay-evidence` input of a synthetic CCA capture.
@@ -298,10 +302,10 @@ pub fn cca_replay_input(knob: CcaReplayKnob) -> String {
         rim: [0x7a; 32],
         lifecycle,
     };
-    let mut token = if knob == CcaReplayKnob::RakUnbound {
-        cca::token_with_unbound_rak(&claims)
-    } else {
-        cca::token(&claims)
+    let mut token = match knob {
+        CcaReplayKnob::RakUnbound => cca::token_with_unbound_rak(&claims),
+        CcaReplayKnob::PlatformSignatureChanged => cca::token_with_changed_platform_signature(&claims),
+        _ => cca::token(&claims),
     };
     if knob == CcaReplayKnob::RealmSignatureChanged {
         let last = token.len() - 1;

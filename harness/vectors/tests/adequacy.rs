@@ -134,6 +134,11 @@ fn tpm_ak_taken_on_trust(c: &Context, t: &Test) -> Observed {
     })
 }
 
+fn cca_platform_signature_unchecked(c: &Context, t: &Test) -> Observed {
+    // Checks the IAK pin and the realm token, never the platform token's signature.
+    replay_without(c, t, |k| c.platform == "arm-cca" && k.name == "signature")
+}
+
 fn cca_realm_taken_without_its_platform(c: &Context, t: &Test) -> Observed {
     // Checks both signatures, never that the platform token vouches for this realm's RAK.
     replay_without(c, t, |k| c.platform == "arm-cca" && k.name == "rak-binding")
@@ -455,6 +460,10 @@ const BROKEN: &[(&str, Broken)] = &[
     (
         "CCA: realm token not bound to the platform token",
         cca_realm_taken_without_its_platform,
+    ),
+    (
+        "CCA: platform token signature not checked",
+        cca_platform_signature_unchecked,
     ),
     ("revocation entry ids parsed leniently", lenient_revocation_entry_ids),
     (

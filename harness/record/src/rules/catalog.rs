@@ -202,7 +202,7 @@ pub static RULES: &[Rule] = &[
       "The evidence is from the record's runtime.platform.",
       ""),
     r("TR-RTE-009", Must, L1, "evidence/measurement-mismatch", "S2 §3.3 step 4; research hardware.md §1",
-      "runtime.measurement equals the evidence's measurement (SNP/TDX: sha384 of the launch digest; Nitro: PCR0; TPM: pcrDigest; NVIDIA GPU: sha384 of the whole measurement record; Confidential Space: the image digest; Arm CCA: the realm initial measurement).",
+      "runtime.measurement equals the evidence's measurement (SNP MEASUREMENT and TDX MRTD as sha384:<hex>; Nitro: PCR0; TPM: pcrDigest; NVIDIA GPU: sha384 of the whole measurement record; Confidential Space: the image digest; Arm CCA: the realm initial measurement).",
       "Per-platform mapping in hardware/SUBMITTING.md; cMCP's hashed SNP/TDX measurement is a different profile. NVIDIA defines no single GPU measurement: the suite digests the signed record so that one value stands for every block."),
     r("TR-RTE-010", Must, L1, "evidence/key-not-bound", "S2 §3.2.1 (TEE-bound cnf key); IMPL (research hardware.md §4.4)",
       "The evidence binds cnf.jwk: its report data begins with the raw RFC 7638 SHA-256 thumbprint of cnf.jwk (binding profile cnf-thumbprint-v1).",

@@ -86,6 +86,17 @@ vectors! { "evidence", "cca", "Synthetic Arm CCA tokens: Level 1 and 2 binding o
     fn replay_rak_unbound(b) {
         b.replay_cca(CcaReplayKnob::RakUnbound).invalid("evidence/binding-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
     }
+    /// The platform token's signature changed
+    /// One bit of the IAK's signature flipped: the platform claims (lifecycle, the RAK's hash) are no longer vouched for.
+    fn replay_platform_signature_changed(b) {
+        b.replay_cca(CcaReplayKnob::PlatformSignatureChanged).invalid("evidence/signature-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
+    }
+    /// A CCA token with no IAK pinned
+    /// Only the key the capture brings vouches for the platform token: unverified, never a pass.
+    fn level_1_no_iak_pinned(b) {
+        b.hardware("arm-cca").level(1).evidence_from(Cca, EvidenceKnob::NoPin);
+        b.unverified("evidence/hardware-unverified", "TR-RTE-006").spec("S2 §3.3 step 3");
+    }
     /// A token under another pinned key
     /// The pinned key is not the IAK that signed the platform token.
     fn replay_unpinned_iak(b) {

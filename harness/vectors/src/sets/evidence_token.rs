@@ -59,6 +59,12 @@ vectors! { "evidence", "confidential-space", "Synthetic Confidential Space token
         b.hardware("google-confidential-space").level(1).evidence_from(Token, EvidenceKnob::Expired);
         b.invalid("evidence/hardware-invalid", "TR-RTE-006").spec("S2 §3.3 step 3");
     }
+    /// A token with no signer pinned
+    /// The token brings its own key snapshot; without a pin nothing vouches for it: unverified, never a pass.
+    fn level_1_no_signer_pinned(b) {
+        b.hardware("google-confidential-space").level(1).evidence_from(Token, EvidenceKnob::NoPin);
+        b.unverified("evidence/hardware-unverified", "TR-RTE-006").spec("S2 §3.3 step 3");
+    }
     /// A token whose signer is not the pinned key
     /// The verifier pins another RSA key; the key snapshot the evidence brings does not make its signer trusted.
     fn level_1_unpinned_signer(b) {
