@@ -28,8 +28,9 @@ pub struct AzureEvidence<'a> {
 
 pub fn first_pem_block(pem: &[u8]) -> Option<&[u8]> {
     let text = std::str::from_utf8(pem).ok()?;
-    let end = text.find("-----END CERTIFICATE-----")? + "-----END CERTIFICATE-----".len();
+    // The END marker after the BEGIN one (an END earlier in the text must not slice backwards).
     let start = text.find("-----BEGIN CERTIFICATE-----")?;
+    let end = start + text[start..].find("-----END CERTIFICATE-----")? + "-----END CERTIFICATE-----".len();
     Some(&pem[start..end])
 }
 
