@@ -1,6 +1,6 @@
 //! The project's synthetic captures (`fixtures/synthetic/` at the repository root): capture
-//! directories in the shared captures' format (`trace-hwcapture/1`), made from the synthetic
-//! evidence with the project's test roots (pinned by `[verify] root_sha256`), each with
+//! directories in the format of the real captures (`trace-hwcapture/1`, `fixtures/captures/`),
+//! made from the synthetic evidence with the project's test roots (pinned by `[verify] root_sha256`), each with
 //! negative variants, so that `trace-conform replay fixtures/` exercises every verifier that
 //! has a synthetic form without any vendor hardware.
 //!

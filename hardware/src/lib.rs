@@ -2,8 +2,8 @@
 //! Level 1 (the record's key made inside a verified TEE).
 //!
 //! Bytes and a verification time in, an [`Appraisal`] out; no network, no clock. [`manifest`]
-//! reads capture manifests (`trace-hwcapture/1`, the format of the shared captures) and checks
-//! their file digests; [`snp`] verifies AMD SEV-SNP reports with their VCEK/VLEK chains,
+//! reads capture manifests (`trace-hwcapture/1`, the format of the real captures vendored
+//! in `fixtures/captures/`) and checks their file digests; [`snp`] verifies AMD SEV-SNP reports with their VCEK/VLEK chains,
 //! [`nitro`] AWS Nitro attestation documents, [`nvidia`] Hopper SPDM reports, [`tpm`] TPM 2.0
 //! quotes, [`dcap`] Intel TDX and SGX quotes with collateral, [`azure`] Azure CVMs (SNP + vTPM), [`token`] Confidential Space and MAA tokens, [`cca`] Arm CCA tokens;
 //! [`replay`] runs a capture (and its variants) and compares with the expected verdicts.

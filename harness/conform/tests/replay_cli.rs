@@ -1,19 +1,16 @@
-//! `trace-conform replay` and `fixtures check` on the shared captures (read in place; skipped
-//! with a message when ../shared is absent), and on a damaged copy made here.
+//! `trace-conform replay` and `fixtures check` on the real captures vendored under
+//! fixtures/captures/, and on a damaged copy made here.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_trace-conform");
 
-fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/hardware-captures");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("SKIP: {} is absent", p.display());
-        None
-    }
+/// fixtures/captures/, part of the repository: its absence is a failure.
+fn captures_dir() -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/captures");
+    assert!(p.is_dir(), "{} is missing from the checkout", p.display());
+    Some(p)
 }
 
 fn run(args: &[&str]) -> (Option<i32>, String) {
@@ -23,7 +20,7 @@ fn run(args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn every_shared_capture_replays_as_expected_and_an_unknown_platform_fails_the_run() {
-    let Some(root) = shared() else { return };
+    let Some(root) = captures_dir() else { return };
     let snp = root.join("amd-sev-snp");
     let (code, out) = run(&["replay", snp.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{out}");
@@ -58,7 +55,7 @@ fn every_shared_capture_replays_as_expected_and_an_unknown_platform_fails_the_ru
 
 #[test]
 fn fixtures_check_finds_a_changed_file() {
-    let Some(root) = shared() else { return };
+    let Some(root) = captures_dir() else { return };
     let src = root.join("amd-sev-snp/trustee-milan-vcek");
     let (code, out) = run(&["fixtures", "check", src.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{out}");

@@ -1,27 +1,16 @@
 //! Our verdicts against what others wrote down: the record vectors of trace-tests and the
 //! example records of trace-spec, read in place from ../shared (skipped with a message when
-//! absent). Each file's documented expectation is compared with the reference's verdict at
+//! absent, a failure under `CI=true`). Each file's documented expectation is compared with the reference's verdict at
 //! Level 0; every difference must be listed below with the catalog rule that decides it,
 //! and every listed difference must still occur.
 
+#[path = "../../record/tests/shared.rs"]
+mod shared;
+
+use shared::shared;
 use std::path::PathBuf;
 use trace_record::rules::catalog::RULES;
 use trace_record::{Verdict, VerifyOptions, json, verify};
-
-fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIP: {} is absent; the cross-check needs the shared reference material",
-            p.display()
-        );
-        None
-    }
-}
 
 /// (file, their expectation, the rule behind our different verdict, why).
 const DIFFERENCES: &[(&str, &str, &str, &str)] = &[

@@ -1,22 +1,20 @@
-//! Replays the real captures of ../shared/hardware-captures/ (read in place, never copied)
-//! and checks each against its manifest's expected verdict, then mutates them: a flipped
-//! byte anywhere in the signed part, a time outside the certificates' window, a VCEK from
-//! another chip, a truncated report. Without the folder the tests say so and pass.
+//! Replays the real captures vendored under fixtures/captures/ (evidence from real hardware,
+//! taken from public repositories with their manifests: fixtures/captures/README.md) and
+//! checks each against its manifest's expected verdict, then mutates them: a flipped byte
+//! anywhere in the signed part, a time outside the certificates' window, a VCEK from another
+//! chip, a truncated report.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use trace_hardware::{Verdict, replay};
 
+/// `fixtures/captures/<sub>`, which is part of the repository: its absence is a failure.
 fn captures(sub: &str) -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/hardware-captures")
+        .join("../fixtures/captures")
         .join(sub);
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("SKIP: {} is absent; the replay needs the shared captures", p.display());
-        None
-    }
+    assert!(p.is_dir(), "{} is missing from the checkout", p.display());
+    Some(p)
 }
 
 fn files(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
