@@ -82,8 +82,10 @@ fn malformed(msg: impl Into<String>) -> Vec<Finding> {
 pub fn sniff(bytes: &[u8]) -> Form {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     match first {
-        // A CBOR array of four, or any CBOR tag (major type 6).
-        Some(0x84 | 0xC0..=0xDB) => Form::Cose,
+        // A CBOR array in any of its encodings (major type 4: preferred, longer length
+        // forms, indefinite length) or a CBOR tag (major type 6). No JSON text or JWS
+        // compact serialization starts with these bytes.
+        Some(0x80..=0x9F | 0xC0..=0xDB) => Form::Cose,
         Some(b'{') | None => Form::Embedded,
         Some(_) => {
             let text = bytes.trim_ascii();
@@ -163,6 +165,20 @@ fn embedded_signature_advisory(record: &Value, findings: &mut Vec<Finding>) {
     }
 }
 
+/// TR-SIG-012: S2 §3.2.2 binds the signature to the record's canonical JSON form, so an
+/// envelope's payload is exactly the record's RFC 8785 bytes; a signature over any other
+/// serialization of the same value does not bind the record.
+fn payload_canonical(record: &Value, payload: &[u8], form: &str, findings: &mut Vec<Finding>) {
+    if jcs::canonicalize(record) != payload {
+        findings.push(Finding::fail(
+            "TR-SIG-012",
+            "envelope/payload-not-canonical",
+            "",
+            format!("the {form} payload is not the record's RFC 8785 bytes (S2 §3.2.2)"),
+        ));
+    }
+}
+
 fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
     let not_jws = |why: &str| malformed(format!("input is not a JWS compact serialization ({why})"));
     let text = std::str::from_utf8(bytes.trim_ascii()).map_err(|_| not_jws("not ASCII text"))?;
@@ -227,6 +243,7 @@ fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
     }
     let payload = b64::decode(parts[1]).map_err(|_| malformed("JWS payload is not canonical base64url"))?;
     let record = parse_record(&payload, "")?;
+    payload_canonical(&record, &payload, "JWS", &mut findings);
     embedded_signature_advisory(&record, &mut findings);
     let signature = match b64::decode(parts[2]) {
         Ok(b) if !b.is_empty() => SignatureField::Bytes(b),
@@ -250,7 +267,10 @@ fn decode_jws(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
 }
 
 fn decode_cose(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
-    let tagged = bytes.first() == Some(&0xD2);
+    // RFC 9052 §9 constrains the encoding of what is signed (Sig_structure), not of the
+    // message: a tag in any valid encoding (0xD2, or 0xD8 0x12) and indefinite-length
+    // arrays are decoded alike. A tag other than 18 is refused by the tagged decoder.
+    let tagged = bytes.first().is_some_and(|b| (0xC0..=0xDB).contains(b));
     let parsed = if tagged {
         CoseSign1::from_tagged_slice(bytes)
     } else {
@@ -306,14 +326,7 @@ fn decode_cose(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
     };
     let record = parse_record(payload, "")?;
     let mut findings = Vec::new();
-    if jcs::canonicalize(&record) != payload {
-        findings.push(Finding::fail(
-            "TR-SIG-012",
-            "envelope/payload-not-canonical",
-            "",
-            "COSE payload is not the record's RFC 8785 bytes (this suite's COSE profile)",
-        ));
-    }
+    payload_canonical(&record, payload, "COSE", &mut findings);
     embedded_signature_advisory(&record, &mut findings);
     let signature = if sign1.signature.is_empty() {
         SignatureField::Missing
@@ -401,6 +414,12 @@ mod tests {
             (b"\"a.b\"", Form::Embedded),
             (&[0x84, 0x40][..], Form::Cose),
             (&[0xD2, 0x84][..], Form::Cose),
+            // Every CBOR array encoding and tag form is COSE: indefinite length, a one-byte
+            // length, tag 18 in its two-byte form.
+            (&[0x9F, 0x40][..], Form::Cose),
+            (&[0x98, 0x04][..], Form::Cose),
+            (&[0xD8, 0x12, 0x84][..], Form::Cose),
+            (&[0xD8, 0x12, 0x9F][..], Form::Cose),
         ] {
             assert_eq!(sniff(input), form, "{:?}", String::from_utf8_lossy(input));
         }

@@ -88,33 +88,165 @@ pub fn hardware_claims() -> Object {
     c
 }
 
-/// Sets the member at a pointer of plain names, creating objects on the way.
-pub fn set_pointer(obj: &mut Object, pointer: &str, value: Value) {
-    let names: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
-    let (last, parents) = names.split_last().expect("non-empty pointer");
-    let mut here = obj;
-    for name in parents {
-        if !matches!(here.get(name), Some(Value::Object(_))) {
-            here.insert(*name, Value::Object(Object::new()));
-        }
-        here = match here.get_mut(name) {
-            Some(Value::Object(o)) => o,
-            _ => unreachable!("just inserted an object"),
-        };
-    }
-    here.insert(*last, value);
+/// The reference tokens of an RFC 6901 pointer, unescaped (`~1` is `/`, `~0` is `~`).
+fn tokens(pointer: &str) -> Vec<String> {
+    assert!(pointer.starts_with('/'), "JSON pointer {pointer:?} must start with '/'");
+    pointer[1..]
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
 }
 
-/// Removes the member at a pointer of plain names, if present.
-pub fn remove_pointer(obj: &mut Object, pointer: &str) {
-    let names: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
-    let (last, parents) = names.split_last().expect("non-empty pointer");
+/// An array index token (RFC 6901 §4: decimal, no leading zeros) for an array of `len`
+/// elements; `-` and `len` itself name the position after the last element.
+fn index(token: &str, len: usize, pointer: &str) -> usize {
+    if token == "-" {
+        return len;
+    }
+    let ok =
+        !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) && (token == "0" || !token.starts_with('0'));
+    let i: usize = if ok {
+        token.parse().unwrap_or(usize::MAX)
+    } else {
+        usize::MAX
+    };
+    assert!(
+        i <= len,
+        "JSON pointer {pointer:?}: {token:?} is not an index of an array of {len}"
+    );
+    i
+}
+
+/// Sets the value at an RFC 6901 pointer: object members by name (missing objects on the
+/// way are created), array elements by index (the element is replaced; `-` or the length
+/// appends). Panics on a pointer that runs through a scalar or past an array's end: these
+/// are builders of test data, and a knob that would silently edit something else than it
+/// says must not produce a vector.
+pub fn set_pointer(obj: &mut Object, pointer: &str, value: Value) {
+    let tokens = tokens(pointer);
+    let (last, parents) = tokens.split_last().expect("non-empty pointer");
     let mut here = obj;
+    for (depth, name) in parents.iter().enumerate() {
+        if !matches!(here.get(name), Some(Value::Object(_) | Value::Array(_))) {
+            here.insert(name.as_str(), Value::Object(Object::new()));
+        }
+        match here.get_mut(name) {
+            Some(Value::Object(o)) => here = o,
+            Some(Value::Array(a)) => {
+                set_in_array(a, &parents[depth + 1..], last, value, pointer);
+                return;
+            }
+            _ => unreachable!("an object or an array"),
+        }
+    }
+    here.insert(last.as_str(), value);
+}
+
+fn set_in_array(array: &mut Vec<Value>, rest: &[String], last: &str, value: Value, pointer: &str) {
+    let Some((token, rest)) = rest.split_first() else {
+        let i = index(last, array.len(), pointer);
+        if i == array.len() {
+            array.push(value);
+        } else {
+            array[i] = value;
+        }
+        return;
+    };
+    let i = index(token, array.len(), pointer);
+    assert!(
+        i < array.len(),
+        "JSON pointer {pointer:?}: no element {token} to descend into"
+    );
+    match &mut array[i] {
+        Value::Object(o) => {
+            let mut tail = String::new();
+            for t in rest.iter().map(String::as_str).chain([last]) {
+                tail.push('/');
+                tail.push_str(&t.replace('~', "~0").replace('/', "~1"));
+            }
+            set_pointer(o, &tail, value);
+        }
+        Value::Array(a) => set_in_array(a, rest, last, value, pointer),
+        _ => panic!("JSON pointer {pointer:?}: element {token} is neither an object nor an array"),
+    }
+}
+
+/// Removes the value at an RFC 6901 pointer (object member or array element), if present.
+pub fn remove_pointer(obj: &mut Object, pointer: &str) {
+    enum Here<'a> {
+        Object(&'a mut Object),
+        Array(&'a mut Vec<Value>),
+    }
+    let tokens = tokens(pointer);
+    let (last, parents) = tokens.split_last().expect("non-empty pointer");
+    let mut here = Here::Object(obj);
     for name in parents {
-        here = match here.get_mut(name) {
-            Some(Value::Object(o)) => o,
+        let next = match here {
+            Here::Object(o) => o.get_mut(name),
+            Here::Array(a) => {
+                let i = index(name, a.len(), pointer);
+                a.get_mut(i)
+            }
+        };
+        here = match next {
+            Some(Value::Object(o)) => Here::Object(o),
+            Some(Value::Array(a)) => Here::Array(a),
             _ => return,
         };
     }
-    here.remove(last);
+    match here {
+        Here::Object(o) => {
+            o.remove(last);
+        }
+        Here::Array(a) => {
+            let i = index(last, a.len(), pointer);
+            if i < a.len() {
+                a.remove(i);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod pointer_tests {
+    use super::*;
+
+    fn doc() -> Object {
+        let v = json::parse(br#"{"subject":[{"name":"a","digest":{"sha256":"00"}}],"a/b":{"~":1}}"#).expect("json");
+        v.as_object().expect("object").clone()
+    }
+
+    #[test]
+    fn a_pointer_into_an_array_edits_the_element_and_keeps_the_array() {
+        let mut d = doc();
+        set_pointer(&mut d, "/subject/0/digest/sha256", Value::String("ff".into()));
+        let text = String::from_utf8(crate::jcs::canonicalize(&Value::Object(d.clone()))).expect("utf8");
+        assert!(
+            text.contains(r#""subject":[{"digest":{"sha256":"ff"},"name":"a"}]"#),
+            "{text}"
+        );
+        set_pointer(&mut d, "/subject/-", Value::String("appended".into()));
+        set_pointer(&mut d, "/a~1b/~0", Value::Number(crate::json::Number::Int(2)));
+        let text = String::from_utf8(crate::jcs::canonicalize(&Value::Object(d.clone()))).expect("utf8");
+        assert!(
+            text.contains(r#""appended"]"#) && text.contains(r#""a/b":{"~":2}"#),
+            "{text}"
+        );
+        remove_pointer(&mut d, "/subject/0/digest");
+        remove_pointer(&mut d, "/subject/1");
+        let text = String::from_utf8(crate::jcs::canonicalize(&Value::Object(d))).expect("utf8");
+        assert!(text.contains(r#""subject":[{"name":"a"}]"#), "{text}");
+    }
+
+    #[test]
+    #[should_panic(expected = "is not an index")]
+    fn an_index_past_the_end_is_refused() {
+        set_pointer(&mut doc(), "/subject/5/name", Value::Null);
+    }
+
+    #[test]
+    #[should_panic(expected = "is not an index")]
+    fn a_leading_zero_is_not_an_index() {
+        set_pointer(&mut doc(), "/subject/00/name", Value::Null);
+    }
 }

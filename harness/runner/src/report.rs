@@ -51,7 +51,7 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
         "results": r.cases.iter().map(|c| json!({
             "id": c.id, "outcome": c.outcome.name(), "flaky": c.flaky, "detail": c.detail,
             "module": c.module, "op": c.op, "format": c.format, "platform": c.platform, "level": c.level, "rules": c.rules,
-            "duration_ms": c.duration_ms,
+            "basis": c.basis, "duration_ms": c.duration_ms,
         })).collect::<Vec<_>>(),
     })
 }
@@ -184,12 +184,17 @@ pub fn markdown(r: &RunResult) -> String {
     let unexpected: Vec<&CaseResult> = r.unexpected().collect();
     if !unexpected.is_empty() {
         let _ = writeln!(md, "\n## Unexpected results\n");
+        let _ = writeln!(
+            md,
+            "Each names what its expectation rests on: a spec statement, a suite decision or an implementation-defined profile (ids: docs/decisions.md).\n"
+        );
         for c in unexpected {
             let _ = writeln!(
                 md,
-                "- `{}` **{}**: {}",
+                "- `{}` **{}** ({}): {}",
                 c.id,
                 c.outcome.name(),
+                c.basis.label(),
                 c.detail.replace('\n', " ")
             );
         }
@@ -281,10 +286,11 @@ pub fn html(r: &RunResult) -> String {
     for c in r.unexpected() {
         let _ = write!(
             h,
-            "<section class=\"case\" id=\"{id}\"><h3>{id}: {outcome}</h3><p>{detail}</p><h4>expected</h4><pre>{expected}</pre>\
+            "<section class=\"case\" id=\"{id}\"><h3>{id}: {outcome}</h3><p class=\"basis\">rests on: {basis}</p><p>{detail}</p><h4>expected</h4><pre>{expected}</pre>\
              <h4>actual</h4><pre>{actual}</pre><h4>stderr</h4><pre>{stderr}</pre><h4>replay</h4><pre>{replay}</pre></section>\n",
             id = html_escape(&c.id),
             outcome = c.outcome.name(),
+            basis = html_escape(&c.basis.label()),
             detail = html_escape(&c.detail),
             expected = html_escape(&serde_json::to_string_pretty(&c.expected).unwrap_or_default()),
             actual = html_escape(

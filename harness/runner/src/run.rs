@@ -46,6 +46,9 @@ pub struct CaseResult {
     pub platform: String,
     pub level: u8,
     pub rules: Vec<String>,
+    /// What the expectation rests on: a spec statement, a suite decision or an
+    /// implementation-defined profile (docs/decisions.md).
+    pub basis: trace_vectors::basis::Basis,
     pub outcome: Outcome,
     pub flaky: bool,
     pub detail: String,
@@ -513,6 +516,7 @@ fn skeleton(w: &Work) -> CaseResult {
             .flat_map(|e| e.rules.clone())
             .chain(w.test.expected.controls.clone())
             .collect(),
+        basis: trace_vectors::basis::basis(&w.test),
         outcome: Outcome::NotRun,
         flaky: false,
         detail: String::new(),

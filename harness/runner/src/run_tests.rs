@@ -13,6 +13,10 @@ fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) ->
         platform: "software-only".into(),
         level,
         rules: Vec::new(),
+        basis: trace_vectors::basis::Basis {
+            kind: trace_vectors::basis::BasisKind::Spec,
+            decisions: Vec::new(),
+        },
         outcome,
         flaky,
         detail: String::new(),

@@ -13,7 +13,7 @@ use crate::depth_build::DepthBuild;
 use crate::evidence_build::EvidenceKnob;
 use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome, VerdictKind};
 use crate::revocation_build::RevocationBuild;
-use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
+use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder};
 use trace_record::audit::{ReceiptPolicy, seal};
 use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
@@ -39,14 +39,26 @@ pub enum SignatureKnob {
     OtherKey(&'static str),
 }
 
-/// COSE payload misbehaviour.
+/// Envelope (JWS, COSE) payload misbehaviour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CosePayload {
+pub enum EnvelopePayload {
     Canonical,
     /// Signed over the canonical bytes with a space after every comma (not RFC 8785).
     NonCanonical,
-    /// Payload nil (detached).
+    /// Payload nil (detached; COSE only).
     Detached,
+}
+
+/// How the COSE_Sign1 message itself is encoded (RFC 9052 §9 constrains only what is
+/// signed, so each is a valid message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoseWire {
+    /// Preferred (shortest) encodings throughout.
+    Preferred,
+    /// Tag 18 in its two-byte form (0xD8 0x12) instead of 0xD2.
+    TagTwoBytes,
+    /// The outer array with indefinite length (0x9F ... 0xFF).
+    IndefiniteArray,
 }
 
 pub struct Build {
@@ -64,7 +76,8 @@ pub struct Build {
     pub cose_alg: Option<i64>,
     /// Put a `crit` label into the COSE protected header.
     pub cose_crit: bool,
-    pub cose_payload: CosePayload,
+    pub payload: EnvelopePayload,
+    pub cose_wire: CoseWire,
     /// Replaces `cnf.jwk` (the record is still signed by the build's key).
     pub cnf_jwk: Option<Value>,
     pub signature: SignatureKnob,
@@ -116,7 +129,8 @@ impl Build {
             jws_header: None,
             cose_alg: None,
             cose_crit: false,
-            cose_payload: CosePayload::Canonical,
+            payload: EnvelopePayload::Canonical,
+            cose_wire: CoseWire::Preferred,
             cnf_jwk: None,
             signature: SignatureKnob::Genuine,
             tamper: Vec::new(),
@@ -534,7 +548,8 @@ impl Build {
                     .jws_header
                     .clone()
                     .unwrap_or_else(|| format!("{{\"alg\":\"{}\"}}", self.alg.jose_name()));
-                let input = format!("{}.{}", b64::encode(header.as_bytes()), b64::encode(&canonical));
+                let payload = self.payload_bytes(&canonical)?;
+                let input = format!("{}.{}", b64::encode(header.as_bytes()), b64::encode(&payload));
                 let sig = self.spoil_raw(self.sign_bytes(input.as_bytes()))?;
                 let sig_text = if omit { String::new() } else { self.encode_sig(&sig)? };
                 (format!("{input}.{sig_text}").into_bytes(), input.into_bytes())
@@ -607,13 +622,7 @@ impl Build {
                 None => coset::RegisteredLabelWithPrivate::PrivateUse(alg_id),
             },
         );
-        let payload = match self.cose_payload {
-            CosePayload::Canonical | CosePayload::Detached => canonical.to_vec(),
-            CosePayload::NonCanonical => String::from_utf8(canonical.to_vec())
-                .map_err(|e| e.to_string())?
-                .replace(",\"", ", \"")
-                .into_bytes(),
-        };
+        let payload = self.payload_bytes(canonical)?;
         let mut sign1 = CoseSign1Builder::new().protected(header).payload(payload).build();
         let tbs = sign1.tbs_data(b"");
         sign1.signature = if self.signature == SignatureKnob::Omit {
@@ -621,15 +630,35 @@ impl Build {
         } else {
             self.spoil_raw(self.sign_bytes(&tbs))?
         };
-        if self.cose_payload == CosePayload::Detached {
+        if self.payload == EnvelopePayload::Detached {
             sign1.payload = None;
         }
-        let bytes = match self.cose_tag {
-            CoseTag::Tagged => sign1.to_tagged_vec(),
-            CoseTag::Untagged => sign1.to_vec(),
+        let mut bytes = sign1.to_vec().map_err(|e| format!("COSE encoding: {e}"))?;
+        if self.cose_wire == CoseWire::IndefiniteArray {
+            if bytes.first() != Some(&0x84) {
+                return Err("COSE_Sign1 did not encode as an array of four".into());
+            }
+            bytes[0] = 0x9F;
+            bytes.push(0xFF);
         }
-        .map_err(|e| format!("COSE encoding: {e}"))?;
-        Ok((bytes, tbs))
+        let tag: &[u8] = match (self.cose_tag, self.cose_wire) {
+            (CoseTag::Untagged, CoseWire::TagTwoBytes) => return Err("a two-byte tag needs CoseTag::Tagged".into()),
+            (CoseTag::Untagged, _) => &[],
+            (CoseTag::Tagged, CoseWire::TagTwoBytes) => &[0xD8, 0x12],
+            (CoseTag::Tagged, _) => &[0xD2],
+        };
+        Ok(([tag, &bytes].concat(), tbs))
+    }
+
+    /// The bytes an envelope carries as its payload.
+    fn payload_bytes(&self, canonical: &[u8]) -> Result<Vec<u8>, String> {
+        Ok(match self.payload {
+            EnvelopePayload::Canonical | EnvelopePayload::Detached => canonical.to_vec(),
+            EnvelopePayload::NonCanonical => String::from_utf8(canonical.to_vec())
+                .map_err(|e| e.to_string())?
+                .replace(",\"", ", \"")
+                .into_bytes(),
+        })
     }
 
     /// A `canonicalize` vector: `input` must canonicalize to `output`, or, with `None`,

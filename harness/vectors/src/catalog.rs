@@ -8,6 +8,7 @@ use crate::format::{Outcome, VectorFile};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
+use trace_record::rules::classes::{meaning, rules_producing};
 
 /// Flags an `acceptable` vector may carry: what the verdict depends on.
 pub const FLAGS: &[(&str, &str)] = &[
@@ -22,6 +23,10 @@ pub const FLAGS: &[(&str, &str)] = &[
     (
         "EmbeddedSignatureInEnvelope",
         "An enveloped record that also carries an embedded signature member: which binding counts is implementation-defined (IMPL-02).",
+    ),
+    (
+        "JwsB64Extension",
+        "A JWS whose crit names RFC 7797's b64 (with its default value true): a verifier implementing RFC 7797 accepts it, one that does not refuses it (RFC 7515 §4.1.11).",
     ),
 ];
 
@@ -54,7 +59,9 @@ fn strength(s: Strength) -> &'static str {
     }
 }
 
-pub fn catalog_toml() -> String {
+/// The catalogue, each rule with the statements that name it (`rules/spec-statements.toml`)
+/// and the decisions its expectation rests on.
+pub fn catalog_toml(statements_of: &BTreeMap<String, Vec<String>>) -> String {
     let mut out = String::from(
         "# The rules the reference engine checks. Generated from harness/record/src/rules/catalog.rs\n\
          # by `trace-conform vectors generate`; edit the Rust list, not this file.\n",
@@ -74,24 +81,37 @@ pub fn catalog_toml() -> String {
         if !r.decision.is_empty() {
             let _ = writeln!(out, "decision = {}", toml_str(r.decision));
         }
+        let list = |ids: &[String]| ids.iter().map(|s| toml_str(s)).collect::<Vec<_>>().join(", ");
+        if let Some(ids) = statements_of.get(r.id) {
+            let _ = writeln!(out, "statements = [{}]", list(ids));
+        }
+        let decisions = crate::statements::decision_ids(r.decision);
+        if !decisions.is_empty() {
+            let _ = writeln!(out, "rests_on = [{}]", list(&decisions));
+        }
     }
     out
 }
 
 pub fn error_classes_toml() -> String {
     let mut out = String::from(
-        "# Error classes (category/detail) a finding or a vector may name. Generated; see catalog.toml.\n",
+        "# Error classes (category/detail) a finding or a vector may name: what each means, the rules whose\n\
+         # default it is, and every rule that may produce it (the contract: lint refuses a vector whose class\n\
+         # its rules cannot carry). Generated from harness/record/src/rules/{catalog,classes}.rs.\n",
     );
     for class in ERROR_CLASSES {
-        let rules: Vec<&str> = RULES.iter().filter(|r| r.class == *class).map(|r| r.id).collect();
+        let defaults: Vec<&str> = RULES.iter().filter(|r| r.class == *class).map(|r| r.id).collect();
         let (category, detail) = class.split_once('/').expect("category/detail");
+        let list = |ids: &[&str]| ids.iter().map(|r| toml_str(r)).collect::<Vec<_>>().join(", ");
         let _ = write!(
             out,
-            "\n[[class]]\nname = {}\ncategory = {}\ndetail = {}\ndefault_for = [{}]\n",
+            "\n[[class]]\nname = {}\ncategory = {}\ndetail = {}\nmeaning = {}\ndefault_for = [{}]\nrules = [{}]\n",
             toml_str(class),
             toml_str(category),
             toml_str(detail),
-            rules.iter().map(|r| toml_str(r)).collect::<Vec<_>>().join(", ")
+            toml_str(meaning(class)),
+            list(&defaults),
+            list(&rules_producing(class)),
         );
     }
     out

@@ -1,13 +1,13 @@
 //! Turning the builders into files: `vectors/<module>/<topic>.json`, the rules catalog,
-//! the error classes and COVERAGE.md, byte for byte the same on every run.
+//! the error classes, COVERAGE.md and SPEC-COVERAGE.md, byte for byte the same on every run.
 //!
 //! Owns: the file set (path -> bytes), grouping tests by context, keeping each vector's
 //! `since`, and writing or checking the files. Does not own the builders or lint.
 
 use crate::build::Build;
-use crate::catalog;
 use crate::format::{FILE_SCHEMA, Group, Test, VectorFile};
 use crate::sets::{self, split_doc};
+use crate::{catalog, statements};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -24,9 +24,10 @@ pub fn files(existing: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
         out.insert(rel, pretty(&file));
         all_files.push(file);
     }
+    let statements = statements::embedded()?;
     out.insert(
         PathBuf::from("rules/catalog.toml"),
-        catalog::catalog_toml().into_bytes(),
+        catalog::catalog_toml(&statements::statements_of_rules(&statements)).into_bytes(),
     );
     out.insert(
         PathBuf::from("rules/error-classes.toml"),
@@ -36,6 +37,10 @@ pub fn files(existing: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
     out.insert(
         PathBuf::from("COVERAGE.md"),
         catalog::coverage_md(&all_files).into_bytes(),
+    );
+    out.insert(
+        PathBuf::from("SPEC-COVERAGE.md"),
+        statements::coverage_md(&statements, &all_files).into_bytes(),
     );
     Ok(out)
 }

@@ -5,11 +5,13 @@
 //! ([`chain_build`] into sealed audit bundles, [`action_build`] into action-receipt
 //! documents, [`depth_build`] into provenance-depth documents),
 //! [`generate`] writes `vectors/` deterministically, [`lint`] keeps the files honest,
+//! [`statements`] maps the spec's normative statements to rules,
 //! [`score`] compares what an implementation said with what a vector expects, and
 //! [`reference`] is trace-record answering vectors in-process.
 
 pub mod action_build;
 pub mod anchor_build;
+pub mod basis;
 pub mod build;
 pub mod catalog;
 pub mod chain_build;
@@ -26,3 +28,4 @@ pub mod release;
 pub mod revocation_build;
 pub mod score;
 pub mod sets;
+pub mod statements;

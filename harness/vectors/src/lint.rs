@@ -4,7 +4,8 @@
 //! retired), references to rules, classes and flags, the coverage floor (every MUST rule
 //! has two negative vectors and a positive control; every hardware platform has Level 1
 //! and 2 positives, [`platform_matrix`]), `acceptable` vectors with flags, description
-//! style. Every message says what to write instead. Does not own generation.
+//! style, the statement index (`rules/spec-statements.toml`, [`crate::statements`]). Every
+//! message says what to write instead. Does not own generation.
 
 use crate::catalog::{FLAGS, coverage};
 use crate::format::{Outcome, VectorFile};
@@ -12,6 +13,7 @@ use crate::sets::positive::PLATFORMS;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
+use trace_record::rules::classes::{classes_of, may_produce};
 
 /// MUST rules that cannot have negative vectors, and why.
 pub const NO_NEGATIVE: &[(&str, &str)] = &[
@@ -138,6 +140,13 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
                     }
                     if e.rules.is_empty() {
                         problems.push(format!("{at}: {id}: name the rule the vector breaks"));
+                    } else if !e.rules.iter().any(|r| may_produce(r, &e.class)) {
+                        problems.push(format!(
+                            "{at}: {id}: class {:?} cannot come from {} under rules/error-classes.toml; name a class one of these rules may carry ({})",
+                            e.class,
+                            e.rules.join(", "),
+                            e.rules.iter().flat_map(|r| classes_of(r)).collect::<Vec<_>>().join(", ")
+                        ));
                     }
                 }
                 (_, Some(_)) => problems.push(format!("{at}: {id}: only invalid vectors carry an error")),
@@ -168,6 +177,12 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
                 }
             }
         }
+    }
+    match crate::statements::load(dir) {
+        Ok(statements) => problems.extend(crate::statements::check(&statements)),
+        Err(e) => problems.push(format!(
+            "{e}: every normative statement is mapped there (vectors/AUTHORING.md)"
+        )),
     }
     let parsed: Vec<VectorFile> = files.iter().map(|(_, f)| f.clone()).collect();
     problems.extend(platform_matrix(&parsed));

@@ -80,6 +80,35 @@ fn receipts_never_checked(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| f.rule.starts_with("TR-EXT-"))
 }
 
+/// Refuses any receipt whose issuer_key_id is not cMCP's 64 lowercase hex, before looking
+/// for its key: S2 §3.3.2 makes an unknown key id unverified, however it is spelled.
+fn receipt_key_ids_held_to_hex(c: &Context, t: &Test) -> Observed {
+    let reference = reference::observe(c, t).expect("runs");
+    if c.op != "verify-chain" {
+        return reference;
+    }
+    let bundle: serde_json::Value = match serde_json::from_slice(&t.input.bytes().expect("input")) {
+        Ok(v) => v,
+        Err(_) => return reference,
+    };
+    let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let odd_id = bundle["entries"].as_array().into_iter().flatten().any(|e| {
+        e["external_execution_evidence"]["issuer_key_id"]
+            .as_str()
+            .is_some_and(|id| !hex64(id))
+    });
+    if !odd_id {
+        return reference;
+    }
+    let f = Finding::fail(
+        "TR-EXT-001",
+        "evidence/receipt-malformed",
+        "",
+        "issuer_key_id is not 64 hex",
+    );
+    Observed::from_verdict_and_findings(Verdict::Reject, &[f])
+}
+
 fn chain_not_compared_with_claim(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| {
         matches!(f.rule, "TR-AUD-005" | "TR-AUD-006" | "TR-AUD-007" | "TR-AUD-008")
@@ -434,6 +463,10 @@ const BROKEN: &[(&str, Broken)] = &[
     ("integral floats accepted as integers", integral_floats_are_integers),
     ("fractional cnf.jwk extras accepted", float_jwk_extras),
     ("receipts never checked", receipts_never_checked),
+    (
+        "receipt key ids held to cMCP's hex form (S2 §3.3.2)",
+        receipt_key_ids_held_to_hex,
+    ),
     ("chain not compared with its claim", chain_not_compared_with_claim),
     ("export label trusted", export_label_trusted),
     ("action receipt authenticates itself", action_receipt_trusts_itself),

@@ -1,6 +1,7 @@
 //! The committed vectors: current with the builders, lint-clean, and passed by the
-//! reference implementation, every one.
+//! reference implementation, every one, within the error-class contract.
 
+use trace_record::rules::classes::may_produce;
 use trace_vectors::format::{Outcome, VerdictKind};
 use trace_vectors::{generate, lint, load, reference, score};
 
@@ -37,6 +38,15 @@ fn the_reference_passes_every_vector() {
             for test in &group.tests {
                 count += 1;
                 let observed = reference::observe(&group.context, test).expect("runs");
+                // The error-class contract holds for what the reference itself reports.
+                for (rule, class) in &observed.errors {
+                    if !may_produce(rule, class) {
+                        failures.push(format!(
+                            "{}: the reference reports {rule} with class {class}, which rules/error-classes.toml does not allow",
+                            test.id
+                        ));
+                    }
+                }
                 let s = score::score(&test.expected, &observed);
                 if !s.is_pass() {
                     failures.push(format!("{}: {s:?}", test.id));

@@ -67,7 +67,35 @@ fn well_formed_digest(s: &str) -> bool {
 }
 
 /// Checks one receipt; true when its signature and binding were verified.
+///
+/// Under TRACE's rules (S2 §3.3.2) the three checks apply only when a key is configured for
+/// the `issuer_key_id` the receipt names: whatever its spelling (a hex digest, a DID URL, a
+/// URI), a key id no configured key answers to leaves the receipt unverified, never invalid.
+/// Under `--cmcp-compat` the id must be cMCP's 64 lowercase hex before any key is looked up.
 fn check_one(r: &Object, entry: &Object, pointer: &str, opts: &ChainOptions, out: &mut Vec<Finding>) -> bool {
+    let compat = opts.receipts == ReceiptPolicy::CmcpCompat;
+    let Some(key_id) = r.get("issuer_key_id").and_then(Value::as_str) else {
+        out.push(malformed(
+            &format!("{pointer}/issuer_key_id"),
+            "the receipt names no issuer_key_id (a string)",
+        ));
+        return false;
+    };
+    if compat && !is_lower_hex(key_id, 64) {
+        out.push(malformed(
+            &format!("{pointer}/issuer_key_id"),
+            "issuer_key_id is not the lowercase hex SHA-256 of an Ed25519 public key (cMCP's form)",
+        ));
+        return false;
+    }
+    let key = opts
+        .issuer_keys
+        .iter()
+        .find(|k| seal::issuer_key_id(k).as_deref() == Some(key_id));
+    if !compat && key.is_none() {
+        out.push(unverified(pointer, key_id, compat));
+        return false;
+    }
     let mut fields = Vec::with_capacity(RECEIPT_MEMBERS.len());
     for name in RECEIPT_MEMBERS {
         match r.get(name) {
@@ -81,16 +109,9 @@ fn check_one(r: &Object, entry: &Object, pointer: &str, opts: &ChainOptions, out
             }
         }
     }
-    let [_, key_id, evidence_hash, _, linked, signature] = fields[..] else {
+    let [_, _, evidence_hash, _, linked, signature] = fields[..] else {
         unreachable!("six members")
     };
-    if !is_lower_hex(key_id, 64) {
-        out.push(malformed(
-            &format!("{pointer}/issuer_key_id"),
-            "issuer_key_id is not the lowercase hex SHA-256 of an Ed25519 public key",
-        ));
-        return false;
-    }
     if !well_formed_digest(evidence_hash) {
         out.push(malformed(
             &format!("{pointer}/evidence_hash"),
@@ -108,28 +129,13 @@ fn check_one(r: &Object, entry: &Object, pointer: &str, opts: &ChainOptions, out
             format!("linked_call_id {linked:?} is not the entry's call_id {call_id:?}"),
         )
     };
-    let compat = opts.receipts == ReceiptPolicy::CmcpCompat;
     if compat && misbound {
         // cMCP checks the binding before it looks for the issuer key.
         out.push(misbound_finding());
         return false;
     }
-    let Some(key) = opts
-        .issuer_keys
-        .iter()
-        .find(|k| seal::issuer_key_id(k).as_deref() == Some(key_id))
-    else {
-        out.push(Finding::new(
-            "TR-EXT-004",
-            if compat { Status::Fail } else { Status::Advisory },
-            if compat {
-                "evidence/issuer-unknown"
-            } else {
-                "evidence/receipt-unverified"
-            },
-            format!("{pointer}/issuer_key_id"),
-            format!("external_evidence_unverified: no issuer key is configured for issuer_key_id {key_id}"),
-        ));
+    let Some(key) = key else {
+        out.push(unverified(pointer, key_id, compat));
         return false;
     };
     if !signature_valid(r, key, signature, opts.receipts) {
@@ -147,6 +153,22 @@ fn check_one(r: &Object, entry: &Object, pointer: &str, opts: &ChainOptions, out
         out.push(misbound_finding());
     }
     true
+}
+
+/// TR-EXT-004: no configured key answers to the receipt's key id. An advisory under TRACE's
+/// rules; cMCP fails the bundle instead (`--cmcp-compat`).
+fn unverified(pointer: &str, key_id: &str, compat: bool) -> Finding {
+    Finding::new(
+        "TR-EXT-004",
+        if compat { Status::Fail } else { Status::Advisory },
+        if compat {
+            "evidence/issuer-unknown"
+        } else {
+            "evidence/receipt-unverified"
+        },
+        format!("{pointer}/issuer_key_id"),
+        format!("external_evidence_unverified: no issuer key is configured for issuer_key_id {key_id:?}"),
+    )
 }
 
 fn signature_valid(r: &Object, key: &PublicKey, signature: &str, policy: ReceiptPolicy) -> bool {

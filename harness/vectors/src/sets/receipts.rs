@@ -59,12 +59,32 @@ vectors! { "ext", "receipts", "Receipts (external_execution_evidence) in audit e
         b.chain().sealed.push(Sealed::ReceiptWithout("issuer"));
         b.invalid("evidence/receipt-malformed", "TR-EXT-001").spec("S2 §3.3.2; research cmcp.md §5 C.32");
     }
-    /// issuer_key_id in uppercase hex
-    /// The key id is lowercase hex SHA-256 of the raw key.
-    fn uppercase_issuer_key_id(b) {
+    /// issuer_key_id in uppercase hex, signed under that id
+    /// No configured key answers to the id as spelled, so the receipt is unverified, not
+    /// invalid (S2 §3.3.2 names no spelling for key ids).
+    fn uppercase_issuer_key_id_unverified(b) {
         let id = trace_record::audit::seal::issuer_key_id(&crate::chain_build::issuer_key().public_key()).expect("Ed25519");
         b.chain().sealed.push(Sealed::ReceiptMember("issuer_key_id", text(&id.to_uppercase())));
-        b.invalid("evidence/receipt-malformed", "TR-EXT-001").spec("research cmcp.md §5 C.24");
+        b.valid(&["TR-EXT-004"]).warning("TR-EXT-004").spec("S2 §3.3.2");
+    }
+    /// issuer_key_id as a DID URL while a hex-named key is configured
+    /// The spec's own examples name issuers with DID-style ids; an id no configured key
+    /// answers to leaves the receipt unverified, however it is spelled.
+    fn did_url_issuer_key_id_unverified(b) {
+        b.chain()
+            .sealed
+            .push(Sealed::ReceiptMember("issuer_key_id", text("did:web:controller.example#receipt-key-1")));
+        b.valid(&["TR-EXT-004"]).warning("TR-EXT-004").spec("S2 §3.3.2");
+    }
+    /// issuer_key_id in uppercase hex under cmcp-compat
+    /// cMCP requires the lowercase hex SHA-256 of the issuer key before any lookup; the
+    /// 64-hex form is cMCP's, so it is enforced only under --cmcp-compat (D-25).
+    fn uppercase_issuer_key_id_under_cmcp_compat(b) {
+        let id = trace_record::audit::seal::issuer_key_id(&crate::chain_build::issuer_key().public_key()).expect("Ed25519");
+        let c = b.chain();
+        c.receipt_form = ReceiptPolicy::CmcpCompat;
+        c.sealed.push(Sealed::ReceiptMember("issuer_key_id", text(&id.to_uppercase())));
+        b.invalid("evidence/receipt-malformed", "TR-EXT-001").spec("D-25; research cmcp.md §5 C.24");
     }
     /// evidence_hash with a truncated digest
     /// A sha256 digest has 64 hex digits (cMCP does not check the length).

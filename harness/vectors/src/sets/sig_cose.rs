@@ -1,6 +1,6 @@
 //! COSE_Sign1 (RFC 9052) under this suite's profile: payload = the record's RFC 8785 bytes.
 
-use crate::build::{CosePayload, SignatureKnob};
+use crate::build::{CoseWire, EnvelopePayload, SignatureKnob};
 use trace_record::{Alg, Form};
 
 crate::no_families!();
@@ -45,7 +45,7 @@ vectors! { "sig", "cose", "COSE_Sign1 envelopes: algorithm, crit, payload profil
     /// A detached payload
     /// This profile carries the record in the envelope; with no payload nothing is verified.
     fn detached_payload(b) {
-        b.form(Form::Cose).cose_payload = CosePayload::Detached;
+        b.form(Form::Cose).payload = EnvelopePayload::Detached;
         b.invalid("envelope/malformed", "TR-SIG-010").spec("IMPL-03");
     }
     /// Bytes after the COSE_Sign1 structure
@@ -62,16 +62,17 @@ vectors! { "sig", "cose", "COSE_Sign1 envelopes: algorithm, crit, payload profil
         b.invalid("envelope/malformed", "TR-SIG-010").spec("RFC 9052 §4.2");
     }
     /// A payload that is not the record's RFC 8785 bytes, genuinely signed
-    /// This suite's COSE profile fixes the payload to the canonical bytes (IMPL-03).
+    /// S2 §3.2.2 binds the signature to the record's canonical form: a signature over
+    /// another serialization of the same value does not bind the record.
     fn payload_not_canonical(b) {
-        b.form(Form::Cose).cose_payload = CosePayload::NonCanonical;
-        b.invalid("envelope/payload-not-canonical", "TR-SIG-012").spec("IMPL-03");
+        b.form(Form::Cose).payload = EnvelopePayload::NonCanonical;
+        b.invalid("envelope/payload-not-canonical", "TR-SIG-012").spec("S2 §3.2.2").spec("IMPL-03");
     }
     /// A non-canonical ES256 payload, genuinely signed
     /// The same profile rule with ECDSA.
     fn payload_not_canonical_es256(b) {
-        b.form(Form::Cose).alg(Alg::ES256).cose_payload = CosePayload::NonCanonical;
-        b.invalid("envelope/payload-not-canonical", "TR-SIG-012").spec("IMPL-03");
+        b.form(Form::Cose).alg(Alg::ES256).payload = EnvelopePayload::NonCanonical;
+        b.invalid("envelope/payload-not-canonical", "TR-SIG-012").spec("S2 §3.2.2").spec("IMPL-03");
     }
     /// A payload byte changed after signing
     /// The payload is signed content (data_class internal becomes iNternal).
@@ -94,5 +95,26 @@ vectors! { "sig", "cose", "COSE_Sign1 envelopes: algorithm, crit, payload profil
     fn truncated_es256(b) {
         b.form(Form::Cose).alg(Alg::ES256).signature = SignatureKnob::Truncate(1);
         b.invalid("signature/wrong-length", "TR-SIG-006").spec("RFC 9053 §2.1");
+    }
+    /// Tag 18 in its two-byte form (0xD8 0x12)
+    /// RFC 9052 §9 constrains only what is signed; a tag encoded in a longer valid form
+    /// names the same message, so the record verifies as with 0xD2.
+    fn tag_18_two_byte_form(b) {
+        b.form(Form::Cose).valid(&["TR-SIG-010", "TR-SIG-012"]).spec("RFC 9052 §9").spec("RFC 8949 §3.4");
+        b.cose_wire = CoseWire::TagTwoBytes;
+    }
+    /// A tagged COSE_Sign1 whose array has indefinite length
+    /// RFC 8949 §3.2.2 indefinite-length arrays are valid CBOR, and the Sig_structure
+    /// that is signed does not depend on the message's own encoding (RFC 9052 §9).
+    fn indefinite_length_array(b) {
+        b.form(Form::Cose).valid(&["TR-SIG-010", "TR-SIG-012"]).spec("RFC 9052 §9").spec("RFC 8949 §3.2.2");
+        b.cose_wire = CoseWire::IndefiniteArray;
+    }
+    /// An untagged COSE_Sign1 with an indefinite-length array, ES256
+    /// The same without the tag: the form is recognised from the array alone.
+    fn indefinite_length_array_untagged(b) {
+        b.form(Form::Cose).alg(Alg::ES256).valid(&["TR-SIG-010"]).spec("RFC 9052 §9").spec("RFC 8949 §3.2.2");
+        b.cose_wire = CoseWire::IndefiniteArray;
+        b.cose_tag = trace_record::CoseTag::Untagged;
     }
 }

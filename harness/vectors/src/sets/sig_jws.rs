@@ -1,6 +1,6 @@
 //! JWS compact serialization: algorithm confusion, crit, structure, encoding, tampering.
 
-use crate::build::SignatureKnob;
+use crate::build::{EnvelopePayload, SignatureKnob};
 use trace_record::{Alg, Form};
 
 crate::no_families!();
@@ -10,13 +10,6 @@ vectors! { "sig", "jws", "JWS compact serialization (RFC 7515) of a Trust Record
     /// RFC 7515 §4.1.1: none must never verify a Trust Record.
     fn alg_none(b) {
         b.form(Form::Jws).jws_header = Some(r#"{"alg":"none"}"#.into());
-        b.invalid("signature/alg-forbidden", "TR-SIG-007").spec("RFC 7515 §4.1.1");
-    }
-    /// alg none with an empty signature segment
-    /// The classic unsecured JWS.
-    fn alg_none_empty_signature(b) {
-        b.form(Form::Jws).jws_header = Some(r#"{"alg":"none"}"#.into());
-        b.signature = SignatureKnob::Omit;
         b.invalid("signature/alg-forbidden", "TR-SIG-007").spec("RFC 7515 §4.1.1");
     }
     /// An HMAC alg (HS256) on an Ed25519-keyed record
@@ -120,5 +113,25 @@ vectors! { "sig", "jws", "JWS compact serialization (RFC 7515) of a Trust Record
         b.form(Form::Jws);
         b.trailing = b".extra".to_vec();
         b.invalid("envelope/malformed", "TR-SIG-010").spec("RFC 7515 §7.1");
+    }
+    /// A payload that is not the record's RFC 8785 bytes, genuinely signed
+    /// S2 §3.2.2 binds the signature to the record's canonical form; the JWS form gets the
+    /// same answer as COSE (a space after every comma, signed as sent).
+    fn payload_not_canonical(b) {
+        b.form(Form::Jws).payload = EnvelopePayload::NonCanonical;
+        b.invalid("envelope/payload-not-canonical", "TR-SIG-012").spec("S2 §3.2.2");
+    }
+    /// A non-canonical ES384 payload, genuinely signed
+    /// The same binding rule with ECDSA.
+    fn payload_not_canonical_es384(b) {
+        b.form(Form::Jws).alg(Alg::ES384).payload = EnvelopePayload::NonCanonical;
+        b.invalid("envelope/payload-not-canonical", "TR-SIG-012").spec("S2 §3.2.2");
+    }
+    /// A JWS whose crit names b64 with its default value
+    /// RFC 7515 §4.1.11: a verifier that does not implement RFC 7797 must refuse a crit it
+    /// does not understand; one that does may accept b64 true, which changes nothing.
+    fn crit_b64_true(b) {
+        b.form(Form::Jws).jws_header = Some(r#"{"alg":"EdDSA","b64":true,"crit":["b64"]}"#.into());
+        b.acceptable("JwsB64Extension", &["TR-SIG-008"]).spec("RFC 7515 §4.1.11").spec("RFC 7797 §3");
     }
 }
