@@ -3,6 +3,12 @@
 //! binary fallback, signing-key independence, and what a verifier reports when it could not
 //! check (an expired, untrusted or malformed bundle is never a pass).
 //!
+//! Every statement naming the record's key is verified on its own (RSCH-01: a signature over
+//! RFC 8785 of the statement without `sig`) by a key the verifier designates to sign
+//! revocations, which must not be the revoked key (S2 §3.2.3, signing-key independence):
+//! the bundle's signature only says who assembled the bundle. A statement that cannot be
+//! verified neither revokes nor clears the key: the record is unverified for revocation.
+//!
 //! Owns: [`check`], which turns a bundle and the record's key into findings. Does not own
 //! fetching bundles or deciding which log entry a record sits at: the caller supplies the
 //! record's entry (IMPL-08; entry IDs are compared as non-negative integers).
@@ -23,11 +29,52 @@ pub struct RevocationInputs {
     pub max_bundle_age: i64,
     /// The record's inclusion entry: (log id, entry id), when it has one.
     pub entry: Option<(String, String)>,
+    /// Keys designated to sign revocation statements, each above a record-signing key in
+    /// the S2 §3.2.1 hierarchy or an independent organisational recovery key; a statement
+    /// names its signer in `revocation_key_id` by RFC 7638 thumbprint or `kid`.
+    pub statement_keys: Vec<StatementKey>,
+}
+
+/// A key designated to sign revocation statements.
+#[derive(Clone, Debug)]
+pub struct StatementKey {
+    pub key: PublicKey,
+    pub kid: Option<String>,
+    pub role: StatementKeyRole,
+}
+
+/// Where a statement key sits (S2 §3.2.1 hierarchy, or beside it as a recovery key). Every
+/// role is above a record-signing key, which can never sign its own revocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatementKeyRole {
+    SiliconRoot,
+    PlatformAttestation,
+    WorkloadAttestation,
+    OrganisationalRecovery,
+}
+
+impl StatementKeyRole {
+    pub const NAMES: [&'static str; 4] = [
+        "silicon-root",
+        "platform-attestation",
+        "workload-attestation",
+        "organisational-recovery",
+    ];
+
+    pub fn from_name(name: &str) -> Option<StatementKeyRole> {
+        Some(match name {
+            "silicon-root" => StatementKeyRole::SiliconRoot,
+            "platform-attestation" => StatementKeyRole::PlatformAttestation,
+            "workload-attestation" => StatementKeyRole::WorkloadAttestation,
+            "organisational-recovery" => StatementKeyRole::OrganisationalRecovery,
+            _ => return None,
+        })
+    }
 }
 
 impl RevocationInputs {
-    /// Reads `{bundle, bundle_keys: [public JWK], max_bundle_age, entry: {log_id, entry_id} | null}`
-    /// (the protocol's and the vectors' form).
+    /// Reads `{bundle, bundle_keys: [public JWK], max_bundle_age, entry: {log_id, entry_id} | null,
+    /// statement_keys?: [{jwk, role}]}` (the protocol's and the vectors' form).
     pub fn from_json(v: &Value) -> Result<RevocationInputs, String> {
         let o = v.as_object().ok_or("revocation inputs are not an object")?;
         let bundle = o.get("bundle").cloned().ok_or("revocation inputs have no bundle")?;
@@ -59,11 +106,35 @@ impl RevocationInputs {
                 }
             }
         };
+        let mut statement_keys = Vec::new();
+        match o.get("statement_keys") {
+            None => {}
+            Some(Value::Array(a)) => {
+                for k in a {
+                    let k = k.as_object().ok_or("a statement key is not an object")?;
+                    let jwk = k.get("jwk").ok_or("a statement key has no jwk")?;
+                    let key = PublicKey::from_jwk(jwk).map_err(|e| format!("statement key: {e}"))?;
+                    let kid = jwk
+                        .as_object()
+                        .and_then(|j| j.get("kid"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    let role = k
+                        .get("role")
+                        .and_then(Value::as_str)
+                        .and_then(StatementKeyRole::from_name)
+                        .ok_or_else(|| format!("a statement key's role is not one of {:?}", StatementKeyRole::NAMES))?;
+                    statement_keys.push(StatementKey { key, kid, role });
+                }
+            }
+            Some(_) => return Err("statement_keys is not an array".into()),
+        }
         Ok(RevocationInputs {
             bundle,
             bundle_keys,
             max_bundle_age,
             entry,
+            statement_keys,
         })
     }
 }
@@ -108,6 +179,37 @@ fn sig_ok(o: &Object) -> bool {
             .get("value")
             .and_then(Value::as_str)
             .is_some_and(|v| !v.is_empty() && b64::decode(v).is_ok())
+}
+
+/// The `{alg, value}` signature of `o` verifies under `key` over RFC 8785 of `o` without
+/// `sig` (the bundle's and each statement's signing input).
+fn signature_verifies(o: &Object, key: &PublicKey) -> bool {
+    let Some(sig) = o
+        .get("sig")
+        .and_then(Value::as_object)
+        .and_then(|s| s.get("value"))
+        .and_then(Value::as_str)
+        .and_then(|v| b64::decode(v).ok())
+    else {
+        return false;
+    };
+    let mut unsigned = o.clone();
+    unsigned.remove("sig");
+    key.verify(&jcs::canonicalize(&Value::Object(unsigned)), &sig).is_ok()
+}
+
+/// The `sig.alg` of a statement or bundle names the signer's algorithm.
+fn sig_alg_matches(o: &Object, key: &PublicKey) -> bool {
+    let alg = o
+        .get("sig")
+        .and_then(Value::as_object)
+        .and_then(|s| s.get("alg"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    matches!(
+        (alg, key.alg()),
+        ("ed25519", Alg::EdDSA) | ("ES256", Alg::ES256) | ("ES384", Alg::ES384)
+    )
 }
 
 fn only(o: &Object, allowed: &[&str]) -> bool {
@@ -202,32 +304,17 @@ pub fn check(inputs: &RevocationInputs, key: &RecordKey, now: i64, skew: i64) ->
             format!("bundle_key_id {key_id:?} is not a trusted bundle key"),
         )];
     };
-    let sig_member = bundle.get("sig").and_then(Value::as_object);
-    let alg = sig_member
-        .and_then(|s| s.get("alg"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let alg_matches = matches!(
-        (alg, signer.alg()),
-        ("ed25519", Alg::EdDSA) | ("ES256", Alg::ES256) | ("ES384", Alg::ES384)
-    );
-    let mut unsigned = bundle.clone();
-    unsigned.remove("sig");
-    let sig: Option<Vec<u8>> = sig_member
-        .and_then(|s| s.get("value"))
-        .and_then(Value::as_str)
-        .and_then(|v| b64::decode(v).ok());
-    let input = jcs::canonicalize(&Value::Object(unsigned));
-    let signed = alg_matches && sig.is_some_and(|s| signer.verify(&input, &s).is_ok());
+    let signed = sig_alg_matches(bundle, signer) && signature_verifies(bundle, signer);
     if !signed {
         return vec![unverified(
             "bundle_signature_invalid",
             "the bundle signature does not verify under the trusted bundle key".into(),
         )];
     }
-    // A revoked key counts even in an expired bundle: the statement is signed and can only
-    // withdraw trust (research REV-08).
+    // A revoked key counts even in an expired bundle: each statement is verified on its own
+    // signature and can only withdraw trust (PROTOCOL.md §4.1, IMPL-08).
     let mut out = Vec::new();
+    let mut statement_unverified = false;
     let named = |s: &Value| {
         let id = s.pointer("/compromised_key_id").and_then(Value::as_str);
         id == Some(key.thumbprint) || (key.kid.is_some() && id == key.kid)
@@ -240,12 +327,40 @@ pub fn check(inputs: &RevocationInputs, key: &RecordKey, now: i64, skew: i64) ->
         let self_signed = s.pointer("/revocation_key_id") == s.pointer("/compromised_key_id")
             || s.pointer("/revocation_key_id").and_then(Value::as_str) == Some(key.thumbprint)
             || (key.kid.is_some() && s.pointer("/revocation_key_id").and_then(Value::as_str) == key.kid);
+        let statement = s.as_object().expect("statements are objects (checked above)");
+        let signer = nonempty(statement, "revocation_key_id").and_then(|id| {
+            inputs
+                .statement_keys
+                .iter()
+                .find(|k| k.key.thumbprint() == id || k.kid.as_deref() == Some(id))
+        });
+        // A designated key that is the revoked key itself is no independent signer.
+        let self_signed = self_signed || signer.is_some_and(|k| k.key.thumbprint() == key.thumbprint);
         if self_signed {
             out.push(Finding::fail(
                 "TR-REV-005",
                 "revocation/self-signed-statement",
                 "/cnf/jwk",
                 "the record's key is revoked by a statement it signed itself: its last_valid_entry_id cannot be trusted, so every record of the key is rejected",
+            ));
+            continue;
+        }
+        let Some(signer) = signer else {
+            statement_unverified = true;
+            out.push(unverified(
+                "statement_signer_unknown",
+                format!(
+                    "a statement revoking the record's key is signed by {:?}, which is not a key designated to sign revocations: it neither revokes nor clears the key",
+                    nonempty(statement, "revocation_key_id").unwrap_or_default()
+                ),
+            ));
+            continue;
+        };
+        if !(sig_alg_matches(statement, &signer.key) && signature_verifies(statement, &signer.key)) {
+            statement_unverified = true;
+            out.push(unverified(
+                "statement_signature_invalid",
+                "a statement revoking the record's key does not verify under its designated signer (RFC 8785 of the statement without sig): it neither revokes nor clears the key".into(),
             ));
             continue;
         }
@@ -279,7 +394,7 @@ pub fn check(inputs: &RevocationInputs, key: &RecordKey, now: i64, skew: i64) ->
                 inputs.max_bundle_age
             ),
         ));
-    } else {
+    } else if !statement_unverified {
         out.push(Finding::new(
             "TR-REV-006",
             Status::Advisory,

@@ -239,6 +239,18 @@ mod pointer_tests {
     }
 
     #[test]
+    fn arrays_nest_and_removing_past_the_end_changes_nothing() {
+        let v = json::parse(br#"{"m":[[1,2],[3]]}"#).expect("json");
+        let mut d = v.as_object().expect("object").clone();
+        set_pointer(&mut d, "/m/0/1", Value::String("two".into()));
+        set_pointer(&mut d, "/m/1/-", Value::String("four".into()));
+        remove_pointer(&mut d, "/m/1/2");
+        remove_pointer(&mut d, "/m/-");
+        let text = String::from_utf8(crate::jcs::canonicalize(&Value::Object(d))).expect("utf8");
+        assert_eq!(text, r#"{"m":[[1,"two"],[3,"four"]]}"#);
+    }
+
+    #[test]
     #[should_panic(expected = "is not an index")]
     fn an_index_past_the_end_is_refused() {
         set_pointer(&mut doc(), "/subject/5/name", Value::Null);

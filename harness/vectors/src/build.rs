@@ -500,9 +500,8 @@ impl Build {
             ctx.evidence = Some(text);
         }
         if let Some(rev) = &self.revocation {
-            let thumbprint = self.key().public_key().thumbprint();
             let text = rev
-                .inputs_json(&thumbprint, self.kid.as_deref(), ctx.verification_time)
+                .inputs_json(&self.key().public_key(), self.kid.as_deref(), ctx.verification_time)
                 .expect("the revocation knobs apply");
             ctx.revocation = Some(text);
         }

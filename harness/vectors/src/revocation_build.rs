@@ -1,6 +1,7 @@
 //! The revocation inputs of a vector: a `TraceRevocationBundle/1.0` signed by a test bundle
-//! key, its statements naming the record's key (or another), the record's inclusion entry,
-//! and one documented misbehaviour.
+//! key, its statements naming the record's key (or another), each signed on its own by the
+//! key it names as `revocation_key_id`, the keys the verifier designates to sign statements,
+//! the record's inclusion entry, and one documented misbehaviour.
 //!
 //! Owns: [`RevocationBuild`] and [`RevocationBuild::inputs_json`], the JSON text the vector
 //! context carries. Does not own the record.
@@ -35,8 +36,16 @@ pub struct Statement {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Revoker {
-    /// The revocation authority's key (independent of the revoked one).
+    /// The revocation authority's key (independent of the revoked one), designated to the
+    /// verifier as an organisational recovery key and named by thumbprint.
     Authority,
+    /// The same authority named by its `kid` instead of its thumbprint.
+    AuthorityByKid,
+    /// A key the verifier does not designate to sign statements (it signs genuinely).
+    Undesignated,
+    /// The record's own key, designated to the verifier under a kid and named by that kid:
+    /// a key can never sign its own revocation, however it is listed.
+    RecordKeyDesignated,
     /// The revoked key itself, named exactly as the statement names the compromised key.
     Itself,
     /// The revoked key by its thumbprint, whatever the statement names it by.
@@ -58,6 +67,12 @@ pub enum StatementEdit {
     ExtraMember,
     /// The optional `reason` left out: still well formed.
     NoReason,
+    /// `last_valid_entry_id` raised to this value after the statement was signed (what a
+    /// bundle assembler would do to clear records made after a compromise).
+    LastValidRaisedAfterSigning(&'static str),
+    /// The statement's `sig.alg` says ES256 while its signer is an Ed25519 key (the value
+    /// is the genuine Ed25519 signature).
+    SigAlgMismatch,
 }
 
 #[derive(Clone, Debug)]
@@ -79,6 +94,8 @@ pub struct RevocationBuild {
     pub sig_edit: Option<SigEdit>,
     /// The verifier trusts another bundle key too, listed before the one that signed.
     pub another_trusted_key_first: bool,
+    /// The verifier designates no key to sign revocation statements.
+    pub no_statement_keys: bool,
 }
 
 /// An edit of the bundle's `{alg, value}` signature member.
@@ -102,6 +119,7 @@ impl Default for RevocationBuild {
             malformed: false,
             sig_edit: None,
             another_trusted_key_first: false,
+            no_statement_keys: false,
         }
     }
 }
@@ -111,6 +129,22 @@ fn s(t: &str) -> Value {
 }
 fn n(v: i64) -> Value {
     Value::Number(Number::Int(v))
+}
+
+/// The designated statement signer's kid (Revoker::AuthorityByKid).
+const AUTHORITY_KID: &str = "org-recovery-2026";
+/// The kid under which Revoker::RecordKeyDesignated lists the record's own key.
+const RECORD_KEY_KID: &str = "workload-2026";
+
+fn statement_key(jwk: Object, kid: Option<&str>, role: &str) -> Value {
+    let mut jwk = jwk;
+    if let Some(kid) = kid {
+        jwk.insert("kid", s(kid));
+    }
+    let mut k = Object::new();
+    k.insert("jwk", Value::Object(jwk));
+    k.insert("role", s(role));
+    Value::Object(k)
 }
 
 fn signed(mut o: Object, key: &trace_record::SigningKey) -> Object {
@@ -123,9 +157,15 @@ fn signed(mut o: Object, key: &trace_record::SigningKey) -> Object {
 }
 
 impl RevocationBuild {
-    /// `{bundle, bundle_keys, max_bundle_age, entry}` for a record signed by a key with
-    /// `thumbprint` (and `kid`), verified at `now`.
-    pub fn inputs_json(&self, thumbprint: &str, kid: Option<&str>, now: i64) -> Result<String, String> {
+    /// `{bundle, bundle_keys, max_bundle_age, entry, statement_keys}` for a record signed by
+    /// `record_key` (with `kid`), verified at `now`.
+    pub fn inputs_json(
+        &self,
+        record_key: &trace_record::PublicKey,
+        kid: Option<&str>,
+        now: i64,
+    ) -> Result<String, String> {
+        let thumbprint = &record_key.thumbprint();
         let bundle_key = sample::test_key(Alg::EdDSA, "revocation-bundle");
         let signer = sample::test_key(
             Alg::EdDSA,
@@ -136,6 +176,7 @@ impl RevocationBuild {
             },
         );
         let authority = sample::test_key(Alg::EdDSA, "revocation-authority");
+        let undesignated = sample::test_key(Alg::EdDSA, "revocation-undesignated");
         let mut statements = Vec::new();
         for st in &self.statements {
             let id = match st.names {
@@ -153,10 +194,14 @@ impl RevocationBuild {
                 Revoker::Itself => id.clone(),
                 Revoker::RecordThumbprint => thumbprint.to_string(),
                 Revoker::Authority => authority.public_key().thumbprint(),
+                Revoker::AuthorityByKid => AUTHORITY_KID.to_string(),
+                Revoker::Undesignated => undesignated.public_key().thumbprint(),
+                Revoker::RecordKeyDesignated => RECORD_KEY_KID.to_string(),
             };
             o.insert("revocation_key_id", s(&revoker));
-            // The statement's own signature (the verifier relies on the bundle's, as the
-            // reference library does; the self-signed case is caught by its key ids).
+            // The statement's own signature: by the key it names, where the build holds it.
+            // The record's key is not held here, so statements naming it as revoker are
+            // signed by the authority; the verifier refuses them on the key ids alone.
             match st.edit {
                 Some(StatementEdit::WrongType) => o.insert("type", s("TraceRevocation/1")),
                 Some(StatementEdit::RevokedAt(t)) => o.insert("revoked_at", n(t)),
@@ -166,8 +211,19 @@ impl RevocationBuild {
                 }
                 _ => {}
             }
-            let mut statement = signed(o, &authority);
+            let mut statement = signed(
+                o,
+                if st.revoker == Revoker::Undesignated {
+                    &undesignated
+                } else {
+                    &authority
+                },
+            );
+            if let Some(StatementEdit::LastValidRaisedAfterSigning(raised)) = st.edit {
+                statement.insert("last_valid_entry_id", s(raised));
+            }
             match (st.edit, statement.get_mut("sig")) {
+                (Some(StatementEdit::SigAlgMismatch), Some(Value::Object(sig))) => sig.insert("alg", s("ES256")),
                 (Some(StatementEdit::SigAlgNone), Some(Value::Object(sig))) => sig.insert("alg", s("none")),
                 (Some(StatementEdit::SigValueNotBase64url), Some(Value::Object(sig))) => {
                     sig.insert("value", s("not base64url!"))
@@ -210,6 +266,25 @@ impl RevocationBuild {
         }
         inputs.insert("bundle_keys", Value::Array(bundle_keys));
         inputs.insert("max_bundle_age", n(86_400));
+        if !self.no_statement_keys {
+            let mut keys = vec![statement_key(
+                authority.public_key().to_jwk(),
+                Some(AUTHORITY_KID),
+                "organisational-recovery",
+            )];
+            if self
+                .statements
+                .iter()
+                .any(|st| st.revoker == Revoker::RecordKeyDesignated)
+            {
+                keys.push(statement_key(
+                    record_key.to_jwk(),
+                    Some(RECORD_KEY_KID),
+                    "workload-attestation",
+                ));
+            }
+            inputs.insert("statement_keys", Value::Array(keys));
+        }
         inputs.insert(
             "entry",
             match self.entry {

@@ -109,6 +109,12 @@ fn receipt_key_ids_held_to_hex(c: &Context, t: &Test) -> Observed {
     Observed::from_verdict_and_findings(Verdict::Reject, &[f])
 }
 
+/// Takes every revocation statement on the bundle's signature (RSCH-01 says each is signed
+/// on its own): statements it cannot verify are neither reported nor refused.
+fn revocation_statements_taken_on_the_bundle(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-REV-002" && f.message.contains("statement"))
+}
+
 fn chain_not_compared_with_claim(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| {
         matches!(f.rule, "TR-AUD-005" | "TR-AUD-006" | "TR-AUD-007" | "TR-AUD-008")
@@ -499,6 +505,10 @@ const BROKEN: &[(&str, Broken)] = &[
         cca_platform_signature_unchecked,
     ),
     ("revocation entry ids parsed leniently", lenient_revocation_entry_ids),
+    (
+        "revocation statements taken on the bundle's signature",
+        revocation_statements_taken_on_the_bundle,
+    ),
     (
         "revocation bundle checked with the first trusted key",
         first_trusted_bundle_key,

@@ -530,5 +530,11 @@ mod tests {
         assert!(!may_produce("TR-SIG-005", "key/untrusted"));
         assert!(!may_produce("TR-XXX-001", "signature/invalid"));
         assert_eq!(rules_producing("key/not-pinned"), vec!["TR-SIG-009"]);
+        assert_eq!(
+            classes_of("TR-SIG-005"),
+            vec!["signature/missing", "signature/invalid", "signature/no-usable-key"]
+        );
+        assert_eq!(classes_of("TR-GEN-001"), vec!["input/not-utf8"]);
+        assert!(classes_of("TR-XXX-001").is_empty());
     }
 }

@@ -76,6 +76,15 @@ vectors! { "ext", "receipts", "Receipts (external_execution_evidence) in audit e
             .push(Sealed::ReceiptMember("issuer_key_id", text("did:web:controller.example#receipt-key-1")));
         b.valid(&["TR-EXT-004"]).warning("TR-EXT-004").spec("S2 §3.3.2");
     }
+    /// A receipt without its issuer member, from an issuer not configured
+    /// With no key for it the receipt is unverified whatever its shape: the three checks
+    /// of S2 §3.3.2 apply only under a configured issuer key.
+    fn receipt_without_issuer_unconfigured(b) {
+        let c = b.chain();
+        c.issuer_configured = false;
+        c.sealed.push(Sealed::ReceiptWithout("issuer"));
+        b.valid(&["TR-EXT-004"]).warning("TR-EXT-004").spec("S2 §3.3.2");
+    }
     /// issuer_key_id in uppercase hex under cmcp-compat
     /// cMCP requires the lowercase hex SHA-256 of the issuer key before any lookup; the
     /// 64-hex form is cMCP's, so it is enforced only under --cmcp-compat (D-25).

@@ -266,4 +266,61 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
         b.revocation().statements.push(st);
         b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3");
     }
+    /// A statement revoking the key, signed by an undesignated key
+    /// Each statement is signed on its own (RSCH-01) by a key above the revoked one (S2
+    /// §3.2.3); an undesignated signer neither revokes nor clears the key: unverified.
+    fn statement_signed_by_undesignated_key(b) {
+        b.revocation().statements.push(Statement {
+            revoker: Revoker::Undesignated,
+            ..revoked(Names::RecordThumbprint, "5")
+        });
+        b.valid(&["TR-REV-005"]).warning("TR-REV-002").spec("S2 §3.2.3").spec("IMPL-08");
+    }
+    /// last_valid_entry_id raised from 500 to 5000 after signing
+    /// A bundle assembler cannot clear records made after a compromise: the statement no
+    /// longer verifies, so the record is unverified for revocation, never checked and clear.
+    fn statement_boundary_raised_after_signing(b) {
+        b.revocation().statements.push(Statement {
+            edit: Some(StatementEdit::LastValidRaisedAfterSigning("5000")),
+            ..revoked(Names::RecordThumbprint, "500")
+        });
+        b.valid(&["TR-REV-005"]).warning("TR-REV-002").spec("S2 §3.2.3").spec("IMPL-08");
+    }
+    /// A statement whose sig.alg names ES256 for an Ed25519 signer
+    /// The signature is checked with the algorithm of the designated key; a mismatch is
+    /// no verified statement.
+    fn statement_sig_alg_mismatch(b) {
+        b.revocation().statements.push(Statement {
+            edit: Some(StatementEdit::SigAlgMismatch),
+            ..revoked(Names::RecordThumbprint, "5")
+        });
+        b.valid(&["TR-REV-005"]).warning("TR-REV-002").spec("S2 §3.2.3").spec("IMPL-08");
+    }
+    /// A statement revoking the key, with no designated statement signer
+    /// Without a key to verify it, the statement can be neither trusted nor dismissed.
+    fn statement_without_designated_signers(b) {
+        let r = b.revocation();
+        r.statements.push(revoked(Names::RecordThumbprint, "5"));
+        r.no_statement_keys = true;
+        b.valid(&["TR-REV-005"]).warning("TR-REV-002").spec("S2 §3.2.3").spec("IMPL-08");
+    }
+    /// Revoked after entry 500 by a signer named by kid; record at 1000
+    /// revocation_key_id may name the designated key by kid as well as by thumbprint.
+    fn revoked_by_signer_named_by_kid(b) {
+        b.revocation().statements.push(Statement {
+            revoker: Revoker::AuthorityByKid,
+            ..revoked(Names::RecordThumbprint, "500")
+        });
+        b.invalid("revocation/after-last-valid-entry", "TR-REV-004").spec("S2 §3.2.3").spec("IMPL-08");
+    }
+    /// The record's key, designated as a workload key, revokes itself
+    /// A key is never above itself in the hierarchy (S2 §3.2.3): the boundary it chose
+    /// (5000, past this record's entry) is not trusted and every record of the key falls.
+    fn record_key_designated_signs_its_own_revocation(b) {
+        b.revocation().statements.push(Statement {
+            revoker: Revoker::RecordKeyDesignated,
+            ..revoked(Names::RecordThumbprint, "5000")
+        });
+        b.invalid("revocation/self-signed-statement", "TR-REV-005").spec("S2 §3.2.3");
+    }
 }
