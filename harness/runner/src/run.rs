@@ -231,18 +231,35 @@ fn observe(result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Obs
         Some(s) => Some(b64::decode(s).map_err(|_| "output_b64u is not canonical base64url".to_string())?),
         None => None,
     };
-    let detail = match caps.error_detail {
-        ErrorDetail::Rule => Detail::Rule,
-        ErrorDetail::Class => Detail::Class,
-        ErrorDetail::None if !profile.error_map.is_empty() => Detail::Class,
-        ErrorDetail::None => Detail::None,
-    };
+    let detail = detail_of(caps, profile);
     Ok(Observed {
         verdict,
         errors,
         warnings,
         output,
         detail,
+    })
+}
+
+/// The precision at which an implementation's rejections and reports are matched.
+fn detail_of(caps: &Capabilities, profile: &Profile) -> Detail {
+    match caps.error_detail {
+        ErrorDetail::Rule => Detail::Rule,
+        ErrorDetail::Class => Detail::Class,
+        ErrorDetail::None if !profile.error_map.is_empty() => Detail::Class,
+        ErrorDetail::None => Detail::None,
+    }
+}
+
+/// Why a vector that requires reports cannot be scored for an implementation that reports
+/// no detail: passing it would call a silent verifier compliant with a reporting duty.
+pub fn reports_not_claimed(caps: &Capabilities, profile: &Profile, expected: &Expected) -> Option<String> {
+    let required = trace_vectors::score::required_reports(expected);
+    (detail_of(caps, profile) == Detail::None && !required.is_empty()).then(|| {
+        format!(
+            "not claimed: the vector requires the report(s) {} and the adapter reports no error detail (error_detail none), so they cannot be checked",
+            required.join(", ")
+        )
     })
 }
 
@@ -315,7 +332,7 @@ impl Worker<'_> {
             Marking::Flaky => result.flaky = true,
             _ => {}
         }
-        if let Some(why) = not_claimed(&caps, w) {
+        if let Some(why) = not_claimed(&caps, w).or_else(|| reports_not_claimed(&caps, &self.opts.profile, &expected)) {
             result.outcome = Outcome::NotClaimed;
             result.detail = why;
             return result;

@@ -418,3 +418,19 @@ fn request_ids_are_unique_across_the_adapter_processes_and_restarts_of_a_run() {
     let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!(unique.len(), ids.len(), "a repeated id: {ids:?}");
 }
+
+#[test]
+fn a_required_report_is_not_claimed_by_an_adapter_without_detail() {
+    let mut expected = Expected::only(Valid);
+    expected.warnings = vec!["TR-REV-001".into(), "TR-SIG-013".into()];
+    let mut c = caps();
+    let why = reports_not_claimed(&c, &Profile::default(), &expected).expect("not claimed");
+    assert!(why.contains("TR-REV-001") && !why.contains("TR-SIG-013"), "{why}");
+    // Detail at rule or class level: the report is checked, so the vector is run.
+    c.error_detail = ErrorDetail::Class;
+    assert_eq!(reports_not_claimed(&c, &Profile::default(), &expected), None);
+    c.error_detail = ErrorDetail::None;
+    // Only advisories (no MUST-strength report): nothing to claim.
+    expected.warnings = vec!["TR-SIG-013".into()];
+    assert_eq!(reports_not_claimed(&c, &Profile::default(), &expected), None);
+}

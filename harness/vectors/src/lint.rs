@@ -43,6 +43,10 @@ pub const NO_NEGATIVE: &[(&str, &str)] = &[
     ),
 ];
 
+/// MUST-strength reporting duties: a verifier that stays silent must fail at least two
+/// vectors of each (valid vectors naming the report in `expected.warnings`).
+pub const REPORTING_DUTIES: &[&str] = &["TR-REV-001", "TR-REV-002", "TR-REV-006", "TR-DEP-001", "TR-DEP-007"];
+
 /// MUST rules that cannot have a positive control yet, and why.
 pub const NO_POSITIVE_YET: &[(&str, &str)] = &[];
 
@@ -185,6 +189,19 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
         )),
     }
     let parsed: Vec<VectorFile> = files.iter().map(|(_, f)| f.clone()).collect();
+    for duty in REPORTING_DUTIES {
+        let n = parsed
+            .iter()
+            .flat_map(|f| &f.groups)
+            .flat_map(|g| &g.tests)
+            .filter(|t| t.expected.warnings.iter().any(|w| w == duty))
+            .count();
+        if n < 2 {
+            problems.push(format!(
+                "coverage: {duty} is a reporting duty with {n} vector(s) requiring the report; add valid vectors with .warning(\"{duty}\") until a silent verifier fails two"
+            ));
+        }
+    }
     problems.extend(platform_matrix(&parsed));
     for (rule, (negatives, positives)) in coverage(&parsed) {
         let Some(meta) = RULES.iter().find(|r| r.id == rule) else {

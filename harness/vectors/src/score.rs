@@ -162,6 +162,22 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
     }
 }
 
+/// The MUST-strength reports a vector requires (e.g. TR-REV-001 "no revocation check
+/// performed"): an implementation that reports no detail cannot be scored on them.
+pub fn required_reports(expected: &Expected) -> Vec<&'static str> {
+    use trace_record::rules::catalog::{RULES, Strength};
+    expected
+        .warnings
+        .iter()
+        .filter_map(|w| {
+            RULES
+                .iter()
+                .find(|r| r.id == w.as_str() && matches!(r.strength, Strength::Must | Strength::MustNot))
+        })
+        .map(|r| r.id)
+        .collect()
+}
+
 /// A MUST-strength report (e.g. "no revocation check performed") the observation lacks.
 fn missing_report(expected: &Expected, observed: &Observed) -> Option<String> {
     use trace_record::rules::catalog::{RULES, Strength};

@@ -116,6 +116,18 @@ vectors! { "valid", "matrix", "Valid records at Level 0: every platform, form an
     fn unchecked_duties_reported(b) {
         b.valid(&["TR-REV-001", "TR-DEP-001"]).warning("TR-REV-001").warning("TR-DEP-001").spec("S2 §3.2.3").spec("S2 §3.3.1");
     }
+    /// A JWS ES256 record with no bundle and no provenance check
+    /// The duty to say what was not checked does not depend on the envelope or algorithm.
+    fn unchecked_duties_reported_jws_es256(b) {
+        b.form(Form::Jws).alg(Alg::ES256);
+        b.valid(&["TR-REV-001", "TR-DEP-001"]).warning("TR-REV-001").warning("TR-DEP-001").spec("S2 §3.2.3").spec("S2 §3.3.1");
+    }
+    /// A COSE ES384 record with no bundle and no provenance check
+    /// A verifier that stays silent here passes revocation off as checked.
+    fn unchecked_duties_reported_cose_es384(b) {
+        b.form(Form::Cose).alg(Alg::ES384);
+        b.valid(&["TR-REV-001", "TR-DEP-001"]).warning("TR-REV-001").warning("TR-DEP-001").spec("S2 §3.2.3").spec("S2 §3.3.1");
+    }
     /// A record with references, delegation and origin self
     /// Optional members of S2 §3.1 are signed content and do not change the verdict.
     fn optional_members(b) {
