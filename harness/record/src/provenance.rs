@@ -188,15 +188,22 @@ pub fn verify_depth(doc: &Object, attempted: Depth) -> DepthReport {
         }
     }
     if let Some(s) = statement {
-        let want = digest.and_then(|d| d.strip_prefix("sha256:"));
+        // The record's digest names its algorithm (`sha256:`, `sha384:`, ...); an in-toto
+        // subject carries a digest set keyed by the same names, so the record's algorithm
+        // is looked up there, whichever it is.
+        let want = digest.and_then(|d| d.split_once(':'));
         let subjects = match s.get("subject") {
             Some(Value::Array(a)) => a.as_slice(),
             _ => &[],
         };
-        let bound = want.is_some_and(|w| {
-            subjects
-                .iter()
-                .any(|sub| sub.pointer("/digest/sha256").and_then(Value::as_str) == Some(w))
+        let bound = want.is_some_and(|(alg, hex)| {
+            subjects.iter().any(|sub| {
+                sub.pointer("/digest")
+                    .and_then(Value::as_object)
+                    .and_then(|d| d.get(alg))
+                    .and_then(Value::as_str)
+                    == Some(hex)
+            })
         });
         if !bound {
             fire(
@@ -205,9 +212,10 @@ pub fn verify_depth(doc: &Object, attempted: Depth) -> DepthReport {
                 "no attestation subject has the record's digest".into(),
             );
         }
-        let named = s
-            .get("predicate")
-            .and_then(|p| p.pointer("/runDetails/builder/id"))
+        // SLSA v1 names the builder in runDetails, SLSA v0.2 at the top of the predicate.
+        let predicate = s.get("predicate");
+        let named = predicate
+            .and_then(|p| p.pointer("/runDetails/builder/id").or_else(|| p.pointer("/builder/id")))
             .and_then(Value::as_str);
         if named.is_none() || named != builder {
             fire(
@@ -217,10 +225,12 @@ pub fn verify_depth(doc: &Object, attempted: Depth) -> DepthReport {
             );
         }
         if attempted >= Depth::Transitive {
-            let deps = match s
-                .get("predicate")
-                .and_then(|p| p.pointer("/buildDefinition/resolvedDependencies"))
-            {
+            // SLSA v1 lists build inputs as resolvedDependencies, SLSA v0.2 as materials
+            // (S2 §3.3.1 names both).
+            let deps = match predicate.and_then(|p| {
+                p.pointer("/buildDefinition/resolvedDependencies")
+                    .or_else(|| p.pointer("/materials"))
+            }) {
                 Some(Value::Array(a)) => a.as_slice(),
                 _ => &[],
             };

@@ -25,6 +25,14 @@ pub fn artifact_digest() -> String {
     format!("sha256:{}", digest_of("trace-conformance/provenance-depth/artifact"))
 }
 
+/// The same artifact named by a SHA-384 digest.
+pub fn artifact_digest_sha384() -> String {
+    format!(
+        "sha384:{}",
+        hex(&sha2::Sha384::digest(b"trace-conformance/provenance-depth/artifact"))
+    )
+}
+
 #[derive(Clone, Debug)]
 pub struct DepthBuild {
     pub attempted: Depth,
@@ -38,6 +46,10 @@ pub struct DepthBuild {
     pub dependency_unattested: Option<usize>,
     /// The n-th build input was published under this (untrusted) issuer.
     pub dependency_issuer: Option<(usize, &'static str)>,
+    /// The artifact (record, context, attestation subject) is named by its SHA-384 digest.
+    pub sha384: bool,
+    /// The attestation is SLSA provenance v0.2: builder.id and materials in the predicate.
+    pub slsa_v0_2: bool,
 }
 
 impl DepthBuild {
@@ -49,6 +61,8 @@ impl DepthBuild {
             unresolvable: false,
             dependency_unattested: None,
             dependency_issuer: None,
+            sha384: false,
+            slsa_v0_2: false,
         }
     }
 
@@ -57,9 +71,14 @@ impl DepthBuild {
     }
 
     pub fn materialize(&self) -> Result<Vec<u8>, String> {
-        let mut record = match Self::parse(&format!(
-            r#"{{"slsa_level":3,"builder":"{BUILDER}","digest":"{}","provenance_uri":"{URI}"}}"#,
+        let artifact = if self.sha384 {
+            artifact_digest_sha384()
+        } else {
             artifact_digest()
+        };
+        let (subject_alg, subject_hex) = artifact.split_once(':').expect("alg:hex");
+        let mut record = match Self::parse(&format!(
+            r#"{{"slsa_level":3,"builder":"{BUILDER}","digest":"{artifact}","provenance_uri":"{URI}"}}"#
         )) {
             Value::Object(o) => o,
             _ => unreachable!(),
@@ -80,11 +99,18 @@ impl DepthBuild {
             .iter()
             .map(|d| format!(r#"{{"uri":"{d}","digest":{{"sha256":"{}"}}}}"#, digest_of(d)))
             .collect();
-        let statement_text = format!(
-            r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"registry.example/agent","digest":{{"sha256":"{}"}}}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{{"buildDefinition":{{"buildType":"https://slsa.dev/container-based-build/v0.1","resolvedDependencies":[{}]}},"runDetails":{{"builder":{{"id":"{BUILDER}"}}}}}}}}"#,
-            artifact_digest().trim_start_matches("sha256:"),
-            deps.join(",")
-        );
+        let subject = format!(r#"[{{"name":"registry.example/agent","digest":{{"{subject_alg}":"{subject_hex}"}}}}]"#);
+        let statement_text = if self.slsa_v0_2 {
+            format!(
+                r#"{{"_type":"https://in-toto.io/Statement/v0.1","subject":{subject},"predicateType":"https://slsa.dev/provenance/v0.2","predicate":{{"builder":{{"id":"{BUILDER}"}},"buildType":"https://slsa.dev/container-based-build/v0.1","materials":[{}]}}}}"#,
+                deps.join(",")
+            )
+        } else {
+            format!(
+                r#"{{"_type":"https://in-toto.io/Statement/v1","subject":{subject},"predicateType":"https://slsa.dev/provenance/v1","predicate":{{"buildDefinition":{{"buildType":"https://slsa.dev/container-based-build/v0.1","resolvedDependencies":[{}]}},"runDetails":{{"builder":{{"id":"{BUILDER}"}}}}}}}}"#,
+                deps.join(",")
+            )
+        };
         let mut statement = match Self::parse(&statement_text) {
             Value::Object(o) => o,
             _ => unreachable!(),
@@ -123,7 +149,7 @@ impl DepthBuild {
             );
         }
         let mut context = Object::new();
-        context.insert("artifact_digest", Value::String(artifact_digest()));
+        context.insert("artifact_digest", Value::String(artifact));
         context.insert("trusted_builders", Self::parse(&format!(r#"["{BUILDER}"]"#)));
         context.insert("trusted_publisher_issuers", Self::parse(&format!(r#"["{ISSUER}"]"#)));
         context.insert("attestations", Value::Object(attestations));

@@ -115,6 +115,43 @@ fn revocation_statements_taken_on_the_bundle(c: &Context, t: &Test) -> Observed 
     without(c, t, |f| f.rule == "TR-REV-002" && f.message.contains("statement"))
 }
 
+/// The depth document of a `verify-provenance-depth` test, parsed.
+fn depth_doc(c: &Context, t: &Test) -> Option<serde_json::Value> {
+    (c.op == "verify-provenance-depth")
+        .then(|| serde_json::from_slice(&t.input.bytes().expect("input")).ok())
+        .flatten()
+}
+
+/// Compares attestation subjects on `digest.sha256` only: a record named by SHA-384 never
+/// binds to its attestation.
+fn subjects_compared_on_sha256_only(c: &Context, t: &Test) -> Observed {
+    let reference = reference::observe(c, t).expect("runs");
+    let Some(doc) = depth_doc(c, t) else { return reference };
+    let sha384 = doc["build_provenance"]["digest"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("sha384:"));
+    if sha384 && doc["attempted_depth"] != "surface" {
+        let f = Finding::fail("TR-DEP-004", "provenance/subject-mismatch", "", "no sha256 subject");
+        return Observed::from_verdict_and_findings(Verdict::Reject, &[f]);
+    }
+    reference
+}
+
+/// Walks SLSA v1 resolvedDependencies only, so SLSA v0.2 materials go unchecked.
+fn materials_ignored(c: &Context, t: &Test) -> Observed {
+    let Some(doc) = depth_doc(c, t) else {
+        return reference::observe(c, t).expect("runs");
+    };
+    let v0_2 = doc["context"]["attestations"]
+        .as_object()
+        .is_some_and(|a| a.values().any(|x| x["statement"]["predicate"]["materials"].is_array()));
+    if v0_2 {
+        without(c, t, |f| f.rule == "TR-DEP-006")
+    } else {
+        reference::observe(c, t).expect("runs")
+    }
+}
+
 fn chain_not_compared_with_claim(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| {
         matches!(f.rule, "TR-AUD-005" | "TR-AUD-006" | "TR-AUD-007" | "TR-AUD-008")
@@ -477,6 +514,11 @@ const BROKEN: &[(&str, Broken)] = &[
     ("export label trusted", export_label_trusted),
     ("action receipt authenticates itself", action_receipt_trusts_itself),
     ("depth recorded as attempted", depth_recorded_as_attempted),
+    (
+        "attestation subjects compared on sha256 only",
+        subjects_compared_on_sha256_only,
+    ),
+    ("SLSA v0.2 materials ignored", materials_ignored),
     ("inclusion receipt ignored", inclusion_receipt_ignored),
     ("inclusion hashes read leniently", lenient_inclusion_hashes),
     (

@@ -138,4 +138,41 @@ vectors! { "dep", "provenance-depth", "Build-provenance verification depth: surf
         b.depth_raw(r#"{"attempted_depth":"surface","build_provenance":{"builder":"x","digest":"sha256:00"}}"#);
         b.invalid("provenance/document-malformed", "TR-DEP-008").spec("S2 §3.3.1");
     }
+    /// A SHA-384 artifact digest, every check agreeing, at builder
+    /// S2 §3.3.1 compares the attestation subject with the record's digest in whatever
+    /// algorithm the record names; an in-toto digest set carries sha384 as well.
+    fn sha384_digest_at_builder(b) {
+        b.depth(Builder).sha384 = true;
+        b.valid(&["TR-DEP-002", "TR-DEP-004", "TR-DEP-005"]).spec("S2 §3.3.1").spec("S2 §3.2.1");
+    }
+    /// A SHA-384 artifact whose attestation subject is another image
+    /// The subject is compared in the record's algorithm, so a mismatch there still fails.
+    fn sha384_attestation_subject_other(b) {
+        let d = b.depth(Builder);
+        d.sha384 = true;
+        d.statement.push(("/subject/0/digest/sha384", Some(text(&"ab".repeat(48)))));
+        b.invalid("provenance/subject-mismatch", "TR-DEP-004").spec("S2 §3.3.1");
+    }
+    /// SLSA v0.2 provenance, every check agreeing, at transitive
+    /// S2 §3.3.1 names materials (v0.2) beside resolvedDependencies (v1) as the inputs to walk.
+    fn slsa_v0_2_all_agree_transitive(b) {
+        b.depth(Transitive).slsa_v0_2 = true;
+        b.valid(&["TR-DEP-005", "TR-DEP-006"]).spec("S2 §3.3.1");
+    }
+    /// SLSA v0.2 provenance naming another builder
+    /// The v0.2 builder.id is the builder identity the record is held against.
+    fn slsa_v0_2_builder_other(b) {
+        let d = b.depth(Builder);
+        d.slsa_v0_2 = true;
+        d.statement.push(("/predicate/builder/id", Some(text("https://github.com/actions/runner"))));
+        b.invalid("provenance/builder-mismatch", "TR-DEP-005").spec("S2 §3.3.1");
+    }
+    /// SLSA v0.2: a material published under an untrusted issuer
+    /// A verifier that walks only resolvedDependencies never sees the v0.2 materials.
+    fn slsa_v0_2_material_publisher_untrusted(b) {
+        let d = b.depth(Transitive);
+        d.slsa_v0_2 = true;
+        d.dependency_issuer = Some((1, "https://issuer.attacker.example"));
+        b.invalid("provenance/publisher-untrusted", "TR-DEP-006").spec("S2 §3.3.1");
+    }
 }
