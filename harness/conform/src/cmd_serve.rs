@@ -45,7 +45,7 @@ fn hello() -> Value {
             "profiles": ["v0.2", "v0.2-strict", "v0.1"],
             "error_detail": "rule",
             "accepts_flags": trace_vectors::catalog::FLAGS.iter().map(|f| f.0).collect::<Vec<_>>(),
-            "inputs": ["inclusion", "revocation", "evidence"],
+            "inputs": ["inclusion", "revocation", "evidence", "policy"],
         }
     })
 }
@@ -117,6 +117,15 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
     }
     if let Some(receipt) = req.get("inclusion") {
         o.inclusion = Some(jwk_value(receipt)?);
+    }
+    if let Some(policy) = req.get("policy") {
+        o.expected_policy_hash = Some(
+            policy
+                .get("bundle_hash")
+                .and_then(Value::as_str)
+                .ok_or("policy has no bundle_hash string")?
+                .to_string(),
+        );
     }
     Ok(o)
 }

@@ -167,7 +167,12 @@ fn install_from_a_git_url_gives_a_working_trace_conform() {
         .env("TC_SUITE_REPOSITORY", format!("file://{}", repo.display()))
         .env("TC_CARGO_FLAGS", "--locked --debug")
         .env("TC_INSTALL_ROOT", install_root.path())
-        .env("CARGO_TARGET_DIR", install_target("git-url"))
+        // One build directory per commit: cargo can take a git source's crates built at
+        // another commit for fresh, and link an engine older than the embedded vectors.
+        .env(
+            "CARGO_TARGET_DIR",
+            install_target(&format!("git-url-{}", &head[..12.min(head.len())])),
+        )
         .output()
         .expect("bash runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

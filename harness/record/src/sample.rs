@@ -28,6 +28,11 @@ pub fn rfc8037_key() -> SigningKey {
     SigningKey::from_private_jwk(&json::parse(jwk.as_bytes()).expect("json")).expect("RFC 8037 key")
 }
 
+/// The sample records' `policy.bundle_hash`.
+pub fn policy_bundle_hash() -> String {
+    digest("policy bundle")
+}
+
 fn digest(tag: &str) -> String {
     format!("sha256:{}", hex(&Sha256::digest(tag.as_bytes())))
 }
@@ -52,7 +57,7 @@ pub fn base_claims() -> Object {
   "appraisal": {{"status": "none", "verifier": "https://verifier.conformance.example/"}}
 }}"#,
         zeros = "0".repeat(64),
-        policy = digest("policy bundle"),
+        policy = policy_bundle_hash(),
         build = digest("workload image"),
     );
     match json::parse(text.as_bytes()).expect("sample parses") {

@@ -62,6 +62,9 @@ pub struct VerifyOptions {
     pub revocation: Option<crate::revocation::RevocationInputs>,
     /// Facts of appraised hardware evidence for the record (Level 1 binding).
     pub evidence: Option<crate::evidence::EvidenceFacts>,
+    /// The policy bundle hash the verifier expects (S2 §3.3 step 5): the record's
+    /// `policy.bundle_hash` must equal it (TR-POL-005). None: no expectation, no check.
+    pub expected_policy_hash: Option<String>,
 }
 
 impl VerifyOptions {
@@ -93,6 +96,7 @@ impl VerifyOptions {
             inclusion: None,
             revocation: None,
             evidence: None,
+            expected_policy_hash: None,
         }
     }
 }
@@ -180,10 +184,30 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
     if let (Some(inputs), Some(k)) = (&opts.revocation, &key) {
         out.extend(revocation_findings(inputs, k, record, opts));
     }
+    out.extend(expected_policy(record, opts));
     let schema_findings = schema::check(&decoded.record, opts.profile, opts.strict);
     out.extend(schema_findings.into_iter().filter(|s| !covered(s, &specific)));
     out.extend(specific);
     out
+}
+
+/// TR-POL-005 (S2 §3.3 step 5): with an expected policy bundle hash, the record's
+/// `policy.bundle_hash` is that hash, byte for byte (algorithm prefix and lowercase hex).
+fn expected_policy(record: &crate::json::Object, opts: &VerifyOptions) -> Option<Finding> {
+    let want = opts.expected_policy_hash.as_deref()?;
+    let have = record
+        .get("policy")
+        .and_then(Value::as_object)
+        .and_then(|p| p.get("bundle_hash"))
+        .and_then(Value::as_str);
+    (have != Some(want)).then(|| {
+        Finding::fail(
+            "TR-POL-005",
+            "policy/unexpected-bundle",
+            "/policy/bundle_hash",
+            format!("policy.bundle_hash {have:?} is not the policy bundle the verifier expects ({want})"),
+        )
+    })
 }
 
 /// A cMCP RuntimeClaim: envelope and signature (`cmcp`), then the field rules over `trace`

@@ -70,7 +70,8 @@ pub struct Capabilities {
     /// Kinds of record `verify` handles (`trust-record`, `runtime-claim`); absent: all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_kinds: Option<Vec<String>>,
-    /// Optional `verify` inputs the adapter passes on (`inclusion`, `revocation`); absent: none.
+    /// Optional `verify` inputs the adapter passes on (`inclusion`, `revocation`, `evidence`,
+    /// `policy`); absent: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<String>,
 }
@@ -139,6 +140,10 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
             if let Some(text) = &ctx.inclusion {
                 let receipt: Value = serde_json::from_str(text).map_err(|e| format!("inclusion: {e}"))?;
                 o.insert("inclusion".into(), receipt);
+            }
+            if let Some(text) = &ctx.policy {
+                let policy: Value = serde_json::from_str(text).map_err(|e| format!("policy: {e}"))?;
+                o.insert("policy".into(), policy);
             }
         }
         "canonicalize" => {

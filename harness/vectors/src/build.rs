@@ -335,6 +335,13 @@ impl Build {
     }
 
     /// Gives the verifier a revocation bundle and returns its knobs.
+    /// Tells the verifier the policy bundle hash it expects (S2 §3.3 step 5): the input
+    /// `policy`, `{bundle_hash}`.
+    pub fn expected_policy(&mut self, bundle_hash: &str) -> &mut Self {
+        self.ctx.policy = Some(format!(r#"{{"bundle_hash":"{bundle_hash}"}}"#));
+        self
+    }
+
     pub fn revocation(&mut self) -> &mut RevocationBuild {
         self.revocation.get_or_insert_with(RevocationBuild::default)
     }

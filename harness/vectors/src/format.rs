@@ -62,6 +62,10 @@ pub struct Context {
     /// entry}`, S2 §3.2.3); absent means no revocation check.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub revocation: Option<String>,
+    /// For `verify`: the policy the verifier expects (JSON text, `{bundle_hash}`, S2 §3.3
+    /// step 5); absent means no expectation.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub policy: Option<String>,
     /// For `verify-chain`: the receipt issuers' Ed25519 public keys (JWK text).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub issuer_keys: Vec<String>,
@@ -258,6 +262,7 @@ impl Context {
             inclusion: None,
             evidence: None,
             revocation: None,
+            policy: None,
             issuer_keys: Vec::new(),
             receipts: None,
         }
@@ -287,6 +292,9 @@ impl Context {
         }
         if let Some(text) = &self.inclusion {
             o.inclusion = Some(json::parse(text.as_bytes()).map_err(|e| format!("inclusion: {e}"))?);
+        }
+        if let Some(text) = &self.policy {
+            o.expected_policy_hash = Some(expected_policy_hash(text)?);
         }
         if let Some(c) = &self.cmcp_canonicalization {
             o.cmcp_canonicalization = trace_record::cmcp::CmcpCanonicalization::parse(c)
@@ -342,4 +350,13 @@ impl Test {
         let canonical = trace_record::jcs::canonicalize(&json::parse(&v).expect("serde_json output parses"));
         format!("sha256:{}", trace_record::sample::hex(&Sha256::digest(&canonical)))
     }
+}
+
+/// The `bundle_hash` of a `policy` input (`{"bundle_hash": "<alg>:<hex>"}`).
+pub fn expected_policy_hash(text: &str) -> Result<String, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("policy: {e}"))?;
+    v.get("bundle_hash")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| "policy has no bundle_hash string".to_string())
 }

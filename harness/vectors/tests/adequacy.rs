@@ -152,6 +152,11 @@ fn materials_ignored(c: &Context, t: &Test) -> Observed {
     }
 }
 
+/// Never compares the record's policy with the one the verifier expects (S2 §3.3 step 5).
+fn expected_policy_ignored(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-POL-005")
+}
+
 fn chain_not_compared_with_claim(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| {
         matches!(f.rule, "TR-AUD-005" | "TR-AUD-006" | "TR-AUD-007" | "TR-AUD-008")
@@ -514,6 +519,7 @@ const BROKEN: &[(&str, Broken)] = &[
     ("export label trusted", export_label_trusted),
     ("action receipt authenticates itself", action_receipt_trusts_itself),
     ("depth recorded as attempted", depth_recorded_as_attempted),
+    ("expected policy bundle ignored", expected_policy_ignored),
     (
         "attestation subjects compared on sha256 only",
         subjects_compared_on_sha256_only,

@@ -58,4 +58,30 @@ vectors! { "pol", "policy", "policy.bundle_hash, enforcement_mode and policy_uri
     fn policy_uri_https(b) {
         b.set_str("/policy/policy_uri", "https://policy.conformance.example/bundles/7").valid(&["TR-POL-003"]).spec("S2 §3.1");
     }
+    /// The record's policy is the one the verifier expects
+    /// S2 §3.3 step 5: the policy hash matches the bundle the verifier expects.
+    fn expected_policy_matches(b) {
+        b.expected_policy(&trace_record::sample::policy_bundle_hash());
+        b.valid(&["TR-POL-005"]).spec("S2 §3.3 step 5");
+    }
+    /// The record names another policy bundle than the one expected
+    /// A record signed under another policy is refused, however well formed.
+    fn expected_policy_other_bundle(b) {
+        b.expected_policy(&format!("sha256:{}", "ab".repeat(32)));
+        b.invalid("policy/unexpected-bundle", "TR-POL-005").spec("S2 §3.3 step 5");
+    }
+    /// The expected bundle named by SHA-384, the record's by SHA-256
+    /// The hash is compared as given, algorithm included; no re-hashing is implied.
+    fn expected_policy_other_algorithm(b) {
+        b.expected_policy(&format!("sha384:{}", "ab".repeat(48)));
+        b.invalid("policy/unexpected-bundle", "TR-POL-005").spec("S2 §3.3 step 5").spec("IMPL-33");
+    }
+    /// The expected policy in upper-case hex of the record's own digest
+    /// Digests are compared exactly; the record's lower-case form is not the one expected.
+    fn expected_policy_case_variant(b) {
+        let want = trace_record::sample::policy_bundle_hash();
+        let (alg, hex) = want.split_once(':').expect("alg:hex");
+        b.expected_policy(&format!("{alg}:{}", hex.to_uppercase()));
+        b.invalid("policy/unexpected-bundle", "TR-POL-005").spec("S2 §3.3 step 5").spec("IMPL-33");
+    }
 }
