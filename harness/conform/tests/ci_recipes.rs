@@ -163,7 +163,7 @@ fn install_from_a_git_url_gives_a_working_trace_conform() {
     let install_root = tempfile::tempdir().unwrap();
     let out = Command::new("bash")
         .arg(repo.join("tools/ci/install.sh"))
-        .env("TC_SUITE_VERSION", head)
+        .env("TC_SUITE_VERSION", &head)
         .env("TC_SUITE_REPOSITORY", format!("file://{}", repo.display()))
         .env("TC_CARGO_FLAGS", "--locked --debug")
         .env("TC_INSTALL_ROOT", install_root.path())
