@@ -360,6 +360,10 @@ fn ec_records_are_refused_by_the_ed25519_only_library_but_accepted_here() {
 /// listed one no longer happens: nothing is hidden and nothing goes stale.
 const AGENTRUST_DIFFERENCES: &[(&str, &str)] = &[
     (
+        "apr::appraisal::status-contraindicated",
+        "the library does not act on appraisal.status; a contraindicated record is accepted (TR-APR-006, D-49)",
+    ),
+    (
         "env::freshness::appraisal-timestamp-beyond-skew",
         "the library does not bound appraisal.timestamp (TR-APR-004; trace-tests does, with 60 s)",
     ),

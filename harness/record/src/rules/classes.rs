@@ -44,6 +44,10 @@ pub static ALSO_PRODUCED: &[(&str, &[&str])] = &[
 /// One line per class: what the input has when a finding carries it.
 pub static MEANINGS: &[(&str, &str)] = &[
     (
+        "appraisal/contraindicated",
+        "The record's appraisal.status is contraindicated: its own appraisal says the evidence failed",
+    ),
+    (
         "policy/unexpected-bundle",
         "The record's policy.bundle_hash is not the policy bundle hash the verifier was told to expect",
     ),

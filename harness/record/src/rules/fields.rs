@@ -342,6 +342,14 @@ fn appraisal(ctx: &Ctx, out: &mut Vec<Finding>) {
             format!("appraisal.timestamp {ts} is later than now plus {} s", ctx.opts.skew),
         ));
     }
+    if ctx.str_at("/appraisal/status") == Some("contraindicated") {
+        out.push(Finding::fail(
+            "TR-APR-006",
+            "appraisal/contraindicated",
+            "/appraisal/status",
+            "appraisal.status is contraindicated: the evidence failed its appraisal, so the record is not trusted at any level",
+        ));
+    }
     if let Some(status) = ctx.str_at("/appraisal/status")
         && status != "affirming"
     {

@@ -1,4 +1,4 @@
-//! Appraisal claims (TR-APR-001..003; the timestamp bound is in env/freshness).
+//! Appraisal claims (TR-APR-001..003, TR-APR-006; the timestamp bound is in env/freshness).
 
 crate::no_families!();
 
@@ -16,7 +16,19 @@ vectors! { "apr", "appraisal", "appraisal.status, verifier and policy_ref.";
     /// appraisal.status warning is valid at Level 0
     /// Positive control for the status enum.
     fn status_warning(b) {
-        b.set_str("/appraisal/status", "warning").valid(&["TR-APR-001"]).spec("S2 §3.1");
+        b.set_str("/appraisal/status", "warning").valid(&["TR-APR-001", "TR-APR-006"]).spec("S2 §3.1");
+    }
+    /// appraisal.status contraindicated at Level 0
+    /// The record's own appraisal says its evidence failed: untrusted at every level
+    /// (docs/verification.md step 5), not only where Level 1 asks for affirming.
+    fn status_contraindicated(b) {
+        b.set_str("/appraisal/status", "contraindicated").invalid("appraisal/contraindicated", "TR-APR-006").spec("docs/verification.md step 5").spec("D-49");
+    }
+    /// appraisal.status contraindicated in a JWS ES384 record
+    /// The same in another envelope: the verdict follows the claim, not the form.
+    fn status_contraindicated_jws_es384(b) {
+        b.form(trace_record::Form::Jws).alg(trace_record::Alg::ES384);
+        b.set_str("/appraisal/status", "contraindicated").invalid("appraisal/contraindicated", "TR-APR-006").spec("docs/verification.md step 5").spec("D-49");
     }
     /// appraisal.verifier self
     /// The tutorial's "self" is not a URI.
