@@ -162,36 +162,29 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
     }
 }
 
-/// The MUST-strength reports a vector requires (e.g. TR-REV-001 "no revocation check
-/// performed"): an implementation that reports no detail cannot be scored on them.
-pub fn required_reports(expected: &Expected) -> Vec<&'static str> {
+/// The MUST-strength rules a vector requires as reports (e.g. TR-REV-001 "no revocation
+/// check performed").
+fn required_report_rules(expected: &Expected) -> impl Iterator<Item = &'static trace_record::rules::catalog::Rule> {
     use trace_record::rules::catalog::{RULES, Strength};
-    expected
-        .warnings
-        .iter()
-        .filter_map(|w| {
-            RULES
-                .iter()
-                .find(|r| r.id == w.as_str() && matches!(r.strength, Strength::Must | Strength::MustNot))
-        })
-        .map(|r| r.id)
-        .collect()
+    expected.warnings.iter().filter_map(|w| {
+        RULES
+            .iter()
+            .find(|r| r.id == w.as_str() && matches!(r.strength, Strength::Must | Strength::MustNot))
+    })
+}
+
+/// The ids of the reports a vector requires: an implementation that reports no detail
+/// cannot be scored on them.
+pub fn required_reports(expected: &Expected) -> Vec<&'static str> {
+    required_report_rules(expected).map(|r| r.id).collect()
 }
 
 /// A MUST-strength report (e.g. "no revocation check performed") the observation lacks.
 fn missing_report(expected: &Expected, observed: &Observed) -> Option<String> {
-    use trace_record::rules::catalog::{RULES, Strength};
     if observed.detail == Detail::None {
         return None;
     }
-    expected
-        .warnings
-        .iter()
-        .filter_map(|w| {
-            RULES
-                .iter()
-                .find(|r| r.id == w.as_str() && matches!(r.strength, Strength::Must | Strength::MustNot))
-        })
+    required_report_rules(expected)
         .find(|r| match observed.detail {
             // A class-level implementation reports the class of the required report.
             Detail::Class => !observed.warnings.iter().any(|w| w == r.class),
