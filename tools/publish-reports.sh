@@ -138,7 +138,7 @@ print("column each. Level 1 and 2 are reached only with hardware evidence (synth
 print("project's test root) and inclusion receipts: the optional `evidence` and `inclusion` inputs.\n")
 cols = [("verify", "embedded"), ("verify", "jws"), ("verify", "cose"), ("canonicalize", None),
         ("verify-chain", None), ("verify-action-receipt", None), ("verify-provenance-depth", None),
-        ("replay-evidence", None)]
+        ("verify-server-provenance", None), ("verify-content-marking", None), ("replay-evidence", None)]
 head = [f"verify {f}" if op == "verify" else op for op, f in cols]
 print("| implementation | level | " + " | ".join(head) + " | level reached |")
 print("|---|---|" + "---|" * len(cols) + "---|")

@@ -14,13 +14,15 @@ use trace_record::{
     envelope, jcs, json, sign,
 };
 
-const OPS: [&str; 13] = [
+const OPS: [&str; 15] = [
     "hello",
     "verify",
     "canonicalize",
     "verify-chain",
     "verify-action-receipt",
     "verify-provenance-depth",
+    "verify-server-provenance",
+    "verify-content-marking",
     "replay-evidence",
     "sign",
     "decode",
@@ -175,6 +177,22 @@ fn verify_provenance_depth(req: &Value) -> Result<Value, String> {
     Ok(out)
 }
 
+fn verify_server_provenance(req: &Value) -> Result<Value, String> {
+    let doc = bytes(req, "document_b64u")?;
+    let r = trace_record::companion::server_provenance::verify_server_provenance(&doc);
+    let mut out = result(r.verdict, &r.findings);
+    out["assurance"] = json!(r.assurance);
+    Ok(out)
+}
+
+fn verify_content_marking(req: &Value) -> Result<Value, String> {
+    let doc = bytes(req, "document_b64u")?;
+    let r = trace_record::companion::content_marking::verify_content_marking(&doc);
+    let mut out = result(r.verdict, &r.findings);
+    out["binding"] = json!(r.binding);
+    Ok(out)
+}
+
 fn replay_evidence(req: &Value) -> Result<Value, String> {
     let a = trace_hardware::input::replay_request(req, get_i64(req, "verification_time")?)?;
     let findings = trace_vectors::reference::replay_findings(&a);
@@ -300,6 +318,8 @@ fn bench(req: &Value) -> Result<Value, String> {
             "verify-chain" => verify_chain(inner)?,
             "verify-action-receipt" => verify_action_receipt(inner)?,
             "verify-provenance-depth" => verify_provenance_depth(inner)?,
+            "verify-server-provenance" => verify_server_provenance(inner)?,
+            "verify-content-marking" => verify_content_marking(inner)?,
             other => return Err(format!("bench of {other:?} is not supported")),
         };
     }
@@ -326,6 +346,8 @@ pub fn answer(line: &[u8]) -> (Value, bool) {
         "verify-chain" => verify_chain(&req),
         "verify-action-receipt" => verify_action_receipt(&req),
         "verify-provenance-depth" => verify_provenance_depth(&req),
+        "verify-server-provenance" => verify_server_provenance(&req),
+        "verify-content-marking" => verify_content_marking(&req),
         "replay-evidence" => replay_evidence(&req),
         "sign" => sign_op(&req),
         "decode" => decode(&req),

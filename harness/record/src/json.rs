@@ -90,6 +90,12 @@ impl Value {
             _ => None,
         }
     }
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),

@@ -11,6 +11,7 @@ pub mod anchor;
 pub mod audit;
 pub mod b64;
 pub mod cmcp;
+pub mod companion;
 pub mod envelope;
 pub mod evidence;
 pub mod finding;

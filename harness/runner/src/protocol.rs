@@ -158,7 +158,7 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
             }
             o.insert("verification_time".into(), json!(ctx.verification_time));
         }
-        "verify-action-receipt" | "verify-provenance-depth" => {
+        "verify-action-receipt" | "verify-provenance-depth" | "verify-server-provenance" | "verify-content-marking" => {
             o.insert("document_b64u".into(), Value::String(b64::encode(&bytes)));
         }
         "verify-chain" => {

@@ -203,7 +203,7 @@ fn resolve(expected: &Expected, caps: &Capabilities) -> Expected {
     e
 }
 
-fn observe(result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Observed, String> {
+fn observe(op: &str, result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Observed, String> {
     let verdict = match result.get("verdict").and_then(Value::as_str) {
         Some("accept") => Verdict::Accept,
         Some("reject") => Verdict::Reject,
@@ -228,9 +228,16 @@ fn observe(result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Obs
         .flat_map(|w| [field(w, "rule"), field(w, "class")])
         .filter(|r| !r.is_empty())
         .collect();
-    let output = match result.get("output_b64u").and_then(Value::as_str) {
-        Some(s) => Some(b64::decode(s).map_err(|_| "output_b64u is not canonical base64url".to_string())?),
-        None => None,
+    let output = match (result.get("output_b64u"), trace_vectors::score::reported_member(op)) {
+        (Some(Value::String(s)), _) => {
+            Some(b64::decode(s).map_err(|_| "output_b64u is not canonical base64url".to_string())?)
+        }
+        (_, Some(member)) => match result.get(member) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone().into_bytes()),
+            Some(other) => return Err(format!("result.{member} is {other}, not a string")),
+        },
+        _ => None,
     };
     let detail = detail_of(caps, profile);
     Ok(Observed {
@@ -365,6 +372,7 @@ impl Worker<'_> {
                 result.actual = response.result.clone();
                 match response.status {
                     ResponseStatus::Ok => match observe(
+                        &w.ctx.op,
                         response.result.as_ref().unwrap_or(&Value::Null),
                         &caps,
                         &self.opts.profile,

@@ -199,7 +199,7 @@ fn an_adapter_result_is_read_at_the_detail_it_claims() {
         "output_b64u": "e30"
     });
     let mut c = caps();
-    let o = observe(&result, &c, &profile).unwrap();
+    let o = observe("verify", &result, &c, &profile).unwrap();
     assert_eq!(o.verdict, Verdict::Reject);
     assert_eq!(
         o.errors,
@@ -212,23 +212,50 @@ fn an_adapter_result_is_read_at_the_detail_it_claims() {
     assert_eq!(o.warnings, ["TR-REV-006", "advisory/x"]);
     assert_eq!(o.output.as_deref(), Some(&b"{}"[..]));
     assert_eq!(o.detail, Detail::Class, "no claimed detail, but a native error map");
-    assert_eq!(observe(&result, &c, &Profile::default()).unwrap().detail, Detail::None);
+    assert_eq!(
+        observe("verify", &result, &c, &Profile::default()).unwrap().detail,
+        Detail::None
+    );
     c.error_detail = ErrorDetail::Rule;
-    assert_eq!(observe(&result, &c, &profile).unwrap().detail, Detail::Rule);
+    assert_eq!(observe("verify", &result, &c, &profile).unwrap().detail, Detail::Rule);
     c.error_detail = ErrorDetail::Class;
-    assert_eq!(observe(&result, &c, &Profile::default()).unwrap().detail, Detail::Class);
+    assert_eq!(
+        observe("verify", &result, &c, &Profile::default()).unwrap().detail,
+        Detail::Class
+    );
     for (verdict, want) in [("accept", Verdict::Accept), ("unverified", Verdict::Unverified)] {
         let r = serde_json::json!({ "verdict": verdict });
-        assert_eq!(observe(&r, &c, &profile).unwrap().verdict, want);
+        assert_eq!(observe("verify", &r, &c, &profile).unwrap().verdict, want);
     }
-    assert!(observe(&serde_json::json!({"verdict": "ok"}), &c, &profile).is_err());
+    assert!(observe("verify", &serde_json::json!({"verdict": "ok"}), &c, &profile).is_err());
     assert!(
         observe(
+            "canonicalize",
             &serde_json::json!({"verdict": "accept", "output_b64u": "e30="}),
             &c,
             &profile
         )
         .is_err()
+    );
+    // Operations that report a value beside the verdict: it is read as the output.
+    let depth = serde_json::json!({"verdict": "accept", "verified_depth": "builder"});
+    assert_eq!(
+        observe("verify-provenance-depth", &depth, &c, &profile)
+            .unwrap()
+            .output
+            .as_deref(),
+        Some(&b"builder"[..])
+    );
+    assert_eq!(observe("verify", &depth, &c, &profile).unwrap().output, None);
+    let assurance = serde_json::json!({"verdict": "accept", "assurance": 3});
+    assert!(observe("verify-server-provenance", &assurance, &c, &profile).is_err());
+    let binding = serde_json::json!({"verdict": "unverified", "binding": "absent"});
+    assert_eq!(
+        observe("verify-content-marking", &binding, &c, &profile)
+            .unwrap()
+            .output
+            .as_deref(),
+        Some(&b"absent"[..])
     );
 }
 

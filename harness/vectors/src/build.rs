@@ -9,6 +9,7 @@
 use crate::action_build::ActionBuild;
 use crate::anchor_build::AnchorKnob;
 use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
+use crate::companion_build::{ContentMarkingBuild, ServerProvenanceBuild};
 use crate::depth_build::DepthBuild;
 use crate::evidence_build::EvidenceKnob;
 use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome, VerdictKind};
@@ -106,6 +107,10 @@ pub struct Build {
     pub anchor: Option<AnchorKnob>,
     /// A `verify-provenance-depth` vector: a depth document instead of a record.
     pub depth: Option<DepthBuild>,
+    /// A `verify-server-provenance` vector: a server provenance document instead of a record.
+    pub server_provenance: Option<ServerProvenanceBuild>,
+    /// A `verify-content-marking` vector: a content-marking document instead of a record.
+    pub content_marking: Option<ContentMarkingBuild>,
     /// Give the verifier a revocation bundle for the record's key.
     pub revocation: Option<RevocationBuild>,
     /// Give the verifier synthetic hardware evidence for the record.
@@ -144,6 +149,8 @@ impl Build {
             action: None,
             anchor: None,
             depth: None,
+            server_provenance: None,
+            content_marking: None,
             revocation: None,
             evidence: None,
             evidence_source: Default::default(),
@@ -241,6 +248,13 @@ impl Build {
     pub fn unverified(&mut self, class: &str, rule: &str) -> &mut Self {
         self.invalid(class, rule);
         self.expected.verdict = Some(VerdictKind::Unverified);
+        self
+    }
+    /// Must be answered `unverified` (never `reject`) because nothing was presented and
+    /// absence is not a failed check; `rule` records the absence with class `class`.
+    pub fn absent(&mut self, class: &str, rule: &str) -> &mut Self {
+        self.invalid(class, rule);
+        self.expected.verdict = Some(VerdictKind::Absent);
         self
     }
     /// Either outcome conforms; `flag` says what the choice depends on.
@@ -360,6 +374,28 @@ impl Build {
         self.depth.get_or_insert_with(|| DepthBuild::at(depth))
     }
 
+    /// Makes this a `verify-server-provenance` vector and returns its knobs.
+    pub fn server_provenance(&mut self) -> &mut ServerProvenanceBuild {
+        self.ctx.op = "verify-server-provenance".into();
+        self.pin_key = false;
+        self.server_provenance
+            .get_or_insert_with(ServerProvenanceBuild::default)
+    }
+
+    /// Makes this a `verify-content-marking` vector and returns its knobs.
+    pub fn content_marking(&mut self) -> &mut ContentMarkingBuild {
+        self.ctx.op = "verify-content-marking".into();
+        self.pin_key = false;
+        self.content_marking.get_or_insert_with(ContentMarkingBuild::default)
+    }
+
+    /// What the implementation must report besides its verdict (the verified depth, the
+    /// assurance, the binding), scored like canonical output.
+    pub fn reports(&mut self, value: &str) -> &mut Self {
+        self.expected.output_text = Some(value.into());
+        self
+    }
+
     /// A `replay-evidence` vector on `platform` whose request input is `input` (JSON text).
     fn replay_evidence(&mut self, platform: &str, input: String) -> &mut Self {
         self.ctx.op = "replay-evidence".into();
@@ -454,6 +490,12 @@ impl Build {
         }
         if let Some(action) = &self.action {
             return Ok((Input::from_bytes(&action.materialize()?), Intermediates::default()));
+        }
+        if let Some(sp) = &self.server_provenance {
+            return Ok((Input::from_bytes(&sp.materialize()?), Intermediates::default()));
+        }
+        if let Some(cm) = &self.content_marking {
+            return Ok((Input::from_bytes(&cm.materialize()?), Intermediates::default()));
         }
         if let Some(chain) = &self.chain {
             let (bundle, claim_text) = chain.materialize()?;

@@ -137,6 +137,10 @@ pub enum VerdictKind {
     /// revocation bundle): not accepted, and never to be reported as checked. An
     /// implementation that rejects instead is stricter and conforms.
     Unverified,
+    /// Nothing was presented to check, and the format says absence is recorded, never a
+    /// failed check (content-marking v1 §5): the verdict must be `unverified`; a `reject`
+    /// fails.
+    Absent,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -15,6 +15,7 @@ pub mod basis;
 pub mod build;
 pub mod catalog;
 pub mod chain_build;
+pub mod companion_build;
 pub mod corpus;
 pub mod depth_build;
 pub mod evidence_build;

@@ -76,8 +76,17 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
                 want_path.display()
             ));
         }
-        for test in file.groups.iter().flat_map(|g| &g.tests) {
+        for (group, test) in file.groups.iter().flat_map(|g| g.tests.iter().map(move |t| (g, t))) {
             let id = &test.id;
+            if let Some(member) = crate::score::reported_member(&group.context.op) {
+                let companion = group.context.op != "verify-provenance-depth";
+                let needs = companion || test.expected.result == Outcome::Valid;
+                if needs && test.expected.output_text.is_none() {
+                    problems.push(format!(
+                        "{at}: {id}: state the {member} the implementation must report (b.reports(...))"
+                    ));
+                }
+            }
             let prefix = format!("{}::{}::", file.module, file.topic);
             let slug = id.strip_prefix(&prefix).unwrap_or("");
             if slug.is_empty()

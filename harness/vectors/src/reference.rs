@@ -59,7 +59,21 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
         }
         "verify-provenance-depth" => {
             let r = trace_record::provenance::verify_depth_document(&test.input.bytes()?);
-            Ok(Observed::from_verdict_and_findings(r.verdict, &r.findings))
+            let mut o = Observed::from_verdict_and_findings(r.verdict, &r.findings);
+            o.output = r.verified_depth.map(|d| d.name().as_bytes().to_vec());
+            Ok(o)
+        }
+        "verify-server-provenance" => {
+            let r = trace_record::companion::server_provenance::verify_server_provenance(&test.input.bytes()?);
+            let mut o = Observed::from_verdict_and_findings(r.verdict, &r.findings);
+            o.output = Some(r.assurance.into_bytes());
+            Ok(o)
+        }
+        "verify-content-marking" => {
+            let r = trace_record::companion::content_marking::verify_content_marking(&test.input.bytes()?);
+            let mut o = Observed::from_verdict_and_findings(r.verdict, &r.findings);
+            o.output = Some(r.binding.into_bytes());
+            Ok(o)
         }
         "verify-action-receipt" => {
             let r = trace_record::action::verify_action_receipt(&test.input.bytes()?);

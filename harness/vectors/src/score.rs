@@ -110,14 +110,9 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
                 missing_report(expected, observed).unwrap_or_default()
             ),
         },
-        Outcome::Valid => match (&expected.output_text, &observed.output) {
-            (Some(want), Some(got)) if want.as_bytes() != got.as_slice() => Score::FailOutput {
-                detail: format!("expected {want:?}, got {:?}", String::from_utf8_lossy(got)),
-            },
-            (Some(_), None) => Score::FailOutput {
-                detail: "no output".into(),
-            },
-            _ => Score::Pass,
+        Outcome::Valid => match output_mismatch(expected, observed) {
+            Some(detail) => Score::FailOutput { detail },
+            None => Score::Pass,
         },
         Outcome::Invalid if accepted => Score::FailVerdict {
             unexpected_accept: true,
@@ -134,6 +129,18 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
                 ),
             }
         }
+        Outcome::Invalid if expected.verdict == Some(VerdictKind::Absent) && observed.verdict == Verdict::Reject => {
+            Score::FailVerdict {
+                unexpected_accept: false,
+                detail: format!(
+                    "expected unverified, got reject ({}): nothing was presented, and absence is recorded, never a failed check",
+                    list(&observed.errors)
+                ),
+            }
+        }
+        Outcome::Invalid if output_mismatch(expected, observed).is_some() => Score::FailOutput {
+            detail: output_mismatch(expected, observed).unwrap_or_default(),
+        },
         Outcome::Invalid => match &expected.error {
             Some(e) if observed.detail != Detail::None => {
                 let hit = observed.errors.iter().any(|(rule, class)| {
@@ -159,6 +166,29 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
             }
             _ => Score::Pass,
         },
+    }
+}
+
+/// How the output (canonical bytes, or the value an operation reports: a verified depth,
+/// an assurance, a binding) differs from the one the vector states, if it does.
+fn output_mismatch(expected: &Expected, observed: &Observed) -> Option<String> {
+    match (&expected.output_text, &observed.output) {
+        (Some(want), Some(got)) if want.as_bytes() != got.as_slice() => {
+            Some(format!("expected {want:?}, got {:?}", String::from_utf8_lossy(got)))
+        }
+        (Some(want), None) => Some(format!("expected {want:?}, got no output")),
+        _ => None,
+    }
+}
+
+/// The result member in which an operation reports the value its vectors state as
+/// `output_text` (canonicalize reports bytes in `output_b64u` instead).
+pub fn reported_member(op: &str) -> Option<&'static str> {
+    match op {
+        "verify-provenance-depth" => Some("verified_depth"),
+        "verify-server-provenance" => Some("assurance"),
+        "verify-content-marking" => Some("binding"),
+        _ => None,
     }
 }
 
@@ -360,5 +390,44 @@ mod tests {
         assert!(out(Some(b"{}")).is_pass());
         assert!(matches!(out(Some(b"{ }")), Score::FailOutput { .. }));
         assert!(matches!(out(None), Score::FailOutput { .. }));
+        // A stated output is scored on invalid vectors too (an assurance of none).
+        let mut none = invalid("TR-SPV-005", "companion/catalog-mismatch");
+        none.output_text = Some("none".into());
+        let rejected = |o: &[u8]| {
+            let mut s = seen(
+                Verdict::Reject,
+                &[("TR-SPV-005", "companion/catalog-mismatch")],
+                &[],
+                Detail::RuleAndClass,
+            );
+            s.output = Some(o.to_vec());
+            score(&none, &s)
+        };
+        assert!(rejected(b"none").is_pass());
+        assert!(matches!(rejected(b"publisher-asserted"), Score::FailOutput { .. }));
+    }
+
+    #[test]
+    fn absence_must_be_answered_unverified_never_rejected() {
+        let mut e = invalid("TR-CMK-007", "companion/absent");
+        e.verdict = Some(VerdictKind::Absent);
+        let errors = [("TR-CMK-007", "companion/absent")];
+        assert!(score(&e, &seen(Verdict::Unverified, &errors, &[], Detail::RuleAndClass)).is_pass());
+        for detail in [Detail::None, Detail::RuleAndClass] {
+            assert!(matches!(
+                score(&e, &seen(Verdict::Reject, &errors, &[], detail)),
+                Score::FailVerdict {
+                    unexpected_accept: false,
+                    ..
+                }
+            ));
+        }
+        assert!(matches!(
+            score(&e, &seen(Verdict::Accept, &[], &[], Detail::None)),
+            Score::FailVerdict {
+                unexpected_accept: true,
+                ..
+            }
+        ));
     }
 }

@@ -30,14 +30,11 @@ fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Obser
     if ctx.op == "verify-chain" {
         return chain_without(&reference::chain_report(ctx, test).expect("runs"), drop);
     }
-    if matches!(ctx.op.as_str(), "verify-action-receipt" | "verify-provenance-depth") {
-        let bytes = test.input.bytes().expect("input");
-        let findings = match ctx.op.as_str() {
-            "verify-action-receipt" => trace_record::action::verify_action_receipt(&bytes).findings,
-            _ => trace_record::provenance::verify_depth_document(&bytes).findings,
-        };
+    if let Some((findings, output)) = document_findings(ctx, test) {
         let kept: Vec<Finding> = findings.into_iter().filter(|f| !drop(f)).collect();
-        return Observed::from_verdict_and_findings(verdict_at(&kept, Level::L0), &kept);
+        let mut o = Observed::from_verdict_and_findings(verdict_at(&kept, Level::L0), &kept);
+        o.output = output;
+        return o;
     }
     if ctx.op != "verify" {
         return reference::observe(ctx, test).expect("runs");
@@ -55,6 +52,29 @@ fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Obser
     broken.verdict = verdict_at(&kept, level);
     broken.findings = kept.into_iter().filter(|f| f.min_level() <= level).collect();
     Observed::from_report(&broken)
+}
+
+/// The reference's findings and reported value for the operations that read one document
+/// (action receipts, provenance depth, server provenance, content marking).
+fn document_findings(ctx: &Context, test: &Test) -> Option<(Vec<Finding>, Option<Vec<u8>>)> {
+    use trace_record::companion::{content_marking, server_provenance};
+    let bytes = || test.input.bytes().expect("input");
+    Some(match ctx.op.as_str() {
+        "verify-action-receipt" => (trace_record::action::verify_action_receipt(&bytes()).findings, None),
+        "verify-provenance-depth" => {
+            let r = trace_record::provenance::verify_depth_document(&bytes());
+            (r.findings, r.verified_depth.map(|d| d.name().as_bytes().to_vec()))
+        }
+        "verify-server-provenance" => {
+            let r = server_provenance::verify_server_provenance(&bytes());
+            (r.findings, Some(r.assurance.into_bytes()))
+        }
+        "verify-content-marking" => {
+            let r = content_marking::verify_content_marking(&bytes());
+            (r.findings, Some(r.binding.into_bytes()))
+        }
+        _ => return None,
+    })
 }
 
 /// A chain report with the findings `drop` selects removed from the chain and the claim,
@@ -155,6 +175,78 @@ fn materials_ignored(c: &Context, t: &Test) -> Observed {
 /// Never compares the record's policy with the one the verifier expects (S2 §3.3 step 5).
 fn expected_policy_ignored(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| f.rule == "TR-POL-005")
+}
+
+/// The parsed document of a companion-format test.
+fn companion_doc(c: &Context, t: &Test) -> Option<serde_json::Value> {
+    matches!(c.op.as_str(), "verify-server-provenance" | "verify-content-marking")
+        .then(|| serde_json::from_slice(&t.input.bytes().expect("input")).ok())
+        .flatten()
+}
+
+/// Compares the served tools by count only (SP §5 step 5 done on the cheap): a changed
+/// description or schema goes unnoticed.
+fn served_tools_counted_not_hashed(c: &Context, t: &Test) -> Observed {
+    let Some(doc) = companion_doc(c, t) else {
+        return reference::observe(c, t).expect("runs");
+    };
+    let served = doc["served_tools"].as_array().map(Vec::len);
+    let claimed = doc["record"]["tool_catalog"]["tool_count"].as_u64().map(|n| n as usize);
+    if served.is_some() && served == claimed {
+        let mut o = without(c, t, |f| f.rule == "TR-SPV-005");
+        if o.verdict == Verdict::Accept {
+            o.output = doc["record"]["kind"].as_str().map(|k| k.as_bytes().to_vec());
+        }
+        return o;
+    }
+    reference::observe(c, t).expect("runs")
+}
+
+/// Reports the record's claimed kind as its assurance whatever the checks found, or
+/// publisher-asserted when there is no record (SP §1: absence is no assurance).
+fn assurance_as_claimed(c: &Context, t: &Test) -> Observed {
+    let mut o = reference::observe(c, t).expect("runs");
+    if let Some(doc) = companion_doc(c, t).filter(|_| c.op == "verify-server-provenance") {
+        let kind = doc["record"]["kind"].as_str().unwrap_or("publisher-asserted");
+        o.output = Some(kind.as_bytes().to_vec());
+    }
+    o
+}
+
+/// Treats an asset without an assertion as a failed check (CM §5 forbids it).
+fn missing_mark_is_a_failure(c: &Context, t: &Test) -> Observed {
+    let mut o = reference::observe(c, t).expect("runs");
+    if c.op == "verify-content-marking" && o.output.as_deref() == Some(b"absent") {
+        o.verdict = Verdict::Reject;
+    }
+    o
+}
+
+/// Reports a verified binding as a bare pass, without the record's level (CM §4 step 7).
+fn binding_without_level(c: &Context, t: &Test) -> Observed {
+    let mut o = reference::observe(c, t).expect("runs");
+    if c.op == "verify-content-marking" && o.verdict == Verdict::Accept {
+        o.output = Some(b"pass".to_vec());
+    }
+    o
+}
+
+/// Verifies the fetched record but never hashes its bytes (CM §4 step 3 skipped).
+fn record_hash_never_compared(c: &Context, t: &Test) -> Observed {
+    let mut o = without(c, t, |f| f.rule == "TR-CMK-003");
+    if c.op == "verify-content-marking" && o.verdict == Verdict::Accept {
+        o.output = Some(b"level-0".to_vec());
+    }
+    o
+}
+
+/// Reports the attempted depth as the verified one, whatever did not resolve.
+fn depth_reported_as_attempted(c: &Context, t: &Test) -> Observed {
+    let mut o = reference::observe(c, t).expect("runs");
+    if let Some(doc) = depth_doc(c, t) {
+        o.output = doc["attempted_depth"].as_str().map(|d| d.as_bytes().to_vec());
+    }
+    o
 }
 
 fn chain_not_compared_with_claim(c: &Context, t: &Test) -> Observed {
@@ -519,6 +611,27 @@ const BROKEN: &[(&str, Broken)] = &[
     ("export label trusted", export_label_trusted),
     ("action receipt authenticates itself", action_receipt_trusts_itself),
     ("depth recorded as attempted", depth_recorded_as_attempted),
+    (
+        "verified_depth reported as the attempted depth",
+        depth_reported_as_attempted,
+    ),
+    (
+        "served tools counted, never hashed (SP §5 step 5)",
+        served_tools_counted_not_hashed,
+    ),
+    ("server assurance reported as claimed (SP §1, §6)", assurance_as_claimed),
+    (
+        "a missing content mark is a failed check (CM §5)",
+        missing_mark_is_a_failure,
+    ),
+    (
+        "content binding reported as a bare pass (CM §4 step 7)",
+        binding_without_level,
+    ),
+    (
+        "fetched record bytes never hashed (CM §4 step 3)",
+        record_hash_never_compared,
+    ),
     ("expected policy bundle ignored", expected_policy_ignored),
     (
         "attestation subjects compared on sha256 only",
@@ -616,28 +729,18 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             )
         })
         .collect();
-    let actions: Vec<(&Test, Vec<Finding>)> = files
+    let actions: Vec<(&Test, Vec<Finding>, Option<Vec<u8>>)> = files
         .iter()
         .flat_map(|f| &f.groups)
-        .filter(|g| {
-            matches!(
-                g.context.op.as_str(),
-                "verify-action-receipt" | "verify-provenance-depth" | "replay-evidence"
-            )
-        })
         .flat_map(|g| g.tests.iter().map(move |t| (g, t)))
-        .map(|(g, t)| {
-            let bytes = t.input.bytes().expect("input");
-            let findings = match g.context.op.as_str() {
-                "verify-action-receipt" => trace_record::action::verify_action_receipt(&bytes).findings,
-                "replay-evidence" => {
-                    let input: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
-                    let at = g.context.verification_time;
-                    reference::replay_findings(&trace_hardware::input::replay_request(&input, at).expect("replays"))
-                }
-                _ => trace_record::provenance::verify_depth_document(&bytes).findings,
-            };
-            (t, findings)
+        .filter_map(|(g, t)| {
+            if g.context.op == "replay-evidence" {
+                let input: serde_json::Value = serde_json::from_slice(&t.input.bytes().expect("input")).expect("json");
+                let at = g.context.verification_time;
+                let a = trace_hardware::input::replay_request(&input, at).expect("replays");
+                return Some((t, reference::replay_findings(&a), None));
+            }
+            document_findings(&g.context, t).map(|(findings, output)| (t, findings, output))
         })
         .collect();
     let mut survivors = Vec::new();
@@ -671,9 +774,10 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             !score(&t.expected, &observed).is_pass()
         });
         let caught = caught
-            || actions.iter().any(|(t, findings)| {
+            || actions.iter().any(|(t, findings, output)| {
                 let kept: Vec<Finding> = findings.iter().filter(|f| f.rule != rule.id).cloned().collect();
-                let observed = Observed::from_verdict_and_findings(verdict_at(&kept, Level::L0), &kept);
+                let mut observed = Observed::from_verdict_and_findings(verdict_at(&kept, Level::L0), &kept);
+                observed.output = output.clone();
                 !score(&t.expected, &observed).is_pass()
             })
             || chains

@@ -1,5 +1,5 @@
 //! Hostile input never panics: every vector of the newer operations (verify-chain,
-//! verify-action-receipt, verify-provenance-depth, replay-evidence, and verify with evidence,
+//! verify-action-receipt, verify-provenance-depth, the companion formats, replay-evidence, and verify with evidence,
 //! inclusion or revocation inputs) is mutated many times (bit flips, truncations, insertions,
 //! deletions, deterministic from a seed) and run through the reference. Any answer is fine;
 //! a panic fails the test and names the mutation.
@@ -48,7 +48,12 @@ fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
 fn interesting(c: &Context) -> bool {
     matches!(
         c.op.as_str(),
-        "verify-chain" | "verify-action-receipt" | "verify-provenance-depth" | "replay-evidence"
+        "verify-chain"
+            | "verify-action-receipt"
+            | "verify-provenance-depth"
+            | "verify-server-provenance"
+            | "verify-content-marking"
+            | "replay-evidence"
     ) || c.evidence.is_some()
         || c.inclusion.is_some()
         || c.revocation.is_some()

@@ -12,6 +12,7 @@ use super::catalog::RULES;
 pub static ALSO_PRODUCED: &[(&str, &[&str])] = &[
     ("TR-ANC-002", &["evidence/inclusion-invalid"]),
     ("TR-AUD-008", &["signature/missing"]),
+    ("TR-CMK-006", &["evidence/inclusion-unverified"]),
     ("TR-ENV-001", &["profile/legacy-v0.1"]),
     ("TR-EXT-004", &["evidence/issuer-unknown"]),
     (
@@ -25,6 +26,7 @@ pub static ALSO_PRODUCED: &[(&str, &[&str])] = &[
     ),
     ("TR-RTE-006", &["evidence/hardware-invalid"]),
     ("TR-SIG-001", &["signature/missing"]),
+    ("TR-SPV-004", &["key/malformed"]),
     (
         "TR-SIG-004",
         &[
@@ -474,6 +476,42 @@ pub static MEANINGS: &[(&str, &str)] = &[
     (
         "evidence/malformed",
         "Hardware evidence fails another check: it does not parse, names a wrong alg, has a bad QE binding or lacks collateral",
+    ),
+    (
+        "companion/unknown-version",
+        "A companion format names a version this verifier does not know: a server provenance format or a content-marking assertion version",
+    ),
+    (
+        "companion/malformed",
+        "A server provenance record or content-marking assertion lacks a required member or has one of the wrong type or spelling",
+    ),
+    (
+        "companion/identity-invalid",
+        "A server provenance identity has neither artifact nor endpoint, an artifact without Package URL and digest, or an endpoint without spki_sha256",
+    ),
+    (
+        "companion/catalog-mismatch",
+        "The tools the server actually serves do not hash (or count) to the record's tool_catalog: another server than the record describes",
+    ),
+    (
+        "companion/absent",
+        "There is no server provenance record or no content-marking assertion: absence, recorded; a failure only where the deployment requires one",
+    ),
+    (
+        "companion/document-malformed",
+        "A companion test document lacks what its checks need: the served tools, the context, the fetched record bytes",
+    ),
+    (
+        "companion/record-hash-mismatch",
+        "The record bytes fetched from a content-marking assertion's record.url do not hash to its record.hash",
+    ),
+    (
+        "companion/record-invalid",
+        "The Trust Record a content-marking assertion points at does not verify (or cannot be verified) under a trusted key",
+    ),
+    (
+        "companion/assertion-mismatch",
+        "A content-marking assertion's subject or eat_profile differs from the record it points at",
     ),
 ];
 

@@ -22,48 +22,56 @@ vectors! { "dep", "provenance-depth", "Build-provenance verification depth: surf
     /// The positive control at the shallowest depth.
     fn all_agree_surface(b) {
         b.depth(Surface);
+        b.reports("surface");
         b.valid(&["TR-DEP-002", "TR-DEP-003"]).spec("S2 §3.3.1");
     }
     /// Every check resolves and agrees, at builder
     /// Subject and builder of the attestation bind to the record.
     fn all_agree_builder(b) {
         b.depth(Builder);
+        b.reports("builder");
         b.valid(&["TR-DEP-004", "TR-DEP-005"]).spec("S2 §3.3.1");
     }
     /// Every check resolves and agrees, at transitive
     /// Every build input has a publisher attestation under a trusted issuer.
     fn all_agree_transitive(b) {
         b.depth(Transitive);
+        b.reports("transitive");
         b.valid(&["TR-DEP-006", "TR-DEP-007", "TR-DEP-008"]).spec("S2 §3.3.1");
     }
     /// A wrong attestation subject, attempted at surface only
     /// Surface does not look at the attestation: it accepts (the depth below the one that separates).
     fn surface_does_not_read_the_attestation(b) {
         b.depth(Surface).statement.push(("/subject/0/digest/sha256", Some(text(&"ab".repeat(32)))));
+        b.reports("surface");
         b.valid(&["TR-DEP-004"]).spec("S2 §3.3.1");
     }
     /// No provenance_uri, attempted at builder
     /// The attestation cannot be fetched: verified depth surface, named, not a failure.
     fn builder_without_uri(b) {
         b.depth(Builder).record.push(("provenance_uri", None));
+        b.reports("surface");
         b.valid(&["TR-DEP-007"]).warning("TR-DEP-007").spec("S2 §3.3.1");
     }
     /// provenance_uri resolves to nothing, attempted at transitive
     /// Unresolvable evidence stops the walk at surface; nothing below it can run.
     fn transitive_with_unresolvable_attestation(b) {
         b.depth(Transitive).unresolvable = true;
+        b.reports("surface");
         b.valid(&["TR-DEP-007"]).warning("TR-DEP-007").spec("S2 §3.3.1");
     }
     /// The attestation declares no build inputs, at transitive
     /// A dependency loop over an empty list must not record transitive: builder, named.
     fn transitive_without_inputs(b) {
         b.depth(Transitive).statement.push(("/predicate/buildDefinition/resolvedDependencies", Some(Value::Array(Vec::new()))));
+        b.reports("builder");
         b.valid(&["TR-DEP-007"]).warning("TR-DEP-007").spec("S2 §3.3.1");
     }
     /// A build input without a publisher attestation, at transitive
     /// Verified depth builder, with the missing evidence named.
     fn transitive_input_unattested(b) {
         b.depth(Transitive).dependency_unattested = Some(1);
+        b.reports("builder");
         b.valid(&["TR-DEP-007"]).warning("TR-DEP-007").spec("S2 §3.3.1");
     }
     /// The record's digest is another artifact's
@@ -143,6 +151,7 @@ vectors! { "dep", "provenance-depth", "Build-provenance verification depth: surf
     /// algorithm the record names; an in-toto digest set carries sha384 as well.
     fn sha384_digest_at_builder(b) {
         b.depth(Builder).sha384 = true;
+        b.reports("builder");
         b.valid(&["TR-DEP-002", "TR-DEP-004", "TR-DEP-005"]).spec("S2 §3.3.1").spec("S2 §3.2.1");
     }
     /// A SHA-384 artifact whose attestation subject is another image
@@ -157,6 +166,7 @@ vectors! { "dep", "provenance-depth", "Build-provenance verification depth: surf
     /// S2 §3.3.1 names materials (v0.2) beside resolvedDependencies (v1) as the inputs to walk.
     fn slsa_v0_2_all_agree_transitive(b) {
         b.depth(Transitive).slsa_v0_2 = true;
+        b.reports("transitive");
         b.valid(&["TR-DEP-005", "TR-DEP-006"]).spec("S2 §3.3.1");
     }
     /// SLSA v0.2 provenance naming another builder

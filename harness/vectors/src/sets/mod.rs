@@ -59,6 +59,7 @@ pub mod apr;
 pub mod canon;
 pub mod chain;
 pub mod cmcp;
+pub mod cmk;
 pub mod dep;
 pub mod env;
 pub mod evidence;
@@ -84,6 +85,7 @@ pub mod sig_cose;
 pub mod sig_embedded;
 pub mod sig_jws;
 pub mod sig_keys;
+pub mod spv;
 pub mod txn;
 
 /// Every topic, in the order files are written.
@@ -112,6 +114,8 @@ pub fn all() -> Vec<TopicDef> {
         receipts::topic(),
         action::topic(),
         dep::topic(),
+        spv::topic(),
+        cmk::topic(),
         level::topic(),
         evidence::topic(),
         evidence_snp::topic(),
