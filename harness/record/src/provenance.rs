@@ -5,13 +5,16 @@
 //! and is named, never a failure).
 //!
 //! Owns: [`verify_depth`] over `{build_provenance, context}` with the attestations given
-//! offline in the context, and the verified depth it reports. Does not own fetching
-//! attestations or verifying their signatures (the profile's inputs carry the verified
-//! identity), nor the record's own `build_provenance` shape rules (`rules::fields`).
+//! offline in the context (a DSSE envelope verified here under the context's attestation
+//! keys, or a bare statement the caller verified), the verified depth it reports and a
+//! profile's depth floor. Does not own fetching attestations, the publisher attestations'
+//! signatures (the profile's inputs carry the verified identity), nor the record's own
+//! `build_provenance` shape rules (`rules::fields`).
 
 use crate::envelope;
 use crate::finding::{Finding, Status, Verdict};
 use crate::json::{self, Object, Value};
+use crate::keys::PublicKey;
 
 /// The ordered depths, shallowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -43,11 +46,12 @@ impl Depth {
 }
 
 /// The profile's codes: (code, rule, depth, is a failure rather than unresolved evidence).
-pub const CODES: [(&str, &str, Depth, bool); 9] = [
+pub const CODES: [(&str, &str, Depth, bool); 10] = [
     ("artifact_digest_mismatch", "TR-DEP-002", Depth::Surface, true),
     ("builder_untrusted", "TR-DEP-003", Depth::Surface, true),
     ("provenance_uri_missing", "TR-DEP-007", Depth::Builder, false),
     ("attestation_unresolvable", "TR-DEP-007", Depth::Builder, false),
+    ("attestation_signature_unverified", "TR-DEP-010", Depth::Builder, false),
     ("attestation_subject_mismatch", "TR-DEP-004", Depth::Builder, true),
     ("attestation_builder_mismatch", "TR-DEP-005", Depth::Builder, true),
     ("resolved_dependencies_absent", "TR-DEP-007", Depth::Transitive, false),
@@ -75,6 +79,7 @@ fn class_of(code: &str) -> &'static str {
         "attestation_subject_mismatch" => "provenance/subject-mismatch",
         "attestation_builder_mismatch" => "provenance/builder-mismatch",
         "dependency_publisher_untrusted" => "provenance/publisher-untrusted",
+        "attestation_signature_unverified" => "provenance/signature-unverified",
         _ => "provenance/unresolved",
     }
 }
@@ -108,18 +113,85 @@ pub fn verify_depth_document(bytes: &[u8]) -> DepthReport {
         }
         Err(e) => return malformed(envelope::parse_finding(&e, "")),
     };
-    match doc
-        .get("attempted_depth")
-        .and_then(Value::as_str)
-        .and_then(Depth::parse)
-    {
-        Some(d) => verify_depth(&doc, d),
-        None => malformed(Finding::fail(
+    // The depth attempted is the request's; without one, the depth the record claims, and
+    // a record that claims none is treated as surface (S2 §3.3.1).
+    let (at, depth) = match doc.get("attempted_depth") {
+        Some(d) => ("/attempted_depth", Some(d)),
+        None => (
+            "/build_provenance/provenance_depth",
+            doc.get("build_provenance")
+                .and_then(Value::as_object)
+                .and_then(|bp| bp.get("provenance_depth")),
+        ),
+    };
+    let floor = doc
+        .get("context")
+        .and_then(Value::as_object)
+        .and_then(|c| c.get("min_verified_depth"));
+    let floor_ok = floor.is_none_or(|f| f.as_str().and_then(Depth::parse).is_some());
+    match depth.map(|d| d.as_str().and_then(Depth::parse)) {
+        _ if !floor_ok => malformed(Finding::fail(
             "TR-DEP-008",
             "provenance/document-malformed",
-            "/attempted_depth",
-            "attempted_depth is not surface, builder or transitive",
+            "/context/min_verified_depth",
+            "min_verified_depth is not surface, builder or transitive",
         )),
+        None => verify_depth(&doc, Depth::Surface),
+        Some(Some(d)) => verify_depth(&doc, d),
+        Some(None) => malformed(Finding::fail(
+            if at == "/attempted_depth" {
+                "TR-DEP-008"
+            } else {
+                "TR-DEP-011"
+            },
+            "provenance/document-malformed",
+            at,
+            format!(
+                "{} is not surface, builder or transitive",
+                &at[at.rfind('/').map_or(0, |i| i + 1)..]
+            ),
+        )),
+    }
+}
+
+/// The in-toto statement a DSSE envelope carries, when one of its signatures verifies under
+/// a trusted attestation key over the DSSE pre-authentication encoding; `Err` says why not.
+fn statement_of_envelope(envelope: &Object, keys: Option<&Value>) -> Result<Object, String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let payload_type = envelope.get("payloadType").and_then(Value::as_str).unwrap_or_default();
+    if payload_type != "application/vnd.in-toto+json" {
+        return Err(format!(
+            "payloadType {payload_type:?} is not application/vnd.in-toto+json"
+        ));
+    }
+    let payload = envelope
+        .get("payload")
+        .and_then(Value::as_str)
+        .and_then(|p| STANDARD.decode(p).ok())
+        .ok_or("payload is not base64")?;
+    let mut pae = format!("DSSEv1 {} {payload_type} {} ", payload_type.len(), payload.len()).into_bytes();
+    pae.extend_from_slice(&payload);
+    let keys: Vec<PublicKey> = match keys {
+        Some(Value::Array(a)) => a.iter().filter_map(|k| PublicKey::from_jwk(k).ok()).collect(),
+        _ => Vec::new(),
+    };
+    let signatures = match envelope.get("signatures") {
+        Some(Value::Array(a)) => a.as_slice(),
+        _ => &[],
+    };
+    let verified = signatures.iter().any(|sig| {
+        sig.pointer("/sig")
+            .and_then(Value::as_str)
+            .and_then(|s| STANDARD.decode(s).ok())
+            .is_some_and(|sig| keys.iter().any(|k| k.verify(&pae, &sig).is_ok()))
+    });
+    if !verified {
+        return Err("no signature verifies under a trusted attestation key".into());
+    }
+    match json::parse(&payload) {
+        Ok(Value::Object(o)) => Ok(o),
+        _ => Err("the signed payload is not an in-toto statement object".into()),
     }
 }
 
@@ -164,6 +236,7 @@ pub fn verify_depth(doc: &Object, attempted: Depth) -> DepthReport {
         );
     }
     let mut statement = None;
+    let mut signed: Option<Object> = None;
     if attempted >= Depth::Builder {
         match bp.get("provenance_uri").and_then(Value::as_str) {
             None => fire(
@@ -171,23 +244,39 @@ pub fn verify_depth(doc: &Object, attempted: Depth) -> DepthReport {
                 "/build_provenance/provenance_uri",
                 "no provenance_uri: the attestation cannot be fetched".into(),
             ),
-            Some(uri) => match ctx
-                .get("attestations")
-                .and_then(Value::as_object)
-                .and_then(|a| a.get(uri))
-                .and_then(|a| a.pointer("/statement"))
-                .and_then(Value::as_object)
-            {
-                None => fire(
-                    "attestation_unresolvable",
-                    "/build_provenance/provenance_uri",
-                    format!("{uri} does not resolve to an attestation"),
-                ),
-                Some(s) => statement = Some(s),
-            },
+            Some(uri) => {
+                let resolved = ctx
+                    .get("attestations")
+                    .and_then(Value::as_object)
+                    .and_then(|a| a.get(uri));
+                let envelope = resolved.and_then(|a| a.pointer("/envelope")).and_then(Value::as_object);
+                // A bare statement is one whose signature the caller verified (the depth
+                // profile's form, IMPL-38); a DSSE envelope is verified here.
+                match (
+                    envelope,
+                    resolved
+                        .and_then(|a| a.pointer("/statement"))
+                        .and_then(Value::as_object),
+                ) {
+                    (Some(e), _) => match statement_of_envelope(e, ctx.get("attestation_keys")) {
+                        Ok(s) => signed = Some(s),
+                        Err(why) => fire(
+                            "attestation_signature_unverified",
+                            "/build_provenance/provenance_uri",
+                            format!("the attestation at {uri} is not verified: {why}"),
+                        ),
+                    },
+                    (None, Some(s)) => statement = Some(s),
+                    (None, None) => fire(
+                        "attestation_unresolvable",
+                        "/build_provenance/provenance_uri",
+                        format!("{uri} does not resolve to an attestation"),
+                    ),
+                }
+            }
         }
     }
-    if let Some(s) = statement {
+    if let Some(s) = statement.or(signed.as_ref()) {
         // The record's digest names its algorithm (`sha256:`, `sha384:`, ...); an in-toto
         // subject carries a digest set keyed by the same names, so the record's algorithm
         // is looked up there, whichever it is.
@@ -290,11 +379,29 @@ pub fn verify_depth(doc: &Object, attempted: Depth) -> DepthReport {
             format!("{code}: {message}"),
         ));
     }
+    // A profile's floor (S2 §3.3.1): below it the appraisal is contraindicated, which no
+    // level accepts (D-49).
+    let floor = ctx
+        .get("min_verified_depth")
+        .and_then(Value::as_str)
+        .and_then(Depth::parse);
+    if let Some(floor) = floor.filter(|f| verified < *f) {
+        findings.push(Finding::fail(
+            "TR-DEP-009",
+            "provenance/below-floor",
+            "/context/min_verified_depth",
+            format!(
+                "verified depth {} is below the profile's floor {}: appraisal.status is contraindicated",
+                verified.name(),
+                floor.name()
+            ),
+        ));
+    }
     DepthReport {
-        verdict: if failures.is_empty() {
-            Verdict::Accept
-        } else {
+        verdict: if findings.iter().any(|f| f.status == Status::Fail) {
             Verdict::Reject
+        } else {
+            Verdict::Accept
         },
         attempted: Some(attempted),
         verified_depth: Some(verified),

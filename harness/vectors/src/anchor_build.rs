@@ -32,6 +32,8 @@ pub enum AnchorKnob {
     UppercaseRoot,
     /// The genuine proof with two hex digits appended to the first audit-path element.
     OverlongPathElement,
+    /// leaf_index 0 of leaf_count 0 and no path: a batch without leaves (RA §3 refuses it).
+    ZeroLeaves,
 }
 
 fn other_leaves() -> Vec<[u8; 32]> {
@@ -75,6 +77,12 @@ pub fn receipt(record: &[u8], knob: AnchorKnob) -> Result<Object, String> {
             p.audit_path.pop();
         }
         AnchorKnob::OtherRoot => p.merkle_root = anchor::root(&other_leaves()).expect("non-empty"),
+        AnchorKnob::ZeroLeaves => {
+            p.leaf_index = 0;
+            p.leaf_count = 0;
+            p.audit_path.clear();
+            p.merkle_root = anchor::leaf_hash(&leaf_bytes);
+        }
         AnchorKnob::Genuine
         | AnchorKnob::JcsLeaf
         | AnchorKnob::AnchoredUnsigned

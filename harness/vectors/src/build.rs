@@ -38,6 +38,8 @@ pub enum SignatureKnob {
     HighS,
     /// The signature over the same bytes by another key.
     OtherKey(&'static str),
+    /// Ed25519 only: S replaced by S + L, the group order (RFC 8032 §5.1.7 refuses S >= L).
+    NonCanonicalS,
 }
 
 /// Envelope (JWS, COSE) payload misbehaviour.
@@ -302,6 +304,7 @@ impl Build {
         Ok(match &self.signature {
             SignatureKnob::Truncate(n) => sig[..sig.len().saturating_sub(*n)].to_vec(),
             SignatureKnob::HighS => high_s(self.alg, &sig)?,
+            SignatureKnob::NonCanonicalS => s_plus_group_order(self.alg, &sig)?,
             _ => sig,
         })
     }
@@ -765,6 +768,29 @@ fn tamper(bytes: &[u8], form: Form, from: &str, to: &str) -> Result<Vec<u8>, Str
             replace_once(bytes, from.as_bytes(), to.as_bytes())
         }
     }
+}
+
+/// An Ed25519 signature with S + L in place of S: the same group element, a non-canonical
+/// scalar (L = 2^252 + 27742317777372353535851937790883648493, little-endian below).
+fn s_plus_group_order(alg: Alg, sig: &[u8]) -> Result<Vec<u8>, String> {
+    const L: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    if alg != Alg::EdDSA || sig.len() != 64 {
+        return Err("NonCanonicalS applies to Ed25519 signatures only".into());
+    }
+    let mut out = sig.to_vec();
+    let mut carry = 0u16;
+    for (i, l) in L.iter().enumerate() {
+        let sum = u16::from(out[32 + i]) + u16::from(*l) + carry;
+        out[32 + i] = sum as u8;
+        carry = sum >> 8;
+    }
+    if carry != 0 {
+        return Err("S + L overflowed 256 bits".into());
+    }
+    Ok(out)
 }
 
 /// The high-S twin of a low-S ECDSA signature.

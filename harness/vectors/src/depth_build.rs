@@ -50,6 +50,63 @@ pub struct DepthBuild {
     pub sha384: bool,
     /// The attestation is SLSA provenance v0.2: builder.id and materials in the predicate.
     pub slsa_v0_2: bool,
+    /// Leave attempted_depth out: the depth is the record's provenance_depth (or surface).
+    pub no_attempted: bool,
+    /// The profile's minimum verified depth (context.min_verified_depth).
+    pub floor: Option<&'static str>,
+    /// Give the attestation as a DSSE envelope signed by a test attestor, spoiled this way.
+    pub dsse: Option<DsseKnob>,
+}
+
+/// How the attestation's DSSE envelope is made (the attestor's key is always trusted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DsseKnob {
+    Genuine,
+    /// Signed by a key the verifier does not trust.
+    UntrustedSigner,
+    /// The payload changed after signing (a subject swapped in transit).
+    PayloadAltered,
+    /// Signed over the bare payload instead of the DSSE pre-authentication encoding.
+    SignedWithoutPae,
+}
+
+pub const ATTESTOR: &str = "slsa-attestor";
+const PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+
+fn pae(payload: &[u8]) -> Vec<u8> {
+    let mut out = format!("DSSEv1 {} {PAYLOAD_TYPE} {} ", PAYLOAD_TYPE.len(), payload.len()).into_bytes();
+    out.extend_from_slice(payload);
+    out
+}
+
+fn envelope(statement: &Object, knob: DsseKnob) -> Value {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    let payload = jcs::canonicalize(&Value::Object(statement.clone()));
+    let signer = match knob {
+        DsseKnob::UntrustedSigner => "slsa-impostor",
+        _ => ATTESTOR,
+    };
+    let key = sample::test_key(trace_record::Alg::EdDSA, signer);
+    let sig = match knob {
+        DsseKnob::SignedWithoutPae => key.sign(&payload),
+        _ => key.sign(&pae(&payload)),
+    };
+    let carried = match knob {
+        DsseKnob::PayloadAltered => String::from_utf8(payload.clone())
+            .expect("JSON text")
+            .replacen("registry.example/agent", "registry.example/other", 1)
+            .into_bytes(),
+        _ => payload,
+    };
+    let mut sig_entry = Object::new();
+    sig_entry.insert("keyid", Value::String(ATTESTOR.into()));
+    sig_entry.insert("sig", Value::String(STANDARD.encode(sig)));
+    let mut e = Object::new();
+    e.insert("payloadType", Value::String(PAYLOAD_TYPE.into()));
+    e.insert("payload", Value::String(STANDARD.encode(carried)));
+    e.insert("signatures", Value::Array(vec![Value::Object(sig_entry)]));
+    Value::Object(e)
 }
 
 impl DepthBuild {
@@ -63,6 +120,9 @@ impl DepthBuild {
             dependency_issuer: None,
             sha384: false,
             slsa_v0_2: false,
+            no_attempted: false,
+            floor: None,
+            dsse: None,
         }
     }
 
@@ -128,7 +188,10 @@ impl DepthBuild {
         let mut attestations = Object::new();
         if !self.unresolvable {
             let mut a = Object::new();
-            a.insert("statement", Value::Object(statement));
+            match self.dsse {
+                Some(knob) => a.insert("envelope", envelope(&statement, knob)),
+                None => a.insert("statement", Value::Object(statement)),
+            }
             attestations.insert(URI, Value::Object(a));
         }
         let mut published = Object::new();
@@ -154,10 +217,21 @@ impl DepthBuild {
         context.insert("trusted_publisher_issuers", Self::parse(&format!(r#"["{ISSUER}"]"#)));
         context.insert("attestations", Value::Object(attestations));
         context.insert("dependency_attestations", Value::Object(published));
+        if self.dsse.is_some() {
+            let attestor = sample::test_key(trace_record::Alg::EdDSA, ATTESTOR)
+                .public_key()
+                .to_jwk();
+            context.insert("attestation_keys", Value::Array(vec![Value::Object(attestor)]));
+        }
+        if let Some(floor) = self.floor {
+            context.insert("min_verified_depth", Value::String(floor.into()));
+        }
         let mut doc = Object::new();
         doc.insert("build_provenance", Value::Object(record));
         doc.insert("context", Value::Object(context));
-        doc.insert("attempted_depth", Value::String(self.attempted.name().into()));
+        if !self.no_attempted {
+            doc.insert("attempted_depth", Value::String(self.attempted.name().into()));
+        }
         Ok(jcs::canonicalize(&Value::Object(doc)))
     }
 }

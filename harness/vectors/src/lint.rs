@@ -18,6 +18,10 @@ use trace_record::rules::classes::{classes_of, may_produce};
 /// MUST rules that cannot have negative vectors, and why.
 pub const NO_NEGATIVE: &[(&str, &str)] = &[
     (
+        "TR-DEP-010",
+        "a reporting duty: an attestation that does not verify is unresolved evidence, named in the report and scored through the verified depth",
+    ),
+    (
         "TR-CAN-001",
         "a wrong canonical output fails every valid canonicalize vector; there is no invalid input for it",
     ),
@@ -45,7 +49,14 @@ pub const NO_NEGATIVE: &[(&str, &str)] = &[
 
 /// MUST-strength reporting duties: a verifier that stays silent must fail at least two
 /// vectors of each (valid vectors naming the report in `expected.warnings`).
-pub const REPORTING_DUTIES: &[&str] = &["TR-REV-001", "TR-REV-002", "TR-REV-006", "TR-DEP-001", "TR-DEP-007"];
+pub const REPORTING_DUTIES: &[&str] = &[
+    "TR-REV-001",
+    "TR-REV-002",
+    "TR-REV-006",
+    "TR-DEP-001",
+    "TR-DEP-007",
+    "TR-DEP-010",
+];
 
 /// MUST rules that cannot have a positive control yet, and why.
 pub const NO_POSITIVE_YET: &[(&str, &str)] = &[];

@@ -157,6 +157,46 @@ fn subjects_compared_on_sha256_only(c: &Context, t: &Test) -> Observed {
     reference
 }
 
+/// Reads a DSSE envelope's payload without verifying its signature.
+fn dsse_signature_never_checked(c: &Context, t: &Test) -> Observed {
+    let Some(doc) = depth_doc(c, t) else {
+        return reference::observe(c, t).expect("runs");
+    };
+    let has_envelope = doc["context"]["attestations"]
+        .as_object()
+        .is_some_and(|a| a.values().any(|x| x["envelope"].is_object()));
+    if !has_envelope {
+        return reference::observe(c, t).expect("runs");
+    }
+    let mut o = without(c, t, |f| f.rule == "TR-DEP-010");
+    o.output = doc["attempted_depth"].as_str().map(|d| d.as_bytes().to_vec());
+    o
+}
+
+/// Attempts transitive depth when neither the request nor the record names one (S2 §3.3.1
+/// says surface).
+fn missing_depth_claim_read_as_transitive(c: &Context, t: &Test) -> Observed {
+    let Some(doc) = depth_doc(c, t) else {
+        return reference::observe(c, t).expect("runs");
+    };
+    if doc.get("attempted_depth").is_some() || doc["build_provenance"].get("provenance_depth").is_some() {
+        return reference::observe(c, t).expect("runs");
+    }
+    let parsed = match json::parse(&t.input.bytes().expect("input")) {
+        Ok(Value::Object(o)) => o,
+        _ => return reference::observe(c, t).expect("runs"),
+    };
+    let r = trace_record::provenance::verify_depth(&parsed, trace_record::provenance::Depth::Transitive);
+    let mut o = Observed::from_verdict_and_findings(r.verdict, &r.findings);
+    o.output = r.verified_depth.map(|d| d.name().as_bytes().to_vec());
+    o
+}
+
+/// Never compares the verified depth with the profile's floor.
+fn depth_floor_ignored(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-DEP-009")
+}
+
 /// Walks SLSA v1 resolvedDependencies only, so SLSA v0.2 materials go unchecked.
 fn materials_ignored(c: &Context, t: &Test) -> Observed {
     let Some(doc) = depth_doc(c, t) else {
@@ -638,6 +678,15 @@ const BROKEN: &[(&str, Broken)] = &[
         subjects_compared_on_sha256_only,
     ),
     ("SLSA v0.2 materials ignored", materials_ignored),
+    (
+        "DSSE attestation read without checking its signature",
+        dsse_signature_never_checked,
+    ),
+    (
+        "no depth claim read as transitive (S2 §3.3.1: surface)",
+        missing_depth_claim_read_as_transitive,
+    ),
+    ("profile depth floor ignored", depth_floor_ignored),
     ("inclusion receipt ignored", inclusion_receipt_ignored),
     ("inclusion hashes read leniently", lenient_inclusion_hashes),
     (

@@ -478,6 +478,14 @@ pub static MEANINGS: &[(&str, &str)] = &[
         "Hardware evidence fails another check: it does not parse, names a wrong alg, has a bad QE binding or lacks collateral",
     ),
     (
+        "provenance/below-floor",
+        "The build-provenance depth verified is below the profile's minimum: the appraisal is contraindicated",
+    ),
+    (
+        "provenance/signature-unverified",
+        "A build-provenance attestation's DSSE signature does not verify under a trusted attestation key: the evidence did not resolve",
+    ),
+    (
         "companion/unknown-version",
         "A companion format names a version this verifier does not know: a server provenance format or a content-marking assertion version",
     ),

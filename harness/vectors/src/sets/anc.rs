@@ -101,4 +101,10 @@ vectors! { "anc", "transparency", "transparency at Level 2: an https URI, and in
     fn absent_at_level_0(b) {
         b.hardware("intel-tdx").remove("/transparency").valid(&["TR-ANC-001"]).spec("S2 §3.1");
     }
+    /// A receipt for a batch of zero leaves
+    /// RA §3 has no empty batch: leaf_count 0 is refused by the index check of §5.1 step 1.
+    fn receipt_zero_leaves(b) {
+        b.hardware("amd-sev-snp").level(2).anchor = Some(AnchorKnob::ZeroLeaves);
+        b.invalid("evidence/inclusion-invalid", "TR-ANC-002").spec("RA §3").spec("RA §5.1 step 1");
+    }
 }

@@ -2,6 +2,7 @@
 //! `trace.build_provenance.depth.v0`): contradicting evidence fails at every depth that
 //! looks at it; evidence that does not resolve caps the verified depth and is named.
 
+use crate::depth_build::DsseKnob;
 use trace_record::json::Value;
 use trace_record::provenance::Depth::{Builder, Surface, Transitive};
 
@@ -184,5 +185,97 @@ vectors! { "dep", "provenance-depth", "Build-provenance verification depth: surf
         d.slsa_v0_2 = true;
         d.dependency_issuer = Some((1, "https://issuer.attacker.example"));
         b.invalid("provenance/publisher-untrusted", "TR-DEP-006").spec("S2 §3.3.1");
+    }
+    /// No attempted depth; the record claims builder
+    /// The depth attempted is the one the record declares (S2 §3.3.1).
+    fn record_claim_sets_the_depth(b) {
+        let d = b.depth(Builder);
+        d.no_attempted = true;
+        d.record.push(("provenance_depth", Some(text("builder"))));
+        b.reports("builder").valid(&["TR-DEP-011", "TR-DEP-004"]).spec("S2 §3.3.1");
+    }
+    /// No attempted depth and no claim; the attestation names another image
+    /// A record without provenance_depth is treated as surface: the attestation is not read.
+    fn no_claim_is_surface(b) {
+        let d = b.depth(Surface);
+        d.no_attempted = true;
+        d.statement.push(("/subject/0/digest/sha256", Some(text(&"ab".repeat(32)))));
+        b.reports("surface").valid(&["TR-DEP-011"]).spec("S2 §3.3.1");
+    }
+    /// No attempted depth; the record claims the depth "deep"
+    /// Only surface, builder and transitive are depths a record can claim.
+    fn record_claim_unknown(b) {
+        let d = b.depth(Surface);
+        d.no_attempted = true;
+        d.record.push(("provenance_depth", Some(text("deep"))));
+        b.invalid("provenance/document-malformed", "TR-DEP-011").spec("S2 §3.3.1");
+    }
+    /// No attempted depth; the record claims "Builder", capitalised
+    /// Depth values are compared byte for byte.
+    fn record_claim_capitalised(b) {
+        let d = b.depth(Surface);
+        d.no_attempted = true;
+        d.record.push(("provenance_depth", Some(text("Builder"))));
+        b.invalid("provenance/document-malformed", "TR-DEP-011").spec("S2 §3.3.1");
+    }
+    /// A floor of builder, met at builder
+    /// The profile's floor is reached: nothing to report.
+    fn floor_met(b) {
+        b.depth(Builder).floor = Some("builder");
+        b.reports("builder").valid(&["TR-DEP-009"]).spec("S2 §3.3.1");
+    }
+    /// A floor of builder; the attestation does not resolve
+    /// Verified depth surface is below the floor: contraindicated, refused (D-49).
+    fn floor_missed_unresolvable(b) {
+        let d = b.depth(Builder);
+        d.floor = Some("builder");
+        d.unresolvable = true;
+        b.warning("TR-DEP-007").reports("surface").invalid("provenance/below-floor", "TR-DEP-009").spec("S2 §3.3.1");
+    }
+    /// A floor of transitive; a build input is unattested
+    /// Verified depth builder misses a transitive floor (docs/verification.md profile floors).
+    fn floor_missed_transitive(b) {
+        let d = b.depth(Transitive);
+        d.floor = Some("transitive");
+        d.dependency_unattested = Some(0);
+        b.warning("TR-DEP-007").reports("builder").invalid("provenance/below-floor", "TR-DEP-009").spec("S2 §3.3.1");
+    }
+    /// A floor that names no depth
+    /// A floor of "deep" cannot be compared with anything.
+    fn floor_unknown(b) {
+        b.depth(Surface).floor = Some("deep");
+        b.invalid("provenance/document-malformed", "TR-DEP-008").spec("S2 §3.3.1");
+    }
+    /// A DSSE-signed attestation from a trusted attestor, at builder
+    /// The verifier checks the envelope's signature itself (S2 §3.3.1 builder depth).
+    fn dsse_envelope_verified(b) {
+        b.depth(Builder).dsse = Some(DsseKnob::Genuine);
+        b.reports("builder").valid(&["TR-DEP-010"]).spec("S2 §3.3.1");
+    }
+    /// A DSSE envelope signed by an untrusted key, at builder
+    /// Not authentic evidence: it does not resolve, the depth stops at surface, named.
+    fn dsse_untrusted_signer(b) {
+        b.depth(Builder).dsse = Some(DsseKnob::UntrustedSigner);
+        b.warning("TR-DEP-010").reports("surface").valid(&["TR-DEP-010"]).spec("S2 §3.3.1");
+    }
+    /// A DSSE payload changed after signing, at builder
+    /// A verifier that reads the payload without checking the signature claims builder.
+    fn dsse_payload_altered(b) {
+        b.depth(Builder).dsse = Some(DsseKnob::PayloadAltered);
+        b.warning("TR-DEP-010").reports("surface").valid(&["TR-DEP-010"]).spec("S2 §3.3.1");
+    }
+    /// A DSSE signature over the bare payload, not the PAE
+    /// DSSE signs the pre-authentication encoding; the payload alone is another message.
+    fn dsse_signed_without_pae(b) {
+        b.depth(Builder).dsse = Some(DsseKnob::SignedWithoutPae);
+        b.warning("TR-DEP-010").reports("surface").valid(&["TR-DEP-010"]).spec("S2 §3.3.1");
+    }
+    /// A verified DSSE attestation naming another image
+    /// Authentic evidence that contradicts the record fails the appraisal.
+    fn dsse_subject_other(b) {
+        let d = b.depth(Builder);
+        d.dsse = Some(DsseKnob::Genuine);
+        d.statement.push(("/subject/0/digest/sha256", Some(text(&"ab".repeat(32)))));
+        b.invalid("provenance/subject-mismatch", "TR-DEP-004").spec("S2 §3.3.1");
     }
 }

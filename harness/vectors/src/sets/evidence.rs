@@ -153,4 +153,19 @@ vectors! { "evidence", "binding", "Hardware evidence bound to the record: Level 
     fn replay_gpu_unpinned_root(b) {
         b.replay_gpu(GpuKnob::UnpinnedRoot).invalid("evidence/chain-invalid", "TR-HWE-001").spec("S2 §3.3 step 3");
     }
+    /// A Level 1 record with an unresolvable reference and genuine evidence
+    /// references never change runtime.platform and are never resolved: the record keeps
+    /// the platform its evidence earned, and the dead resolver refuses nothing (S2 §3.1).
+    fn references_beside_evidence_at_level_1(b) {
+        b.hardware("aws-nitro").level(1).evidence = Some(EvidenceKnob::Genuine);
+        b.set_json("/references", r#"[{"rel":"behavior-trace","id":"t-1","resolver":"https://unreachable.invalid/"}]"#);
+        b.valid(&["TR-RTE-006", "TR-ORG-001"]).spec("S2 §3.1.2");
+    }
+    /// A Level 1 record with references and no hardware evidence
+    /// A reference is never attested evidence: without evidence Level 1 stays unverified.
+    fn references_are_not_evidence(b) {
+        b.hardware("aws-nitro").level(1);
+        b.set_json("/references", r#"[{"rel":"attestation","id":"quote-1","resolver":"https://evidence.example/quotes/"}]"#);
+        b.unverified("evidence/hardware-unverified", "TR-RTE-006").spec("S2 §3.1.2");
+    }
 }

@@ -67,4 +67,18 @@ vectors! { "env", "freshness", "Maximum age, future skew and appraisal timestamp
     fn appraisal_timestamp_an_hour_ahead(b) {
         b.set("/appraisal/timestamp", int(SAMPLE_IAT + 3600)).invalid("freshness/future", "TR-APR-004").spec("S2 §3.1");
     }
+    /// A configured skew of 60 s, iat 61 s ahead
+    /// A deployment profile may set another skew (S2 §3.2.2); the verifier honours it.
+    fn configured_skew_exceeded(b) {
+        b.now_offset(-61);
+        b.ctx.skew = 60;
+        b.invalid("freshness/future", "TR-ENV-006").spec("S2 §3.2.2");
+    }
+    /// A configured skew of 600 s, iat 500 s ahead
+    /// A larger configured skew admits what the default would refuse.
+    fn configured_skew_wider(b) {
+        b.now_offset(-500);
+        b.ctx.skew = 600;
+        b.valid(&["TR-ENV-006"]).spec("S2 §3.2.2");
+    }
 }

@@ -25,4 +25,22 @@ vectors! { "org", "origin", "origin.kind and the software-only rule of S2 §3.1.
     fn self_on_hardware(b) {
         b.hardware("amd-sev-snp").set_json("/origin", r#"{"kind":"self","producer":"agent.example"}"#).valid(&["TR-ORG-001"]).spec("S2 §3.1.1");
     }
+    /// origin.kind outside the closed set
+    /// S2 §3.1.1 closes kind to self, third-party-control-plane and log-import.
+    fn origin_kind_unknown(b) {
+        b.set_json("/origin", r#"{"kind":"vendor-import","producer":"importer.example"}"#);
+        b.invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1.1");
+    }
+    /// origin without a producer
+    /// producer is required: it names who made a record the runtime did not make.
+    fn origin_producer_missing(b) {
+        b.set_json("/origin", r#"{"kind":"log-import"}"#);
+        b.invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1.1");
+    }
+    /// origin with an empty producer
+    /// An empty name names nobody.
+    fn origin_producer_empty(b) {
+        b.set_json("/origin", r#"{"kind":"log-import","producer":""}"#);
+        b.invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1.1");
+    }
 }

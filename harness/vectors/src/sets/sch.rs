@@ -86,4 +86,38 @@ vectors! { "sch", "schema", "JSON Schema validity of the record, and integer mem
     fn slsa_level_exponent(b) {
         b.text_edit("\"slsa_level\":1", "\"slsa_level\":1e0").invalid("schema/integer-token", "TR-SCH-002").spec("IMPL-19");
     }
+    /// A record without iat
+    /// Every record carries iat (S2 §3.1); freshness cannot be judged without it.
+    fn iat_missing(b) {
+        b.remove("/iat").invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1");
+    }
+    /// A record without eat_profile
+    /// The verifier checks the profile itself; a missing one is not the v0.2 profile.
+    fn eat_profile_missing(b) {
+        b.remove("/eat_profile").invalid("profile/mismatch", "TR-ENV-001").spec("S2 §3.1");
+    }
+    /// A references entry without rel
+    /// Each entry needs rel, id and resolver (S2 §3.1.2).
+    fn references_entry_without_rel(b) {
+        b.set_json("/references", r#"[{"id":"t-1","resolver":"https://r.example/"}]"#);
+        b.invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1.2");
+    }
+    /// A references entry without id
+    /// Without an id the resolver has nothing to resolve.
+    fn references_entry_without_id(b) {
+        b.set_json("/references", r#"[{"rel":"behavior-trace","resolver":"https://r.example/"}]"#);
+        b.invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1.2");
+    }
+    /// A references entry with an empty resolver
+    /// A producer that cannot name a resolver drops the entry (S2 §3.1).
+    fn references_resolver_empty(b) {
+        b.set_json("/references", r#"[{"rel":"behavior-trace","id":"t-1","resolver":""}]"#);
+        b.invalid("schema/violation", "TR-SCH-001").spec("S2 §3.1.2");
+    }
+    /// A references entry with an unregistered rel
+    /// The suite keeps rel an open string (D-04): an unknown relationship is not an error.
+    fn references_rel_unregistered(b) {
+        b.set_json("/references", r#"[{"rel":"x-vendor-notes","id":"t-1","resolver":"https://r.example/"}]"#);
+        b.valid(&["TR-SCH-001"]).spec("S2 §3.1.2");
+    }
 }

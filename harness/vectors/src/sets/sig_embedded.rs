@@ -85,4 +85,17 @@ vectors! { "sig", "embedded", "Embedded signature member: presence, base64url en
         b.alg(Alg::ES256).signature = SignatureKnob::Truncate(1);
         b.invalid("signature/wrong-length", "TR-SIG-006").spec("RFC 7518 §3.4");
     }
+    /// A references entry changed after signing
+    /// The signature covers the references block like every other member (S2 §3.2.2).
+    fn references_changed_after_signing(b) {
+        b.set_json("/references", r#"[{"rel":"behavior-trace","id":"t-1","resolver":"https://r.example/"}]"#);
+        b.tamper("\"t-1\"", "\"t-2\"").invalid("signature/invalid", "TR-SIG-005").spec("S2 §3.2.2");
+    }
+    /// transparency added to a signed record
+    /// Adding a member changes the signed bytes: the record must be signed again.
+    fn transparency_added_after_signing(b) {
+        let subject = "\"subject\":\"spiffe://conformance.example/agent/sample\"";
+        b.tamper(subject, &format!("{subject},\"transparency\":\"https://log.example/entries/1\""));
+        b.invalid("signature/invalid", "TR-SIG-005").spec("S2 §3.2.2").spec("docs/schema.md");
+    }
 }

@@ -6,6 +6,19 @@ use trace_record::{Alg, Form, b64};
 
 crate::no_families!();
 
+/// The first little-endian y = 2, 3, ... that no Ed25519 point has (found, not hard-coded,
+/// so the vector states the property rather than a constant).
+fn undecodable_ed25519_point() -> [u8; 32] {
+    (2u8..=255)
+        .map(|y| {
+            let mut bytes = [0u8; 32];
+            bytes[0] = y;
+            bytes
+        })
+        .find(|bytes| trace_record::PublicKey::from_raw(Alg::EdDSA, bytes).is_err())
+        .expect("some small y is not on Ed25519")
+}
+
 fn jwk(text: &str) -> Value {
     parse(text.as_bytes()).expect("builder JWK parses")
 }
@@ -114,5 +127,18 @@ vectors! { "sig", "keys", "The confirmation key (cnf.jwk) and the trust anchor."
     fn es256_high_s(b) {
         b.alg(Alg::ES256).signature = SignatureKnob::HighS;
         b.acceptable("EcdsaHighS", &["TR-SIG-011"]).warning("TR-SIG-011").spec("IMPL-04");
+    }
+    /// An Ed25519 key whose 32 bytes decode to no curve point
+    /// RFC 8032 §5.1.3: a y with no matching x fails to decode and is refused.
+    fn ed25519_point_undecodable(b) {
+        let x = b64::encode(&undecodable_ed25519_point());
+        b.cnf_jwk = Some(jwk(&format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"}}"#)));
+        b.invalid("key/not-on-curve", "TR-SIG-004").spec("RFC 8032 §5.1.3");
+    }
+    /// An Ed25519 signature with S + L in place of S
+    /// RFC 8032 §5.1.7 refuses S at or above the group order: the signature is malleable otherwise.
+    fn ed25519_s_not_reduced(b) {
+        b.signature = SignatureKnob::NonCanonicalS;
+        b.invalid("signature/invalid", "TR-SIG-005").spec("RFC 8032 §5.1.7");
     }
 }
