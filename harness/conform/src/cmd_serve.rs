@@ -47,7 +47,7 @@ fn hello() -> Value {
             "profiles": ["v0.2", "v0.2-strict", "v0.1"],
             "error_detail": "rule",
             "accepts_flags": trace_vectors::catalog::FLAGS.iter().map(|f| f.0).collect::<Vec<_>>(),
-            "inputs": ["inclusion", "revocation", "evidence", "policy"],
+            "inputs": ["inclusion", "revocation", "evidence", "policy", "reference_values", "deployment"],
         }
     })
 }
@@ -119,6 +119,22 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
     }
     if let Some(receipt) = req.get("inclusion") {
         o.inclusion = Some(jwk_value(receipt)?);
+    }
+    if let Some(d) = req.get("deployment") {
+        o.deployment = trace_vectors::format::deployment(&d.to_string())?;
+    }
+    if let Some(values) = req.get("reference_values") {
+        o.reference_measurements = Some(
+            values
+                .get("measurements")
+                .and_then(Value::as_array)
+                .and_then(|a| {
+                    a.iter()
+                        .map(|m| m.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or("reference_values has no measurements array of strings")?,
+        );
     }
     if let Some(policy) = req.get("policy") {
         o.expected_policy_hash = Some(

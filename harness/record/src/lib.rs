@@ -32,4 +32,4 @@ pub use envelope::{CoseTag, Form};
 pub use finding::{Finding, Level, Status, Verdict};
 pub use keys::{Alg, PublicKey, SigningKey};
 pub use schema::Profile;
-pub use verify::{FormChoice, Report, TrustedKey, VerifyOptions, verify};
+pub use verify::{Deployment, FormChoice, Report, TrustedKey, VerifyOptions, verify};

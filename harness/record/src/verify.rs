@@ -65,7 +65,31 @@ pub struct VerifyOptions {
     /// The policy bundle hash the verifier expects (S2 §3.3 step 5): the record's
     /// `policy.bundle_hash` must equal it (TR-POL-005). None: no expectation, no check.
     pub expected_policy_hash: Option<String>,
+    /// The reference measurements the verifier holds for the workload (S2 §3.3 step 4: what
+    /// a vendor's Reference Integrity Manifest endorses): `runtime.measurement` must be one
+    /// of them (TR-RTE-012). None: no reference values, no check.
+    pub reference_measurements: Option<Vec<String>>,
+    /// The deployment profile's own requirements beyond the spec's minimum (IMPL-13).
+    pub deployment: Deployment,
 }
+
+/// What a deployment profile may require beyond S2's minimum (IMPL-13): SHA-384 digests
+/// (a FIPS-aligned profile, S2 §3.2.1) and an SLSA Build Level floor (S2 §4.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Deployment {
+    pub fips: bool,
+    pub min_slsa_level: Option<i64>,
+}
+
+/// The record members that carry a digest (`<alg>:<hex>`, S2 §3.1).
+pub const DIGEST_MEMBERS: [&str; 6] = [
+    "/model/weights_digest",
+    "/runtime/measurement",
+    "/policy/bundle_hash",
+    "/tool_transcript/hash",
+    "/delegation/parent_record_hash",
+    "/build_provenance/digest",
+];
 
 impl VerifyOptions {
     pub const DEFAULT_MAX_AGE: i64 = 86_400;
@@ -97,6 +121,8 @@ impl VerifyOptions {
             revocation: None,
             evidence: None,
             expected_policy_hash: None,
+            reference_measurements: None,
+            deployment: Deployment::default(),
         }
     }
 }
@@ -185,6 +211,8 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
         out.extend(revocation_findings(inputs, k, record, opts));
     }
     out.extend(expected_policy(record, opts));
+    out.extend(reference_measurement(record, opts));
+    out.extend(deployment_findings(record, &opts.deployment));
     let schema_findings = schema::check(&decoded.record, opts.profile, opts.strict);
     out.extend(schema_findings.into_iter().filter(|s| !covered(s, &specific)));
     out.extend(specific);
@@ -206,6 +234,60 @@ fn expected_policy(record: &crate::json::Object, opts: &VerifyOptions) -> Option
             "policy/unexpected-bundle",
             "/policy/bundle_hash",
             format!("policy.bundle_hash {have:?} is not the policy bundle the verifier expects ({want})"),
+        )
+    })
+}
+
+/// TR-PRF-001 and TR-PRF-002: a deployment profile's SHA-384 requirement and SLSA floor.
+fn deployment_findings(record: &crate::json::Object, d: &Deployment) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let root = Value::Object(record.clone());
+    if d.fips {
+        for at in DIGEST_MEMBERS {
+            if let Some(digest) = root.pointer(at).and_then(Value::as_str)
+                && !digest.starts_with("sha384:")
+            {
+                out.push(Finding::fail(
+                    "TR-PRF-001",
+                    "profile/digest-not-sha384",
+                    at,
+                    format!("{digest:.12}...: a FIPS-aligned profile requires SHA-384 digests"),
+                ));
+            }
+        }
+    }
+    if let Some(floor) = d.min_slsa_level {
+        let level = root.pointer("/build_provenance/slsa_level").and_then(Value::as_int);
+        if !level.is_some_and(|l| l >= floor) {
+            out.push(Finding::fail(
+                "TR-PRF-002",
+                "profile/slsa-below-floor",
+                "/build_provenance/slsa_level",
+                format!("slsa_level {level:?} is below the profile's SLSA Build Level floor {floor}"),
+            ));
+        }
+    }
+    out
+}
+
+/// TR-RTE-012 (S2 §3.3 step 4): with reference values, `runtime.measurement` is one of the
+/// reference measurements, byte for byte (algorithm prefix and lowercase hex).
+fn reference_measurement(record: &crate::json::Object, opts: &VerifyOptions) -> Option<Finding> {
+    let references = opts.reference_measurements.as_deref()?;
+    let have = record
+        .get("runtime")
+        .and_then(Value::as_object)
+        .and_then(|r| r.get("measurement"))
+        .and_then(Value::as_str);
+    (!have.is_some_and(|m| references.iter().any(|r| r == m))).then(|| {
+        Finding::fail(
+            "TR-RTE-012",
+            "evidence/measurement-not-reference",
+            "/runtime/measurement",
+            format!(
+                "runtime.measurement {have:?} is none of the {} reference measurement(s) the verifier holds",
+                references.len()
+            ),
         )
     })
 }

@@ -141,6 +141,14 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
                 let receipt: Value = serde_json::from_str(text).map_err(|e| format!("inclusion: {e}"))?;
                 o.insert("inclusion".into(), receipt);
             }
+            if let Some(text) = &ctx.deployment {
+                let d: Value = serde_json::from_str(text).map_err(|e| format!("deployment: {e}"))?;
+                o.insert("deployment".into(), d);
+            }
+            if let Some(text) = &ctx.reference_values {
+                let values: Value = serde_json::from_str(text).map_err(|e| format!("reference_values: {e}"))?;
+                o.insert("reference_values".into(), values);
+            }
             if let Some(text) = &ctx.policy {
                 let policy: Value = serde_json::from_str(text).map_err(|e| format!("policy: {e}"))?;
                 o.insert("policy".into(), policy);

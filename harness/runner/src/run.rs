@@ -153,7 +153,7 @@ pub fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
     };
     let kind = c.record_kind.as_deref().unwrap_or("trust-record");
     let input = |name: &str, given: bool| c.op != "verify" || !given || caps.inputs.iter().any(|i| i == name);
-    let checks: [(bool, String); 11] = [
+    let checks: [(bool, String); 13] = [
         (caps.ops.contains(&c.op), format!("op {}", c.op)),
         (
             c.op != "verify" || caps.formats.contains(&c.format),
@@ -186,6 +186,14 @@ pub fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
         ),
         (input("evidence", c.evidence.is_some()), "input evidence".to_string()),
         (input("policy", c.policy.is_some()), "input policy".to_string()),
+        (
+            input("reference_values", c.reference_values.is_some()),
+            "input reference_values".to_string(),
+        ),
+        (
+            input("deployment", c.deployment.is_some()),
+            "input deployment".to_string(),
+        ),
     ];
     checks
         .into_iter()

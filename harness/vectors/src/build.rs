@@ -359,6 +359,19 @@ impl Build {
         self
     }
 
+    /// Gives the verifier a deployment profile (JSON text, `{fips, min_slsa_level}`).
+    pub fn deployment(&mut self, profile: &str) -> &mut Self {
+        self.ctx.deployment = Some(profile.into());
+        self
+    }
+
+    /// Gives the verifier reference values: the measurements a RIM endorses.
+    pub fn reference_measurements(&mut self, measurements: &[&str]) -> &mut Self {
+        let list: Vec<String> = measurements.iter().map(|m| format!("{m:?}")).collect();
+        self.ctx.reference_values = Some(format!(r#"{{"measurements":[{}]}}"#, list.join(",")));
+        self
+    }
+
     pub fn revocation(&mut self) -> &mut RevocationBuild {
         self.revocation.get_or_insert_with(RevocationBuild::default)
     }

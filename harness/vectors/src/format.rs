@@ -66,6 +66,14 @@ pub struct Context {
     /// step 5); absent means no expectation.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub policy: Option<String>,
+    /// For `verify`: the reference values the verifier holds (JSON text, `{measurements}`,
+    /// S2 §3.3 step 4); absent means none.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reference_values: Option<String>,
+    /// For `verify`: the deployment profile's requirements (JSON text, `{fips,
+    /// min_slsa_level}`, IMPL-13); absent means none.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub deployment: Option<String>,
     /// For `verify-chain`: the receipt issuers' Ed25519 public keys (JWK text).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub issuer_keys: Vec<String>,
@@ -267,6 +275,8 @@ impl Context {
             evidence: None,
             revocation: None,
             policy: None,
+            reference_values: None,
+            deployment: None,
             issuer_keys: Vec::new(),
             receipts: None,
         }
@@ -299,6 +309,12 @@ impl Context {
         }
         if let Some(text) = &self.policy {
             o.expected_policy_hash = Some(expected_policy_hash(text)?);
+        }
+        if let Some(text) = &self.reference_values {
+            o.reference_measurements = Some(reference_measurements(text)?);
+        }
+        if let Some(text) = &self.deployment {
+            o.deployment = deployment(text)?;
         }
         if let Some(c) = &self.cmcp_canonicalization {
             o.cmcp_canonicalization = trace_record::cmcp::CmcpCanonicalization::parse(c)
@@ -354,6 +370,38 @@ impl Test {
         let canonical = trace_record::jcs::canonicalize(&json::parse(&v).expect("serde_json output parses"));
         format!("sha256:{}", trace_record::sample::hex(&Sha256::digest(&canonical)))
     }
+}
+
+/// A `deployment` input: `{"fips": bool, "min_slsa_level": int}`, both optional.
+pub fn deployment(text: &str) -> Result<trace_record::Deployment, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("deployment: {e}"))?;
+    let o = v.as_object().ok_or("deployment is not an object")?;
+    if let Some(k) = o.keys().find(|k| !matches!(k.as_str(), "fips" | "min_slsa_level")) {
+        return Err(format!("deployment has an unknown member {k:?}"));
+    }
+    Ok(trace_record::Deployment {
+        fips: match o.get("fips") {
+            None => false,
+            Some(f) => f.as_bool().ok_or("deployment.fips is not a boolean")?,
+        },
+        min_slsa_level: match o.get("min_slsa_level") {
+            None => None,
+            Some(n) => Some(n.as_i64().ok_or("deployment.min_slsa_level is not an integer")?),
+        },
+    })
+}
+
+/// The `measurements` of a `reference_values` input (`{"measurements": ["<alg>:<hex>", ...]}`).
+pub fn reference_measurements(text: &str) -> Result<Vec<String>, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("reference_values: {e}"))?;
+    v.get("measurements")
+        .and_then(serde_json::Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .map(|m| m.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| "reference_values has no measurements array of strings".to_string())
 }
 
 /// The `bundle_hash` of a `policy` input (`{"bundle_hash": "<alg>:<hex>"}`).

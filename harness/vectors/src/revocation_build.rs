@@ -73,6 +73,8 @@ pub enum StatementEdit {
     /// The statement's `sig.alg` says ES256 while its signer is an Ed25519 key (the value
     /// is the genuine Ed25519 signature).
     SigAlgMismatch,
+    /// The statement names another log than the bundle (signed so, genuinely).
+    OtherLog,
 }
 
 #[derive(Clone, Debug)]
@@ -206,6 +208,7 @@ impl RevocationBuild {
                 Some(StatementEdit::WrongType) => o.insert("type", s("TraceRevocation/1")),
                 Some(StatementEdit::RevokedAt(t)) => o.insert("revoked_at", n(t)),
                 Some(StatementEdit::ExtraMember) => o.insert("note", s("not in the schema")),
+                Some(StatementEdit::OtherLog) => o.insert("log_id", s("https://other-log.example/")),
                 Some(StatementEdit::NoReason) => {
                     o.remove("reason");
                 }

@@ -30,6 +30,9 @@ pub struct Statement {
     pub rules: Vec<String>,
     pub not_testable: Option<String>,
     pub gap: Option<String>,
+    /// The suite's expectation on this statement is set by a decision (it follows another
+    /// source, or scopes the statement): the decision id and why, in one line.
+    pub decided: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +50,8 @@ pub enum Status {
     Partial,
     /// No rule tests it yet; `gap` says what is missing.
     Gap,
+    /// Rules test it as a decision settles it (`decided` names the decision and why).
+    Decided,
     /// A verifier-side test cannot observe it (producer, registry, deployment duty).
     NotTestable,
 }
@@ -57,6 +62,7 @@ impl Status {
             Status::Mapped => "mapped",
             Status::Partial => "partial",
             Status::Gap => "gap",
+            Status::Decided => "decided",
             Status::NotTestable => "not testable",
         }
     }
@@ -64,11 +70,12 @@ impl Status {
 
 impl Statement {
     pub fn status(&self) -> Status {
-        match (&self.not_testable, self.rules.is_empty(), &self.gap) {
-            (Some(_), _, _) => Status::NotTestable,
-            (None, true, _) => Status::Gap,
-            (None, false, Some(_)) => Status::Partial,
-            (None, false, None) => Status::Mapped,
+        match (&self.not_testable, self.rules.is_empty(), &self.gap, &self.decided) {
+            (Some(_), _, _, _) => Status::NotTestable,
+            (None, true, _, _) => Status::Gap,
+            (None, false, Some(_), _) => Status::Partial,
+            (None, false, None, Some(_)) => Status::Decided,
+            (None, false, None, None) => Status::Mapped,
         }
     }
 }
@@ -197,6 +204,18 @@ pub fn check(statements: &[Statement]) -> Vec<String> {
             }
             _ => {}
         }
+        if let Some(why) = &s.decided {
+            if s.rules.is_empty() || s.gap.is_some() || s.not_testable.is_some() {
+                problems.push(format!(
+                    "{at}: decided goes with the rules that test the statement as decided, never with a gap or not_testable"
+                ));
+            }
+            if decision_ids(why).is_empty() {
+                problems.push(format!(
+                    "{at}: decided names the decision (D-.. or IMPL-.., defined in docs/decisions.md) and why"
+                ));
+            }
+        }
     }
     let cited = statements_of_rules(statements);
     for rule in RULES {
@@ -236,11 +255,13 @@ pub fn coverage_md(statements: &[Statement], files: &[VectorFile]) -> String {
          normative statement of the TRACE documents and of the RFCs the rules rest on, the rules that test it, \
          how many vectors exercise those rules (positive: valid vectors listing them as controls or required \
          reports; negative: invalid vectors breaking them) and its status. Statuses: **mapped** (rules test it), \
-         **partial** (rules test part of it; the gap says what is missing), **gap** (no rule yet), **not testable** \
-         (a producer, registry or deployment duty no verifier-side test can observe).\n\n\
-         | document | statements | mapped | partial | gap | not testable |\n|---|---|---|---|---|---|\n",
+         **partial** (rules test part of it; the gap says what is missing), **gap** (no rule yet), **decided** \
+         (rules test it as a suite decision settles it: the decision follows another source or scopes the \
+         statement, and says why), **not testable** (a producer, registry or deployment duty no verifier-side \
+         test can observe).\n\n\
+         | document | statements | mapped | partial | gap | decided | not testable |\n|---|---|---|---|---|---|---|\n",
     );
-    let mut totals = [0usize; 5];
+    let mut totals = [0usize; 6];
     for doc in &documents {
         let mine: Vec<&Statement> = statements.iter().filter(|s| s.document == *doc).collect();
         let count = |st: Status| mine.iter().filter(|s| s.status() == st).count();
@@ -249,6 +270,7 @@ pub fn coverage_md(statements: &[Statement], files: &[VectorFile]) -> String {
             count(Status::Mapped),
             count(Status::Partial),
             count(Status::Gap),
+            count(Status::Decided),
             count(Status::NotTestable),
         ];
         for (t, r) in totals.iter_mut().zip(row) {
@@ -256,14 +278,14 @@ pub fn coverage_md(statements: &[Statement], files: &[VectorFile]) -> String {
         }
         let _ = writeln!(
             out,
-            "| {doc} | {} | {} | {} | {} | {} |",
-            row[0], row[1], row[2], row[3], row[4]
+            "| {doc} | {} | {} | {} | {} | {} | {} |",
+            row[0], row[1], row[2], row[3], row[4], row[5]
         );
     }
     let _ = writeln!(
         out,
-        "| **all** | {} | {} | {} | {} | {} |",
-        totals[0], totals[1], totals[2], totals[3], totals[4]
+        "| **all** | {} | {} | {} | {} | {} | {} |",
+        totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]
     );
     for doc in &documents {
         let _ = writeln!(out, "\n## {doc}\n");
@@ -282,10 +304,11 @@ pub fn coverage_md(statements: &[Statement], files: &[VectorFile]) -> String {
             } else {
                 s.rules.join(", ")
             };
-            let status = match (s.status(), &s.not_testable, &s.gap) {
-                (Status::NotTestable, Some(why), _) => format!("not testable: {why}"),
-                (st, _, Some(gap)) => format!("{}: {gap}", st.name()),
-                (st, _, _) => st.name().to_string(),
+            let status = match (s.status(), &s.not_testable, &s.gap, &s.decided) {
+                (Status::NotTestable, Some(why), _, _) => format!("not testable: {why}"),
+                (st, _, Some(gap), _) => format!("{}: {gap}", st.name()),
+                (Status::Decided, _, _, Some(why)) => format!("decided: {why}"),
+                (st, _, _, _) => st.name().to_string(),
             };
             let _ = writeln!(
                 out,
@@ -371,6 +394,19 @@ rules = ["TR-SIG-005"]
         assert!(decision_ids("TR-D-11 and RFC-D-").is_empty());
         assert!(decision_ids("no id here").is_empty());
         assert_eq!(decision_ids("§3.1.2 ä D-04: after non-ASCII text"), vec!["D-04"]);
+    }
+
+    #[test]
+    fn a_decided_statement_names_its_decision_and_keeps_its_rules() {
+        let mut s = parse(ONE).expect("parses");
+        s[0].decided = Some("D-09: the spec allows ES256 at Level 0; the docs' wording is an erratum".into());
+        assert_eq!(s[0].status(), Status::Decided);
+        assert!(!check(&s).iter().any(|p| p.contains("S2-25:")), "{:?}", check(&s));
+        s[0].decided = Some("because we said so".into());
+        assert!(check(&s).iter().any(|p| p.contains("decided names the decision")));
+        s[0].decided = Some("D-09: settled".into());
+        s[0].gap = Some("something".into());
+        assert!(check(&s).iter().any(|p| p.contains("decided goes with the rules")));
     }
 
     #[test]

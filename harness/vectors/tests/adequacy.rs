@@ -192,6 +192,16 @@ fn missing_depth_claim_read_as_transitive(c: &Context, t: &Test) -> Observed {
     o
 }
 
+/// Never compares the measurement with the reference values it was given (S2 §3.3 step 4).
+fn reference_values_ignored(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule == "TR-RTE-012")
+}
+
+/// Applies neither the FIPS-aligned digest rule nor the SLSA floor of a deployment profile.
+fn deployment_profile_ignored(c: &Context, t: &Test) -> Observed {
+    without(c, t, |f| f.rule.starts_with("TR-PRF-"))
+}
+
 /// Never compares the verified depth with the profile's floor.
 fn depth_floor_ignored(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| f.rule == "TR-DEP-009")
@@ -687,6 +697,11 @@ const BROKEN: &[(&str, Broken)] = &[
         missing_depth_claim_read_as_transitive,
     ),
     ("profile depth floor ignored", depth_floor_ignored),
+    (
+        "reference measurements ignored (S2 §3.3 step 4)",
+        reference_values_ignored,
+    ),
+    ("deployment profile ignored (IMPL-13)", deployment_profile_ignored),
     ("inclusion receipt ignored", inclusion_receipt_ignored),
     ("inclusion hashes read leniently", lenient_inclusion_hashes),
     (

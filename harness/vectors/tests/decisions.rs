@@ -51,9 +51,14 @@ fn every_decision_id_in_use_is_defined() {
         }
     }
     for s in statements::embedded().expect("index parses") {
-        for text in [Some(&s.summary), s.gap.as_ref(), s.not_testable.as_ref()]
-            .into_iter()
-            .flatten()
+        for text in [
+            Some(&s.summary),
+            s.gap.as_ref(),
+            s.not_testable.as_ref(),
+            s.decided.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             for id in decision_ids(text) {
                 used.push((id, format!("statement {}", s.id)));

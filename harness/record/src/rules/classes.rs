@@ -478,6 +478,18 @@ pub static MEANINGS: &[(&str, &str)] = &[
         "Hardware evidence fails another check: it does not parse, names a wrong alg, has a bad QE binding or lacks collateral",
     ),
     (
+        "profile/digest-not-sha384",
+        "A digest of the record is not SHA-384 where the verifier's FIPS-aligned deployment profile requires it",
+    ),
+    (
+        "profile/slsa-below-floor",
+        "build_provenance.slsa_level is below the SLSA Build Level floor of the verifier's deployment profile",
+    ),
+    (
+        "evidence/measurement-not-reference",
+        "The record's runtime.measurement is none of the reference measurements the verifier was given",
+    ),
+    (
         "provenance/below-floor",
         "The build-provenance depth verified is below the profile's minimum: the appraisal is contraindicated",
     ),

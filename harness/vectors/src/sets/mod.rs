@@ -76,6 +76,7 @@ pub mod level;
 pub mod org;
 pub mod pol;
 pub mod positive;
+pub mod prf;
 pub mod receipts;
 pub mod rev;
 pub mod rte;
@@ -102,6 +103,7 @@ pub fn all() -> Vec<TopicDef> {
         sig_cose::topic(),
         sig_keys::topic(),
         pol::topic(),
+        prf::topic(),
         apr::topic(),
         rte::topic(),
         sca::topic(),

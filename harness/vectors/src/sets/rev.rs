@@ -125,6 +125,15 @@ vectors! { "rev", "revocation", "Record-signing key revocation: bundles, the ent
         b.revocation().statements.push(st);
         b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
     }
+    /// A signed bundle whose revoking statement names another log
+    /// A bundle covers one log (RSCH): a statement of another log is not this bundle's to
+    /// carry, so the bundle is malformed, unverified for revocation, never a revocation.
+    fn statement_of_another_log(b) {
+        let mut st = revoked(Names::RecordThumbprint, "500");
+        st.edit = Some(StatementEdit::OtherLog);
+        b.revocation().statements.push(st);
+        b.valid(&["TR-REV-002"]).warning("TR-REV-002").spec("S2 §3.2.3");
+    }
     /// A bundle of another type
     /// Malformed: unverified for revocation, reported.
     fn bundle_malformed(b) {
