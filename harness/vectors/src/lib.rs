@@ -22,6 +22,7 @@ pub mod evidence_build;
 pub mod evidence_capture;
 pub mod format;
 pub mod generate;
+pub mod implied;
 pub mod lint;
 pub mod load;
 pub mod reference;

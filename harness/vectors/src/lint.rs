@@ -223,6 +223,7 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
         }
     }
     problems.extend(platform_matrix(&parsed));
+    problems.extend(crate::implied::problems(&parsed));
     for (rule, (negatives, positives)) in coverage(&parsed) {
         let Some(meta) = RULES.iter().find(|r| r.id == rule) else {
             continue;

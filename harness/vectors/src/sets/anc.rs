@@ -24,15 +24,16 @@ vectors! { "anc", "transparency", "transparency at Level 2: an https URI, and in
         b.invalid("level/transparency", "TR-ANC-001").spec("docs/trust-levels.md");
     }
     /// A Level 2 record without an inclusion receipt
-    /// A URI points at an anchor; it is not evidence of one (RA §6). Without a receipt: not accepted.
+    /// A URI points at an anchor; it is not evidence of one (RA §6). Without a receipt: not
+    /// accepted. Its hardware evidence is genuine, so the receipt is the one thing missing.
     fn no_receipt_at_level_2(b) {
-        b.hardware("amd-sev-snp").level(2);
+        b.hardware("aws-nitro").level(2).evidence = Some(crate::evidence_build::EvidenceKnob::Genuine);
         b.unverified("evidence/inclusion-unverified", "TR-ANC-002").spec("RA §5.1");
     }
     /// A Level 2 JWS record without an inclusion receipt
     /// The same in another form.
     fn no_receipt_at_level_2_jws(b) {
-        b.hardware("aws-nitro").level(2).form(trace_record::Form::Jws);
+        b.hardware("aws-nitro").level(2).form(trace_record::Form::Jws).evidence = Some(crate::evidence_build::EvidenceKnob::Genuine);
         b.unverified("evidence/inclusion-unverified", "TR-ANC-002").spec("RA §5.1");
     }
     /// A Level 2 record with an inclusion receipt that replays
