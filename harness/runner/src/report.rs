@@ -177,8 +177,15 @@ pub fn markdown(r: &RunResult) -> String {
         .collect();
     if !known.is_empty() {
         let _ = writeln!(md, "\n## Known differences (from the profile)\n");
-        for c in known {
-            let _ = writeln!(md, "- `{}` {}: {}", c.id, c.outcome.name(), c.detail.replace('\n', " "));
+        for c in &known {
+            let _ = writeln!(
+                md,
+                "- `{}` {} ({}): {}",
+                c.id,
+                c.outcome.name(),
+                c.basis.label(),
+                c.detail.replace('\n', " ")
+            );
         }
     }
     let unexpected: Vec<&CaseResult> = r.unexpected().collect();
@@ -199,7 +206,43 @@ pub fn markdown(r: &RunResult) -> String {
             );
         }
     }
+    let cited = cited_decisions(known.iter().copied().chain(r.unexpected()));
+    if !cited.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n## Decisions these cases rest on\n\nWhere the sources disagree or are silent, the suite decided (docs/decisions.md); a case resting on a decision is negotiable in that sense only.\n"
+        );
+        for (id, d) in cited {
+            let _ = writeln!(md, "- **{id}** {}: {}", d.title, d.choice);
+        }
+    }
     md
+}
+
+/// The decisions (docs/decisions.md) the given cases rest on, by id.
+fn cited_decisions<'a>(
+    cases: impl Iterator<Item = &'a CaseResult>,
+) -> BTreeMap<&'static str, &'static trace_vectors::decisions::Decision> {
+    let all = trace_vectors::decisions::all();
+    cases
+        .flat_map(|c| c.basis.decisions.iter())
+        .filter_map(|id| all.get_key_value(id.as_str()))
+        .map(|(id, d)| (id.as_str(), d))
+        .collect()
+}
+
+/// The basis label with each decision id linked to its entry in the HTML report.
+fn basis_html(c: &CaseResult) -> String {
+    let mut label = html_escape(c.basis.kind.describe());
+    for (i, id) in c.basis.decisions.iter().enumerate() {
+        let id = html_escape(id);
+        let _ = write!(
+            label,
+            "{} <a href=\"#decision-{id}\">{id}</a>",
+            if i == 0 { "" } else { "," }
+        );
+    }
+    label
 }
 
 fn html_escape(s: &str) -> String {
@@ -290,7 +333,7 @@ pub fn html(r: &RunResult) -> String {
              <h4>actual</h4><pre>{actual}</pre><h4>stderr</h4><pre>{stderr}</pre><h4>replay</h4><pre>{replay}</pre></section>\n",
             id = html_escape(&c.id),
             outcome = c.outcome.name(),
-            basis = html_escape(&c.basis.label()),
+            basis = basis_html(c),
             detail = html_escape(&c.detail),
             expected = html_escape(&serde_json::to_string_pretty(&c.expected).unwrap_or_default()),
             actual = html_escape(
@@ -306,7 +349,22 @@ pub fn html(r: &RunResult) -> String {
     if r.unexpected().count() == 0 {
         h.push_str("<p>None.</p>");
     }
-    h.push_str("</div>\n</body></html>\n");
+    h.push_str("</div>\n");
+    let cited = cited_decisions(r.unexpected());
+    if !cited.is_empty() {
+        h.push_str("<h2>Decisions these cases rest on</h2>\n<dl id=\"decisions\">");
+        for (id, d) in cited {
+            let _ = write!(
+                h,
+                "<dt id=\"decision-{id}\">{id}: {title}</dt><dd>{choice} (docs/decisions.md)</dd>",
+                id = html_escape(id),
+                title = html_escape(&d.title),
+                choice = html_escape(&d.choice)
+            );
+        }
+        h.push_str("</dl>\n");
+    }
+    h.push_str("</body></html>\n");
     h
 }
 

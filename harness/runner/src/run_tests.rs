@@ -461,3 +461,46 @@ fn a_required_report_is_not_claimed_by_an_adapter_without_detail() {
     expected.warnings = vec!["TR-SIG-013".into()];
     assert_eq!(reports_not_claimed(&c, &Profile::default(), &expected), None);
 }
+
+#[test]
+fn reports_say_what_a_decision_settled_and_link_it_in_html() {
+    let mut fail = case("sig::x::fail", 0, FailVerdict, Valid, false);
+    fail.basis = trace_vectors::basis::Basis {
+        kind: trace_vectors::basis::BasisKind::Decision,
+        decisions: vec!["D-09".into()],
+    };
+    let mut known = case("sig::x::known", 0, Xfail, Valid, false);
+    known.basis = trace_vectors::basis::Basis {
+        kind: trace_vectors::basis::BasisKind::Profile,
+        decisions: vec!["IMPL-03".into()],
+    };
+    let spec_only = case("sig::x::spec", 0, FailVerdict, Valid, false);
+    let r = run_of(vec![fail, known, spec_only]);
+    let md = crate::report::markdown(&r);
+    let d09 = &trace_vectors::decisions::all()["D-09"];
+    assert!(
+        md.contains("`sig::x::known` xfail (implementation-defined profile IMPL-03)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("`sig::x::fail` **fail_verdict** (suite decision D-09)"),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("- **D-09** {}: {}", d09.title, d09.choice)),
+        "{md}"
+    );
+    assert!(md.contains("- **IMPL-03** "), "{md}");
+    let html = crate::report::html(&r);
+    assert!(
+        html.contains("suite decision <a href=\"#decision-D-09\">D-09</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<dt id=\"decision-D-09\">D-09: "), "{html}");
+    assert!(
+        !html.contains("decision-IMPL-03"),
+        "only the failing cases' decisions are listed in HTML"
+    );
+    let none = crate::report::markdown(&run_of(vec![case("ok", 0, Pass, Valid, false)]));
+    assert!(!none.contains("Decisions these cases rest on"));
+}

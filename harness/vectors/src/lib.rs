@@ -17,6 +17,7 @@ pub mod catalog;
 pub mod chain_build;
 pub mod companion_build;
 pub mod corpus;
+pub mod decisions;
 pub mod depth_build;
 pub mod evidence_build;
 pub mod evidence_capture;
