@@ -74,11 +74,15 @@ pub struct VerifyOptions {
 }
 
 /// What a deployment profile may require beyond S2's minimum (IMPL-13): SHA-384 digests
-/// (a FIPS-aligned profile, S2 §3.2.1) and an SLSA Build Level floor (S2 §4.1).
+/// (a FIPS-aligned profile, S2 §3.2.1), an SLSA Build Level floor (S2 §4.1) and an
+/// evaluated policy (S2 §4.3).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Deployment {
     pub fips: bool,
     pub min_slsa_level: Option<i64>,
+    /// The verifier appraises for enforcement: `declared` (nothing evaluated the policy)
+    /// counts as no enforcement claim and is refused (S2 §4.3).
+    pub require_policy_evaluation: bool,
 }
 
 /// The record members that carry a digest (`<alg>:<hex>`, S2 §3.1).
@@ -238,7 +242,8 @@ fn expected_policy(record: &crate::json::Object, opts: &VerifyOptions) -> Option
     })
 }
 
-/// TR-PRF-001 and TR-PRF-002: a deployment profile's SHA-384 requirement and SLSA floor.
+/// TR-PRF-001 to TR-PRF-003: a deployment profile's SHA-384 requirement, SLSA floor and
+/// evaluated policy.
 fn deployment_findings(record: &crate::json::Object, d: &Deployment) -> Vec<Finding> {
     let mut out = Vec::new();
     let root = Value::Object(record.clone());
@@ -254,6 +259,17 @@ fn deployment_findings(record: &crate::json::Object, d: &Deployment) -> Vec<Find
                     format!("{digest:.12}...: a FIPS-aligned profile requires SHA-384 digests"),
                 ));
             }
+        }
+    }
+    if d.require_policy_evaluation {
+        let mode = root.pointer("/policy/enforcement_mode").and_then(Value::as_str);
+        if !matches!(mode, Some("enforce" | "advisory" | "silent")) {
+            out.push(Finding::fail(
+                "TR-PRF-003",
+                "profile/policy-not-evaluated",
+                "/policy/enforcement_mode",
+                format!("enforcement_mode {mode:?} asserts no evaluation of the policy; this deployment appraises for enforcement"),
+            ));
         }
     }
     if let Some(floor) = d.min_slsa_level {

@@ -62,6 +62,9 @@ pub enum CoseWire {
     TagTwoBytes,
     /// The outer array with indefinite length (0x9F ... 0xFF).
     IndefiniteArray,
+    /// A COSE_Sign message (tag 98, RFC 9052 §4.1) with the record key as its one signer,
+    /// instead of a COSE_Sign1.
+    CoseSign,
 }
 
 pub struct Build {
@@ -687,6 +690,17 @@ impl Build {
             },
         );
         let payload = self.payload_bytes(canonical)?;
+        if self.cose_wire == CoseWire::CoseSign {
+            let signature = coset::CoseSignatureBuilder::new().protected(header).build();
+            let sign = coset::CoseSignBuilder::new()
+                .payload(payload)
+                .add_created_signature(signature, b"", |tbs| self.sign_bytes(tbs))
+                .build();
+            let tbs = sign.tbs_data(b"", &sign.signatures[0]);
+            let bytes =
+                coset::TaggedCborSerializable::to_tagged_vec(sign).map_err(|e| format!("COSE encoding: {e}"))?;
+            return Ok((bytes, tbs));
+        }
         let mut sign1 = CoseSign1Builder::new().protected(header).payload(payload).build();
         let tbs = sign1.tbs_data(b"");
         sign1.signature = if self.signature == SignatureKnob::Omit {

@@ -372,11 +372,15 @@ impl Test {
     }
 }
 
-/// A `deployment` input: `{"fips": bool, "min_slsa_level": int}`, both optional.
+/// A `deployment` input: `{"fips": bool, "min_slsa_level": int, "require_policy_evaluation":
+/// bool}`, each optional.
 pub fn deployment(text: &str) -> Result<trace_record::Deployment, String> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("deployment: {e}"))?;
     let o = v.as_object().ok_or("deployment is not an object")?;
-    if let Some(k) = o.keys().find(|k| !matches!(k.as_str(), "fips" | "min_slsa_level")) {
+    if let Some(k) = o
+        .keys()
+        .find(|k| !matches!(k.as_str(), "fips" | "min_slsa_level" | "require_policy_evaluation"))
+    {
         return Err(format!("deployment has an unknown member {k:?}"));
     }
     Ok(trace_record::Deployment {
@@ -387,6 +391,12 @@ pub fn deployment(text: &str) -> Result<trace_record::Deployment, String> {
         min_slsa_level: match o.get("min_slsa_level") {
             None => None,
             Some(n) => Some(n.as_i64().ok_or("deployment.min_slsa_level is not an integer")?),
+        },
+        require_policy_evaluation: match o.get("require_policy_evaluation") {
+            None => false,
+            Some(f) => f
+                .as_bool()
+                .ok_or("deployment.require_policy_evaluation is not a boolean")?,
         },
     })
 }

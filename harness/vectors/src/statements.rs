@@ -197,11 +197,12 @@ pub fn check(statements: &[Statement]) -> Vec<String> {
                 "{at}: not_testable stands alone, with a reason (no rules, no gap)"
             )),
             (None, true, None) => problems.push(format!(
-                "{at}: unmapped; give rules = [...] that test it, not_testable = \"<reason>\" or gap = \"<what is missing>\""
+                "{at}: unmapped; give rules = [...] that test it (with decided = \"<id>: why\" where a decision settles it) or not_testable = \"<reason>\""
             )),
-            (None, _, Some(gap)) if gap.trim().is_empty() => {
-                problems.push(format!("{at}: an empty gap says nothing; say what is missing"))
-            }
+            (None, _, Some(gap)) => problems.push(format!(
+                "{at}: a gap is a statement the suite does not test ({}); add the rule and vectors, or settle it in a decision (decided = \"<D-/IMPL- id>: why\")",
+                if gap.trim().is_empty() { "and it says nothing" } else { gap.trim() }
+            )),
             _ => {}
         }
         if let Some(why) = &s.decided {
@@ -407,6 +408,21 @@ rules = ["TR-SIG-005"]
         s[0].decided = Some("D-09: settled".into());
         s[0].gap = Some("something".into());
         assert!(check(&s).iter().any(|p| p.contains("decided goes with the rules")));
+    }
+
+    #[test]
+    fn a_gap_fails_lint_whatever_it_says() {
+        let mut s = parse(ONE).expect("parses");
+        s[0].gap = Some("no vector omits the member".into());
+        assert_eq!(s[0].status(), Status::Partial);
+        assert!(
+            check(&s)
+                .iter()
+                .any(|p| p.contains("a gap is a statement the suite does not test (no vector omits"))
+        );
+        s[0].rules.clear();
+        assert_eq!(s[0].status(), Status::Gap);
+        assert!(check(&s).iter().any(|p| p.contains("a gap is a statement")));
     }
 
     #[test]

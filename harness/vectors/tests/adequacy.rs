@@ -192,6 +192,18 @@ fn missing_depth_claim_read_as_transitive(c: &Context, t: &Test) -> Observed {
     o
 }
 
+/// Counts a record's references as the evidence Level 1 asks for (S2 §3.1.2 forbids it).
+fn references_counted_as_evidence(c: &Context, t: &Test) -> Observed {
+    // The embedded form carries the record as JSON text, where its references show.
+    let has_references =
+        c.op == "verify" && String::from_utf8_lossy(&t.input.bytes().unwrap_or_default()).contains("\"references\"");
+    if has_references {
+        without(c, t, |f| f.rule == "TR-RTE-006")
+    } else {
+        reference::observe(c, t).expect("runs")
+    }
+}
+
 /// Never compares the measurement with the reference values it was given (S2 §3.3 step 4).
 fn reference_values_ignored(c: &Context, t: &Test) -> Observed {
     without(c, t, |f| f.rule == "TR-RTE-012")
@@ -700,6 +712,10 @@ const BROKEN: &[(&str, Broken)] = &[
     (
         "reference measurements ignored (S2 §3.3 step 4)",
         reference_values_ignored,
+    ),
+    (
+        "references counted as hardware evidence (S2 §3.1.2)",
+        references_counted_as_evidence,
     ),
     ("deployment profile ignored (IMPL-13)", deployment_profile_ignored),
     ("inclusion receipt ignored", inclusion_receipt_ignored),

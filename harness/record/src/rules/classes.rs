@@ -486,6 +486,10 @@ pub static MEANINGS: &[(&str, &str)] = &[
         "build_provenance.slsa_level is below the SLSA Build Level floor of the verifier's deployment profile",
     ),
     (
+        "profile/policy-not-evaluated",
+        "The record's enforcement_mode is declared (nothing evaluated the policy) where the verifier's deployment profile appraises for enforcement",
+    ),
+    (
         "evidence/measurement-not-reference",
         "The record's runtime.measurement is none of the reference measurements the verifier was given",
     ),

@@ -168,4 +168,13 @@ vectors! { "evidence", "binding", "Hardware evidence bound to the record: Level 
         b.set_json("/references", r#"[{"rel":"attestation","id":"quote-1","resolver":"https://evidence.example/quotes/"}]"#);
         b.unverified("evidence/hardware-unverified", "TR-RTE-006").spec("S2 §3.1.2");
     }
+    /// A Level 1 record whose policy hash was substituted after signing
+    /// S2 §4.3: the policy hash is bound through the TEE-bound cnf key's signature, so
+    /// substituting the policy invalidates the runtime claim, evidence notwithstanding.
+    fn policy_substituted_at_level_1(b) {
+        b.hardware("aws-nitro").level(1).evidence = Some(EvidenceKnob::Genuine);
+        let policy = trace_record::sample::policy_bundle_hash();
+        let other = format!("sha256:{}", "5e".repeat(32));
+        b.tamper(&policy, &other).invalid("signature/invalid", "TR-SIG-005").spec("S2 §4.3");
+    }
 }

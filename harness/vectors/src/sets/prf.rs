@@ -57,4 +57,33 @@ vectors! { "prf", "deployment-profile", "Deployment profiles: SHA-384 for FIPS-a
         b.set("/build_provenance/slsa_level", Value::Number(Number::Int(2)));
         b.deployment(r#"{"min_slsa_level":3}"#).invalid("profile/slsa-below-floor", "TR-PRF-002").spec("S2 §4.1");
     }
+    /// A deployment appraising for enforcement, enforcement_mode declared
+    /// S2 §4.3: declared is no evidence any rule was checked; such a verifier treats it as
+    /// no enforcement claim at all.
+    fn declared_where_enforcement_appraised(b) {
+        b.set_str("/policy/enforcement_mode", "declared");
+        b.deployment(r#"{"require_policy_evaluation":true}"#);
+        b.invalid("profile/policy-not-evaluated", "TR-PRF-003").spec("S2 §4.3");
+    }
+    /// A deployment appraising for enforcement, enforcement_mode advisory
+    /// advisory evaluates the policy without blocking: it asserts an evaluation.
+    fn advisory_where_enforcement_appraised(b) {
+        b.set_str("/policy/enforcement_mode", "advisory");
+        b.deployment(r#"{"require_policy_evaluation":true}"#).valid(&["TR-PRF-003"]).spec("S2 §4.3");
+    }
+    /// enforcement_mode declared, no enforcement appraisal
+    /// Without the profile, declared is accepted with its advisory.
+    fn declared_without_appraisal(b) {
+        b.set_str("/policy/enforcement_mode", "declared");
+        b.deployment(r#"{"require_policy_evaluation":false}"#).warning("TR-POL-004").valid(&["TR-PRF-003"]).spec("S2 §4.3");
+    }
+    /// enforcement_mode declared on an attested Level 1 record
+    /// Genuine hardware evidence proves where the record was made, not that a policy was
+    /// evaluated: a deployment appraising for enforcement still refuses declared.
+    fn declared_on_attested_record(b) {
+        b.hardware("aws-nitro").level(1).evidence = Some(crate::evidence_build::EvidenceKnob::Genuine);
+        b.set_str("/policy/enforcement_mode", "declared");
+        b.deployment(r#"{"require_policy_evaluation":true}"#);
+        b.invalid("profile/policy-not-evaluated", "TR-PRF-003").spec("S2 §4.3");
+    }
 }

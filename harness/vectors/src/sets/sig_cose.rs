@@ -117,4 +117,11 @@ vectors! { "sig", "cose", "COSE_Sign1 envelopes: algorithm, crit, payload profil
         b.cose_wire = CoseWire::IndefiniteArray;
         b.cose_tag = trace_record::CoseTag::Untagged;
     }
+    /// A COSE_Sign message (tag 98) with the record key as its one signer
+    /// S2 §3.2.2 uses COSE_Sign1 for one signer, and a Trust Record has one (its cnf key):
+    /// a COSE_Sign is not the record's envelope (IMPL-03), however well it verifies.
+    fn cose_sign_single_signer(b) {
+        b.form(Form::Cose).invalid("envelope/malformed", "TR-SIG-010").spec("S2 §3.2.2").spec("IMPL-03");
+        b.cose_wire = CoseWire::CoseSign;
+    }
 }
