@@ -116,10 +116,9 @@ fn verifies(sign1: &CoseSign1, point: &[u8]) -> bool {
 
 /// The SEC1 point of an EC SubjectPublicKeyInfo (DER or PEM).
 fn spki_point(iak: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    use x509_cert::der::{Decode, DecodePem, Encode};
-    let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(iak)
-        .or_else(|_| x509_cert::spki::SubjectPublicKeyInfoOwned::from_pem(iak))
-        .ok()?;
+    use x509_cert::der::{Decode, Encode};
+    let der = crate::pem::decode(iak, "PUBLIC KEY").unwrap_or_else(|| iak.to_vec());
+    let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(&der).ok()?;
     Some((spki.subject_public_key.as_bytes()?.to_vec(), spki.to_der().ok()?))
 }
 

@@ -591,9 +591,13 @@ mod tests {
                 std::fs::write(dir.join(name), bytes).expect("write");
             }
             std::fs::write(dir.join("MANIFEST.toml"), &f.manifest).expect("write");
-            let m = crate::manifest::read(&dir).expect("the manifest reads");
-            assert!(m.expect.variant.len() >= 1, "{}: no negative variant", f.dir);
-            assert_eq!(crate::manifest::check_files(&dir, &m), Vec::<String>::new());
+            let capture = crate::manifest::load(&dir).expect("the manifest reads");
+            assert!(
+                capture.manifest.expect.variant.len() >= 1,
+                "{}: no negative variant",
+                f.dir
+            );
+            assert_eq!(capture.problems, Vec::<String>::new());
             let r = crate::replay::replay(&dir, None).expect("replays");
             for c in &r.cases {
                 assert!(

@@ -17,6 +17,7 @@ pub mod input;
 pub mod manifest;
 pub mod nitro;
 pub mod nvidia;
+mod pem;
 pub mod replay;
 pub mod snp;
 pub mod synthetic;

@@ -1,12 +1,14 @@
 //! Capture manifests: `MANIFEST.toml` of schema `trace-hwcapture/1` (the format of the shared
 //! captures, read as they are), and the integrity of the files they list.
 //!
-//! Owns: the manifest types and [`check_files`]. Does not own any evidence check.
+//! Owns: the manifest types and [`load`], the one reader of a capture folder (through
+//! `trace_untrusted`, so nothing outside the folder is read). Does not own any evidence check.
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Component, Path};
+use std::path::Path;
+use trace_untrusted::{Folder, limits};
 
 pub const SCHEMA: &str = "trace-hwcapture/1";
 
@@ -60,10 +62,16 @@ pub struct Variant {
     pub replace: BTreeMap<String, String>,
 }
 
-/// Reads and checks a manifest's shape.
+/// Reads and checks a manifest's shape. The manifest is read through the capture folder
+/// (a regular file inside it, at most `limits::MANIFEST_BYTES`).
 pub fn read(dir: &Path) -> Result<Manifest, String> {
-    let path = dir.join("MANIFEST.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let folder = Folder::open(dir)?;
+    read_in(&folder)
+}
+
+fn read_in(folder: &Folder) -> Result<Manifest, String> {
+    let path = folder.root().join("MANIFEST.toml");
+    let text = folder.read_text("MANIFEST.toml", limits::MANIFEST_BYTES)?;
     let m: Manifest = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     if m.schema != SCHEMA {
         return Err(format!("{}: schema {:?} is not {SCHEMA}", path.display(), m.schema));
@@ -79,35 +87,43 @@ pub fn read(dir: &Path) -> Result<Manifest, String> {
     Ok(m)
 }
 
-/// A file name a manifest may list: a plain relative name inside the capture directory.
-fn safe_name(name: &str) -> bool {
-    let p = Path::new(name);
-    !name.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
+/// A capture as read: its manifest, the listed files that could be read, and every problem
+/// with them.
+pub struct Capture {
+    pub manifest: Manifest,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub problems: Vec<String>,
 }
 
-/// Every problem with the capture's files: unsafe names, missing files, digests that differ,
-/// variant substitutions naming unlisted files, files present but not listed.
-pub fn check_files(dir: &Path, m: &Manifest) -> Vec<String> {
+/// Reads a capture folder. Every listed name must be a plain relative name resolving to a
+/// regular file inside the folder (links leaving it are refused), each file at most
+/// `limits::CAPTURE_FILE_BYTES` and all of them at most `limits::CAPTURE_TOTAL_BYTES`; what
+/// cannot be read is a problem, and its bytes are never seen. The problems also cover
+/// digests that differ, variant substitutions naming unlisted files, and files present but
+/// not listed.
+pub fn load(dir: &Path) -> Result<Capture, String> {
+    let folder = Folder::open(dir)?;
+    let manifest = read_in(&folder)?;
     let mut problems = Vec::new();
-    for (name, want) in &m.sha256 {
-        if !safe_name(name) {
-            problems.push(format!("{name}: not a plain file name inside the capture"));
-            continue;
-        }
-        match std::fs::read(dir.join(name)) {
-            Err(e) => problems.push(format!("{name}: {e}")),
+    let mut files = BTreeMap::new();
+    let mut budget = limits::CAPTURE_TOTAL_BYTES;
+    for (name, want) in &manifest.sha256 {
+        match folder.read(name, limits::CAPTURE_FILE_BYTES.min(budget)) {
+            Err(e) => problems.push(e.to_string()),
             Ok(bytes) => {
+                budget -= bytes.len() as u64;
                 let got = crate::hex(&Sha256::digest(&bytes));
                 if !want.eq_ignore_ascii_case(&got) {
                     problems.push(format!("{name}: SHA-256 is {got}, the manifest says {want}"));
                 }
+                files.insert(name.clone(), bytes);
             }
         }
     }
-    for v in &m.expect.variant {
+    for v in &manifest.expect.variant {
         for (from, to) in &v.replace {
             for f in [from, to] {
-                if !m.sha256.contains_key(f) {
+                if !manifest.sha256.contains_key(f) {
                     problems.push(format!("variant {}: {f} is not a listed file", v.name));
                 }
             }
@@ -116,10 +132,14 @@ pub fn check_files(dir: &Path, m: &Manifest) -> Vec<String> {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if e.path().is_file() && name != "MANIFEST.toml" && !m.sha256.contains_key(&name) {
+            if name != "MANIFEST.toml" && !manifest.sha256.contains_key(&name) {
                 problems.push(format!("{name}: present but not listed in [sha256]"));
             }
         }
     }
-    problems
+    Ok(Capture {
+        manifest,
+        files,
+        problems,
+    })
 }

@@ -5,10 +5,11 @@
 //! Owns: finding the evidence files of a capture by platform and [`replay`]. Does not own
 //! the platform checks (`snp`, ...).
 
-use crate::manifest::{self, Manifest};
+use crate::manifest;
 use crate::{Appraisal, Verdict, snp};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use trace_untrusted::{Folder, limits};
 
 /// One replayed case: the capture itself, or one of its variants.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -38,26 +39,25 @@ pub struct Replay {
 }
 
 /// Capture directories under `root` (itself, or any directory below holding a
-/// `trace-hwcapture/1` manifest), sorted.
-pub fn find_captures(root: &Path) -> Vec<PathBuf> {
+/// `trace-hwcapture/1` manifest), sorted. The walk is confined to `root` and bounded
+/// (`trace_untrusted::walk`); a walk that exceeds its limits is an error.
+pub fn find_captures(root: &Path) -> Result<Vec<PathBuf>, String> {
+    use trace_untrusted::walk::{Entry, Walk, walk};
     let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let m = d.join("MANIFEST.toml");
-        if m.is_file() && std::fs::read_to_string(&m).is_ok_and(|t| t.contains(manifest::SCHEMA)) {
-            out.push(d);
-            continue;
-        }
-        if let Ok(entries) = std::fs::read_dir(&d) {
-            for e in entries.flatten() {
-                if e.path().is_dir() {
-                    stack.push(e.path());
-                }
+    walk(root, &Walk::confined(), &mut |e| match e {
+        Entry::Dir(d) => {
+            let is_capture = Folder::open(d)
+                .and_then(|f| f.read_text("MANIFEST.toml", limits::MANIFEST_BYTES))
+                .is_ok_and(|t| t.contains(manifest::SCHEMA));
+            if is_capture {
+                out.push(d.to_path_buf());
             }
+            !is_capture
         }
-    }
+        Entry::File(_) => true,
+    })?;
     out.sort();
-    out
+    Ok(out)
 }
 
 fn first<'a>(files: &'a BTreeMap<String, Vec<u8>>, names: &[&str]) -> Option<&'a [u8]> {
@@ -304,13 +304,11 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
 
 /// Replays a capture at its pinned time (or `at`).
 pub fn replay(dir: &Path, at: Option<i64>) -> Result<Replay, String> {
-    let m: Manifest = manifest::read(dir)?;
-    let file_problems = manifest::check_files(dir, &m);
-    let files: BTreeMap<String, Vec<u8>> = m
-        .sha256
-        .keys()
-        .filter_map(|n| std::fs::read(dir.join(n)).ok().map(|b| (n.clone(), b)))
-        .collect();
+    let manifest::Capture {
+        manifest: m,
+        files,
+        problems: file_problems,
+    } = manifest::load(dir)?;
     let at = at.unwrap_or(m.verify.verification_time_unix);
     let pin = m.verify.root_sha256.as_deref();
     let parse = |v: &str| Verdict::parse(v).expect("manifest::read checked the verdicts");

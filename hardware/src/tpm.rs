@@ -104,9 +104,8 @@ fn check_quote(
         a.measurement = Some(format!("sha256:{}", hex(&q.pcr_digest)));
     }
     use rsa::pkcs8::DecodePublicKey;
-    let key = std::str::from_utf8(ak_pem)
-        .ok()
-        .and_then(|p| rsa::RsaPublicKey::from_public_key_pem(p).ok());
+    let key =
+        crate::pem::decode(ak_pem, "PUBLIC KEY").and_then(|der| rsa::RsaPublicKey::from_public_key_der(&der).ok());
     let sig_ok = key.as_ref().is_some_and(|k| {
         use rsa::signature::Verifier;
         let vk = rsa::pkcs1v15::VerifyingKey::<sha2_010::Sha256>::new(k.clone());

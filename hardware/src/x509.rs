@@ -53,29 +53,18 @@ pub fn der(cert: &Certificate) -> Vec<u8> {
 /// Parses PEM or DER, one certificate.
 pub fn parse(bytes: &[u8]) -> Option<Certificate> {
     if bytes.starts_with(b"-----BEGIN") {
-        use x509_cert::der::DecodePem;
-        Certificate::from_pem(bytes).ok()
+        Certificate::from_der(&crate::pem::decode(bytes, "CERTIFICATE")?).ok()
     } else {
         Certificate::from_der(bytes).ok()
     }
 }
 
-/// Every certificate of a PEM bundle, in order.
+/// Every certificate of a PEM bundle, in order (blocks that do not parse are left out).
 pub fn parse_pem_bundle(bytes: &[u8]) -> Vec<Certificate> {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = Vec::new();
-    let mut rest = text.as_ref();
-    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
-        let Some(end) = rest[start..].find("-----END CERTIFICATE-----") else {
-            break;
-        };
-        let block = &rest[start..start + end + "-----END CERTIFICATE-----".len()];
-        if let Some(c) = parse(block.as_bytes()) {
-            out.push(c);
-        }
-        rest = &rest[start + end + 1..];
-    }
-    out
+    crate::pem::decode_all(bytes, "CERTIFICATE")
+        .iter()
+        .filter_map(|der| Certificate::from_der(der).ok())
+        .collect()
 }
 
 const ECDSA_SHA384: &str = "1.2.840.10045.4.3.3";

@@ -34,7 +34,7 @@ fn files(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn every_sev_snp_capture_replays_with_its_expected_verdict() {
     let Some(root) = captures("amd-sev-snp") else { return };
-    let dirs = replay::find_captures(&root);
+    let dirs = replay::find_captures(&root).expect("captures are found");
     assert_eq!(dirs.len(), 3, "{dirs:?}");
     for dir in dirs {
         let r = replay::replay(&dir, None).expect("manifest reads");
@@ -118,7 +118,7 @@ fn facts_come_from_the_report() {
 #[test]
 fn nitro_captures_replay_and_mutations_are_refused() {
     let Some(root) = captures("aws-nitro") else { return };
-    for dir in replay::find_captures(&root) {
+    for dir in replay::find_captures(&root).expect("captures are found") {
         let r = replay::replay(&dir, None).expect("manifest reads");
         assert!(r.file_problems.is_empty(), "{:?}", r.file_problems);
         for case in &r.cases {
@@ -170,7 +170,7 @@ fn a_nitro_document_binds_the_tls_key_in_user_data() {
 fn tokens_replay_against_their_key_snapshot_and_mutations_are_refused() {
     for sub in ["gcp-confidential-space", "azure-maa"] {
         let Some(root) = captures(sub) else { return };
-        for dir in replay::find_captures(&root) {
+        for dir in replay::find_captures(&root).expect("captures are found") {
             let r = replay::replay(&dir, None).expect("manifest reads");
             assert!(
                 r.file_problems.is_empty() && r.cases.iter().all(|c| c.as_expected()),
@@ -223,7 +223,7 @@ fn tokens_replay_against_their_key_snapshot_and_mutations_are_refused() {
 #[test]
 fn gpu_reports_replay_and_mutations_are_refused() {
     let Some(root) = captures("nvidia-gpu") else { return };
-    for dir in replay::find_captures(&root) {
+    for dir in replay::find_captures(&root).expect("captures are found") {
         let r = replay::replay(&dir, None).expect("manifest reads");
         assert!(
             r.file_problems.is_empty() && r.cases.iter().all(|c| c.as_expected()),
@@ -519,7 +519,7 @@ fn damaged_captures_never_panic() {
         state
     };
     let mut runs = 0;
-    for dir in replay::find_captures(&root) {
+    for dir in replay::find_captures(&root).expect("captures are found") {
         let m = trace_hardware::manifest::read(&dir).expect("manifest");
         let good = files(&dir);
         for name in good.keys() {

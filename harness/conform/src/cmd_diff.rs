@@ -1,6 +1,7 @@
 //! `trace-conform diff A B`: compares two runs' summary.json by vector id.
 //! Exit 0 when nothing got worse from A to B, 1 when something did, 2 on bad input.
 
+use crate::cmd_verify::clean;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,7 @@ pub fn run(a: Args) -> u8 {
     let (before, after) = match (load_outcomes(&a.before), load_outcomes(&a.after)) {
         (Ok(b), Ok(c)) => (b, c),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("trace-conform diff: {e}");
+            eprintln!("trace-conform diff: {}", clean(&e));
             return 2;
         }
     };
@@ -54,13 +55,13 @@ pub fn run(a: Args) -> u8 {
                 } else {
                     "changed"
                 };
-                println!("{mark:7} {id}: {old} -> {new}");
+                println!("{mark:7} {}: {} -> {}", clean(id), clean(old), clean(new));
             }
-            None => println!("added   {id}: {new}"),
+            None => println!("added   {}: {}", clean(id), clean(new)),
         }
     }
     for id in before.keys().filter(|id| !after.contains_key(*id)) {
-        println!("removed {id}");
+        println!("removed {}", clean(id));
     }
     println!("{worse} vector(s) got worse");
     if worse == 0 { 0 } else { 1 }

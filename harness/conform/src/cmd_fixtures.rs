@@ -45,9 +45,9 @@ fn check(dirs: &[PathBuf]) -> u8 {
     };
     let mut problems = 0;
     for d in dirs {
-        let found = match manifest::read(&d) {
+        let found = match manifest::load(&d) {
             Err(e) => vec![e],
-            Ok(m) => manifest::check_files(&d, &m),
+            Ok(capture) => capture.problems,
         };
         problems += found.len();
         if found.is_empty() {

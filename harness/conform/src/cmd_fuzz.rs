@@ -37,7 +37,7 @@ pub struct Args {
 }
 
 fn fail(code: u8, e: impl std::fmt::Display) -> u8 {
-    eprintln!("trace-conform fuzz: {e}");
+    eprintln!("trace-conform fuzz: {}", crate::cmd_verify::clean(&e.to_string()));
     code
 }
 
@@ -108,7 +108,7 @@ pub fn run(a: Args) -> u8 {
                     "  reference {:?} {:?}, implementation {}: {}",
                     d.reference,
                     d.reference_rules,
-                    d.implementation,
+                    crate::cmd_verify::clean(&d.implementation.to_string()),
                     path.display()
                 );
                 println!("    accept it with: trace-conform vectors accept {}", path.display());
@@ -204,8 +204,8 @@ fn write_candidate(out: &Path, implementation: &str, d: &Disagreement) -> Result
 /// `vectors accept CANDIDATE`: checks that the reference still gives every candidate test
 /// its expectation, then merges the groups into `DIR/regressions/<topic>.json`.
 pub fn accept(candidate: &Path, dir: &Path) -> Result<PathBuf, String> {
-    let text = std::fs::read(candidate).map_err(|e| format!("{}: {e}", candidate.display()))?;
-    let file: VectorFile = serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", candidate.display()))?;
+    let text = trace_untrusted::read::read_regular(candidate, trace_untrusted::limits::VECTOR_FILE_BYTES)?;
+    let file = trace_vectors::load::parse(&candidate.display().to_string(), &text)?;
     if file.module != "regressions" {
         return Err(format!(
             "{}: not a regression candidate (module {:?})",
@@ -224,9 +224,12 @@ pub fn accept(candidate: &Path, dir: &Path) -> Result<PathBuf, String> {
             }
         }
     }
-    let target = dir.join("regressions").join(format!("{}.json", file.topic));
-    let mut merged = match std::fs::read(&target) {
-        Ok(bytes) => serde_json::from_slice::<VectorFile>(&bytes).map_err(|e| format!("{}: {e}", target.display()))?,
+    // The topic names the file: a slug, so the file stays in DIR/regressions.
+    let target = dir
+        .join("regressions")
+        .join(trace_untrusted::name::slug_file_name(&file.topic, "json")?);
+    let mut merged = match trace_untrusted::read::read_regular(&target, trace_untrusted::limits::VECTOR_FILE_BYTES) {
+        Ok(bytes) => trace_vectors::load::parse(&target.display().to_string(), &bytes)?,
         Err(_) => VectorFile {
             groups: Vec::new(),
             ..file.clone()

@@ -34,7 +34,7 @@ pub(crate) fn captures(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         if !d.is_dir() {
             return Err(format!("{}: not a directory", d.display()));
         }
-        out.extend(replay::find_captures(d));
+        out.extend(replay::find_captures(d)?);
     }
     if out.is_empty() {
         return Err("no capture (a directory with a trace-hwcapture/1 MANIFEST.toml) found".into());
@@ -53,7 +53,7 @@ pub fn replay_cmd(a: ReplayArgs) -> u8 {
     let dirs = match captures(&a.dirs) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("trace-conform replay: {e}");
+            eprintln!("trace-conform replay: {}", crate::cmd_verify::clean(&e));
             return 2;
         }
     };

@@ -8,7 +8,6 @@
 //! (`trace_record::evidence`) or the appraisal (`trace_hardware`).
 
 use crate::cmd_verify::{Output, clean};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use trace_record::json::{Object, Value};
@@ -43,16 +42,14 @@ struct Binding {
 }
 
 fn bind_one(record: &Object, dir: &Path, at: Option<i64>) -> Result<Binding, String> {
-    let m = trace_hardware::manifest::read(dir)?;
-    let problems = trace_hardware::manifest::check_files(dir, &m);
+    let trace_hardware::manifest::Capture {
+        manifest: m,
+        files,
+        problems,
+    } = trace_hardware::manifest::load(dir)?;
     if !problems.is_empty() {
         return Err(format!("{}: {}", dir.display(), problems.join("; ")));
     }
-    let files: BTreeMap<String, Vec<u8>> = m
-        .sha256
-        .keys()
-        .filter_map(|n| std::fs::read(dir.join(n)).ok().map(|b| (n.clone(), b)))
-        .collect();
     let at = at.unwrap_or(m.verify.verification_time_unix);
     // The TRACE platform of what is appraised (never the manifest's free-text label, which
     // could claim a platform whose evidence states no debug state).

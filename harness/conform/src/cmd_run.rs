@@ -5,6 +5,7 @@
 //! `--baseline`, or below `--fail-under`); 2 usage, profile or vector errors; 3 the adapter
 //! is broken or the run is incomplete.
 
+use crate::cmd_verify::clean;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -113,7 +114,7 @@ pub fn reference_adapter() -> Result<Vec<String>, String> {
 }
 
 fn usage(e: impl std::fmt::Display) -> u8 {
-    eprintln!("trace-conform run: {e}");
+    eprintln!("trace-conform run: {}", clean(&e.to_string()));
     2
 }
 
@@ -209,7 +210,7 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
         None => None,
     };
     for c in &unexpected {
-        eprintln!("{} {}: {}", c.outcome.name(), c.id, c.detail.replace('\n', " "));
+        eprintln!("{} {}: {}", c.outcome.name(), clean(&c.id), clean(&c.detail));
     }
     let passed = counts[Outcome::Pass.name()] + counts[Outcome::Xfail.name()];
     println!("{} passed, {} failed", passed, unexpected.len());
@@ -219,12 +220,12 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
         .unwrap_or_else(|| "none".into());
     println!(
         "{} {}: level reached {level}; report: {}/summary.md",
-        r.implementation.name,
-        r.implementation.version,
+        clean(&r.implementation.name),
+        clean(&r.implementation.version),
         a.out.display()
     );
     if let Some(e) = &r.startup_error {
-        eprintln!("trace-conform run: the adapter did not start: {e}");
+        eprintln!("trace-conform run: the adapter did not start: {}", clean(e));
         return 3;
     }
     if !r.complete || r.adapter_looks_broken() {
@@ -242,7 +243,7 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
     match regressions {
         Some(reg) if reg.is_empty() => 0,
         Some(reg) => {
-            eprintln!("regressions against the baseline: {reg:?}");
+            eprintln!("regressions against the baseline: {}", clean(&reg.join(", ")));
             1
         }
         None if unexpected.is_empty() => 0,

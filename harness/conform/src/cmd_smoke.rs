@@ -50,7 +50,7 @@ pub fn run(a: Args) -> u8 {
     let mut adapter = match Adapter::start(&argv, &cwd) {
         Ok(a) => a,
         Err(e) => {
-            println!("FAIL start: {e}");
+            println!("FAIL start: {}", crate::cmd_verify::clean(&e));
             return 1;
         }
     };
@@ -62,12 +62,12 @@ pub fn run(a: Args) -> u8 {
             if note.is_empty() {
                 String::new()
             } else {
-                format!(": {note}")
+                format!(": {}", crate::cmd_verify::clean(&note))
             }
         ),
         Err(e) => {
             failures += 1;
-            println!("FAIL {name}: {e}");
+            println!("FAIL {name}: {}", crate::cmd_verify::clean(&e));
         }
     };
     let hello = ok_result(adapter.exchange(&protocol::hello_request("s1"), t));

@@ -3,6 +3,7 @@
 //! Owns: the command-line face of trace-vectors: writing or checking the generated files,
 //! linting, and explaining a rule or a vector. Does not own any of that logic.
 
+use crate::cmd_verify::clean;
 use std::path::PathBuf;
 use trace_record::rules::catalog::RULES;
 use trace_vectors::{catalog, generate, lint, load, reference};
@@ -90,7 +91,7 @@ pub fn run(c: Command) -> u8 {
             };
             let problems = lint::lint(&dir, &files);
             for p in &problems {
-                println!("{p}");
+                println!("{}", clean(p));
             }
             let n: usize = files
                 .iter()
@@ -226,7 +227,7 @@ fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &
 }
 
 fn fail(e: String) -> u8 {
-    eprintln!("trace-conform vectors: {e}");
+    eprintln!("trace-conform vectors: {}", clean(&e));
     2
 }
 
@@ -275,14 +276,14 @@ pub fn explain(a: ExplainArgs) -> u8 {
         for group in &file.groups {
             for test in &group.tests {
                 if test.id == a.what {
-                    println!("{}  ({})", test.id, path.display());
-                    println!("  {}", test.description);
+                    println!("{}  ({})", clean(&test.id), clean(&path.display().to_string()));
+                    println!("  {}", clean(&test.description));
                     if !test.comment.is_empty() {
-                        println!("  why: {}", test.comment);
+                        println!("  why: {}", clean(&test.comment));
                     }
                     println!("  context: {}", serde_json::to_string(&group.context).expect("json"));
                     println!("  expected: {}", serde_json::to_string(&test.expected).expect("json"));
-                    println!("  spec: {}", test.spec_refs.join("; "));
+                    println!("  spec: {}", clean(&test.spec_refs.join("; ")));
                     match reference::observe(&group.context, test) {
                         Ok(o) => println!("  reference: {:?} {:?}", o.verdict, o.errors),
                         Err(e) => println!("  reference: {e}"),

@@ -143,60 +143,146 @@ pub fn options(a: &Args) -> Result<VerifyOptions, String> {
     Ok(o)
 }
 
+/// Records verified together on every core before their output is written: enough to keep
+/// both cores busy, few enough that memory stays flat however long the input is.
+const CHUNK: usize = 4096;
+
 pub fn run(a: Args) -> u8 {
     let prepared = options(&a).and_then(|o| Ok((o, inputs::expand(&a.inputs)?)));
     let (opts, names) = match prepared {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("trace-conform verify: {e}");
+            eprintln!("trace-conform verify: {}", clean(&e));
             return 2;
         }
     };
-    // Reading and verifying both use every core; each record is parsed, canonicalized and
-    // schema-checked once, inside `trace_record::verify`.
-    let read: Vec<Result<Vec<(String, Vec<u8>)>, String>> =
-        names.par_iter().map(|name| inputs::records(name, a.jsonl)).collect();
+    let mut records = inputs::Records::new(names, a.jsonl);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut sink = Sink::new(a.output);
     let mut io_error = false;
-    let mut records = Vec::new();
-    for r in read {
-        match r {
-            Ok(rs) => records.extend(rs),
-            Err(e) => {
-                eprintln!("trace-conform verify: {e}");
-                io_error = true;
+    loop {
+        // The next chunk of records in input order; read errors are reported as they come.
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut exhausted = true;
+        for r in records.by_ref() {
+            match r {
+                Ok(record) => chunk.push(record),
+                Err(e) => {
+                    eprintln!("trace-conform verify: {}", clean(&e));
+                    io_error = true;
+                }
             }
+            if chunk.len() == CHUNK {
+                exhausted = false;
+                break;
+            }
+        }
+        // Each record is parsed, canonicalized and schema-checked once, inside
+        // `trace_record::verify`; results come back in input order.
+        let results: Vec<(String, Report)> = chunk
+            .into_par_iter()
+            .map(|(name, bytes)| {
+                let report = trace_record::verify(&bytes, &opts);
+                (name, report)
+            })
+            .collect();
+        if let Err(e) = sink.write(&mut out, &results) {
+            eprintln!("trace-conform verify: writing the report: {e}");
+            return 2;
+        }
+        if exhausted {
+            break;
         }
     }
-    let results: Vec<(String, Report)> = records
-        .into_par_iter()
-        .map(|(name, bytes)| {
-            let report = trace_record::verify(&bytes, &opts);
-            (name, report)
-        })
-        .collect();
-    let reports: Vec<(&str, &Report)> = results.iter().map(|(n, r)| (n.as_str(), r)).collect();
-    match a.output {
-        Output::Text => print!("{}", render_text(&reports)),
-        Output::Json => {
-            // Streamed: a bulk run's document can be tens of megabytes.
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = serde_json::to_writer_pretty(&mut out, &json_document(&reports))
-                .map_err(std::io::Error::from)
-                .and_then(|_| std::io::Write::write_all(&mut out, b"\n"))
-                .and_then(|_| std::io::Write::flush(&mut out));
-            if let Err(e) = written {
-                eprintln!("trace-conform verify: writing the report: {e}");
-                return 2;
-            }
-        }
+    if let Err(e) = sink.finish(&mut out) {
+        eprintln!("trace-conform verify: writing the report: {e}");
+        return 2;
     }
     if io_error {
         2
-    } else if reports.iter().all(|(_, r)| r.verdict == Verdict::Accept) {
+    } else if sink.all_accepted() {
         0
     } else {
         1
     }
+}
+
+/// Output written as results come: text blocks, or one JSON document whose counts follow
+/// its results (they are known only at the end).
+struct Sink {
+    output: Output,
+    inputs: usize,
+    accepted: usize,
+}
+
+impl Sink {
+    fn new(output: Output) -> Sink {
+        Sink {
+            output,
+            inputs: 0,
+            accepted: 0,
+        }
+    }
+
+    fn all_accepted(&self) -> bool {
+        self.accepted == self.inputs
+    }
+
+    fn write(&mut self, out: &mut impl std::io::Write, results: &[(String, Report)]) -> std::io::Result<()> {
+        let reports: Vec<(&str, &Report)> = results.iter().map(|(n, r)| (n.as_str(), r)).collect();
+        match self.output {
+            Output::Text => out.write_all(render_text(&reports).as_bytes())?,
+            Output::Json => {
+                if self.inputs == 0 && !reports.is_empty() {
+                    out.write_all(b"{\n  \"results\": [\n")?;
+                }
+                let entries: Vec<String> = reports.par_iter().map(|(n, r)| json_entry(n, r)).collect();
+                for (i, entry) in entries.iter().enumerate() {
+                    if self.inputs + i > 0 {
+                        out.write_all(b",\n")?;
+                    }
+                    for (j, line) in entry.lines().enumerate() {
+                        if j > 0 {
+                            out.write_all(b"\n")?;
+                        }
+                        out.write_all(b"    ")?;
+                        out.write_all(line.as_bytes())?;
+                    }
+                }
+            }
+        }
+        self.inputs += reports.len();
+        self.accepted += reports.iter().filter(|(_, r)| r.verdict == Verdict::Accept).count();
+        Ok(())
+    }
+
+    fn finish(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        if self.output == Output::Json {
+            if self.inputs == 0 {
+                out.write_all(b"{\n  \"results\": [],\n")?;
+            } else {
+                out.write_all(b"\n  ],\n")?;
+            }
+            writeln!(
+                out,
+                "  \"accepted\": {},\n  \"inputs\": {},\n  \"not_accepted\": {},\n  \"trace_conform_version\": \"{}\"\n}}",
+                self.accepted,
+                self.inputs,
+                self.inputs - self.accepted,
+                env!("CARGO_PKG_VERSION")
+            )?;
+        }
+        out.flush()
+    }
+}
+
+/// One input's report as pretty JSON, with its input name under `input`.
+fn json_entry(name: &str, r: &Report) -> String {
+    let mut v = serde_json::to_value(r).expect("reports serialize");
+    v.as_object_mut()
+        .expect("object")
+        .insert("input".into(), serde_json::Value::String(name.to_string()));
+    serde_json::to_string_pretty(&v).expect("json")
 }
 
 fn verdict_word(v: Verdict) -> &'static str {
@@ -218,12 +304,7 @@ fn status_word(s: Status) -> &'static str {
 /// Escapes control and other invisible characters so that input text (names, messages,
 /// pointers) cannot forge lines or terminal sequences in the report.
 pub fn clean(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let invisible = c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
-            if invisible { c.escape_unicode().collect::<Vec<_>>() } else { vec![c] }
-        })
-        .collect()
+    trace_untrusted::escape::terminal_line(text)
 }
 
 /// One block per input: the verdict line, then one line per finding.
@@ -267,26 +348,4 @@ pub fn render_text(reports: &[(&str, &Report)]) -> String {
         }
     }
     out
-}
-
-/// The JSON report document; each input's report is converted on every core.
-pub fn json_document(reports: &[(&str, &Report)]) -> serde_json::Value {
-    let entries: Vec<serde_json::Value> = reports
-        .par_iter()
-        .map(|(name, r)| {
-            let mut v = serde_json::to_value(r).expect("reports serialize");
-            v.as_object_mut()
-                .expect("object")
-                .insert("input".into(), serde_json::Value::String(name.to_string()));
-            v
-        })
-        .collect();
-    let accepted = reports.iter().filter(|(_, r)| r.verdict == Verdict::Accept).count();
-    serde_json::json!({
-        "trace_conform_version": env!("CARGO_PKG_VERSION"),
-        "inputs": entries.len(),
-        "accepted": accepted,
-        "not_accepted": entries.len() - accepted,
-        "results": entries,
-    })
 }

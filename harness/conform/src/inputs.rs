@@ -4,14 +4,16 @@
 //! Owns: turning arguments into (name, bytes) pairs with a size bound, and usage errors
 //! for what cannot be read. Does not own what is done with the bytes.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, Read};
+use std::path::Path;
+use trace_untrusted::glob::is_pattern;
+use trace_untrusted::walk::{self, Walk};
 
 /// The largest input read; a Trust Record is a few kilobytes.
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The largest JSON Lines stream read (each of its lines is still one record of at most
-/// [`MAX_INPUT_BYTES`]).
+/// The largest JSON Lines stream `bench` reads into memory (`verify` streams any length,
+/// each line still one record of at most [`MAX_INPUT_BYTES`]).
 pub const MAX_STREAM_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Expands arguments into input names: files as given, directories walked recursively
@@ -36,9 +38,7 @@ pub fn expand(args: &[String]) -> Result<Vec<String>, String> {
         }
         let meta = std::fs::metadata(path).map_err(|e| format!("{arg}: {e}"))?;
         if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &mut files, &mut Vec::new())?;
-            files.sort();
+            let files = walk::files(path, &Walk::following(), &|_| false)?;
             out.extend(files.into_iter().map(|p| p.display().to_string()));
         } else {
             out.push(arg.clone());
@@ -50,12 +50,8 @@ pub fn expand(args: &[String]) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-fn is_pattern(arg: &str) -> bool {
-    arg.contains(['*', '?'])
-}
-
 /// The files matching `pattern`, sorted: the walk starts at the longest leading path
-/// without wildcards.
+/// without wildcards (links followed, each directory once, depth bounded).
 fn glob(pattern: &str) -> Result<Vec<String>, String> {
     let components: Vec<&str> = pattern.split('/').collect();
     let fixed = components.iter().take_while(|c| !is_pattern(c)).count();
@@ -67,79 +63,16 @@ fn glob(pattern: &str) -> Result<Vec<String>, String> {
     if !Path::new(&base).is_dir() {
         return Ok(Vec::new());
     }
-    let mut files = Vec::new();
-    walk(Path::new(&base), &mut files, &mut Vec::new())?;
+    let files = walk::files(Path::new(&base), &Walk::following(), &|_| false)?;
+    let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
     let mut names: Vec<String> = files
         .into_iter()
         .map(|p| p.display().to_string())
         .map(|name| name.strip_prefix("./").map(str::to_string).unwrap_or(name))
-        .filter(|name| glob_matches(pattern.strip_prefix("./").unwrap_or(pattern), name))
+        .filter(|name| trace_untrusted::glob::matches(pattern, name))
         .collect();
     names.sort();
     Ok(names)
-}
-
-/// Whether `path` matches `pattern`: `?` is one character and `*` any run of characters
-/// within a component; a `**` component is any number of whole components.
-pub fn glob_matches(pattern: &str, path: &str) -> bool {
-    let p: Vec<&str> = pattern.split('/').collect();
-    let t: Vec<&str> = path.split('/').collect();
-    components_match(&p, &t)
-}
-
-fn components_match(p: &[&str], t: &[&str]) -> bool {
-    match p.split_first() {
-        None => t.is_empty(),
-        Some((&"**", rest)) => (0..=t.len()).any(|skip| components_match(rest, &t[skip..])),
-        Some((first, rest)) => {
-            !t.is_empty() && component_matches(first.as_bytes(), t[0].as_bytes()) && components_match(rest, &t[1..])
-        }
-    }
-}
-
-/// Wildcard match of one component, iteratively (no backtracking blow-up on many `*`).
-fn component_matches(p: &[u8], t: &[u8]) -> bool {
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|b| *b == b'*')
-}
-
-/// Walks `dir`, following links; `open` holds the canonical directories being walked, so
-/// a link back to one of them (a loop) is an error rather than a walk to the OS limit.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, open: &mut Vec<PathBuf>) -> Result<(), String> {
-    let canonical = std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if open.contains(&canonical) {
-        return Err(format!("{}: symbolic link loop", dir.display()));
-    }
-    open.push(canonical);
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
-        // Follow symbolic links: a linked record is still a record to verify.
-        let meta = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        if meta.is_dir() {
-            walk(&path, out, open)?;
-        } else if meta.is_file() {
-            out.push(path);
-        }
-    }
-    open.pop();
-    Ok(())
 }
 
 /// Reads one input, refusing anything larger than [`MAX_INPUT_BYTES`].
@@ -193,6 +126,104 @@ fn read_limited(name: &str, max: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// The records of the inputs in order, read as they are asked for: one input at a time, and
+/// one line at a time from a JSON Lines stream, so memory does not grow with the input.
+/// A line over [`MAX_INPUT_BYTES`] is an error for that line; reading goes on after it.
+pub struct Records {
+    names: std::vec::IntoIter<String>,
+    jsonl: bool,
+    stream: Option<(String, Box<dyn BufRead>, usize)>,
+}
+
+impl Records {
+    pub fn new(names: Vec<String>, jsonl: bool) -> Records {
+        Records {
+            names: names.into_iter(),
+            jsonl,
+            stream: None,
+        }
+    }
+}
+
+impl Iterator for Records {
+    type Item = Result<(String, Vec<u8>), String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some((name, reader, line_no)) = self.stream.as_mut() {
+                *line_no += 1;
+                let at = format!("{name}:{line_no}");
+                match read_line(reader.as_mut(), MAX_INPUT_BYTES) {
+                    Ok(Line::End) => self.stream = None,
+                    Ok(Line::Text(line)) if line.iter().all(u8::is_ascii_whitespace) => {}
+                    Ok(Line::Text(line)) => return Some(Ok((at, line))),
+                    Ok(Line::TooLong) => return Some(Err(format!("{at}: a line larger than {MAX_INPUT_BYTES} bytes"))),
+                    Err(e) => {
+                        self.stream = None;
+                        return Some(Err(format!("{at}: {e}")));
+                    }
+                }
+                continue;
+            }
+            let name = self.names.next()?;
+            if !is_stream(&name, self.jsonl) {
+                return Some(read(&name).map(|b| (name, b)));
+            }
+            let reader: Box<dyn BufRead> = if name == "-" {
+                Box::new(std::io::BufReader::new(std::io::stdin()))
+            } else {
+                match std::fs::File::open(&name) {
+                    Ok(f) => Box::new(std::io::BufReader::new(f)),
+                    Err(e) => return Some(Err(format!("{name}: {e}"))),
+                }
+            };
+            self.stream = Some((name, reader, 0));
+        }
+    }
+}
+
+enum Line {
+    Text(Vec<u8>),
+    TooLong,
+    End,
+}
+
+/// One line without its `\n` (and a `\r` before it), reading at most `max` bytes of it; the
+/// rest of a longer line is skipped without being kept.
+fn read_line(r: &mut dyn BufRead, max: u64) -> std::io::Result<Line> {
+    let mut line = Vec::new();
+    let n = r.take(max + 1).read_until(b'\n', &mut line)?;
+    if n == 0 {
+        return Ok(Line::End);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        return Ok(Line::Text(line));
+    }
+    if (line.len() as u64) <= max {
+        return Ok(Line::Text(line)); // the last line, without a newline
+    }
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(Line::TooLong);
+        }
+        match buf.iter().position(|b| *b == b'\n') {
+            Some(at) => {
+                r.consume(at + 1);
+                return Ok(Line::TooLong);
+            }
+            None => {
+                let len = buf.len();
+                r.consume(len);
+            }
+        }
+    }
+}
+
 /// Expands the arguments and reads every input: (name, bytes) in order, or the first error.
 pub fn read_all(args: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
     expand(args)?
@@ -219,26 +250,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn globs_match_within_and_across_components() {
-        assert!(glob_matches("records/*.json", "records/a.json"));
-        assert!(!glob_matches("records/*.json", "records/sub/a.json"));
-        assert!(glob_matches("records/**/*.json", "records/sub/deeper/a.json"));
-        assert!(glob_matches("records/**/*.json", "records/a.json"));
-        assert!(glob_matches("r?c/*", "rec/x"));
-        assert!(!glob_matches("r?c/*", "reec/x"));
-        assert!(!glob_matches("*.json", "a.jsonl"));
-        assert!(glob_matches("*a*b*c*", "xxaxxbxxcxx"));
-        assert!(!glob_matches("*a*b*c*d", "xxaxxbxxcxx"));
-    }
-
-    #[test]
-    fn many_stars_do_not_blow_up() {
-        let pattern = "*a".repeat(40);
-        let text = "a".repeat(39);
-        assert!(!glob_matches(&pattern, &text));
-    }
-
-    #[test]
     fn json_lines_skip_blank_lines_and_name_each_record_by_line() {
         let records = split_lines("s.jsonl", b"{\"a\":1}\r\n\n  \n{\"b\":2}").unwrap();
         assert_eq!(
@@ -248,6 +259,20 @@ mod tests {
                 ("s.jsonl:4".to_string(), b"{\"b\":2}".to_vec()),
             ]
         );
+    }
+
+    #[test]
+    fn streamed_records_match_the_split_lines_and_an_overlong_line_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let long = "x".repeat(MAX_INPUT_BYTES as usize + 10);
+        std::fs::write(&path, format!("{{\"a\":1}}\r\n\n  \n{long}\n{{\"b\":2}}")).unwrap();
+        let name = path.display().to_string();
+        let got: Vec<_> = Records::new(vec![name.clone()], false).collect();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], Ok((format!("{name}:1"), b"{\"a\":1}".to_vec())));
+        assert!(got[1].as_ref().unwrap_err().contains(":4: a line larger than"));
+        assert_eq!(got[2], Ok((format!("{name}:5"), b"{\"b\":2}".to_vec())));
     }
 
     #[test]

@@ -104,6 +104,8 @@ fn default_sigpipe() {
 fn main() -> ExitCode {
     #[cfg(unix)]
     default_sigpipe();
+    // Adapters' orphans come back to this process, which ends them before it exits.
+    trace_runner::reaper::become_subreaper();
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Verify(a) => cmd_verify::run(a),
@@ -124,5 +126,6 @@ fn main() -> ExitCode {
         Command::Replay(a) => cmd_replay::replay_cmd(a),
         Command::Fixtures(c) => cmd_fixtures::fixtures(c),
     };
+    trace_runner::reaper::end_orphans();
     ExitCode::from(code)
 }

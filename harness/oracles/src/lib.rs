@@ -6,11 +6,13 @@
 //! seed and crash input through the same functions under `cargo test`. Owns the properties;
 //! does not own any fuzzing engine, corpus or I/O.
 
+pub mod captures;
 pub mod codec;
 pub mod envelope;
 pub mod hardware;
 pub mod messages;
 mod render;
+pub mod reports;
 
 /// Every target, by the name its fuzz target and corpus directory carry.
 pub const TARGETS: &[&str] = &[
@@ -29,6 +31,8 @@ pub const TARGETS: &[&str] = &[
     "nvidia_report",
     "tpm_quote",
     "cca_token",
+    "capture_folder",
+    "report_rendering",
 ];
 
 /// Runs the oracle of `target` over `data`. Panics on a violated property; an unknown
@@ -50,6 +54,8 @@ pub fn run(target: &str, data: &[u8]) {
         "nvidia_report" => hardware::nvidia_report(data),
         "tpm_quote" => hardware::tpm_quote(data),
         "cca_token" => hardware::cca_token(data),
+        "capture_folder" => captures::capture_folder(data),
+        "report_rendering" => reports::report_rendering(data),
         other => panic!("no oracle named {other:?}"),
     }
 }

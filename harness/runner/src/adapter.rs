@@ -1,32 +1,47 @@
 //! Supervising one adapter process: start it, exchange one request at a time under a
 //! deadline, and say precisely what went wrong when it does not answer properly.
 //!
-//! Owns: the process (its own process group, killed as a group), a stdout reader thread
-//! that splits lines and remembers a partial line, a stderr ring buffer with per-request
-//! slices, and the classification of every exchange: a response, a timeout (with the
-//! partial line), a crash (exit status), or a protocol violation (the offending bytes).
-//! Never retries: one request, one outcome. Does not own scoring or restart policy.
+//! Owns: the process (its own process group and an instance token its children inherit,
+//! both ended with it), a writer thread (so a request the adapter does not read cannot
+//! stall the run past the deadline), a stdout reader thread that splits lines into a
+//! bounded queue and never holds more than [`MAX_ANSWER`] bytes of one answer, a stderr ring
+//! buffer with bounded per-request slices, and the classification of every exchange: a
+//! response, a timeout (with the partial line), a crash (exit status, seen when the process
+//! exits even if a child still holds its stdout), or a protocol violation (the offending
+//! bytes, or the size of an oversized answer). Never retries: one request, one outcome.
+//! Does not own scoring or restart policy.
 
 use crate::protocol::Response;
+use crate::reaper;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// The longest protocol line accepted (16 MiB).
-pub const MAX_LINE: usize = 16 * 1024 * 1024;
+/// The largest answer (one protocol line) accepted: 1 MiB. A longer line is read to its end
+/// without being kept (its first bytes and its size go into the finding) and is a protocol
+/// violation. PROTOCOL.md states the limit.
+pub const MAX_ANSWER: usize = 1024 * 1024;
 /// stderr kept per adapter process (the last 256 KiB).
 pub const STDERR_KEEP: usize = 256 * 1024;
+/// stderr kept per exchange for the reports (the last 16 KiB of what it wrote).
+pub const STDERR_PER_EXCHANGE: usize = 16 * 1024;
 /// Bytes of offending output kept in a finding.
 const EXCERPT: usize = 4096;
+/// Lines read ahead of the runner; beyond them the reader waits (and so does the adapter).
+const QUEUE: usize = 16;
+/// How often a waiting exchange checks whether the process has exited.
+const EXIT_POLL: Duration = Duration::from_millis(20);
 
 enum Event {
     Line(Vec<u8>),
-    /// A line longer than MAX_LINE (its first bytes).
-    Oversized(Vec<u8>),
+    /// A line longer than MAX_ANSWER: its first bytes and its length.
+    Oversized(Vec<u8>, usize),
+    /// Writing a request failed (the adapter closed its stdin or exited).
+    WriteFailed(String),
     Eof,
 }
 
@@ -66,10 +81,16 @@ pub enum Exchange {
 pub struct Adapter {
     argv: Vec<String>,
     child: Child,
-    stdin: Option<ChildStdin>,
+    /// Requests for the writer thread; dropping it closes the adapter's stdin.
+    requests: Option<SyncSender<Vec<u8>>>,
     events: Receiver<Event>,
     partial: Arc<Mutex<Vec<u8>>>,
     stderr: Arc<Mutex<StderrLog>>,
+    token: String,
+    /// Set once the process has been waited for.
+    exited: Option<std::process::ExitStatus>,
+    /// Set once the group and the token's processes have been ended.
+    ended: bool,
 }
 
 fn excerpt(bytes: &[u8]) -> String {
@@ -80,43 +101,33 @@ impl Adapter {
     /// Starts `argv` in its own process group with the protocol environment.
     pub fn start(argv: &[String], cwd: &std::path::Path) -> Result<Adapter, String> {
         let (program, args) = argv.split_first().ok_or("empty adapter command")?;
+        let token = reaper::new_token();
         let mut child = Command::new(program)
             .args(args)
             .current_dir(cwd)
             .env("TRACE_CONF_PROTOCOL", "1")
+            .env(reaper::INSTANCE_ENV, &token)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0)
             .spawn()
             .map_err(|e| format!("cannot start {program:?}: {e}"))?;
-        let mut stdout = child.stdout.take().expect("piped stdout");
+        reaper::register(child.id());
+        let stdout = child.stdout.take().expect("piped stdout");
         let mut stderr_pipe = child.stderr.take().expect("piped stderr");
-        let (tx, events) = channel();
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let (tx, events) = sync_channel(QUEUE);
         let partial = Arc::new(Mutex::new(Vec::new()));
         let partial_w = Arc::clone(&partial);
+        let reader_tx = tx.clone();
+        std::thread::spawn(move || read_lines(stdout, &reader_tx, &partial_w));
+        let (requests, queued) = sync_channel::<Vec<u8>>(1);
         std::thread::spawn(move || {
-            let mut buf = [0u8; 64 * 1024];
-            loop {
-                let n = match stdout.read(&mut buf) {
-                    Ok(0) | Err(_) => {
-                        let _ = tx.send(Event::Eof);
-                        return;
-                    }
-                    Ok(n) => n,
-                };
-                let mut pending = partial_w.lock().expect("lock");
-                pending.extend_from_slice(&buf[..n]);
-                while let Some(at) = pending.iter().position(|b| *b == b'\n') {
-                    let line: Vec<u8> = pending.drain(..=at).collect();
-                    if tx.send(Event::Line(line[..line.len() - 1].to_vec())).is_err() {
-                        return;
-                    }
-                }
-                if pending.len() > MAX_LINE {
-                    let head = pending[..EXCERPT].to_vec();
-                    pending.clear();
-                    let _ = tx.send(Event::Oversized(head));
+            block_sigpipe();
+            for line in queued {
+                if let Err(e) = stdin.write_all(&line).and_then(|_| stdin.flush()) {
+                    let _ = tx.send(Event::WriteFailed(e.to_string()));
                     return;
                 }
             }
@@ -138,14 +149,16 @@ impl Adapter {
                 }
             }
         });
-        let stdin = child.stdin.take();
         Ok(Adapter {
             argv: argv.to_vec(),
             child,
-            stdin,
+            requests: Some(requests),
             events,
             partial,
             stderr,
+            token,
+            exited: None,
+            ended: false,
         })
     }
 
@@ -157,17 +170,31 @@ impl Adapter {
         self.stderr.lock().expect("lock").total
     }
 
-    /// stderr written since `mark` (as much of it as is still kept).
+    /// stderr written since `mark`: at most its last [`STDERR_PER_EXCHANGE`] bytes, with a
+    /// note of how much came before.
     fn stderr_since(&self, mark: usize) -> String {
         let log = self.stderr.lock().expect("lock");
         let new = log.total - mark;
-        let start = log.tail.len().saturating_sub(new);
-        String::from_utf8_lossy(&log.tail[start..]).into_owned()
+        let kept = new.min(STDERR_PER_EXCHANGE).min(log.tail.len());
+        let text = String::from_utf8_lossy(&log.tail[log.tail.len() - kept..]).into_owned();
+        if kept < new {
+            format!("[{} earlier bytes of stderr not kept]\n{text}", new - kept)
+        } else {
+            text
+        }
+    }
+
+    /// The exit status, if the process has exited (waited for once, then remembered).
+    fn poll_exit(&mut self) -> Option<std::process::ExitStatus> {
+        if self.exited.is_none() {
+            self.exited = self.child.try_wait().ok().flatten();
+        }
+        self.exited
     }
 
     fn exit_status(&mut self) -> String {
         for _ in 0..50 {
-            if let Ok(Some(status)) = self.child.try_wait() {
+            if let Some(status) = self.poll_exit() {
                 return describe_exit(status);
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -175,8 +202,26 @@ impl Adapter {
         "stdout closed; the process is still running".into()
     }
 
-    /// Sends one request and waits for its response until `deadline`.
+    fn crash(&mut self, mark: usize, why: Option<String>) -> Exchange {
+        let partial = excerpt(&self.partial.lock().expect("lock"));
+        let exit = self.exit_status();
+        Exchange::Crash {
+            exit: match why {
+                Some(w) => format!("{exit} ({w})"),
+                None => exit,
+            },
+            partial,
+            stderr: self.stderr_since(mark),
+        }
+    }
+
+    /// Sends one request and waits for its response until `deadline`. The deadline covers
+    /// the write too: a request is handed to the writer thread, so an adapter that does not
+    /// read its input times out like one that does not answer. An adapter that exits
+    /// without answering is a crash as soon as it exits, even while a child it left holds
+    /// its stdout open.
     pub fn exchange(&mut self, request: &Value, deadline: Duration) -> Exchange {
+        let until = Instant::now() + deadline;
         let mark = self.stderr_mark();
         let id = request
             .get("id")
@@ -185,67 +230,77 @@ impl Adapter {
             .to_string();
         let mut line = serde_json::to_vec(request).expect("requests serialize");
         line.push(b'\n');
-        let sent = match self.stdin.as_mut() {
-            Some(stdin) => stdin.write_all(&line).and_then(|_| stdin.flush()),
-            None => Err(std::io::Error::other("stdin closed")),
-        };
-        if sent.is_err() {
-            let exit = self.exit_status();
-            return Exchange::Crash {
-                exit,
-                partial: String::new(),
-                stderr: self.stderr_since(mark),
+        match self.requests.as_ref().map(|r| r.try_send(line)) {
+            Some(Ok(())) => {}
+            Some(Err(TrySendError::Full(_))) => {
+                return Exchange::Timeout {
+                    partial: "(the adapter has not read its previous request)".into(),
+                    stderr: self.stderr_since(mark),
+                };
+            }
+            Some(Err(TrySendError::Disconnected(_))) | None => return self.crash(mark, Some("stdin closed".into())),
+        }
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            let event = match self.events.recv_timeout(left.min(EXIT_POLL)) {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Disconnected) => Event::Eof,
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.poll_exit().is_some() {
+                        // Exited: take a line it wrote just before, else it crashed.
+                        match self.events.try_recv() {
+                            Ok(event) => event,
+                            Err(TryRecvError::Empty | TryRecvError::Disconnected) => return self.crash(mark, None),
+                        }
+                    } else if left.is_zero() {
+                        let partial = excerpt(&self.partial.lock().expect("lock"));
+                        return Exchange::Timeout {
+                            partial,
+                            stderr: self.stderr_since(mark),
+                        };
+                    } else {
+                        continue;
+                    }
+                }
+            };
+            return match event {
+                Event::Line(bytes) => self.answer(&bytes, &id, mark),
+                Event::Oversized(head, size) => Exchange::Violation {
+                    line: excerpt(&head),
+                    reason: format!("an answer of {size} bytes, over the limit of {MAX_ANSWER}"),
+                    stderr: self.stderr_since(mark),
+                },
+                Event::WriteFailed(e) => self.crash(mark, Some(format!("writing the request failed: {e}"))),
+                Event::Eof => self.crash(mark, None),
             };
         }
-        match self.events.recv_timeout(deadline) {
-            Ok(Event::Line(bytes)) => {
-                // An adapter that wrote diagnostics while answering gets a moment for the
-                // rest of them to drain; one that wrote none is not slowed down (the runner
-                // also measures throughput through this call).
-                if self.stderr_mark() != mark {
-                    std::thread::sleep(Duration::from_millis(2));
-                }
-                let stderr = self.stderr_since(mark);
-                match serde_json::from_slice::<Response>(&bytes) {
-                    Ok(r) if r.trace_adapter != crate::protocol::PROTOCOL_VERSION => Exchange::Violation {
-                        line: excerpt(&bytes),
-                        reason: format!("trace_adapter is {}, not 1", r.trace_adapter),
-                        stderr,
-                    },
-                    Ok(r) if r.id != id => Exchange::Violation {
-                        line: excerpt(&bytes),
-                        reason: format!("response id {:?} does not answer request {id:?}", r.id),
-                        stderr,
-                    },
-                    Ok(response) => Exchange::Response { response, stderr },
-                    Err(e) => Exchange::Violation {
-                        line: excerpt(&bytes),
-                        reason: format!("not a protocol response: {e}"),
-                        stderr,
-                    },
-                }
-            }
-            Ok(Event::Oversized(head)) => Exchange::Violation {
-                line: excerpt(&head),
-                reason: format!("a line longer than {MAX_LINE} bytes"),
-                stderr: self.stderr_since(mark),
+    }
+
+    fn answer(&mut self, bytes: &[u8], id: &str, mark: usize) -> Exchange {
+        // An adapter that wrote diagnostics while answering gets a moment for the rest of
+        // them to drain; one that wrote none is not slowed down (the runner also measures
+        // throughput through this call).
+        if self.stderr_mark() != mark {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let stderr = self.stderr_since(mark);
+        match serde_json::from_slice::<Response>(bytes) {
+            Ok(r) if r.trace_adapter != crate::protocol::PROTOCOL_VERSION => Exchange::Violation {
+                line: excerpt(bytes),
+                reason: format!("trace_adapter is {}, not 1", r.trace_adapter),
+                stderr,
             },
-            Ok(Event::Eof) | Err(RecvTimeoutError::Disconnected) => {
-                let partial = excerpt(&self.partial.lock().expect("lock"));
-                let exit = self.exit_status();
-                Exchange::Crash {
-                    exit,
-                    partial,
-                    stderr: self.stderr_since(mark),
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {
-                let partial = excerpt(&self.partial.lock().expect("lock"));
-                Exchange::Timeout {
-                    partial,
-                    stderr: self.stderr_since(mark),
-                }
-            }
+            Ok(r) if r.id != id => Exchange::Violation {
+                line: excerpt(bytes),
+                reason: format!("response id {:?} does not answer request {id:?}", r.id),
+                stderr,
+            },
+            Ok(response) => Exchange::Response { response, stderr },
+            Err(e) => Exchange::Violation {
+                line: excerpt(bytes),
+                reason: format!("not a protocol response: {e}"),
+                stderr,
+            },
         }
     }
 
@@ -253,10 +308,10 @@ impl Adapter {
     pub fn shutdown(mut self) {
         let req = crate::protocol::simple_request(&crate::protocol::next_id("shutdown"), "shutdown");
         let _ = self.exchange(&req, Duration::from_secs(2));
-        self.stdin.take();
+        self.requests.take();
         for _ in 0..100 {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                self.kill_group();
+            if self.poll_exit().is_some() {
+                self.end_all();
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -266,25 +321,103 @@ impl Adapter {
 
     /// Kills the process group at once (after a timeout or a protocol violation).
     pub fn kill(mut self) {
-        self.kill_group();
-        let _ = self.child.wait();
+        self.end_all();
     }
 
-    fn kill_group(&mut self) {
+    /// Ends the process group, every process carrying this adapter's token (children that
+    /// left the group), and waits for the adapter itself.
+    fn end_all(&mut self) {
         let pid = self.child.id() as i32;
-        // SAFETY: kill(2) with a negative pid signals the process group we created.
+        // SAFETY: kill(2) with a negative pid signals the process group we created; it still
+        // names the group after the adapter itself has exited while members remain.
         unsafe {
             libc::kill(-pid, libc::SIGKILL);
         }
-        let _ = self.child.kill();
+        if self.exited.is_none() {
+            let _ = self.child.kill();
+            self.exited = self.child.wait().ok();
+        }
+        reaper::end_instance(&self.token);
+        reaper::unregister(self.child.id());
+        self.ended = true;
+    }
+}
+
+/// Writing to an adapter that has exited must be an error the writer sees (EPIPE), not a
+/// SIGPIPE that ends the whole run: the signal is blocked in the writer thread, where it is
+/// raised (a pending thread-directed signal is discarded with the thread).
+fn block_sigpipe() {
+    // SAFETY: a zeroed sigset_t is initialised by sigemptyset before use; pthread_sigmask
+    // changes only the calling thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
+
+/// Reads stdout into lines for the queue. A line over [`MAX_ANSWER`] is not kept: its first
+/// bytes are, the rest is counted and dropped up to its end, then reading goes on.
+fn read_lines(mut stdout: impl Read, tx: &SyncSender<Event>, partial: &Mutex<Vec<u8>>) {
+    let mut buf = vec![0u8; 64 * 1024];
+    // (first bytes, length so far) of a line being dropped.
+    let mut dropping: Option<(Vec<u8>, usize)> = None;
+    loop {
+        let n = match stdout.read(&mut buf) {
+            Ok(0) | Err(_) => {
+                let _ = tx.send(Event::Eof);
+                return;
+            }
+            Ok(n) => n,
+        };
+        let mut chunk = &buf[..n];
+        if let Some((head, size)) = dropping.as_mut() {
+            match chunk.iter().position(|b| *b == b'\n') {
+                None => {
+                    *size += chunk.len();
+                    continue;
+                }
+                Some(at) => {
+                    let event = Event::Oversized(std::mem::take(head), *size + at);
+                    dropping = None;
+                    if tx.send(event).is_err() {
+                        return;
+                    }
+                    chunk = &chunk[at + 1..];
+                }
+            }
+        }
+        let mut lines = Vec::new();
+        {
+            let mut pending = partial.lock().expect("lock");
+            pending.extend_from_slice(chunk);
+            while let Some(at) = pending.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=at).collect();
+                lines.push(line[..line.len() - 1].to_vec());
+            }
+            if pending.len() > MAX_ANSWER {
+                dropping = Some((pending[..EXCERPT].to_vec(), pending.len()));
+                pending.clear();
+            }
+        }
+        for line in lines {
+            let event = if line.len() > MAX_ANSWER {
+                Event::Oversized(line[..EXCERPT].to_vec(), line.len())
+            } else {
+                Event::Line(line)
+            };
+            if tx.send(event).is_err() {
+                return;
+            }
+        }
     }
 }
 
 impl Drop for Adapter {
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            self.kill_group();
-            let _ = self.child.wait();
+        if !self.ended {
+            self.end_all();
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod mutate;
 pub mod outcome;
 pub mod profile;
 pub mod protocol;
+pub mod reaper;
 pub mod report;
 pub mod run;
 pub mod select;

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use trace_untrusted::escape::{html as html_escape, markdown as md, markdown_code as md_code, shell, xml};
 
 pub const SUMMARY_SCHEMA: &str = "trace-conform/summary.v1";
 
@@ -22,17 +23,14 @@ pub fn counts(cases: &[CaseResult]) -> BTreeMap<&'static str, usize> {
     m
 }
 
+/// The shell line that reruns one case: every word quoted (`escape::shell`).
 fn replay_command(r: &RunResult, c: &CaseResult) -> String {
-    let adapter = r.adapter.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ");
-    format!("trace-conform run --adapter {} --only {}", shell_quote(&adapter), c.id)
-}
-
-fn shell_quote(s: &str) -> String {
-    if s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@".contains(&b)) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
+    let adapter = r.adapter.iter().map(|a| shell(a)).collect::<Vec<_>>().join(" ");
+    format!(
+        "trace-conform run --adapter {} --only {}",
+        shell(&adapter),
+        shell(&c.id)
+    )
 }
 
 pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
@@ -54,16 +52,6 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
             "basis": c.basis, "duration_ms": c.duration_ms,
         })).collect::<Vec<_>>(),
     })
-}
-
-fn xml(s: &str) -> String {
-    s.chars()
-        .filter(|c| matches!(c, '\t' | '\n' | '\r') || (*c as u32) >= 0x20)
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 pub fn junit(r: &RunResult) -> String {
@@ -140,18 +128,18 @@ pub fn badge(r: &RunResult) -> Value {
 }
 
 pub fn markdown(r: &RunResult) -> String {
-    let mut md = String::new();
+    let mut out = String::new();
     let imp = &r.implementation;
-    let _ = writeln!(md, "# trace-conform: {} {}\n", imp.name, imp.version);
+    let _ = writeln!(out, "# trace-conform: {} {}\n", md(&imp.name), md(&imp.version));
     if let Some(e) = &r.startup_error {
-        let _ = writeln!(md, "**The adapter did not start:** {e}\n");
+        let _ = writeln!(out, "**The adapter did not start:** {}\n", md(e));
     }
     if !r.complete {
-        let _ = writeln!(md, "**Incomplete run:** some vectors were not run.\n");
+        let _ = writeln!(out, "**Incomplete run:** some vectors were not run.\n");
     }
     if r.adapter_looks_broken() {
         let _ = writeln!(
-            md,
+            out,
             "**The adapter looks broken** (every executed vector ended in a crash, timeout, harness error or protocol violation); check it with `trace-conform smoke`.\n"
         );
     }
@@ -160,14 +148,14 @@ pub fn markdown(r: &RunResult) -> String {
         .map(|l| format!("level {l}"))
         .unwrap_or_else(|| "none".into());
     let _ = writeln!(
-        md,
+        out,
         "Level reached: **{level}**. Error detail scored: `{:?}`. Restarts: {}.\n",
         r.capabilities.error_detail, r.restarts
     );
-    let _ = writeln!(md, "| outcome | vectors |\n|---|---|");
+    let _ = writeln!(out, "| outcome | vectors |\n|---|---|");
     for (name, n) in counts(&r.cases) {
         if n > 0 {
-            let _ = writeln!(md, "| {name} | {n} |");
+            let _ = writeln!(out, "| {name} | {n} |");
         }
     }
     let known: Vec<&CaseResult> = r
@@ -176,47 +164,47 @@ pub fn markdown(r: &RunResult) -> String {
         .filter(|c| matches!(c.outcome, Outcome::Xfail | Outcome::Skipped))
         .collect();
     if !known.is_empty() {
-        let _ = writeln!(md, "\n## Known differences (from the profile)\n");
+        let _ = writeln!(out, "\n## Known differences (from the profile)\n");
         for c in &known {
             let _ = writeln!(
-                md,
-                "- `{}` {} ({}): {}",
-                c.id,
+                out,
+                "- {} {} ({}): {}",
+                md_code(&c.id),
                 c.outcome.name(),
                 c.basis.label(),
-                c.detail.replace('\n', " ")
+                md(&c.detail)
             );
         }
     }
     let unexpected: Vec<&CaseResult> = r.unexpected().collect();
     if !unexpected.is_empty() {
-        let _ = writeln!(md, "\n## Unexpected results\n");
+        let _ = writeln!(out, "\n## Unexpected results\n");
         let _ = writeln!(
-            md,
+            out,
             "Each names what its expectation rests on: a spec statement, a suite decision or an implementation-defined profile (ids: docs/decisions.md).\n"
         );
         for c in unexpected {
             let _ = writeln!(
-                md,
-                "- `{}` **{}** ({}): {}",
-                c.id,
+                out,
+                "- {} **{}** ({}): {}",
+                md_code(&c.id),
                 c.outcome.name(),
                 c.basis.label(),
-                c.detail.replace('\n', " ")
+                md(&c.detail)
             );
         }
     }
     let cited = cited_decisions(known.iter().copied().chain(r.unexpected()));
     if !cited.is_empty() {
         let _ = writeln!(
-            md,
+            out,
             "\n## Decisions these cases rest on\n\nWhere the sources disagree or are silent, the suite decided (docs/decisions.md); a case resting on a decision is negotiable in that sense only.\n"
         );
         for (id, d) in cited {
-            let _ = writeln!(md, "- **{id}** {}: {}", d.title, d.choice);
+            let _ = writeln!(out, "- **{id}** {}: {}", d.title, d.choice);
         }
     }
-    md
+    out
 }
 
 /// The decisions (docs/decisions.md) the given cases rest on, by id.
@@ -243,13 +231,6 @@ fn basis_html(c: &CaseResult) -> String {
         );
     }
     label
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A self-contained page: per-rule matrix by module x form x platform, then every
@@ -322,7 +303,8 @@ pub fn html(r: &RunResult) -> String {
         let class = if *bad > 0 { "bad" } else { "ok" };
         let _ = write!(
             h,
-            "<tr class=\"{class}\"><td>{rule}</td><td>{ok}</td><td>{bad}</td></tr>"
+            "<tr class=\"{class}\"><td>{}</td><td>{ok}</td><td>{bad}</td></tr>",
+            html_escape(rule)
         );
     }
     h.push_str("</table>\n<h2>Failing cases</h2>\n<div id=\"failures\">");
@@ -392,7 +374,16 @@ pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), S
     for c in r.cases.iter().filter(|c| c.outcome != Outcome::Pass) {
         let mut v = serde_json::to_value(c).expect("json");
         v["replay"] = Value::String(replay_command(r, c));
-        let p = dir.join("cases").join(format!("{}.json", c.id.replace("::", "__")));
+        // Ids were checked when the vectors loaded; one that was not gets a name from its digest.
+        let name = trace_untrusted::name::id_file_name(&c.id, "json").unwrap_or_else(|_| {
+            use sha2::Digest;
+            let d = sha2::Sha256::digest(c.id.as_bytes());
+            format!(
+                "invalid-id-{}.json",
+                d[..8].iter().map(|b| format!("{b:02x}")).collect::<String>()
+            )
+        });
+        let p = dir.join("cases").join(name);
         std::fs::write(&p, serde_json::to_string_pretty(&v).expect("json") + "\n").map_err(|e| io(e, &p))?;
     }
     Ok(())

@@ -377,7 +377,7 @@ impl Worker<'_> {
         match exchange {
             Exchange::Response { response, stderr } => {
                 result.stderr = stderr;
-                result.actual = response.result.clone();
+                result.actual = response.result.as_ref().map(kept_in_report);
                 match response.status {
                     ResponseStatus::Ok => match observe(
                         &w.ctx.op,
@@ -455,6 +455,26 @@ impl Worker<'_> {
 }
 
 /// Runs `work` through the adapter. `Err` only for a run that could not begin.
+/// The largest answer result kept whole in the reports (compact JSON bytes); a larger one is
+/// kept as its size and an excerpt, so the reports stay small whatever adapters answer.
+pub const RESULT_KEPT_BYTES: usize = 64 * 1024;
+
+fn kept_in_report(result: &Value) -> Value {
+    let text = serde_json::to_string(result).unwrap_or_default();
+    if text.len() <= RESULT_KEPT_BYTES {
+        return result.clone();
+    }
+    let mut cut = 4096;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    serde_json::json!({
+        "not_kept": format!("the result is {} bytes of JSON, over the {RESULT_KEPT_BYTES} kept in reports", text.len()),
+        "bytes": text.len(),
+        "excerpt": &text[..cut],
+    })
+}
+
 pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
     // The adapter runs where the runner was started, so relative paths in its command work.
     let cwd = std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir());

@@ -3,34 +3,45 @@
 
 use crate::format::VectorFile;
 use std::path::{Path, PathBuf};
+use trace_untrusted::limits;
+use trace_untrusted::read::read_regular;
+use trace_untrusted::walk::{self, Walk};
 
-/// Every `*.json` vector file under `dir` (not `schema/`), sorted, parsed strictly.
+/// Every `*.json` vector file under `dir` (not `schema/` or `regressions/`), sorted, parsed
+/// strictly. The folder may come from elsewhere: the walk stays inside it and is bounded,
+/// each file is a regular file of at most `limits::VECTOR_FILE_BYTES` (all together at most
+/// `limits::VECTOR_SET_BYTES`), and a file whose ids lint would refuse is refused, since ids
+/// become report file names.
 pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, VectorFile)>, String> {
-    let mut paths = Vec::new();
-    collect(dir, dir, &mut paths)?;
-    paths.sort();
+    let skip = |d: &Path| d == dir.join("schema") || d == dir.join("regressions");
+    let paths = walk::files(dir, &Walk::confined(), &skip)?;
+    let mut budget = limits::VECTOR_SET_BYTES;
     paths
         .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .map(|p| {
-            let bytes = std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let file: VectorFile = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", p.display()))?;
+            let bytes = read_regular(&p, limits::VECTOR_FILE_BYTES.min(budget))?;
+            budget -= bytes.len() as u64;
+            let file = parse(&p.display().to_string(), &bytes)?;
             Ok((p, file))
         })
         .collect()
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_dir() {
-            if path != root.join("schema") && path != root.join("regressions") {
-                collect(root, &path, out)?;
+/// Parses one vector file strictly and checks that every id is one lint accepts.
+pub fn parse(name: &str, bytes: &[u8]) -> Result<VectorFile, String> {
+    let file: VectorFile = serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?;
+    for g in &file.groups {
+        for t in &g.tests {
+            if !trace_untrusted::name::is_vector_id(&t.id) {
+                return Err(format!(
+                    "{name}: id {:?} is not a vector id (slugs of a-z, 0-9 and '-' joined by '::')",
+                    trace_untrusted::escape::terminal_line(&t.id)
+                ));
             }
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
         }
     }
-    Ok(())
+    Ok(file)
 }
 
 /// The vectors directory of this checkout (harness/vectors/../../vectors).
@@ -50,7 +61,7 @@ pub fn load_embedded() -> Result<Vec<(PathBuf, VectorFile)>, String> {
     embedded::EMBEDDED
         .iter()
         .map(|(name, bytes)| {
-            let file: VectorFile = serde_json::from_slice(bytes).map_err(|e| format!("embedded {name}: {e}"))?;
+            let file = parse(&format!("embedded {name}"), bytes)?;
             Ok((PathBuf::from("embedded").join(name), file))
         })
         .collect()

@@ -5,8 +5,13 @@ Usage: faux.py MODE [N [ID_LOG]]. Each mode misbehaves in one documented way; th
 each into its outcome and still write a complete report. Not an implementation of TRACE.
 """
 import json
+import subprocess
 import sys
 import time
+
+# Text an attacker would put in reports: markup, a forged Markdown table row, terminal
+# escape sequences, a bidirectional override.
+HOSTILE = '<script>alert(1)</script>\n| pass | 999 |\x1b[2J\x1b]0;owned\x07\u202e'
 
 MODE = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -69,10 +74,14 @@ def main():
                 continue
             version = 2 if MODE == "lying-hello" else 1
             release = "main" if MODE == "unversioned" else "0.0.1"
+            name = "faux-" + MODE + (HOSTILE if MODE == "hostile-text" else "")
             send({"trace_adapter": 1, "id": rid, "status": "ok",
                   "result": {"protocol": version, "framing": "jsonl",
-                             "implementation": {"name": "faux-" + MODE, "version": release, "language": "python"},
+                             "implementation": {"name": name, "version": release, "language": "python"},
                              "capabilities": CAPS}})
+            if MODE == "deaf":
+                # Never reads again: a request larger than the pipe cannot be written.
+                time.sleep(3600)
             continue
         count += 1
         if MODE == "crash-nth" and count == N:
@@ -87,6 +96,28 @@ def main():
             sys.stdout.write('{"trace_adapter": 1, "id": "' + str(rid) + '", "sta')
             sys.stdout.flush()
             time.sleep(3600)
+        if MODE == "hostile-text" and op == "verify":
+            sys.stderr.write(HOSTILE + "\n")
+            sys.stderr.flush()
+            send({"trace_adapter": 1, "id": rid, "status": "ok",
+                  "result": {"verdict": HOSTILE, "errors": [{"rule": HOSTILE, "class": HOSTILE}]}})
+            continue
+        if MODE == "huge-answer" and op == "verify":
+            # N MiB of answer: an array of zeros in an extra member.
+            pad = "0," * (N * 512 * 1024) + "0"
+            sys.stdout.write('{"trace_adapter": 1, "id": "%s", "status": "ok", "result": '
+                             '{"verdict": "accept", "errors": [], "pad": [%s]}}\n' % (rid, pad))
+            sys.stdout.flush()
+            continue
+        if MODE == "orphan" and op == "verify":
+            # A child in its own session (out of the process group), then a crash.
+            subprocess.Popen(["sleep", str(N)], start_new_session=True,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            sys.exit(3)
+        if MODE == "exit-holding-stdout" and op == "verify":
+            # The child inherits stdout, so the runner never sees end of file; then exit.
+            subprocess.Popen(["sleep", str(N)], start_new_session=True, stdin=subprocess.DEVNULL)
+            sys.exit(3)
         if MODE == "noise" and op == "verify":
             print("debug: verifying a record")
             sys.stdout.flush()
