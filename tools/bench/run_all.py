@@ -113,7 +113,13 @@ def main() -> int:
         }, files[: a.cli_sample])
     out = pathlib.Path(a.out)
     (out / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    (out / "benchmarks.md").write_text(render(results), encoding="utf-8")
+    # The memory section (tools/bench/memory.py) is measured separately and kept as it is.
+    page = render(results)
+    previous = (out / "benchmarks.md").read_text(encoding="utf-8") if (out / "benchmarks.md").exists() else ""
+    begin, end = "<!-- memory:begin -->", "<!-- memory:end -->"
+    if begin in previous and end in previous:
+        page = page.rstrip("\n") + "\n\n" + previous[previous.index(begin):previous.index(end) + len(end)] + "\n"
+    (out / "benchmarks.md").write_text(page, encoding="utf-8")
     print(f"wrote {out / 'benchmarks.md'}", file=sys.stderr)
     return 0
 

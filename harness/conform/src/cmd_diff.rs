@@ -17,7 +17,7 @@ pub fn is_bad(outcome: &str) -> bool {
 }
 
 pub fn load_outcomes(path: &Path) -> Result<BTreeMap<String, String>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = trace_untrusted::read::read_regular(path, crate::inputs::MAX_INPUT_BYTES)?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     if v.get("schema").and_then(|s| s.as_str()) != Some(trace_runner::report::SUMMARY_SCHEMA) {
         return Err(format!(

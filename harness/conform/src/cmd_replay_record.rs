@@ -14,7 +14,7 @@ use trace_record::json::{Object, Value};
 
 /// The record's claims, from any form (its signature is `trace-conform verify`'s business).
 fn claims(path: &Path) -> Result<Object, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = trace_untrusted::read::read_regular(path, crate::inputs::MAX_INPUT_BYTES)?;
     let form = trace_record::envelope::sniff(&bytes);
     match trace_record::envelope::decode(&bytes, form) {
         Ok(d) => match d.record {

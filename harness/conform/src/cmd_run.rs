@@ -101,8 +101,9 @@ pub fn split_command(text: &str) -> Result<Vec<String>, String> {
 pub fn load_profile(path: Option<&std::path::Path>) -> Result<Profile, String> {
     match path {
         None => Ok(Profile::default()),
-        Some(p) => std::fs::read_to_string(p)
+        Some(p) => trace_untrusted::read::read_regular(p, trace_untrusted::limits::MANIFEST_BYTES)
             .map_err(|e| e.to_string())
+            .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
             .and_then(|t| Profile::parse(&t))
             .map_err(|e| format!("{}: {e}", p.display())),
     }

@@ -504,3 +504,21 @@ fn reports_say_what_a_decision_settled_and_link_it_in_html() {
     let none = crate::report::markdown(&run_of(vec![case("ok", 0, Pass, Valid, false)]));
     assert!(!none.contains("Decisions these cases rest on"));
 }
+
+#[test]
+fn a_result_is_kept_whole_up_to_its_bound_and_as_size_and_excerpt_above_it() {
+    let small = serde_json::json!({"verdict": "accept", "errors": []});
+    assert_eq!(kept_in_report(&small), small);
+    // Exactly at the bound: kept whole.
+    let at_bound = Value::String("x".repeat(RESULT_KEPT_BYTES - 2));
+    assert_eq!(serde_json::to_string(&at_bound).unwrap().len(), RESULT_KEPT_BYTES);
+    assert_eq!(kept_in_report(&at_bound), at_bound);
+    // One byte over, with a multi-byte character across the excerpt's end.
+    let over = Value::String(format!("{}é{}", "x".repeat(4094), "y".repeat(RESULT_KEPT_BYTES)));
+    let kept = kept_in_report(&over);
+    let bytes = serde_json::to_string(&over).unwrap().len();
+    assert_eq!(kept["bytes"], bytes);
+    let excerpt = kept["excerpt"].as_str().unwrap();
+    assert!(excerpt.len() <= 4096 && excerpt.len() >= 4094, "{}", excerpt.len());
+    assert!(kept["not_kept"].as_str().unwrap().contains(&bytes.to_string()));
+}
