@@ -176,14 +176,6 @@ impl Folder {
             error: "not UTF-8 text".into(),
         })
     }
-
-    /// Whether `name` is a regular file inside the root (no error detail).
-    pub fn has_file(&self, name: &str) -> bool {
-        self.resolve(name)
-            .ok()
-            .and_then(|p| std::fs::symlink_metadata(p).ok())
-            .is_some_and(|m| m.is_file())
-    }
 }
 
 #[cfg(test)]
