@@ -132,7 +132,7 @@ pub fn load(dir: &Path) -> Result<Capture, String> {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().to_string();
-            if name != "MANIFEST.toml" && !manifest.sha256.contains_key(&name) {
+            if e.path().is_file() && name != "MANIFEST.toml" && !manifest.sha256.contains_key(&name) {
                 problems.push(format!("{name}: present but not listed in [sha256]"));
             }
         }

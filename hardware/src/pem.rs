@@ -11,13 +11,12 @@ use base64::Engine as _;
 /// The DER of every block labelled `label`, in order; a block that does not decode is left
 /// out.
 pub fn decode_all(bytes: &[u8], label: &str) -> Vec<Vec<u8>> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Vec::new();
-    };
+    // Text around the blocks may be anything; the blocks themselves are ASCII.
+    let text = String::from_utf8_lossy(bytes);
     let begin = format!("-----BEGIN {label}-----");
     let end = format!("-----END {label}-----");
     let mut out = Vec::new();
-    let mut rest = text;
+    let mut rest = text.as_ref();
     while let Some(at) = rest.find(&begin) {
         let body_start = at + begin.len();
         let Some(len) = rest[body_start..].find(&end) else {

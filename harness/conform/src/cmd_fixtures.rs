@@ -39,7 +39,7 @@ fn check(dirs: &[PathBuf]) -> u8 {
     let dirs = match captures(dirs) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("trace-conform fixtures check: {e}");
+            eprintln!("trace-conform fixtures check: {}", clean(&e));
             return 2;
         }
     };

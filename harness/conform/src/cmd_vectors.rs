@@ -133,9 +133,9 @@ fn write_corpus(dir: &std::path::Path, out: &std::path::Path, per_target: Option
     let files = load::load_dir(dir)?
         .into_iter()
         .map(|(p, f)| {
-            std::fs::read(&p)
+            trace_untrusted::read::read_regular(&p, trace_untrusted::limits::VECTOR_FILE_BYTES)
                 .map(|b| (f, b))
-                .map_err(|e| format!("{}: {e}", p.display()))
+                .map_err(String::from)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut by_target: BTreeMap<&str, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
@@ -172,7 +172,9 @@ fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &
     let files = load::load_dir(dir)?;
     let bytes: Vec<Vec<u8>> = files
         .iter()
-        .map(|(p, _)| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display())))
+        .map(|(p, _)| {
+            trace_untrusted::read::read_regular(p, trace_untrusted::limits::VECTOR_FILE_BYTES).map_err(String::from)
+        })
         .collect::<Result<_, _>>()?;
     let entries: Vec<release::ReleaseFile> = files
         .iter()
@@ -183,7 +185,9 @@ fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &
             file: f,
         })
         .collect();
-    let retired_text = std::fs::read_to_string(dir.join("RETIRED")).unwrap_or_default();
+    let retired_text = trace_untrusted::Folder::open(dir)
+        .and_then(|f| f.read_text("RETIRED", trace_untrusted::limits::MANIFEST_BYTES))
+        .unwrap_or_default();
     let index = release::index(
         generate::SUITE_VERSION,
         &entries,
@@ -192,7 +196,7 @@ fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &
     let previous = match previous {
         None => None,
         Some(p) => {
-            let text = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let text = trace_untrusted::read::read_regular(p, trace_untrusted::limits::VECTOR_FILE_BYTES)?;
             let v: serde_json::Value = serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", p.display()))?;
             if v["format"] != release::INDEX_FORMAT {
                 return Err(format!("{}: not a {} index", p.display(), release::INDEX_FORMAT));

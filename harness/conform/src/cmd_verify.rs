@@ -144,8 +144,10 @@ pub fn options(a: &Args) -> Result<VerifyOptions, String> {
 }
 
 /// Records verified together on every core before their output is written: enough to keep
-/// both cores busy, few enough that memory stays flat however long the input is.
+/// both cores busy, few enough that memory stays flat however long the input is. A chunk
+/// also closes once its records hold [`CHUNK_BYTES`], so large records cannot multiply.
 const CHUNK: usize = 4096;
+const CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn run(a: Args) -> u8 {
     let prepared = options(&a).and_then(|o| Ok((o, inputs::expand(&a.inputs)?)));
@@ -163,16 +165,20 @@ pub fn run(a: Args) -> u8 {
     loop {
         // The next chunk of records in input order; read errors are reported as they come.
         let mut chunk = Vec::with_capacity(CHUNK);
+        let mut bytes = 0;
         let mut exhausted = true;
         for r in records.by_ref() {
             match r {
-                Ok(record) => chunk.push(record),
+                Ok(record) => {
+                    bytes += record.1.len();
+                    chunk.push(record);
+                }
                 Err(e) => {
                     eprintln!("trace-conform verify: {}", clean(&e));
                     io_error = true;
                 }
             }
-            if chunk.len() == CHUNK {
+            if chunk.len() == CHUNK || bytes >= CHUNK_BYTES {
                 exhausted = false;
                 break;
             }

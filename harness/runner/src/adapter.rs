@@ -17,7 +17,7 @@ use serde_json::Value;
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -35,6 +35,8 @@ const EXCERPT: usize = 4096;
 const QUEUE: usize = 16;
 /// How often a waiting exchange checks whether the process has exited.
 const EXIT_POLL: Duration = Duration::from_millis(20);
+/// How long an exited adapter's last output may take to arrive through the reader thread.
+const EXIT_DRAIN: Duration = Duration::from_millis(200);
 
 enum Event {
     Line(Vec<u8>),
@@ -184,12 +186,24 @@ impl Adapter {
         }
     }
 
-    /// The exit status, if the process has exited (waited for once, then remembered).
+    /// The exit status, if the process has exited (waited for once, then remembered). The
+    /// moment it is found, what is left of its process group is killed: the group id still
+    /// names it while members remain, and can name nothing else until they are gone.
     fn poll_exit(&mut self) -> Option<std::process::ExitStatus> {
         if self.exited.is_none() {
             self.exited = self.child.try_wait().ok().flatten();
+            if self.exited.is_some() {
+                self.kill_group();
+            }
         }
         self.exited
+    }
+
+    fn kill_group(&self) {
+        // SAFETY: kill(2) with a negative pid signals the process group we created.
+        unsafe {
+            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
+        }
     }
 
     fn exit_status(&mut self) -> String {
@@ -247,10 +261,11 @@ impl Adapter {
                 Err(RecvTimeoutError::Disconnected) => Event::Eof,
                 Err(RecvTimeoutError::Timeout) => {
                     if self.poll_exit().is_some() {
-                        // Exited: take a line it wrote just before, else it crashed.
-                        match self.events.try_recv() {
+                        // Exited: a line it wrote just before may still be on its way
+                        // through the reader thread; wait briefly for it or for the end.
+                        match self.events.recv_timeout(EXIT_DRAIN) {
                             Ok(event) => event,
-                            Err(TryRecvError::Empty | TryRecvError::Disconnected) => return self.crash(mark, None),
+                            Err(_) => return self.crash(mark, None),
                         }
                     } else if left.is_zero() {
                         let partial = excerpt(&self.partial.lock().expect("lock"));
@@ -327,13 +342,9 @@ impl Adapter {
     /// Ends the process group, every process carrying this adapter's token (children that
     /// left the group), and waits for the adapter itself.
     fn end_all(&mut self) {
-        let pid = self.child.id() as i32;
-        // SAFETY: kill(2) with a negative pid signals the process group we created; it still
-        // names the group after the adapter itself has exited while members remain.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
         if self.exited.is_none() {
+            // Not yet reaped, so the group id is still ours.
+            self.kill_group();
             let _ = self.child.kill();
             self.exited = self.child.wait().ok();
         }
@@ -391,10 +402,13 @@ fn read_lines(mut stdout: impl Read, tx: &SyncSender<Event>, partial: &Mutex<Vec
         let mut lines = Vec::new();
         {
             let mut pending = partial.lock().expect("lock");
+            // Only the new bytes can hold a newline: the kept partial line was scanned before.
+            let mut from = pending.len();
             pending.extend_from_slice(chunk);
-            while let Some(at) = pending.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = pending.drain(..=at).collect();
+            while let Some(i) = pending[from..].iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=from + i).collect();
                 lines.push(line[..line.len() - 1].to_vec());
+                from = 0;
             }
             if pending.len() > MAX_ANSWER {
                 dropping = Some((pending[..EXCERPT].to_vec(), pending.len()));

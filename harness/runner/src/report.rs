@@ -354,6 +354,13 @@ pub fn html(r: &RunResult) -> String {
 pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), String> {
     let io = |e: std::io::Error, p: &Path| format!("{}: {e}", p.display());
     std::fs::create_dir_all(dir.join("cases")).map_err(|e| io(e, dir))?;
+    // Case files go into `cases/` itself, never through a link planted in its place.
+    if std::fs::symlink_metadata(dir.join("cases")).is_ok_and(|m| !m.is_dir()) {
+        return Err(format!(
+            "{}: not a directory (a link?); no report written",
+            dir.join("cases").display()
+        ));
+    }
     let files: [(&str, String); 5] = [
         (
             "summary.json",
@@ -368,8 +375,7 @@ pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), S
         ),
     ];
     for (name, text) in files {
-        let p = dir.join(name);
-        std::fs::write(&p, text).map_err(|e| io(e, &p))?;
+        trace_untrusted::write::write_file(&dir.join(name), text.as_bytes())?;
     }
     for c in r.cases.iter().filter(|c| c.outcome != Outcome::Pass) {
         let mut v = serde_json::to_value(c).expect("json");
@@ -384,7 +390,7 @@ pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), S
             )
         });
         let p = dir.join("cases").join(name);
-        std::fs::write(&p, serde_json::to_string_pretty(&v).expect("json") + "\n").map_err(|e| io(e, &p))?;
+        trace_untrusted::write::write_file(&p, (serde_json::to_string_pretty(&v).expect("json") + "\n").as_bytes())?;
     }
     Ok(())
 }

@@ -522,3 +522,48 @@ fn a_result_is_kept_whole_up_to_its_bound_and_as_size_and_excerpt_above_it() {
     assert!(excerpt.len() <= 4096 && excerpt.len() >= 4094, "{}", excerpt.len());
     assert!(kept["not_kept"].as_str().unwrap().contains(&bytes.to_string()));
 }
+
+/// Processes whose command line is `sleep <marker>`.
+fn sleepers(marker: &str) -> Vec<u32> {
+    let want = format!("sleep\0{marker}\0");
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == want.as_bytes()))
+        .collect()
+}
+
+#[test]
+fn a_child_that_left_the_process_group_ends_with_its_adapter_by_its_token() {
+    // In a library (no subreaper), only the instance token can find the detached child.
+    let marker = "987653";
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fauxplementations/faux.py");
+    let argv = vec![
+        "python3".into(),
+        script.display().to_string(),
+        "orphan".into(),
+        marker.into(),
+    ];
+    let mut a = Adapter::start(&argv, std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("python3 starts");
+    let req = serde_json::json!({"trace_adapter": 1, "id": "v-1", "op": "verify", "input": {}});
+    let started = std::time::Instant::now();
+    assert!(matches!(
+        a.exchange(&req, Duration::from_secs(20)),
+        Exchange::Crash { .. }
+    ));
+    assert!(started.elapsed() < Duration::from_secs(10), "seen when it exited");
+    // The detached child is alive until the adapter is ended.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while sleepers(marker).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(sleepers(marker).len(), 1, "the orphan mode starts one child");
+    a.kill();
+    // Killed; init reaps it (this test process is no subreaper), which takes a moment.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !sleepers(marker).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(sleepers(marker), Vec::<u32>::new(), "the token found and ended it");
+}

@@ -47,9 +47,10 @@ pub fn xml(s: &str) -> String {
 
 /// The characters that can open inline markup in CommonMark or GitHub's dialect mid-line:
 /// escapes, code, emphasis, links and images, autolinks and raw HTML, entities,
-/// strikethrough, table cells, math, and (harmless mid-line, escaped anyway) headings and
-/// braces. Line starts are the caller's: every use puts fixed text first.
-pub const MARKDOWN_SPECIAL: &str = "\\`*_[]()<>|&~!#${}";
+/// strikethrough, table cells, math, URL and address autolinks (`:`, `@`), and (harmless
+/// mid-line, escaped anyway) headings and braces. Line starts are the caller's: every use
+/// puts fixed text first.
+pub const MARKDOWN_SPECIAL: &str = "\\`*_[]()<>|&~!#${}:@";
 
 /// Text for one line of Markdown (CommonMark and GitHub's dialect), also safe inside a
 /// table cell: every character of [`MARKDOWN_SPECIAL`] is backslash-escaped (CommonMark §2.4
@@ -58,7 +59,13 @@ pub const MARKDOWN_SPECIAL: &str = "\\`*_[]()<>|&~!#${}";
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 4);
     for c in s.chars() {
-        if MARKDOWN_SPECIAL.contains(c) {
+        // `:` and `@` are special so that no URL or address autolinks; the dot of `www.`
+        // is escaped for the same reason.
+        let after_www = c == '.'
+            && out.len() >= 3
+            && out.is_char_boundary(out.len() - 3)
+            && out[out.len() - 3..].eq_ignore_ascii_case("www");
+        if MARKDOWN_SPECIAL.contains(c) || after_www {
             out.push('\\');
             out.push(c);
         } else if c.is_control() || is_invisible_format(c) {
@@ -135,7 +142,11 @@ mod tests {
         let attack = "<script>alert(1)</script><img src=x onerror=alert(1)>\"'&";
         let h = html(attack);
         assert!(!h.contains('<') && !h.contains('"') && !h.contains('\''));
-        let md = markdown("evil | 0 |\n| pass | 724 |\n<b>x</b> [l](http://x) *e*");
+        let md = markdown("evil | 0 |\n| pass | 724 |\n<b>x</b> [l](http://x) *e* WWW.x.org a@b.c");
+        assert!(
+            md.contains("http\\:") && md.contains("WWW\\.x") && md.contains("a\\@b"),
+            "{md}"
+        );
         assert!(!md.contains('\n'));
         assert!(!md.contains(" | "));
         assert_eq!(terminal("a\u{1b}[2Jb\u{9b}c\u{202e}"), "a\\u{1b}[2Jb\\u{9b}c\\u{202e}");
@@ -171,7 +182,7 @@ mod tests {
             let mut escaped = false;
             for c in md.chars() {
                 if escaped {
-                    prop_assert!(MARKDOWN_SPECIAL.contains(c));
+                    prop_assert!(MARKDOWN_SPECIAL.contains(c) || c == '.');
                     escaped = false;
                 } else if c == '\\' {
                     escaped = true;

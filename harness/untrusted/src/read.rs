@@ -34,7 +34,11 @@ impl fmt::Display for Refusal {
         match self {
             Refusal::Name { name, why } => write!(f, "{name:?}: refused as a name: {why}"),
             Refusal::Escapes { name, root } => {
-                write!(f, "{name:?}: resolves outside {}; not read", root.display())
+                write!(
+                    f,
+                    "{name:?}: resolves outside {} (or through a broken link); not read",
+                    root.display()
+                )
             }
             Refusal::NotRegular { name, kind } => write!(f, "{name:?}: a {kind}, not a regular file; not read"),
             Refusal::TooLarge { name, size, limit } => {
@@ -149,16 +153,26 @@ impl Folder {
 
     /// The resolved path of `name`, refused when the name is not a plain relative name or
     /// when it resolves (through links) outside the root.
+    /// A name that goes through a link and does not resolve is refused like one that resolves
+    /// outside: otherwise the two messages would tell whether a file exists elsewhere.
     pub fn resolve(&self, name: &str) -> Result<PathBuf, Refusal> {
         let rel = crate::name::relative(name)?;
-        let resolved = std::fs::canonicalize(self.canonical.join(&rel)).map_err(|e| io(name, e))?;
-        if !resolved.starts_with(&self.canonical) {
-            return Err(Refusal::Escapes {
-                name: name.to_string(),
-                root: self.root.clone(),
-            });
+        let joined = self.canonical.join(&rel);
+        let escapes = || Refusal::Escapes {
+            name: name.to_string(),
+            root: self.root.clone(),
+        };
+        match std::fs::canonicalize(&joined) {
+            Ok(resolved) if resolved.starts_with(&self.canonical) => Ok(resolved),
+            Ok(_) => Err(escapes()),
+            Err(e) => {
+                let through_link = joined
+                    .ancestors()
+                    .take_while(|a| *a != self.canonical)
+                    .any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
+                Err(if through_link { escapes() } else { io(name, e) })
+            }
         }
-        Ok(resolved)
     }
 
     /// Reads `name` under the root: a regular file inside it, at most `limit` bytes.
@@ -210,6 +224,11 @@ mod tests {
         // A link that stays inside is followed.
         symlink("quote.bin", d.path().join("capture/alias")).unwrap();
         assert_eq!(f.read("alias", 100).unwrap(), b"quote");
+        // Whether a file exists outside is not revealed: missing or present, one refusal.
+        symlink(d.path(), d.path().join("capture/up")).unwrap();
+        assert!(matches!(f.read("up/secret", 100), Err(Refusal::Escapes { .. })));
+        assert!(matches!(f.read("up/no-such-file", 100), Err(Refusal::Escapes { .. })));
+        assert!(matches!(f.read("missing", 100), Err(Refusal::Io { .. })));
     }
 
     #[test]

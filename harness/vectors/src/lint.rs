@@ -272,7 +272,9 @@ pub fn platform_matrix(files: &[VectorFile]) -> Vec<String> {
 
 /// Ids listed in `vectors/RETIRED` (one per line: `<id> <replacement or ->`, # comments).
 pub fn retired_ids(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_to_string(dir.join("RETIRED"))
+    // Read inside the vector folder only (it may come from elsewhere): SECURITY.md.
+    trace_untrusted::Folder::open(dir)
+        .and_then(|f| f.read_text("RETIRED", trace_untrusted::limits::MANIFEST_BYTES))
         .unwrap_or_default()
         .lines()
         .map(|l| l.split('#').next().unwrap_or("").trim())

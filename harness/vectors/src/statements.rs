@@ -97,8 +97,9 @@ pub fn embedded() -> Result<Vec<Statement>, String> {
 
 /// Reads `<dir>/rules/spec-statements.toml` (lint checks the files it is given).
 pub fn load(dir: &Path) -> Result<Vec<Statement>, String> {
-    let path = dir.join(FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Read inside the vector folder only (it may come from elsewhere): SECURITY.md.
+    let text =
+        trace_untrusted::Folder::open(dir).and_then(|f| f.read_text(FILE, trace_untrusted::limits::MANIFEST_BYTES))?;
     parse(&text)
 }
 

@@ -75,9 +75,21 @@ fn a_capture_folder_cannot_make_the_suite_read_outside_it() {
     std::fs::create_dir_all(&cap).unwrap();
     symlink(root.join("secret"), cap.join("linked.bin")).unwrap();
     symlink("/dev/zero", cap.join("zero.bin")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(cap.join("fifo.bin"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
     let big = std::fs::File::create(cap.join("huge.bin")).unwrap();
     big.set_len(64 * 1024 * 1024).unwrap(); // sparse: costs no disk
-    let names = ["../../secret", "/etc/hostname", "linked.bin", "zero.bin", "huge.bin"];
+    let names = [
+        "../../secret",
+        "/etc/hostname",
+        "linked.bin",
+        "zero.bin",
+        "fifo.bin",
+        "huge.bin",
+    ];
     let listed: String = names.iter().map(|n| format!("\"{n}\" = \"{digest}\"\n")).collect();
     std::fs::write(
         cap.join("MANIFEST.toml"),
@@ -109,6 +121,7 @@ fn a_capture_folder_cannot_make_the_suite_read_outside_it() {
             }
             assert!(all.contains("\"linked.bin\": resolves outside"), "{all}");
             assert!(all.contains("\"zero.bin\": resolves outside"), "{all}");
+            assert!(all.contains("\"fifo.bin\": a FIFO, not a regular file"), "{all}");
             assert!(
                 all.contains("\"huge.bin\": 67108864 bytes or more, over the limit"),
                 "{all}"
