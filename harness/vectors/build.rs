@@ -1,6 +1,6 @@
 //! Embeds the committed vector files (`vectors/**/*.json`, not `schema/` or `regressions/`)
-//! into the crate, so that an installed `trace-conform` runs the suite without a checkout,
-//! and names the set with an FNV-1a digest of its files for `--version`.
+//! into the crate, so that an installed `trace-conform` runs the suite without a checkout.
+//! The set's digest is computed at run time (`load::embedded_set`).
 
 use std::path::{Path, PathBuf};
 
@@ -24,7 +24,6 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut code = String::from("pub static EMBEDDED: &[(&str, &[u8])] = &[\n");
     for f in &files {
         let rel = f
@@ -32,9 +31,6 @@ fn main() {
             .expect("under root")
             .to_string_lossy()
             .replace('\\', "/");
-        for b in rel.bytes().chain(std::fs::read(f).expect("readable").into_iter()) {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
         let abs = std::fs::canonicalize(f).expect("canonical");
         code.push_str(&format!(
             "    ({rel:?}, include_bytes!({:?})),\n",
@@ -42,7 +38,6 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    code.push_str(&format!("pub const SET_ID: &str = \"fnv1a64:{hash:016x}\";\n"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("embedded.rs");
     std::fs::write(out, code).expect("writable");
 }

@@ -137,12 +137,8 @@ pub fn run(a: Args) -> u8 {
         Ok(s) => s,
         Err(e) => return usage(e),
     };
-    let loaded = match &a.vectors {
-        Some(dir) => load::load_dir(dir),
-        None => load::load_default(),
-    };
-    let files = match loaded {
-        Ok(f) if !f.is_empty() => f.into_iter().map(|(_, f)| f).collect::<Vec<_>>(),
+    let (set_info, files) = match load::chosen_set(a.vectors.as_deref()) {
+        Ok(s) if !s.files.is_empty() => (s.info, s.files.into_iter().map(|(_, f)| f).collect::<Vec<_>>()),
         Ok(_) => return usage("no vector files found".to_string()),
         Err(e) => return usage(e),
     };
@@ -187,7 +183,8 @@ pub fn run(a: Args) -> u8 {
         jobs: a.jobs,
         progress,
     };
-    let result = trace_runner::run::run(work, &opts);
+    let mut result = trace_runner::run::run(work, &opts);
+    result.vector_set = Some(set_info);
     if let Err(e) = report::write_all(&a.out, &result, trace_vectors::generate::SUITE_VERSION) {
         return usage(e);
     }
@@ -215,6 +212,9 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
     }
     let passed = counts[Outcome::Pass.name()] + counts[Outcome::Xfail.name()];
     println!("{} passed, {} failed", passed, unexpected.len());
+    if let Some(line) = report::vector_set_line(r) {
+        println!("vector set: {}", clean(&line));
+    }
     let level = r
         .level_reached()
         .map(|l| format!("level {l}"))

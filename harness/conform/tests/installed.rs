@@ -34,5 +34,5 @@ fn version_names_suite_protocol_and_vector_set() {
     let o = Command::new(BIN).arg("--version").output().expect("runs");
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("adapter protocol 1"), "{text}");
-    assert!(text.contains("vector set fnv1a64:"), "{text}");
+    assert!(text.contains("vector set sha256:"), "{text}");
 }

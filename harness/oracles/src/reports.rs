@@ -25,6 +25,8 @@ const HTML_TAGS: &[&str] = &[
     "th", "td", "section", "pre", "div", "dl", "dt", "dd", "a",
 ];
 const XML_TAGS: &[&str] = &[
+    "properties",
+    "property",
     "?xml",
     "testsuites",
     "testsuite",
@@ -94,6 +96,13 @@ pub fn report_rendering(data: &[u8]) {
         complete: true,
         startup_error: said.startup_error,
         restarts: 0,
+        vector_set: Some(trace_vectors::load::SetInfo {
+            source: said.version.clone(),
+            suite_version: "0.0.0".into(),
+            digest: "sha256:00".into(),
+            files: 1,
+            vectors: 1,
+        }),
     };
     let summary = serde_json::to_string(&report::summary_json(&run, "0.0.0")).expect("summary serializes");
     let back: Value = serde_json::from_str(&summary).expect("summary.json parses");

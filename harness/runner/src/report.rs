@@ -43,6 +43,7 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
         "complete": r.complete,
         "startup_error": r.startup_error,
         "restarts": r.restarts,
+        "vector_set": r.vector_set,
         "level_reached": r.level_reached(),
         "counts": counts(&r.cases),
         "unexpected": r.unexpected().count(),
@@ -52,6 +53,33 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
             "basis": c.basis, "duration_ms": c.duration_ms,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The vector set in one line for people: source, suite version, digest and size.
+pub fn vector_set_line(r: &RunResult) -> Option<String> {
+    r.vector_set.as_ref().map(|s| {
+        format!(
+            "{} (suite {}, {}, {} vectors in {} files)",
+            s.source, s.suite_version, s.digest, s.vectors, s.files
+        )
+    })
+}
+
+/// JUnit `<properties>` naming the vector set, for each test suite.
+fn junit_properties(r: &RunResult) -> String {
+    let Some(s) = &r.vector_set else {
+        return String::new();
+    };
+    let mut out = String::from("    <properties>\n");
+    for (name, value) in [
+        ("vector_set.source", s.source.as_str()),
+        ("vector_set.suite_version", s.suite_version.as_str()),
+        ("vector_set.digest", s.digest.as_str()),
+    ] {
+        let _ = writeln!(out, "      <property name=\"{name}\" value=\"{}\"/>", xml(value));
+    }
+    out.push_str("    </properties>\n");
+    out
 }
 
 pub fn junit(r: &RunResult) -> String {
@@ -78,6 +106,7 @@ pub fn junit(r: &RunResult) -> String {
             xml(module),
             cases.len()
         );
+        out.push_str(&junit_properties(r));
         for c in cases {
             let _ = write!(
                 out,
@@ -131,6 +160,9 @@ pub fn markdown(r: &RunResult) -> String {
     let mut out = String::new();
     let imp = &r.implementation;
     let _ = writeln!(out, "# trace-conform: {} {}\n", md(&imp.name), md(&imp.version));
+    if let Some(line) = vector_set_line(r) {
+        let _ = writeln!(out, "Vector set: {}\n", md(&line));
+    }
     if let Some(e) = &r.startup_error {
         let _ = writeln!(out, "**The adapter did not start:** {}\n", md(e));
     }
@@ -279,6 +311,9 @@ pub fn html(r: &RunResult) -> String {
         html_escape(&imp.version),
         if r.complete { "" } else { " (incomplete run)" }
     );
+    if let Some(line) = vector_set_line(r) {
+        let _ = writeln!(h, "<p id=\"vector-set\">Vector set: {}</p>", html_escape(&line));
+    }
     h.push_str("<h2>Outcomes</h2><table id=\"outcomes\"><tr><th>outcome</th><th>vectors</th></tr>");
     for (name, n) in counts(&r.cases) {
         if n > 0 {

@@ -69,6 +69,8 @@ pub struct RunResult {
     pub complete: bool,
     pub startup_error: Option<String>,
     pub restarts: usize,
+    /// The vector set the run used (set by the caller that loaded it).
+    pub vector_set: Option<trace_vectors::load::SetInfo>,
 }
 
 impl RunResult {
@@ -550,6 +552,7 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
         complete,
         startup_error,
         restarts: shared.restarts.load(Ordering::SeqCst).min(opts.restart_budget),
+        vector_set: None,
     }
 }
 

@@ -36,6 +36,7 @@ fn run_of(cases: Vec<CaseResult>) -> RunResult {
         complete: true,
         startup_error: None,
         restarts: 0,
+        vector_set: None,
     }
 }
 

@@ -53,9 +53,6 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-/// An identifier of the embedded vector set (FNV-1a over names and bytes).
-pub const SET_ID: &str = embedded::SET_ID;
-
 /// The vector files embedded in this build, parsed strictly.
 pub fn load_embedded() -> Result<Vec<(PathBuf, VectorFile)>, String> {
     embedded::EMBEDDED
@@ -67,15 +64,86 @@ pub fn load_embedded() -> Result<Vec<(PathBuf, VectorFile)>, String> {
         .collect()
 }
 
-/// The default vector set: `$TRACE_CONFORM_VECTORS` (a directory, or `embedded`), else this
-/// checkout's `vectors/` when it exists, else the embedded copy.
-pub fn load_default() -> Result<Vec<(PathBuf, VectorFile)>, String> {
-    match std::env::var("TRACE_CONFORM_VECTORS") {
-        Ok(v) if v == "embedded" => load_embedded(),
-        Ok(dir) => load_dir(Path::new(&dir)),
-        Err(_) if default_dir().is_dir() => load_dir(&default_dir()),
-        Err(_) => load_embedded(),
+/// Where a run's vectors came from and which they were: printed by every run and
+/// recorded in every report, so a CI owner can say which vectors gated a release.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SetInfo {
+    /// `embedded` (the copy built into the binary) or the directory read.
+    pub source: String,
+    /// The suite version the set belongs to.
+    pub suite_version: String,
+    /// `sha256:` over every file's path relative to the set and its bytes, in path order:
+    /// equal for a directory and the binary embedding the same files.
+    pub digest: String,
+    pub files: usize,
+    pub vectors: usize,
+}
+
+/// A loaded vector set with its provenance.
+pub struct VectorSet {
+    pub info: SetInfo,
+    pub files: Vec<(PathBuf, VectorFile)>,
+}
+
+/// The set digest of (relative path, bytes) pairs, which must be in path order.
+fn set_digest<'a>(files: impl Iterator<Item = (String, &'a [u8])>) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for (rel, bytes) in files {
+        h.update((rel.len() as u64).to_be_bytes());
+        h.update(rel.as_bytes());
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
     }
+    format!("sha256:{}", h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+fn info(source: String, digest: String, files: &[(PathBuf, VectorFile)]) -> SetInfo {
+    SetInfo {
+        source,
+        suite_version: crate::generate::SUITE_VERSION.to_string(),
+        digest,
+        files: files.len(),
+        vectors: files.iter().flat_map(|(_, f)| &f.groups).map(|g| g.tests.len()).sum(),
+    }
+}
+
+/// The embedded set with its provenance.
+pub fn embedded_set() -> Result<VectorSet, String> {
+    let files = load_embedded()?;
+    let digest = set_digest(embedded::EMBEDDED.iter().map(|(n, b)| (n.to_string(), *b)));
+    Ok(VectorSet { info: info("embedded".into(), digest, &files), files })
+}
+
+/// A directory's set with its provenance (read as [`load_dir`] reads it).
+pub fn dir_set(dir: &Path) -> Result<VectorSet, String> {
+    let files = load_dir(dir)?;
+    let mut bytes = Vec::with_capacity(files.len());
+    for (p, _) in &files {
+        let rel = p.strip_prefix(dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
+        bytes.push((rel, read_regular(p, limits::VECTOR_FILE_BYTES)?));
+    }
+    bytes.sort_by(|a, b| a.0.cmp(&b.0));
+    let digest = set_digest(bytes.iter().map(|(r, b)| (r.clone(), b.as_slice())));
+    let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string();
+    Ok(VectorSet { info: info(source, digest, &files), files })
+}
+
+/// The set a run uses: `vectors` when given, else `$TRACE_CONFORM_VECTORS` (a directory,
+/// or `embedded`), else the embedded copy. The checkout the binary was built in is never
+/// consulted: an installed binary runs what it embeds unless told otherwise.
+pub fn chosen_set(vectors: Option<&Path>) -> Result<VectorSet, String> {
+    match (vectors, std::env::var("TRACE_CONFORM_VECTORS")) {
+        (Some(dir), _) => dir_set(dir),
+        (None, Ok(v)) if v == "embedded" => embedded_set(),
+        (None, Ok(dir)) => dir_set(Path::new(&dir)),
+        (None, Err(_)) => embedded_set(),
+    }
+}
+
+/// The default vector set's files (see [`chosen_set`]).
+pub fn load_default() -> Result<Vec<(PathBuf, VectorFile)>, String> {
+    chosen_set(None).map(|s| s.files)
 }
 
 /// The number of embedded vector files.
