@@ -192,7 +192,6 @@ pub fn run(a: Args) -> u8 {
 }
 
 fn finish(a: &Args, r: &RunResult) -> u8 {
-    let counts = report::counts(&r.cases);
     let unexpected: Vec<_> = r.unexpected().collect();
     let regressions = match &a.baseline {
         Some(path) => match crate::cmd_diff::load_outcomes(path) {
@@ -210,8 +209,7 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
     for c in &unexpected {
         eprintln!("{} {}: {}", c.outcome.name(), clean(&c.id), clean(&c.detail));
     }
-    let passed = counts[Outcome::Pass.name()] + counts[Outcome::Xfail.name()];
-    println!("{} passed, {} failed", passed, unexpected.len());
+    println!("{}", report::Categories::of(&r.cases).sentence());
     if let Some(line) = report::vector_set_line(r) {
         println!("vector set: {}", clean(&line));
     }

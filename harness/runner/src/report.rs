@@ -46,6 +46,7 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
         "vector_set": r.vector_set,
         "level_reached": r.level_reached(),
         "counts": counts(&r.cases),
+        "categories": Categories::of(&r.cases),
         "unexpected": r.unexpected().count(),
         "results": r.cases.iter().map(|c| json!({
             "id": c.id, "outcome": c.outcome.name(), "flaky": c.flaky, "detail": c.detail,
@@ -53,6 +54,46 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
             "basis": c.basis, "duration_ms": c.duration_ms,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The four things a person asks of a run, each vector in exactly one: it passed; it
+/// failed (the run fails); it failed as the profile says it does (a known failure, or a
+/// vector the profile marks flaky); or it was not tested (outside the claimed capabilities,
+/// skipped by the profile, or never sent).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Categories {
+    pub passed: usize,
+    pub failed: usize,
+    pub known: usize,
+    pub not_tested: usize,
+}
+
+impl Categories {
+    pub fn of(cases: &[CaseResult]) -> Categories {
+        let mut c = Categories::default();
+        for case in cases {
+            match case.outcome {
+                Outcome::Pass => c.passed += 1,
+                Outcome::NotClaimed | Outcome::Skipped | Outcome::NotRun => c.not_tested += 1,
+                Outcome::Xfail => c.known += 1,
+                _ if case.flaky => c.known += 1,
+                _ => c.failed += 1,
+            }
+        }
+        c
+    }
+
+    /// "167 passed, 0 failed, 35 known failures, 398 not tested".
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} passed, {} failed, {} known failure{}, {} not tested",
+            self.passed,
+            self.failed,
+            self.known,
+            if self.known == 1 { "" } else { "s" },
+            self.not_tested
+        )
+    }
 }
 
 /// The vector set in one line for people: source, suite version, digest and size.
@@ -169,6 +210,7 @@ pub fn markdown(r: &RunResult) -> String {
     if !r.complete {
         let _ = writeln!(out, "**Incomplete run:** some vectors were not run.\n");
     }
+    let _ = writeln!(out, "**{}.**\n", Categories::of(&r.cases).sentence());
     if r.adapter_looks_broken() {
         let _ = writeln!(
             out,
@@ -314,6 +356,7 @@ pub fn html(r: &RunResult) -> String {
     if let Some(line) = vector_set_line(r) {
         let _ = writeln!(h, "<p id=\"vector-set\">Vector set: {}</p>", html_escape(&line));
     }
+    let _ = writeln!(h, "<p id=\"categories\"><b>{}</b></p>", Categories::of(&r.cases).sentence());
     h.push_str("<h2>Outcomes</h2><table id=\"outcomes\"><tr><th>outcome</th><th>vectors</th></tr>");
     for (name, n) in counts(&r.cases) {
         if n > 0 {

@@ -568,3 +568,23 @@ fn a_child_that_left_the_process_group_ends_with_its_adapter_by_its_token() {
     }
     assert_eq!(sleepers(marker), Vec::<u32>::new(), "the token found and ended it");
 }
+
+#[test]
+fn every_vector_is_in_exactly_one_category() {
+    use crate::report::Categories;
+    let cases: Vec<CaseResult> = Outcome::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, o)| case(&format!("c{i}"), 0, *o, Valid, false))
+        .chain([case("flaky", 0, Outcome::Timeout, Valid, true), case("flaky-pass", 0, Outcome::Pass, Valid, true)])
+        .collect();
+    let c = Categories::of(&cases);
+    // pass x2; not tested: not_claimed, skipped, not_run; known: xfail and the flaky
+    // timeout; failed: every other outcome (xpass and unsupported_claimed included).
+    assert_eq!(c, Categories { passed: 2, failed: 10, known: 2, not_tested: 3 });
+    assert_eq!(c.passed + c.failed + c.known + c.not_tested, cases.len());
+    assert_eq!(c.failed, run_of(cases).unexpected().count());
+    assert_eq!(c.sentence(), "2 passed, 10 failed, 2 known failures, 3 not tested");
+    let one = Categories { known: 1, ..c };
+    assert!(one.sentence().contains("1 known failure,"));
+}

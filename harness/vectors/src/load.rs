@@ -13,6 +13,11 @@ use trace_untrusted::walk::{self, Walk};
 /// `limits::VECTOR_SET_BYTES`), and a file whose ids lint would refuse is refused, since ids
 /// become report file names.
 pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, VectorFile)>, String> {
+    read_dir_set(dir).map(|files| files.into_iter().map(|(p, f, _)| (p, f)).collect())
+}
+
+/// [`load_dir`] with each file's bytes, read once: what was parsed is what is digested.
+fn read_dir_set(dir: &Path) -> Result<Vec<(PathBuf, VectorFile, Vec<u8>)>, String> {
     let skip = |d: &Path| d == dir.join("schema") || d == dir.join("regressions");
     let paths = walk::files(dir, &Walk::confined(), &skip)?;
     let mut budget = limits::VECTOR_SET_BYTES;
@@ -23,7 +28,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<(PathBuf, VectorFile)>, String> {
             let bytes = read_regular(&p, limits::VECTOR_FILE_BYTES.min(budget))?;
             budget -= bytes.len() as u64;
             let file = parse(&p.display().to_string(), &bytes)?;
-            Ok((p, file))
+            Ok((p, file, bytes))
         })
         .collect()
 }
@@ -85,7 +90,7 @@ pub struct VectorSet {
     pub files: Vec<(PathBuf, VectorFile)>,
 }
 
-/// The set digest of (relative path, bytes) pairs, which must be in path order.
+/// The set digest of (relative path, bytes) pairs, which must be sorted by path as bytes.
 fn set_digest<'a>(files: impl Iterator<Item = (String, &'a [u8])>) -> String {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
@@ -111,20 +116,22 @@ fn info(source: String, digest: String, files: &[(PathBuf, VectorFile)]) -> SetI
 /// The embedded set with its provenance.
 pub fn embedded_set() -> Result<VectorSet, String> {
     let files = load_embedded()?;
-    let digest = set_digest(embedded::EMBEDDED.iter().map(|(n, b)| (n.to_string(), *b)));
+    let mut named: Vec<(String, &[u8])> = embedded::EMBEDDED.iter().map(|(n, b)| (n.to_string(), *b)).collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let digest = set_digest(named.into_iter());
     Ok(VectorSet { info: info("embedded".into(), digest, &files), files })
 }
 
 /// A directory's set with its provenance (read as [`load_dir`] reads it).
 pub fn dir_set(dir: &Path) -> Result<VectorSet, String> {
-    let files = load_dir(dir)?;
-    let mut bytes = Vec::with_capacity(files.len());
-    for (p, _) in &files {
-        let rel = p.strip_prefix(dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
-        bytes.push((rel, read_regular(p, limits::VECTOR_FILE_BYTES)?));
-    }
-    bytes.sort_by(|a, b| a.0.cmp(&b.0));
-    let digest = set_digest(bytes.iter().map(|(r, b)| (r.clone(), b.as_slice())));
+    let read = read_dir_set(dir)?;
+    let mut named: Vec<(String, &[u8])> = read
+        .iter()
+        .map(|(p, _, b)| (p.strip_prefix(dir).unwrap_or(p).to_string_lossy().replace('\\', "/"), b.as_slice()))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let digest = set_digest(named.into_iter());
+    let files: Vec<(PathBuf, VectorFile)> = read.into_iter().map(|(p, f, _)| (p, f)).collect();
     let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string();
     Ok(VectorSet { info: info(source, digest, &files), files })
 }
