@@ -98,6 +98,9 @@ for result in summary.get("results", []):
 prefix = root.rstrip("/") + "/"
 summary["adapter"] = [a[len(prefix):] if isinstance(a, str) and a.startswith(prefix) else a
                       for a in summary.get("adapter") or []]
+vector_set = summary.get("vector_set") or {}
+if isinstance(vector_set.get("source"), str) and vector_set["source"].startswith(prefix):
+    vector_set["source"] = vector_set["source"][len(prefix):]
 with open(path, "w", encoding="utf-8") as f:
     f.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
 impl = summary["implementation"]

@@ -13,7 +13,7 @@ use std::time::Duration;
 use trace_runner::profile::Profile;
 use trace_runner::run::{RunOptions, RunResult};
 use trace_runner::select::{Selection, parse_shard, select};
-use trace_runner::{outcome::Outcome, report};
+use trace_runner::report;
 use trace_vectors::load;
 
 #[derive(clap::Args)]
@@ -51,7 +51,8 @@ pub struct Args {
     /// Fail unless this level (0, 1, 2) is reached.
     #[arg(long)]
     pub fail_under: Option<u8>,
-    /// Vector directory (default: this checkout's vectors/).
+    /// Vector directory (default: $TRACE_CONFORM_VECTORS, a directory or `embedded`, else the
+    /// set embedded in this binary; the run prints and records which).
     #[arg(long)]
     pub vectors: Option<PathBuf>,
     /// Per-request deadline in milliseconds.

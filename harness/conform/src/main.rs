@@ -79,7 +79,7 @@ fn long_version() -> &'static str {
     TEXT.get_or_init(|| {
         format!(
             "{v} (TRACE conformance suite {v}, adapter protocol 1, vector set {} with {} files embedded)",
-            trace_vectors::load::embedded_set().map(|s| s.info.digest).unwrap_or_else(|e| e),
+            trace_vectors::load::embedded_digest(),
             trace_vectors::load::embedded_files(),
             v = env!("CARGO_PKG_VERSION")
         )

@@ -84,6 +84,7 @@ pub fn report_rendering(data: &[u8]) {
             duration_ms: 1,
         })
         .collect();
+    let source = said.version.clone();
     let run = RunResult {
         adapter: vec!["adapter".into(), said.name.clone()],
         implementation: Implementation {
@@ -97,7 +98,7 @@ pub fn report_rendering(data: &[u8]) {
         startup_error: said.startup_error,
         restarts: 0,
         vector_set: Some(trace_vectors::load::SetInfo {
-            source: said.version.clone(),
+            source,
             suite_version: "0.0.0".into(),
             digest: "sha256:00".into(),
             files: 1,

@@ -113,13 +113,17 @@ fn info(source: String, digest: String, files: &[(PathBuf, VectorFile)]) -> SetI
     }
 }
 
+/// The digest of the embedded set, without parsing it (for `--version`).
+pub fn embedded_digest() -> String {
+    let mut named: Vec<(String, &[u8])> = embedded::EMBEDDED.iter().map(|(n, b)| (n.to_string(), *b)).collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    set_digest(named.into_iter())
+}
+
 /// The embedded set with its provenance.
 pub fn embedded_set() -> Result<VectorSet, String> {
     let files = load_embedded()?;
-    let mut named: Vec<(String, &[u8])> = embedded::EMBEDDED.iter().map(|(n, b)| (n.to_string(), *b)).collect();
-    named.sort_by(|a, b| a.0.cmp(&b.0));
-    let digest = set_digest(named.into_iter());
-    Ok(VectorSet { info: info("embedded".into(), digest, &files), files })
+    Ok(VectorSet { info: info("embedded".into(), embedded_digest(), &files), files })
 }
 
 /// A directory's set with its provenance (read as [`load_dir`] reads it).
