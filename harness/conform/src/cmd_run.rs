@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use trace_runner::profile::Profile;
+use trace_runner::report;
 use trace_runner::run::{RunOptions, RunResult};
 use trace_runner::select::{Selection, parse_shard, select};
-use trace_runner::report;
 use trace_vectors::load;
 
 #[derive(clap::Args)]

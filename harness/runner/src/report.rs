@@ -201,8 +201,16 @@ pub fn markdown(r: &RunResult) -> String {
     let mut out = String::new();
     let imp = &r.implementation;
     let _ = writeln!(out, "# trace-conform: {} {}\n", md(&imp.name), md(&imp.version));
-    if let Some(line) = vector_set_line(r) {
-        let _ = writeln!(out, "Vector set: {}\n", md(&line));
+    if let Some(v) = &r.vector_set {
+        let _ = writeln!(
+            out,
+            "Vector set: {} (suite {}, {}, {} vectors in {} files)\n",
+            md(&v.source),
+            md(&v.suite_version),
+            md_code(&v.digest),
+            v.vectors,
+            v.files
+        );
     }
     if let Some(e) = &r.startup_error {
         let _ = writeln!(out, "**The adapter did not start:** {}\n", md(e));
@@ -356,7 +364,11 @@ pub fn html(r: &RunResult) -> String {
     if let Some(line) = vector_set_line(r) {
         let _ = writeln!(h, "<p id=\"vector-set\">Vector set: {}</p>", html_escape(&line));
     }
-    let _ = writeln!(h, "<p id=\"categories\"><b>{}</b></p>", Categories::of(&r.cases).sentence());
+    let _ = writeln!(
+        h,
+        "<p id=\"categories\"><b>{}</b></p>",
+        Categories::of(&r.cases).sentence()
+    );
     h.push_str("<h2>Outcomes</h2><table id=\"outcomes\"><tr><th>outcome</th><th>vectors</th></tr>");
     for (name, n) in counts(&r.cases) {
         if n > 0 {

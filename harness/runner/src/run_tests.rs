@@ -576,12 +576,23 @@ fn every_vector_is_in_exactly_one_category() {
         .iter()
         .enumerate()
         .map(|(i, o)| case(&format!("c{i}"), 0, *o, Valid, false))
-        .chain([case("flaky", 0, Outcome::Timeout, Valid, true), case("flaky-pass", 0, Outcome::Pass, Valid, true)])
+        .chain([
+            case("flaky", 0, Outcome::Timeout, Valid, true),
+            case("flaky-pass", 0, Outcome::Pass, Valid, true),
+        ])
         .collect();
     let c = Categories::of(&cases);
     // pass x2; not tested: not_claimed, skipped, not_run; known: xfail and the flaky
     // timeout; failed: every other outcome (xpass and unsupported_claimed included).
-    assert_eq!(c, Categories { passed: 2, failed: 10, known: 2, not_tested: 3 });
+    assert_eq!(
+        c,
+        Categories {
+            passed: 2,
+            failed: 10,
+            known: 2,
+            not_tested: 3
+        }
+    );
     assert_eq!(c.passed + c.failed + c.known + c.not_tested, cases.len());
     assert_eq!(c.failed, run_of(cases).unexpected().count());
     assert_eq!(c.sentence(), "2 passed, 10 failed, 2 known failures, 3 not tested");

@@ -100,7 +100,10 @@ fn set_digest<'a>(files: impl Iterator<Item = (String, &'a [u8])>) -> String {
         h.update((bytes.len() as u64).to_be_bytes());
         h.update(bytes);
     }
-    format!("sha256:{}", h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "sha256:{}",
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 fn info(source: String, digest: String, files: &[(PathBuf, VectorFile)]) -> SetInfo {
@@ -123,7 +126,10 @@ pub fn embedded_digest() -> String {
 /// The embedded set with its provenance.
 pub fn embedded_set() -> Result<VectorSet, String> {
     let files = load_embedded()?;
-    Ok(VectorSet { info: info("embedded".into(), embedded_digest(), &files), files })
+    Ok(VectorSet {
+        info: info("embedded".into(), embedded_digest(), &files),
+        files,
+    })
 }
 
 /// A directory's set with its provenance (read as [`load_dir`] reads it).
@@ -131,13 +137,24 @@ pub fn dir_set(dir: &Path) -> Result<VectorSet, String> {
     let read = read_dir_set(dir)?;
     let mut named: Vec<(String, &[u8])> = read
         .iter()
-        .map(|(p, _, b)| (p.strip_prefix(dir).unwrap_or(p).to_string_lossy().replace('\\', "/"), b.as_slice()))
+        .map(|(p, _, b)| {
+            (
+                p.strip_prefix(dir).unwrap_or(p).to_string_lossy().replace('\\', "/"),
+                b.as_slice(),
+            )
+        })
         .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));
     let digest = set_digest(named.into_iter());
     let files: Vec<(PathBuf, VectorFile)> = read.into_iter().map(|(p, f, _)| (p, f)).collect();
-    let source = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()).display().to_string();
-    Ok(VectorSet { info: info(source, digest, &files), files })
+    let source = std::fs::canonicalize(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .display()
+        .to_string();
+    Ok(VectorSet {
+        info: info(source, digest, &files),
+        files,
+    })
 }
 
 /// The set a run uses: `vectors` when given, else `$TRACE_CONFORM_VECTORS` (a directory,
