@@ -21,7 +21,9 @@ seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 cargo run --locked -q -p trace-conform -- vectors corpus --out "$seeds" >/dev/null
 for target in $(cd fuzz && cargo fuzz list); do
-    cp "fuzz/target/$triple/release/$target" "$OUT/$target"
+    # A hard link where the file system allows one: each binary is tens of MB.
+    ln -f "fuzz/target/$triple/release/$target" "$OUT/$target" 2>/dev/null ||
+        cp "fuzz/target/$triple/release/$target" "$OUT/$target"
     cp fuzz/dict/trace.dict "$OUT/$target.dict"
     mkdir -p "$seeds/$target"
     if [ -d "fuzz/seeds/$target" ]; then

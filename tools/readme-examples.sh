@@ -102,9 +102,9 @@ cat > claims.json <<'EOF'
 }
 EOF
 step 0 'trace-conform sign claims.json --key ed25519.jwk --out record.json'
-step 0 'trace-conform sign claims.json --key p256.jwk --form jws --out record.jws'
-step 0 'trace-conform sign claims.json --key p384.jwk --form cose --out record.cose'
-step 0 'trace-conform sign claims.json --key p384.jwk --form cose --untagged --out record-untagged.cose'
+step 0 'trace-conform sign claims.json --key p256.jwk --format jws --out record.jws'
+step 0 'trace-conform sign claims.json --key p384.jwk --format cose --out record.cose'
+step 0 'trace-conform sign claims.json --key p384.jwk --format cose --untagged --out record-untagged.cose'
 step 0 'cat record.json'
 expect_output '"signature":"FHe00VCk'
 step 0 'cat record.jws'
@@ -159,7 +159,7 @@ step 1 "trace-conform verify record.jws --now $NOW --output json"
 expect_output '"verdict": "unverified"'
 expect_output '"highest_level": null'
 
-step 0 'trace-conform sign claims.json --key ed25519.jwk --form jws | trace-conform verify - --now 1785000000 --trusted-key $(trace-conform keygen --alg EdDSA --thumbprint)'
+step 0 'trace-conform sign claims.json --key ed25519.jwk --format jws | trace-conform verify - --now 1785000000 --trusted-key $(trace-conform keygen --alg EdDSA --thumbprint)'
 expect_output '-: ACCEPT at level 0 (jws, EdDSA; highest level accepted: level 0)'
 
 step 1 "trace-conform verify claims.json --now $NOW"

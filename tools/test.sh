@@ -80,6 +80,12 @@ echo "tools/test.sh: cargo test --workspace"
 cargo test --locked --workspace --no-fail-fast "$@"
 # The criterion benches once each in test mode: they build and their inputs verify.
 cargo test --locked -q -p trace-benches --benches
+# Under CI the CI-recipe installs (one build directory per source, ci_recipes.rs) are done
+# with: free their disk before the fuzz build.
+if [ "${CI:-}" = true ]; then
+    rm -rf target/ci-recipes
+    df -h . | tail -1
+fi
 
 echo "tools/test.sh: vectors check and lint, the reference through the protocol, published reports"
 cargo run --locked -q -p trace-conform -- vectors generate --check

@@ -7,8 +7,9 @@
 #   TC_SOURCE            a checkout of trace-conformance to install from (default: this one)
 #   TC_SUITE_VERSION     a tag (or commit) to install instead, from TC_SUITE_REPOSITORY
 #   TC_SUITE_REPOSITORY  the git URL of trace-conformance (needed with TC_SUITE_VERSION)
+#   TC_ACTION_REPOSITORY owner/name on GitHub, used when TC_SUITE_REPOSITORY is empty
 #   TC_INSTALL_ROOT      cargo install --root (default: $HOME/.trace-conform)
-#   TC_CARGO_FLAGS       extra cargo install flags (default: --locked)
+#   TC_CARGO_FLAGS       cargo install flags (default: --locked; a value replaces it, so keep --locked)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,7 +18,17 @@ root=${TC_INSTALL_ROOT:-$HOME/.trace-conform}
 read -r -a flags <<<"${TC_CARGO_FLAGS:---locked}"
 
 if [ -n "${TC_SUITE_VERSION:-}" ]; then
-    : "${TC_SUITE_REPOSITORY:?TC_SUITE_VERSION needs TC_SUITE_REPOSITORY}"
+    # The GitHub Action passes its own repository (owner/name) when GitHub names it; it
+    # leaves github.action_repository empty inside some composite actions, and then the
+    # caller must name the URL (the action's suite-repository input).
+    if [ -z "${TC_SUITE_REPOSITORY:-}" ] && [ -n "${TC_ACTION_REPOSITORY:-}" ]; then
+        TC_SUITE_REPOSITORY=https://github.com/$TC_ACTION_REPOSITORY
+    fi
+    if [ -z "${TC_SUITE_REPOSITORY:-}" ]; then
+        echo "install.sh: suite-version $TC_SUITE_VERSION needs the repository URL" \
+            "(TC_SUITE_REPOSITORY; in the GitHub Action, the suite-repository input)" >&2
+        exit 2
+    fi
     echo "installing trace-conform $TC_SUITE_VERSION from $TC_SUITE_REPOSITORY" >&2
     if git ls-remote --exit-code --tags "$TC_SUITE_REPOSITORY" "$TC_SUITE_VERSION" >/dev/null 2>&1; then
         ref=(--tag "$TC_SUITE_VERSION")

@@ -15,8 +15,10 @@ PLATFORMS = ["intel-tdx", "amd-sev-snp", "azure-cvm-sev-snp", "nvidia-h100", "nv
              "aws-nitro", "arm-cca", "google-confidential-space", "tpm2", "software-only"]
 CAPS = {"ops": ["verify", "canonicalize", "ping", "shutdown"], "formats": ["embedded"], "algs": ["EdDSA"],
         "levels": [0], "platforms": PLATFORMS, "profiles": ["v0.2"], "error_detail": "none", "accepts_flags": []}
-IMPL = {"name": "agentrust-trace", "version": version("agentrust-trace"), "language": "python",
-        "homepage": "https://github.com/agentrust-io/trace-spec"}
+# The example's own name and version, so its reports are never taken for those of
+# harness/adapters/agentrust-trace; the build metadata names the library release it ran.
+IMPL = {"name": "example-python", "version": f"0.1.0+agentrust-trace.{version('agentrust-trace')}",
+        "language": "python"}
 
 def b64d(s): return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 def b64e(b): return base64.urlsafe_b64encode(b).rstrip(b"=").decode("ascii")

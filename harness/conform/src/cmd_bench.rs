@@ -48,8 +48,10 @@ pub struct Args {
     /// Maximum record age for corpus records, in seconds.
     #[arg(long, default_value_t = VerifyOptions::DEFAULT_MAX_AGE)]
     pub max_age: i64,
+    /// Per-request deadline in milliseconds.
     #[arg(long, default_value_t = 5000)]
     pub deadline_ms: u64,
+    /// How results are printed: text for people, json for tools.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
 }

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The earlier run's summary.json.
     pub before: PathBuf,
+    /// The later run's summary.json.
     pub after: PathBuf,
 }
 

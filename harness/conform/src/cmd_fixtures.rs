@@ -15,6 +15,7 @@ use trace_hardware::manifest;
 pub enum FixturesCommand {
     /// Check capture submissions: manifest schema, expected verdicts, file digests.
     Check {
+        /// Capture directories, or directories to search for them.
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
     },
@@ -23,6 +24,7 @@ pub enum FixturesCommand {
         /// Compare instead of writing: exit 1 if regenerating would change, add or remove a file.
         #[arg(long)]
         check: bool,
+        /// Where the synthetic captures go.
         #[arg(default_value = "fixtures")]
         dir: PathBuf,
     },

@@ -22,8 +22,10 @@ pub struct Args {
     /// Its known-failure profile: vectors listed there are not used as seeds.
     #[arg(long)]
     pub profile: Option<PathBuf>,
+    /// How long to fuzz, in seconds.
     #[arg(long, default_value_t = 60)]
     pub seconds: u64,
+    /// The seed of the mutation order (the same seed repeats a session).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Where candidate regression vectors are written.
@@ -32,6 +34,7 @@ pub struct Args {
     /// Stop after this many distinct disagreements.
     #[arg(long, default_value_t = 20)]
     pub max_findings: usize,
+    /// Per-request deadline in milliseconds.
     #[arg(long, default_value_t = 5000)]
     pub deadline_ms: u64,
 }
@@ -105,9 +108,13 @@ pub fn run(a: Args) -> u8 {
         match write_candidate(&a.out, &implementation, d) {
             Ok(path) => {
                 println!(
-                    "  reference {:?} {:?}, implementation {}: {}",
-                    d.reference,
-                    d.reference_rules,
+                    "  reference {} ({}), implementation {}: {}",
+                    d.reference.word(),
+                    if d.reference_rules.is_empty() {
+                        "no rules".to_string()
+                    } else {
+                        d.reference_rules.join(", ")
+                    },
                     crate::cmd_verify::clean(&d.implementation.to_string()),
                     path.display()
                 );

@@ -24,6 +24,7 @@ pub struct ReplayArgs {
     /// instead of checking the captures' expected verdicts.
     #[arg(long)]
     pub record: Option<PathBuf>,
+    /// How results are printed: text for people, json for tools.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
 }

@@ -30,26 +30,29 @@ pub struct Args {
     /// Skip vectors whose id contains TEXT or matches a glob (repeatable).
     #[arg(long)]
     pub skip: Vec<String>,
-    #[arg(long)]
+    /// Keep only the vectors of this trust level (0, 1 or 2).
+    #[arg(long, value_parser = crate::values::level())]
     pub level: Option<u8>,
-    #[arg(long)]
+    /// Keep only the vectors of this platform (the records' runtime.platform).
+    #[arg(long, value_parser = crate::values::PLATFORMS)]
     pub platform: Option<String>,
-    /// embedded, jws or cose.
-    #[arg(long)]
-    pub format: Option<String>,
-    /// Adapter processes run in parallel.
-    #[arg(long, default_value_t = 1)]
+    /// Keep only the vectors of this envelope form.
+    #[arg(long, value_enum)]
+    pub format: Option<crate::values::Format>,
+    /// Adapter processes run in parallel (1 or more).
+    #[arg(long, default_value_t = 1, value_parser = crate::values::at_least_one)]
     pub jobs: usize,
     /// Run only shard I of N (1-based), e.g. 2/4.
     #[arg(long)]
     pub shard: Option<String>,
+    /// Where the reports go (summary.json, summary.md, junit.xml, index.html, badge.json, cases/).
     #[arg(long, default_value = "reports/latest")]
     pub out: PathBuf,
     /// A previous summary.json: only results that got worse fail the run.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
-    /// Fail unless this level (0, 1, 2) is reached.
-    #[arg(long)]
+    /// Fail unless this level (0, 1 or 2) is reached.
+    #[arg(long, value_parser = crate::values::level())]
     pub fail_under: Option<u8>,
     /// Vector directory (default: $TRACE_CONFORM_VECTORS, a directory or `embedded`, else the
     /// set embedded in this binary; the run prints and records which).
@@ -158,7 +161,7 @@ pub fn run(a: Args) -> u8 {
         skip: a.skip.clone(),
         level: a.level,
         platform: a.platform.clone(),
-        format: a.format.clone(),
+        format: a.format.map(|f| f.word().to_string()),
         shard,
     };
     let work = select(&files, &selection);
@@ -214,20 +217,20 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
     if let Some(line) = report::vector_set_line(r) {
         println!("vector set: {}", clean(&line));
     }
-    let level = r
-        .level_reached()
-        .map(|l| format!("level {l}"))
-        .unwrap_or_else(|| "none".into());
-    println!(
-        "{} {}: level reached {level}; report: {}/summary.md",
-        clean(&r.implementation.name),
-        clean(&r.implementation.version),
-        a.out.display()
-    );
     if let Some(e) = &r.startup_error {
+        println!("the adapter did not start, so no vector was tested; report: {}/summary.md", a.out.display());
         eprintln!("trace-conform run: the adapter did not start: {}", clean(e));
         return 3;
     }
+    let level = r
+        .level_reached()
+        .map(|l| format!("level {l} reached"))
+        .unwrap_or_else(|| "no level reached".into());
+    println!(
+        "{}: {level}; report: {}/summary.md",
+        clean(&report::implementation_title(r)),
+        a.out.display()
+    );
     if !r.complete || r.adapter_looks_broken() {
         eprintln!(
             "trace-conform run: the run is incomplete or the adapter looks broken; try `trace-conform smoke --adapter ...`"
@@ -237,7 +240,7 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
     if let Some(min) = a.fail_under
         && r.level_reached().is_none_or(|l| l < min)
     {
-        eprintln!("trace-conform run: level {min} required, reached {level}");
+        eprintln!("trace-conform run: level {min} required, {level}");
         return 1;
     }
     match regressions {

@@ -148,14 +148,6 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
     Ok(o)
 }
 
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Accept => "accept",
-        Verdict::Reject => "reject",
-        Verdict::Unverified => "unverified",
-    }
-}
-
 /// `{verdict, errors, warnings}`: advisories are warnings, everything else an error.
 fn result<'a>(verdict: Verdict, findings: impl IntoIterator<Item = &'a trace_record::Finding>) -> Value {
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
@@ -167,7 +159,7 @@ fn result<'a>(verdict: Verdict, findings: impl IntoIterator<Item = &'a trace_rec
             errors.push(v)
         }
     }
-    json!({"verdict": verdict_word(verdict), "errors": errors, "warnings": warnings})
+    json!({"verdict": verdict.word(), "errors": errors, "warnings": warnings})
 }
 
 fn verify(req: &Value) -> Result<Value, String> {
@@ -217,7 +209,7 @@ fn replay_evidence(req: &Value) -> Result<Value, String> {
         .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message}))
         .collect();
     let mut out =
-        json!({"verdict": verdict_word(trace_vectors::reference::replay_verdict(a.verdict)), "errors": errors});
+        json!({"verdict": trace_vectors::reference::replay_verdict(a.verdict).word(), "errors": errors});
     if let Some(m) = &a.measurement {
         out["measurement"] = json!(m);
     }

@@ -3,8 +3,8 @@
 //! Owns: reading claims and a private JWK, writing the signed record (text forms as text,
 //! COSE as bytes), and printing deterministic test keys. Does not own signing itself.
 
+use crate::values::Format;
 use crate::inputs;
-use clap::ValueEnum;
 use std::io::Write;
 use trace_record::{Alg, CoseTag, Form, SigningKey, json, sample, sign};
 
@@ -15,9 +15,9 @@ pub struct Args {
     /// Private JWK file (OKP Ed25519 or EC P-256/P-384 with d).
     #[arg(long)]
     pub key: String,
-    /// Signature form.
-    #[arg(long, value_enum, default_value_t = FormArg::Embedded)]
-    pub form: FormArg,
+    /// Envelope form to write (`--form` is accepted too).
+    #[arg(long = "format", alias = "form", value_enum, default_value_t = Format::Embedded)]
+    pub form: Format,
     /// Expected algorithm; refused when it does not match the key.
     #[arg(long)]
     pub alg: Option<String>,
@@ -30,13 +30,6 @@ pub struct Args {
     /// Output file (default: stdout).
     #[arg(long)]
     pub out: Option<String>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum FormArg {
-    Embedded,
-    Jws,
-    Cose,
 }
 
 #[derive(clap::Args)]
@@ -87,9 +80,9 @@ pub fn run(a: Args) -> u8 {
         ));
     }
     let form = match a.form {
-        FormArg::Embedded => Form::Embedded,
-        FormArg::Jws => Form::Jws,
-        FormArg::Cose => Form::Cose,
+        Format::Embedded => Form::Embedded,
+        Format::Jws => Form::Jws,
+        Format::Cose => Form::Cose,
     };
     let tag = if a.untagged { CoseTag::Untagged } else { CoseTag::Tagged };
     let mut bytes = sign::sign(&claims, &key, a.kid.as_deref(), form, tag);

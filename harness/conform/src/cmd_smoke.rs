@@ -18,17 +18,15 @@ pub struct Args {
     pub adapter: Option<String>,
 }
 
+/// The result of an `ok` answer that keeps to its schema; otherwise what went wrong.
 fn ok_result(ex: Exchange) -> Result<Value, String> {
     match ex {
-        Exchange::Response { response, .. } if response.status == protocol::ResponseStatus::Ok => {
+        Exchange::Response { response, .. }
+            if response.status == protocol::ResponseStatus::Ok && response.schema_problem.is_none() =>
+        {
             Ok(response.result.unwrap_or(Value::Null))
         }
-        Exchange::Response { response, .. } => Err(format!(
-            "status {:?}: {}",
-            response.status,
-            response.message.unwrap_or_default()
-        )),
-        other => Err(format!("{other:?}")),
+        other => Err(other.describe()),
     }
 }
 
@@ -81,7 +79,10 @@ pub fn run(a: Args) -> u8 {
                 h.implementation.version,
                 h.capabilities.ops.join(",")
             )),
-            None => Err(format!("{hello:?}")),
+            None => Err(match &hello {
+                Err(e) => e.clone(),
+                Ok(_) => "the hello result is not protocol v1 (PROTOCOL.md, section 3)".to_string(),
+            }),
         },
     );
     check(
@@ -146,10 +147,12 @@ pub fn run(a: Args) -> u8 {
     check(
         "unsupported for an unknown op",
         match adapter.exchange(&protocol::simple_request("s6", "no-such-op"), t) {
-            Exchange::Response { response, .. } if response.status == protocol::ResponseStatus::Unsupported => {
+            Exchange::Response { response, .. }
+                if response.status == protocol::ResponseStatus::Unsupported && response.schema_problem.is_none() =>
+            {
                 Ok(String::new())
             }
-            other => Err(format!("{other:?}")),
+            other => Err(other.describe()),
         },
     );
     adapter.shutdown();

@@ -12,21 +12,26 @@ use trace_vectors::{catalog, generate, lint, load, reference};
 pub enum Command {
     /// Regenerate vectors/ from the builders (with --check: fail if anything would change).
     Generate {
+        /// Compare instead of writing: exit 1 if regenerating would change a file.
         #[arg(long)]
         check: bool,
+        /// The vector directory (default: vectors/ of this checkout).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
     /// Check the committed vectors: schema, ids, references, coverage floor, style.
     Lint {
+        /// The vector directory (default: vectors/ of this checkout).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
     /// Write fuzz seed corpora from the vectors: OUT/<target>/<sha256 prefix>, one file per
     /// input (fuzz/README.md says which vector inputs seed which target).
     Corpus {
+        /// The vector directory (default: vectors/ of this checkout).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Where the corpora are written, one folder per fuzz target.
         #[arg(long)]
         out: PathBuf,
         /// At most this many inputs per target, the smallest first (default: all).
@@ -36,13 +41,16 @@ pub enum Command {
     /// Accept a regression candidate written by `trace-conform fuzz` into
     /// DIR/regressions/<implementation>.json, after checking the reference still agrees.
     Accept {
+        /// The candidate file `trace-conform fuzz` wrote.
         candidate: PathBuf,
+        /// The vector directory (default: vectors/ of this checkout).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
     /// Write index.json (files, ids, digests, since, retired ids) and CHANGES (against the
     /// previous release's index.json) for a release of the vector set.
     Index {
+        /// The vector directory (default: vectors/ of this checkout).
         #[arg(long)]
         dir: Option<PathBuf>,
         /// The previous release's index.json (without it every id is listed as added).
@@ -239,25 +247,23 @@ fn fail(e: String) -> u8 {
 pub struct ExplainArgs {
     /// A rule id (TR-SIG-005) or a vector id (sig::jws::alg-none).
     pub what: String,
+    /// Vector directory (default: $TRACE_CONFORM_VECTORS, else the set embedded in this binary).
     #[arg(long)]
     pub vectors: Option<PathBuf>,
 }
 
 pub fn explain(a: ExplainArgs) -> u8 {
-    let loaded = match &a.vectors {
-        Some(dir) => load::load_dir(dir),
-        None => load::load_default(),
-    };
-    let files = match loaded {
-        Ok(f) => f,
+    let set = match load::chosen_set(a.vectors.as_deref()) {
+        Ok(s) => s,
         Err(e) => return fail(e),
     };
+    let files = &set.files;
     let parsed: Vec<_> = files.iter().map(|(_, f)| f.clone()).collect();
     if let Some(rule) = RULES.iter().find(|r| r.id.eq_ignore_ascii_case(&a.what)) {
         println!(
-            "{} ({:?}, from level {}, module {})",
+            "{} ({}, from level {}, module {})",
             rule.id,
-            rule.strength,
+            rule.strength.keyword(),
             rule.min_level.number(),
             catalog::module_of(rule.id)
         );
@@ -276,28 +282,78 @@ pub fn explain(a: ExplainArgs) -> u8 {
         }
         return 0;
     }
-    for (path, file) in &files {
+    for (path, file) in files {
         for group in &file.groups {
-            for test in &group.tests {
-                if test.id == a.what {
-                    println!("{}  ({})", clean(&test.id), clean(&path.display().to_string()));
-                    println!("  {}", clean(&test.description));
-                    if !test.comment.is_empty() {
-                        println!("  why: {}", clean(&test.comment));
-                    }
-                    println!("  context: {}", serde_json::to_string(&group.context).expect("json"));
-                    println!("  expected: {}", serde_json::to_string(&test.expected).expect("json"));
-                    println!("  spec: {}", clean(&test.spec_refs.join("; ")));
-                    match reference::observe(&group.context, test) {
-                        Ok(o) => println!("  reference: {:?} {:?}", o.verdict, o.errors),
-                        Err(e) => println!("  reference: {e}"),
-                    }
-                    println!("  input: {}", serde_json::to_string(&test.input).expect("json"));
-                    return 0;
-                }
+            if let Some(test) = group.tests.iter().find(|t| t.id == a.what) {
+                explain_vector(&set.info.source, path, group, test);
+                return 0;
             }
         }
     }
-    eprintln!("trace-conform explain: {:?} is neither a rule nor a vector id", a.what);
+    eprintln!(
+        "trace-conform explain: {} is neither a rule nor a vector id",
+        trace_untrusted::escape::quoted(&a.what)
+    );
     2
+}
+
+/// Everything about one vector an implementer asks: what it is, why, what is expected and
+/// what that rests on, what the reference does, and the request line an adapter is sent.
+fn explain_vector(source: &str, path: &std::path::Path, group: &trace_vectors::format::Group, test: &trace_vectors::format::Test) {
+    let e = trace_vectors::explanation::explain(test);
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    println!("{}  ({dir}/{file} in the {} vector set)", clean(&test.id), clean(source));
+    println!("  {}", clean(&e.description));
+    if !e.comment.is_empty() {
+        println!("  why: {}", clean(&e.comment));
+    }
+    println!("  expected: {}", serde_json::to_string(&test.expected).expect("json"));
+    println!("  rests on: {}", e.label());
+    for s in &e.statements {
+        println!(
+            "  statement {}: {} {} {}: {}",
+            clean(&s.id),
+            clean(&s.keyword),
+            clean(&s.document),
+            clean(&s.section),
+            clean(&s.summary)
+        );
+    }
+    for d in &e.decisions {
+        println!("  decision {}: {} ({})", clean(&d.id), clean(&d.title), clean(&d.link));
+        println!("    {}", clean(&d.choice));
+    }
+    println!("  cited: {}", clean(&e.spec_refs.join("; ")));
+    match reference::observe(&group.context, test) {
+        Ok(o) => {
+            let errors: Vec<String> = o.errors.iter().map(|(r, c)| format!("{r} {c}")).collect();
+            println!(
+                "  reference: {}{}",
+                o.verdict.word(),
+                if errors.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", errors.join(", "))
+                }
+            );
+        }
+        Err(err) => println!("  reference: {}", clean(&err)),
+    }
+    let deadline_ms = 5000;
+    match trace_runner::protocol::vector_request("explain-1", &group.context, test, deadline_ms) {
+        Ok(req) => {
+            println!("  request line (as `run` sends it, with its own id and --deadline-ms):");
+            println!("{}", serde_json::to_string(&req).expect("json"));
+        }
+        Err(err) => println!("  request line: cannot be built: {}", clean(&err)),
+    }
+    println!(
+        "  replay: trace-conform run --adapter CMD --only {}",
+        trace_untrusted::escape::shell(&test.id)
+    );
 }

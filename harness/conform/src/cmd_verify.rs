@@ -39,7 +39,7 @@ pub struct Args {
     /// Trusted key: a JWK (inline JSON or a file) or an RFC 7638 thumbprint. Repeatable.
     #[arg(long = "trusted-key")]
     pub trusted_keys: Vec<String>,
-    /// Envelope form to expect.
+    /// Envelope form to expect (auto: whatever the input is).
     #[arg(long, value_enum, default_value_t = FormArg::Auto)]
     pub format: FormArg,
     /// Record profile.
@@ -55,15 +55,21 @@ pub struct Args {
     /// S2 §3.2.2 requires, or pyjson, the sorted-ASCII JSON cmcp-runtime signs).
     #[arg(long, default_value = "jcs", value_parser = ["jcs", "pyjson"])]
     pub cmcp_canonicalization: String,
+    /// How results are printed: text for people, json for tools.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FormArg {
+    /// Whatever form the input is.
     Auto,
-    Json,
+    /// JSON with the signature embedded (accepted as `json` too).
+    #[value(alias = "json")]
+    Embedded,
+    /// A JWS compact serialization.
     Jws,
+    /// A COSE_Sign1 message.
     Cose,
 }
 
@@ -128,7 +134,7 @@ pub fn options(a: &Args) -> Result<VerifyOptions, String> {
         .collect::<Result<_, _>>()?;
     o.form = match a.format {
         FormArg::Auto => FormChoice::Auto,
-        FormArg::Json => FormChoice::Only(Form::Embedded),
+        FormArg::Embedded => FormChoice::Only(Form::Embedded),
         FormArg::Jws => FormChoice::Only(Form::Jws),
         FormArg::Cose => FormChoice::Only(Form::Cose),
     };

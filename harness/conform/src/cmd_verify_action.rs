@@ -17,6 +17,7 @@ pub struct Args {
     /// directories, or - for stdin.
     #[arg(required = true)]
     pub inputs: Vec<String>,
+    /// How results are printed: text for people, json for tools.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
 }

@@ -40,6 +40,7 @@ pub struct Args {
     /// Allowed future skew of the claim's iat in seconds.
     #[arg(long, default_value_t = VerifyOptions::DEFAULT_SKEW)]
     pub skew: i64,
+    /// How results are printed: text for people, json for tools.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
 }

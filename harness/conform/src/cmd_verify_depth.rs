@@ -20,6 +20,7 @@ pub struct Args {
     /// The depth to attempt, instead of the document's attempted_depth.
     #[arg(long, value_parser = ["surface", "builder", "transitive"])]
     pub depth: Option<String>,
+    /// How results are printed: text for people, json for tools.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
 }

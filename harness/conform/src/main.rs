@@ -21,6 +21,7 @@ mod cmd_verify_action;
 mod cmd_verify_chain;
 mod cmd_verify_depth;
 mod inputs;
+mod values;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -128,4 +129,70 @@ fn main() -> ExitCode {
     };
     trace_runner::reaper::end_orphans();
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every argument of every command, however deep, with the path that reaches it.
+    fn all_args(cmd: &clap::Command, path: &str, out: &mut Vec<(String, String, bool)>) {
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            out.push((path.to_string(), id.to_string(), a.get_help().is_some()));
+        }
+        for sub in cmd.get_subcommands() {
+            all_args(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_option_says_what_it_is_for() {
+        let cli = Cli::command();
+        cli.clone().debug_assert();
+        let mut args = Vec::new();
+        all_args(&cli, "trace-conform", &mut args);
+        assert!(args.len() > 80, "{}", args.len());
+        let silent: Vec<String> = args
+            .iter()
+            .filter(|(_, _, help)| !help)
+            .map(|(path, id, _)| format!("{path} --{id}"))
+            .collect();
+        assert!(silent.is_empty(), "options without help text:\n{}", silent.join("\n"));
+        let mut stack = vec![cli];
+        while let Some(c) = stack.pop() {
+            for sub in c.get_subcommands() {
+                assert!(sub.get_about().is_some(), "command {} has no description", sub.get_name());
+                stack.push(sub.clone());
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_values_are_refused_while_parsing() {
+        use clap::Parser;
+        for bad in [
+            &["trace-conform", "run", "--format", "xml"][..],
+            &["trace-conform", "run", "--level", "7"],
+            &["trace-conform", "run", "--jobs", "0"],
+            &["trace-conform", "run", "--fail-under", "3"],
+            &["trace-conform", "run", "--platform", "mars"],
+            &["trace-conform", "verify", "--format", "xml", "-"],
+        ] {
+            assert!(Cli::try_parse_from(bad).is_err(), "{bad:?} was accepted");
+        }
+        for good in [
+            &["trace-conform", "run", "--format", "jws", "--level", "2", "--jobs", "2", "--fail-under", "1"][..],
+            &["trace-conform", "verify", "--format", "embedded", "-"],
+            &["trace-conform", "verify", "--format", "json", "-"],
+            &["trace-conform", "sign", "c.json", "--key", "k", "--format", "cose"],
+            &["trace-conform", "sign", "c.json", "--key", "k", "--form", "jws"],
+        ] {
+            assert!(Cli::try_parse_from(good).is_ok(), "{good:?} was refused");
+        }
+    }
 }

@@ -196,3 +196,23 @@ fn install_from_a_git_url_gives_a_working_trace_conform() {
         "{summary:#}"
     );
 }
+
+/// `suite-version` without a repository URL (what the action gets where GitHub leaves
+/// `github.action_repository` empty) stops with a message, before any install.
+#[test]
+fn a_suite_version_without_a_repository_is_refused_with_a_reason() {
+    let repo = common::repo();
+    let root = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .arg(repo.join("tools/ci/install.sh"))
+        .env("TC_SUITE_VERSION", "v0.1.0")
+        .env("TC_SUITE_REPOSITORY", "")
+        .env("TC_ACTION_REPOSITORY", "")
+        .env("TC_INSTALL_ROOT", root.path())
+        .output()
+        .expect("bash runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("needs the repository URL") && stderr.contains("suite-repository"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing installed, nothing exported");
+}

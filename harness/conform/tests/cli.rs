@@ -132,7 +132,7 @@ fn every_form_and_algorithm_round_trips_through_sign_and_verify() {
                     &claims,
                     "--key",
                     &key_file,
-                    "--form",
+                    "--format",
                     form,
                     "--alg",
                     alg,
@@ -296,7 +296,20 @@ fn vectors_check_lint_and_explain() {
     assert!(text(&o).contains("invalid: sig::jws::alg-none"), "{}", text(&o));
     let o = run(&["explain", "sig::jws::alg-none"], None);
     assert_eq!(code(&o), 0);
-    assert!(text(&o).contains("reference: Reject"), "{}", text(&o));
+    let t = text(&o);
+    for part in [
+        "reference: reject (TR-SIG-007 signature/alg-forbidden)",
+        "rests on: spec MUST",
+        "statement RFC7518-03: MUST NOT RFC 7518",
+        "\"case\":\"sig::jws::alg-none\"",
+        "replay: trace-conform run --adapter CMD --only sig::jws::alg-none",
+    ] {
+        assert!(t.contains(part), "{part} missing: {t}");
+    }
+    // The request line is exactly what `run` sends: one JSON object of the verify schema.
+    let line = t.lines().find(|l| l.starts_with("{\"")).expect("a request line");
+    let req: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!((req["op"].as_str(), req["format"].as_str()), (Some("verify"), Some("jws")));
     assert_eq!(code(&run(&["explain", "nothing"], None)), 2);
     // A vector directory with a broken file is reported, not a crash.
     let dir = tempfile::tempdir().unwrap();

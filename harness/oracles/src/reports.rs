@@ -9,6 +9,7 @@ use trace_runner::protocol::{Capabilities, Implementation};
 use trace_runner::report;
 use trace_runner::run::{CaseResult, RunResult};
 use trace_vectors::basis::{Basis, BasisKind};
+use trace_vectors::explanation::Explanation;
 use trace_vectors::format::{Expected, Outcome as Expect};
 
 #[derive(Arbitrary, Debug)]
@@ -22,7 +23,9 @@ struct Said {
 /// Tags the report templates write; anything else after a `<` would be live markup.
 const HTML_TAGS: &[&str] = &[
     "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "p", "b", "table", "tr",
-    "th", "td", "section", "pre", "div", "dl", "dt", "dd", "a",
+    "th", "td", "section", "pre", "div", "dl", "dt", "dd", "a", "header", "nav", "label", "select", "option",
+    "input", "button", "span", "thead", "tbody", "details", "summary", "code", "small", "ul", "li", "i", "time",
+    "script",
 ];
 const XML_TAGS: &[&str] = &[
     "properties",
@@ -63,10 +66,18 @@ pub fn report_rendering(data: &[u8]) {
             platform: "software-only".into(),
             level: kind % 3,
             rules: vec![rule.clone()],
-            basis: Basis {
-                kind: BasisKind::Spec,
-                decisions: Vec::new(),
+            alg: Some(rule.clone()),
+            // Vector text is someone else's text too: description, comment and citations.
+            explanation: Explanation {
+                description: detail.clone(),
+                comment: stderr.clone(),
+                spec_refs: vec![rule.clone()],
+                ..Explanation::of_basis(Basis {
+                    kind: BasisKind::Spec,
+                    decisions: Vec::new(),
+                })
             },
+            request: Some(answer.clone()),
             outcome: Outcome::ALL[*kind as usize % Outcome::ALL.len()],
             flaky: false,
             detail: detail.clone(),
@@ -98,12 +109,13 @@ pub fn report_rendering(data: &[u8]) {
         startup_error: said.startup_error,
         restarts: 0,
         vector_set: Some(trace_vectors::load::SetInfo {
-            source,
+            source: source.clone(),
             suite_version: "0.0.0".into(),
             digest: "sha256:00".into(),
             files: 1,
             vectors: 1,
         }),
+        started_at: Some(source),
     };
     let summary = serde_json::to_string(&report::summary_json(&run, "0.0.0")).expect("summary serializes");
     let back: Value = serde_json::from_str(&summary).expect("summary.json parses");
@@ -112,7 +124,10 @@ pub fn report_rendering(data: &[u8]) {
         run.implementation.name.as_str(),
         "text kept as data"
     );
-    only_template_tags(&report::html(&run), HTML_TAGS, "index.html");
+    let page = trace_runner::report_html::html(&run, "0.0.0");
+    only_template_tags(&page, HTML_TAGS, "index.html");
+    // The one script is the template's own: none comes from the inputs.
+    assert_eq!(page.matches("<script").count(), 1, "index.html: a second script");
     only_template_tags(&report::junit(&run), XML_TAGS, "junit.xml");
     let md = report::markdown(&run);
     for line in md.lines() {

@@ -94,6 +94,17 @@ pub enum Verdict {
     Unverified,
 }
 
+impl Verdict {
+    /// The protocol's word for it: `accept`, `reject`, `unverified`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Accept => "accept",
+            Verdict::Reject => "reject",
+            Verdict::Unverified => "unverified",
+        }
+    }
+}
+
 /// The verdict at `level`: any failure of a rule that applies there rejects; otherwise any
 /// unverified rule that applies there leaves the record unverified.
 pub fn verdict_at(findings: &[Finding], level: Level) -> Verdict {

@@ -80,6 +80,25 @@ pub enum Exchange {
     },
 }
 
+impl Exchange {
+    /// What happened, in a sentence for a person.
+    pub fn describe(&self) -> String {
+        let q = trace_untrusted::escape::quoted;
+        match self {
+            Exchange::Response { response, .. } => match (&response.schema_problem, &response.message) {
+                (Some(p), _) => p.clone(),
+                (None, Some(m)) => format!("answered {}: {m}", response.status.word()),
+                (None, None) => format!("answered {}", response.status.word()),
+            },
+            Exchange::Timeout { partial, .. } if partial.is_empty() => "no answer before the deadline".into(),
+            Exchange::Timeout { partial, .. } => format!("no complete answer before the deadline (partial line {})", q(partial)),
+            Exchange::Crash { exit, partial, .. } if partial.is_empty() => format!("the adapter {exit}"),
+            Exchange::Crash { exit, partial, .. } => format!("the adapter {exit} (partial line {})", q(partial)),
+            Exchange::Violation { line, reason, .. } => format!("{reason}: {}", q(line)),
+        }
+    }
+}
+
 pub struct Adapter {
     argv: Vec<String>,
     child: Child,
@@ -99,6 +118,37 @@ fn excerpt(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(EXCERPT)]).into_owned()
 }
 
+/// Why a line is not a protocol response, in the adapter author's terms.
+fn not_a_response(bytes: &[u8], e: &serde_json::Error) -> String {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Err(_) => "a line on stdout that is not JSON: stdout carries protocol lines only (write logs to stderr)".into(),
+        Ok(v) if !v.is_object() => "a JSON line that is not an object: each response is one JSON object".into(),
+        Ok(_) => {
+            // serde's own words without its position (the line is quoted beside it).
+            let text = e.to_string();
+            let what = text.split(" at line ").next().unwrap_or(&text).replace('`', "");
+            format!("a JSON object that is not a protocol response: {what} (PROTOCOL.md, section 2)")
+        }
+    }
+}
+
+/// Why `program` did not start, saying where it was looked for: a name with a slash is a
+/// path from the adapter's working directory, a bare name is searched on PATH.
+fn cannot_start(program: &str, cwd: &std::path::Path, e: &std::io::Error) -> String {
+    let q = trace_untrusted::escape::quoted;
+    let looked = if program.contains('/') {
+        let rel: std::path::PathBuf = std::path::Path::new(program)
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect();
+        let p = cwd.join(rel);
+        format!("looked for {}", q(&p.to_string_lossy()))
+    } else {
+        "looked for it on PATH".to_string()
+    };
+    format!("cannot start {}: {e} ({looked})", q(program))
+}
+
 impl Adapter {
     /// Starts `argv` in its own process group with the protocol environment.
     pub fn start(argv: &[String], cwd: &std::path::Path) -> Result<Adapter, String> {
@@ -114,7 +164,7 @@ impl Adapter {
             .stderr(Stdio::piped())
             .process_group(0)
             .spawn()
-            .map_err(|e| format!("cannot start {program:?}: {e}"))?;
+            .map_err(|e| cannot_start(program, cwd, &e))?;
         reaper::register(child.id());
         let stdout = child.stdout.take().expect("piped stdout");
         let mut stderr_pipe = child.stderr.take().expect("piped stderr");
@@ -242,6 +292,11 @@ impl Adapter {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
+        let op = request
+            .get("op")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let mut line = serde_json::to_vec(request).expect("requests serialize");
         line.push(b'\n');
         match self.requests.as_ref().map(|r| r.try_send(line)) {
@@ -279,7 +334,7 @@ impl Adapter {
                 }
             };
             return match event {
-                Event::Line(bytes) => self.answer(&bytes, &id, mark),
+                Event::Line(bytes) => self.answer(&bytes, &id, &op, mark),
                 Event::Oversized(head, size) => Exchange::Violation {
                     line: excerpt(&head),
                     reason: format!("an answer of {size} bytes, over the limit of {MAX_ANSWER}"),
@@ -291,7 +346,7 @@ impl Adapter {
         }
     }
 
-    fn answer(&mut self, bytes: &[u8], id: &str, mark: usize) -> Exchange {
+    fn answer(&mut self, bytes: &[u8], id: &str, op: &str, mark: usize) -> Exchange {
         // An adapter that wrote diagnostics while answering gets a moment for the rest of
         // them to drain; one that wrote none is not slowed down (the runner also measures
         // throughput through this call).
@@ -299,21 +354,31 @@ impl Adapter {
             std::thread::sleep(Duration::from_millis(2));
         }
         let stderr = self.stderr_since(mark);
-        match serde_json::from_slice::<Response>(bytes) {
-            Ok(r) if r.trace_adapter != crate::protocol::PROTOCOL_VERSION => Exchange::Violation {
+        let parsed = serde_json::from_slice::<serde_json::Value>(bytes)
+            .and_then(|v| serde::Deserialize::deserialize(&v).map(|r: Response| (r, v)));
+        match parsed {
+            Ok((r, _)) if r.trace_adapter != crate::protocol::PROTOCOL_VERSION => Exchange::Violation {
                 line: excerpt(bytes),
                 reason: format!("trace_adapter is {}, not 1", r.trace_adapter),
                 stderr,
             },
-            Ok(r) if r.id != id => Exchange::Violation {
+            Ok((r, _)) if r.id != id => Exchange::Violation {
                 line: excerpt(bytes),
-                reason: format!("response id {:?} does not answer request {id:?}", r.id),
+                reason: format!(
+                    "response id {} does not answer request {}",
+                    trace_untrusted::escape::quoted(&r.id),
+                    trace_untrusted::escape::quoted(&id)
+                ),
                 stderr,
             },
-            Ok(response) => Exchange::Response { response, stderr },
+            // In step with the adapter, so no restart: the caller scores a schema problem.
+            Ok((mut response, answer)) => {
+                response.schema_problem = crate::contract::answer_problem(op, &answer);
+                Exchange::Response { response, stderr }
+            }
             Err(e) => Exchange::Violation {
                 line: excerpt(bytes),
-                reason: format!("not a protocol response: {e}"),
+                reason: not_a_response(bytes, &e),
                 stderr,
             },
         }

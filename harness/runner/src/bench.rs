@@ -56,8 +56,8 @@ pub struct Throughput {
 fn failure(what: &str, e: Exchange) -> String {
     match e {
         Exchange::Response { response, .. } => format!(
-            "{what}: answered {:?}: {}",
-            response.status,
+            "{what}: answered {}: {}",
+            response.status.word(),
             response.message.unwrap_or_default()
         ),
         Exchange::Timeout { .. } => format!("{what}: no answer before the deadline"),

@@ -128,7 +128,7 @@ impl Session {
             }
             Exchange::Response { response, .. } => {
                 return (
-                    format!("{:?}", response.status).to_lowercase(),
+                    response.status.word().to_string(),
                     Value::String(response.message.unwrap_or_default()),
                 );
             }

@@ -7,6 +7,7 @@
 
 pub mod adapter;
 pub mod bench;
+pub mod contract;
 pub mod differential;
 pub mod mutate;
 pub mod outcome;
@@ -14,5 +15,6 @@ pub mod profile;
 pub mod protocol;
 pub mod reaper;
 pub mod report;
+pub mod report_html;
 pub mod run;
 pub mod select;

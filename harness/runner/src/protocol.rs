@@ -20,6 +20,10 @@ pub struct Response {
     pub result: Option<Value>,
     #[serde(default)]
     pub message: Option<String>,
+    /// Why the whole answer breaks its operation's response schema (`contract`), if it
+    /// does: set by the adapter supervisor, never read from the wire.
+    #[serde(skip)]
+    pub schema_problem: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -28,6 +32,17 @@ pub enum ResponseStatus {
     Ok,
     Unsupported,
     HarnessError,
+}
+
+impl ResponseStatus {
+    /// The word on the wire: `ok`, `unsupported`, `harness_error`.
+    pub fn word(self) -> &'static str {
+        match self {
+            ResponseStatus::Ok => "ok",
+            ResponseStatus::Unsupported => "unsupported",
+            ResponseStatus::HarnessError => "harness_error",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
@@ -48,6 +63,17 @@ pub enum ErrorDetail {
     Class,
     #[default]
     None,
+}
+
+impl ErrorDetail {
+    /// What the runner scores, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ErrorDetail::Rule => "the rule id",
+            ErrorDetail::Class => "the error class",
+            ErrorDetail::None => "the verdict only",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]

@@ -1,6 +1,7 @@
 //! The reports of a run, all written to one directory: `summary.json` (schema
 //! reports/schema/summary.v1.json), `junit.xml`, `summary.md`, a self-contained
-//! `index.html`, `badge.json` and `cases/<id>.json` for every vector that did not pass.
+//! `index.html` (`report_html`), `badge.json` and `cases/<id>.json` for every vector that did
+//! not pass.
 //!
 //! Owns: rendering only; every figure comes from the `RunResult`.
 
@@ -10,7 +11,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use trace_untrusted::escape::{html as html_escape, markdown as md, markdown_code as md_code, shell, xml};
+use trace_untrusted::escape::{markdown as md, markdown_code as md_code, shell, xml};
 
 pub const SUMMARY_SCHEMA: &str = "trace-conform/summary.v1";
 
@@ -24,7 +25,7 @@ pub fn counts(cases: &[CaseResult]) -> BTreeMap<&'static str, usize> {
 }
 
 /// The shell line that reruns one case: every word quoted (`escape::shell`).
-fn replay_command(r: &RunResult, c: &CaseResult) -> String {
+pub(crate) fn replay_command(r: &RunResult, c: &CaseResult) -> String {
     let adapter = r.adapter.iter().map(|a| shell(a)).collect::<Vec<_>>().join(" ");
     format!(
         "trace-conform run --adapter {} --only {}",
@@ -51,7 +52,7 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
         "results": r.cases.iter().map(|c| json!({
             "id": c.id, "outcome": c.outcome.name(), "flaky": c.flaky, "detail": c.detail,
             "module": c.module, "op": c.op, "format": c.format, "platform": c.platform, "level": c.level, "rules": c.rules,
-            "basis": c.basis, "duration_ms": c.duration_ms,
+            "alg": c.alg, "basis": c.explanation.basis, "label": c.explanation.label(), "duration_ms": c.duration_ms,
         })).collect::<Vec<_>>(),
     })
 }
@@ -93,6 +94,16 @@ impl Categories {
             if self.known == 1 { "" } else { "s" },
             self.not_tested
         )
+    }
+}
+
+/// The implementation as a title: its name and version, or why there is none.
+pub fn implementation_title(r: &RunResult) -> String {
+    let imp = &r.implementation;
+    match (imp.name.trim().is_empty(), &r.startup_error) {
+        (true, Some(_)) => "the adapter did not start".to_string(),
+        (true, None) => "an implementation that did not name itself".to_string(),
+        (false, _) => format!("{} {}", imp.name, imp.version).trim_end().to_string(),
     }
 }
 
@@ -199,8 +210,7 @@ pub fn badge(r: &RunResult) -> Value {
 
 pub fn markdown(r: &RunResult) -> String {
     let mut out = String::new();
-    let imp = &r.implementation;
-    let _ = writeln!(out, "# trace-conform: {} {}\n", md(&imp.name), md(&imp.version));
+    let _ = writeln!(out, "# trace-conform: {}\n", md(&implementation_title(r)));
     if let Some(v) = &r.vector_set {
         let _ = writeln!(
             out,
@@ -213,7 +223,7 @@ pub fn markdown(r: &RunResult) -> String {
         );
     }
     if let Some(e) = &r.startup_error {
-        let _ = writeln!(out, "**The adapter did not start:** {}\n", md(e));
+        let _ = writeln!(out, "**The adapter did not start, so no vector was tested:** {}\n", md(e));
     }
     if !r.complete {
         let _ = writeln!(out, "**Incomplete run:** some vectors were not run.\n");
@@ -231,8 +241,9 @@ pub fn markdown(r: &RunResult) -> String {
         .unwrap_or_else(|| "none".into());
     let _ = writeln!(
         out,
-        "Level reached: **{level}**. Error detail scored: `{:?}`. Restarts: {}.\n",
-        r.capabilities.error_detail, r.restarts
+        "Level reached: **{level}**. Scored on {}. Adapter restarts: {}.\n",
+        r.capabilities.error_detail.describe(),
+        r.restarts
     );
     let _ = writeln!(out, "| outcome | vectors |\n|---|---|");
     for (name, n) in counts(&r.cases) {
@@ -240,40 +251,57 @@ pub fn markdown(r: &RunResult) -> String {
             let _ = writeln!(out, "| {name} | {n} |");
         }
     }
-    let known: Vec<&CaseResult> = r
-        .cases
-        .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Xfail | Outcome::Skipped))
-        .collect();
-    if !known.is_empty() {
-        let _ = writeln!(out, "\n## Known differences (from the profile)\n");
-        for c in &known {
-            let _ = writeln!(
-                out,
-                "- {} {} ({}): {}",
-                md_code(&c.id),
-                c.outcome.name(),
-                c.basis.label(),
-                md(&c.detail)
-            );
-        }
-    }
     let unexpected: Vec<&CaseResult> = r.unexpected().collect();
     if !unexpected.is_empty() {
-        let _ = writeln!(out, "\n## Unexpected results\n");
+        let _ = writeln!(out, "\n## Failed ({})\n", unexpected.len());
         let _ = writeln!(
             out,
             "Each names what its expectation rests on: a spec statement, a suite decision or an implementation-defined profile (ids: docs/decisions.md).\n"
         );
-        for c in unexpected {
+        for c in &unexpected {
             let _ = writeln!(
                 out,
                 "- {} **{}** ({}): {}",
                 md_code(&c.id),
                 c.outcome.name(),
-                c.basis.label(),
+                c.explanation.label(),
                 md(&c.detail)
             );
+        }
+    }
+    let known: Vec<&CaseResult> = r
+        .cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Xfail || (c.flaky && c.outcome.is_unexpected()))
+        .collect();
+    if !known.is_empty() {
+        let _ = writeln!(out, "\n## Known failures ({}, from the profile)\n", known.len());
+        for c in &known {
+            let _ = writeln!(
+                out,
+                "- {} {} ({}): {}",
+                md_code(&c.id),
+                if c.flaky { "flaky" } else { c.outcome.name() },
+                c.explanation.label(),
+                md(&c.detail)
+            );
+        }
+    }
+    // Not tested, by reason: a long list of ids would hide the reasons.
+    let mut untested: BTreeMap<String, usize> = BTreeMap::new();
+    for c in r
+        .cases
+        .iter()
+        .filter(|c| matches!(c.outcome, Outcome::NotClaimed | Outcome::Skipped | Outcome::NotRun))
+    {
+        let why = if c.detail.is_empty() { "not run" } else { c.detail.as_str() };
+        *untested.entry(why.to_string()).or_default() += 1;
+    }
+    if !untested.is_empty() {
+        let total: usize = untested.values().sum();
+        let _ = writeln!(out, "\n## Not tested ({total})\n\n| why | vectors |\n|---|---|");
+        for (why, n) in &untested {
+            let _ = writeln!(out, "| {} | {n} |", md(why));
         }
     }
     let cited = cited_decisions(known.iter().copied().chain(r.unexpected()));
@@ -290,154 +318,15 @@ pub fn markdown(r: &RunResult) -> String {
 }
 
 /// The decisions (docs/decisions.md) the given cases rest on, by id.
-fn cited_decisions<'a>(
+pub(crate) fn cited_decisions<'a>(
     cases: impl Iterator<Item = &'a CaseResult>,
 ) -> BTreeMap<&'static str, &'static trace_vectors::decisions::Decision> {
     let all = trace_vectors::decisions::all();
     cases
-        .flat_map(|c| c.basis.decisions.iter())
+        .flat_map(|c| c.explanation.basis.decisions.iter())
         .filter_map(|id| all.get_key_value(id.as_str()))
         .map(|(id, d)| (id.as_str(), d))
         .collect()
-}
-
-/// The basis label with each decision id linked to its entry in the HTML report.
-fn basis_html(c: &CaseResult) -> String {
-    let mut label = html_escape(c.basis.kind.describe());
-    for (i, id) in c.basis.decisions.iter().enumerate() {
-        let id = html_escape(id);
-        let _ = write!(
-            label,
-            "{} <a href=\"#decision-{id}\">{id}</a>",
-            if i == 0 { "" } else { "," }
-        );
-    }
-    label
-}
-
-/// A self-contained page: per-rule matrix by module x form x platform, then every
-/// failing case with expected, actual, stderr and a replay command. No external resources.
-pub fn html(r: &RunResult) -> String {
-    let mut matrix: BTreeMap<(String, String, String), (usize, usize)> = BTreeMap::new();
-    for c in &r.cases {
-        let e = matrix
-            .entry((c.module.clone(), c.format.clone(), c.platform.clone()))
-            .or_default();
-        if c.outcome.is_unexpected() && !c.flaky {
-            e.1 += 1
-        } else {
-            e.0 += 1
-        }
-    }
-    let mut rules: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for c in &r.cases {
-        for rule in &c.rules {
-            let e = rules.entry(rule).or_default();
-            if c.outcome.is_unexpected() && !c.flaky {
-                e.1 += 1
-            } else {
-                e.0 += 1
-            }
-        }
-    }
-    let mut h = String::new();
-    let imp = &r.implementation;
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>trace-conform: {}</title>\n<style>\
-         body{{font:14px system-ui,sans-serif;margin:2em;max-width:75em}}table{{border-collapse:collapse;margin:1em 0}}\
-         td,th{{border:1px solid #ccc;padding:.25em .6em;text-align:left}}.bad{{background:#fdd}}.ok{{background:#dfd}}\
-         pre{{background:#f6f6f6;padding:.5em;white-space:pre-wrap;word-break:break-all}}</style></head><body>\n",
-        html_escape(&imp.name)
-    );
-    let level = r
-        .level_reached()
-        .map(|l| format!("level {l}"))
-        .unwrap_or_else(|| "none".into());
-    let _ = write!(
-        h,
-        "<h1>{} {}</h1>\n<p id=\"level\">Level reached: <b>{level}</b>{}</p>\n",
-        html_escape(&imp.name),
-        html_escape(&imp.version),
-        if r.complete { "" } else { " (incomplete run)" }
-    );
-    if let Some(line) = vector_set_line(r) {
-        let _ = writeln!(h, "<p id=\"vector-set\">Vector set: {}</p>", html_escape(&line));
-    }
-    let _ = writeln!(
-        h,
-        "<p id=\"categories\"><b>{}</b></p>",
-        Categories::of(&r.cases).sentence()
-    );
-    h.push_str("<h2>Outcomes</h2><table id=\"outcomes\"><tr><th>outcome</th><th>vectors</th></tr>");
-    for (name, n) in counts(&r.cases) {
-        if n > 0 {
-            let _ = write!(h, "<tr><td>{name}</td><td>{n}</td></tr>");
-        }
-    }
-    h.push_str("</table>\n<h2>Matrix: module x form x platform</h2><table id=\"matrix\"><tr><th>module</th><th>form</th><th>platform</th><th>as expected</th><th>unexpected</th></tr>");
-    for ((m, f, p), (ok, bad)) in &matrix {
-        let class = if *bad > 0 { "bad" } else { "ok" };
-        let _ = write!(
-            h,
-            "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{}</td><td>{ok}</td><td>{bad}</td></tr>",
-            html_escape(m),
-            html_escape(f),
-            html_escape(p)
-        );
-    }
-    h.push_str(
-        "</table>\n<h2>Rules</h2><table id=\"rules\"><tr><th>rule</th><th>as expected</th><th>unexpected</th></tr>",
-    );
-    for (rule, (ok, bad)) in &rules {
-        let class = if *bad > 0 { "bad" } else { "ok" };
-        let _ = write!(
-            h,
-            "<tr class=\"{class}\"><td>{}</td><td>{ok}</td><td>{bad}</td></tr>",
-            html_escape(rule)
-        );
-    }
-    h.push_str("</table>\n<h2>Failing cases</h2>\n<div id=\"failures\">");
-    for c in r.unexpected() {
-        let _ = write!(
-            h,
-            "<section class=\"case\" id=\"{id}\"><h3>{id}: {outcome}</h3><p class=\"basis\">rests on: {basis}</p><p>{detail}</p><h4>expected</h4><pre>{expected}</pre>\
-             <h4>actual</h4><pre>{actual}</pre><h4>stderr</h4><pre>{stderr}</pre><h4>replay</h4><pre>{replay}</pre></section>\n",
-            id = html_escape(&c.id),
-            outcome = c.outcome.name(),
-            basis = basis_html(c),
-            detail = html_escape(&c.detail),
-            expected = html_escape(&serde_json::to_string_pretty(&c.expected).unwrap_or_default()),
-            actual = html_escape(
-                &c.actual
-                    .as_ref()
-                    .map(|a| serde_json::to_string_pretty(a).unwrap_or_default())
-                    .unwrap_or_else(|| "(none)".into())
-            ),
-            stderr = html_escape(&c.stderr),
-            replay = html_escape(&replay_command(r, c)),
-        );
-    }
-    if r.unexpected().count() == 0 {
-        h.push_str("<p>None.</p>");
-    }
-    h.push_str("</div>\n");
-    let cited = cited_decisions(r.unexpected());
-    if !cited.is_empty() {
-        h.push_str("<h2>Decisions these cases rest on</h2>\n<dl id=\"decisions\">");
-        for (id, d) in cited {
-            let _ = write!(
-                h,
-                "<dt id=\"decision-{id}\">{id}: {title}</dt><dd>{choice} (docs/decisions.md)</dd>",
-                id = html_escape(id),
-                title = html_escape(&d.title),
-                choice = html_escape(&d.choice)
-            );
-        }
-        h.push_str("</dl>\n");
-    }
-    h.push_str("</body></html>\n");
-    h
 }
 
 /// Writes every report file into `dir`.
@@ -458,7 +347,7 @@ pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), S
         ),
         ("junit.xml", junit(r)),
         ("summary.md", markdown(r)),
-        ("index.html", html(r)),
+        ("index.html", crate::report_html::html(r, suite_version)),
         (
             "badge.json",
             serde_json::to_string_pretty(&badge(r)).expect("json") + "\n",
@@ -470,6 +359,7 @@ pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), S
     for c in r.cases.iter().filter(|c| c.outcome != Outcome::Pass) {
         let mut v = serde_json::to_value(c).expect("json");
         v["replay"] = Value::String(replay_command(r, c));
+        v["explanation"]["label"] = Value::String(c.explanation.label());
         // Ids were checked when the vectors loaded; one that was not gets a name from its digest.
         let name = trace_untrusted::name::id_file_name(&c.id, "json").unwrap_or_else(|_| {
             use sha2::Digest;

@@ -6,6 +6,7 @@
 //! crash, timeout or protocol violation (never a retry of the same vector), sharding
 //! across `jobs` adapter processes, and the level reached. Does not own reports.
 
+use trace_untrusted::escape::quoted;
 use crate::adapter::{Adapter, Exchange};
 use crate::outcome::Outcome;
 use crate::profile::{Marking, Profile};
@@ -46,9 +47,15 @@ pub struct CaseResult {
     pub platform: String,
     pub level: u8,
     pub rules: Vec<String>,
-    /// What the expectation rests on: a spec statement, a suite decision or an
-    /// implementation-defined profile (docs/decisions.md).
-    pub basis: trace_vectors::basis::Basis,
+    /// The signature algorithm the input needs, when it has one.
+    pub alg: Option<String>,
+    /// The vector's description, comment, spec statements, and what its expectation rests
+    /// on: a spec statement, a suite decision or an implementation-defined profile
+    /// (docs/decisions.md).
+    pub explanation: trace_vectors::explanation::Explanation,
+    /// The request line exactly as the adapter was sent it (without its newline), when one
+    /// was sent.
+    pub request: Option<String>,
     pub outcome: Outcome,
     pub flaky: bool,
     pub detail: String,
@@ -71,6 +78,9 @@ pub struct RunResult {
     pub restarts: usize,
     /// The vector set the run used (set by the caller that loaded it).
     pub vector_set: Option<trace_vectors::load::SetInfo>,
+    /// When the run began, UTC (RFC 3339); shown in the HTML report only, so that the
+    /// published summaries stay reproducible.
+    pub started_at: Option<String>,
 }
 
 impl RunResult {
@@ -89,23 +99,27 @@ impl RunResult {
     /// The highest level L such that a valid vector at L passed and nothing unexpected
     /// happened at any level up to L.
     pub fn level_reached(&self) -> Option<u8> {
-        let mut reached = None;
-        for level in 0..=2u8 {
-            let bad = self
-                .cases
-                .iter()
-                .any(|c| c.level <= level && c.outcome.is_unexpected() && !c.flaky);
-            let positive = self
-                .cases
-                .iter()
-                .any(|c| c.level == level && c.outcome == Outcome::Pass && c.expected.result == Expect::Valid);
-            if bad || !positive {
-                break;
-            }
-            reached = Some(level);
-        }
-        reached
+        level_reached_by(&self.cases.iter().collect::<Vec<_>>())
     }
+}
+
+/// The highest level L such that no case at or below L is unexpected and each level up to
+/// L has a passing valid vector; None when Level 0 is not reached.
+pub fn level_reached_by(cases: &[&CaseResult]) -> Option<u8> {
+    let mut reached = None;
+    for level in 0..=2u8 {
+        let bad = cases
+            .iter()
+            .any(|c| c.level <= level && c.outcome.is_unexpected() && !c.flaky);
+        let positive = cases
+            .iter()
+            .any(|c| c.level == level && c.outcome == Outcome::Pass && c.expected.result == Expect::Valid);
+        if bad || !positive {
+            break;
+        }
+        reached = Some(level);
+    }
+    reached
 }
 
 pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
@@ -114,8 +128,8 @@ pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResul
         Exchange::Response { response, stderr } => {
             if response.status != ResponseStatus::Ok {
                 return Err(format!(
-                    "hello answered {:?}: {}",
-                    response.status,
+                    "hello answered {}: {}",
+                    response.status.word(),
                     response.message.unwrap_or_default()
                 ));
             }
@@ -131,17 +145,27 @@ pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResul
                 || matches!(hello.implementation.version.as_str(), "" | "main" | "master")
             {
                 return Err(format!(
-                    "hello must name the implementation and a real version, got {:?}",
-                    hello.implementation
+                    "hello must name the implementation and a real version, got name {} and version {}",
+                    quoted(&hello.implementation.name),
+                    quoted(&hello.implementation.version)
                 ));
+            }
+            if let Some(problem) = response.schema_problem {
+                return Err(format!("hello: {problem}"));
             }
             Ok(hello)
         }
         Exchange::Timeout { partial, stderr } => Err(format!(
-            "no hello within {deadline:?} (partial output {partial:?}); stderr: {stderr}"
+            "no hello within {} ms{}; stderr: {stderr}",
+            deadline.as_millis(),
+            if partial.is_empty() {
+                String::new()
+            } else {
+                format!(" (partial output {})", quoted(&partial))
+            }
         )),
         Exchange::Crash { exit, stderr, .. } => Err(format!("adapter {exit} before answering hello; stderr: {stderr}")),
-        Exchange::Violation { line, reason, stderr } => Err(format!("hello: {reason}: {line:?}; stderr: {stderr}")),
+        Exchange::Violation { line, reason, stderr } => Err(format!("hello: {reason}: {}; stderr: {stderr}", quoted(&line))),
     }
 }
 
@@ -163,7 +187,7 @@ pub fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
         ),
         (
             w.test.alg.as_ref().is_none_or(|a| caps.algs.contains(a)),
-            format!("alg {:?}", w.test.alg),
+            format!("alg {}", w.test.alg.as_deref().unwrap_or_default()),
         ),
         (
             c.op != "verify" || caps.levels.contains(&c.level),
@@ -203,6 +227,26 @@ pub fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
         .map(|(_, what)| format!("not claimed: {what}"))
 }
 
+/// For an `acceptable` vector scored as invalid because the implementation did not declare
+/// every flag it depends on: the hint to declare them, if accepting is its choice.
+fn undeclared_flags(expected: &Expected, caps: &Capabilities) -> Option<String> {
+    if expected.result != Expect::Acceptable {
+        return None;
+    }
+    let missing: Vec<&str> = expected
+        .flags
+        .iter()
+        .filter(|f| !caps.accepts_flags.contains(f))
+        .map(String::as_str)
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "either verdict conforms here: this one was scored as invalid because hello did not declare {} in capabilities.accepts_flags; an implementation that accepts such input declares it (PROTOCOL.md, section 3)",
+            missing.join(", ")
+        )
+    })
+}
+
 /// The expectation an `acceptable` vector resolves to for this implementation.
 fn resolve(expected: &Expected, caps: &Capabilities) -> Expected {
     let mut e = expected.clone();
@@ -218,7 +262,8 @@ fn observe(op: &str, result: &Value, caps: &Capabilities, profile: &Profile) -> 
         Some("accept") => Verdict::Accept,
         Some("reject") => Verdict::Reject,
         Some("unverified") => Verdict::Unverified,
-        other => return Err(format!("result.verdict is {other:?}, not accept, reject or unverified")),
+        Some(other) => return Err(format!("result.verdict is {}, not accept, reject or unverified", quoted(other))),
+        None => return Err("result.verdict is missing or not a string (accept, reject or unverified)".to_string()),
     };
     let list = |name: &str| result.get(name).and_then(Value::as_array).cloned().unwrap_or_default();
     let field = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
@@ -372,6 +417,7 @@ impl Worker<'_> {
                 return result;
             }
         };
+        result.request = serde_json::to_string(&request).ok();
         let started = Instant::now();
         let exchange = adapter.exchange(&request, self.opts.deadline + Duration::from_millis(500));
         result.duration_ms = started.elapsed().as_millis() as u64;
@@ -380,6 +426,11 @@ impl Worker<'_> {
             Exchange::Response { response, stderr } => {
                 result.stderr = stderr;
                 result.actual = response.result.as_ref().map(kept_in_report);
+                if let Some(problem) = &response.schema_problem {
+                    result.outcome = Outcome::ProtocolViolation;
+                    result.detail = problem.clone();
+                    return self.known_failure(w, result);
+                }
                 match response.status {
                     ResponseStatus::Ok => match observe(
                         &w.ctx.op,
@@ -390,7 +441,10 @@ impl Worker<'_> {
                         Ok(observed) => {
                             let (o, d) = outcome_of(&score(&expected, &observed));
                             result.outcome = o;
-                            result.detail = d;
+                            result.detail = match undeclared_flags(&w.test.expected, &caps) {
+                                Some(hint) if o.is_unexpected() => format!("{d}; {hint}"),
+                                _ => d,
+                            };
                         }
                         Err(e) => {
                             result.outcome = Outcome::ProtocolViolation;
@@ -415,7 +469,7 @@ impl Worker<'_> {
                 result.detail = if partial.is_empty() {
                     "no answer before the deadline".into()
                 } else {
-                    format!("partial line before the deadline: {partial:?}")
+                    format!("partial line before the deadline: {}", quoted(&partial))
                 };
                 result.stderr = stderr;
                 needs_restart = true;
@@ -427,7 +481,7 @@ impl Worker<'_> {
                     if partial.is_empty() {
                         String::new()
                     } else {
-                        format!("; partial line {partial:?}")
+                        format!("; partial line {}", quoted(&partial))
                     }
                 );
                 result.stderr = stderr;
@@ -435,11 +489,20 @@ impl Worker<'_> {
             }
             Exchange::Violation { line, reason, stderr } => {
                 result.outcome = Outcome::ProtocolViolation;
-                result.detail = format!("{reason}: {line:?}");
+                result.detail = format!("{reason}: {}", quoted(&line));
                 result.stderr = stderr;
                 needs_restart = true;
             }
         }
+        let result = self.known_failure(w, result);
+        if needs_restart && !self.restart() {
+            self.adapter = None;
+        }
+        result
+    }
+
+    /// A vector the profile marks known failing: a pass is an xpass, anything else xfail.
+    fn known_failure(&self, w: &Work, mut result: CaseResult) -> CaseResult {
         if self.opts.profile.marking(&w.test.id) == Marking::KnownFailing {
             let reason = self.opts.profile.reason(&w.test.id).unwrap_or_default();
             result.detail = format!("{} (known failing: {reason}) {}", result.outcome.name(), result.detail);
@@ -448,9 +511,6 @@ impl Worker<'_> {
             } else {
                 Outcome::Xfail
             };
-        }
-        if needs_restart && !self.restart() {
-            self.adapter = None;
         }
         result
     }
@@ -480,6 +540,10 @@ fn kept_in_report(result: &Value) -> Value {
 pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
     // The adapter runs where the runner was started, so relative paths in its command work.
     let cwd = std::env::current_dir().unwrap_or_else(|_| std::env::temp_dir());
+    let started_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| trace_record::time::format_utc(d.as_secs() as i64))
+        .unwrap_or_default();
     let shared = Shared {
         restarts: AtomicUsize::new(0),
         budget: opts.restart_budget,
@@ -553,6 +617,7 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
         startup_error,
         restarts: shared.restarts.load(Ordering::SeqCst).min(opts.restart_budget),
         vector_set: None,
+        started_at: Some(started_at),
     }
 }
 
@@ -573,7 +638,9 @@ fn skeleton(w: &Work) -> CaseResult {
             .flat_map(|e| e.rules.clone())
             .chain(w.test.expected.controls.clone())
             .collect(),
-        basis: trace_vectors::basis::basis(&w.test),
+        alg: w.test.alg.clone(),
+        explanation: trace_vectors::explanation::explain(&w.test),
+        request: None,
         outcome: Outcome::NotRun,
         flaky: false,
         detail: String::new(),

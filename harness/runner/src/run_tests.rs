@@ -13,10 +13,12 @@ fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) ->
         platform: "software-only".into(),
         level,
         rules: Vec::new(),
-        basis: trace_vectors::basis::Basis {
+        alg: None,
+        explanation: trace_vectors::explanation::Explanation::of_basis(trace_vectors::basis::Basis {
             kind: trace_vectors::basis::BasisKind::Spec,
             decisions: Vec::new(),
-        },
+        }),
+        request: None,
         outcome,
         flaky,
         detail: String::new(),
@@ -37,6 +39,7 @@ fn run_of(cases: Vec<CaseResult>) -> RunResult {
         startup_error: None,
         restarts: 0,
         vector_set: None,
+        started_at: None,
     }
 }
 
@@ -139,7 +142,7 @@ fn a_vector_is_not_claimed_for_the_first_capability_it_lacks() {
     for (edit, reason) in [
         (work(|c, _| c.op = "verify-chain".into()), "op verify-chain"),
         (work(|c, _| c.format = "jws".into()), "format jws"),
-        (work(|_, t| t.alg = Some("ES384".into())), "alg Some(\"ES384\")"),
+        (work(|_, t| t.alg = Some("ES384".into())), "alg ES384"),
         (work(|c, _| c.level = 1), "level 1"),
         (work(|c, _| c.platform = "tpm2".into()), "platform tpm2"),
         (work(|c, _| c.strict = true), "profile v0.2-strict"),
@@ -303,7 +306,7 @@ fn the_handshake_accepts_protocol_1_with_a_named_release_only() {
     for (mode, deadline, says) in [
         ("lying-hello", 20_000, "adapter chose protocol 2"),
         ("unversioned", 20_000, "a real version"),
-        ("refuses-hello", 20_000, "hello answered Unsupported: not today"),
+        ("refuses-hello", 20_000, "hello answered unsupported: not today"),
         ("exits-at-once", 20_000, "before answering hello"),
         ("slow-start", 200, "no hello within"),
     ] {
@@ -466,12 +469,12 @@ fn a_required_report_is_not_claimed_by_an_adapter_without_detail() {
 #[test]
 fn reports_say_what_a_decision_settled_and_link_it_in_html() {
     let mut fail = case("sig::x::fail", 0, FailVerdict, Valid, false);
-    fail.basis = trace_vectors::basis::Basis {
+    fail.explanation.basis = trace_vectors::basis::Basis {
         kind: trace_vectors::basis::BasisKind::Decision,
         decisions: vec!["D-09".into()],
     };
     let mut known = case("sig::x::known", 0, Xfail, Valid, false);
-    known.basis = trace_vectors::basis::Basis {
+    known.explanation.basis = trace_vectors::basis::Basis {
         kind: trace_vectors::basis::BasisKind::Profile,
         decisions: vec!["IMPL-03".into()],
     };
@@ -492,16 +495,18 @@ fn reports_say_what_a_decision_settled_and_link_it_in_html() {
         "{md}"
     );
     assert!(md.contains("- **IMPL-03** "), "{md}");
-    let html = crate::report::html(&r);
+    let html = crate::report_html::html(&r, "0.0.0");
     assert!(
         html.contains("suite decision <a href=\"#decision-D-09\">D-09</a>"),
         "{html}"
     );
     assert!(html.contains("<dt id=\"decision-D-09\">D-09: "), "{html}");
-    assert!(
-        !html.contains("decision-IMPL-03"),
-        "only the failing cases' decisions are listed in HTML"
-    );
+    // Every case is on the page: each decision link lands on its entry.
+    for (at, _) in html.match_indices("href=\"#decision-") {
+        let id = &html[at + 16..at + 16 + html[at + 16..].find('"').unwrap()];
+        assert!(html.contains(&format!("<dt id=\"decision-{id}\">")), "no entry for {id}");
+    }
+    assert!(html.contains("<dt id=\"decision-IMPL-03\">IMPL-03: "), "{html}");
     let none = crate::report::markdown(&run_of(vec![case("ok", 0, Pass, Valid, false)]));
     assert!(!none.contains("Decisions these cases rest on"));
 }

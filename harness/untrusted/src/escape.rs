@@ -114,6 +114,32 @@ pub fn terminal_line(s: &str) -> String {
     out
 }
 
+/// The longest excerpt [`quoted`] shows, in characters.
+pub const QUOTED_CHARS: usize = 200;
+
+/// Someone else's text inside a message: in double quotes, `"` and `\` escaped, control
+/// and invisible characters as `\u{..}` (as [`terminal_line`]), cut after
+/// [`QUOTED_CHARS`] characters with the full length named.
+pub fn quoted(s: &str) -> String {
+    let total = s.chars().count();
+    let mut out = String::from("\"");
+    for c in s.chars().take(QUOTED_CHARS) {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || is_invisible_format(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    if total > QUOTED_CHARS {
+        let _ = write!(out, " (first {QUOTED_CHARS} of {total} characters)");
+    }
+    out
+}
+
 /// Zero-width characters, line and paragraph separators, and bidirectional embedding,
 /// override and isolate controls: text that hides or reorders what follows.
 fn is_invisible_format(c: char) -> bool {
@@ -136,6 +162,15 @@ pub fn shell(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn quoted_text_is_one_line_in_quotes_and_cut_when_long() {
+        assert_eq!(quoted("expected ident"), "\"expected ident\"");
+        assert_eq!(quoted("a\"b\\c\nd\u{1b}"), "\"a\\\"b\\\\c\\u{a}d\\u{1b}\"");
+        let long = "x".repeat(QUOTED_CHARS + 5);
+        let q = quoted(&long);
+        assert!(q.ends_with(&format!("\" (first {QUOTED_CHARS} of {} characters)", QUOTED_CHARS + 5)), "{q}");
+    }
 
     #[test]
     fn stored_script_and_forged_tables_come_out_as_text() {

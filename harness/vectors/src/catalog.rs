@@ -7,7 +7,7 @@
 use crate::format::{Outcome, VectorFile};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
+use trace_record::rules::catalog::{ERROR_CLASSES, RULES};
 use trace_record::rules::classes::{meaning, rules_producing};
 
 /// Flags an `acceptable` vector may carry: what the verdict depends on.
@@ -50,15 +50,6 @@ fn toml_str(s: &str) -> String {
     out
 }
 
-fn strength(s: Strength) -> &'static str {
-    match s {
-        Strength::Must => "MUST",
-        Strength::MustNot => "MUST NOT",
-        Strength::Should => "SHOULD",
-        Strength::Impl => "IMPLEMENTATION-DEFINED",
-    }
-}
-
 /// The catalogue, each rule with the statements that name it (`rules/spec-statements.toml`)
 /// and the decisions its expectation rests on.
 pub fn catalog_toml(statements_of: &BTreeMap<String, Vec<String>>) -> String {
@@ -71,7 +62,7 @@ pub fn catalog_toml(statements_of: &BTreeMap<String, Vec<String>>) -> String {
             out,
             "\n[[rule]]\nid = {}\nstrength = {}\nmodule = {}\nmin_level = {}\nclass = {}\nsection = {}\nstatement = {}\n",
             toml_str(r.id),
-            toml_str(strength(r.strength)),
+            toml_str(r.strength.keyword()),
             toml_str(&module_of(r.id)),
             r.min_level.number(),
             toml_str(r.class),
@@ -163,7 +154,7 @@ pub fn coverage_md(files: &[VectorFile]) -> String {
             out,
             "| {} | {} | {} | {} | {} |",
             r.id,
-            strength(r.strength),
+            r.strength.keyword(),
             r.min_level.number(),
             neg.len(),
             pos.len()

@@ -54,6 +54,22 @@ pub fn parse(text: &str) -> BTreeMap<String, Decision> {
     out
 }
 
+/// The link to a decision's entry: `docs/decisions.md#` and the anchor a Markdown renderer
+/// (GitHub's) makes of the heading `<ID>: <title>`: lower case, spaces to `-`, other
+/// punctuation dropped.
+pub fn link(id: &str, d: &Decision) -> String {
+    let heading = format!("{id}: {}", d.title).to_lowercase();
+    let anchor: String = heading
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect();
+    format!("docs/decisions.md#{anchor}")
+}
+
 /// The decisions of the embedded page.
 pub fn all() -> &'static BTreeMap<String, Decision> {
     static ALL: std::sync::OnceLock<BTreeMap<String, Decision>> = std::sync::OnceLock::new();
@@ -82,5 +98,16 @@ mod tests {
         for id in ["D-09", "D-49", "IMPL-13", "IMPL-39"] {
             assert!(!all[id].choice.is_empty(), "{id} has no choice");
         }
+    }
+    #[test]
+    fn a_link_names_the_anchor_a_markdown_renderer_gives_the_heading() {
+        let d = Decision {
+            title: "EdDSA, ES256 and ES384 (all three)".into(),
+            choice: String::new(),
+        };
+        assert_eq!(
+            link("D-09", &d),
+            "docs/decisions.md#d-09-eddsa-es256-and-es384-all-three"
+        );
     }
 }

@@ -21,6 +21,7 @@ pub mod decisions;
 pub mod depth_build;
 pub mod evidence_build;
 pub mod evidence_capture;
+pub mod explanation;
 pub mod format;
 pub mod generate;
 pub mod implied;

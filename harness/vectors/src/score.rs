@@ -4,6 +4,7 @@
 //! reference's `Report` converts into an `Observed`; adapters will produce one from the
 //! protocol. Does not own running anything.
 
+use trace_untrusted::escape::quoted;
 use crate::format::{Expected, Outcome, VerdictKind};
 use trace_record::audit::ChainReport;
 use trace_record::{Finding, Report, Status, Verdict};
@@ -99,8 +100,8 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
         Outcome::Valid if !accepted => Score::FailVerdict {
             unexpected_accept: false,
             detail: format!(
-                "expected valid, got {:?} ({})",
-                observed.verdict,
+                "expected valid, got {} ({})",
+                observed.verdict.word(),
                 list(&observed.errors)
             ),
         },
@@ -174,9 +175,18 @@ pub fn score(expected: &Expected, observed: &Observed) -> Score {
 fn output_mismatch(expected: &Expected, observed: &Observed) -> Option<String> {
     match (&expected.output_text, &observed.output) {
         (Some(want), Some(got)) if want.as_bytes() != got.as_slice() => {
-            Some(format!("expected {want:?}, got {:?}", String::from_utf8_lossy(got)))
+            let at = want
+                .bytes()
+                .zip(got.iter())
+                .position(|(a, b)| a != *b)
+                .unwrap_or(want.len().min(got.len()));
+            Some(format!(
+                "expected {}, got {} (they differ from byte {at})",
+                quoted(want),
+                quoted(&String::from_utf8_lossy(got))
+            ))
         }
-        (Some(want), None) => Some(format!("expected {want:?}, got no output")),
+        (Some(want), None) => Some(format!("expected {}, got no output", quoted(want))),
         _ => None,
     }
 }
@@ -332,7 +342,7 @@ mod tests {
             score(&valid, &got),
             Score::FailVerdict {
                 unexpected_accept: false,
-                detail: "expected valid, got Reject (TR-SIG-005 signature/invalid, TR-ENV-002 freshness/stale)".into()
+                detail: "expected valid, got reject (TR-SIG-005 signature/invalid, TR-ENV-002 freshness/stale)".into()
             }
         );
         let e = invalid("TR-SIG-005", "signature/invalid");

@@ -16,6 +16,19 @@ pub enum Strength {
     Impl,
 }
 
+impl Strength {
+    /// The keyword as a report prints it: `MUST`, `MUST NOT`, `SHOULD`,
+    /// `IMPLEMENTATION-DEFINED`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Strength::Must => "MUST",
+            Strength::MustNot => "MUST NOT",
+            Strength::Should => "SHOULD",
+            Strength::Impl => "IMPLEMENTATION-DEFINED",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, serde::Serialize)]
 pub struct Rule {
     pub id: &'static str,

@@ -5,6 +5,7 @@ Usage: faux.py MODE [N [ID_LOG]]. Each mode misbehaves in one documented way; th
 each into its outcome and still write a complete report. Not an implementation of TRACE.
 """
 import json
+import os
 import subprocess
 import sys
 import time
@@ -50,7 +51,31 @@ def result_for(req):
     return {"verdict": "accept", "errors": [], "warnings": []}
 
 
+def subset():
+    """A partial implementation: the reference (`trace-conform serve`, its path in the
+    environment variable TRACE_CONFORM_BIN) claiming only embedded EdDSA at Level 0 under
+    v0.2, its answers relayed unchanged."""
+    ref = subprocess.Popen([os.environ["TRACE_CONFORM_BIN"], "serve"], stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, text=True)
+    for line in sys.stdin:
+        ref.stdin.write(line)
+        ref.stdin.flush()
+        answer = json.loads(ref.stdout.readline())
+        if json.loads(line).get("op") == "hello":
+            caps = answer["result"]["capabilities"]
+            caps.update({"formats": ["embedded"], "algs": ["EdDSA"], "levels": [0], "profiles": ["v0.2"]})
+            answer["result"]["implementation"] = {"name": "faux-subset", "version": "0.0.1", "language": "python"}
+        send(answer)
+        if answer.get("result") == {} and json.loads(line).get("op") == "shutdown":
+            break
+    ref.stdin.close()
+    ref.wait()
+
+
 def main():
+    if MODE == "subset":
+        subset()
+        return
     if MODE == "exits-at-once":
         sys.exit(0)
     if MODE == "slow-start":
