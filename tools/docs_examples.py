@@ -11,7 +11,9 @@ skipped here (WHERE must name a file of the repository); `# (needs PATH)` skips 
 with a message, when PATH does not exist. ```yaml blocks that use the GitHub Action or
 extend the GitLab job may only set inputs and variables those recipes declare, and a
 workflow (a block with `jobs:`) must fit in under ten lines. ```toml blocks must parse.
-Exit 0 when every block passed, 1 otherwise.
+After a page's blocks, the copy must be as clean as before (`git status`: nothing new that
+.gitignore does not cover, nothing changed): the examples write only where a reader's
+checkout ignores. Exit 0 when every block passed, 1 otherwise.
 """
 import os
 import pathlib
@@ -72,6 +74,13 @@ def run_page(page: pathlib.Path, tc: pathlib.Path) -> int:
         repo = pathlib.Path(tmp) / "repo"
         repo.mkdir()
         copy_repository(repo)
+        # The copy as a checkout, so that what the examples leave behind shows as it would
+        # in the reader's: anything new that .gitignore does not cover, or anything changed.
+        git = ["git", "-c", "core.autocrlf=false"]
+        subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
+        subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
+        subprocess.run(git + ["-c", "user.name=docs", "-c", "user.email=docs@invalid", "commit", "-q",
+                              "--no-verify", "-m", "before the examples"], cwd=repo, check=True)
         env = dict(os.environ, PATH=f"{tc.parent}{os.pathsep}{os.environ['PATH']}")
         for m in BLOCK.finditer(text):
             lang, body = m.group(1), m.group(2)
@@ -113,6 +122,13 @@ def run_page(page: pathlib.Path, tc: pathlib.Path) -> int:
                 failures += 1
             else:
                 print(f"ok   {where}")
+        left = subprocess.run(git + ["status", "--porcelain", "--untracked-files=all"], cwd=repo,
+                              check=True, capture_output=True, text=True).stdout.splitlines()
+        if left:
+            shown = "\n  ".join(left[:20])
+            print(f"FAIL {page.relative_to(ROOT)}: its examples leave the checkout unclean "
+                  f"(write under target/ or another ignored folder):\n  {shown}")
+            failures += 1
     return failures
 
 

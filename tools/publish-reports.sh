@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the published results: reports/<implementation>-<version>/{summary.md,summary.json}
-# for the reference and for each real implementation run through its adapter (issue 5).
+# for the reference and for each real implementation run through its adapter (issue 5),
+# reports/COMPARISON.md, the table in README.md, and the dashboard in reports/site/.
 #
 #   tools/publish-reports.sh [--check] [path/to/trace-conform]   (default: target/debug/trace-conform)
 #   --check: publish into a scratch folder and fail if anything differs from reports/ (CI).
@@ -179,6 +180,12 @@ _, tail = rest.split(end, 1)
 sys.stdout.write(head + begin + table + end + tail)
 PY
 }
+# The dashboard of every implementation published (trace-conform dashboard), in reports/site/.
+site_dirs=()
+for d in "${published[@]}"; do
+    site_dirs+=("$dest_root/$d")
+done
+"$bin" dashboard "${site_dirs[@]}" --out "$dest_root/site" >/dev/null
 splice_readme README.md > "$work/README.md"
 [ "$check" -eq 1 ] || cp "$work/README.md" README.md
 if [ "$check" -eq 1 ]; then
@@ -188,6 +195,10 @@ if [ "$check" -eq 1 ]; then
     fi
     if ! diff -u README.md "$work/README.md" >&2; then
         echo "$0: the comparison table in README.md is out of date" >&2
+        status=1
+    fi
+    if ! diff -ru reports/site "$dest_root/site" >&2; then
+        echo "$0: reports/site is out of date" >&2
         status=1
     fi
     for d in "${published[@]}"; do

@@ -6,6 +6,7 @@
 mod bench_workload;
 mod cmd_bench;
 mod cmd_canonicalize;
+mod cmd_dashboard;
 mod cmd_diff;
 mod cmd_fixtures;
 mod cmd_fuzz;
@@ -57,6 +58,8 @@ enum Command {
     Smoke(cmd_smoke::Args),
     /// Compare two runs' summary.json by vector id.
     Diff(cmd_diff::Args),
+    /// Build a static site comparing several runs (their report folders) side by side.
+    Dashboard(cmd_dashboard::Args),
     /// Generate or lint the vector set.
     #[command(subcommand)]
     Vectors(cmd_vectors::Command),
@@ -123,6 +126,7 @@ fn main() -> ExitCode {
         Command::Serve => cmd_serve::run(),
         Command::Smoke(a) => cmd_smoke::run(a),
         Command::Diff(a) => cmd_diff::run(a),
+        Command::Dashboard(a) => cmd_dashboard::run(a),
         Command::Explain(a) => cmd_vectors::explain(a),
         Command::Replay(a) => cmd_replay::replay_cmd(a),
         Command::Fixtures(c) => cmd_fixtures::fixtures(c),

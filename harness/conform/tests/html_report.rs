@@ -265,3 +265,169 @@ fn a_partial_implementation_shows_what_it_does_not_claim_as_not_tested() {
     assert!(html.contains("<td>embedded</td><td>EdDSA</td><td>level 0</td>"), "the level per form and algorithm");
     screenshots(&chromium, &page, "subset");
 }
+
+/// The published report folders (reports/<implementation>-<version>/).
+fn published() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(common::repo().join("reports"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("summary.json").is_file())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 4, "{dirs:?}");
+    dirs
+}
+
+fn dashboard(dirs: &[PathBuf], out: &Path, check: bool) -> std::process::Output {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("dashboard").args(dirs).arg("--out").arg(out);
+    if check {
+        cmd.arg("--check");
+    }
+    cmd.stdin(Stdio::null()).output().expect("trace-conform runs")
+}
+
+#[test]
+fn the_published_dashboard_is_current() {
+    let site = common::repo().join("reports/site");
+    let o = dashboard(&published(), &site, true);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "regenerate with tools/publish-reports.sh: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // And --check can fail: a page that differs is named.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "old").unwrap();
+    let o = dashboard(&published(), dir.path(), true);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("index.html"));
+}
+
+/// What the dashboard probe reads: the implementations, the module cells with their counts
+/// and computed colours, the vector rows, and what the "differ" filter leaves.
+const DASHBOARD_PROBE: &str = r#"<script>
+(function(){
+var q=function(s){return Array.prototype.slice.call(document.querySelectorAll(s))};
+var bg=function(e){return getComputedStyle(e).backgroundColor};
+var out={colours:{},cells:[]};
+['passed','failed','known','not-tested'].forEach(function(k){var s=document.createElement('span');s.className=k;document.body.appendChild(s);out.colours[k]=bg(s)});
+out.implementations=q('#implementations tr').length-1;
+out.history=q('#history tr').length-1;
+q('#by-module td.cell,#by-level td.cell,#by-form td.cell,#by-platform td.cell,#rules td.cell').forEach(function(c){out.cells.push({cls:c.className,bg:bg(c),
+passed:+c.dataset.passed,failed:+c.dataset.failed,known:+c.dataset.known,not_tested:+c.dataset.notTested})});
+var rows=function(){return q('#vectors tr.vector').filter(function(r){return !r.classList.contains('hidden')}).length};
+out.vectors=rows();
+var d=document.getElementById('f-differ');
+if(d){d.checked=true;d.dispatchEvent(new Event('change'));out.differ=rows();
+var t=document.getElementById('f-text');d.checked=false;t.value='tr-sig-005';t.dispatchEvent(new Event('input'));out.rule=rows();}
+var p=document.createElement('pre');p.id='probe';p.textContent=JSON.stringify(out);document.body.appendChild(p);
+})();
+</script>"#;
+
+fn probe_with(chromium: &Path, page: &Path, script: &str) -> Value {
+    let html = std::fs::read_to_string(page).unwrap();
+    let probed = page.with_file_name(format!("probed-{}", page.file_name().unwrap().to_string_lossy()));
+    std::fs::write(&probed, html.replace("</body>", &format!("{script}</body>"))).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let o = headless(chromium, profile.path(), 1280)
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probed.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let start = dom.find("<pre id=\"probe\">").expect("the probe ran") + "<pre id=\"probe\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    serde_json::from_str(&dom[start..end].replace("&amp;", "&")).expect("probe JSON")
+}
+
+#[test]
+fn the_dashboard_compares_the_published_implementations_in_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let dirs = published();
+    let out = tempfile::tempdir().unwrap();
+    let o = dashboard(&dirs, out.path(), false);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let summaries: Vec<Value> = dirs
+        .iter()
+        .map(|d| serde_json::from_slice(&std::fs::read(d.join("summary.json")).unwrap()).unwrap())
+        .collect();
+    let ids: std::collections::BTreeSet<String> = summaries
+        .iter()
+        .flat_map(|s| s["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()))
+        .collect();
+    let index = probe_with(&chromium, &out.path().join("index.html"), DASHBOARD_PROBE);
+    assert_eq!(index["implementations"].as_u64(), Some(dirs.len() as u64), "{index}");
+    assert_eq!(index["history"].as_u64(), Some(dirs.len() as u64));
+    let vectors = probe_with(&chromium, &out.path().join("vectors.html"), DASHBOARD_PROBE);
+    assert_eq!(vectors["vectors"].as_u64(), Some(ids.len() as u64));
+    // The "differ" filter leaves exactly the vectors whose category is not the same in
+    // every implementation, counted here from the summaries themselves.
+    let category = |r: &Value| match (r["outcome"].as_str().unwrap(), r["flaky"].as_bool().unwrap_or(false)) {
+        ("pass", _) => "passed",
+        ("not_claimed" | "skipped" | "not_run", _) => "not-tested",
+        ("xfail", _) | (_, true) => "known",
+        _ => "failed",
+    };
+    let differing = |summaries: &[Value], ids: &std::collections::BTreeSet<String>| {
+        ids.iter()
+        .filter(|id| {
+            let seen: std::collections::BTreeSet<&str> = summaries
+                .iter()
+                .map(|s| {
+                    s["results"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|r| r["id"] == id.as_str())
+                        .map(category)
+                        .unwrap_or("absent")
+                })
+                .collect();
+            seen.len() > 1
+        })
+        .count() as u64
+    };
+    assert_eq!(vectors["differ"].as_u64(), Some(differing(&summaries, &ids)), "the differ filter");
+    // Two implementations that agree on much (neither claims JWS or COSE): the filter must
+    // leave some vectors out, and exactly the agreeing ones.
+    let pair = tempfile::tempdir().unwrap();
+    assert_eq!(dashboard(&dirs[..2], pair.path(), false).status.code(), Some(0));
+    let pair_probe = probe_with(&chromium, &pair.path().join("vectors.html"), DASHBOARD_PROBE);
+    let pair_ids: std::collections::BTreeSet<String> = summaries[..2]
+        .iter()
+        .flat_map(|s| s["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()))
+        .collect();
+    let expected = differing(&summaries[..2], &pair_ids);
+    assert!(expected > 0 && expected < pair_ids.len() as u64, "{expected} of {}", pair_ids.len());
+    assert_eq!(pair_probe["differ"].as_u64(), Some(expected), "the differ filter on two implementations");
+    let rule = vectors["rule"].as_u64().unwrap();
+    assert!(rule > 0 && rule < ids.len() as u64, "{rule}");
+    // Each implementation's column in "by module" adds up to its summary's categories, and
+    // every cell is coloured by its worst category.
+    for page in [&index, &vectors] {
+        for c in page["cells"].as_array().unwrap() {
+            let worst = ["failed", "known", "passed"]
+                .into_iter()
+                .find(|k| c[k.replace('-', "_")].as_u64() > Some(0))
+                .unwrap_or("not-tested");
+            assert_eq!(c["bg"], page["colours"][worst], "{c}");
+        }
+    }
+    let passed: u64 = summaries.iter().map(|s| s["categories"]["passed"].as_u64().unwrap()).sum();
+    let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    let module_table = &html[html.find("<table id=\"by-module\">").unwrap()..];
+    let module_table = &module_table[..module_table.find("</table>").unwrap()];
+    let counted: u64 = module_table
+        .match_indices("data-passed=\"")
+        .map(|(at, m)| {
+            let rest = &module_table[at + m.len()..];
+            rest[..rest.find('"').unwrap()].parse::<u64>().unwrap()
+        })
+        .sum();
+    assert_eq!(counted, passed, "passes by module add up to the summaries'");
+    screenshot(&chromium, &out.path().join("index.html"), "dashboard-index", "", 1280);
+    screenshot(&chromium, &out.path().join("vectors.html"), "dashboard-vectors", "", 1280);
+}

@@ -512,3 +512,33 @@ fn a_start_failure_says_so_in_words_and_in_the_report() {
     assert!(html.contains("<p id=\"startup-error\""), "{html:.2000}");
     assert!(html.contains("<title>trace-conform: the adapter did not start</title>"));
 }
+
+/// An adapter that accepts an `acceptable` vector without declaring its flag fails it, and
+/// the finding says which flag to declare; an answer with a member its schema forbids is a
+/// protocol violation that names the member, and costs no restart.
+#[test]
+fn contract_findings_say_what_to_change() {
+    let r = run_with(Some(&faux("accept-all")), &["--only", "sig::keys::es256-high-s"]);
+    let result = &r.summary["results"][0];
+    assert_eq!(result["outcome"], "fail_verdict_unexpected_accept", "{result}");
+    let detail = result["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("did not declare EcdsaHighS in capabilities.accepts_flags"),
+        "{detail}"
+    );
+    let r = run_with(Some(&faux("extra-member")), &SELECTION);
+    assert!(count(&r, "protocol_violation") >= 5, "{}", r.summary["counts"]);
+    assert_eq!(r.summary["restarts"], 0, "a schema failure keeps the adapter");
+    assert_eq!(r.summary["complete"], true);
+    let violation = r.summary["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["outcome"] == "protocol_violation")
+        .unwrap();
+    let detail = violation["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("breaks the verify response schema") && detail.contains("debug_trace"),
+        "{detail}"
+    );
+}

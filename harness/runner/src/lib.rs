@@ -8,6 +8,7 @@
 pub mod adapter;
 pub mod bench;
 pub mod contract;
+pub mod dashboard;
 pub mod differential;
 pub mod mutate;
 pub mod outcome;

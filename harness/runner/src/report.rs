@@ -190,20 +190,44 @@ pub fn junit(r: &RunResult) -> String {
     out
 }
 
-/// The badge names the highest level reached and its scope, never a percentage.
+/// The badge names the highest level reached and its scope, never a percentage, and says
+/// what is not a plain pass: failures, known failures, vectors not tested. Green only for a
+/// run with nothing failed and nothing known to fail.
 pub fn badge(r: &RunResult) -> Value {
     let scope = format!(
         "{} / {}",
         r.capabilities.formats.join(","),
         r.capabilities.algs.join(",")
     );
+    let c = Categories::of(&r.cases);
+    let mut caveats = Vec::new();
+    if c.failed > 0 {
+        caveats.push(format!("{} failed", c.failed));
+    }
+    if c.known > 0 {
+        caveats.push(format!("{} known failing", c.known));
+    }
+    if c.not_tested > 0 {
+        caveats.push(format!("{} not tested", c.not_tested));
+    }
+    let caveats = if caveats.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", caveats.join(", "))
+    };
     let (message, color) = match (r.level_reached(), r.complete) {
         (_, false) => ("incomplete run".to_string(), "lightgrey"),
         (Some(l), true) => (
-            format!("level {l} ({scope})"),
-            if r.unexpected().count() == 0 { "green" } else { "yellow" },
+            format!("level {l} ({scope}){caveats}"),
+            if c.failed > 0 {
+                "orange"
+            } else if c.known > 0 {
+                "yellow"
+            } else {
+                "green"
+            },
         ),
-        (None, true) => ("no level reached".to_string(), "red"),
+        (None, true) => (format!("no level reached{caveats}"), "red"),
     };
     json!({"schemaVersion": 1, "label": "TRACE conformance", "message": message, "color": color})
 }

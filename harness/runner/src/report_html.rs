@@ -17,14 +17,25 @@ use trace_untrusted::escape::html as esc;
 
 /// The category of one case, as the page names it (class names and filter values).
 pub fn category(c: &CaseResult) -> &'static str {
-    match c.outcome {
+    category_of(c.outcome, c.flaky)
+}
+
+/// The category of an outcome: `passed`, `failed`, `known` (a known failure, or a vector
+/// the profile marks flaky) or `not-tested`, as `report::Categories` counts them.
+pub fn category_of(outcome: Outcome, flaky: bool) -> &'static str {
+    match outcome {
         Outcome::Pass => "passed",
         Outcome::NotClaimed | Outcome::Skipped | Outcome::NotRun => "not-tested",
         Outcome::Xfail => "known",
-        _ if c.flaky => "known",
+        _ if flaky => "known",
         _ => "failed",
     }
 }
+
+/// The four categories' colours, shared by the report and the dashboard.
+pub const CATEGORY_STYLE: &str = ":root{--passed:#d4edda;--failed:#f5c6cb;--known:#ffe8a1;--not-tested:#e2e3e5}\
+.passed{background:var(--passed)}.failed{background:var(--failed)}.known{background:var(--known)}\
+.not-tested{background:var(--not-tested)}";
 
 /// The order of the case list: failed, known, not tested, passed.
 fn rank(category: &str) -> u8 {
@@ -82,15 +93,12 @@ impl Cell {
 }
 
 const STYLE: &str = "\
-:root{--passed:#d4edda;--failed:#f5c6cb;--known:#ffe8a1;--not-tested:#e2e3e5}\
 body{font:14px system-ui,sans-serif;margin:1em auto;padding:0 1em;max-width:80em;color:#222}\
 p,pre,summary,li{overflow-wrap:anywhere}\
 .matrix th,.matrix td{white-space:nowrap}\
 h1{margin:.2em 0}table{border-collapse:collapse;margin:.5em 0}\
 td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}\
 .scroll{overflow-x:auto;max-width:100%}\
-.passed{background:var(--passed)}.failed{background:var(--failed)}.known{background:var(--known)}\
-.not-tested{background:var(--not-tested)}\
 .chip{display:inline-block;padding:.2em .6em;margin:.1em;border-radius:1em;font-weight:bold}\
 #banner{border-bottom:2px solid #888;padding-bottom:.5em}\
 #filters{position:sticky;top:0;background:#fff;padding:.4em 0;border-bottom:1px solid #ccc;z-index:1}\
@@ -450,7 +458,7 @@ pub fn html(r: &RunResult, suite_version: &str) -> String {
         h,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>trace-conform: {}</title>\n<style>{STYLE}</style></head><body>\n",
+         <title>trace-conform: {}</title>\n<style>{CATEGORY_STYLE}{STYLE}</style></head><body>\n",
         esc(&implementation_title(r))
     );
     banner(&mut h, r, suite_version);

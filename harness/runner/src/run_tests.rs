@@ -604,3 +604,21 @@ fn every_vector_is_in_exactly_one_category() {
     let one = Categories { known: 1, ..c };
     assert!(one.sentence().contains("1 known failure,"));
 }
+
+#[test]
+fn the_badge_is_green_only_when_nothing_failed_or_is_known_to_fail_and_names_the_rest() {
+    let clean = run_of(vec![case("a", 0, Pass, Valid, false)]);
+    let b = crate::report::badge(&clean);
+    assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 ( / )"), Some("green")));
+    let known = run_of(vec![
+        case("a", 0, Pass, Valid, false),
+        case("b", 0, Xfail, Invalid, false),
+        case("c", 0, NotClaimed, Invalid, false),
+    ]);
+    let b = crate::report::badge(&known);
+    assert_eq!(b["color"], "yellow");
+    assert_eq!(b["message"], "level 0 ( / ), 1 known failing, 1 not tested");
+    let failed = run_of(vec![case("a", 0, Pass, Valid, false), case("b", 1, FailVerdict, Invalid, false)]);
+    let b = crate::report::badge(&failed);
+    assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 ( / ), 1 failed"), Some("orange")));
+}

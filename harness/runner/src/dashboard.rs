@@ -1,0 +1,393 @@
+//! The dashboard: several runs' `summary.json` side by side, as a static site of two pages.
+//! `index.html` compares the implementations (the latest version of each) by module, level,
+//! form and platform, and lists every run published as each implementation's history;
+//! `vectors.html` says, per rule and per vector, which implementations pass, fail, fail as
+//! their profile says (with its reason) or do not claim it (and why).
+//!
+//! Owns: reading a summary's JSON into a `Run` and rendering the pages. Does not read files
+//! (`trace-conform dashboard` does) nor decide any outcome: every figure is a summary's.
+
+use crate::outcome::Outcome;
+use crate::report_html::{CATEGORY_STYLE, category_of};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use trace_untrusted::escape::html as esc;
+
+/// One vector's result in one run.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: String,
+    pub module: String,
+    pub level: u8,
+    pub format: String,
+    pub platform: String,
+    pub rules: Vec<String>,
+    /// `passed`, `failed`, `known` or `not-tested`.
+    pub category: &'static str,
+    pub detail: String,
+}
+
+/// One run, as its summary.json states it.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub name: String,
+    pub version: String,
+    pub level_reached: Option<u8>,
+    pub suite_version: String,
+    pub vector_set: String,
+    pub entries: Vec<Entry>,
+}
+
+impl Run {
+    pub fn title(&self) -> String {
+        format!("{} {}", self.name, self.version)
+    }
+}
+
+/// A summary.json (schema trace-conform/summary.v1) as a run; `Err` names what is missing.
+pub fn parse(summary: &Value) -> Result<Run, String> {
+    if summary["schema"] != crate::report::SUMMARY_SCHEMA {
+        return Err(format!("not a {} document", crate::report::SUMMARY_SCHEMA));
+    }
+    let text = |v: &Value, what: &str| v.as_str().map(str::to_string).ok_or(format!("{what} is missing"));
+    let mut entries = Vec::new();
+    for r in summary["results"].as_array().ok_or("results is missing")? {
+        let outcome = text(&r["outcome"], "a result's outcome")?;
+        let known = Outcome::ALL
+            .iter()
+            .find(|o| o.name() == outcome)
+            .ok_or(format!("unknown outcome {}", trace_untrusted::escape::quoted(&outcome)))?;
+        entries.push(Entry {
+            id: text(&r["id"], "a result's id")?,
+            module: text(&r["module"], "a result's module")?,
+            level: r["level"].as_u64().filter(|l| *l <= 2).ok_or("a result's level is missing")? as u8,
+            format: text(&r["format"], "a result's format")?,
+            platform: text(&r["platform"], "a result's platform")?,
+            rules: r["rules"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+            category: category_of(*known, r["flaky"].as_bool().unwrap_or(false)),
+            detail: r["detail"].as_str().unwrap_or_default().to_string(),
+        });
+    }
+    Ok(Run {
+        name: text(&summary["implementation"]["name"], "implementation.name")?,
+        version: text(&summary["implementation"]["version"], "implementation.version")?,
+        level_reached: summary["level_reached"].as_u64().map(|l| l as u8),
+        suite_version: summary["suite_version"].as_str().unwrap_or_default().to_string(),
+        vector_set: summary["vector_set"]["digest"].as_str().unwrap_or("not recorded").to_string(),
+        entries,
+    })
+}
+
+/// Orders versions as numbers where their dot-separated parts are numbers ("0.10" after
+/// "0.9"), as text otherwise.
+fn version_key(v: &str) -> Vec<(u64, String)> {
+    v.split(['.', '-', '+'])
+        .map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string()))
+        .collect()
+}
+
+/// The latest run of each implementation, by name.
+fn latest(runs: &[Run]) -> Vec<&Run> {
+    let mut by_name: BTreeMap<&str, &Run> = BTreeMap::new();
+    for r in runs {
+        let keep = by_name
+            .get(r.name.as_str())
+            .is_none_or(|old| version_key(&r.version) > version_key(&old.version));
+        if keep {
+            by_name.insert(&r.name, r);
+        }
+    }
+    by_name.into_values().collect()
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    passed: usize,
+    failed: usize,
+    known: usize,
+    not_tested: usize,
+}
+
+impl Counts {
+    fn add(&mut self, category: &str) {
+        match category {
+            "passed" => self.passed += 1,
+            "failed" => self.failed += 1,
+            "known" => self.known += 1,
+            _ => self.not_tested += 1,
+        }
+    }
+    fn of<'a>(entries: impl Iterator<Item = &'a Entry>) -> Counts {
+        let mut c = Counts::default();
+        for e in entries {
+            c.add(e.category);
+        }
+        c
+    }
+    fn worst(&self) -> &'static str {
+        if self.failed > 0 {
+            "failed"
+        } else if self.known > 0 {
+            "known"
+        } else if self.passed > 0 {
+            "passed"
+        } else {
+            "not-tested"
+        }
+    }
+    fn cell(&self) -> String {
+        if self.passed + self.failed + self.known + self.not_tested == 0 {
+            return "<td></td>".into();
+        }
+        let text = [("✓", self.passed), ("✗", self.failed), ("~", self.known), ("–", self.not_tested)]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(m, n)| format!("{m}{n}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!(
+            "<td class=\"cell {}\" data-passed=\"{}\" data-failed=\"{}\" data-known=\"{}\" data-not-tested=\"{}\">{text}</td>",
+            self.worst(),
+            self.passed,
+            self.failed,
+            self.known,
+            self.not_tested
+        )
+    }
+}
+
+const STYLE: &str = "body{font:14px system-ui,sans-serif;margin:1em auto;padding:0 1em;max-width:90em;color:#222}\
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}\
+.scroll{overflow-x:auto;max-width:100%}td.cell,th{white-space:nowrap}small{display:block;color:#444;max-width:30em;white-space:normal}\
+.chip{display:inline-block;padding:.1em .5em;margin:.1em;border-radius:1em}.hidden{display:none}\
+p,li{overflow-wrap:anywhere}";
+
+fn page(title: &str, nav: &str, body: &str, script: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{t}</title>\n\
+         <style>{CATEGORY_STYLE}{STYLE}</style></head><body>\n<h1>{t}</h1>\n<p>{nav}</p>\n{body}{script}</body></html>\n",
+        t = esc(title)
+    )
+}
+
+/// A table of `rows` (the values of one dimension) by implementation; `keys` gives the rows
+/// an entry counts in (one module, or every rule a vector names).
+fn dimension_table(id: &str, heading: &str, runs: &[&Run], keys: &dyn Fn(&Entry) -> Vec<String>) -> String {
+    let rows: BTreeSet<String> = runs.iter().flat_map(|r| r.entries.iter().flat_map(keys)).collect();
+    let mut h = format!(
+        "<h2>By {}</h2><div class=\"scroll\"><table id=\"{id}\"><tr><th>{}</th>",
+        esc(heading),
+        esc(heading)
+    );
+    for r in runs {
+        let _ = write!(h, "<th>{}</th>", esc(&r.title()));
+    }
+    h.push_str("</tr>\n");
+    for row in &rows {
+        let _ = write!(h, "<tr><th>{}</th>", esc(row));
+        for r in runs {
+            h.push_str(&Counts::of(r.entries.iter().filter(|e| keys(e).contains(row))).cell());
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n");
+    h
+}
+
+fn chips(c: &Counts) -> String {
+    format!(
+        "<span class=\"chip passed\">{} passed</span><span class=\"chip failed\">{} failed</span>\
+         <span class=\"chip known\">{} known</span><span class=\"chip not-tested\">{} not tested</span>",
+        c.passed, c.failed, c.known, c.not_tested
+    )
+}
+
+fn level_words(l: Option<u8>) -> String {
+    l.map(|l| format!("level {l}")).unwrap_or_else(|| "no level".into())
+}
+
+fn index(runs: &[Run]) -> String {
+    let shown = latest(runs);
+    let mut h = String::from(
+        "<p>Each implementation's latest published run. Cells count vectors: ✓ passed, ✗ failed, \
+         ~ known failure (the implementation's profile says why), – not tested (not claimed, or skipped); \
+         coloured by the worst.</p>\n<div class=\"scroll\"><table id=\"implementations\"><tr><th>implementation</th>\
+         <th>level reached</th><th>vectors</th><th>vector set</th></tr>\n",
+    );
+    for r in &shown {
+        let _ = writeln!(
+            h,
+            "<tr><th>{}</th><td>{}</td><td>{}</td><td>suite {} <code>{}</code></td></tr>",
+            esc(&r.title()),
+            level_words(r.level_reached),
+            chips(&Counts::of(r.entries.iter())),
+            esc(&r.suite_version),
+            esc(&r.vector_set)
+        );
+    }
+    h.push_str("</table></div>\n");
+    h.push_str(&dimension_table("by-module", "module", &shown, &|e| vec![e.module.clone()]));
+    h.push_str(&dimension_table("by-level", "level", &shown, &|e| vec![format!("level {}", e.level)]));
+    h.push_str(&dimension_table("by-form", "form", &shown, &|e| vec![e.format.clone()]));
+    h.push_str(&dimension_table("by-platform", "platform", &shown, &|e| vec![e.platform.clone()]));
+    h.push_str(
+        "<h2>History</h2><p>Every run published, by implementation and version.</p><div class=\"scroll\">\
+         <table id=\"history\"><tr><th>implementation</th><th>version</th><th>level reached</th><th>vectors</th><th>vector set</th></tr>\n",
+    );
+    let mut all: Vec<&Run> = runs.iter().collect();
+    all.sort_by(|a, b| a.name.cmp(&b.name).then(version_key(&a.version).cmp(&version_key(&b.version))));
+    for r in all {
+        let _ = writeln!(
+            h,
+            "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            esc(&r.name),
+            esc(&r.version),
+            level_words(r.level_reached),
+            chips(&Counts::of(r.entries.iter())),
+            esc(&r.vector_set)
+        );
+    }
+    h.push_str("</table></div>\n");
+    page(
+        &format!("TRACE conformance: {} implementations", shown.len()),
+        "Overview · <a href=\"vectors.html\">per rule and per vector</a>",
+        &h,
+        "",
+    )
+}
+
+const VECTOR_SCRIPT: &str = "<script>(function(){\
+var t=document.getElementById('f-text'),d=document.getElementById('f-differ');\
+function apply(){var q=t.value.trim().toLowerCase(),n=0;\
+Array.prototype.forEach.call(document.querySelectorAll('#vectors tr.vector'),function(r){\
+var ok=(!q||r.dataset.search.indexOf(q)!==-1)&&(!d.checked||r.dataset.differ==='1');\
+r.classList.toggle('hidden',!ok);if(ok)n++});\
+document.getElementById('shown').textContent=n+' vectors shown'}\
+t.addEventListener('input',apply);d.addEventListener('change',apply);apply()})();</script>\n";
+
+fn vectors(runs: &[Run]) -> String {
+    let shown = latest(runs);
+    let mut h = dimension_table("rules", "rule", &shown, &|e| {
+        // A vector counts under every rule it names; one naming none, under its module.
+        if e.rules.is_empty() {
+            vec![format!("({} without a rule)", e.module)]
+        } else {
+            e.rules.clone()
+        }
+    });
+    h.push_str(
+        "<h2>Vectors</h2><p><label>find <input id=\"f-text\" placeholder=\"id or rule\"></label> \
+         <label><input type=\"checkbox\" id=\"f-differ\"> only where the implementations differ</label> \
+         <span id=\"shown\"></span></p>\n<div class=\"scroll\"><table id=\"vectors\"><tr><th>vector</th><th>rules</th>",
+    );
+    for r in &shown {
+        let _ = write!(h, "<th>{}</th>", esc(&r.title()));
+    }
+    h.push_str("</tr>\n");
+    let index: Vec<BTreeMap<&str, &Entry>> = shown
+        .iter()
+        .map(|r| r.entries.iter().map(|e| (e.id.as_str(), e)).collect())
+        .collect();
+    let ids: BTreeMap<&str, &Entry> = shown.iter().flat_map(|r| r.entries.iter().map(|e| (e.id.as_str(), e))).collect();
+    for (id, first) in ids {
+        let seen: Vec<Option<&&Entry>> = index.iter().map(|m| m.get(id)).collect();
+        let categories: BTreeSet<&str> = seen.iter().map(|e| e.map(|e| e.category).unwrap_or("absent")).collect();
+        let rules = first.rules.join(" ");
+        let _ = write!(
+            h,
+            "<tr class=\"vector\" data-search=\"{}\" data-differ=\"{}\"><th><code>{}</code></th><td>{}</td>",
+            esc(&format!("{} {}", id, rules).to_lowercase()),
+            u8::from(categories.len() > 1),
+            esc(id),
+            esc(&rules)
+        );
+        for e in seen {
+            match e {
+                None => h.push_str("<td>not in this run's set</td>"),
+                Some(e) => {
+                    let word = match e.category {
+                        "passed" => "pass",
+                        "failed" => "fail",
+                        "known" => "known failure",
+                        _ => "not tested",
+                    };
+                    // The reason for what is not a pass: the profile's words for a known
+                    // failure, the missing capability for a vector not tested.
+                    let why = if e.category == "passed" {
+                        String::new()
+                    } else {
+                        format!("<small>{}</small>", esc(&e.detail))
+                    };
+                    let _ = write!(h, "<td class=\"{}\">{word}{why}</td>", e.category);
+                }
+            }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n");
+    page(
+        "TRACE conformance: per rule and per vector",
+        "<a href=\"index.html\">Overview</a> · per rule and per vector",
+        &h,
+        VECTOR_SCRIPT,
+    )
+}
+
+/// The site's files: (name, contents). Empty `runs` gives an empty comparison.
+pub fn site(runs: &[Run]) -> Vec<(&'static str, String)> {
+    vec![("index.html", index(runs)), ("vectors.html", vectors(runs))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn summary(name: &str, version: &str, outcomes: &[(&str, &str)]) -> Value {
+        json!({
+            "schema": crate::report::SUMMARY_SCHEMA, "suite_version": "0.1.0",
+            "implementation": {"name": name, "version": version}, "level_reached": 0,
+            "vector_set": {"digest": "sha256:ab"},
+            "results": outcomes.iter().map(|(id, o)| json!({"id": id, "outcome": o, "flaky": false,
+                "detail": format!("why {id}"), "module": "sig", "format": "embedded", "platform": "software-only",
+                "level": 0, "rules": ["TR-SIG-005"]})).collect::<Vec<_>>(),
+        })
+    }
+
+    #[test]
+    fn the_latest_version_is_compared_and_every_version_is_history() {
+        let runs: Vec<Run> = [
+            summary("lib", "0.9.0", &[("a", "fail_verdict"), ("b", "pass")]),
+            summary("lib", "0.10.0", &[("a", "pass"), ("b", "pass")]),
+            summary("other", "1.0", &[("a", "xfail"), ("b", "not_claimed")]),
+        ]
+        .iter()
+        .map(|s| parse(s).unwrap())
+        .collect();
+        let pages = site(&runs);
+        let index = &pages[0].1;
+        assert!(index.contains("<th>lib 0.10.0</th>") && !index.contains("<th>lib 0.9.0</th>"), "{index}");
+        assert!(index.contains("<tr><th>lib</th><td>0.9.0</td>") && index.contains("<tr><th>lib</th><td>0.10.0</td>"));
+        assert!(index.find("<td>0.9.0</td>") < index.find("<td>0.10.0</td>"), "history in version order");
+        let vectors = &pages[1].1;
+        assert!(vectors.contains("<td class=\"known\">known failure<small>why a</small></td>"), "{vectors}");
+        assert!(vectors.contains("<td class=\"not-tested\">not tested<small>why b</small></td>"));
+        assert!(vectors.contains("data-differ=\"1\"><th><code>a</code>"), "pass vs known differ");
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_summary_is_refused_with_a_reason() {
+        assert!(parse(&json!({"schema": "other"})).unwrap_err().contains("not a trace-conform/summary.v1"));
+        let mut s = summary("lib", "1", &[("a", "pass")]);
+        s["results"][0]["outcome"] = json!("maybe");
+        assert!(parse(&s).unwrap_err().contains("unknown outcome \"maybe\""));
+        s["results"][0]["outcome"] = json!("pass");
+        s["results"][0]["level"] = json!(7);
+        assert!(parse(&s).is_err());
+    }
+}
