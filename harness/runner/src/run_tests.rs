@@ -622,3 +622,36 @@ fn the_badge_is_green_only_when_nothing_failed_or_is_known_to_fail_and_names_the
     let b = crate::report::badge(&failed);
     assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 ( / ), 1 failed"), Some("orange")));
 }
+
+#[test]
+fn an_acceptable_vector_failed_for_an_undeclared_flag_names_the_flag_to_declare() {
+    let mut expected = Expected::only(Expect::Acceptable);
+    expected.flags = vec!["Declared".into(), "Missing".into()];
+    let mut c = caps();
+    c.accepts_flags = vec!["Declared".into()];
+    let hint = undeclared_flags(&expected, &c).expect("a flag is missing");
+    assert!(hint.contains("did not declare Missing in capabilities.accepts_flags"), "{hint}");
+    assert!(!hint.contains("Declared"), "{hint}");
+    c.accepts_flags.push("Missing".into());
+    assert_eq!(undeclared_flags(&expected, &c), None, "every flag declared");
+    let mut valid = expected.clone();
+    valid.result = Expect::Valid;
+    assert_eq!(undeclared_flags(&valid, &caps()), None, "only acceptable vectors");
+
+    // Through a run: the hint comes with a failure, never with a pass.
+    let either = |id: &str| {
+        work(|_, t| {
+            t.id = id.into();
+            t.expected = Expected::only(Expect::Acceptable);
+            t.expected.flags = vec!["SomeChoice".into()];
+        })
+    };
+    let accepted = run(vec![either("a")], &faux_options("accept-all", "", 1, 0));
+    assert_eq!(accepted.cases[0].outcome, FailVerdictUnexpectedAccept);
+    assert!(accepted.cases[0].detail.contains("did not declare SomeChoice"), "{}", accepted.cases[0].detail);
+    let rejected = run(vec![either("r"), named("v", Valid, |_| {})], &faux_options("reject-all", "", 1, 0));
+    assert_eq!(rejected.cases[0].outcome, Pass);
+    assert!(!rejected.cases[0].detail.contains("accepts_flags"), "{}", rejected.cases[0].detail);
+    assert_eq!(rejected.cases[1].outcome, FailVerdict);
+    assert!(!rejected.cases[1].detail.contains("accepts_flags"), "{}", rejected.cases[1].detail);
+}

@@ -398,8 +398,25 @@ mod tests {
             score(&c, &s)
         };
         assert!(out(Some(b"{}")).is_pass());
-        assert!(matches!(out(Some(b"{ }")), Score::FailOutput { .. }));
-        assert!(matches!(out(None), Score::FailOutput { .. }));
+        assert_eq!(
+            out(Some(b"{ }")),
+            Score::FailOutput {
+                detail: "expected \"{}\", got \"{ }\" (they differ from byte 1)".into()
+            }
+        );
+        assert_eq!(
+            out(Some(b"{")),
+            Score::FailOutput {
+                detail: "expected \"{}\", got \"{\" (they differ from byte 1)".into()
+            },
+            "a prefix differs where it ends"
+        );
+        assert_eq!(
+            out(None),
+            Score::FailOutput {
+                detail: "expected \"{}\", got no output".into()
+            }
+        );
         // A stated output is scored on invalid vectors too (an assurance of none).
         let mut none = invalid("TR-SPV-005", "companion/catalog-mismatch");
         none.output_text = Some("none".into());
