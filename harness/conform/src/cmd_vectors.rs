@@ -307,7 +307,12 @@ fn explain_vector(source: &str, path: &std::path::Path, group: &trace_vectors::f
         .and_then(|p| p.file_name())
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_default();
-    println!("{}  ({dir}/{file} in the {} vector set)", clean(&test.id), clean(source));
+    println!(
+        "{}  ({} in the {} vector set)",
+        clean(&test.id),
+        clean(&format!("{dir}/{file}")),
+        clean(source)
+    );
     println!("  {}", clean(&e.description));
     if !e.comment.is_empty() {
         println!("  why: {}", clean(&e.comment));

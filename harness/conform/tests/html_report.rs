@@ -407,6 +407,8 @@ fn the_dashboard_compares_the_published_implementations_in_chromium() {
     assert!(rule > 0 && rule < ids.len() as u64, "{rule}");
     // Each implementation's column in "by module" adds up to its summary's categories, and
     // every cell is coloured by its worst category.
+    assert!(index["cells"].as_array().unwrap().len() > 4 * 20, "the index tables have cells");
+    assert!(vectors["cells"].as_array().unwrap().len() > 4 * 100, "the rule table has cells");
     for page in [&index, &vectors] {
         for c in page["cells"].as_array().unwrap() {
             let worst = ["failed", "known", "passed"]

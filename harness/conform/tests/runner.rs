@@ -460,7 +460,8 @@ fn no_message_or_report_speaks_rust() {
             ("stderr".to_string(), String::from_utf8_lossy(&o.stderr).into_owned()),
         ];
         for f in ["summary.md", "summary.json", "junit.xml", "index.html"] {
-            texts.push((f.to_string(), std::fs::read_to_string(out.join(f)).unwrap_or_default()));
+            let text = std::fs::read_to_string(out.join(f)).unwrap_or_else(|e| panic!("faux {mode}: {f}: {e}"));
+            texts.push((f.to_string(), text));
         }
         for e in std::fs::read_dir(out.join("cases")).into_iter().flatten().flatten() {
             texts.push((
@@ -530,6 +531,22 @@ fn contract_findings_say_what_to_change() {
     assert!(count(&r, "protocol_violation") >= 5, "{}", r.summary["counts"]);
     assert_eq!(r.summary["restarts"], 0, "a schema failure keeps the adapter");
     assert_eq!(r.summary["complete"], true);
+    // It accepts everything: on an invalid vector the unexpected accept is the finding, the
+    // schema problem named beside it, never hiding it.
+    let tampered = r.summary["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "sig::embedded::tampered-data-class")
+        .unwrap();
+    assert_eq!(tampered["outcome"], "fail_verdict_unexpected_accept", "{tampered}");
+    assert!(
+        tampered["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("expected invalid, got accept; and the answer breaks the verify response schema"),
+        "{tampered}"
+    );
     let violation = r.summary["results"]
         .as_array()
         .unwrap()

@@ -80,6 +80,9 @@ pub enum Exchange {
     },
 }
 
+/// The most of an adapter's `message` a finding keeps, in characters.
+pub const MESSAGE_CHARS: usize = 2000;
+
 impl Exchange {
     /// What happened, in a sentence for a person.
     pub fn describe(&self) -> String {
@@ -87,7 +90,11 @@ impl Exchange {
         match self {
             Exchange::Response { response, .. } => match (&response.schema_problem, &response.message) {
                 (Some(p), _) => p.clone(),
-                (None, Some(m)) => format!("answered {}: {m}", response.status.word()),
+                (None, Some(m)) => format!(
+                    "answered {}: {}",
+                    response.status.word(),
+                    trace_untrusted::escape::excerpt(m, MESSAGE_CHARS)
+                ),
                 (None, None) => format!("answered {}", response.status.word()),
             },
             Exchange::Timeout { partial, .. } if partial.is_empty() => "no answer before the deadline".into(),
@@ -127,6 +134,7 @@ fn not_a_response(bytes: &[u8], e: &serde_json::Error) -> String {
             // serde's own words without its position (the line is quoted beside it).
             let text = e.to_string();
             let what = text.split(" at line ").next().unwrap_or(&text).replace('`', "");
+            let what = trace_untrusted::escape::excerpt(&what, 300);
             format!("a JSON object that is not a protocol response: {what} (PROTOCOL.md, section 2)")
         }
     }

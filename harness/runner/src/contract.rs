@@ -13,8 +13,10 @@ use std::sync::OnceLock;
 /// The `$id` prefix of every protocol schema.
 pub const BASE: &str = "https://trace-conformance.dev/schema/adapter/v1/";
 
-/// At most this many schema errors are named in one finding.
+/// At most this many schema errors are named in one finding, each cut to
+/// [`ERROR_CHARS`] (a schema error quotes the offending value, which the adapter chose).
 const ERRORS_NAMED: usize = 3;
+const ERROR_CHARS: usize = 300;
 
 const SCHEMAS: [(&str, &str); 16] = [
     ("bench.json", include_str!("../../protocol/schemas/v1/bench.json")),
@@ -73,22 +75,25 @@ fn validators() -> &'static BTreeMap<String, jsonschema::Validator> {
 /// no schema (one the runner never sends) is checked against nothing here.
 pub fn answer_problem(op: &str, answer: &Value) -> Option<String> {
     let v = validators().get(op)?;
-    let errors: Vec<String> = v
-        .iter_errors(answer)
+    let mut all = v.iter_errors(answer);
+    let errors: Vec<String> = all
+        .by_ref()
+        .take(ERRORS_NAMED)
         .map(|e| {
-            let at = e.instance_path().to_string();
+            let at = trace_untrusted::escape::excerpt(&e.instance_path().to_string(), ERROR_CHARS);
+            let what = trace_untrusted::escape::excerpt(&e.to_string(), ERROR_CHARS);
             if at.is_empty() {
-                e.to_string()
+                what
             } else {
-                format!("{e} (at {at})")
+                format!("{what} (at {at})")
             }
         })
         .collect();
     if errors.is_empty() {
         return None;
     }
-    let shown = errors.iter().take(ERRORS_NAMED).cloned().collect::<Vec<_>>().join("; ");
-    let more = errors.len().saturating_sub(ERRORS_NAMED);
+    let shown = errors.join("; ");
+    let more = all.count();
     Some(format!(
         "the answer breaks the {op} response schema (harness/protocol/schemas/v1/{op}.json): {shown}{}",
         if more > 0 { format!("; and {more} more") } else { String::new() }
@@ -125,5 +130,18 @@ mod tests {
         let typed = json!({"trace_adapter": 1, "id": "r1", "status": "ok", "result": {"verdict": "reject", "errors": "none"}});
         assert!(answer_problem("verify", &typed).is_some());
         assert_eq!(answer_problem("no-such-op", &typed), None);
+    }
+
+    #[test]
+    fn a_finding_stays_small_whatever_the_answer_holds() {
+        let huge = "v".repeat(1 << 20);
+        let mut answer = json!({"trace_adapter": 1, "id": "r1", "status": "ok",
+            "result": {"verdict": huge.clone(), "errors": []}});
+        for i in 0..5000 {
+            answer["result"][format!("extra{i}")] = json!(huge.len());
+        }
+        let p = answer_problem("verify", &answer).expect("broken");
+        assert!(p.len() < 2000, "{} bytes", p.len());
+        assert!(p.contains("characters in all"), "{p}");
     }
 }

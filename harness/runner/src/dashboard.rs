@@ -33,15 +33,39 @@ pub struct Entry {
 pub struct Run {
     pub name: String,
     pub version: String,
-    pub level_reached: Option<u8>,
+    /// As the summary states it (checked against the results before it is shown).
+    pub level_reached: Option<u64>,
+    pub complete: bool,
     pub suite_version: String,
     pub vector_set: String,
     pub entries: Vec<Entry>,
 }
 
+/// The most rules kept per vector: a summary from elsewhere could list millions.
+pub const RULES_PER_VECTOR: usize = 64;
+
 impl Run {
     pub fn title(&self) -> String {
-        format!("{} {}", self.name, self.version)
+        if self.name.trim().is_empty() {
+            "(an implementation that did not name itself)".to_string()
+        } else {
+            format!("{} {}", self.name, self.version)
+        }
+    }
+
+    /// The level the summary claims, shown only when the run is complete and no failure
+    /// at or below that level contradicts it.
+    fn level_text(&self) -> String {
+        if !self.complete {
+            return "incomplete run".into();
+        }
+        match self.level_reached {
+            None => "no level".into(),
+            Some(l) if l > 2 || self.entries.iter().any(|e| e.category == "failed" && u64::from(e.level) <= l) => {
+                "not shown: the summary's level contradicts its results".into()
+            }
+            Some(l) => format!("level {l}"),
+        }
     }
 }
 
@@ -66,7 +90,12 @@ pub fn parse(summary: &Value) -> Result<Run, String> {
             platform: text(&r["platform"], "a result's platform")?,
             rules: r["rules"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .take(RULES_PER_VECTOR)
+                        .collect()
+                })
                 .unwrap_or_default(),
             category: category_of(*known, r["flaky"].as_bool().unwrap_or(false)),
             detail: r["detail"].as_str().unwrap_or_default().to_string(),
@@ -75,19 +104,28 @@ pub fn parse(summary: &Value) -> Result<Run, String> {
     Ok(Run {
         name: text(&summary["implementation"]["name"], "implementation.name")?,
         version: text(&summary["implementation"]["version"], "implementation.version")?,
-        level_reached: summary["level_reached"].as_u64().map(|l| l as u8),
+        level_reached: summary["level_reached"].as_u64(),
+        complete: summary["complete"].as_bool().unwrap_or(false),
         suite_version: summary["suite_version"].as_str().unwrap_or_default().to_string(),
         vector_set: summary["vector_set"]["digest"].as_str().unwrap_or("not recorded").to_string(),
         entries,
     })
 }
 
-/// Orders versions as numbers where their dot-separated parts are numbers ("0.10" after
-/// "0.9"), as text otherwise.
-fn version_key(v: &str) -> Vec<(u64, String)> {
-    v.split(['.', '-', '+'])
-        .map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string()))
-        .collect()
+/// Orders versions as Semantic Versioning does, as far as it matters here: build metadata
+/// (after `+`) is ignored, dot-separated parts compare as numbers where they are numbers
+/// ("0.10" after "0.9"), and a pre-release (after `-`) comes before its release.
+fn version_key(v: &str) -> (Vec<(u64, String)>, bool, Vec<(u64, String)>) {
+    let parts = |t: &str| -> Vec<(u64, String)> {
+        t.split('.')
+            .map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string()))
+            .collect()
+    };
+    let v = v.split('+').next().unwrap_or(v);
+    match v.split_once('-') {
+        Some((core, pre)) => (parts(core), false, parts(pre)),
+        None => (parts(v), true, Vec::new()),
+    }
 }
 
 /// The latest run of each implementation, by name.
@@ -175,10 +213,17 @@ fn page(title: &str, nav: &str, body: &str, script: &str) -> String {
     )
 }
 
-/// A table of `rows` (the values of one dimension) by implementation; `keys` gives the rows
-/// an entry counts in (one module, or every rule a vector names).
+/// A table of rows (the values of one dimension) by implementation; `keys` gives the rows
+/// an entry counts in (one module, or every rule a vector names). Counted in one pass.
 fn dimension_table(id: &str, heading: &str, runs: &[&Run], keys: &dyn Fn(&Entry) -> Vec<String>) -> String {
-    let rows: BTreeSet<String> = runs.iter().flat_map(|r| r.entries.iter().flat_map(keys)).collect();
+    let mut rows: BTreeMap<String, Vec<Counts>> = BTreeMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        for e in &r.entries {
+            for row in keys(e) {
+                rows.entry(row).or_insert_with(|| vec![Counts::default(); runs.len()])[i].add(e.category);
+            }
+        }
+    }
     let mut h = format!(
         "<h2>By {}</h2><div class=\"scroll\"><table id=\"{id}\"><tr><th>{}</th>",
         esc(heading),
@@ -188,10 +233,10 @@ fn dimension_table(id: &str, heading: &str, runs: &[&Run], keys: &dyn Fn(&Entry)
         let _ = write!(h, "<th>{}</th>", esc(&r.title()));
     }
     h.push_str("</tr>\n");
-    for row in &rows {
+    for (row, counts) in &rows {
         let _ = write!(h, "<tr><th>{}</th>", esc(row));
-        for r in runs {
-            h.push_str(&Counts::of(r.entries.iter().filter(|e| keys(e).contains(row))).cell());
+        for c in counts {
+            h.push_str(&c.cell());
         }
         h.push_str("</tr>\n");
     }
@@ -207,9 +252,6 @@ fn chips(c: &Counts) -> String {
     )
 }
 
-fn level_words(l: Option<u8>) -> String {
-    l.map(|l| format!("level {l}")).unwrap_or_else(|| "no level".into())
-}
 
 fn index(runs: &[Run]) -> String {
     let shown = latest(runs);
@@ -224,7 +266,7 @@ fn index(runs: &[Run]) -> String {
             h,
             "<tr><th>{}</th><td>{}</td><td>{}</td><td>suite {} <code>{}</code></td></tr>",
             esc(&r.title()),
-            level_words(r.level_reached),
+            r.level_text(),
             chips(&Counts::of(r.entries.iter())),
             esc(&r.suite_version),
             esc(&r.vector_set)
@@ -247,7 +289,7 @@ fn index(runs: &[Run]) -> String {
             "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
             esc(&r.name),
             esc(&r.version),
-            level_words(r.level_reached),
+            r.level_text(),
             chips(&Counts::of(r.entries.iter())),
             esc(&r.vector_set)
         );
@@ -351,7 +393,7 @@ mod tests {
     fn summary(name: &str, version: &str, outcomes: &[(&str, &str)]) -> Value {
         json!({
             "schema": crate::report::SUMMARY_SCHEMA, "suite_version": "0.1.0",
-            "implementation": {"name": name, "version": version}, "level_reached": 0,
+            "implementation": {"name": name, "version": version}, "level_reached": 0, "complete": true,
             "vector_set": {"digest": "sha256:ab"},
             "results": outcomes.iter().map(|(id, o)| json!({"id": id, "outcome": o, "flaky": false,
                 "detail": format!("why {id}"), "module": "sig", "format": "embedded", "platform": "software-only",
@@ -389,5 +431,41 @@ mod tests {
         s["results"][0]["outcome"] = json!("pass");
         s["results"][0]["level"] = json!(7);
         assert!(parse(&s).is_err());
+    }
+
+    #[test]
+    fn what_a_summary_from_elsewhere_says_is_text_and_its_claims_are_checked() {
+        let mut hostile = summary("<script>x</script>", "1.0", &[("<b>id</b>", "fail_verdict")]);
+        hostile["results"][0]["detail"] = json!("<img src=x onerror=alert(1)>");
+        hostile["results"][0]["rules"] = json!((0..100_000).map(|i| format!("R{i}")).collect::<Vec<_>>());
+        hostile["level_reached"] = json!(258);
+        let mut incomplete = summary("lib", "2.0.0", &[("a", "pass")]);
+        incomplete["complete"] = json!(false);
+        let contradicted = {
+            let mut s = summary("other", "1.0.0", &[("a", "fail_verdict")]);
+            s["level_reached"] = json!(1);
+            s
+        };
+        let runs: Vec<Run> = [hostile, incomplete, contradicted].iter().map(|s| parse(s).unwrap()).collect();
+        assert_eq!(runs[0].entries[0].rules.len(), RULES_PER_VECTOR);
+        for (_, page) in site(&runs) {
+            assert!(!page.contains("<script>x") && !page.contains("<img") && !page.contains("<b>id"), "{page:.3000}");
+        }
+        let index = &site(&runs)[0].1;
+        assert!(index.contains("&lt;script&gt;x&lt;/script&gt; 1.0"), "{index:.2000}");
+        assert!(index.contains("<td>incomplete run</td>"), "{index:.3000}");
+        assert_eq!(
+            index.matches("<td>not shown: the summary's level contradicts its results</td>").count(),
+            4,
+            "level 258 and a level below a failure, in both tables: {index:.3000}"
+        );
+        assert!(!index.contains("level 2<") && !index.contains("level 1<"));
+    }
+
+    #[test]
+    fn versions_order_as_releases_do() {
+        let mut v = ["1.0.0", "1.0.0-rc.1", "0.10.0", "0.9.2", "1.0.0+build.7", "1.0.0-alpha"];
+        v.sort_by_key(|x| version_key(x));
+        assert_eq!(v, ["0.9.2", "0.10.0", "1.0.0-alpha", "1.0.0-rc.1", "1.0.0", "1.0.0+build.7"]);
     }
 }

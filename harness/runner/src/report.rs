@@ -190,14 +190,23 @@ pub fn junit(r: &RunResult) -> String {
     out
 }
 
-/// The badge names the highest level reached and its scope, never a percentage, and says
+/// The badge names the highest level reached and its scope (the forms and algorithms of the
+/// `verify` vectors tested), never a percentage, and says
 /// what is not a plain pass: failures, known failures, vectors not tested. Green only for a
 /// run with nothing failed and nothing known to fail.
 pub fn badge(r: &RunResult) -> Value {
+    // The scope is what was tested, not what the adapter claimed.
+    let tested: Vec<&CaseResult> = r
+        .cases
+        .iter()
+        .filter(|c| crate::report_html::category(c) != "not-tested" && c.op == "verify")
+        .collect();
+    let formats: std::collections::BTreeSet<&str> = tested.iter().map(|c| c.format.as_str()).collect();
+    let algs: std::collections::BTreeSet<&str> = tested.iter().filter_map(|c| c.alg.as_deref()).collect();
     let scope = format!(
         "{} / {}",
-        r.capabilities.formats.join(","),
-        r.capabilities.algs.join(",")
+        formats.into_iter().collect::<Vec<_>>().join(","),
+        algs.into_iter().collect::<Vec<_>>().join(",")
     );
     let c = Categories::of(&r.cases);
     let mut caveats = Vec::new();

@@ -147,10 +147,11 @@ var h=location.hash.match(/view=([a-z-]+)/);view(h?h[1]:'level-form');\
 var q=location.hash.match(/outcome=([a-z-]+)/);if(q)f.outcome.value=q[1];apply();\
 })();";
 
-/// The level reached for each form and algorithm the run saw: over the `verify` cases of
-/// that form signed with that algorithm, and the form's cases that need no algorithm
-/// (unsigned or unparsable input), which every verifier of the form meets.
-fn levels_by_form_and_alg(r: &RunResult) -> BTreeMap<(String, String), Option<u8>> {
+/// The level reached for each form and algorithm the run saw, with the worst category of
+/// its cases: over the `verify` cases of that form signed with that algorithm, and the
+/// form's cases that need no algorithm (unsigned or unparsable input), which every verifier
+/// of the form meets.
+fn levels_by_form_and_alg(r: &RunResult) -> BTreeMap<(String, String), (Option<u8>, &'static str)> {
     let verify: Vec<&CaseResult> = r.cases.iter().filter(|c| c.op == "verify").collect();
     // The pairs some vector signed with that algorithm was tested in (not merely listed).
     let pairs: BTreeSet<(String, String)> = verify
@@ -169,7 +170,13 @@ fn levels_by_form_and_alg(r: &RunResult) -> BTreeMap<(String, String), Option<u8
     }
     groups
         .into_iter()
-        .map(|(k, cases)| (k, level_reached_by(&cases)))
+        .map(|(k, cases)| {
+            let mut cell = Cell::default();
+            for c in &cases {
+                cell.add(c);
+            }
+            (k, (level_reached_by(&cases), cell.class()))
+        })
         .collect()
 }
 
@@ -208,11 +215,10 @@ fn banner(h: &mut String, r: &RunResult, suite_version: &str) {
     let by_form = levels_by_form_and_alg(r);
     if !by_form.is_empty() {
         h.push_str("<div class=\"scroll\"><table id=\"levels\"><tr><th>form</th><th>algorithm</th><th>level reached</th></tr>");
-        for ((form, alg), level) in &by_form {
+        for ((form, alg), (level, worst)) in &by_form {
             let _ = write!(
                 h,
-                "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>",
-                if level.is_some() { "passed" } else { "failed" },
+                "<tr class=\"{worst}\"><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(form),
                 esc(alg),
                 level_words(*level)

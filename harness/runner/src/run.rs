@@ -6,7 +6,8 @@
 //! crash, timeout or protocol violation (never a retry of the same vector), sharding
 //! across `jobs` adapter processes, and the level reached. Does not own reports.
 
-use trace_untrusted::escape::quoted;
+use crate::adapter::MESSAGE_CHARS;
+use trace_untrusted::escape::{excerpt, quoted};
 use crate::adapter::{Adapter, Exchange};
 use crate::outcome::Outcome;
 use crate::profile::{Marking, Profile};
@@ -130,7 +131,7 @@ pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResul
                 return Err(format!(
                     "hello answered {}: {}",
                     response.status.word(),
-                    response.message.unwrap_or_default()
+                    excerpt(&response.message.unwrap_or_default(), MESSAGE_CHARS)
                 ));
             }
             let hello: HelloResult = serde_json::from_value(response.result.unwrap_or(Value::Null))
@@ -427,8 +428,23 @@ impl Worker<'_> {
                 result.stderr = stderr;
                 result.actual = response.result.as_ref().map(kept_in_report);
                 if let Some(problem) = &response.schema_problem {
-                    result.outcome = Outcome::ProtocolViolation;
-                    result.detail = problem.clone();
+                    // An answer that breaks its schema is a protocol violation, unless it
+                    // accepts what must not be accepted: that stays the finding it is.
+                    let accepted_wrongly = observe(
+                        &w.ctx.op,
+                        response.result.as_ref().unwrap_or(&Value::Null),
+                        &caps,
+                        &self.opts.profile,
+                    )
+                    .is_ok_and(|seen| matches!(score(&expected, &seen), Score::FailVerdict { unexpected_accept: true, .. }));
+                    (result.outcome, result.detail) = if accepted_wrongly {
+                        (
+                            Outcome::FailVerdictUnexpectedAccept,
+                            format!("expected invalid, got accept; and {problem}"),
+                        )
+                    } else {
+                        (Outcome::ProtocolViolation, problem.clone())
+                    };
                     return self.known_failure(w, result);
                 }
                 match response.status {
@@ -442,7 +458,7 @@ impl Worker<'_> {
                             let (o, d) = outcome_of(&score(&expected, &observed));
                             result.outcome = o;
                             result.detail = match undeclared_flags(&w.test.expected, &caps) {
-                                Some(hint) if o.is_unexpected() => format!("{d}; {hint}"),
+                                Some(hint) if o == Outcome::FailVerdictUnexpectedAccept => format!("{d}; {hint}"),
                                 _ => d,
                             };
                         }
@@ -455,12 +471,12 @@ impl Worker<'_> {
                         result.outcome = Outcome::UnsupportedClaimed;
                         result.detail = format!(
                             "unsupported inside the claimed capabilities: {}",
-                            response.message.unwrap_or_default()
+                            excerpt(&response.message.unwrap_or_default(), MESSAGE_CHARS)
                         );
                     }
                     ResponseStatus::HarnessError => {
                         result.outcome = Outcome::HarnessError;
-                        result.detail = response.message.unwrap_or_default();
+                        result.detail = excerpt(&response.message.unwrap_or_default(), MESSAGE_CHARS);
                     }
                 }
             }
@@ -521,9 +537,14 @@ impl Worker<'_> {
 /// kept as its size and an excerpt, so the reports stay small whatever adapters answer.
 pub const RESULT_KEPT_BYTES: usize = 64 * 1024;
 
+/// The result as the reports keep it: whole when both its compact and its indented form
+/// (reports print it indented, which a deeply nested answer makes far longer) fit in
+/// [`RESULT_KEPT_BYTES`]; otherwise its size and an excerpt.
 fn kept_in_report(result: &Value) -> Value {
     let text = serde_json::to_string(result).unwrap_or_default();
-    if text.len() <= RESULT_KEPT_BYTES {
+    // Writing into a buffer of the bound fails once the indented form would pass it.
+    let mut room = vec![0u8; RESULT_KEPT_BYTES];
+    if text.len() <= RESULT_KEPT_BYTES && serde_json::to_writer_pretty(&mut room[..], result).is_ok() {
         return result.clone();
     }
     let mut cut = 4096;
@@ -531,7 +552,11 @@ fn kept_in_report(result: &Value) -> Value {
         cut -= 1;
     }
     serde_json::json!({
-        "not_kept": format!("the result is {} bytes of JSON, over the {RESULT_KEPT_BYTES} kept in reports", text.len()),
+        "not_kept": format!(
+            "the result is {} bytes of JSON ({} indented), over the {RESULT_KEPT_BYTES} kept in reports",
+            text.len(),
+            if text.len() <= RESULT_KEPT_BYTES { "more" } else { "at least as many" }
+        ),
         "bytes": text.len(),
         "excerpt": &text[..cut],
     })
@@ -561,7 +586,12 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
                     .and_then(|mut a| handshake(&mut a, opts.hello_deadline).map(|h| (a, h)));
                 let (adapter, hello) = match start {
                     Ok((a, h)) => {
-                        first_hello.lock().expect("lock").get_or_insert(Ok(h.clone()));
+                        // One process that started is enough to name the implementation: a
+                        // failed start of another job does not make the run "not started".
+                        let mut first = first_hello.lock().expect("lock");
+                        if !matches!(*first, Some(Ok(_))) {
+                            *first = Some(Ok(h.clone()));
+                        }
                         (Some(a), h)
                     }
                     Err(e) => {

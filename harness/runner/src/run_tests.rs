@@ -527,6 +527,14 @@ fn a_result_is_kept_whole_up_to_its_bound_and_as_size_and_excerpt_above_it() {
     let excerpt = kept["excerpt"].as_str().unwrap();
     assert!(excerpt.len() <= 4096 && excerpt.len() >= 4094, "{}", excerpt.len());
     assert!(kept["not_kept"].as_str().unwrap().contains(&bytes.to_string()));
+    // Small compact, huge indented: deep nesting around many elements is not kept whole.
+    let mut deep = Value::Array(vec![Value::from(0); 2000]);
+    for _ in 0..100 {
+        deep = Value::Array(vec![deep]);
+    }
+    assert!(serde_json::to_string(&deep).unwrap().len() < RESULT_KEPT_BYTES);
+    let kept = kept_in_report(&deep);
+    assert!(kept["not_kept"].as_str().unwrap().contains("more"), "{}", kept["not_kept"]);
 }
 
 /// Processes whose command line is `sleep <marker>`.
@@ -609,7 +617,16 @@ fn every_vector_is_in_exactly_one_category() {
 fn the_badge_is_green_only_when_nothing_failed_or_is_known_to_fail_and_names_the_rest() {
     let clean = run_of(vec![case("a", 0, Pass, Valid, false)]);
     let b = crate::report::badge(&clean);
-    assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 ( / )"), Some("green")));
+    assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 (embedded / )"), Some("green")));
+    // The scope is what was tested: a claimed form or algorithm with no vector run is not in it.
+    let mut claimed = run_of(vec![case("a", 0, Pass, Valid, false), case("b", 0, NotClaimed, Valid, false)]);
+    claimed.cases[0].alg = Some("EdDSA".into());
+    claimed.cases[1].format = "cose".into();
+    claimed.cases[1].alg = Some("ES384".into());
+    claimed.capabilities.formats = vec!["embedded".into(), "jws".into(), "cose".into()];
+    claimed.capabilities.algs = vec!["EdDSA".into(), "ES384".into()];
+    let b = crate::report::badge(&claimed);
+    assert_eq!(b["message"], "level 0 (embedded / EdDSA), 1 not tested");
     let known = run_of(vec![
         case("a", 0, Pass, Valid, false),
         case("b", 0, Xfail, Invalid, false),
@@ -617,10 +634,10 @@ fn the_badge_is_green_only_when_nothing_failed_or_is_known_to_fail_and_names_the
     ]);
     let b = crate::report::badge(&known);
     assert_eq!(b["color"], "yellow");
-    assert_eq!(b["message"], "level 0 ( / ), 1 known failing, 1 not tested");
+    assert_eq!(b["message"], "level 0 (embedded / ), 1 known failing, 1 not tested");
     let failed = run_of(vec![case("a", 0, Pass, Valid, false), case("b", 1, FailVerdict, Invalid, false)]);
     let b = crate::report::badge(&failed);
-    assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 ( / ), 1 failed"), Some("orange")));
+    assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 (embedded / ), 1 failed"), Some("orange")));
 }
 
 #[test]
@@ -654,4 +671,33 @@ fn an_acceptable_vector_failed_for_an_undeclared_flag_names_the_flag_to_declare(
     assert!(!rejected.cases[0].detail.contains("accepts_flags"), "{}", rejected.cases[0].detail);
     assert_eq!(rejected.cases[1].outcome, FailVerdict);
     assert!(!rejected.cases[1].detail.contains("accepts_flags"), "{}", rejected.cases[1].detail);
+}
+
+#[test]
+fn an_answer_that_breaks_its_schema_is_a_violation_unless_it_accepts_what_must_not_be() {
+    let r = run(
+        vec![named("v", Valid, |_| {}), named("i", Invalid, |_| {})],
+        &faux_options("extra-member", "", 1, 0),
+    );
+    assert_eq!(r.cases[0].outcome, ProtocolViolation, "{}", r.cases[0].detail);
+    assert!(r.cases[0].detail.contains("debug_trace"), "{}", r.cases[0].detail);
+    assert_eq!(r.cases[1].outcome, FailVerdictUnexpectedAccept, "{}", r.cases[1].detail);
+    assert!(
+        r.cases[1]
+            .detail
+            .starts_with("expected invalid, got accept; and the answer breaks the verify response schema"),
+        "{}",
+        r.cases[1].detail
+    );
+    assert_eq!((r.restarts, r.complete), (0, true), "the stream stayed in step");
+}
+
+#[test]
+fn a_started_run_names_its_implementation_from_the_hello_it_got() {
+    // Two jobs, each with its own process and hello.
+    let r = run(
+        (0..4).map(|i| named(&format!("v{i}"), Valid, |_| {})).collect(),
+        &faux_options("accept-all", "", 2, 0),
+    );
+    assert_eq!((r.implementation.name.as_str(), r.startup_error.is_none()), ("faux-accept-all", true));
 }

@@ -114,6 +114,15 @@ pub fn terminal_line(s: &str) -> String {
     out
 }
 
+/// Someone else's message as part of ours: kept whole up to `max` characters, otherwise cut
+/// there with the full length named. Escaping is the renderer's job; this bounds the size.
+pub fn excerpt(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((at, _)) => format!("{} … ({} characters in all)", &s[..at], s.chars().count()),
+    }
+}
+
 /// The longest excerpt [`quoted`] shows, in characters.
 pub const QUOTED_CHARS: usize = 200;
 
@@ -162,6 +171,13 @@ pub fn shell(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_excerpt_keeps_short_text_and_cuts_long_text_on_a_character() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("ééééé", 5), "ééééé");
+        assert_eq!(excerpt("éééééé", 5), "ééééé … (6 characters in all)");
+    }
 
     #[test]
     fn quoted_text_is_one_line_in_quotes_and_cut_when_long() {
