@@ -218,7 +218,10 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
         println!("vector set: {}", clean(&line));
     }
     if let Some(e) = &r.startup_error {
-        println!("the adapter did not start, so no vector was tested; report: {}/summary.md", a.out.display());
+        println!(
+            "the adapter did not start, so no vector was tested; report: {}/summary.md",
+            a.out.display()
+        );
         eprintln!("trace-conform run: the adapter did not start: {}", clean(e));
         return 3;
     }

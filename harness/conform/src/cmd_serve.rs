@@ -208,8 +208,7 @@ fn replay_evidence(req: &Value) -> Result<Value, String> {
         .iter()
         .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message}))
         .collect();
-    let mut out =
-        json!({"verdict": trace_vectors::reference::replay_verdict(a.verdict).word(), "errors": errors});
+    let mut out = json!({"verdict": trace_vectors::reference::replay_verdict(a.verdict).word(), "errors": errors});
     if let Some(m) = &a.measurement {
         out["measurement"] = json!(m);
     }

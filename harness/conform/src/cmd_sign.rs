@@ -3,8 +3,8 @@
 //! Owns: reading claims and a private JWK, writing the signed record (text forms as text,
 //! COSE as bytes), and printing deterministic test keys. Does not own signing itself.
 
-use crate::values::Format;
 use crate::inputs;
+use crate::values::Format;
 use std::io::Write;
 use trace_record::{Alg, CoseTag, Form, SigningKey, json, sample, sign};
 

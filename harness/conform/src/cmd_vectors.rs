@@ -299,9 +299,17 @@ pub fn explain(a: ExplainArgs) -> u8 {
 
 /// Everything about one vector an implementer asks: what it is, why, what is expected and
 /// what that rests on, what the reference does, and the request line an adapter is sent.
-fn explain_vector(source: &str, path: &std::path::Path, group: &trace_vectors::format::Group, test: &trace_vectors::format::Test) {
+fn explain_vector(
+    source: &str,
+    path: &std::path::Path,
+    group: &trace_vectors::format::Group,
+    test: &trace_vectors::format::Test,
+) {
     let e = trace_vectors::explanation::explain(test);
-    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let dir = path
         .parent()
         .and_then(|p| p.file_name())

@@ -170,7 +170,11 @@ mod tests {
         let mut stack = vec![cli];
         while let Some(c) = stack.pop() {
             for sub in c.get_subcommands() {
-                assert!(sub.get_about().is_some(), "command {} has no description", sub.get_name());
+                assert!(
+                    sub.get_about().is_some(),
+                    "command {} has no description",
+                    sub.get_name()
+                );
                 stack.push(sub.clone());
             }
         }
@@ -190,7 +194,18 @@ mod tests {
             assert!(Cli::try_parse_from(bad).is_err(), "{bad:?} was accepted");
         }
         for good in [
-            &["trace-conform", "run", "--format", "jws", "--level", "2", "--jobs", "2", "--fail-under", "1"][..],
+            &[
+                "trace-conform",
+                "run",
+                "--format",
+                "jws",
+                "--level",
+                "2",
+                "--jobs",
+                "2",
+                "--fail-under",
+                "1",
+            ][..],
             &["trace-conform", "verify", "--format", "embedded", "-"],
             &["trace-conform", "verify", "--format", "json", "-"],
             &["trace-conform", "sign", "c.json", "--key", "k", "--format", "cose"],

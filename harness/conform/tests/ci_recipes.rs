@@ -213,6 +213,9 @@ fn a_suite_version_without_a_repository_is_refused_with_a_reason() {
         .expect("bash runs");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("needs the repository URL") && stderr.contains("suite-repository"), "{stderr}");
+    assert!(
+        stderr.contains("needs the repository URL") && stderr.contains("suite-repository"),
+        "{stderr}"
+    );
     assert!(out.stdout.is_empty(), "nothing installed, nothing exported");
 }

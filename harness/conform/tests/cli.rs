@@ -309,7 +309,10 @@ fn vectors_check_lint_and_explain() {
     // The request line is exactly what `run` sends: one JSON object of the verify schema.
     let line = t.lines().find(|l| l.starts_with("{\"")).expect("a request line");
     let req: serde_json::Value = serde_json::from_str(line).unwrap();
-    assert_eq!((req["op"].as_str(), req["format"].as_str()), (Some("verify"), Some("jws")));
+    assert_eq!(
+        (req["op"].as_str(), req["format"].as_str()),
+        (Some("verify"), Some("jws"))
+    );
     assert_eq!(code(&run(&["explain", "nothing"], None)), 2);
     // A vector directory with a broken file is reported, not a crash.
     let dir = tempfile::tempdir().unwrap();

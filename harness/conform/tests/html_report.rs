@@ -45,9 +45,10 @@ fn report(adapter: Option<&str>) -> (tempfile::TempDir, Value) {
         .stdin(Stdio::null())
         .output()
         .expect("trace-conform runs");
-    let summary: Value = serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap_or_else(|e| {
-        panic!("{e}: no summary.json\n{}", String::from_utf8_lossy(&out.stderr))
-    }))
+    let summary: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("summary.json"))
+            .unwrap_or_else(|e| panic!("{e}: no summary.json\n{}", String::from_utf8_lossy(&out.stderr))),
+    )
     .unwrap();
     (dir, summary)
 }
@@ -132,7 +133,10 @@ fn screenshot(chromium: &Path, page: &Path, name: &str, fragment: &str, width: u
         .output()
         .expect("chromium runs");
     let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
-    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000, "{name}: not a screenshot");
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+        "{name}: not a screenshot"
+    );
     png
 }
 
@@ -151,7 +155,10 @@ fn check_page(p: &Value, summary: &Value, what: &str) {
     ] {
         let n = cats[key].as_u64().unwrap();
         let text = p["chips"][chip]["text"].as_str().unwrap();
-        assert!(text.starts_with(&format!("{n} {word}")), "{what}: chip {chip} says {text}, summary {n}");
+        assert!(
+            text.starts_with(&format!("{n} {word}")),
+            "{what}: chip {chip} says {text}, summary {n}"
+        );
         assert_eq!(p["chips"][chip]["bg"], p["colours"][chip], "{what}: chip {chip} colour");
         assert_eq!(p["filtered"][chip].as_u64(), Some(n), "{what}: outcome filter {chip}");
         for view in ["cells", "platform_cells"] {
@@ -182,7 +189,12 @@ fn check_page(p: &Value, summary: &Value, what: &str) {
             assert_eq!(c["bg"], p["colours"][worst], "{what}: cell colour {c}");
         }
     }
-    let rank = |c: &str| ["failed", "known", "not-tested", "passed"].iter().position(|k| *k == c).unwrap();
+    let rank = |c: &str| {
+        ["failed", "known", "not-tested", "passed"]
+            .iter()
+            .position(|k| *k == c)
+            .unwrap()
+    };
     let order: Vec<(usize, bool)> = p["order"]
         .as_array()
         .unwrap()
@@ -190,9 +202,19 @@ fn check_page(p: &Value, summary: &Value, what: &str) {
         .map(|o| (rank(o[0].as_str().unwrap()), o[1].as_bool().unwrap()))
         .collect();
     assert!(order.windows(2).all(|w| w[0].0 <= w[1].0), "{what}: cases out of order");
-    assert!(order.iter().all(|(r, open)| *open == (*r == 0)), "{what}: only failed cases open");
-    assert_eq!(p["rule_rows_visible"], 0, "{what}: rules start collapsed under their module");
-    assert_eq!(p["platform_view"], serde_json::json!([false, true]), "{what}: view switch");
+    assert!(
+        order.iter().all(|(r, open)| *open == (*r == 0)),
+        "{what}: only failed cases open"
+    );
+    assert_eq!(
+        p["rule_rows_visible"], 0,
+        "{what}: rules start collapsed under their module"
+    );
+    assert_eq!(
+        p["platform_view"],
+        serde_json::json!([false, true]),
+        "{what}: view switch"
+    );
     assert_eq!(p["too_wide"], false, "{what}: the page scrolls sideways");
     let colours: std::collections::BTreeSet<&str> = ["passed", "failed", "known", "not-tested"]
         .iter()
@@ -215,7 +237,13 @@ fn the_reference_report_is_all_green_and_counts_every_vector() {
     let p = probe(&chromium, &page, 1280);
     check_page(&p, &summary, "reference");
     assert_eq!(summary["categories"]["failed"], 0);
-    assert!(p["cells"].as_array().unwrap().iter().all(|c| c["bg"] == p["colours"]["passed"]));
+    assert!(
+        p["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["bg"] == p["colours"]["passed"])
+    );
     let html = std::fs::read_to_string(&page).unwrap();
     // Self-contained: nothing is loaded from anywhere (vector text may name URLs, as text).
     for load in [" src=", "<link", "url(", "@import", "<iframe", "<img"] {
@@ -233,13 +261,28 @@ fn a_failing_implementation_shows_red_cells_and_its_failures_first() {
     check_page(&p, &summary, "wrong-class");
     // On a phone-sized window the tables scroll inside their boxes, not the page.
     check_page(&probe(&chromium, &page, 420), &summary, "wrong-class, narrow");
-    assert!(summary["categories"]["failed"].as_u64() > Some(100), "{}", summary["categories"]);
-    assert!(p["cells"].as_array().unwrap().iter().any(|c| c["bg"] == p["colours"]["failed"]));
+    assert!(
+        summary["categories"]["failed"].as_u64() > Some(100),
+        "{}",
+        summary["categories"]
+    );
+    assert!(
+        p["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["bg"] == p["colours"]["failed"])
+    );
     // A failing case shows what it rests on, the request sent and the replay command.
     let html = std::fs::read_to_string(&page).unwrap();
     let at = html.find("<details class=\"case failed\"").unwrap();
     let first = &html[at..at + html[at..].find("</details>").unwrap()];
-    for part in ["(spec ", "<h4>request sent</h4>", "&quot;trace_adapter&quot;:1", "<h4>replay</h4>"] {
+    for part in [
+        "(spec ",
+        "<h4>request sent</h4>",
+        "&quot;trace_adapter&quot;:1",
+        "<h4>replay</h4>",
+    ] {
         assert!(first.contains(part), "{part} missing from {first}");
     }
     screenshots(&chromium, &page, "wrong-class");
@@ -262,7 +305,10 @@ fn a_partial_implementation_shows_what_it_does_not_claim_as_not_tested() {
         }
     }
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(html.contains("<td>embedded</td><td>EdDSA</td><td>level 0</td>"), "the level per form and algorithm");
+    assert!(
+        html.contains("<td>embedded</td><td>EdDSA</td><td>level 0</td>"),
+        "the level per form and algorithm"
+    );
     screenshots(&chromium, &page, "subset");
 }
 
@@ -356,7 +402,13 @@ fn the_dashboard_compares_the_published_implementations_in_chromium() {
         .collect();
     let ids: std::collections::BTreeSet<String> = summaries
         .iter()
-        .flat_map(|s| s["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()))
+        .flat_map(|s| {
+            s["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_string())
+        })
         .collect();
     let index = probe_with(&chromium, &out.path().join("index.html"), DASHBOARD_PROBE);
     assert_eq!(index["implementations"].as_u64(), Some(dirs.len() as u64), "{index}");
@@ -373,24 +425,28 @@ fn the_dashboard_compares_the_published_implementations_in_chromium() {
     };
     let differing = |summaries: &[Value], ids: &std::collections::BTreeSet<String>| {
         ids.iter()
-        .filter(|id| {
-            let seen: std::collections::BTreeSet<&str> = summaries
-                .iter()
-                .map(|s| {
-                    s["results"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .find(|r| r["id"] == id.as_str())
-                        .map(category)
-                        .unwrap_or("absent")
-                })
-                .collect();
-            seen.len() > 1
-        })
-        .count() as u64
+            .filter(|id| {
+                let seen: std::collections::BTreeSet<&str> = summaries
+                    .iter()
+                    .map(|s| {
+                        s["results"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .find(|r| r["id"] == id.as_str())
+                            .map(category)
+                            .unwrap_or("absent")
+                    })
+                    .collect();
+                seen.len() > 1
+            })
+            .count() as u64
     };
-    assert_eq!(vectors["differ"].as_u64(), Some(differing(&summaries, &ids)), "the differ filter");
+    assert_eq!(
+        vectors["differ"].as_u64(),
+        Some(differing(&summaries, &ids)),
+        "the differ filter"
+    );
     // Two implementations that agree on much (neither claims JWS or COSE): the filter must
     // leave some vectors out, and exactly the agreeing ones.
     let pair = tempfile::tempdir().unwrap();
@@ -398,17 +454,37 @@ fn the_dashboard_compares_the_published_implementations_in_chromium() {
     let pair_probe = probe_with(&chromium, &pair.path().join("vectors.html"), DASHBOARD_PROBE);
     let pair_ids: std::collections::BTreeSet<String> = summaries[..2]
         .iter()
-        .flat_map(|s| s["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()))
+        .flat_map(|s| {
+            s["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_string())
+        })
         .collect();
     let expected = differing(&summaries[..2], &pair_ids);
-    assert!(expected > 0 && expected < pair_ids.len() as u64, "{expected} of {}", pair_ids.len());
-    assert_eq!(pair_probe["differ"].as_u64(), Some(expected), "the differ filter on two implementations");
+    assert!(
+        expected > 0 && expected < pair_ids.len() as u64,
+        "{expected} of {}",
+        pair_ids.len()
+    );
+    assert_eq!(
+        pair_probe["differ"].as_u64(),
+        Some(expected),
+        "the differ filter on two implementations"
+    );
     let rule = vectors["rule"].as_u64().unwrap();
     assert!(rule > 0 && rule < ids.len() as u64, "{rule}");
     // Each implementation's column in "by module" adds up to its summary's categories, and
     // every cell is coloured by its worst category.
-    assert!(index["cells"].as_array().unwrap().len() > 4 * 20, "the index tables have cells");
-    assert!(vectors["cells"].as_array().unwrap().len() > 4 * 100, "the rule table has cells");
+    assert!(
+        index["cells"].as_array().unwrap().len() > 4 * 20,
+        "the index tables have cells"
+    );
+    assert!(
+        vectors["cells"].as_array().unwrap().len() > 4 * 100,
+        "the rule table has cells"
+    );
     for page in [&index, &vectors] {
         for c in page["cells"].as_array().unwrap() {
             let worst = ["failed", "known", "passed"]
@@ -418,7 +494,10 @@ fn the_dashboard_compares_the_published_implementations_in_chromium() {
             assert_eq!(c["bg"], page["colours"][worst], "{c}");
         }
     }
-    let passed: u64 = summaries.iter().map(|s| s["categories"]["passed"].as_u64().unwrap()).sum();
+    let passed: u64 = summaries
+        .iter()
+        .map(|s| s["categories"]["passed"].as_u64().unwrap())
+        .sum();
     let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     let module_table = &html[html.find("<table id=\"by-module\">").unwrap()..];
     let module_table = &module_table[..module_table.find("</table>").unwrap()];
@@ -431,5 +510,11 @@ fn the_dashboard_compares_the_published_implementations_in_chromium() {
         .sum();
     assert_eq!(counted, passed, "passes by module add up to the summaries'");
     screenshot(&chromium, &out.path().join("index.html"), "dashboard-index", "", 1280);
-    screenshot(&chromium, &out.path().join("vectors.html"), "dashboard-vectors", "", 1280);
+    screenshot(
+        &chromium,
+        &out.path().join("vectors.html"),
+        "dashboard-vectors",
+        "",
+        1280,
+    );
 }

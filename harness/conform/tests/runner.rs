@@ -364,18 +364,42 @@ fn speaks_rust(text: &str) -> Option<String> {
         text.match_indices(w).any(|(at, _)| {
             let before = text[..at].chars().next_back();
             let after = text[at + w.len()..].chars().next();
-            !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
         })
     };
     for w in [
-        "None", "MustNot", "HarnessError", "FailVerdict", "FailErrorClass", "FailOutput", "NotClaimed", "NotRun",
-        "UnsupportedClaimed", "ProtocolViolation", "RuleAndClass", "Xfail", "Xpass", "BasisKind", "ErrorDetail",
+        "None",
+        "MustNot",
+        "HarnessError",
+        "FailVerdict",
+        "FailErrorClass",
+        "FailOutput",
+        "NotClaimed",
+        "NotRun",
+        "UnsupportedClaimed",
+        "ProtocolViolation",
+        "RuleAndClass",
+        "Xfail",
+        "Xpass",
+        "BasisKind",
+        "ErrorDetail",
     ] {
         if words(w) {
             return Some(w.to_string());
         }
     }
-    for w in ["Some(", "Ok(", "Err(", "got Reject", "got Accept", "got Unverified", "(Must,", "(Should,", "(Impl,"] {
+    for w in [
+        "Some(",
+        "Ok(",
+        "Err(",
+        "got Reject",
+        "got Accept",
+        "got Unverified",
+        "(Must,",
+        "(Should,",
+        "(Impl,",
+    ] {
         if text.contains(w) {
             return Some(w.to_string());
         }
@@ -388,8 +412,14 @@ fn speaks_rust(text: &str) -> Option<String> {
     // `Name { field: `: a capitalised word, " { ", a lower-case identifier and ": ".
     for (at, _) in text.match_indices(" { ") {
         let name = text[..at].rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        let field: String = text[at + 3..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
-        if name.starts_with(|c: char| c.is_ascii_uppercase()) && !field.is_empty() && text[at + 3 + field.len()..].starts_with(": ") {
+        let field: String = text[at + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        if name.starts_with(|c: char| c.is_ascii_uppercase())
+            && !field.is_empty()
+            && text[at + 3 + field.len()..].starts_with(": ")
+        {
             return Some(format!("{name} {{ {field}: "));
         }
     }
@@ -498,16 +528,29 @@ fn a_start_failure_says_so_in_words_and_in_the_report() {
     let summary: Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     let n = summary["results"].as_array().unwrap().len();
     assert!(n >= 5, "{n}");
-    assert!(stdout.contains(&format!("0 passed, 0 failed, 0 known failures, {n} not tested")), "{stdout}");
-    assert!(stdout.contains("the adapter did not start, so no vector was tested"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("0 passed, 0 failed, 0 known failures, {n} not tested")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the adapter did not start, so no vector was tested"),
+        "{stdout}"
+    );
     let looked = cwd.path().canonicalize().unwrap().join("no-such-adapter");
     assert!(
-        stderr.contains(&format!("looked for \"{}\"", looked.display())) || stderr.contains(&format!("looked for \"{}\"", cwd.path().join("no-such-adapter").display())),
+        stderr.contains(&format!("looked for \"{}\"", looked.display()))
+            || stderr.contains(&format!(
+                "looked for \"{}\"",
+                cwd.path().join("no-such-adapter").display()
+            )),
         "{stderr}"
     );
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(md.starts_with("# trace-conform: the adapter did not start\n"), "{md}");
-    assert!(md.contains("**The adapter did not start, so no vector was tested:** cannot start"), "{md}");
+    assert!(
+        md.contains("**The adapter did not start, so no vector was tested:** cannot start"),
+        "{md}"
+    );
     assert!(md.contains(&format!("| the adapter did not start | {n} |")), "{md}");
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("<p id=\"startup-error\""), "{html:.2000}");

@@ -23,9 +23,8 @@ struct Said {
 /// Tags the report templates write; anything else after a `<` would be live markup.
 const HTML_TAGS: &[&str] = &[
     "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "p", "b", "table", "tr",
-    "th", "td", "section", "pre", "div", "dl", "dt", "dd", "a", "header", "nav", "label", "select", "option",
-    "input", "button", "span", "thead", "tbody", "details", "summary", "code", "small", "ul", "li", "i", "time",
-    "script",
+    "th", "td", "section", "pre", "div", "dl", "dt", "dd", "a", "header", "nav", "label", "select", "option", "input",
+    "button", "span", "thead", "tbody", "details", "summary", "code", "small", "ul", "li", "i", "time", "script",
 ];
 const XML_TAGS: &[&str] = &[
     "properties",

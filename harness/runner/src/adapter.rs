@@ -98,7 +98,9 @@ impl Exchange {
                 (None, None) => format!("answered {}", response.status.word()),
             },
             Exchange::Timeout { partial, .. } if partial.is_empty() => "no answer before the deadline".into(),
-            Exchange::Timeout { partial, .. } => format!("no complete answer before the deadline (partial line {})", q(partial)),
+            Exchange::Timeout { partial, .. } => {
+                format!("no complete answer before the deadline (partial line {})", q(partial))
+            }
             Exchange::Crash { exit, partial, .. } if partial.is_empty() => format!("the adapter {exit}"),
             Exchange::Crash { exit, partial, .. } => format!("the adapter {exit} (partial line {})", q(partial)),
             Exchange::Violation { line, reason, .. } => format!("{reason}: {}", q(line)),

@@ -20,28 +20,52 @@ const ERROR_CHARS: usize = 300;
 
 const SCHEMAS: [(&str, &str); 16] = [
     ("bench.json", include_str!("../../protocol/schemas/v1/bench.json")),
-    ("canonicalize.json", include_str!("../../protocol/schemas/v1/canonicalize.json")),
+    (
+        "canonicalize.json",
+        include_str!("../../protocol/schemas/v1/canonicalize.json"),
+    ),
     ("decode.json", include_str!("../../protocol/schemas/v1/decode.json")),
     ("encode.json", include_str!("../../protocol/schemas/v1/encode.json")),
     ("envelope.json", include_str!("../../protocol/schemas/v1/envelope.json")),
     ("hello.json", include_str!("../../protocol/schemas/v1/hello.json")),
     ("ping.json", include_str!("../../protocol/schemas/v1/ping.json")),
-    ("replay-evidence.json", include_str!("../../protocol/schemas/v1/replay-evidence.json")),
+    (
+        "replay-evidence.json",
+        include_str!("../../protocol/schemas/v1/replay-evidence.json"),
+    ),
     ("shutdown.json", include_str!("../../protocol/schemas/v1/shutdown.json")),
     ("sign.json", include_str!("../../protocol/schemas/v1/sign.json")),
-    ("verify-action-receipt.json", include_str!("../../protocol/schemas/v1/verify-action-receipt.json")),
-    ("verify-chain.json", include_str!("../../protocol/schemas/v1/verify-chain.json")),
-    ("verify-content-marking.json", include_str!("../../protocol/schemas/v1/verify-content-marking.json")),
-    ("verify-provenance-depth.json", include_str!("../../protocol/schemas/v1/verify-provenance-depth.json")),
-    ("verify-server-provenance.json", include_str!("../../protocol/schemas/v1/verify-server-provenance.json")),
+    (
+        "verify-action-receipt.json",
+        include_str!("../../protocol/schemas/v1/verify-action-receipt.json"),
+    ),
+    (
+        "verify-chain.json",
+        include_str!("../../protocol/schemas/v1/verify-chain.json"),
+    ),
+    (
+        "verify-content-marking.json",
+        include_str!("../../protocol/schemas/v1/verify-content-marking.json"),
+    ),
+    (
+        "verify-provenance-depth.json",
+        include_str!("../../protocol/schemas/v1/verify-provenance-depth.json"),
+    ),
+    (
+        "verify-server-provenance.json",
+        include_str!("../../protocol/schemas/v1/verify-server-provenance.json"),
+    ),
     ("verify.json", include_str!("../../protocol/schemas/v1/verify.json")),
 ];
 
 /// The schema documents, by file name.
 pub fn documents() -> impl Iterator<Item = (&'static str, Value)> {
-    SCHEMAS
-        .iter()
-        .map(|(name, text)| (*name, serde_json::from_str(text).expect("the embedded schemas are JSON")))
+    SCHEMAS.iter().map(|(name, text)| {
+        (
+            *name,
+            serde_json::from_str(text).expect("the embedded schemas are JSON"),
+        )
+    })
 }
 
 /// One validator per operation for its `$defs/response`, built once.
@@ -96,7 +120,11 @@ pub fn answer_problem(op: &str, answer: &Value) -> Option<String> {
     let more = all.count();
     Some(format!(
         "the answer breaks the {op} response schema (harness/protocol/schemas/v1/{op}.json): {shown}{}",
-        if more > 0 { format!("; and {more} more") } else { String::new() }
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
     ))
 }
 
@@ -108,7 +136,15 @@ mod tests {
     #[test]
     fn every_operation_schema_has_a_response_validator() {
         let ops: Vec<&String> = validators().keys().collect();
-        for op in ["hello", "verify", "canonicalize", "verify-chain", "ping", "shutdown", "bench"] {
+        for op in [
+            "hello",
+            "verify",
+            "canonicalize",
+            "verify-chain",
+            "ping",
+            "shutdown",
+            "bench",
+        ] {
             assert!(ops.iter().any(|o| *o == op), "{op}: {ops:?}");
         }
     }
@@ -126,8 +162,13 @@ mod tests {
         top["debug"] = json!(true);
         assert!(answer_problem("verify", &top).expect("top level").contains("debug"));
         let missing = json!({"trace_adapter": 1, "id": "r1", "status": "ok", "result": {"errors": []}});
-        assert!(answer_problem("verify", &missing).expect("no verdict").contains("verdict"));
-        let typed = json!({"trace_adapter": 1, "id": "r1", "status": "ok", "result": {"verdict": "reject", "errors": "none"}});
+        assert!(
+            answer_problem("verify", &missing)
+                .expect("no verdict")
+                .contains("verdict")
+        );
+        let typed =
+            json!({"trace_adapter": 1, "id": "r1", "status": "ok", "result": {"verdict": "reject", "errors": "none"}});
         assert!(answer_problem("verify", &typed).is_some());
         assert_eq!(answer_problem("no-such-op", &typed), None);
     }

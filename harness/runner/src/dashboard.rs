@@ -61,7 +61,13 @@ impl Run {
         }
         match self.level_reached {
             None => "no level".into(),
-            Some(l) if l > 2 || self.entries.iter().any(|e| e.category == "failed" && u64::from(e.level) <= l) => {
+            Some(l)
+                if l > 2
+                    || self
+                        .entries
+                        .iter()
+                        .any(|e| e.category == "failed" && u64::from(e.level) <= l) =>
+            {
                 "not shown: the summary's level contradicts its results".into()
             }
             Some(l) => format!("level {l}"),
@@ -85,7 +91,10 @@ pub fn parse(summary: &Value) -> Result<Run, String> {
         entries.push(Entry {
             id: text(&r["id"], "a result's id")?,
             module: text(&r["module"], "a result's module")?,
-            level: r["level"].as_u64().filter(|l| *l <= 2).ok_or("a result's level is missing")? as u8,
+            level: r["level"]
+                .as_u64()
+                .filter(|l| *l <= 2)
+                .ok_or("a result's level is missing")? as u8,
             format: text(&r["format"], "a result's format")?,
             platform: text(&r["platform"], "a result's platform")?,
             rules: r["rules"]
@@ -107,7 +116,10 @@ pub fn parse(summary: &Value) -> Result<Run, String> {
         level_reached: summary["level_reached"].as_u64(),
         complete: summary["complete"].as_bool().unwrap_or(false),
         suite_version: summary["suite_version"].as_str().unwrap_or_default().to_string(),
-        vector_set: summary["vector_set"]["digest"].as_str().unwrap_or("not recorded").to_string(),
+        vector_set: summary["vector_set"]["digest"]
+            .as_str()
+            .unwrap_or("not recorded")
+            .to_string(),
         entries,
     })
 }
@@ -181,12 +193,17 @@ impl Counts {
         if self.passed + self.failed + self.known + self.not_tested == 0 {
             return "<td></td>".into();
         }
-        let text = [("✓", self.passed), ("✗", self.failed), ("~", self.known), ("–", self.not_tested)]
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(m, n)| format!("{m}{n}"))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = [
+            ("✓", self.passed),
+            ("✗", self.failed),
+            ("~", self.known),
+            ("–", self.not_tested),
+        ]
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(m, n)| format!("{m}{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
         format!(
             "<td class=\"cell {}\" data-passed=\"{}\" data-failed=\"{}\" data-known=\"{}\" data-not-tested=\"{}\">{text}</td>",
             self.worst(),
@@ -252,7 +269,6 @@ fn chips(c: &Counts) -> String {
     )
 }
 
-
 fn index(runs: &[Run]) -> String {
     let shown = latest(runs);
     let mut h = String::from(
@@ -273,16 +289,26 @@ fn index(runs: &[Run]) -> String {
         );
     }
     h.push_str("</table></div>\n");
-    h.push_str(&dimension_table("by-module", "module", &shown, &|e| vec![e.module.clone()]));
-    h.push_str(&dimension_table("by-level", "level", &shown, &|e| vec![format!("level {}", e.level)]));
+    h.push_str(&dimension_table("by-module", "module", &shown, &|e| {
+        vec![e.module.clone()]
+    }));
+    h.push_str(&dimension_table("by-level", "level", &shown, &|e| {
+        vec![format!("level {}", e.level)]
+    }));
     h.push_str(&dimension_table("by-form", "form", &shown, &|e| vec![e.format.clone()]));
-    h.push_str(&dimension_table("by-platform", "platform", &shown, &|e| vec![e.platform.clone()]));
+    h.push_str(&dimension_table("by-platform", "platform", &shown, &|e| {
+        vec![e.platform.clone()]
+    }));
     h.push_str(
         "<h2>History</h2><p>Every run published, by implementation and version.</p><div class=\"scroll\">\
          <table id=\"history\"><tr><th>implementation</th><th>version</th><th>level reached</th><th>vectors</th><th>vector set</th></tr>\n",
     );
     let mut all: Vec<&Run> = runs.iter().collect();
-    all.sort_by(|a, b| a.name.cmp(&b.name).then(version_key(&a.version).cmp(&version_key(&b.version))));
+    all.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then(version_key(&a.version).cmp(&version_key(&b.version)))
+    });
     for r in all {
         let _ = writeln!(
             h,
@@ -335,7 +361,10 @@ fn vectors(runs: &[Run]) -> String {
         .iter()
         .map(|r| r.entries.iter().map(|e| (e.id.as_str(), e)).collect())
         .collect();
-    let ids: BTreeMap<&str, &Entry> = shown.iter().flat_map(|r| r.entries.iter().map(|e| (e.id.as_str(), e))).collect();
+    let ids: BTreeMap<&str, &Entry> = shown
+        .iter()
+        .flat_map(|r| r.entries.iter().map(|e| (e.id.as_str(), e)))
+        .collect();
     for (id, first) in ids {
         let seen: Vec<Option<&&Entry>> = index.iter().map(|m| m.get(id)).collect();
         let categories: BTreeSet<&str> = seen.iter().map(|e| e.map(|e| e.category).unwrap_or("absent")).collect();
@@ -413,18 +442,34 @@ mod tests {
         .collect();
         let pages = site(&runs);
         let index = &pages[0].1;
-        assert!(index.contains("<th>lib 0.10.0</th>") && !index.contains("<th>lib 0.9.0</th>"), "{index}");
+        assert!(
+            index.contains("<th>lib 0.10.0</th>") && !index.contains("<th>lib 0.9.0</th>"),
+            "{index}"
+        );
         assert!(index.contains("<tr><th>lib</th><td>0.9.0</td>") && index.contains("<tr><th>lib</th><td>0.10.0</td>"));
-        assert!(index.find("<td>0.9.0</td>") < index.find("<td>0.10.0</td>"), "history in version order");
+        assert!(
+            index.find("<td>0.9.0</td>") < index.find("<td>0.10.0</td>"),
+            "history in version order"
+        );
         let vectors = &pages[1].1;
-        assert!(vectors.contains("<td class=\"known\">known failure<small>why a</small></td>"), "{vectors}");
+        assert!(
+            vectors.contains("<td class=\"known\">known failure<small>why a</small></td>"),
+            "{vectors}"
+        );
         assert!(vectors.contains("<td class=\"not-tested\">not tested<small>why b</small></td>"));
-        assert!(vectors.contains("data-differ=\"1\"><th><code>a</code>"), "pass vs known differ");
+        assert!(
+            vectors.contains("data-differ=\"1\"><th><code>a</code>"),
+            "pass vs known differ"
+        );
     }
 
     #[test]
     fn a_document_that_is_not_a_summary_is_refused_with_a_reason() {
-        assert!(parse(&json!({"schema": "other"})).unwrap_err().contains("not a trace-conform/summary.v1"));
+        assert!(
+            parse(&json!({"schema": "other"}))
+                .unwrap_err()
+                .contains("not a trace-conform/summary.v1")
+        );
         let mut s = summary("lib", "1", &[("a", "pass")]);
         s["results"][0]["outcome"] = json!("maybe");
         assert!(parse(&s).unwrap_err().contains("unknown outcome \"maybe\""));
@@ -446,16 +491,24 @@ mod tests {
             s["level_reached"] = json!(1);
             s
         };
-        let runs: Vec<Run> = [hostile, incomplete, contradicted].iter().map(|s| parse(s).unwrap()).collect();
+        let runs: Vec<Run> = [hostile, incomplete, contradicted]
+            .iter()
+            .map(|s| parse(s).unwrap())
+            .collect();
         assert_eq!(runs[0].entries[0].rules.len(), RULES_PER_VECTOR);
         for (_, page) in site(&runs) {
-            assert!(!page.contains("<script>x") && !page.contains("<img") && !page.contains("<b>id"), "{page:.3000}");
+            assert!(
+                !page.contains("<script>x") && !page.contains("<img") && !page.contains("<b>id"),
+                "{page:.3000}"
+            );
         }
         let index = &site(&runs)[0].1;
         assert!(index.contains("&lt;script&gt;x&lt;/script&gt; 1.0"), "{index:.2000}");
         assert!(index.contains("<td>incomplete run</td>"), "{index:.3000}");
         assert_eq!(
-            index.matches("<td>not shown: the summary's level contradicts its results</td>").count(),
+            index
+                .matches("<td>not shown: the summary's level contradicts its results</td>")
+                .count(),
             4,
             "level 258 and a level below a failure, in both tables: {index:.3000}"
         );
@@ -466,6 +519,9 @@ mod tests {
     fn versions_order_as_releases_do() {
         let mut v = ["1.0.0", "1.0.0-rc.1", "0.10.0", "0.9.2", "1.0.0+build.7", "1.0.0-alpha"];
         v.sort_by_key(|x| version_key(x));
-        assert_eq!(v, ["0.9.2", "0.10.0", "1.0.0-alpha", "1.0.0-rc.1", "1.0.0", "1.0.0+build.7"]);
+        assert_eq!(
+            v,
+            ["0.9.2", "0.10.0", "1.0.0-alpha", "1.0.0-rc.1", "1.0.0", "1.0.0+build.7"]
+        );
     }
 }

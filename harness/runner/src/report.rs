@@ -256,7 +256,11 @@ pub fn markdown(r: &RunResult) -> String {
         );
     }
     if let Some(e) = &r.startup_error {
-        let _ = writeln!(out, "**The adapter did not start, so no vector was tested:** {}\n", md(e));
+        let _ = writeln!(
+            out,
+            "**The adapter did not start, so no vector was tested:** {}\n",
+            md(e)
+        );
     }
     if !r.complete {
         let _ = writeln!(out, "**Incomplete run:** some vectors were not run.\n");
@@ -327,7 +331,11 @@ pub fn markdown(r: &RunResult) -> String {
         .iter()
         .filter(|c| matches!(c.outcome, Outcome::NotClaimed | Outcome::Skipped | Outcome::NotRun))
     {
-        let why = if c.detail.is_empty() { "not run" } else { c.detail.as_str() };
+        let why = if c.detail.is_empty() {
+            "not run"
+        } else {
+            c.detail.as_str()
+        };
         *untested.entry(why.to_string()).or_default() += 1;
     }
     if !untested.is_empty() {

@@ -83,12 +83,17 @@ impl Cell {
     }
     /// "✓3 ✗1 ~2 –4", zeros left out.
     fn text(&self) -> String {
-        [("✓", self.passed), ("✗", self.failed), ("~", self.known), ("–", self.not_tested)]
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(mark, n)| format!("{mark}{n}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        [
+            ("✓", self.passed),
+            ("✗", self.failed),
+            ("~", self.known),
+            ("–", self.not_tested),
+        ]
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(mark, n)| format!("{mark}{n}"))
+        .collect::<Vec<_>>()
+        .join(" ")
     }
 }
 
@@ -214,7 +219,9 @@ fn banner(h: &mut String, r: &RunResult, suite_version: &str) {
     );
     let by_form = levels_by_form_and_alg(r);
     if !by_form.is_empty() {
-        h.push_str("<div class=\"scroll\"><table id=\"levels\"><tr><th>form</th><th>algorithm</th><th>level reached</th></tr>");
+        h.push_str(
+            "<div class=\"scroll\"><table id=\"levels\"><tr><th>form</th><th>algorithm</th><th>level reached</th></tr>",
+        );
         for ((form, alg), (level, worst)) in &by_form {
             let _ = write!(
                 h,
@@ -278,7 +285,12 @@ fn matrix(
     let mut rules: BTreeMap<&str, BTreeMap<&str, BTreeMap<String, Cell>>> = BTreeMap::new();
     for c in &r.cases {
         let col = column_of(c);
-        modules.entry(&c.module).or_default().entry(col.clone()).or_default().add(c);
+        modules
+            .entry(&c.module)
+            .or_default()
+            .entry(col.clone())
+            .or_default()
+            .add(c);
         for rule in &c.rules {
             rules
                 .entry(&c.module)
@@ -366,7 +378,12 @@ fn views(h: &mut String, r: &RunResult) {
         .collect();
     matrix(h, r, "matrix", &columns, &level_form, &|key| {
         let (level, form) = key.split_once(' ').unwrap_or((key, ""));
-        format!("data-col-level=\"{}\" data-level=\"{}\" data-form=\"{}\"", esc(level), esc(level), esc(form))
+        format!(
+            "data-col-level=\"{}\" data-level=\"{}\" data-form=\"{}\"",
+            esc(level),
+            esc(level),
+            esc(form)
+        )
     });
     h.push_str("</section>\n<section id=\"view-platform\"><h2>By platform</h2>\n");
     let platforms: BTreeSet<String> = r.cases.iter().map(|c| c.platform.clone()).collect();
@@ -441,7 +458,11 @@ fn case(h: &mut String, r: &RunResult, c: &CaseResult) {
     if !c.stderr.is_empty() {
         let _ = write!(h, "<h4>stderr</h4><pre>{}</pre>", esc(&c.stderr));
     }
-    let _ = write!(h, "<h4>replay</h4><pre>{}</pre></details>\n", esc(&replay_command(r, c)));
+    let _ = write!(
+        h,
+        "<h4>replay</h4><pre>{}</pre></details>\n",
+        esc(&replay_command(r, c))
+    );
 }
 
 /// The basis label with each decision id linked to its entry further down the page.
@@ -453,7 +474,11 @@ fn basis_html(c: &CaseResult) -> String {
     let mut label = esc(e.basis.kind.describe());
     for (i, id) in e.basis.decisions.iter().enumerate() {
         let id = esc(id);
-        let _ = write!(label, "{} <a href=\"#decision-{id}\">{id}</a>", if i == 0 { "" } else { "," });
+        let _ = write!(
+            label,
+            "{} <a href=\"#decision-{id}\">{id}</a>",
+            if i == 0 { "" } else { "," }
+        );
     }
     label
 }

@@ -7,7 +7,6 @@
 //! across `jobs` adapter processes, and the level reached. Does not own reports.
 
 use crate::adapter::MESSAGE_CHARS;
-use trace_untrusted::escape::{excerpt, quoted};
 use crate::adapter::{Adapter, Exchange};
 use crate::outcome::Outcome;
 use crate::profile::{Marking, Profile};
@@ -17,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use trace_record::{Verdict, b64};
+use trace_untrusted::escape::{excerpt, quoted};
 use trace_vectors::format::{Context, Expected, Outcome as Expect, Test};
 use trace_vectors::score::{Detail, Observed, Score, score};
 
@@ -166,7 +166,9 @@ pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResul
             }
         )),
         Exchange::Crash { exit, stderr, .. } => Err(format!("adapter {exit} before answering hello; stderr: {stderr}")),
-        Exchange::Violation { line, reason, stderr } => Err(format!("hello: {reason}: {}; stderr: {stderr}", quoted(&line))),
+        Exchange::Violation { line, reason, stderr } => {
+            Err(format!("hello: {reason}: {}; stderr: {stderr}", quoted(&line)))
+        }
     }
 }
 
@@ -263,7 +265,12 @@ fn observe(op: &str, result: &Value, caps: &Capabilities, profile: &Profile) -> 
         Some("accept") => Verdict::Accept,
         Some("reject") => Verdict::Reject,
         Some("unverified") => Verdict::Unverified,
-        Some(other) => return Err(format!("result.verdict is {}, not accept, reject or unverified", quoted(other))),
+        Some(other) => {
+            return Err(format!(
+                "result.verdict is {}, not accept, reject or unverified",
+                quoted(other)
+            ));
+        }
         None => return Err("result.verdict is missing or not a string (accept, reject or unverified)".to_string()),
     };
     let list = |name: &str| result.get(name).and_then(Value::as_array).cloned().unwrap_or_default();
@@ -436,7 +443,15 @@ impl Worker<'_> {
                         &caps,
                         &self.opts.profile,
                     )
-                    .is_ok_and(|seen| matches!(score(&expected, &seen), Score::FailVerdict { unexpected_accept: true, .. }));
+                    .is_ok_and(|seen| {
+                        matches!(
+                            score(&expected, &seen),
+                            Score::FailVerdict {
+                                unexpected_accept: true,
+                                ..
+                            }
+                        )
+                    });
                     (result.outcome, result.detail) = if accepted_wrongly {
                         (
                             Outcome::FailVerdictUnexpectedAccept,

@@ -504,7 +504,10 @@ fn reports_say_what_a_decision_settled_and_link_it_in_html() {
     // Every case is on the page: each decision link lands on its entry.
     for (at, _) in html.match_indices("href=\"#decision-") {
         let id = &html[at + 16..at + 16 + html[at + 16..].find('"').unwrap()];
-        assert!(html.contains(&format!("<dt id=\"decision-{id}\">")), "no entry for {id}");
+        assert!(
+            html.contains(&format!("<dt id=\"decision-{id}\">")),
+            "no entry for {id}"
+        );
     }
     assert!(html.contains("<dt id=\"decision-IMPL-03\">IMPL-03: "), "{html}");
     let none = crate::report::markdown(&run_of(vec![case("ok", 0, Pass, Valid, false)]));
@@ -534,7 +537,11 @@ fn a_result_is_kept_whole_up_to_its_bound_and_as_size_and_excerpt_above_it() {
     }
     assert!(serde_json::to_string(&deep).unwrap().len() < RESULT_KEPT_BYTES);
     let kept = kept_in_report(&deep);
-    assert!(kept["not_kept"].as_str().unwrap().contains("more"), "{}", kept["not_kept"]);
+    assert!(
+        kept["not_kept"].as_str().unwrap().contains("more"),
+        "{}",
+        kept["not_kept"]
+    );
 }
 
 /// Processes whose command line is `sleep <marker>`.
@@ -617,9 +624,15 @@ fn every_vector_is_in_exactly_one_category() {
 fn the_badge_is_green_only_when_nothing_failed_or_is_known_to_fail_and_names_the_rest() {
     let clean = run_of(vec![case("a", 0, Pass, Valid, false)]);
     let b = crate::report::badge(&clean);
-    assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 (embedded / )"), Some("green")));
+    assert_eq!(
+        (b["message"].as_str(), b["color"].as_str()),
+        (Some("level 0 (embedded / )"), Some("green"))
+    );
     // The scope is what was tested: a claimed form or algorithm with no vector run is not in it.
-    let mut claimed = run_of(vec![case("a", 0, Pass, Valid, false), case("b", 0, NotClaimed, Valid, false)]);
+    let mut claimed = run_of(vec![
+        case("a", 0, Pass, Valid, false),
+        case("b", 0, NotClaimed, Valid, false),
+    ]);
     claimed.cases[0].alg = Some("EdDSA".into());
     claimed.cases[1].format = "cose".into();
     claimed.cases[1].alg = Some("ES384".into());
@@ -635,9 +648,15 @@ fn the_badge_is_green_only_when_nothing_failed_or_is_known_to_fail_and_names_the
     let b = crate::report::badge(&known);
     assert_eq!(b["color"], "yellow");
     assert_eq!(b["message"], "level 0 (embedded / ), 1 known failing, 1 not tested");
-    let failed = run_of(vec![case("a", 0, Pass, Valid, false), case("b", 1, FailVerdict, Invalid, false)]);
+    let failed = run_of(vec![
+        case("a", 0, Pass, Valid, false),
+        case("b", 1, FailVerdict, Invalid, false),
+    ]);
     let b = crate::report::badge(&failed);
-    assert_eq!((b["message"].as_str(), b["color"].as_str()), (Some("level 0 (embedded / ), 1 failed"), Some("orange")));
+    assert_eq!(
+        (b["message"].as_str(), b["color"].as_str()),
+        (Some("level 0 (embedded / ), 1 failed"), Some("orange"))
+    );
 }
 
 #[test]
@@ -647,7 +666,10 @@ fn an_acceptable_vector_failed_for_an_undeclared_flag_names_the_flag_to_declare(
     let mut c = caps();
     c.accepts_flags = vec!["Declared".into()];
     let hint = undeclared_flags(&expected, &c).expect("a flag is missing");
-    assert!(hint.contains("did not declare Missing in capabilities.accepts_flags"), "{hint}");
+    assert!(
+        hint.contains("did not declare Missing in capabilities.accepts_flags"),
+        "{hint}"
+    );
     assert!(!hint.contains("Declared"), "{hint}");
     c.accepts_flags.push("Missing".into());
     assert_eq!(undeclared_flags(&expected, &c), None, "every flag declared");
@@ -665,12 +687,27 @@ fn an_acceptable_vector_failed_for_an_undeclared_flag_names_the_flag_to_declare(
     };
     let accepted = run(vec![either("a")], &faux_options("accept-all", "", 1, 0));
     assert_eq!(accepted.cases[0].outcome, FailVerdictUnexpectedAccept);
-    assert!(accepted.cases[0].detail.contains("did not declare SomeChoice"), "{}", accepted.cases[0].detail);
-    let rejected = run(vec![either("r"), named("v", Valid, |_| {})], &faux_options("reject-all", "", 1, 0));
+    assert!(
+        accepted.cases[0].detail.contains("did not declare SomeChoice"),
+        "{}",
+        accepted.cases[0].detail
+    );
+    let rejected = run(
+        vec![either("r"), named("v", Valid, |_| {})],
+        &faux_options("reject-all", "", 1, 0),
+    );
     assert_eq!(rejected.cases[0].outcome, Pass);
-    assert!(!rejected.cases[0].detail.contains("accepts_flags"), "{}", rejected.cases[0].detail);
+    assert!(
+        !rejected.cases[0].detail.contains("accepts_flags"),
+        "{}",
+        rejected.cases[0].detail
+    );
     assert_eq!(rejected.cases[1].outcome, FailVerdict);
-    assert!(!rejected.cases[1].detail.contains("accepts_flags"), "{}", rejected.cases[1].detail);
+    assert!(
+        !rejected.cases[1].detail.contains("accepts_flags"),
+        "{}",
+        rejected.cases[1].detail
+    );
 }
 
 #[test]
@@ -699,5 +736,8 @@ fn a_started_run_names_its_implementation_from_the_hello_it_got() {
         (0..4).map(|i| named(&format!("v{i}"), Valid, |_| {})).collect(),
         &faux_options("accept-all", "", 2, 0),
     );
-    assert_eq!((r.implementation.name.as_str(), r.startup_error.is_none()), ("faux-accept-all", true));
+    assert_eq!(
+        (r.implementation.name.as_str(), r.startup_error.is_none()),
+        ("faux-accept-all", true)
+    );
 }

@@ -185,7 +185,10 @@ mod tests {
         assert_eq!(quoted("a\"b\\c\nd\u{1b}"), "\"a\\\"b\\\\c\\u{a}d\\u{1b}\"");
         let long = "x".repeat(QUOTED_CHARS + 5);
         let q = quoted(&long);
-        assert!(q.ends_with(&format!("\" (first {QUOTED_CHARS} of {} characters)", QUOTED_CHARS + 5)), "{q}");
+        assert!(
+            q.ends_with(&format!("\" (first {QUOTED_CHARS} of {} characters)", QUOTED_CHARS + 5)),
+            "{q}"
+        );
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //! reference's `Report` converts into an `Observed`; adapters will produce one from the
 //! protocol. Does not own running anything.
 
-use trace_untrusted::escape::quoted;
 use crate::format::{Expected, Outcome, VerdictKind};
 use trace_record::audit::ChainReport;
 use trace_record::{Finding, Report, Status, Verdict};
+use trace_untrusted::escape::quoted;
 
 /// What an implementation concluded for one vector.
 #[derive(Clone, Debug, PartialEq, Eq)]

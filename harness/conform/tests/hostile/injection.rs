@@ -38,7 +38,11 @@ fn adapter_and_vector_text_comes_out_as_text_in_every_report() {
 
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     // The page's own script is its only one: the adapter's `<script>` is text.
-    assert_eq!(html.to_lowercase().matches("<script").count(), 1, "live markup in index.html");
+    assert_eq!(
+        html.to_lowercase().matches("<script").count(),
+        1,
+        "live markup in index.html"
+    );
     assert!(html.contains("<script>(function(){"), "the template's script");
     assert!(html.contains("&lt;script&gt;"), "the hostile text is shown, escaped");
 
