@@ -7,6 +7,7 @@ Reads the median estimate of every bench criterion wrote (new/estimates.json) an
 one line per bench: its median time, and its time over the bare signature check of the
 same records measured in the same run. Exits 1 when no results are found.
 """
+
 import json
 import pathlib
 import sys

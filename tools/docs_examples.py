@@ -15,6 +15,7 @@ After a page's blocks, the copy must be as clean as before (`git status`: nothin
 .gitignore does not cover, nothing changed): the examples write only where a reader's
 checkout ignores. Exit 0 when every block passed, 1 otherwise.
 """
+
 import os
 import pathlib
 import re
@@ -31,8 +32,12 @@ BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
 
 
 def copy_repository(dest: pathlib.Path) -> None:
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           cwd=ROOT, check=True, capture_output=True).stdout.split(b"\0")
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
     for name in filter(None, files):
         src = ROOT / name.decode()
         if src.is_file():
@@ -59,7 +64,7 @@ def check_yaml(text: str) -> list[str]:
                     unknown = set(step.get("with", {})) - action_inputs
                     if unknown:
                         problems.append(f"action.yml has no inputs {sorted(unknown)}")
-    for name, job in (doc.items() if isinstance(doc, dict) else []):
+    for name, job in doc.items() if isinstance(doc, dict) else []:
         if isinstance(job, dict) and job.get("extends") == ".trace-conformance":
             unknown = set(job.get("variables", {})) - gitlab_vars
             if unknown:
@@ -79,8 +84,22 @@ def run_page(page: pathlib.Path, tc: pathlib.Path) -> int:
         git = ["git", "-c", "core.autocrlf=false"]
         subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
         subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
-        subprocess.run(git + ["-c", "user.name=docs", "-c", "user.email=docs@invalid", "commit", "-q",
-                              "--no-verify", "-m", "before the examples"], cwd=repo, check=True)
+        subprocess.run(
+            git
+            + [
+                "-c",
+                "user.name=docs",
+                "-c",
+                "user.email=docs@invalid",
+                "commit",
+                "-q",
+                "--no-verify",
+                "-m",
+                "before the examples",
+            ],
+            cwd=repo,
+            check=True,
+        )
         env = dict(os.environ, PATH=f"{tc.parent}{os.pathsep}{os.environ['PATH']}")
         for m in BLOCK.finditer(text):
             lang, body = m.group(1), m.group(2)
@@ -115,19 +134,27 @@ def run_page(page: pathlib.Path, tc: pathlib.Path) -> int:
             if needs and not (repo / needs.group(1)).exists():
                 print(f"SKIP {where}: {needs.group(1)} is absent")
                 continue
-            r = subprocess.run(["bash", "-eu", "-c", body], cwd=repo, env=env,
-                               capture_output=True, text=True)
+            r = subprocess.run(["bash", "-eu", "-c", body], cwd=repo, env=env, capture_output=True, text=True)
             if r.returncode != 0:
-                print(f"FAIL {where}: exit {r.returncode}\n{body}\n--- stdout\n{r.stdout[-3000:]}\n--- stderr\n{r.stderr[-3000:]}")
+                print(
+                    f"FAIL {where}: exit {r.returncode}\n{body}\n--- stdout\n{r.stdout[-3000:]}\n--- stderr\n{r.stderr[-3000:]}"
+                )
                 failures += 1
             else:
                 print(f"ok   {where}")
-        left = subprocess.run(git + ["status", "--porcelain", "--untracked-files=all"], cwd=repo,
-                              check=True, capture_output=True, text=True).stdout.splitlines()
+        left = subprocess.run(
+            git + ["status", "--porcelain", "--untracked-files=all"],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()
         if left:
             shown = "\n  ".join(left[:20])
-            print(f"FAIL {page.relative_to(ROOT)}: its examples leave the checkout unclean "
-                  f"(write under target/ or another ignored folder):\n  {shown}")
+            print(
+                f"FAIL {page.relative_to(ROOT)}: its examples leave the checkout unclean "
+                f"(write under target/ or another ignored folder):\n  {shown}"
+            )
             failures += 1
     return failures
 

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # The project's test command (README "Quick start"; .ci/run ends here).
 #
-#   1. makes sure .venv holds the pinned Python peer (harness/python-requirements.txt),
-#      creating or repairing it when needed;
-#   2. cargo test --workspace (debug), with TRACE_CONFORM_PYTHON pointing at that venv;
-#   3. the vector regeneration check and lint, then the main job, `trace-conform run`,
-#      into target/selfcheck; every fuzz target for a few seconds; the mutation check of
-#      the latest change; the published reports.
+# Makes sure .venv holds the pinned Python peer and lint tools (harness/python-requirements.txt,
+# tools/lint-requirements.txt), creating or repairing it when needed, then runs the lanes in
+# order, each timed, all of them even after a failure:
+#   lint      cargo fmt --check, cargo clippy -D warnings, ruff check and ruff format --check;
+#   tests     cargo test --workspace (debug), with TRACE_CONFORM_PYTHON pointing at the venv,
+#             and the criterion benches once each in test mode;
+#   vectors   the vector regeneration check and lint, the synthetic fixtures, replay, and the
+#             main job (`trace-conform run` into target/selfcheck);
+#   fuzz      every fuzz target for a few seconds (TRACE_CONFORM_FUZZ_SECONDS, 0 skips);
+#   mutants   the mutation check of the latest change (TRACE_CONFORM_MUTANTS_BASE, "skip" skips);
+#   reports   the real implementations through their adapters against the published reports.
+# Ends with one line: the tests and checks that passed and failed. Exit 1 when any failed.
 #
 # Environment: PYTHON picks the interpreter used to create the venv (default: the first of
 # python3.11, python3, python on PATH). Extra arguments are passed to `cargo test`.
@@ -15,18 +21,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 venv=$root/.venv
-reqs=$root/harness/python-requirements.txt
+reqs=("$root/harness/python-requirements.txt" "$root/tools/lint-requirements.txt")
 
 # True when the venv's interpreter exists and every pinned distribution is installed at
 # its pinned version.
 venv_ok() {
     [ -x "$venv/bin/python" ] || return 1
-    "$venv/bin/python" - "$reqs" <<'PY'
+    "$venv/bin/python" - "${reqs[@]}" <<'PY'
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
 bad = []
-for line in open(sys.argv[1], encoding="utf-8"):
+lines = [line for path in sys.argv[1:] for line in open(path, encoding="utf-8")]
+for line in lines:
     line = line.split("#", 1)[0].strip()
     if not line:
         continue
@@ -67,47 +74,137 @@ if ! venv_ok; then
     fi
     echo "tools/test.sh: installing the pinned Python peer into $venv"
     "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
-        --progress-bar off -r "$reqs"
+        --progress-bar off "${reqs[@]/#/--requirement=}"
     if ! venv_ok; then
-        echo "tools/test.sh: $venv still does not match $reqs" >&2
+        echo "tools/test.sh: $venv still does not match ${reqs[*]}" >&2
         exit 1
     fi
 fi
 
 export TRACE_CONFORM_PYTHON=$venv/bin/python
 
-echo "tools/test.sh: cargo test --workspace"
-cargo test --locked --workspace --no-fail-fast "$@"
-# The criterion benches once each in test mode: they build and their inputs verify.
-cargo test --locked -q -p trace-benches --benches
-# Under CI the CI-recipe installs (one build directory per source, ci_recipes.rs) are done
-# with: free their disk before the fuzz build.
-if [ "${CI:-}" = true ]; then
-    rm -rf target/ci-recipes
-    df -h . | tail -1
-fi
+# --- lanes -----------------------------------------------------------------------------
+started=$SECONDS
+cargo_log=$root/target/test-sh-cargo-test.log
+mkdir -p "$root/target"
+tests_lane_failed=0
+lane_results=()
+checks_passed=0
+checks_failed=0
 
-echo "tools/test.sh: vectors check and lint, the reference through the protocol, published reports"
-cargo run --locked -q -p trace-conform -- vectors generate --check
-cargo run --locked -q -p trace-conform -- vectors lint
-# The synthetic captures are current and replay with their expected verdicts.
-cargo run --locked -q -p trace-conform -- fixtures generate --check fixtures
-cargo run --locked -q -p trace-conform -- fixtures check fixtures
-cargo run --locked -q -p trace-conform -- replay fixtures
-cargo run --locked -q -p trace-conform -- run --out target/selfcheck
-# Every fuzz target for a few seconds (TRACE_CONFORM_FUZZ_SECONDS, 0 skips); the first run
-# installs the pinned cargo-fuzz under target/tools/.
-if [ "${TRACE_CONFORM_FUZZ_SECONDS:-5}" != 0 ]; then
+# lane NAME FUNCTION: runs FUNCTION with errexit in a subshell (its first failing command
+# fails the lane), times it, and records the result; later lanes run all the same. Every
+# lane but "tests" counts as one check in the closing line; "tests" counts its tests, and
+# itself as a failed check only when it failed with no failing test (a build error).
+lane() {
+    local name=$1 fn=$2 start=$SECONDS rc
+    echo
+    echo "== tools/test.sh: lane $name"
+    set +e
+    (set -e; "$fn")
+    rc=$?
+    set -e
+    local took=$((SECONDS - start)) result
+    if [ $rc = 0 ]; then
+        result="passed in $(minutes $took)"
+        [ "$name" = tests ] || checks_passed=$((checks_passed + 1))
+    else
+        result="FAILED (exit $rc) in $(minutes $took)"
+        if [ "$name" = tests ]; then
+            tests_lane_failed=1
+        else
+            checks_failed=$((checks_failed + 1))
+        fi
+    fi
+    lane_results+=("$name: $result")
+    echo "== tools/test.sh: lane $name: $result"
+}
+
+minutes() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+python_files() { git ls-files '*.py'; }
+
+lint_lane() {
+    cargo fmt --all --check
+    cargo clippy --locked --workspace --all-targets -q -- -D warnings
+    mapfile -t py < <(python_files)
+    "$venv/bin/ruff" check "${py[@]}"
+    "$venv/bin/ruff" format --check "${py[@]}"
+}
+
+tests_lane() {
+    # The log is read afterwards for the closing line's test counts.
+    cargo test --locked --workspace --no-fail-fast "$@" 2>&1 | tee "$cargo_log"
+    # The criterion benches once each in test mode: they build and their inputs verify.
+    cargo test --locked -q -p trace-benches --benches 2>&1 | tee -a "$cargo_log"
+    # Under CI the CI-recipe installs (ci_recipes.rs) are done with: free their disk
+    # before the fuzz build.
+    if [ "${CI:-}" = true ]; then
+        rm -rf target/ci-recipes
+        df -h . | tail -1
+    fi
+}
+
+vectors_lane() {
+    cargo build --locked -q -p trace-conform
+    local tc=target/debug/trace-conform
+    "$tc" vectors generate --check
+    "$tc" vectors lint
+    # The synthetic captures are current and replay with their expected verdicts.
+    "$tc" fixtures generate --check fixtures
+    "$tc" fixtures check fixtures
+    "$tc" replay fixtures
+    # The main job: the whole vector set against the built-in reference, through the protocol.
+    "$tc" run --out target/selfcheck
+}
+
+fuzz_lane() {
+    # Every fuzz target for a few seconds; the first run installs the pinned cargo-fuzz
+    # under target/tools/.
     tools/fuzz-smoke.sh "${TRACE_CONFORM_FUZZ_SECONDS:-5}"
-fi
-# Mutation check of the latest change (issue 10): mutants in the rule-engine and runner
-# code changed since TRACE_CONFORM_MUTANTS_BASE (default HEAD~1; "skip" skips) must be
-# killed or explained as equivalent; the committed mutation report must be current.
-python3 tools/mutants/report.py --check
-python3 tools/mutants/test_report.py
-if [ "${TRACE_CONFORM_MUTANTS_BASE:-HEAD~1}" != skip ]; then
+}
+
+mutants_lane() {
+    # Mutants in the rule-engine and runner code changed since TRACE_CONFORM_MUTANTS_BASE
+    # (default HEAD~1) must be killed or explained as equivalent (issue 10); the committed
+    # mutation report must be current.
+    python3 tools/mutants/report.py --check
+    python3 tools/mutants/test_report.py
     tools/mutants/check-diff.sh "${TRACE_CONFORM_MUTANTS_BASE:-HEAD~1}"
+}
+
+reports_lane() {
+    # The real implementations through their adapters; any change from the committed reports fails.
+    cargo build --locked -q -p trace-conform
+    tools/publish-reports.sh --check target/debug/trace-conform
+}
+
+lane lint lint_lane
+tests_args=("$@")
+tests_with_args() { tests_lane "${tests_args[@]}"; }
+lane tests tests_with_args
+lane vectors vectors_lane
+if [ "${TRACE_CONFORM_FUZZ_SECONDS:-5}" != 0 ]; then
+    lane fuzz fuzz_lane
 fi
-# The real implementations through their adapters; any change from the committed reports fails.
-cargo build --locked -q -p trace-conform
-tools/publish-reports.sh --check target/debug/trace-conform
+if [ "${TRACE_CONFORM_MUTANTS_BASE:-HEAD~1}" != skip ]; then
+    lane mutants mutants_lane
+fi
+lane reports reports_lane
+
+# --- the closing line -------------------------------------------------------------------
+read -r tests_passed tests_failed < <(
+    grep -a -E '^test result: ' "$cargo_log" 2>/dev/null |
+        sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' |
+        awk '{p += $1; f += $2} END {print p + 0, f + 0}'
+)
+echo
+echo "== tools/test.sh: lanes"
+printf '   %s\n' "${lane_results[@]}"
+if [ "$tests_lane_failed" = 1 ] && [ "$tests_failed" = 0 ]; then
+    checks_failed=$((checks_failed + 1))
+fi
+echo "tools/test.sh: $((tests_passed + checks_passed)) passed, $((tests_failed + checks_failed)) failed" \
+    "($tests_passed tests and $checks_passed other checks passed," \
+    "$tests_failed tests and $checks_failed other checks failed) in $(minutes $((SECONDS - started)))"
+[ "$checks_failed" = 0 ] && [ "$tests_lane_failed" = 0 ]

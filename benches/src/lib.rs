@@ -3,6 +3,7 @@
 //!
 //! Owns: building deterministic corpora from the suite's published test keys. Does not own
 //! any timing (benches/verify.rs) or expectation.
+#![forbid(unsafe_code)]
 
 use trace_record::envelope::{self, CoseTag, Form, SignatureField};
 use trace_record::json::Value;

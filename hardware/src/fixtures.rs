@@ -593,7 +593,7 @@ mod tests {
             std::fs::write(dir.join("MANIFEST.toml"), &f.manifest).expect("write");
             let capture = crate::manifest::load(&dir).expect("the manifest reads");
             assert!(
-                capture.manifest.expect.variant.len() >= 1,
+                !capture.manifest.expect.variant.is_empty(),
                 "{}: no negative variant",
                 f.dir
             );

@@ -8,6 +8,7 @@
 //! quotes, [`dcap`] Intel TDX and SGX quotes with collateral, [`azure`] Azure CVMs (SNP + vTPM), [`token`] Confidential Space and MAA tokens, [`cca`] Arm CCA tokens;
 //! [`replay`] runs a capture (and its variants) and compares with the expected verdicts.
 //! Platforms without a verifier yet answer [`Verdict::NotImplemented`], never a guess.
+#![forbid(unsafe_code)]
 
 pub mod azure;
 pub mod cca;
@@ -114,7 +115,7 @@ impl Appraisal {
 /// whitespace ignored; anything else (a sign, a multi-byte character) is `None`.
 pub fn unhex(text: &[u8]) -> Option<Vec<u8>> {
     let t = text.trim_ascii();
-    if t.len() % 2 != 0 {
+    if !t.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);

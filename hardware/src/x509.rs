@@ -71,7 +71,7 @@ const ECDSA_SHA384: &str = "1.2.840.10045.4.3.3";
 const ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
 
 /// Verifies `cert` was signed by the key of `issuer` (ECDSA P-384/SHA-384 or P-256/SHA-256).
-pub fn ecdsa_signed_by(cert: &x509_cert::Certificate, issuer: &x509_cert::Certificate) -> Result<(), String> {
+pub fn ecdsa_signed_by(cert: &Certificate, issuer: &Certificate) -> Result<(), String> {
     let tbs = cert.tbs_certificate.to_der().map_err(|e| e.to_string())?;
     let sig = cert
         .signature

@@ -268,7 +268,7 @@ fn gpu_reports_replay_and_mutations_are_refused() {
     let pem = String::from_utf8(good["device_cert_chain.pem"].clone()).unwrap();
     let cut = pem.rfind("-----BEGIN CERTIFICATE-----").unwrap();
     let mut f = good.clone();
-    f.insert("device_cert_chain.pem".into(), pem[..cut].as_bytes().to_vec());
+    f.insert("device_cert_chain.pem".into(), pem.as_bytes()[..cut].to_vec());
     assert_eq!(replay::appraise("nvidia-h100", &f, at).verdict, Verdict::Invalid);
 }
 

@@ -3,6 +3,7 @@
 Owns: reserving stdout for protocol lines and the request loop. Each adapter keeps its
 own operations and its own mapping of the library's results; nothing here decides a verdict.
 """
+
 import json
 import os
 import sys
@@ -28,7 +29,7 @@ def serve(out, ops, unknown, describe_error):
         req = json.loads(line)
         try:
             status, body = ops.get(req["op"], unknown)(req)
-        except Exception as exc:  # noqa: BLE001 - a bug or bad input here, not the library's verdict
+        except Exception as exc:
             status, body = "harness_error", describe_error(exc)
         resp = {"trace_adapter": 1, "id": req["id"], "status": status}
         if status == "ok":

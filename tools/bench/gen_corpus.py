@@ -9,14 +9,15 @@ random digests; DIR/rec-NNNNN.json holds one pretty-printed record each, and
 DIR.jsonl all of them, one per line. Records are fresh: time them within a day, or give
 the verifiers a larger maximum age.
 """
+
 import json
 import pathlib
 import secrets
 import sys
 import time
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from agentrust_trace import sign_record
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 def digest() -> str:

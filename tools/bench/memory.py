@@ -15,6 +15,7 @@ child) is recorded:
 Writes the section between the memory markers of reports/benchmarks.md (appended when
 absent) and prints it. Bounds from issue 19: 256 MB, 512 MB, reports under 50 MB.
 """
+
 import argparse
 import datetime
 import json
@@ -75,11 +76,21 @@ def main():
             for _ in range(a.records):
                 f.write(line)
         size = os.path.getsize(stream)
-        code, secs, rss = measure([binary, "verify", stream, "--trusted-key", key, "--now", str(now),
-                                   "--output", "json"])
+        code, secs, rss = measure(
+            [binary, "verify", stream, "--trusted-key", key, "--now", str(now), "--output", "json"]
+        )
         os.remove(stream)
-        rows.append((f"`verify` of {a.records:,} genuine records as JSON Lines ({size / MB:,.0f} MB), "
-                     f"`--output json`", code, secs, rss, 256 * MB, None, None))
+        rows.append(
+            (
+                f"`verify` of {a.records:,} genuine records as JSON Lines ({size / MB:,.0f} MB), `--output json`",
+                code,
+                secs,
+                rss,
+                256 * MB,
+                None,
+                None,
+            )
+        )
 
         empties = os.path.join(tmp, "empties.jsonl")
         with open(empties, "w", encoding="utf-8") as f:
@@ -90,21 +101,29 @@ def main():
         out = os.path.join(tmp, "reports")
         faux = os.path.join(ROOT, "harness/runner/tests/fauxplementations/faux.py")
         adapter = f"python3 {faux} huge-answer {a.answer_mib}"
-        code, secs, rss = measure([binary, "run", "--adapter", adapter, "--restart-budget", "100000",
-                                   "--out", out])
+        code, secs, rss = measure([binary, "run", "--adapter", adapter, "--restart-budget", "100000", "--out", out])
         with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
             counts = json.load(f)["counts"]
         reports = tree_size(out)
         shutil.rmtree(out)
-        rows.append((f"`run` of the vector set against an adapter answering {a.answer_mib} MiB per verify "
-                     f"request ({counts['protocol_violation']} protocol violations)", code, secs, rss,
-                     512 * MB, reports, 50 * MB))
+        rows.append(
+            (
+                f"`run` of the vector set against an adapter answering {a.answer_mib} MiB per verify "
+                f"request ({counts['protocol_violation']} protocol violations)",
+                code,
+                secs,
+                rss,
+                512 * MB,
+                reports,
+                50 * MB,
+            )
+        )
 
     lines = [
         BEGIN,
         "## Memory under hostile volume",
         "",
-        f"Written by `tools/bench/memory.py` on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC "
+        f"Written by `tools/bench/memory.py` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC "
         f"with `{os.path.relpath(binary, ROOT)}`. Peak resident set of each process (ru_maxrss), "
         "one process per row (SECURITY.md, promise 4).",
         "",
@@ -124,7 +143,7 @@ def main():
     with open(path, encoding="utf-8") as f:
         text = f.read()
     if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) + 1:]
+        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END) + 1 :]
     else:
         text = text.rstrip("\n") + "\n\n" + section
     with open(path, "w", encoding="utf-8") as f:

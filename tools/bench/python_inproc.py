@@ -8,6 +8,7 @@ Modes (file bytes are read before timing; each mode runs over the whole set REPE
   trace_tests_level0              loader.parse_record + runner.run(level 0) + the verdict
 Every record must be accepted by both, or the figures would time a failure path.
 """
+
 import json
 import pathlib
 import statistics

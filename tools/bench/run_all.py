@@ -6,6 +6,7 @@ Usage: run_all.py TRACE_CONFORM PYTHON [--records N] [--cli-sample K] [--repeats
 TRACE_CONFORM is a release build of trace-conform; PYTHON the venv interpreter holding the
 pinned peers (agentrust-trace, agentrust-trace-tests). Called by tools/bench-report.sh.
 """
+
 import argparse
 import json
 import os
@@ -39,19 +40,46 @@ def timed(cmd, repeats, env=None):
 
 def spread(seconds, records):
     med = statistics.median(seconds)
-    return {"runs": len(seconds), "median_seconds": med, "min_seconds": min(seconds), "max_seconds": max(seconds),
-            "records": records, "records_per_second": records / med, "us_per_record": med / records * 1e6}
+    return {
+        "runs": len(seconds),
+        "median_seconds": med,
+        "min_seconds": min(seconds),
+        "max_seconds": max(seconds),
+        "records": records,
+        "records_per_second": records / med,
+        "us_per_record": med / records * 1e6,
+    }
+
+
+def proc_field(path, name):
+    """The value of the first `name: value` line of a /proc file, or "unknown"."""
+    with open(path, encoding="utf-8") as lines:
+        return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), "unknown")
 
 
 def machine(python):
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
-    mem = next((l.split(":", 1)[1].strip() for l in open("/proc/meminfo") if l.startswith("MemTotal")), "unknown")
-    versions = run([python, "-c", "import sys; from importlib.metadata import version as v; "
-                    "print(sys.version.split()[0], v('agentrust-trace'), v('agentrust-trace-tests'), v('cryptography'))"])
+    cpu = proc_field("/proc/cpuinfo", "model name")
+    mem = proc_field("/proc/meminfo", "MemTotal")
+    versions = run(
+        [
+            python,
+            "-c",
+            "import sys; from importlib.metadata import version as v; "
+            "print(sys.version.split()[0], v('agentrust-trace'), v('agentrust-trace-tests'), v('cryptography'))",
+        ]
+    )
     py, at, tt, crypto = versions.stdout.split()
-    return {"cpu": cpu, "threads": os.cpu_count(), "memory": mem, "kernel": platform.release(),
-            "rustc": run(["rustc", "--version"]).stdout.strip(), "python": py,
-            "agentrust-trace": at, "agentrust-trace-tests": tt, "cryptography": crypto}
+    return {
+        "cpu": cpu,
+        "threads": os.cpu_count(),
+        "memory": mem,
+        "kernel": platform.release(),
+        "rustc": run(["rustc", "--version"]).stdout.strip(),
+        "python": py,
+        "agentrust-trace": at,
+        "agentrust-trace-tests": tt,
+        "cryptography": crypto,
+    }
 
 
 def per_process(cmds, files):
@@ -61,13 +89,21 @@ def per_process(cmds, files):
         samples = []
         for f in files:
             started = time.perf_counter()
-            subprocess.run([a.replace("{}", str(f)) for a in template], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [a.replace("{}", str(f)) for a in template],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             samples.append(time.perf_counter() - started)
         samples.sort()
-        out[name] = {"processes": len(samples), "median_ms": statistics.median(samples) * 1e3,
-                     "p90_ms": samples[int(0.9 * (len(samples) - 1))] * 1e3,
-                     "min_ms": samples[0] * 1e3, "max_ms": samples[-1] * 1e3}
+        out[name] = {
+            "processes": len(samples),
+            "median_ms": statistics.median(samples) * 1e3,
+            "p90_ms": samples[int(0.9 * (len(samples) - 1))] * 1e3,
+            "min_ms": samples[0] * 1e3,
+            "max_ms": samples[-1] * 1e3,
+        }
     return out
 
 
@@ -97,8 +133,23 @@ def main() -> int:
         results["trace_conform_verify_dir_1_thread"] = spread(timed(verify + [str(corpus)], a.repeats, one), len(files))
         print("trace-conform bench --corpus (reference and agentrust-trace through the protocol)", file=sys.stderr)
         adapter = f"{py} {ROOT / 'harness/adapters/agentrust-trace/adapter.py'}"
-        bench = run([tc, "bench", "--corpus", str(corpus), "--max-age", MAX_AGE, "--seconds", str(a.seconds),
-                     "--adapter", adapter, "--output", "json"], cwd=ROOT)
+        bench = run(
+            [
+                tc,
+                "bench",
+                "--corpus",
+                str(corpus),
+                "--max-age",
+                MAX_AGE,
+                "--seconds",
+                str(a.seconds),
+                "--adapter",
+                adapter,
+                "--output",
+                "json",
+            ],
+            cwd=ROOT,
+        )
         results["bench_corpus"] = json.loads(bench.stdout)
         print("trace-conform bench (vector set)", file=sys.stderr)
         results["bench_vectors"] = json.loads(run([tc, "bench", "--seconds", "2", "--output", "json"], cwd=ROOT).stdout)
@@ -107,10 +158,22 @@ def main() -> int:
         results["python_in_process"] = {k: spread(v["seconds"], v["records"]) for k, v in inproc.items()}
         print(f"one process per record ({a.cli_sample} records each)", file=sys.stderr)
         trace_tests = str(pathlib.Path(py).parent / "trace-tests")
-        results["per_process"] = per_process({
-            "trace-conform verify": [tc, "verify", "--level", "0", "--allow-embedded-key", "--max-age", MAX_AGE, "{}"],
-            "trace-tests verify": [trace_tests, "verify", "--record", "{}", "--level", "0", "--max-age", MAX_AGE],
-        }, files[: a.cli_sample])
+        results["per_process"] = per_process(
+            {
+                "trace-conform verify": [
+                    tc,
+                    "verify",
+                    "--level",
+                    "0",
+                    "--allow-embedded-key",
+                    "--max-age",
+                    MAX_AGE,
+                    "{}",
+                ],
+                "trace-tests verify": [trace_tests, "verify", "--record", "{}", "--level", "0", "--max-age", MAX_AGE],
+            },
+            files[: a.cli_sample],
+        )
     out = pathlib.Path(a.out)
     (out / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     # The memory section (tools/bench/memory.py) is measured separately and kept as it is.
@@ -118,7 +181,7 @@ def main() -> int:
     previous = (out / "benchmarks.md").read_text(encoding="utf-8") if (out / "benchmarks.md").exists() else ""
     begin, end = "<!-- memory:begin -->", "<!-- memory:end -->"
     if begin in previous and end in previous:
-        page = page.rstrip("\n") + "\n\n" + previous[previous.index(begin):previous.index(end) + len(end)] + "\n"
+        page = page.rstrip("\n") + "\n\n" + previous[previous.index(begin) : previous.index(end) + len(end)] + "\n"
     (out / "benchmarks.md").write_text(page, encoding="utf-8")
     print(f"wrote {out / 'benchmarks.md'}", file=sys.stderr)
     return 0
@@ -160,8 +223,10 @@ def render(r) -> str:
         "|---|---:|---|---:|",
     ]
     for name, s in rows:
-        lines.append(f"| {name} | {s['records_per_second']:,.0f} | {s['min_seconds']:.3f}–{s['max_seconds']:.3f} "
-                     f"({s['runs']} runs, median {s['median_seconds']:.3f}) | {s['us_per_record']:.1f} µs |")
+        lines.append(
+            f"| {name} | {s['records_per_second']:,.0f} | {s['min_seconds']:.3f}–{s['max_seconds']:.3f} "
+            f"({s['runs']} runs, median {s['median_seconds']:.3f}) | {s['us_per_record']:.1f} µs |"
+        )
     lines += [
         "",
         "## Through the adapter protocol (`trace-conform bench --corpus`)",
@@ -176,9 +241,11 @@ def render(r) -> str:
         i = impls[role]
         t = i["throughput"]
         inner = f"{i['in_adapter_ns'] / 1e3:.1f} µs" if i.get("in_adapter_ns") else "not claimed"
-        lines.append(f"| {i['implementation']} | {i['cold_start']['p50_us'] / 1e3:.1f} ms | {i['ping']['p50_us']:.0f} µs "
-                     f"| {t['per_second']:,.0f}/s | {t['latency']['p50_us']:.0f} / {t['latency']['p90_us']:.0f} / "
-                     f"{t['latency']['p99_us']:.0f} µs | {inner} |")
+        lines.append(
+            f"| {i['implementation']} | {i['cold_start']['p50_us'] / 1e3:.1f} ms | {i['ping']['p50_us']:.0f} µs "
+            f"| {t['per_second']:,.0f}/s | {t['latency']['p50_us']:.0f} / {t['latency']['p90_us']:.0f} / "
+            f"{t['latency']['p99_us']:.0f} µs | {inner} |"
+        )
     lines += [
         "",
         "## One process per record",
@@ -187,19 +254,34 @@ def render(r) -> str:
         "|---|---:|---:|---|",
     ]
     for name, s in pp.items():
-        lines.append(f"| `{name}` | {s['median_ms']:.1f} ms | {s['p90_ms']:.1f} ms | {s['min_ms']:.1f}–{s['max_ms']:.1f} ms |")
+        lines.append(
+            f"| `{name}` | {s['median_ms']:.1f} ms | {s['p90_ms']:.1f} ms | {s['min_ms']:.1f}–{s['max_ms']:.1f} ms |"
+        )
     targets = [
-        ("Full Level 0 verify over a bare Ed25519 verify of the same records (one thread)",
-         f"x{eddsa['overhead_ratio']:.2f}", "at most x1.5", eddsa["overhead_ratio"] <= 1.5),
-        ("`trace-conform verify` over `agentrust_trace.verify_record` (records/s)",
-         f"x{ours['records_per_second'] / at['records_per_second']:.0f}", "at least x100",
-         ours["records_per_second"] / at["records_per_second"] >= 100),
-        ("Vector suite through the protocol over in-process",
-         f"x{suite['ratio']:.2f} ({suite['through_protocol_ms']:.0f} ms / {suite['in_process_ms']:.0f} ms)",
-         "at most x2", suite["ratio"] <= 2),
-        ("Single-record `trace-conform verify` process over trace-tests' CLI",
-         f"x{pp['trace-conform verify']['median_ms'] / pp['trace-tests verify']['median_ms']:.3f}", "under x0.1",
-         pp["trace-conform verify"]["median_ms"] / pp["trace-tests verify"]["median_ms"] < 0.1),
+        (
+            "Full Level 0 verify over a bare Ed25519 verify of the same records (one thread)",
+            f"x{eddsa['overhead_ratio']:.2f}",
+            "at most x1.5",
+            eddsa["overhead_ratio"] <= 1.5,
+        ),
+        (
+            "`trace-conform verify` over `agentrust_trace.verify_record` (records/s)",
+            f"x{ours['records_per_second'] / at['records_per_second']:.0f}",
+            "at least x100",
+            ours["records_per_second"] / at["records_per_second"] >= 100,
+        ),
+        (
+            "Vector suite through the protocol over in-process",
+            f"x{suite['ratio']:.2f} ({suite['through_protocol_ms']:.0f} ms / {suite['in_process_ms']:.0f} ms)",
+            "at most x2",
+            suite["ratio"] <= 2,
+        ),
+        (
+            "Single-record `trace-conform verify` process over trace-tests' CLI",
+            f"x{pp['trace-conform verify']['median_ms'] / pp['trace-tests verify']['median_ms']:.3f}",
+            "under x0.1",
+            pp["trace-conform verify"]["median_ms"] / pp["trace-tests verify"]["median_ms"] < 0.1,
+        ),
     ]
     lines += ["", "## Targets", "", "| Measure | measured | target | met |", "|---|---:|---|---|"]
     for name, got, want, ok in targets:
@@ -220,8 +302,10 @@ def render(r) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for x in corpus["in_process"] + [dict(y, alg=y["alg"] + " (vector set)") for y in r["bench_vectors"]["in_process"]]:
-        lines.append(f"| {x['alg']} | {x['records']} | {x['verify_per_second']:,.0f}/s | "
-                     f"{x['bare_signature_per_second']:,.0f}/s | x{x['overhead_ratio']:.2f} | {x['batch_per_second']:,.0f}/s |")
+        lines.append(
+            f"| {x['alg']} | {x['records']} | {x['verify_per_second']:,.0f}/s | "
+            f"{x['bare_signature_per_second']:,.0f}/s | x{x['overhead_ratio']:.2f} | {x['batch_per_second']:,.0f}/s |"
+        )
     lines += [
         "",
         "Ed25519 batch verification is not used: ed25519-dalek's batch equation is cofactored while",

@@ -15,6 +15,7 @@ checks the artifact paths and the junit report. Prints a JSON account of the ste
 stdout (what the steps print goes to stderr); exits 1
 when the job failed, 2 on usage errors or a recipe this runner cannot evaluate.
 """
+
 import argparse
 import json
 import os
@@ -60,11 +61,21 @@ def github(workspace: pathlib.Path, inputs: dict) -> dict:
             steps.append({"name": name, "status": "skipped"})
             continue
         if "run" in step:
-            env = dict(os.environ, **carried, GITHUB_ENV=str(env_file), GITHUB_STEP_SUMMARY=str(summary),
-                       GITHUB_ACTION_PATH=str(ROOT), GITHUB_WORKSPACE=str(workspace))
+            env = dict(
+                os.environ,
+                **carried,
+                GITHUB_ENV=str(env_file),
+                GITHUB_STEP_SUMMARY=str(summary),
+                GITHUB_ACTION_PATH=str(ROOT),
+                GITHUB_WORKSPACE=str(workspace),
+            )
             env.update({k: evaluate(v, context) for k, v in step.get("env", {}).items()})
-            code = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", evaluate(step["run"], context)], cwd=workspace, env=env,
-                                  stdout=sys.stderr).returncode
+            code = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", evaluate(step["run"], context)],
+                cwd=workspace,
+                env=env,
+                stdout=sys.stderr,
+            ).returncode
             for line in env_file.read_text().splitlines():
                 if "=" in line:
                     k, _, v = line.partition("=")
@@ -92,8 +103,9 @@ def gitlab(workspace: pathlib.Path, variables: dict) -> dict:
     env.update({k: str(v) for k, v in job["variables"].items()})
     env.update(variables)
     script = "\n".join(job["script"])
-    code = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=workspace, env=env,
-                          stdout=sys.stderr).returncode
+    code = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script], cwd=workspace, env=env, stdout=sys.stderr
+    ).returncode
     expand = lambda p: re.sub(r"\$(\w+)", lambda m: env.get(m.group(1), ""), p)  # noqa: E731
     artifacts = {p: (workspace / expand(p)).exists() for p in job["artifacts"]["paths"]}
     junit = workspace / expand(job["artifacts"]["reports"]["junit"])

@@ -8,6 +8,7 @@ and the survivor explanations in reports/mutation/survivors.toml.
 explanation. --gate: exit 1 if a missed mutant of that (diff-scoped) run is not explained
 as equivalent. The runs themselves are made by tools/mutants/run.sh.
 """
+
 import argparse
 import json
 import sys
@@ -28,7 +29,7 @@ PRODUCERS = {
 }
 
 GENRES = {
-    "FnValue": "function body replaced by a value of its return type (Ok(Default), true/false, 0/1, \"\", empty collections, ...)",
+    "FnValue": 'function body replaced by a value of its return type (Ok(Default), true/false, 0/1, "", empty collections, ...)',
     "BinaryOperator": "binary operator replaced (== and !=, < and <=, && and ||, + and -, ...)",
     "UnaryOperator": "unary operator deleted (!, -)",
     "MatchArm": "match arm deleted (where a wildcard arm remains)",
@@ -75,34 +76,45 @@ def render(runs, explained):
     if not runs:
         return "\n".join(lines + ["No runs yet.", ""]), []
     tools = sorted({r["tool"] for r in runs})
-    lines += [f"Tool: {', '.join(tools)}. A mutant is *detected* when a killing test fails",
-              "(caught) or the tests exceed the time limit (timeout: the mutant loops); the",
-              "score is detected / viable, viable = caught + missed + timeout (unviable mutants",
-              "do not compile and say nothing about the tests).", ""]
+    lines += [
+        f"Tool: {', '.join(tools)}. A mutant is *detected* when a killing test fails",
+        "(caught) or the tests exceed the time limit (timeout: the mutant loops); the",
+        "score is detected / viable, viable = caught + missed + timeout (unviable mutants",
+        "do not compile and say nothing about the tests).",
+        "",
+    ]
     genres = Counter(m["genre"] for r in runs for m in r["mutants"])
     lines += ["## Operators", "", "| operator | what it does | mutants tested |", "|---|---|---|"]
     for g, n in sorted(genres.items(), key=lambda x: -x[1]):
         lines.append(f"| {g} | {GENRES.get(g, '')} | {n} |")
     lines.append("")
 
-    lines += ["## Runs", "", "| scope | shard | commit | generated in scope | tested | caught | missed | timeout | unviable | score |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "## Runs",
+        "",
+        "| scope | shard | commit | generated in scope | tested | caught | missed | timeout | unviable | score |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     by_scope = defaultdict(list)
     for r in runs:
         by_scope[r["scope"]].append(r)
         c = Counter(m["outcome"] for m in r["mutants"])
         s, _ = score(c)
-        lines.append(f"| {r['scope']} | {r['shard'] or 'all'} | `{r['commit'][:10]}` | {r['generated_in_scope']} | "
-                     f"{len(r['mutants'])} | {c['caught']} | {c['missed']} | {c['timeout']} | {c['unviable']} | {s} |")
+        lines.append(
+            f"| {r['scope']} | {r['shard'] or 'all'} | `{r['commit'][:10]}` | {r['generated_in_scope']} | "
+            f"{len(r['mutants'])} | {c['caught']} | {c['missed']} | {c['timeout']} | {c['unviable']} | {s} |"
+        )
     lines.append("")
     for r in runs:
         reruns = r.get("reruns", [])
         if reruns:
             again = sum(1 for m in r["mutants"] if m.get("rerun") and m["outcome"] in DETECTED)
             at = ", ".join(f"`{x['commit'][:10]}`" for x in reruns)
-            lines.append(f"- `{r['scope']}` {r['shard'] or ''}: the first pass missed {reruns[0]['missed_before']}; "
-                         f"after the vectors and tests that kill them were added they were re-tested (at {at}): "
-                         f"{again} are now caught and counted as caught above.")
+            lines.append(
+                f"- `{r['scope']}` {r['shard'] or ''}: the first pass missed {reruns[0]['missed_before']}; "
+                f"after the vectors and tests that kill them were added they were re-tested (at {at}): "
+                f"{again} are now caught and counted as caught above."
+            )
     for scope, rs in sorted(by_scope.items()):
         # Runs made at different commits may share mutants (matched by key); count each once.
         tested = len({m["key"] for r in rs for m in r["mutants"]})
@@ -113,28 +125,44 @@ def render(runs, explained):
     lines.append("")
 
     all_mutants = [m for r in runs for m in r["mutants"]]
-    engine = Counter(m["outcome"] for m in all_mutants
-                     if m["file"].startswith("harness/record/") and m["file"] not in PRODUCERS)
+    engine = Counter(
+        m["outcome"] for m in all_mutants if m["file"].startswith("harness/record/") and m["file"] not in PRODUCERS
+    )
     s, viable = score(engine)
-    lines += ["## Rule engine", "",
-              f"trace-record without its test-data producers ({', '.join(sorted(Path(p).name for p in PRODUCERS))}): "
-              f"{viable} viable mutants tested, {sum(engine[o] for o in DETECTED)} detected, {engine['missed']} missed: **{s}** "
-              "(target: at least 95%).", ""]
+    lines += [
+        "## Rule engine",
+        "",
+        f"trace-record without its test-data producers ({', '.join(sorted(Path(p).name for p in PRODUCERS))}): "
+        f"{viable} viable mutants tested, {sum(engine[o] for o in DETECTED)} detected, {engine['missed']} missed: **{s}** "
+        "(target: at least 95%).",
+        "",
+    ]
 
-    lines += ["## Per module", "", "| module | tested | caught | missed | timeout | unviable | score |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "## Per module",
+        "",
+        "| module | tested | caught | missed | timeout | unviable | score |",
+        "|---|---|---|---|---|---|---|",
+    ]
     per = defaultdict(Counter)
     for m in all_mutants:
         per[module_of(m["file"])][m["outcome"]] += 1
     for mod, c in sorted(per.items()):
         s, _ = score(c)
-        lines.append(f"| {mod} | {sum(c.values())} | {c['caught']} | {c['missed']} | {c['timeout']} | {c['unviable']} | {s} |")
+        lines.append(
+            f"| {mod} | {sum(c.values())} | {c['caught']} | {c['missed']} | {c['timeout']} | {c['unviable']} | {s} |"
+        )
     lines.append("")
 
     missed = [m for m in all_mutants if m["outcome"] == "missed"]
     unexplained = [m for m in missed if m["key"] not in explained]
-    lines += ["## Survivors", "",
-              f"{len(missed)} missed; each is explained below (equivalent: no test can tell it from the",
-              "original; or the vector or test that now kills it). Unexplained ones fail `--check`.", ""]
+    lines += [
+        "## Survivors",
+        "",
+        f"{len(missed)} missed; each is explained below (equivalent: no test can tell it from the",
+        "original; or the vector or test that now kills it). Unexplained ones fail `--check`.",
+        "",
+    ]
     for m in missed:
         e = explained.get(m["key"])
         lines.append(f"- `{m['key']}` (line {m['line']})")
@@ -149,12 +177,21 @@ def render(runs, explained):
 def gate(run, explained):
     """0 when every missed mutant of the run is a known equivalent one."""
     counts = Counter(m["outcome"] for m in run["mutants"])
-    print(f"{run['scope']} (diff): {len(run['mutants'])} mutants, " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    bad = [m for m in run["mutants"]
-           if m["outcome"] == "missed" and explained.get(m["key"], {}).get("verdict") != "equivalent"]
+    print(
+        f"{run['scope']} (diff): {len(run['mutants'])} mutants, "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+    bad = [
+        m
+        for m in run["mutants"]
+        if m["outcome"] == "missed" and explained.get(m["key"], {}).get("verdict") != "equivalent"
+    ]
     for m in bad:
-        print(f"MISSED {m['key']} (line {m['line']}): add a vector or test that kills it, "
-              "or explain it as equivalent in reports/mutation/survivors.toml", file=sys.stderr)
+        print(
+            f"MISSED {m['key']} (line {m['line']}): add a vector or test that kills it, "
+            "or explain it as equivalent in reports/mutation/survivors.toml",
+            file=sys.stderr,
+        )
     return 1 if bad else 0
 
 
@@ -173,8 +210,10 @@ def main():
             print("reports/mutation.md is stale: run tools/mutants/report.py", file=sys.stderr)
             sys.exit(1)
         if unexplained:
-            print(f"{len(unexplained)} missed mutants have no explanation in reports/mutation/survivors.toml",
-                  file=sys.stderr)
+            print(
+                f"{len(unexplained)} missed mutants have no explanation in reports/mutation/survivors.toml",
+                file=sys.stderr,
+            )
             sys.exit(1)
         return
     OUT.write_text(text)

@@ -9,6 +9,7 @@ report.py: every mutant with a key that survives line shifts, and its outcome.
         (print a --re pattern for up to LIMIT mutants of `cargo mutants --list --json` that no
         committed summary of SCOPE has tested, evenly spaced through the list)
 """
+
 import argparse
 import json
 import re
@@ -45,14 +46,16 @@ def rows_of(outcomes):
         if not isinstance(scenario, dict) or "Mutant" not in scenario:
             continue
         m = scenario["Mutant"]
-        rows.append({
-            "key": describe(m),
-            "file": m["file"],
-            "line": m["span"]["start"]["line"],
-            "function": (m.get("function") or {}).get("function_name"),
-            "genre": m.get("genre"),
-            "outcome": OUTCOMES.get(o["summary"], o["summary"]),
-        })
+        rows.append(
+            {
+                "key": describe(m),
+                "file": m["file"],
+                "line": m["span"]["start"]["line"],
+                "function": (m.get("function") or {}).get("function_name"),
+                "genre": m.get("genre"),
+                "outcome": OUTCOMES.get(o["summary"], o["summary"]),
+            }
+        )
     rows.sort(key=lambda r: (r["file"], r["line"], r["key"]))
     return rows
 

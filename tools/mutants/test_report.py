@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks that the mutation gate can fail: a missed mutant passes the diff-scoped check only
 when reports/mutation/survivors.toml explains it as equivalent. Run by tools/test.sh."""
+
 import json
 import subprocess
 import sys
@@ -13,13 +14,17 @@ GAP = "harness/runner/src/run.rs: replace + with - in Worker<'_>::run_one (+40:7
 
 
 def gate(outcomes):
-    run = {"scope": "engine", "mutants": [
-        {"key": key, "file": key.split(":")[0], "line": 1, "outcome": outcome} for key, outcome in outcomes
-    ]}
+    run = {
+        "scope": "engine",
+        "mutants": [
+            {"key": key, "file": key.split(":")[0], "line": 1, "outcome": outcome} for key, outcome in outcomes
+        ],
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(run, f)
-    r = subprocess.run([sys.executable, str(ROOT / "tools/mutants/report.py"), "--gate", f.name],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "tools/mutants/report.py"), "--gate", f.name], capture_output=True, text=True
+    )
     Path(f.name).unlink()
     return r.returncode
 

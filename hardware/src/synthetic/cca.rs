@@ -93,11 +93,11 @@ pub fn token_with_changed_platform_signature(c: &CcaClaims) -> Vec<u8> {
         unreachable!("a map")
     };
     for (k, v) in members.iter_mut() {
-        if *k == int(PLATFORM_TOKEN) {
-            if let Cbor::Bytes(b) = v {
-                let last = b.len() - 1;
-                b[last] ^= 1; // the COSE_Sign1 signature ends the platform token
-            }
+        if *k == int(PLATFORM_TOKEN)
+            && let Cbor::Bytes(b) = v
+        {
+            let last = b.len() - 1;
+            b[last] ^= 1; // the COSE_Sign1 signature ends the platform token
         }
     }
     let mut out = Vec::new();
@@ -193,21 +193,21 @@ mod tests {
     #[test]
     fn a_synthetic_token_verifies_under_its_pinned_iak_only() {
         let t = token(&claims(LIFECYCLE_SECURED));
-        let a = crate::cca::appraise(&t, &iak_spki_der(), &iak_sha256());
+        let a = appraise(&t, &iak_spki_der(), &iak_sha256());
         assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
         assert_eq!(a.measurement, Some(format!("sha256:{}", "7a".repeat(32))));
         assert_eq!(a.report_data, Some("11".repeat(64)));
         assert_eq!(a.debug, Some(false));
-        let a = crate::cca::appraise(&t, &iak_spki_der(), &"00".repeat(32));
+        let a = appraise(&t, &iak_spki_der(), &"00".repeat(32));
         assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "root-pin" && !c.passed));
     }
 
     #[test]
     fn a_debug_platform_verifies_and_says_so() {
-        let a = crate::cca::appraise(&token(&claims(LIFECYCLE_DEBUG)), &iak_spki_der(), &iak_sha256());
+        let a = appraise(&token(&claims(LIFECYCLE_DEBUG)), &iak_spki_der(), &iak_sha256());
         assert_eq!((a.verdict, a.debug), (Verdict::Valid, Some(true)), "{:#?}", a.checks);
         // Decommissioned is neither.
-        let a = crate::cca::appraise(&token(&claims(0x6000)), &iak_spki_der(), &iak_sha256());
+        let a = appraise(&token(&claims(0x6000)), &iak_spki_der(), &iak_sha256());
         assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "lifecycle" && !c.passed));
     }
 
@@ -218,21 +218,21 @@ mod tests {
         for i in 0..t.len() {
             let mut bad = t.clone();
             bad[i] ^= 0x01;
-            let a = crate::cca::appraise(&bad, &iak_spki_der(), &iak_sha256());
+            let a = appraise(&bad, &iak_spki_der(), &iak_sha256());
             assert_eq!(a.verdict, Verdict::Invalid, "byte {i}: {:#?}", a.checks);
         }
         let changed = token_with_changed_platform_signature(&claims(LIFECYCLE_SECURED));
-        let a = crate::cca::appraise(&changed, &iak_spki_der(), &iak_sha256());
+        let a = appraise(&changed, &iak_spki_der(), &iak_sha256());
         let failed: Vec<&str> = a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect();
         assert_eq!(failed, ["signature"], "the IAK's signature alone");
-        let a = crate::cca::appraise(b"\xa0", &iak_spki_der(), &iak_sha256());
+        let a = appraise(b"\xa0", &iak_spki_der(), &iak_sha256());
         assert_eq!(a.verdict, Verdict::Invalid);
-        let a = crate::cca::appraise(&[t.as_slice(), b"\x00"].concat(), &iak_spki_der(), &iak_sha256());
+        let a = appraise(&[t.as_slice(), b"\x00"].concat(), &iak_spki_der(), &iak_sha256());
         assert!(
             a.verdict == Verdict::Invalid && a.checks[0].name == "cca-token",
             "trailing data"
         );
-        let a = crate::cca::appraise(
+        let a = appraise(
             &token_with_unbound_rak(&claims(LIFECYCLE_SECURED)),
             &iak_spki_der(),
             &iak_sha256(),

@@ -7,6 +7,7 @@ It never decides a verdict: every `accept` is a `verify_record` call that return
 `reject` is an exception raised by the library (or by `json.loads`, which is how a user of
 the library, whose API takes a dict, gets one from bytes). See README.md.
 """
+
 import base64
 import hashlib
 import json
@@ -16,31 +17,55 @@ from importlib.metadata import version
 
 # The shared adapter kit sits one folder up; it reserves stdout for protocol lines.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import adapter_kit  # noqa: E402
+import adapter_kit
 
 OUT = adapter_kit.protocol_stdout()
 
 import rfc8785  # noqa: E402
+from agentrust_trace import jwk_thumbprint, key_to_jwk, sign_record, verify_record  # noqa: E402
 from cryptography.exceptions import InvalidSignature  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from jsonschema import ValidationError  # noqa: E402
 
-from agentrust_trace import jwk_thumbprint, key_to_jwk, sign_record, verify_record  # noqa: E402
-
-PLATFORMS = ["intel-tdx", "amd-sev-snp", "azure-cvm-sev-snp", "nvidia-h100", "nvidia-blackwell",
-             "aws-nitro", "arm-cca", "google-confidential-space", "tpm2", "software-only"]
-CAPS = {"ops": ["verify", "sign", "canonicalize", "ping", "shutdown"], "formats": ["embedded"],
-        "algs": ["EdDSA"], "levels": [0], "platforms": PLATFORMS, "profiles": ["v0.2"],
-        "error_detail": "class", "accepts_flags": [], "inputs": ["revocation"]}
-IMPL = {"name": "agentrust-trace", "version": version("agentrust-trace"), "language": "python",
-        "homepage": "https://github.com/agentrust-io/trace-spec"}
+PLATFORMS = [
+    "intel-tdx",
+    "amd-sev-snp",
+    "azure-cvm-sev-snp",
+    "nvidia-h100",
+    "nvidia-blackwell",
+    "aws-nitro",
+    "arm-cca",
+    "google-confidential-space",
+    "tpm2",
+    "software-only",
+]
+CAPS = {
+    "ops": ["verify", "sign", "canonicalize", "ping", "shutdown"],
+    "formats": ["embedded"],
+    "algs": ["EdDSA"],
+    "levels": [0],
+    "platforms": PLATFORMS,
+    "profiles": ["v0.2"],
+    "error_detail": "class",
+    "accepts_flags": [],
+    "inputs": ["revocation"],
+}
+IMPL = {
+    "name": "agentrust-trace",
+    "version": version("agentrust-trace"),
+    "language": "python",
+    "homepage": "https://github.com/agentrust-io/trace-spec",
+}
 
 # Stand-in trust anchor for a thumbprint that does NOT name the record's cnf.jwk (README,
 # "Trusted keys"). Its seed is derived from the published string below, so it protects
 # nothing; its only job is not to be the record's key. Should a record ever embed this very
 # key, the adapter passes no key at all instead, so the stand-in can never make a match.
-PLACEHOLDER_JWK = key_to_jwk(Ed25519PrivateKey.from_private_bytes(
-    hashlib.sha256(b"trace-conformance agentrust-trace adapter: stand-in for an unmatched thumbprint").digest()))
+PLACEHOLDER_JWK = key_to_jwk(
+    Ed25519PrivateKey.from_private_bytes(
+        hashlib.sha256(b"trace-conformance agentrust-trace adapter: stand-in for an unmatched thumbprint").digest()
+    )
+)
 PLACEHOLDER_TP = jwk_thumbprint(PLACEHOLDER_JWK)
 
 
@@ -242,12 +267,18 @@ def verify(req):
     # for the record's log entry, so `revocation.entry` cannot be passed on.
     rev = req.get("revocation") or {}
     try:
-        result = verify_record(record, anchor, now=now, max_age_seconds=max_age,
-                               max_future_skew_seconds=skew, expected_nonce=nonce,
-                               revocation_bundle=rev.get("bundle"),
-                               trusted_bundle_keys=rev.get("bundle_keys"),
-                               max_bundle_age_seconds=rev.get("max_bundle_age", 86400))
-    except Exception as exc:  # noqa: BLE001 - every refusal by the library is a rejection
+        result = verify_record(
+            record,
+            anchor,
+            now=now,
+            max_age_seconds=max_age,
+            max_future_skew_seconds=skew,
+            expected_nonce=nonce,
+            revocation_bundle=rev.get("bundle"),
+            trusted_bundle_keys=rev.get("bundle_keys"),
+            max_bundle_age_seconds=rev.get("max_bundle_age", 86400),
+        )
+    except Exception as exc:
         return rejected(exc)
     warnings = []
     check = result.revocation
@@ -269,7 +300,7 @@ def canonicalize(req):
         out = rfc8785.dumps(value)
     except RecursionError as exc:
         return rejected(exc, "input/too-deep")
-    except Exception as exc:  # noqa: BLE001 - rfc8785.CanonicalizationError and kin: a refusal
+    except Exception as exc:
         return rejected(exc)
     return "ok", {"verdict": "accept", "output_b64u": b64e(out)}
 
@@ -294,8 +325,14 @@ def unknown(req):
     return "unsupported", f"op {req.get('op')!r} is not implemented by this adapter"
 
 
-OPS = {"hello": hello, "verify": verify, "sign": sign, "canonicalize": canonicalize,
-       "ping": lambda req: ("ok", {}), "shutdown": lambda req: ("ok", {})}
+OPS = {
+    "hello": hello,
+    "verify": verify,
+    "sign": sign,
+    "canonicalize": canonicalize,
+    "ping": lambda req: ("ok", {}),
+    "shutdown": lambda req: ("ok", {}),
+}
 
 
 def main():

@@ -19,6 +19,7 @@ name `datetime` of the module cmcp_verify.verify, and the adapter points that na
 clock that returns the request's verification_time for the duration of the call (README,
 "Clock"). See README.md for the mapping of codes and failure texts to error classes.
 """
+
 import base64
 import contextlib
 import datetime as _dt
@@ -31,7 +32,7 @@ from importlib.metadata import version
 
 # The shared adapter kit sits one folder up; it reserves stdout for protocol lines.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import adapter_kit  # noqa: E402
+import adapter_kit
 
 OUT = adapter_kit.protocol_stdout()
 
@@ -49,11 +50,23 @@ from cmcp_verify import (  # noqa: E402
 # probes Intel's DCAP service over the network (5 s timeout, the request's whole budget), which
 # an adapter must never need; so it is not claimed (README, "What it claims").
 PLATFORMS = ["software-only", "tpm2", "amd-sev-snp", "azure-cvm-sev-snp"]
-CAPS = {"ops": ["verify", "verify-chain", "ping", "shutdown"], "formats": ["embedded"],
-        "algs": ["EdDSA"], "levels": [0], "platforms": PLATFORMS, "profiles": ["v0.2"],
-        "record_kinds": ["runtime-claim"], "error_detail": "class", "accepts_flags": []}
-IMPL = {"name": "cmcp-runtime", "version": version("cmcp-runtime"), "language": "python",
-        "homepage": "https://github.com/agentrust-io/cmcp"}
+CAPS = {
+    "ops": ["verify", "verify-chain", "ping", "shutdown"],
+    "formats": ["embedded"],
+    "algs": ["EdDSA"],
+    "levels": [0],
+    "platforms": PLATFORMS,
+    "profiles": ["v0.2"],
+    "record_kinds": ["runtime-claim"],
+    "error_detail": "class",
+    "accepts_flags": [],
+}
+IMPL = {
+    "name": "cmcp-runtime",
+    "version": version("cmcp-runtime"),
+    "language": "python",
+    "homepage": "https://github.com/agentrust-io/cmcp",
+}
 
 
 # --- clock -----------------------------------------------------------------------------------
@@ -70,7 +83,7 @@ _REAL_DATETIME = _dt.datetime
 @contextlib.contextmanager
 def clock_at(seconds):
     """cmcp_verify.verify's `datetime.now()` returns `seconds` (Unix time) inside the block."""
-    pinned = _REAL_DATETIME.fromtimestamp(seconds, tz=_dt.timezone.utc)
+    pinned = _REAL_DATETIME.fromtimestamp(seconds, tz=_dt.UTC)
 
     class PinnedDatetime(_REAL_DATETIME):
         @classmethod
@@ -97,7 +110,7 @@ def _clock_self_test():
     if cmcp_verify_module.datetime is not _REAL_DATETIME:
         return False
     t = 1_700_000_000
-    generated = _REAL_DATETIME.fromtimestamp(t - 3000, tz=_dt.timezone.utc).isoformat()
+    generated = _REAL_DATETIME.fromtimestamp(t - 3000, tz=_dt.UTC).isoformat()
     probe = {"gateway": {"attestation_generated_at": generated}}
     with clock_at(t):
         age, _ = cmcp_verify_module._check_attestation_freshness(probe, 86400)
@@ -108,6 +121,7 @@ CLOCK_OK = _clock_self_test()
 
 
 # --- plumbing --------------------------------------------------------------------------------
+
 
 def b64d(s):
     if not isinstance(s, str):
@@ -181,7 +195,10 @@ def pinned_key_hex(keys):
     if not keys:
         return None, None
     if len(keys) > 1:
-        return None, "verify_trace_claim takes one pinned key (trusted_public_key_hex); a set of anchors cannot be passed"
+        return (
+            None,
+            "verify_trace_claim takes one pinned key (trusted_public_key_hex); a set of anchors cannot be passed",
+        )
     key = keys[0]
     if isinstance(key, str):
         return None, "verify_trace_claim pins a raw Ed25519 key; an RFC 7638 thumbprint carries no key material"
@@ -207,9 +224,12 @@ def context(req):
         raise ValueError("verification_time and max_age must be integers")
     if req.get("cmcp_canonicalization", "jcs") != "pyjson":
         # cmcp_verify knows one canonical form, sorted-ASCII JSON; it is not switched (README).
-        print(f"[cmcp adapter] {req.get('case')}: cmcp_canonicalization "
-              f"{req.get('cmcp_canonicalization', 'jcs (default)')!r} requested; cmcp_verify "
-              "checks the signature over sorted-ASCII JSON, its only form", file=sys.stderr)
+        print(
+            f"[cmcp adapter] {req.get('case')}: cmcp_canonicalization "
+            f"{req.get('cmcp_canonicalization', 'jcs (default)')!r} requested; cmcp_verify "
+            "checks the signature over sorted-ASCII JSON, its only form",
+            file=sys.stderr,
+        )
     return now, max_age
 
 
@@ -263,13 +283,16 @@ def claim_native(res):
 
 def run_claim(claim, now, max_age, key_hex):
     """verify_trace_claim at `now`: (VerificationResult, None) or (None, exception it raised)."""
-    approved = ApprovedHashes(policy_bundle_hash=claim_member(claim, "trace", "policy", "bundle_hash"),
-                              tool_catalog_hash=claim_member(claim, "gateway", "catalog", "hash"))
+    approved = ApprovedHashes(
+        policy_bundle_hash=claim_member(claim, "trace", "policy", "bundle_hash"),
+        tool_catalog_hash=claim_member(claim, "gateway", "catalog", "hash"),
+    )
     try:
         with clock_at(now):
-            return verify_trace_claim(claim, approved, max_attestation_age_seconds=max_age,
-                                      trusted_public_key_hex=key_hex), None
-    except Exception as exc:  # noqa: BLE001 - the library raised on this input: its answer, a refusal
+            return verify_trace_claim(
+                claim, approved, max_attestation_age_seconds=max_age, trusted_public_key_hex=key_hex
+            ), None
+    except Exception as exc:
         return None, exc
 
 
@@ -280,9 +303,13 @@ def claim_findings(res, exc, prefix=""):
     if res.failure_reason is None:
         # Accepted with fields left unverified (partially_verified): at level 0 that is the
         # hardware attestation of a software-only claim. Each is passed on as an advisory.
-        return [], [error(f"{prefix}{f} not verified" + (f": {res.details[f]}" if f in res.details else ""),
-                          "evidence/hardware-unverified" if f == "hardware_attestation" else None)
-                    for f in res.unverified_fields]
+        return [], [
+            error(
+                f"{prefix}{f} not verified" + (f": {res.details[f]}" if f in res.details else ""),
+                "evidence/hardware-unverified" if f == "hardware_attestation" else None,
+            )
+            for f in res.unverified_fields
+        ]
     cls, rule, ptr = claim_class(res)
     return [error(prefix + claim_native(res), cls, rule, ptr)], []
 
@@ -298,32 +325,86 @@ BUNDLE_FAILURES = [
     (r"^bundle has no entries$", "chain/malformed", "TR-AUD-001", "/entries"),
     (r"^entry (\d+): hash mismatch", "chain/hash-mismatch", "TR-AUD-002", "/entries/{i}"),
     (r"^entry (\d+): chain link broken$", "chain/link-broken", "TR-AUD-003", "/entries/{i}/prev_entry_hash"),
-    (r"^entry (\d+): session_id must be a non-empty string$", "chain/session-epoch", "TR-AUD-004", "/entries/{i}/session_id"),
-    (r"^entry (\d+): session_id changes without a recorded session_reset", "chain/session-epoch", "TR-AUD-004", "/entries/{i}/session_id"),
+    (
+        r"^entry (\d+): session_id must be a non-empty string$",
+        "chain/session-epoch",
+        "TR-AUD-004",
+        "/entries/{i}/session_id",
+    ),
+    (
+        r"^entry (\d+): session_id changes without a recorded session_reset",
+        "chain/session-epoch",
+        "TR-AUD-004",
+        "/entries/{i}/session_id",
+    ),
     (r"^entry (\d+): session_reset does not name", "chain/session-epoch", "TR-AUD-004", "/entries/{i}/detail"),
-    (r"^entry (\d+): " + RECEIPT + "external_execution_evidence is not an object$",
-     "evidence/receipt-malformed", "TR-EXT-001", "/entries/{i}/external_execution_evidence"),
-    (r"^entry (\d+): " + RECEIPT + "external_execution_evidence linked_call_id does not match",
-     "evidence/receipt-misbound", "TR-EXT-002", "/entries/{i}/external_execution_evidence/linked_call_id"),
-    (r"^entry (\d+): " + RECEIPT + "issuer_key_id must be lowercase hex",
-     "evidence/receipt-malformed", "TR-EXT-001", "/entries/{i}/external_execution_evidence/issuer_key_id"),
-    (r"^entry (\d+): " + RECEIPT + "evidence_hash must be",
-     "evidence/receipt-malformed", "TR-EXT-001", "/entries/{i}/external_execution_evidence/evidence_hash"),
-    (r"^entry (\d+): " + RECEIPT + "unsupported evidence_type",
-     "evidence/receipt-malformed", "TR-EXT-001", "/entries/{i}/external_execution_evidence/evidence_type"),
-    (r"^entry (\d+): " + RECEIPT + "no trusted key for external evidence issuer_key_id",
-     "evidence/issuer-unknown", "TR-EXT-004", "/entries/{i}/external_execution_evidence/issuer_key_id"),
-    (r"^entry (\d+): " + RECEIPT + "external_execution_evidence signature is invalid$",
-     "evidence/receipt-signature-invalid", "TR-EXT-003", "/entries/{i}/external_execution_evidence/signature"),
-    (r"^entry (\d+): " + RECEIPT + "external_execution_evidence could not be verified",
-     "evidence/receipt-signature-invalid", "TR-EXT-003", "/entries/{i}/external_execution_evidence/signature"),
+    (
+        r"^entry (\d+): " + RECEIPT + "external_execution_evidence is not an object$",
+        "evidence/receipt-malformed",
+        "TR-EXT-001",
+        "/entries/{i}/external_execution_evidence",
+    ),
+    (
+        r"^entry (\d+): " + RECEIPT + "external_execution_evidence linked_call_id does not match",
+        "evidence/receipt-misbound",
+        "TR-EXT-002",
+        "/entries/{i}/external_execution_evidence/linked_call_id",
+    ),
+    (
+        r"^entry (\d+): " + RECEIPT + "issuer_key_id must be lowercase hex",
+        "evidence/receipt-malformed",
+        "TR-EXT-001",
+        "/entries/{i}/external_execution_evidence/issuer_key_id",
+    ),
+    (
+        r"^entry (\d+): " + RECEIPT + "evidence_hash must be",
+        "evidence/receipt-malformed",
+        "TR-EXT-001",
+        "/entries/{i}/external_execution_evidence/evidence_hash",
+    ),
+    (
+        r"^entry (\d+): " + RECEIPT + "unsupported evidence_type",
+        "evidence/receipt-malformed",
+        "TR-EXT-001",
+        "/entries/{i}/external_execution_evidence/evidence_type",
+    ),
+    (
+        r"^entry (\d+): " + RECEIPT + "no trusted key for external evidence issuer_key_id",
+        "evidence/issuer-unknown",
+        "TR-EXT-004",
+        "/entries/{i}/external_execution_evidence/issuer_key_id",
+    ),
+    (
+        r"^entry (\d+): " + RECEIPT + "external_execution_evidence signature is invalid$",
+        "evidence/receipt-signature-invalid",
+        "TR-EXT-003",
+        "/entries/{i}/external_execution_evidence/signature",
+    ),
+    (
+        r"^entry (\d+): " + RECEIPT + "external_execution_evidence could not be verified",
+        "evidence/receipt-signature-invalid",
+        "TR-EXT-003",
+        "/entries/{i}/external_execution_evidence/signature",
+    ),
     (r"^entry (\d+): tool_name must be a string$", "chain/summary-mismatch", "TR-AUD-006", "/entries/{i}/tool_name"),
-    (r"^claim trace\.tool_transcript\.hash (is missing|does not match)", "chain/commitment-mismatch", "TR-AUD-005",
-     "/trace/tool_transcript/hash"),
-    (r"^claim trace\.tool_transcript\.call_count does not match", "chain/summary-mismatch", "TR-AUD-006",
-     "/trace/tool_transcript/call_count"),
-    (r"^claim gateway\.call_summary\.(\w+) does not match", "chain/summary-mismatch", "TR-AUD-006",
-     "/gateway/call_summary/{i}"),
+    (
+        r"^claim trace\.tool_transcript\.hash (is missing|does not match)",
+        "chain/commitment-mismatch",
+        "TR-AUD-005",
+        "/trace/tool_transcript/hash",
+    ),
+    (
+        r"^claim trace\.tool_transcript\.call_count does not match",
+        "chain/summary-mismatch",
+        "TR-AUD-006",
+        "/trace/tool_transcript/call_count",
+    ),
+    (
+        r"^claim gateway\.call_summary\.(\w+) does not match",
+        "chain/summary-mismatch",
+        "TR-AUD-006",
+        "/gateway/call_summary/{i}",
+    ),
     (r"^claim gateway\.session_id does not match", "chain/session-mismatch", "TR-AUD-007", "/gateway/session_id"),
     (r"^bundle root does not match", "chain/commitment-mismatch", "TR-AUD-005", "/gateway/audit_chain/root"),
     (r"^bundle tip does not match", "chain/commitment-mismatch", "TR-AUD-005", "/gateway/audit_chain/tip"),
@@ -349,6 +430,7 @@ def bundle_error(failure):
 
 
 # --- operations ------------------------------------------------------------------------------
+
 
 def hello(req):
     if not req["protocol"]["min"] <= 1 <= req["protocol"]["max"]:
@@ -418,7 +500,7 @@ def verify_chain(req):
     errors, warnings = [], []
     try:
         bundle_result = verify_audit_bundle(bundle, claim, external_evidence_keys=evidence_keys)
-    except Exception as exc:  # noqa: BLE001 - the library raised on this input: its answer, a refusal
+    except Exception as exc:
         errors.append(error(f"verify_audit_bundle raised {exc_text(exc)}"))
     else:
         if not bundle_result.verified:
@@ -442,14 +524,18 @@ def unknown(req):
     return "unsupported", f"op {req.get('op')!r} is not implemented by this adapter (cmcp_verify only verifies)"
 
 
-OPS = {"hello": hello, "verify": verify, "verify-chain": verify_chain,
-       "ping": lambda req: ("ok", {}), "shutdown": lambda req: ("ok", {})}
+OPS = {
+    "hello": hello,
+    "verify": verify,
+    "verify-chain": verify_chain,
+    "ping": lambda req: ("ok", {}),
+    "shutdown": lambda req: ("ok", {}),
+}
 
 
 def main():
     if not CLOCK_OK:
-        print("[cmcp adapter] clock self-test failed: verify and verify-chain answer harness_error",
-              file=sys.stderr)
+        print("[cmcp adapter] clock self-test failed: verify and verify-chain answer harness_error", file=sys.stderr)
     return adapter_kit.serve(OUT, OPS, unknown, exc_text)
 
 

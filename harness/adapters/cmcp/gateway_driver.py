@@ -70,6 +70,7 @@ Gateway facts this relies on (read from the installed cmcp_runtime 0.7.1):
     name the session, so the live session id is read from the driver's own audit database
     (last row is the live session's session_start) and cross-checked with allowed replies.
 """
+
 import base64
 import hashlib
 import http.server
@@ -209,9 +210,7 @@ def load_scenario(text):
             raise DriverError(f"sessions[{i}].calls must be a list of {sorted(CALL_TOOLS)}")
         reset_after = session.get("reset_after")
         if reset_after is not None and (
-            isinstance(reset_after, bool)
-            or not isinstance(reset_after, int)
-            or not 0 <= reset_after <= len(calls)
+            isinstance(reset_after, bool) or not isinstance(reset_after, int) or not 0 <= reset_after <= len(calls)
         ):
             raise DriverError(f"sessions[{i}].reset_after must be null or 0..{len(calls)}")
         if session.get("receipt_mode", mode) not in RECEIPT_MODES:
@@ -229,9 +228,7 @@ class Issuer:
     """The external controller that signs execution receipts for robot.move."""
 
     def __init__(self, seed):
-        self._key = (
-            Ed25519PrivateKey.from_private_bytes(seed) if seed else Ed25519PrivateKey.generate()
-        )
+        self._key = Ed25519PrivateKey.from_private_bytes(seed) if seed else Ed25519PrivateKey.generate()
         self.public_key = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self.key_id = hashlib.sha256(self.public_key).hexdigest()
 
@@ -263,7 +260,7 @@ def _load_scanner():
     twenty letters); using the installed scanner lets the mock re-issue instead of flaking."""
     try:
         from cmcp_runtime.runtime_gateway import MCPResponseScanner
-    except Exception:  # noqa: BLE001 - the check is a convenience; without it, issue as is
+    except Exception:
         return None
     return MCPResponseScanner()
 
@@ -295,17 +292,16 @@ class MockUpstream:
             def log_message(self, fmt, *args):  # keep stdout/stderr clean
                 pass
 
-            def do_POST(self):  # noqa: N802 - http.server naming
+            def do_POST(self):
                 try:
                     length = int(self.headers.get("Content-Length") or 0)
                     request = json.loads(self.rfile.read(length) or b"null")
                 except (ValueError, json.JSONDecodeError):
-                    self._send(400, {"jsonrpc": "2.0", "id": None,
-                                     "error": {"code": -32700, "message": "parse error"}})
+                    self._send(400, {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}})
                     return
                 self._send(200, upstream.answer(request))
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 self._send(405, {"error": "POST only"})
 
             def _send(self, status, obj):
@@ -331,8 +327,7 @@ class MockUpstream:
 
     def answer(self, request):
         if not isinstance(request, dict):
-            return {"jsonrpc": "2.0", "id": None,
-                    "error": {"code": -32600, "message": "invalid request"}}
+            return {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "invalid request"}}
         rpc_id = request.get("id")
         method = request.get("method")
         params = request.get("params") if isinstance(request.get("params"), dict) else {}
@@ -345,19 +340,18 @@ class MockUpstream:
                 "serverInfo": {"name": "trace-conformance-mock-upstream", "version": "1"},
             }
         elif method == "tools/list":
-            result = {"tools": [
-                {"name": t["tool_name"], "description": t["description"],
-                 "inputSchema": t["input_schema"]}
-                for t in TOOLS
-            ]}
+            result = {
+                "tools": [
+                    {"name": t["tool_name"], "description": t["description"], "inputSchema": t["input_schema"]}
+                    for t in TOOLS
+                ]
+            }
         elif method == "tools/call":
             result = self.call(str(rpc_id), params.get("name"), params.get("arguments") or {})
             if result is None:
-                return {"jsonrpc": "2.0", "id": rpc_id,
-                        "error": {"code": -32602, "message": "unknown tool"}}
+                return {"jsonrpc": "2.0", "id": rpc_id, "error": {"code": -32602, "message": "unknown tool"}}
         else:
-            return {"jsonrpc": "2.0", "id": rpc_id,
-                    "error": {"code": -32601, "message": "method not found"}}
+            return {"jsonrpc": "2.0", "id": rpc_id, "error": {"code": -32601, "message": "method not found"}}
         return {"jsonrpc": "2.0", "id": rpc_id, "result": result}
 
     def call(self, call_id, name, arguments):
@@ -431,24 +425,26 @@ def write_gateway_files(workdir, gateway_port, upstream_url):
     catalog = []
     for tool in TOOLS:
         definition = {"description": tool["description"], "input_schema": tool["input_schema"]}
-        catalog.append({
-            "tool_name": tool["tool_name"],
-            "server": {
-                "display_name": "trace-conformance mock upstream",
-                "url": upstream_url,
-                # The all-"A" placeholder means "no pin recorded"; a plain-http upstream
-                # cannot be pinned anyway (the gateway logs TLS_PIN_UNENFORCED and proceeds).
-                "tls_fingerprint": "SHA256:" + "A" * 43 + "=",
-                "transport": "streamable-http",
-            },
-            "approved_definition": definition,
-            "definition_hash": "sha256:" + hashlib.sha256(pyjson(definition).encode()).hexdigest(),
-            "compliance_domain": tool["compliance_domain"],
-            "requires_baa": False,
-            "sensitivity_level": tool["sensitivity_level"],
-            "added_at": "2026-01-01T00:00:00Z",
-            "approved_by": "trace-conformance/gateway_driver",
-        })
+        catalog.append(
+            {
+                "tool_name": tool["tool_name"],
+                "server": {
+                    "display_name": "trace-conformance mock upstream",
+                    "url": upstream_url,
+                    # The all-"A" placeholder means "no pin recorded"; a plain-http upstream
+                    # cannot be pinned anyway (the gateway logs TLS_PIN_UNENFORCED and proceeds).
+                    "tls_fingerprint": "SHA256:" + "A" * 43 + "=",
+                    "transport": "streamable-http",
+                },
+                "approved_definition": definition,
+                "definition_hash": "sha256:" + hashlib.sha256(pyjson(definition).encode()).hexdigest(),
+                "compliance_domain": tool["compliance_domain"],
+                "requires_baa": False,
+                "sensitivity_level": tool["sensitivity_level"],
+                "added_at": "2026-01-01T00:00:00Z",
+                "approved_by": "trace-conformance/gateway_driver",
+            }
+        )
     catalog_path = os.path.join(workdir, "catalog.json")
     with open(catalog_path, "w", encoding="utf-8") as f:
         json.dump(catalog, f, indent=2)
@@ -472,22 +468,25 @@ def cmcp_command(config_path):
     if os.path.isfile(cli) and os.access(cli, os.X_OK):
         return [cli, "start", "--config", config_path]
     # Same console-script entry point, when the venv's bin/cmcp is not next to the interpreter.
-    return [sys.executable, "-c", "from cmcp_runtime.cli import main; main()",
-            "start", "--config", config_path]
+    return [sys.executable, "-c", "from cmcp_runtime.cli import main; main()", "start", "--config", config_path]
 
 
 def gateway_env(bearer_token, operator_token):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("CMCP_") and k.lower() not in
-           ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
-    env.update({
-        "CMCP_DEV_MODE": "1",
-        "CMCP_BEARER_TOKEN": bearer_token,
-        "CMCP_OPERATOR_TOKEN": operator_token,
-        "NO_PROXY": "127.0.0.1,localhost",
-        "no_proxy": "127.0.0.1,localhost",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CMCP_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+    }
+    env.update(
+        {
+            "CMCP_DEV_MODE": "1",
+            "CMCP_BEARER_TOKEN": bearer_token,
+            "CMCP_OPERATOR_TOKEN": operator_token,
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -508,8 +507,12 @@ class Gateway:
     def start(self):
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(
-                self.command, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                cwd=self.workdir, env=gateway_env(self.bearer, self.operator),
+                self.command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                cwd=self.workdir,
+                env=gateway_env(self.bearer, self.operator),
                 start_new_session=True,
             )
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -522,8 +525,7 @@ class Gateway:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise DriverError(f"gateway did not listen on {HOST}:{self.port} "
-                                  f"within {STARTUP_TIMEOUT_S:.0f}s")
+                raise DriverError(f"gateway did not listen on {HOST}:{self.port} within {STARTUP_TIMEOUT_S:.0f}s")
             time.sleep(0.2)
         # /health is exempt from the bearer token (but rate limited: one probe is enough).
         status, body = self.request("GET", "/health", auth=None)
@@ -591,9 +593,7 @@ def live_session_from_db(db_path):
     gateway writes every entry synchronously before answering)."""
     conn = sqlite3.connect(db_path, timeout=5.0)
     try:
-        row = conn.execute(
-            "SELECT session_id, entry_type FROM audit_entries ORDER BY rowid DESC LIMIT 1"
-        ).fetchone()
+        row = conn.execute("SELECT session_id, entry_type FROM audit_entries ORDER BY rowid DESC LIMIT 1").fetchone()
     finally:
         conn.close()
     if row is None or row[1] != "session_start":
@@ -602,16 +602,20 @@ def live_session_from_db(db_path):
 
 
 def tool_call(gateway, kind, label, rpc_id):
-    status, body = gateway.request("POST", "/mcp", {
-        "jsonrpc": "2.0",
-        "id": rpc_id,
-        "method": "tools/call",
-        "params": {
-            "name": CALL_TOOLS[kind],
-            "arguments": CALL_ARGUMENTS[kind],
-            "_cmcp": {"session_id": label, "workflow_id": WORKFLOW_ID},
+    status, body = gateway.request(
+        "POST",
+        "/mcp",
+        {
+            "jsonrpc": "2.0",
+            "id": rpc_id,
+            "method": "tools/call",
+            "params": {
+                "name": CALL_TOOLS[kind],
+                "arguments": CALL_ARGUMENTS[kind],
+                "_cmcp": {"session_id": label, "workflow_id": WORKFLOW_ID},
+            },
         },
-    })
+    )
     item = {"kind": kind, "http_status": status}
     call_id = None
     served_session = None
@@ -649,8 +653,10 @@ def run_session(gateway, upstream, db_path, index, spec, default_mode):
         item, served = tool_call(gateway, calls[position], label, f"{label}-{position + 1}")
         responses.append(item)
         if served is not None and served != live:
-            raise DriverError(f"call {position + 1} of session {label!r} was served by session "
-                              f"{served}, expected the live session {live}")
+            raise DriverError(
+                f"call {position + 1} of session {label!r} was served by session "
+                f"{served}, expected the live session {live}"
+            )
 
     status, claim = gateway.request("POST", f"/sessions/{live}/close")
     if status != 200 or not isinstance(claim, dict):
@@ -689,16 +695,15 @@ def run(scenario):
         try:
             gateway.start()
             sessions = [
-                run_session(gateway, upstream, os.path.join(workdir, "audit.db"), i, spec,
-                            scenario.get("receipt_mode", "good"))
+                run_session(
+                    gateway, upstream, os.path.join(workdir, "audit.db"), i, spec, scenario.get("receipt_mode", "good")
+                )
                 for i, spec in enumerate(scenario["sessions"])
             ]
-        except Exception as exc:  # noqa: BLE001 - add the gateway's own words to any failure
+        except Exception as exc:
             tail = gateway.log_tail()
             calls = ", ".join(f"{m}:{n or rid}" for m, rid, n in upstream.log[-20:])
-            raise DriverError(
-                f"{exc}\n--- mock upstream saw (last 20): {calls or 'nothing'}\n{tail}"
-            ) from exc
+            raise DriverError(f"{exc}\n--- mock upstream saw (last 20): {calls or 'nothing'}\n{tail}") from exc
         return {
             "gateway_version": gateway_version(),
             "sessions": sessions,
@@ -731,7 +736,7 @@ def main():
     except KeyboardInterrupt:
         print("gateway_driver: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - a driver bug: say so, never print partial output
+    except Exception as exc:
         print(f"gateway_driver: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     sys.stdout.write(json.dumps(output, ensure_ascii=True) + "\n")

@@ -14,9 +14,9 @@ It never decides a verdict. The only thing it adds is the clock: trace-tests rea
 time.time() in two modules, and the adapter points those modules' `time` at a clock that
 returns the request's verification_time for the duration of the call (README, "Clock").
 """
+
 import base64
 import contextlib
-import json
 import os
 import sys
 import time as _stdlib_time
@@ -25,7 +25,7 @@ from importlib.metadata import version
 
 # The shared adapter kit sits one folder up; it reserves stdout for protocol lines.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import adapter_kit  # noqa: E402
+import adapter_kit
 
 OUT = adapter_kit.protocol_stdout()
 
@@ -33,13 +33,35 @@ from trace_tests import loader, runner  # noqa: E402
 from trace_tests.modules import tr_apr, tr_env  # noqa: E402
 from trace_tests.modules.unverified import finding_counts_as_level_failure  # noqa: E402
 
-PLATFORMS = ["intel-tdx", "amd-sev-snp", "azure-cvm-sev-snp", "nvidia-h100", "nvidia-blackwell",
-             "aws-nitro", "arm-cca", "google-confidential-space", "tpm2", "software-only"]
-CAPS = {"ops": ["verify", "ping", "shutdown"], "formats": ["embedded"], "algs": ["EdDSA"],
-        "levels": [0, 1, 2], "platforms": PLATFORMS, "profiles": ["v0.2"], "error_detail": "rule",
-        "accepts_flags": [], "inputs": ["inclusion"]}
-IMPL = {"name": "agentrust-trace-tests", "version": version("agentrust-trace-tests"), "language": "python",
-        "homepage": "https://github.com/agentrust-io/trace-spec/tree/main/conformance"}
+PLATFORMS = [
+    "intel-tdx",
+    "amd-sev-snp",
+    "azure-cvm-sev-snp",
+    "nvidia-h100",
+    "nvidia-blackwell",
+    "aws-nitro",
+    "arm-cca",
+    "google-confidential-space",
+    "tpm2",
+    "software-only",
+]
+CAPS = {
+    "ops": ["verify", "ping", "shutdown"],
+    "formats": ["embedded"],
+    "algs": ["EdDSA"],
+    "levels": [0, 1, 2],
+    "platforms": PLATFORMS,
+    "profiles": ["v0.2"],
+    "error_detail": "rule",
+    "accepts_flags": [],
+    "inputs": ["inclusion"],
+}
+IMPL = {
+    "name": "agentrust-trace-tests",
+    "version": version("agentrust-trace-tests"),
+    "language": "python",
+    "homepage": "https://github.com/agentrust-io/trace-spec/tree/main/conformance",
+}
 
 # The modules of 0.6.2 that read the clock (`now = int(time.time())`): TR-ENV-002 (iat) and
 # TR-APR-004 (appraisal.timestamp). No other module of the package reads it (cli.py stamps
@@ -99,8 +121,11 @@ def verify(req):
         return "unsupported", "trace-tests reads JSON records under the v0.2 profile only"
     level = req["level"]
     now, max_age, nonce = req["verification_time"], req["max_age"], req["nonce"]
-    if level not in (0, 1, 2) or not all(type(v) is int for v in (now, max_age)) \
-            or not (nonce is None or isinstance(nonce, str)):
+    if (
+        level not in (0, 1, 2)
+        or not all(type(v) is int for v in (now, max_age))
+        or not (nonce is None or isinstance(nonce, str))
+    ):
         raise ValueError("level 0-2, integer verification_time and max_age, string or null nonce expected")
     if not CLOCK_OK:
         return "harness_error", "cannot pin trace-tests' clock: tr_env/tr_apr no longer read time.time()"
@@ -119,9 +144,10 @@ def verify(req):
         return "ok", {"verdict": "reject", "errors": [err]}
     try:
         with clock_at(now):
-            results = runner.run(record, fmt, level, max_age_seconds=max_age, expected_nonce=nonce,
-                                 receipt=req.get("inclusion"))
-    except Exception as exc:  # noqa: BLE001 - trace-tests raising is its refusal (a traceback, exit 1, in its CLI)
+            results = runner.run(
+                record, fmt, level, max_age_seconds=max_age, expected_nonce=nonce, receipt=req.get("inclusion")
+            )
+    except Exception as exc:
         return "ok", {"verdict": "reject", "errors": [{"native": exc_text(exc)}]}
     errors, warnings = [], []
     for module in results:

@@ -54,7 +54,7 @@ pub fn replay_cmd(a: ReplayArgs) -> u8 {
     let dirs = match captures(&a.dirs) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("trace-conform replay: {}", crate::cmd_verify::clean(&e));
+            eprintln!("trace-conform replay: {}", clean(&e));
             return 2;
         }
     };

@@ -97,8 +97,7 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
     };
     o.strict = req.get("strict").and_then(Value::as_bool).unwrap_or(false);
     if let Some(c) = req.get("cmcp_canonicalization").and_then(Value::as_str) {
-        o.cmcp_canonicalization =
-            trace_record::cmcp::CmcpCanonicalization::parse(c).ok_or("unknown cmcp_canonicalization")?;
+        o.cmcp_canonicalization = CmcpCanonicalization::parse(c).ok_or("unknown cmcp_canonicalization")?;
     }
     for k in get(req, "trusted_keys")?
         .as_array()

@@ -93,15 +93,11 @@ fn long_version() -> &'static str {
 /// Output piped into `head` and closed early ends the process quietly, as for any Unix
 /// tool, instead of a panic on the failed write (Rust ignores SIGPIPE by default).
 #[cfg(unix)]
+#[allow(unsafe_code)]
 fn default_sigpipe() {
-    unsafe extern "C" {
-        fn signal(signum: i32, handler: usize) -> usize;
-    }
-    const SIGPIPE: i32 = 13;
-    const SIG_DFL: usize = 0;
     // SAFETY: restores the default disposition of one signal before any thread starts.
     unsafe {
-        signal(SIGPIPE, SIG_DFL);
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -88,8 +88,11 @@ fn claim_variants() -> Vec<(&'static str, Object)> {
     out
 }
 
+/// A named way to break a signed record.
+type Tampering = (&'static str, fn(&mut J));
+
 /// Ways to break a signed record; each must be rejected by both verifiers.
-fn tamperings() -> Vec<(&'static str, fn(&mut J))> {
+fn tamperings() -> Vec<Tampering> {
     vec![
         ("data_class", |r| r["data_class"] = json!("public")),
         ("iat+1", |r| r["iat"] = json!(r["iat"].as_i64().unwrap() + 1)),

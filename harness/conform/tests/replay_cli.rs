@@ -78,7 +78,7 @@ fn fixtures_check_finds_a_changed_file() {
 
 /// A capture directory made from a Level 1 vector's evidence (its `capture` input), and the
 /// vector's record: what a vendor's capture plus an implementer's record look like.
-fn capture_from_vector(file: &str, id: &str, dir: &std::path::Path) -> std::path::PathBuf {
+fn capture_from_vector(file: &str, id: &str, dir: &std::path::Path) -> PathBuf {
     use base64::Engine;
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let doc: serde_json::Value =

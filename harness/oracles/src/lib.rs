@@ -5,6 +5,7 @@
 //! in `fuzz/` are one line each over [`run`]; `tests/replay.rs` replays every committed
 //! seed and crash input through the same functions under `cargo test`. Owns the properties;
 //! does not own any fuzzing engine, corpus or I/O.
+#![forbid(unsafe_code)]
 
 pub mod captures;
 pub mod codec;

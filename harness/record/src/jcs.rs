@@ -142,7 +142,7 @@ fn even_on_tie(digits: String, n: i32, f: f64) -> String {
     let Some(up) = increment(&down) else {
         return digits;
     };
-    let even = if (down.as_bytes()[k - 1] - b'0') % 2 == 0 {
+    let even = if (down.as_bytes()[k - 1] - b'0').is_multiple_of(2) {
         down
     } else {
         up

@@ -496,7 +496,7 @@ mod tests {
     #[test]
     fn an_object_is_empty_until_a_member_is_inserted() {
         let mut o = Object::new();
-        assert!(o.is_empty() && o.len() == 0);
+        assert!(o.is_empty() && o.is_empty());
         o.insert("a", Value::Null);
         assert!(!o.is_empty() && o.len() == 1);
         assert!(parse(b"{}").unwrap().as_object().is_some_and(Object::is_empty));

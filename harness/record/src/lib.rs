@@ -5,6 +5,7 @@
 //! [`json::parse`] (strict input) → [`envelope::decode`] (embedded, JWS, COSE_Sign1) →
 //! [`keys`] (the cnf key and the signature) → [`schema`] and [`rules`] → [`verify::Report`].
 //! [`jcs`] is the RFC 8785 canonicalizer; [`sign`] makes records.
+#![forbid(unsafe_code)]
 
 pub mod action;
 pub mod anchor;

@@ -231,7 +231,7 @@ mod pointer_tests {
             "{text}"
         );
         set_pointer(&mut d, "/subject/-", Value::String("appended".into()));
-        set_pointer(&mut d, "/a~1b/~0", Value::Number(crate::json::Number::Int(2)));
+        set_pointer(&mut d, "/a~1b/~0", Value::Number(json::Number::Int(2)));
         let text = String::from_utf8(crate::jcs::canonicalize(&Value::Object(d.clone()))).expect("utf8");
         assert!(
             text.contains(r#""appended"]"#) && text.contains(r#""a/b":{"~":2}"#),

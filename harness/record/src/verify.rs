@@ -274,7 +274,7 @@ fn deployment_findings(record: &crate::json::Object, d: &Deployment) -> Vec<Find
     }
     if let Some(floor) = d.min_slsa_level {
         let level = root.pointer("/build_provenance/slsa_level").and_then(Value::as_int);
-        if !level.is_some_and(|l| l >= floor) {
+        if level.is_none_or(|l| l < floor) {
             out.push(Finding::fail(
                 "TR-PRF-002",
                 "profile/slsa-below-floor",
@@ -664,8 +664,8 @@ mod tests {
                 &sample::base_claims(),
                 &key,
                 None,
-                crate::envelope::Form::Embedded,
-                crate::envelope::CoseTag::Tagged,
+                Form::Embedded,
+                envelope::CoseTag::Tagged,
             );
             let r = verify(&bytes, &VerifyOptions::embedded_key_at(sample::SAMPLE_IAT));
             assert_eq!(r.alg, Some(alg.jose_name()));
@@ -689,8 +689,8 @@ mod tests {
             &sample::base_claims(),
             &key,
             None,
-            crate::envelope::Form::Embedded,
-            crate::envelope::CoseTag::Tagged,
+            Form::Embedded,
+            envelope::CoseTag::Tagged,
         );
         let text = String::from_utf8(signed).unwrap().replace("\"internal\"", "\"public\"");
         let r = verify(text.as_bytes(), &VerifyOptions::embedded_key_at(sample::SAMPLE_IAT));

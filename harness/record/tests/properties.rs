@@ -92,7 +92,7 @@ fn noisy_string(s: &str, mut seed: u64, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-        let escape = (seed >> 40) % 3 == 0;
+        let escape = (seed >> 40).is_multiple_of(3);
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),

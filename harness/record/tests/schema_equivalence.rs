@@ -1,8 +1,10 @@
 //! Our own schemas must give the same verdict as the official ones (read in place from
 //! ../shared/trace-spec/schema) on every example record and on a set of mutations of them:
+//!
 //! - schema/trace-v0.2.json        ~ trace-claim.json, except records with `references` (D-04);
 //! - schema/trace-v0.2-strict.json ~ agentrust-trace-0.11.0/trace-v0.2.json;
 //! - schema/trace-v0.1.json        ~ agentrust-trace-0.11.0/trace-v0.1.json.
+//!
 //! Both sides are compiled by the same validator, so only the schemas differ.
 
 mod shared;

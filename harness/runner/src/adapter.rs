@@ -10,6 +10,8 @@
 //! exits even if a child still holds its stdout), or a protocol violation (the offending
 //! bytes, or the size of an oversized answer). Never retries: one request, one outcome.
 //! Does not own scoring or restart policy.
+// Process groups, signals and reaping go through libc; each unsafe block says why it is sound.
+#![allow(unsafe_code)]
 
 use crate::protocol::Response;
 use crate::reaper;
@@ -129,7 +131,7 @@ fn excerpt(bytes: &[u8]) -> String {
 
 /// Why a line is not a protocol response, in the adapter author's terms.
 fn not_a_response(bytes: &[u8], e: &serde_json::Error) -> String {
-    match serde_json::from_slice::<serde_json::Value>(bytes) {
+    match serde_json::from_slice::<Value>(bytes) {
         Err(_) => "a line on stdout that is not JSON: stdout carries protocol lines only (write logs to stderr)".into(),
         Ok(v) if !v.is_object() => "a JSON line that is not an object: each response is one JSON object".into(),
         Ok(_) => {
@@ -364,7 +366,7 @@ impl Adapter {
             std::thread::sleep(Duration::from_millis(2));
         }
         let stderr = self.stderr_since(mark);
-        let parsed = serde_json::from_slice::<serde_json::Value>(bytes)
+        let parsed = serde_json::from_slice::<Value>(bytes)
             .and_then(|v| serde::Deserialize::deserialize(&v).map(|r: Response| (r, v)));
         match parsed {
             Ok((r, _)) if r.trace_adapter != crate::protocol::PROTOCOL_VERSION => Exchange::Violation {
@@ -377,7 +379,7 @@ impl Adapter {
                 reason: format!(
                     "response id {} does not answer request {}",
                     trace_untrusted::escape::quoted(&r.id),
-                    trace_untrusted::escape::quoted(&id)
+                    trace_untrusted::escape::quoted(id)
                 ),
                 stderr,
             },

@@ -127,7 +127,10 @@ pub fn parse(summary: &Value) -> Result<Run, String> {
 /// Orders versions as Semantic Versioning does, as far as it matters here: build metadata
 /// (after `+`) is ignored, dot-separated parts compare as numbers where they are numbers
 /// ("0.10" after "0.9"), and a pre-release (after `-`) comes before its release.
-fn version_key(v: &str) -> (Vec<(u64, String)>, bool, Vec<(u64, String)>) {
+/// Release parts, "no pre-release", pre-release parts: compared in that order.
+type VersionKey = (Vec<(u64, String)>, bool, Vec<(u64, String)>);
+
+fn version_key(v: &str) -> VersionKey {
     let parts = |t: &str| -> Vec<(u64, String)> {
         t.split('.')
             .map(|p| (p.parse::<u64>().unwrap_or(u64::MAX), p.to_string()))

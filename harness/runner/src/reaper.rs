@@ -7,6 +7,8 @@
 //!
 //! Owns: tokens, the /proc scan, the subreaper flag and reaping. Does not own the adapter's
 //! own process group (adapter.rs kills that first).
+// Process groups, signals and reaping go through libc; each unsafe block says why it is sound.
+#![allow(unsafe_code)]
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;

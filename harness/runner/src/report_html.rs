@@ -205,12 +205,12 @@ fn banner(h: &mut String, r: &RunResult, suite_version: &str) {
             esc(e)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<p id=\"categories\"><span class=\"chip passed\" data-category=\"passed\">{} passed</span>\
          <span class=\"chip failed\" data-category=\"failed\">{} failed</span>\
          <span class=\"chip known\" data-category=\"known\">{} known failure{}</span>\
-         <span class=\"chip not-tested\" data-category=\"not-tested\">{} not tested</span></p>\n",
+         <span class=\"chip not-tested\" data-category=\"not-tested\">{} not tested</span></p>",
         cats.passed,
         cats.failed,
         cats.known,
@@ -458,11 +458,7 @@ fn case(h: &mut String, r: &RunResult, c: &CaseResult) {
     if !c.stderr.is_empty() {
         let _ = write!(h, "<h4>stderr</h4><pre>{}</pre>", esc(&c.stderr));
     }
-    let _ = write!(
-        h,
-        "<h4>replay</h4><pre>{}</pre></details>\n",
-        esc(&replay_command(r, c))
-    );
+    let _ = writeln!(h, "<h4>replay</h4><pre>{}</pre></details>", esc(&replay_command(r, c)));
 }
 
 /// The basis label with each decision id linked to its entry further down the page.

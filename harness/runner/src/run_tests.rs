@@ -568,22 +568,22 @@ fn a_child_that_left_the_process_group_ends_with_its_adapter_by_its_token() {
     ];
     let mut a = Adapter::start(&argv, std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("python3 starts");
     let req = serde_json::json!({"trace_adapter": 1, "id": "v-1", "op": "verify", "input": {}});
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     assert!(matches!(
         a.exchange(&req, Duration::from_secs(20)),
         Exchange::Crash { .. }
     ));
     assert!(started.elapsed() < Duration::from_secs(10), "seen when it exited");
     // The detached child is alive until the adapter is ended.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while sleepers(marker).is_empty() && std::time::Instant::now() < deadline {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while sleepers(marker).is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(sleepers(marker).len(), 1, "the orphan mode starts one child");
     a.kill();
     // Killed; init reaps it (this test process is no subreaper), which takes a moment.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !sleepers(marker).is_empty() && std::time::Instant::now() < deadline {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !sleepers(marker).is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(sleepers(marker), Vec::<u32>::new(), "the token found and ended it");
@@ -597,8 +597,8 @@ fn every_vector_is_in_exactly_one_category() {
         .enumerate()
         .map(|(i, o)| case(&format!("c{i}"), 0, *o, Valid, false))
         .chain([
-            case("flaky", 0, Outcome::Timeout, Valid, true),
-            case("flaky-pass", 0, Outcome::Pass, Valid, true),
+            case("flaky", 0, Timeout, Valid, true),
+            case("flaky-pass", 0, Pass, Valid, true),
         ])
         .collect();
     let c = Categories::of(&cases);
@@ -674,7 +674,7 @@ fn an_acceptable_vector_failed_for_an_undeclared_flag_names_the_flag_to_declare(
     c.accepts_flags.push("Missing".into());
     assert_eq!(undeclared_flags(&expected, &c), None, "every flag declared");
     let mut valid = expected.clone();
-    valid.result = Expect::Valid;
+    valid.result = Valid;
     assert_eq!(undeclared_flags(&valid, &caps()), None, "only acceptable vectors");
 
     // Through a run: the hint comes with a failure, never with a pass.

@@ -9,6 +9,7 @@
 //! per output language (`escape`). Does not own what the bytes mean: parsers and renderers
 //! call in here and decide the rest. SECURITY.md at the repository root states the promises
 //! these functions keep.
+#![forbid(unsafe_code)]
 
 pub mod escape;
 pub mod glob;

@@ -264,7 +264,7 @@ pub fn cca_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8]) -> Re
     ]);
     let pin = match knob {
         // Another key pinned: the digest of the synthetic SGX root, which signed nothing here.
-        EvidenceKnob::UnpinnedRoot => trace_hardware::synthetic::tdx::root_sha256(),
+        EvidenceKnob::UnpinnedRoot => synthetic::tdx::root_sha256(),
         _ => cca::iak_sha256(),
     };
     let pin = (knob != EvidenceKnob::NoPin).then_some(pin);
@@ -312,7 +312,7 @@ pub fn cca_replay_input(knob: CcaReplayKnob) -> String {
         token[last] ^= 1;
     }
     let pin = match knob {
-        CcaReplayKnob::UnpinnedIak => trace_hardware::synthetic::tdx::root_sha256(),
+        CcaReplayKnob::UnpinnedIak => synthetic::tdx::root_sha256(),
         _ => cca::iak_sha256(),
     };
     serde_json::json!({

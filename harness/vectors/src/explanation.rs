@@ -69,8 +69,11 @@ impl Explanation {
 
 /// The embedded statement index, parsed once; an index that does not parse (a build from
 /// a broken checkout) gives no statements rather than no report.
-fn index() -> &'static (Vec<Statement>, BTreeMap<String, Vec<String>>) {
-    static INDEX: OnceLock<(Vec<Statement>, BTreeMap<String, Vec<String>>)> = OnceLock::new();
+/// Every statement, and the statement ids of each rule.
+type StatementIndex = (Vec<Statement>, BTreeMap<String, Vec<String>>);
+
+fn index() -> &'static StatementIndex {
+    static INDEX: OnceLock<StatementIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
         let all = statements::embedded().unwrap_or_default();
         let by_rule = statements::statements_of_rules(&all);

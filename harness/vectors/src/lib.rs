@@ -8,6 +8,7 @@
 //! [`statements`] maps the spec's normative statements to rules,
 //! [`score`] compares what an implementation said with what a vector expects, and
 //! [`reference`] is trace-record answering vectors in-process.
+#![forbid(unsafe_code)]
 
 pub mod action_build;
 pub mod anchor_build;

@@ -809,6 +809,8 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             )
         })
         .collect();
+    // Each test with the reference's findings and, when it accepts, its output bytes.
+    #[allow(clippy::type_complexity)]
     let actions: Vec<(&Test, Vec<Finding>, Option<Vec<u8>>)> = files
         .iter()
         .flat_map(|f| &f.groups)

@@ -67,7 +67,7 @@ fn adapter_and_vector_text_comes_out_as_text_in_every_report() {
     for (path, _) in files_under(&out.join("cases")) {
         let case: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let replay = case["replay"].as_str().unwrap();
-        let words = std::process::Command::new("sh")
+        let words = Command::new("sh")
             .arg("-c")
             .arg(format!(
                 "printf '%s\\n' {}",

@@ -75,10 +75,7 @@ fn a_capture_folder_cannot_make_the_suite_read_outside_it() {
     std::fs::create_dir_all(&cap).unwrap();
     symlink(root.join("secret"), cap.join("linked.bin")).unwrap();
     symlink("/dev/zero", cap.join("zero.bin")).unwrap();
-    let fifo = std::process::Command::new("mkfifo")
-        .arg(cap.join("fifo.bin"))
-        .status()
-        .unwrap();
+    let fifo = Command::new("mkfifo").arg(cap.join("fifo.bin")).status().unwrap();
     assert!(fifo.success());
     let big = std::fs::File::create(cap.join("huge.bin")).unwrap();
     big.set_len(64 * 1024 * 1024).unwrap(); // sparse: costs no disk

@@ -120,7 +120,7 @@ fn each_mutation_breaks_its_rule() {
         (
             "alter an entry",
             |e, _| {
-                e[2].insert("latency_us", Value::Number(crate::json::Number::Int(7)));
+                e[2].insert("latency_us", Value::Number(json::Number::Int(7)));
             },
             &["TR-AUD-002"],
         ),
@@ -164,13 +164,7 @@ fn each_mutation_breaks_its_rule() {
         ),
         (
             "claim tip edited",
-            |_, c| {
-                set(
-                    c,
-                    "/gateway/audit_chain/length",
-                    Value::Number(crate::json::Number::Int(9)),
-                )
-            },
+            |_, c| set(c, "/gateway/audit_chain/length", Value::Number(json::Number::Int(9))),
             &["TR-AUD-005"],
         ),
         (
@@ -179,7 +173,7 @@ fn each_mutation_breaks_its_rule() {
                 set(
                     c,
                     "/gateway/call_summary/tool_calls_denied",
-                    Value::Number(crate::json::Number::Int(0)),
+                    Value::Number(json::Number::Int(0)),
                 )
             },
             &["TR-AUD-006"],
@@ -268,7 +262,7 @@ fn a_reset_keeps_one_chain_and_the_claim_names_the_successor() {
     entries.pop();
     let mut reset = seal::entry(2, "session-a", "session_reset", None);
     let detail =
-        crate::json::parse(br#"{"closed_session_id":"session-a","successor_session_id":"session-b","reset_count":1}"#)
+        json::parse(br#"{"closed_session_id":"session-a","successor_session_id":"session-b","reset_count":1}"#)
             .unwrap();
     reset.insert("detail", detail);
     entries.push(reset);
@@ -289,7 +283,7 @@ fn a_reset_keeps_one_chain_and_the_claim_names_the_successor() {
 #[test]
 fn a_claim_that_is_not_a_runtime_claim_gives_one_finding_not_a_cascade() {
     let (entries, _) = session(ReceiptPolicy::Trace);
-    let record = crate::sample::base_claims();
+    let record = sample::base_claims();
     let r = run(&entries, Some(&record), &ChainOptions::at(SAMPLE_IAT));
     let chain_failures: Vec<_> = r.findings.iter().filter(|f| f.status == Status::Fail).collect();
     assert_eq!(chain_failures.len(), 1, "{chain_failures:#?}");

@@ -277,7 +277,7 @@ fn check_shape(data: &Object, found: &mut Vec<Finding>) -> bool {
         bad("/record/hash", "record.hash is not <alg>:<lowercase hex> of record.alg");
     }
     for member in ["subject", "eat_profile"] {
-        if !data.get(member).and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+        if data.get(member).and_then(Value::as_str).is_none_or(|s| s.is_empty()) {
             bad(&format!("/{member}"), "subject and eat_profile are non-empty strings");
         }
     }

@@ -101,7 +101,7 @@ fn check(doc: &Object, found: &mut Vec<Finding>) -> Option<String> {
         }
     };
     let served = doc.get("served_tools");
-    if !served.is_some_and(|s| s.as_array().is_some()) {
+    if served.is_none_or(|s| s.as_array().is_none()) {
         fail(
             found,
             "TR-SPV-008",
@@ -179,10 +179,10 @@ fn check_shape(record: &Object, found: &mut Vec<Finding>) {
             "tool_catalog.hash is not sha256:<64 lowercase hex>",
         );
     }
-    if !catalog
+    if catalog
         .and_then(|c| c.get("tool_count"))
         .and_then(Value::as_int)
-        .is_some_and(|n| n >= 0)
+        .is_none_or(|n| n < 0)
     {
         bad(
             "/tool_catalog/tool_count",

@@ -21,10 +21,10 @@ impl Strength {
     /// `IMPLEMENTATION-DEFINED`.
     pub fn keyword(self) -> &'static str {
         match self {
-            Strength::Must => "MUST",
-            Strength::MustNot => "MUST NOT",
-            Strength::Should => "SHOULD",
-            Strength::Impl => "IMPLEMENTATION-DEFINED",
+            Must => "MUST",
+            MustNot => "MUST NOT",
+            Should => "SHOULD",
+            Impl => "IMPLEMENTATION-DEFINED",
         }
     }
 }

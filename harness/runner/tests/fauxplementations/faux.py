@@ -4,6 +4,7 @@
 Usage: faux.py MODE [N [ID_LOG]]. Each mode misbehaves in one documented way; the runner must turn
 each into its outcome and still write a complete report. Not an implementation of TRACE.
 """
+
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ import time
 
 # Text an attacker would put in reports: markup, a forged Markdown table row, terminal
 # escape sequences, a bidirectional override.
-HOSTILE = '<script>alert(1)</script>\n| pass | 999 |\x1b[2J\x1b]0;owned\x07\u202e'
+HOSTILE = "<script>alert(1)</script>\n| pass | 999 |\x1b[2J\x1b]0;owned\x07\u202e"
 
 MODE = sys.argv[1]
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 3
@@ -25,8 +26,18 @@ CAPS = {
     "formats": ["embedded", "jws", "cose"],
     "algs": ["EdDSA", "ES256", "ES384"],
     "levels": [0, 1, 2],
-    "platforms": ["intel-tdx", "amd-sev-snp", "azure-cvm-sev-snp", "nvidia-h100", "nvidia-blackwell", "aws-nitro",
-                  "arm-cca", "google-confidential-space", "tpm2", "software-only"],
+    "platforms": [
+        "intel-tdx",
+        "amd-sev-snp",
+        "azure-cvm-sev-snp",
+        "nvidia-h100",
+        "nvidia-blackwell",
+        "aws-nitro",
+        "arm-cca",
+        "google-confidential-space",
+        "tpm2",
+        "software-only",
+    ],
     "profiles": ["v0.2", "v0.2-strict", "v0.1"],
     "error_detail": "rule",
     "accepts_flags": [],
@@ -58,8 +69,9 @@ def subset():
     """A partial implementation: the reference (`trace-conform serve`, its path in the
     environment variable TRACE_CONFORM_BIN) claiming only embedded EdDSA at Level 0 under
     v0.2, its answers relayed unchanged."""
-    ref = subprocess.Popen([os.environ["TRACE_CONFORM_BIN"], "serve"], stdin=subprocess.PIPE,
-                           stdout=subprocess.PIPE, text=True)
+    ref = subprocess.Popen(
+        [os.environ["TRACE_CONFORM_BIN"], "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     for line in sys.stdin:
         ref.stdin.write(line)
         ref.stdin.flush()
@@ -103,17 +115,26 @@ def main():
             version = 2 if MODE == "lying-hello" else 1
             release = "main" if MODE == "unversioned" else "0.0.1"
             name = "faux-" + MODE + (HOSTILE if MODE == "hostile-text" else "")
-            send({"trace_adapter": 1, "id": rid, "status": "ok",
-                  "result": {"protocol": version, "framing": "jsonl",
-                             "implementation": {"name": name, "version": release, "language": "python"},
-                             "capabilities": CAPS}})
+            send(
+                {
+                    "trace_adapter": 1,
+                    "id": rid,
+                    "status": "ok",
+                    "result": {
+                        "protocol": version,
+                        "framing": "jsonl",
+                        "implementation": {"name": name, "version": release, "language": "python"},
+                        "capabilities": CAPS,
+                    },
+                }
+            )
             if MODE == "deaf":
                 # Never reads again: a request larger than the pipe cannot be written.
                 time.sleep(3600)
             continue
         count += 1
         if MODE == "crash-nth" and count == N:
-            sys.stderr.write("faux: crashing on request %d\n" % count)
+            sys.stderr.write(f"faux: crashing on request {count}\n")
             sys.stderr.flush()
             sys.exit(3)
         if MODE == "hang" and op == "verify":
@@ -127,20 +148,33 @@ def main():
         if MODE == "hostile-text" and op == "verify":
             sys.stderr.write(HOSTILE + "\n")
             sys.stderr.flush()
-            send({"trace_adapter": 1, "id": rid, "status": "ok",
-                  "result": {"verdict": HOSTILE, "errors": [{"rule": HOSTILE, "class": HOSTILE}]}})
+            send(
+                {
+                    "trace_adapter": 1,
+                    "id": rid,
+                    "status": "ok",
+                    "result": {"verdict": HOSTILE, "errors": [{"rule": HOSTILE, "class": HOSTILE}]},
+                }
+            )
             continue
         if MODE == "huge-answer" and op == "verify":
             # N MiB of answer: an array of zeros in an extra member.
             pad = "0," * (N * 512 * 1024) + "0"
-            sys.stdout.write('{"trace_adapter": 1, "id": "%s", "status": "ok", "result": '
-                             '{"verdict": "accept", "errors": [], "pad": [%s]}}\n' % (rid, pad))
+            sys.stdout.write(
+                f'{{"trace_adapter": 1, "id": "{rid}", "status": "ok", "result": '
+                f'{{"verdict": "accept", "errors": [], "pad": [{pad}]}}}}\n'
+            )
             sys.stdout.flush()
             continue
         if MODE == "orphan" and op == "verify":
             # A child in its own session (out of the process group), then a crash.
-            subprocess.Popen(["sleep", str(N)], start_new_session=True,
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                ["sleep", str(N)],
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             sys.exit(3)
         if MODE == "exit-holding-stdout" and op == "verify":
             # The child inherits stdout, so the runner never sees end of file; then exit.

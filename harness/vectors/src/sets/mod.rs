@@ -47,7 +47,7 @@ macro_rules! vectors {
 #[macro_export]
 macro_rules! no_families {
     () => {
-        fn extra() -> Vec<crate::sets::BuilderDef> {
+        fn extra() -> Vec<$crate::sets::BuilderDef> {
             Vec::new()
         }
     };

@@ -63,7 +63,7 @@ vectors! { "ext", "receipts", "Receipts (external_execution_evidence) in audit e
     /// No configured key answers to the id as spelled, so the receipt is unverified, not
     /// invalid (S2 §3.3.2 names no spelling for key ids).
     fn uppercase_issuer_key_id_unverified(b) {
-        let id = trace_record::audit::seal::issuer_key_id(&crate::chain_build::issuer_key().public_key()).expect("Ed25519");
+        let id = seal::issuer_key_id(&crate::chain_build::issuer_key().public_key()).expect("Ed25519");
         b.chain().sealed.push(Sealed::ReceiptMember("issuer_key_id", text(&id.to_uppercase())));
         b.valid(&["TR-EXT-004"]).warning("TR-EXT-004").spec("S2 §3.3.2");
     }
@@ -89,7 +89,7 @@ vectors! { "ext", "receipts", "Receipts (external_execution_evidence) in audit e
     /// cMCP requires the lowercase hex SHA-256 of the issuer key before any lookup; the
     /// 64-hex form is cMCP's, so it is enforced only under --cmcp-compat (D-25).
     fn uppercase_issuer_key_id_under_cmcp_compat(b) {
-        let id = trace_record::audit::seal::issuer_key_id(&crate::chain_build::issuer_key().public_key()).expect("Ed25519");
+        let id = seal::issuer_key_id(&crate::chain_build::issuer_key().public_key()).expect("Ed25519");
         let c = b.chain();
         c.receipt_form = ReceiptPolicy::CmcpCompat;
         c.sealed.push(Sealed::ReceiptMember("issuer_key_id", text(&id.to_uppercase())));
