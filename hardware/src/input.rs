@@ -173,7 +173,7 @@ mod tests {
     }
 
     fn token_files() -> Vec<(&'static str, Vec<u8>)> {
-        use crate::synthetic::token;
+        use trace_synthetic::token;
         let jwt = token::confidential_space_token(&token::TokenClaims {
             image_digest: "sha256:0101",
             dbgstat: "disabled-since-boot",
@@ -191,7 +191,7 @@ mod tests {
             &capture(
                 "google-confidential-space",
                 &token_files(),
-                Some(&crate::synthetic::token::signer_sha256()),
+                Some(&trace_synthetic::token::signer_sha256()),
             ),
             at,
         )

@@ -13,7 +13,6 @@
 pub mod azure;
 pub mod cca;
 pub mod dcap;
-pub mod fixtures;
 pub mod input;
 pub mod manifest;
 pub mod nitro;
@@ -21,10 +20,11 @@ pub mod nvidia;
 mod pem;
 pub mod replay;
 pub mod snp;
-pub mod synthetic;
 pub mod token;
 pub mod tpm;
 mod x509;
+
+pub use x509::sha256_hex;
 
 /// What replaying one piece of evidence concluded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -7,7 +7,7 @@
 # SCOPE  engine   every mutant of trace-record (the rule engine, its codecs and signers),
 #                 killed by the tests named in .cargo/mutants.toml
 #        runner   the runner's outcome, profile and selection code and the vector scorer
-#                 (trace_vectors::score), killed by trace-runner's and trace-vectors' tests
+#                 (trace_vector_format::score), killed by trace-runner's, trace-vector-format's and trace-vectors' tests
 #
 # A full scope takes hours on two cores, so it can run in round-robin shards (each shard a
 # spread sample of every module). Each run's outcomes are summarised into
@@ -55,19 +55,19 @@ export PATH=$(dirname "$bin"):$PATH
 case $scope in
     engine)
         # Mutants of trace-record are tested by its own tests and by the vector tests.
-        args=(-p trace-record --test-package trace-record,trace-vectors)
-        baseline=(-p trace-record -p trace-vectors
+        args=(-p trace-record --test-package trace-record,trace-vector-format,trace-vectors)
+        baseline=(-p trace-record -p trace-vector-format -p trace-vectors
                   $(python3 -c 'import tomllib; print(" ".join(tomllib.load(open(".cargo/mutants.toml","rb"))["additional_cargo_args"]))'))
         ;;
     runner)
         # The files are listed in tools/mutants/runner-files (check-diff.sh reads it too).
-        args=(--no-config --profile mutants -p trace-runner -p trace-vectors)
+        args=(--no-config --profile mutants -p trace-runner -p trace-vector-format)
         while read -r file; do
             args+=(-f "$file")
         done < tools/mutants/runner-files
-        args+=(--test-package trace-runner,trace-vectors
+        args+=(--test-package trace-runner,trace-vector-format,trace-vectors
               --cargo-arg=--lib --cargo-arg=--test --cargo-arg=generated)
-        baseline=(-p trace-runner -p trace-vectors --lib --test generated)
+        baseline=(-p trace-runner -p trace-vector-format -p trace-vectors --lib --test generated)
         ;;
     *)
         echo "unknown scope $scope (engine or runner)" >&2

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use trace_record::envelope::{self, SignatureField};
 use trace_record::{PublicKey, Verdict, VerifyOptions, json};
 use trace_runner::run::Work;
-use trace_vectors::format::{Context, Outcome, Test};
+use trace_vector_format::format::{Context, Outcome, Test};
 
 /// A `verify` work item for one corpus record, expecting what the reference answers.
 pub fn corpus_work(index: usize, name: &str, bytes: &[u8], now: i64, max_age: i64) -> Work {
@@ -36,7 +36,7 @@ pub fn corpus_work(index: usize, name: &str, bytes: &[u8], now: i64, max_age: i6
     ctx.trusted_keys = trusted_keys;
     let mut test = Test::of_input(&format!("corpus::{index}"), bytes, Outcome::Invalid);
     test.description = name.to_string();
-    let report = trace_vectors::reference::verify_report(&ctx, &test);
+    let report = trace_vector_format::reference::verify_report(&ctx, &test);
     if let Ok(r) = report {
         test.alg = r.alg.map(str::to_string);
         if r.verdict == Verdict::Accept {
@@ -180,7 +180,7 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
 pub fn suite_in_process(works: &[Work]) -> Duration {
     let started = Instant::now();
     for w in works {
-        let _ = std::hint::black_box(trace_vectors::reference::observe(&w.ctx, &w.test));
+        let _ = std::hint::black_box(trace_vector_format::reference::observe(&w.ctx, &w.test));
     }
     started.elapsed()
 }

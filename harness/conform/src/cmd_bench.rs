@@ -79,7 +79,7 @@ fn fail(e: impl std::fmt::Display) -> u8 {
 
 fn workload(a: &Args) -> Result<(Vec<Work>, &'static str), String> {
     if a.corpus.is_empty() {
-        let files: Vec<_> = trace_vectors::load::load_default()?
+        let files: Vec<_> = trace_vector_format::load::load_default()?
             .into_iter()
             .map(|(_, f)| f)
             .collect();

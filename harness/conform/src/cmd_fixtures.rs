@@ -4,7 +4,7 @@
 //!
 //! Owns: the file work and exit codes (check: 0 well-formed, 1 problems, 2 usage; generate:
 //! 0 written or unchanged, 1 `--check` found a difference, 2 I/O error). Does not own what a
-//! capture holds (`trace_hardware::fixtures`) or any evidence check.
+//! capture holds (`trace_synthetic::fixtures`) or any evidence check.
 
 use crate::cmd_replay::captures;
 use crate::cmd_verify::clean;
@@ -63,7 +63,7 @@ fn check(dirs: &[PathBuf]) -> u8 {
 }
 
 /// The files of one synthetic capture directory as they should be, MANIFEST.toml included.
-fn expected_files(f: &trace_hardware::fixtures::Fixture) -> Vec<(String, Vec<u8>)> {
+fn expected_files(f: &trace_synthetic::fixtures::Fixture) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = f.files.iter().map(|(n, b)| (n.clone(), b.clone())).collect();
     files.push(("MANIFEST.toml".into(), f.manifest.clone().into_bytes()));
     files
@@ -71,7 +71,7 @@ fn expected_files(f: &trace_hardware::fixtures::Fixture) -> Vec<(String, Vec<u8>
 
 fn differences(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    for f in trace_hardware::fixtures::all() {
+    for f in trace_synthetic::fixtures::all() {
         let dir = root.join(&f.dir);
         let expected = expected_files(&f);
         for (name, bytes) in &expected {
@@ -104,7 +104,7 @@ fn generate(root: &Path, check: bool) -> u8 {
         println!("run `trace-conform fixtures generate {}` to regenerate", root.display());
         return 1;
     }
-    for f in trace_hardware::fixtures::all() {
+    for f in trace_synthetic::fixtures::all() {
         let dir = root.join(&f.dir);
         let written = std::fs::remove_dir_all(&dir)
             .or_else(|e| {

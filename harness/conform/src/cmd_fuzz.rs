@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use trace_runner::differential::{self, Disagreement, Seed};
 use trace_runner::profile::Marking;
-use trace_vectors::format::{ExpectedError, Group, Outcome, Test, VectorFile, VerdictKind};
-use trace_vectors::generate::SUITE_VERSION;
+use trace_vector_format::SUITE_VERSION;
+use trace_vector_format::format::{ExpectedError, Group, Outcome, Test, VectorFile, VerdictKind};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -67,7 +67,7 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(e) => return fail(2, e),
     };
-    let files = match trace_vectors::load::load_default() {
+    let files = match trace_vector_format::load::load_default() {
         Ok(f) => f,
         Err(e) => return fail(2, e),
     };
@@ -128,7 +128,7 @@ pub fn run(a: Args) -> u8 {
 
 /// The candidate vector for one disagreement: the reference's verdict is the expectation.
 fn candidate(implementation: &str, d: &Disagreement) -> Result<VectorFile, String> {
-    let report = trace_vectors::reference::verify_report(&d.ctx, &candidate_test(d, None))?;
+    let report = trace_vector_format::reference::verify_report(&d.ctx, &candidate_test(d, None))?;
     let first = report
         .findings
         .iter()
@@ -212,7 +212,7 @@ fn write_candidate(out: &Path, implementation: &str, d: &Disagreement) -> Result
 /// its expectation, then merges the groups into `DIR/regressions/<topic>.json`.
 pub fn accept(candidate: &Path, dir: &Path) -> Result<PathBuf, String> {
     let text = trace_untrusted::read::read_regular(candidate, trace_untrusted::limits::VECTOR_FILE_BYTES)?;
-    let file = trace_vectors::load::parse(&candidate.display().to_string(), &text)?;
+    let file = trace_vector_format::load::parse(&candidate.display().to_string(), &text)?;
     if file.module != "regressions" {
         return Err(format!(
             "{}: not a regression candidate (module {:?})",
@@ -225,8 +225,8 @@ pub fn accept(candidate: &Path, dir: &Path) -> Result<PathBuf, String> {
             if t.compute_digest() != t.digest {
                 return Err(format!("{}: the digest does not match the test; was it edited?", t.id));
             }
-            let observed = trace_vectors::reference::observe(&g.context, t)?;
-            if trace_vectors::score::score(&t.expected, &observed) != trace_vectors::score::Score::Pass {
+            let observed = trace_vector_format::reference::observe(&g.context, t)?;
+            if trace_vector_format::score::score(&t.expected, &observed) != trace_vector_format::score::Score::Pass {
                 return Err(format!("{}: the reference no longer gives the expected result", t.id));
             }
         }
@@ -236,7 +236,7 @@ pub fn accept(candidate: &Path, dir: &Path) -> Result<PathBuf, String> {
         .join("regressions")
         .join(trace_untrusted::name::slug_file_name(&file.topic, "json")?);
     let mut merged = match trace_untrusted::read::read_regular(&target, trace_untrusted::limits::VECTOR_FILE_BYTES) {
-        Ok(bytes) => trace_vectors::load::parse(&target.display().to_string(), &bytes)?,
+        Ok(bytes) => trace_vector_format::load::parse(&target.display().to_string(), &bytes)?,
         Err(_) => VectorFile {
             groups: Vec::new(),
             ..file.clone()

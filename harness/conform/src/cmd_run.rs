@@ -14,7 +14,7 @@ use trace_runner::profile::Profile;
 use trace_runner::report;
 use trace_runner::run::{RunOptions, RunResult};
 use trace_runner::select::{Selection, parse_shard, select};
-use trace_vectors::load;
+use trace_vector_format::load;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -189,7 +189,7 @@ pub fn run(a: Args) -> u8 {
     };
     let mut result = trace_runner::run::run(work, &opts);
     result.vector_set = Some(set_info);
-    if let Err(e) = report::write_all(&a.out, &result, trace_vectors::generate::SUITE_VERSION) {
+    if let Err(e) = report::write_all(&a.out, &result, trace_vector_format::SUITE_VERSION) {
         return usage(e);
     }
     finish(&a, &result)

@@ -46,7 +46,7 @@ fn hello() -> Value {
                           "arm-cca", "google-confidential-space", "tpm2", "software-only"],
             "profiles": ["v0.2", "v0.2-strict", "v0.1"],
             "error_detail": "rule",
-            "accepts_flags": trace_vectors::catalog::FLAGS.iter().map(|f| f.0).collect::<Vec<_>>(),
+            "accepts_flags": trace_vector_format::catalog::FLAGS.iter().map(|f| f.0).collect::<Vec<_>>(),
             "inputs": ["inclusion", "revocation", "evidence", "policy", "reference_values", "deployment"],
         }
     })
@@ -120,7 +120,7 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
         o.inclusion = Some(jwk_value(receipt)?);
     }
     if let Some(d) = req.get("deployment") {
-        o.deployment = trace_vectors::format::deployment(&d.to_string())?;
+        o.deployment = trace_vector_format::format::deployment(&d.to_string())?;
     }
     if let Some(values) = req.get("reference_values") {
         o.reference_measurements = Some(
@@ -202,12 +202,13 @@ fn verify_content_marking(req: &Value) -> Result<Value, String> {
 
 fn replay_evidence(req: &Value) -> Result<Value, String> {
     let a = trace_hardware::input::replay_request(req, get_i64(req, "verification_time")?)?;
-    let findings = trace_vectors::reference::replay_findings(&a);
+    let findings = trace_vector_format::reference::replay_findings(&a);
     let errors: Vec<Value> = findings
         .iter()
         .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message}))
         .collect();
-    let mut out = json!({"verdict": trace_vectors::reference::replay_verdict(a.verdict).word(), "errors": errors});
+    let mut out =
+        json!({"verdict": trace_vector_format::reference::replay_verdict(a.verdict).word(), "errors": errors});
     if let Some(m) = &a.measurement {
         out["measurement"] = json!(m);
     }

@@ -6,7 +6,8 @@
 use crate::cmd_verify::clean;
 use std::path::PathBuf;
 use trace_record::rules::catalog::RULES;
-use trace_vectors::{catalog, generate, lint, load, reference};
+use trace_vector_format::{catalog, load, reference};
+use trace_vectors::{generate, lint};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -147,7 +148,7 @@ fn write_corpus(dir: &std::path::Path, out: &std::path::Path, per_target: Option
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut by_target: BTreeMap<&str, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
-    for (target, bytes) in trace_vectors::corpus::seeds(&files) {
+    for (target, bytes) in trace_vector_format::corpus::seeds(&files) {
         use sha2::Digest;
         let name: String = sha2::Sha256::digest(&bytes)[..8]
             .iter()
@@ -176,7 +177,7 @@ fn write_corpus(dir: &std::path::Path, out: &std::path::Path, per_target: Option
 
 /// Exit 1 when ids vanished without a RETIRED entry (the index is still written).
 fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &std::path::Path) -> Result<u8, String> {
-    use trace_vectors::release;
+    use trace_vector_format::release;
     let files = load::load_dir(dir)?;
     let bytes: Vec<Vec<u8>> = files
         .iter()
@@ -302,10 +303,10 @@ pub fn explain(a: ExplainArgs) -> u8 {
 fn explain_vector(
     source: &str,
     path: &std::path::Path,
-    group: &trace_vectors::format::Group,
-    test: &trace_vectors::format::Test,
+    group: &trace_vector_format::format::Group,
+    test: &trace_vector_format::format::Test,
 ) {
-    let e = trace_vectors::explanation::explain(test);
+    let e = trace_vector_format::explanation::explain(test);
     let file = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())

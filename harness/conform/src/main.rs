@@ -83,8 +83,8 @@ fn long_version() -> &'static str {
     TEXT.get_or_init(|| {
         format!(
             "{v} (TRACE conformance suite {v}, adapter protocol 1, vector set {} with {} files embedded)",
-            trace_vectors::load::embedded_digest(),
-            trace_vectors::load::embedded_files(),
+            trace_vector_format::load::embedded_digest(),
+            trace_vector_format::load::embedded_files(),
             v = env!("CARGO_PKG_VERSION")
         )
     })

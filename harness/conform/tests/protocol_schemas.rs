@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use trace_runner::protocol::{hello_request, simple_request, vector_request};
-use trace_vectors::load;
+use trace_vector_format::load;
 
 const BASE: &str = "https://trace-conformance.dev/schema/adapter/v1/";
 

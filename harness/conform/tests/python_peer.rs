@@ -402,11 +402,11 @@ const AGENTRUST_DIFFERENCES: &[(&str, &str)] = &[
 
 #[test]
 fn vector_set_through_the_python_library() {
-    use trace_vectors::format::Outcome;
+    use trace_vector_format::format::Outcome;
     let Some(py) = common::python("agentrust_trace, rfc8785") else {
         return;
     };
-    let files = trace_vectors::load::load_dir(&trace_vectors::load::default_dir()).expect("vectors");
+    let files = trace_vector_format::load::load_dir(&trace_vector_format::load::default_dir()).expect("vectors");
     let mut requests = Vec::new();
     let mut meta = Vec::new();
     for (_, file) in &files {

@@ -76,10 +76,7 @@ pub fn tpm_quote(data: &[u8]) {
 /// synthetic token is valid: a valid one stops being valid when its last byte (inside the
 /// realm token's signature) changes; the same bytes as their own IAK are never valid.
 pub fn cca_token(data: &[u8]) {
-    let (iak, pin) = (
-        trace_hardware::synthetic::cca::iak_spki_der(),
-        trace_hardware::synthetic::cca::iak_sha256(),
-    );
+    let (iak, pin) = (trace_synthetic::cca::iak_spki_der(), trace_synthetic::cca::iak_sha256());
     if cca::appraise(data, &iak, &pin).verdict == Verdict::Valid {
         let mut changed = data.to_vec();
         *changed.last_mut().expect("a valid token is not empty") ^= 1;

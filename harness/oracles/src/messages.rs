@@ -98,7 +98,7 @@ pub fn audit_chain(data: &[u8]) {
 /// Any bytes as a vector file: parsing never panics, and for every parsed test the
 /// request the runner would send is built without a panic.
 pub fn vector_file(data: &[u8]) {
-    let Ok(file) = serde_json::from_slice::<trace_vectors::format::VectorFile>(data) else {
+    let Ok(file) = serde_json::from_slice::<trace_vector_format::format::VectorFile>(data) else {
         return;
     };
     for g in &file.groups {

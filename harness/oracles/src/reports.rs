@@ -8,9 +8,9 @@ use trace_runner::outcome::Outcome;
 use trace_runner::protocol::{Capabilities, Implementation};
 use trace_runner::report;
 use trace_runner::run::{CaseResult, RunResult};
-use trace_vectors::basis::{Basis, BasisKind};
-use trace_vectors::explanation::Explanation;
-use trace_vectors::format::{Expected, Outcome as Expect};
+use trace_vector_format::basis::{Basis, BasisKind};
+use trace_vector_format::explanation::Explanation;
+use trace_vector_format::format::{Expected, Outcome as Expect};
 
 #[derive(Arbitrary, Debug)]
 struct Said {
@@ -107,7 +107,7 @@ pub fn report_rendering(data: &[u8]) {
         complete: true,
         startup_error: said.startup_error,
         restarts: 0,
-        vector_set: Some(trace_vectors::load::SetInfo {
+        vector_set: Some(trace_vector_format::load::SetInfo {
             source: source.clone(),
             suite_version: "0.0.0".into(),
             digest: "sha256:00".into(),

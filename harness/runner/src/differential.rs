@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use trace_record::{Status, Verdict, sample};
-use trace_vectors::format::{Context, Test};
+use trace_vector_format::format::{Context, Test};
 
 /// A vector to mutate, with the context it is verified in.
 #[derive(Clone)]
@@ -60,7 +60,7 @@ pub struct Summary {
 
 /// The reference's verdict and its rules, or None when the reference cannot run the test.
 fn reference(ctx: &Context, test: &Test) -> Option<(Verdict, Vec<String>)> {
-    let r = trace_vectors::reference::verify_report(ctx, test).ok()?;
+    let r = trace_vector_format::reference::verify_report(ctx, test).ok()?;
     let rules = r
         .findings
         .iter()
@@ -164,7 +164,7 @@ fn cause(reference: &(Verdict, Vec<String>), implementation: &str) -> String {
 /// crashed, hung or broke the protocol (minimizing against it would chase its state).
 fn disagrees(session: &mut Session, seed: &Seed, input: &[u8], want: &str, deadline: Duration) -> Option<bool> {
     let test = Test {
-        input: trace_vectors::format::Input::from_bytes(input),
+        input: trace_vector_format::format::Input::from_bytes(input),
         ..seed.test.clone()
     };
     let Some(r) = reference(&seed.ctx, &test) else {
@@ -253,7 +253,7 @@ pub fn fuzz(seeds: &[Seed], opts: &Options) -> Result<Summary, String> {
             (seed, bytes, mutations)
         };
         let test = Test {
-            input: trace_vectors::format::Input::from_bytes(&input),
+            input: trace_vector_format::format::Input::from_bytes(&input),
             ..seed.test.clone()
         };
         summary.inputs += 1;
@@ -275,7 +275,7 @@ pub fn fuzz(seeds: &[Seed], opts: &Options) -> Result<Summary, String> {
             minimize(&mut session, &seed, input, &why, opts, started + opts.budget)
         };
         let test = Test {
-            input: trace_vectors::format::Input::from_bytes(&minimized),
+            input: trace_vector_format::format::Input::from_bytes(&minimized),
             ..seed.test.clone()
         };
         let r = reference(&seed.ctx, &test).unwrap_or(r);
@@ -311,7 +311,7 @@ fn edge_test(bytes: Vec<u8>) -> Test {
     let mut test = Test::of_input(
         "fuzz::signed-edge::record",
         &bytes,
-        trace_vectors::format::Outcome::Valid,
+        trace_vector_format::format::Outcome::Valid,
     );
     test.alg = Some("EdDSA".into());
     test

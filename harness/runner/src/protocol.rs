@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use trace_record::b64;
-use trace_vectors::format::{Context, Test};
+use trace_vector_format::format::{Context, Test};
 
 pub const PROTOCOL_VERSION: u64 = 1;
 
@@ -122,7 +122,7 @@ pub fn next_id(kind: &str) -> String {
 pub fn hello_request(id: &str) -> Value {
     json!({"trace_adapter": PROTOCOL_VERSION, "id": id, "op": "hello",
            "protocol": {"min": PROTOCOL_VERSION, "max": PROTOCOL_VERSION},
-           "suite": {"version": trace_vectors::generate::SUITE_VERSION}})
+           "suite": {"version": trace_vector_format::SUITE_VERSION}})
 }
 
 pub fn simple_request(id: &str, op: &str) -> Value {

@@ -361,8 +361,8 @@ pub fn markdown(r: &RunResult) -> String {
 /// The decisions (docs/decisions.md) the given cases rest on, by id.
 pub(crate) fn cited_decisions<'a>(
     cases: impl Iterator<Item = &'a CaseResult>,
-) -> BTreeMap<&'static str, &'static trace_vectors::decisions::Decision> {
-    let all = trace_vectors::decisions::all();
+) -> BTreeMap<&'static str, &'static trace_vector_format::decisions::Decision> {
+    let all = trace_vector_format::decisions::all();
     cases
         .flat_map(|c| c.explanation.basis.decisions.iter())
         .filter_map(|id| all.get_key_value(id.as_str()))

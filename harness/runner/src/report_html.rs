@@ -515,7 +515,7 @@ pub fn html(r: &RunResult, suite_version: &str) -> String {
                 id = esc(id),
                 title = esc(&d.title),
                 choice = esc(&d.choice),
-                link = esc(&trace_vectors::decisions::link(id, d))
+                link = esc(&trace_vector_format::decisions::link(id, d))
             );
         }
         h.push_str("</dl>\n");

@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use trace_record::{Verdict, b64};
 use trace_untrusted::escape::{excerpt, quoted};
-use trace_vectors::format::{Context, Expected, Outcome as Expect, Test};
-use trace_vectors::score::{Detail, Observed, Score, score};
+use trace_vector_format::format::{Context, Expected, Outcome as Expect, Test};
+use trace_vector_format::score::{Detail, Observed, Score, score};
 
 pub struct RunOptions {
     pub adapter: Vec<String>,
@@ -53,7 +53,7 @@ pub struct CaseResult {
     /// The vector's description, comment, spec statements, and what its expectation rests
     /// on: a spec statement, a suite decision or an implementation-defined profile
     /// (docs/decisions.md).
-    pub explanation: trace_vectors::explanation::Explanation,
+    pub explanation: trace_vector_format::explanation::Explanation,
     /// The request line exactly as the adapter was sent it (without its newline), when one
     /// was sent.
     pub request: Option<String>,
@@ -78,7 +78,7 @@ pub struct RunResult {
     pub startup_error: Option<String>,
     pub restarts: usize,
     /// The vector set the run used (set by the caller that loaded it).
-    pub vector_set: Option<trace_vectors::load::SetInfo>,
+    pub vector_set: Option<trace_vector_format::load::SetInfo>,
     /// When the run began, UTC (RFC 3339); shown in the HTML report only, so that the
     /// published summaries stay reproducible.
     pub started_at: Option<String>,
@@ -291,7 +291,10 @@ fn observe(op: &str, result: &Value, caps: &Capabilities, profile: &Profile) -> 
         .flat_map(|w| [field(w, "rule"), field(w, "class")])
         .filter(|r| !r.is_empty())
         .collect();
-    let output = match (result.get("output_b64u"), trace_vectors::score::reported_member(op)) {
+    let output = match (
+        result.get("output_b64u"),
+        trace_vector_format::score::reported_member(op),
+    ) {
         (Some(Value::String(s)), _) => {
             Some(b64::decode(s).map_err(|_| "output_b64u is not canonical base64url".to_string())?)
         }
@@ -325,7 +328,7 @@ fn detail_of(caps: &Capabilities, profile: &Profile) -> Detail {
 /// Why a vector that requires reports cannot be scored for an implementation that reports
 /// no detail: passing it would call a silent verifier compliant with a reporting duty.
 pub fn reports_not_claimed(caps: &Capabilities, profile: &Profile, expected: &Expected) -> Option<String> {
-    let required = trace_vectors::score::required_reports(expected);
+    let required = trace_vector_format::score::required_reports(expected);
     (detail_of(caps, profile) == Detail::None && !required.is_empty()).then(|| {
         format!(
             "not claimed: the vector requires the report(s) {} and the adapter reports no error detail (error_detail none), so they cannot be checked",
@@ -684,7 +687,7 @@ fn skeleton(w: &Work) -> CaseResult {
             .chain(w.test.expected.controls.clone())
             .collect(),
         alg: w.test.alg.clone(),
-        explanation: trace_vectors::explanation::explain(&w.test),
+        explanation: trace_vector_format::explanation::explain(&w.test),
         request: None,
         outcome: Outcome::NotRun,
         flaky: false,

@@ -2,7 +2,7 @@
 //! broken, which level an implementation reaches) and of capability matching.
 
 use super::*;
-use trace_vectors::format::{Context, Expected, Outcome as Expect, Test};
+use trace_vector_format::format::{Context, Expected, Outcome as Expect, Test};
 
 fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) -> CaseResult {
     CaseResult {
@@ -14,8 +14,8 @@ fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) ->
         level,
         rules: Vec::new(),
         alg: None,
-        explanation: trace_vectors::explanation::Explanation::of_basis(trace_vectors::basis::Basis {
-            kind: trace_vectors::basis::BasisKind::Spec,
+        explanation: trace_vector_format::explanation::Explanation::of_basis(trace_vector_format::basis::Basis {
+            kind: trace_vector_format::basis::BasisKind::Spec,
             decisions: Vec::new(),
         }),
         request: None,
@@ -469,19 +469,19 @@ fn a_required_report_is_not_claimed_by_an_adapter_without_detail() {
 #[test]
 fn reports_say_what_a_decision_settled_and_link_it_in_html() {
     let mut fail = case("sig::x::fail", 0, FailVerdict, Valid, false);
-    fail.explanation.basis = trace_vectors::basis::Basis {
-        kind: trace_vectors::basis::BasisKind::Decision,
+    fail.explanation.basis = trace_vector_format::basis::Basis {
+        kind: trace_vector_format::basis::BasisKind::Decision,
         decisions: vec!["D-09".into()],
     };
     let mut known = case("sig::x::known", 0, Xfail, Valid, false);
-    known.explanation.basis = trace_vectors::basis::Basis {
-        kind: trace_vectors::basis::BasisKind::Profile,
+    known.explanation.basis = trace_vector_format::basis::Basis {
+        kind: trace_vector_format::basis::BasisKind::Profile,
         decisions: vec!["IMPL-03".into()],
     };
     let spec_only = case("sig::x::spec", 0, FailVerdict, Valid, false);
     let r = run_of(vec![fail, known, spec_only]);
     let md = crate::report::markdown(&r);
-    let d09 = &trace_vectors::decisions::all()["D-09"];
+    let d09 = &trace_vector_format::decisions::all()["D-09"];
     assert!(
         md.contains("`sig::x::known` xfail (implementation-defined profile IMPL-03)"),
         "{md}"

@@ -2,7 +2,7 @@
 
 use crate::profile::glob_matches;
 use crate::run::Work;
-use trace_vectors::format::VectorFile;
+use trace_vector_format::format::VectorFile;
 
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
@@ -67,7 +67,7 @@ pub fn select(files: &[VectorFile], s: &Selection) -> Vec<Work> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use trace_vectors::load;
+    use trace_vector_format::load;
 
     fn ids(files: &[VectorFile], s: &Selection) -> Vec<String> {
         select(files, s).into_iter().map(|w| w.test.id).collect()

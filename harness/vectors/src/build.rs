@@ -12,13 +12,13 @@ use crate::chain_build::{ChainBuild, issuer_key, unrelated_issuer_key};
 use crate::companion_build::{ContentMarkingBuild, ServerProvenanceBuild};
 use crate::depth_build::DepthBuild;
 use crate::evidence_build::EvidenceKnob;
-use crate::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome, VerdictKind};
 use crate::revocation_build::RevocationBuild;
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder};
 use trace_record::audit::{ReceiptPolicy, seal};
 use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
 use trace_record::{Alg, CoseTag, Form, SigningKey, b64, jcs};
+use trace_vector_format::format::{Context, Expected, ExpectedError, Input, Intermediates, Outcome, VerdictKind};
 
 /// How the signature is spoiled after a genuine signing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -482,10 +482,7 @@ impl Build {
                 self.set_str("/runtime/measurement", SHA256_MEASUREMENT);
             }
             EvidenceSource::Gpu | EvidenceSource::GpuBlackwell => {
-                self.set_str(
-                    "/runtime/measurement",
-                    &trace_hardware::synthetic::spdm_measurement(GPU_BLOCK),
-                );
+                self.set_str("/runtime/measurement", &trace_synthetic::spdm_measurement(GPU_BLOCK));
             }
             _ => {}
         }
@@ -596,7 +593,7 @@ impl Build {
         }
         let record = self.record();
         let canonical = jcs::canonicalize(&Value::Object(record.clone()));
-        let form = crate::format::form_named(&self.ctx.format)?;
+        let form = trace_vector_format::format::form_named(&self.ctx.format)?;
         let omit = self.signature == SignatureKnob::Omit;
         let (mut bytes, signing_input) = match form {
             Form::Embedded => {

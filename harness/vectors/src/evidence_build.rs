@@ -1,5 +1,5 @@
 //! Synthetic hardware evidence for a vector's record: a Nitro-shaped attestation document or
-//! an SEV-SNP report made with the project's test roots (trace_hardware::synthetic), binding
+//! an SEV-SNP report made with the project's test roots (trace_synthetic), binding
 //! the record's key and measurement, or breaking one link on purpose; the other platforms'
 //! evidence is `evidence_capture`'s.
 //!
@@ -7,9 +7,9 @@
 //! Every knob other than `Genuine` must change the evidence.
 
 use crate::evidence_capture as capture;
-use trace_hardware::synthetic;
 use trace_record::json::Value;
 use trace_record::{PublicKey, b64};
+use trace_synthetic as synthetic;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EvidenceKnob {

@@ -10,8 +10,8 @@
 
 use crate::evidence_build::EvidenceKnob;
 use std::collections::BTreeMap;
-use trace_hardware::synthetic::{self, azure, snp, token, tpm};
 use trace_record::b64;
+use trace_synthetic::{self as synthetic, azure, snp, token, tpm};
 
 /// The measurement block of synthetic GPU reports; the record claims its `sha384:` profile.
 pub const GPU_BLOCK: [u8; 48] = [0x24; 48];
@@ -164,7 +164,7 @@ pub fn token_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8], now
 /// measurement, with DCAP collateral under the synthetic SGX root (pinned, unless
 /// `UnpinnedRoot` pins Intel's).
 pub fn tdx_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8], now: i64) -> Result<String, String> {
-    use trace_hardware::synthetic::tdx;
+    use trace_synthetic::tdx;
     let mut mr_td = hex_digest::<48>(measurement, "sha384:")?;
     let mut knobs = tdx::TdxKnobs::default();
     match knob {
@@ -207,7 +207,7 @@ pub enum TdxReplayKnob {
 
 /// The `replay-evidence` input of a synthetic TDX capture, at `now`.
 pub fn tdx_replay_input(knob: TdxReplayKnob, now: i64) -> String {
-    use trace_hardware::synthetic::tdx;
+    use trace_synthetic::tdx;
     let knobs = tdx::TdxKnobs {
         debug: knob == TdxReplayKnob::DebugTd,
         pck_revoked: knob == TdxReplayKnob::PckRevoked,
@@ -240,7 +240,7 @@ pub fn tdx_replay_input(knob: TdxReplayKnob, now: i64) -> String {
 /// record's measurement, under the synthetic IAK (pinned by its SubjectPublicKeyInfo digest,
 /// unless `UnpinnedRoot` pins another key's).
 pub fn cca_input(knob: EvidenceKnob, measurement: &str, thumbprint: &[u8]) -> Result<String, String> {
-    use trace_hardware::synthetic::cca;
+    use trace_synthetic::cca;
     let mut rim = hex_digest::<32>(measurement, "sha256:")?;
     let mut lifecycle = cca::LIFECYCLE_SECURED;
     match knob {
@@ -291,7 +291,7 @@ pub enum CcaReplayKnob {
 
 /// The `replay-evidence` input of a synthetic CCA capture.
 pub fn cca_replay_input(knob: CcaReplayKnob) -> String {
-    use trace_hardware::synthetic::cca;
+    use trace_synthetic::cca;
     let lifecycle = match knob {
         CcaReplayKnob::DebugLifecycle => cca::LIFECYCLE_DEBUG,
         CcaReplayKnob::Decommissioned => 0x6000,

@@ -5,13 +5,13 @@
 //! `since`, and writing or checking the files. Does not own the builders or lint.
 
 use crate::build::Build;
-use crate::format::{FILE_SCHEMA, Group, Test, VectorFile};
 use crate::sets::{self, split_doc};
-use crate::{catalog, statements};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use trace_vector_format::format::{FILE_SCHEMA, Group, Test, VectorFile};
+use trace_vector_format::{catalog, statements};
 
-pub const SUITE_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use trace_vector_format::SUITE_VERSION;
 
 /// Every generated file, relative to the vectors directory.
 pub fn files(existing: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
@@ -111,7 +111,7 @@ fn topic_file(topic: &sets::TopicDef, since: &BTreeMap<String, String>) -> Resul
     })
 }
 
-fn describe(c: &crate::format::Context) -> String {
+fn describe(c: &trace_vector_format::format::Context) -> String {
     let trust = match c.trusted_keys.len() {
         0 => "no trusted key".to_string(),
         1 => "one trusted key".to_string(),

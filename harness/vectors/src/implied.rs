@@ -5,10 +5,10 @@
 //! Owns: [`IMPLIES`], [`implies`] and [`problems`], the check `vectors lint` runs. Does not
 //! own the rules (trace-record's catalogue).
 
-use crate::format::{Context, Outcome, Test, VectorFile, VerdictKind};
-use crate::reference;
 use std::collections::BTreeMap;
 use trace_record::Status;
+use trace_vector_format::format::{Context, Outcome, Test, VectorFile, VerdictKind};
+use trace_vector_format::reference;
 
 /// (rule broken, rules it may bring with it, why).
 pub static IMPLIES: &[(&str, &[&str], &str)] = &[

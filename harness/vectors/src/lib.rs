@@ -12,25 +12,14 @@
 
 pub mod action_build;
 pub mod anchor_build;
-pub mod basis;
 pub mod build;
-pub mod catalog;
 pub mod chain_build;
 pub mod companion_build;
-pub mod corpus;
-pub mod decisions;
 pub mod depth_build;
 pub mod evidence_build;
 pub mod evidence_capture;
-pub mod explanation;
-pub mod format;
 pub mod generate;
 pub mod implied;
 pub mod lint;
-pub mod load;
-pub mod reference;
-pub mod release;
 pub mod revocation_build;
-pub mod score;
 pub mod sets;
-pub mod statements;

@@ -4,16 +4,16 @@
 //! retired), references to rules, classes and flags, the coverage floor (every MUST rule
 //! has two negative vectors and a positive control; every hardware platform has Level 1
 //! and 2 positives, [`platform_matrix`]), `acceptable` vectors with flags, description
-//! style, the statement index (`rules/spec-statements.toml`, [`crate::statements`]). Every
+//! style, the statement index (`rules/spec-statements.toml`, [`trace_vector_format::statements`]). Every
 //! message says what to write instead. Does not own generation.
 
-use crate::catalog::{FLAGS, coverage};
-use crate::format::{Outcome, VectorFile};
 use crate::sets::positive::PLATFORMS;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
 use trace_record::rules::classes::{classes_of, may_produce};
+use trace_vector_format::catalog::{FLAGS, coverage};
+use trace_vector_format::format::{Outcome, VectorFile};
 
 /// MUST rules that cannot have negative vectors, and why.
 pub const NO_NEGATIVE: &[(&str, &str)] = &[
@@ -89,7 +89,7 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
         }
         for (group, test) in file.groups.iter().flat_map(|g| g.tests.iter().map(move |t| (g, t))) {
             let id = &test.id;
-            if let Some(member) = crate::score::reported_member(&group.context.op) {
+            if let Some(member) = trace_vector_format::score::reported_member(&group.context.op) {
                 let companion = group.context.op != "verify-provenance-depth";
                 let needs = companion || test.expected.result == Outcome::Valid;
                 if needs && test.expected.output_text.is_none() {
@@ -202,8 +202,8 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
             }
         }
     }
-    match crate::statements::load(dir) {
-        Ok(statements) => problems.extend(crate::statements::check(&statements)),
+    match trace_vector_format::statements::load(dir) {
+        Ok(statements) => problems.extend(trace_vector_format::statements::check(&statements)),
         Err(e) => problems.push(format!(
             "{e}: every normative statement is mapped there (vectors/AUTHORING.md)"
         )),
@@ -289,7 +289,7 @@ mod tests {
 
     #[test]
     fn a_platform_without_its_level_1_cose_positive_is_named() {
-        let files: Vec<VectorFile> = crate::load::load_dir(&crate::load::default_dir())
+        let files: Vec<VectorFile> = trace_vector_format::load::load_dir(&trace_vector_format::load::default_dir())
             .expect("the committed vectors load")
             .into_iter()
             .map(|(_, f)| f)

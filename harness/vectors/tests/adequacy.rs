@@ -10,10 +10,10 @@ use trace_record::audit::ChainReport;
 use trace_record::finding::verdict_at;
 use trace_record::json::{Number, Value};
 use trace_record::{Finding, Level, Report, Verdict, jcs, json};
-use trace_vectors::format::{Context, Test, VectorFile};
-use trace_vectors::reference;
-use trace_vectors::score::{Observed, score};
-use trace_vectors::{load, score::Score};
+use trace_vector_format::format::{Context, Test, VectorFile};
+use trace_vector_format::reference;
+use trace_vector_format::score::{Observed, score};
+use trace_vector_format::{load, score::Score};
 
 type Broken = fn(&Context, &Test) -> Observed;
 
@@ -426,7 +426,7 @@ fn inclusion_replay_skipped_as_unverified(c: &Context, t: &Test) -> Observed {
     r.verdict = verdict_at(&all, r.level);
     // Reported at rule precision, where only the verdict kind tells it from the reference.
     let mut observed = Observed::from_report(&r);
-    observed.detail = trace_vectors::score::Detail::Rule;
+    observed.detail = trace_vector_format::score::Detail::Rule;
     observed
 }
 
@@ -476,7 +476,7 @@ fn accept_everything(_: &Context, _: &Test) -> Observed {
         errors: vec![],
         warnings: vec![],
         output: None,
-        detail: trace_vectors::score::Detail::None,
+        detail: trace_vector_format::score::Detail::None,
     }
 }
 
@@ -486,7 +486,7 @@ fn reject_everything(_: &Context, _: &Test) -> Observed {
         errors: vec![],
         warnings: vec![],
         output: None,
-        detail: trace_vectors::score::Detail::None,
+        detail: trace_vector_format::score::Detail::None,
     }
 }
 

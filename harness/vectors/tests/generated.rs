@@ -2,8 +2,9 @@
 //! reference implementation, every one, within the error-class contract.
 
 use trace_record::rules::classes::may_produce;
-use trace_vectors::format::{Outcome, VerdictKind};
-use trace_vectors::{generate, lint, load, reference, score};
+use trace_vector_format::format::{Outcome, VerdictKind};
+use trace_vector_format::{load, reference, score};
+use trace_vectors::{generate, lint};
 
 #[test]
 fn committed_files_match_the_builders_byte_for_byte() {

@@ -5,8 +5,8 @@
 //! a panic fails the test and names the mutation.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use trace_vectors::format::{Context, Test};
-use trace_vectors::{load, reference};
+use trace_vector_format::format::{Context, Test};
+use trace_vector_format::{load, reference};
 
 /// A small deterministic generator (xorshift), so a failure replays exactly.
 struct Rng(u64);
@@ -71,7 +71,7 @@ fn mutated_inputs_of_the_newer_operations_never_panic() {
                 for i in 0..40 {
                     let mutated = mutate(&input, &mut rng);
                     let mut test: Test = t.clone();
-                    test.input = trace_vectors::format::Input::from_bytes(&mutated);
+                    test.input = trace_vector_format::format::Input::from_bytes(&mutated);
                     test.input.claim_text = t.input.claim_text.clone();
                     if i % 2 == 1
                         && let Some(c) = &t.input.claim_text

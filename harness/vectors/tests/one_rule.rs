@@ -3,8 +3,9 @@
 //! (`trace_vectors::implied::IMPLIES`), so a vector never passes for a second reason.
 //! `vectors lint` runs the same check.
 
-use trace_vectors::format::Outcome;
-use trace_vectors::{implied, load};
+use trace_vector_format::format::Outcome;
+use trace_vector_format::load;
+use trace_vectors::implied;
 
 #[test]
 fn every_negative_vector_breaks_one_rule_and_its_consequences_only() {

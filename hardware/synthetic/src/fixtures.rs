@@ -7,7 +7,6 @@
 //! Owns: what each synthetic capture holds (file bytes and manifest text), deterministically.
 //! Does not write files (`trace-conform fixtures generate` does) or judge evidence.
 
-use crate::synthetic;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -58,7 +57,7 @@ pub fn all() -> Vec<Fixture> {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    crate::hex(&sha2::Sha256::digest(bytes))
+    trace_hardware::hex(&sha2::Sha256::digest(bytes))
 }
 
 struct Describe<'a> {
@@ -80,7 +79,7 @@ fn fixture(d: Describe, files: BTreeMap<String, Vec<u8>>) -> Fixture {
     );
     let _ = writeln!(
         m,
-        "# roots (hardware/src/fixtures.rs). Not vendor evidence; do not edit, regenerate."
+        "# roots (hardware/synthetic/src/fixtures.rs). Not vendor evidence; do not edit, regenerate."
     );
     let _ = writeln!(m, "schema = \"trace-hwcapture/1\"");
     let _ = writeln!(m, "name = {}", q(&format!("synthetic/{}", d.slug)));
@@ -126,7 +125,7 @@ fn fixture(d: Describe, files: BTreeMap<String, Vec<u8>>) -> Fixture {
 
 fn nitro() -> Fixture {
     let doc = |issued_at| {
-        synthetic::nitro_document(&synthetic::NitroClaims {
+        crate::nitro_document(&crate::NitroClaims {
             pcr0: [0x5a; 48],
             user_data: vec![0x11; 32],
             issued_at,
@@ -150,7 +149,7 @@ fn nitro() -> Fixture {
             platform: "aws-nitro",
             format: "Nitro attestation document (COSE_Sign1, ES384) with its certificate and CA bundle",
             description: "An enclave document issued a minute before the pinned time by a certificate of the synthetic Nitro root.",
-            root_sha256: synthetic::nitro_test_root_sha256(),
+            root_sha256: crate::nitro_test_root_sha256(),
             evidence: &[
                 ("measurement", format!("sha384:{} (PCR0)", "5a".repeat(48))),
                 ("report_data", format!("{} (user_data)", "11".repeat(32))),
@@ -175,7 +174,7 @@ fn nitro() -> Fixture {
 }
 
 fn nvidia() -> Fixture {
-    let (report, chain) = synthetic::spdm_report([0x42; 32], [0x24; 48]);
+    let (report, chain) = crate::spdm_report([0x42; 32], [0x24; 48]);
     let mut nonce_changed = report.clone();
     nonce_changed.replace_range(8..9, "5");
     let files = BTreeMap::from([
@@ -192,7 +191,7 @@ fn nvidia() -> Fixture {
             platform: "nvidia-h100",
             format: "SPDM GET_MEASUREMENTS request and MEASUREMENTS response (hex), device chain (PEM, leaf first)",
             description: "One SHA-384 measurement block signed by a device key that the synthetic Device Identity CA certifies.",
-            root_sha256: synthetic::nvidia_test_root_sha256(),
+            root_sha256: crate::nvidia_test_root_sha256(),
             evidence: &[("report_data", format!("{} (requester nonce)", "42".repeat(32)))],
             variants: &[invalid(
                 "nonce-changed",
@@ -206,7 +205,7 @@ fn nvidia() -> Fixture {
 }
 
 fn snp() -> Fixture {
-    use synthetic::snp;
+    use crate::snp;
     let claims = || snp::SnpClaims::new([0x5a; 48], [0x11; 64]);
     let mut flipped = snp::report(&claims());
     flipped[0x90] ^= 1;
@@ -271,7 +270,7 @@ fn snp() -> Fixture {
 }
 
 fn tpm() -> Fixture {
-    use synthetic::tpm;
+    use crate::tpm;
     let nonce = [0x42u8; 32];
     let quote = tpm::quote(&tpm::QuoteClaims {
         extra_data: nonce.to_vec(),
@@ -295,7 +294,7 @@ fn tpm() -> Fixture {
             tpm::ak_certificate(VERIFICATION_TIME - 7200, VERIFICATION_TIME - 3600),
         ),
         ("ak_ca.der".to_string(), tpm::ca_der()),
-        ("nonce.hex".to_string(), crate::hex(&nonce).into_bytes()),
+        ("nonce.hex".to_string(), trace_hardware::hex(&nonce).into_bytes()),
         ("nonce-other.hex".to_string(), "43".repeat(32).into_bytes()),
     ]);
     fixture(
@@ -335,7 +334,7 @@ fn tpm() -> Fixture {
 }
 
 fn azure() -> Fixture {
-    use synthetic::{azure, snp};
+    use crate::{azure, snp};
     let mut files = azure::capture(&azure::AzureClaims {
         measurement: [0x5b; 48],
         runtime_data: azure::runtime_data(),
@@ -388,7 +387,7 @@ fn azure() -> Fixture {
 }
 
 fn confidential_space() -> Fixture {
-    use synthetic::token;
+    use crate::token;
     let jwt = |nbf: i64| {
         token::confidential_space_token(&token::TokenClaims {
             image_digest: &format!("sha256:{}", "c1".repeat(32)),
@@ -448,7 +447,7 @@ fn confidential_space() -> Fixture {
 }
 
 fn tdx() -> Fixture {
-    use synthetic::tdx;
+    use crate::tdx;
     let claims = tdx::TdClaims {
         mr_td: [0x6d; 48],
         report_data: [0x11; 64],
@@ -514,7 +513,7 @@ fn tdx() -> Fixture {
 }
 
 fn cca() -> Fixture {
-    use synthetic::cca;
+    use crate::cca;
     let token = |lifecycle| {
         cca::token(&cca::CcaClaims {
             challenge: [0x11; 64],
@@ -591,14 +590,14 @@ mod tests {
                 std::fs::write(dir.join(name), bytes).expect("write");
             }
             std::fs::write(dir.join("MANIFEST.toml"), &f.manifest).expect("write");
-            let capture = crate::manifest::load(&dir).expect("the manifest reads");
+            let capture = trace_hardware::manifest::load(&dir).expect("the manifest reads");
             assert!(
                 !capture.manifest.expect.variant.is_empty(),
                 "{}: no negative variant",
                 f.dir
             );
             assert_eq!(capture.problems, Vec::<String>::new());
-            let r = crate::replay::replay(&dir, None).expect("replays");
+            let r = trace_hardware::replay::replay(&dir, None).expect("replays");
             for c in &r.cases {
                 assert!(
                     c.as_expected(),
@@ -619,8 +618,13 @@ mod tests {
                 .expect("read")
                 .replace("root_sha256 = ", "# root_sha256 = ");
             std::fs::write(dir.join("MANIFEST.toml"), unpinned).expect("write");
-            let r = crate::replay::replay(&dir, None).expect("replays");
-            assert_ne!(r.cases[0].appraisal.verdict, crate::Verdict::Valid, "{}", f.dir);
+            let r = trace_hardware::replay::replay(&dir, None).expect("replays");
+            assert_ne!(
+                r.cases[0].appraisal.verdict,
+                trace_hardware::Verdict::Valid,
+                "{}",
+                f.dir
+            );
         }
         let _ = std::fs::remove_dir_all(&scratch);
     }

@@ -109,7 +109,7 @@ pub fn error_classes_toml() -> String {
 }
 
 pub fn flags_toml() -> String {
-    let mut out = String::from("# Flags of acceptable vectors. Generated from harness/vectors/src/catalog.rs.\n");
+    let mut out = String::from("# Flags of acceptable vectors. Generated from harness/vector-format/src/catalog.rs.\n");
     for (name, description) in FLAGS {
         let _ = write!(
             out,

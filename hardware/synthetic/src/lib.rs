@@ -7,10 +7,13 @@
 //! and SPDM GPU reports signed through them, all deterministic from seeds; [`snp`] the
 //! SEV-SNP chain and reports, [`tpm`] TPM quotes with a certified AK, [`token`] Confidential
 //! Space tokens, [`tdx`] TD quotes with DCAP collateral, [`cca`] Arm CCA tokens. Does not own
-//! any verdict.
+//! any verdict. [`fixtures`] is the project's synthetic captures made from this evidence
+//! (`fixtures/synthetic/`).
+#![forbid(unsafe_code)]
 
 pub mod azure;
 pub mod cca;
+pub mod fixtures;
 pub mod snp;
 pub mod tdx;
 pub mod token;
@@ -145,7 +148,7 @@ pub fn nitro_test_root_der() -> Vec<u8> {
 
 /// The SHA-256 (hex) of the test root's DER: what a verifier pins to accept synthetic documents.
 pub fn nitro_test_root_sha256() -> String {
-    crate::x509::sha256_hex(&nitro_test_root().1)
+    trace_hardware::sha256_hex(&nitro_test_root().1)
 }
 
 /// What goes into a synthetic Nitro document.
@@ -218,7 +221,7 @@ pub fn nvidia_test_root() -> (SigningKey, x509_cert::Certificate) {
 }
 
 pub fn nvidia_test_root_sha256() -> String {
-    crate::x509::sha256_hex(&nvidia_test_root().1)
+    trace_hardware::sha256_hex(&nvidia_test_root().1)
 }
 
 pub(crate) fn pem(cert: &x509_cert::Certificate) -> String {
@@ -248,10 +251,13 @@ fn spdm_record(measurement: [u8; 48]) -> Vec<u8> {
 }
 
 /// The TRACE measurement of a synthetic GPU report with this block digest (`sha384:` over its
-/// measurement record, `crate::nvidia`'s profile).
+/// measurement record, `trace_hardware::nvidia`'s profile).
 pub fn spdm_measurement(measurement: [u8; 48]) -> String {
     use sha2::Digest;
-    format!("sha384:{}", crate::hex(&sha2::Sha384::digest(spdm_record(measurement))))
+    format!(
+        "sha384:{}",
+        trace_hardware::hex(&sha2::Sha384::digest(spdm_record(measurement)))
+    )
 }
 
 /// A GPU evidence pair: the SPDM GET_MEASUREMENTS request (with `nonce`) and MEASUREMENTS
@@ -280,13 +286,13 @@ pub fn spdm_report(nonce: [u8; 32], measurement: [u8; 48]) -> (String, String) {
     m.extend_from_slice(&0u16.to_le_bytes()); // no opaque data
     let sig: p384::ecdsa::Signature = device.sign(&m);
     m.extend_from_slice(&sig.to_bytes());
-    (crate::hex(&m), format!("{}{}", pem(&leaf), pem(&root)))
+    (trace_hardware::hex(&m), format!("{}{}", pem(&leaf), pem(&root)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Verdict;
+    use trace_hardware::Verdict;
 
     fn claims() -> NitroClaims {
         NitroClaims {
@@ -303,7 +309,7 @@ mod tests {
     #[test]
     fn a_synthetic_document_verifies_only_under_its_pinned_test_root() {
         let doc = nitro_document(&claims());
-        let a = crate::nitro::appraise_with_root(&doc, 1_785_000_060, &root_pin());
+        let a = trace_hardware::nitro::appraise_with_root(&doc, 1_785_000_060, &root_pin());
         assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
         assert_eq!(
             a.measurement.as_deref(),
@@ -312,15 +318,15 @@ mod tests {
         assert_eq!(a.report_data.as_deref(), Some("ab".repeat(32).as_str()));
         assert_eq!(a.debug, Some(false));
         // Under the real AWS pin it is not AWS's: invalid.
-        let a = crate::nitro::appraise(&doc, 1_785_000_060);
+        let a = trace_hardware::nitro::appraise(&doc, 1_785_000_060);
         assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "root-pin" && !c.passed));
         // Past the enclave certificate's 3 hours, and before it.
         assert_eq!(
-            crate::nitro::appraise_with_root(&doc, 1_785_000_000 + 3 * 3600 + 1, &root_pin()).verdict,
+            trace_hardware::nitro::appraise_with_root(&doc, 1_785_000_000 + 3 * 3600 + 1, &root_pin()).verdict,
             Verdict::Invalid
         );
         assert_eq!(
-            crate::nitro::appraise_with_root(&doc, 1_784_999_999, &root_pin()).verdict,
+            trace_hardware::nitro::appraise_with_root(&doc, 1_784_999_999, &root_pin()).verdict,
             Verdict::Invalid
         );
         // Any byte changed.
@@ -328,7 +334,7 @@ mod tests {
             let mut d = doc.clone();
             d[i] ^= 1;
             assert_eq!(
-                crate::nitro::appraise_with_root(&d, 1_785_000_060, &root_pin()).verdict,
+                trace_hardware::nitro::appraise_with_root(&d, 1_785_000_060, &root_pin()).verdict,
                 Verdict::Invalid,
                 "byte {i}"
             );
@@ -339,17 +345,17 @@ mod tests {
     fn a_synthetic_gpu_report_verifies_only_under_its_pinned_test_root() {
         let (report, chain) = spdm_report([0x42; 32], [9; 48]);
         let root = nvidia_test_root_sha256();
-        let a = crate::nvidia::appraise_with_root(report.as_bytes(), chain.as_bytes(), 1_785_000_000, &root);
+        let a = trace_hardware::nvidia::appraise_with_root(report.as_bytes(), chain.as_bytes(), 1_785_000_000, &root);
         assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
         assert_eq!(a.report_data.as_deref(), Some("42".repeat(32).as_str()));
         assert_eq!(
-            crate::nvidia::appraise(report.as_bytes(), chain.as_bytes(), 1_785_000_000).verdict,
+            trace_hardware::nvidia::appraise(report.as_bytes(), chain.as_bytes(), 1_785_000_000).verdict,
             Verdict::Invalid
         );
         let mut flipped = report.clone().into_bytes();
         flipped[10] = if flipped[10] == b'0' { b'1' } else { b'0' };
         assert_eq!(
-            crate::nvidia::appraise_with_root(&flipped, chain.as_bytes(), 1_785_000_000, &root).verdict,
+            trace_hardware::nvidia::appraise_with_root(&flipped, chain.as_bytes(), 1_785_000_000, &root).verdict,
             Verdict::Invalid
         );
     }

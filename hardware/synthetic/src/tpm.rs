@@ -1,12 +1,12 @@
 //! Synthetic TPM 2.0 evidence: quotes (`TPMS_ATTEST` of type `TPM_ST_ATTEST_QUOTE`) signed
 //! RSASSA-PKCS1-v1_5/SHA-256 by an attestation key (AK) whose certificate a synthetic TPM CA
-//! (P-384) issues. The AK private key is a test key committed under `hardware/testkeys/` and
+//! (P-384) issues. The AK private key is a test key committed under `hardware/synthetic/testkeys/` and
 //! published on purpose; nothing trusts the CA unless a caller pins its SHA-256.
 //!
-//! Owns: the quote layout (as `crate::tpm::parse_quote` reads it) and the AK chain. Does not
+//! Owns: the quote layout (as `trace_hardware::tpm::parse_quote` reads it) and the AK chain. Does not
 //! own any verdict.
 
-use super::{CertFields, ecdsa_signed, key};
+use crate::{CertFields, ecdsa_signed, key};
 use rsa::RsaPrivateKey;
 use std::sync::OnceLock;
 use x509_cert::der::{Decode, Encode};
@@ -17,7 +17,7 @@ fn ak() -> &'static RsaPrivateKey {
     static AK: OnceLock<RsaPrivateKey> = OnceLock::new();
     AK.get_or_init(|| {
         use rsa::pkcs8::DecodePrivateKey;
-        RsaPrivateKey::from_pkcs8_pem(include_str!("../../testkeys/synthetic-tpm-ak.pem"))
+        RsaPrivateKey::from_pkcs8_pem(include_str!("../testkeys/synthetic-tpm-ak.pem"))
             .expect("the committed test key parses")
     })
 }
@@ -32,7 +32,7 @@ pub fn ca() -> x509_cert::Certificate {
     let k = key("tpm-ca");
     let fields = CertFields {
         subject: CA_NAME,
-        subject_key: super::spki(&k),
+        subject_key: crate::spki(&k),
         issuer: CA_NAME,
         not_before: 1_600_000_000,
         not_after: 4_000_000_000,
@@ -47,7 +47,7 @@ pub fn ca_der() -> Vec<u8> {
     ca().to_der().expect("encodes")
 }
 pub fn ca_sha256() -> String {
-    crate::x509::sha256_hex(&ca())
+    trace_hardware::sha256_hex(&ca())
 }
 
 /// The AK's public key as SPKI PEM (`ak.pub`).
@@ -79,7 +79,7 @@ pub fn ak_certificate(not_before: i64, not_after: i64) -> Vec<u8> {
 pub fn other_key_certificate(not_before: i64, not_after: i64) -> Vec<u8> {
     let fields = CertFields {
         subject: "CN=synthetic TPM attestation key",
-        subject_key: super::spki(&key("tpm-other-key")),
+        subject_key: crate::spki(&key("tpm-other-key")),
         issuer: CA_NAME,
         not_before,
         not_after,
@@ -142,8 +142,8 @@ pub fn signature(quote: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Verdict;
-    use crate::tpm::{PinnedAk, appraise, appraise_with_root};
+    use trace_hardware::Verdict;
+    use trace_hardware::tpm::{PinnedAk, appraise, appraise_with_root};
 
     const AT: i64 = 1_785_000_000;
 
@@ -155,7 +155,7 @@ mod tests {
         }
     }
 
-    fn pinned(quote: &[u8], sig: &[u8], cert: &[u8], ca: &[u8]) -> crate::Appraisal {
+    fn pinned(quote: &[u8], sig: &[u8], cert: &[u8], ca: &[u8]) -> trace_hardware::Appraisal {
         let chain = PinnedAk {
             ak_cert: cert,
             ca_cert: ca,
@@ -171,14 +171,14 @@ mod tests {
         )
     }
 
-    fn failed(a: &crate::Appraisal) -> Vec<&'static str> {
+    fn failed(a: &trace_hardware::Appraisal) -> Vec<&'static str> {
         a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect()
     }
 
     #[test]
     fn a_synthetic_quote_is_valid_only_with_its_ak_certified_by_the_pinned_ca() {
         let q = quote(&claims());
-        let parsed = crate::tpm::parse_quote(&q).expect("parses");
+        let parsed = trace_hardware::tpm::parse_quote(&q).expect("parses");
         assert_eq!((parsed.selected, parsed.pcr_digest), (vec![0, 7, 14], vec![0x24; 32]));
         let (sig, cert) = (signature(&q), ak_certificate(AT - 60, AT + 3600));
         let a = pinned(&q, &sig, &cert, &ca_der());
@@ -199,7 +199,7 @@ mod tests {
         assert_eq!(failed(&pinned(&changed, &sig, &cert, &ca_der())), ["signature"]);
         let expired = ak_certificate(AT - 7200, AT - 3600);
         assert_eq!(failed(&pinned(&q, &sig, &expired, &ca_der())), ["validity"]);
-        let other_ca = super::super::nitro_test_root().1.to_der().expect("der");
+        let other_ca = crate::nitro_test_root().1.to_der().expect("der");
         assert_eq!(failed(&pinned(&q, &sig, &cert, &other_ca)), ["root-pin", "chain"]);
         let mut other = claims();
         other.extra_data = vec![0x43; 32];

@@ -1,5 +1,5 @@
 //! Synthetic Confidential Space attestation tokens: RS256 JWTs signed by a test key committed
-//! under `hardware/testkeys/` (published on purpose), carrying the claims `crate::token` reads
+//! under `hardware/synthetic/testkeys/` (published on purpose), carrying the claims `trace_hardware::token` reads
 //! (container `image_digest`, `dbgstat`, `eat_nonce`, `nbf`/`exp`), and the key snapshot
 //! (JWKS) a verifier checks them with. Nothing trusts the key unless a caller pins its
 //! RFC 7638 thumbprint.
@@ -16,7 +16,7 @@ fn signer() -> &'static RsaPrivateKey {
     static KEY: OnceLock<RsaPrivateKey> = OnceLock::new();
     KEY.get_or_init(|| {
         use rsa::pkcs8::DecodePrivateKey;
-        RsaPrivateKey::from_pkcs8_pem(include_str!("../../testkeys/synthetic-token-signer.pem"))
+        RsaPrivateKey::from_pkcs8_pem(include_str!("../testkeys/synthetic-token-signer.pem"))
             .expect("the committed test key parses")
     })
 }
@@ -42,7 +42,7 @@ pub fn jwks() -> Vec<u8> {
 
 /// The RFC 7638 thumbprint (hex) of the signer: what a verifier pins.
 pub fn signer_sha256() -> String {
-    crate::token::rsa_jwk_thumbprint_hex(&jwk()).expect("an RSA JWK")
+    trace_hardware::token::rsa_jwk_thumbprint_hex(&jwk()).expect("an RSA JWK")
 }
 
 /// What a synthetic token says.
@@ -84,7 +84,7 @@ pub fn confidential_space_token(c: &TokenClaims) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Verdict;
+    use trace_hardware::Verdict;
 
     fn claims<'a>(dbgstat: &'a str) -> TokenClaims<'a> {
         TokenClaims {
@@ -99,27 +99,32 @@ mod tests {
     #[test]
     fn a_synthetic_token_verifies_under_its_pinned_signer_only() {
         let token = confidential_space_token(&claims("disabled-since-boot"));
-        let a = crate::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_000_060, &signer_sha256());
+        let a = trace_hardware::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_000_060, &signer_sha256());
         assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
         assert_eq!(a.measurement.as_deref(), Some("sha256:0101"));
         assert_eq!(a.report_data.as_deref(), Some("ab".repeat(32).as_str()));
         assert_eq!(a.debug, Some(false));
         let other_pin = "00".repeat(32);
-        let a = crate::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_000_060, &other_pin);
+        let a = trace_hardware::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_000_060, &other_pin);
         assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "root-pin" && !c.passed));
         // After exp, and with a claim changed after signing.
-        let a = crate::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_003_601, &signer_sha256());
+        let a = trace_hardware::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_003_601, &signer_sha256());
         assert_eq!(a.verdict, Verdict::Invalid);
         let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
         parts[1] = b64(br#"{"nbf":1785000000,"exp":1785003600,"dbgstat":"disabled-since-boot"}"#);
-        let a = crate::token::appraise_pinned(parts.join(".").as_bytes(), &jwks(), 1_785_000_060, &signer_sha256());
+        let a = trace_hardware::token::appraise_pinned(
+            parts.join(".").as_bytes(),
+            &jwks(),
+            1_785_000_060,
+            &signer_sha256(),
+        );
         assert!(a.checks.iter().any(|c| c.name == "signature" && !c.passed));
     }
 
     #[test]
     fn a_debuggable_vm_says_so() {
         let token = confidential_space_token(&claims("enabled"));
-        let a = crate::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_000_060, &signer_sha256());
+        let a = trace_hardware::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_000_060, &signer_sha256());
         assert_eq!((a.verdict, a.debug), (Verdict::Valid, Some(true)));
     }
 }

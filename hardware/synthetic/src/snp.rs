@@ -1,13 +1,13 @@
 //! Synthetic AMD SEV-SNP evidence: a test ARK and ASK (RSA-2048 signing with RSA-PSS/SHA-384,
 //! AMD's scheme), a VCEK (P-384) carrying the hwID and SPL extensions, and version 3
 //! ATTESTATION_REPORTs of a Genoa part signed by it. The ARK and ASK private keys are test keys committed
-//! under `hardware/testkeys/` and published on purpose; nothing trusts the test ARK unless a
+//! under `hardware/synthetic/testkeys/` and published on purpose; nothing trusts the test ARK unless a
 //! caller pins its SHA-256, as it would pin AMD's.
 //!
-//! Owns: the synthetic chain and the report layout it fills (offsets as `crate::snp` reads
+//! Owns: the synthetic chain and the report layout it fills (offsets as `trace_hardware::snp` reads
 //! them). Does not own any verdict.
 
-use super::{CertFields, key, spki, tbs};
+use crate::{CertFields, key, spki, tbs};
 use rsa::RsaPrivateKey;
 use std::sync::OnceLock;
 use x509_cert::der::asn1::{BitString, ObjectIdentifier, OctetString, Uint};
@@ -81,8 +81,8 @@ fn rsa_keys() -> &'static (RsaPrivateKey, RsaPrivateKey) {
     static KEYS: OnceLock<(RsaPrivateKey, RsaPrivateKey)> = OnceLock::new();
     KEYS.get_or_init(|| {
         (
-            rsa_key(include_str!("../../testkeys/synthetic-amd-ark.pem")),
-            rsa_key(include_str!("../../testkeys/synthetic-amd-ask.pem")),
+            rsa_key(include_str!("../testkeys/synthetic-amd-ark.pem")),
+            rsa_key(include_str!("../testkeys/synthetic-amd-ask.pem")),
         )
     })
 }
@@ -175,24 +175,24 @@ pub fn ca_chain() -> &'static (x509_cert::Certificate, x509_cert::Certificate) {
 
 /// The SHA-256 (hex) of the test ARK's DER: what a verifier pins to accept synthetic reports.
 pub fn test_ark_sha256() -> String {
-    crate::x509::sha256_hex(&ca_chain().0)
+    trace_hardware::sha256_hex(&ca_chain().0)
 }
 
 /// The ASK and ARK as one PEM bundle (ASK first, as AMD's `cert_chain` serves them).
 pub fn ca_bundle_pem() -> String {
     let (ark, ask) = ca_chain();
-    format!("{}{}", super::pem(ask), super::pem(ark))
+    format!("{}{}", crate::pem(ask), crate::pem(ark))
 }
 
 /// A VCEK as PEM, with the ASK and ARK after it (Azure's `vcek_chain.pem` order).
 pub fn vcek_chain_pem(f: &VcekFields) -> String {
     let vcek = x509_cert::Certificate::from_der(&vcek(f)).expect("decodes");
-    format!("{}{}", super::pem(&vcek), ca_bundle_pem())
+    format!("{}{}", crate::pem(&vcek), ca_bundle_pem())
 }
 
 /// The test ARK alone, as PEM (a bundle that lacks the ASK).
 pub fn ark_pem() -> String {
-    super::pem(&ca_chain().0)
+    crate::pem(&ca_chain().0)
 }
 
 fn extension(oid: &str, value: Vec<u8>) -> Extension {
@@ -214,7 +214,7 @@ fn vcek_key() -> p384::ecdsa::SigningKey {
 
 /// The DER of a VCEK for the synthetic processor, issued by the test ASK.
 pub fn vcek(f: &VcekFields) -> Vec<u8> {
-    use crate::snp::oid;
+    use trace_hardware::snp::oid;
     let hwid = OctetString::new(f.chip_id.to_vec())
         .expect("hwID")
         .to_der()
@@ -240,7 +240,7 @@ pub fn vcek(f: &VcekFields) -> Vec<u8> {
 /// A version 3 ATTESTATION_REPORT with `c`'s fields, signed by the synthetic VCEK.
 pub fn report(c: &SnpClaims) -> Vec<u8> {
     use p384::ecdsa::signature::Signer;
-    let mut r = vec![0u8; crate::snp::REPORT_LEN];
+    let mut r = vec![0u8; trace_hardware::snp::REPORT_LEN];
     let put = |r: &mut Vec<u8>, at: usize, bytes: &[u8]| r[at..at + bytes.len()].copy_from_slice(bytes);
     put(&mut r, 0x00, &3u32.to_le_bytes());
     // SMT allowed (bit 16), the reserved bit 17 set as the ABI requires, debug (bit 19).
@@ -270,12 +270,12 @@ pub fn report(c: &SnpClaims) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Verdict;
-    use crate::snp::{SnpEvidence, appraise, appraise_with_root};
+    use trace_hardware::Verdict;
+    use trace_hardware::snp::{SnpEvidence, appraise, appraise_with_root};
 
     const AT: i64 = 1_785_000_000;
 
-    fn appraise_pinned(report: &[u8], vek: &[u8]) -> crate::Appraisal {
+    fn appraise_pinned(report: &[u8], vek: &[u8]) -> trace_hardware::Appraisal {
         let bundle = ca_bundle_pem();
         let e = SnpEvidence {
             report,
@@ -285,7 +285,7 @@ mod tests {
         appraise_with_root(&e, AT, &test_ark_sha256())
     }
 
-    fn failed(a: &crate::Appraisal) -> Vec<&'static str> {
+    fn failed(a: &trace_hardware::Appraisal) -> Vec<&'static str> {
         a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect()
     }
 

@@ -4,9 +4,9 @@
 //! extraData is SHA-256 of the verifier's nonce.
 //!
 //! Owns: the runtime data and how the three parts are tied. Does not own any verdict
-//! (`crate::azure`).
+//! (`trace_hardware::azure`).
 
-use super::{snp, tpm};
+use crate::{snp, tpm};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -64,14 +64,14 @@ pub fn capture(c: &AzureClaims) -> BTreeMap<String, Vec<u8>> {
         ("runtime_data.json".to_string(), c.runtime_data.clone()),
         ("quote.sig".to_string(), tpm::signature(&quote)),
         ("quote.msg".to_string(), quote),
-        ("nonce.hex".to_string(), crate::hex(&c.nonce).into_bytes()),
+        ("nonce.hex".to_string(), trace_hardware::hex(&c.nonce).into_bytes()),
     ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Verdict;
+    use trace_hardware::Verdict;
 
     const AT: i64 = 1_785_000_000;
 
@@ -85,7 +85,7 @@ mod tests {
     }
 
     fn failed(files: &BTreeMap<String, Vec<u8>>) -> (Verdict, Vec<&'static str>) {
-        let a = crate::replay::appraise_pinned("azure-cvm-sev-snp", files, AT, Some(&snp::test_ark_sha256()));
+        let a = trace_hardware::replay::appraise_pinned("azure-cvm-sev-snp", files, AT, Some(&snp::test_ark_sha256()));
         (
             a.verdict,
             a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect(),
@@ -97,7 +97,7 @@ mod tests {
         let files = capture(&claims());
         assert_eq!(failed(&files), (Verdict::Valid, vec![]));
         // Unpinned: AMD's ARKs do not sign the test ASK.
-        let a = crate::replay::appraise("azure-cvm-sev-snp", &files, AT);
+        let a = trace_hardware::replay::appraise("azure-cvm-sev-snp", &files, AT);
         assert_ne!(a.verdict, Verdict::Valid);
         // Runtime data other than the report binds.
         let mut other = files.clone();

@@ -1,7 +1,7 @@
 //! The vector set embedded at build time is exactly the committed one (so an installed
 //! binary runs the same suite as a checkout).
 
-use trace_vectors::load;
+use trace_vector_format::load;
 
 #[test]
 fn the_embedded_set_equals_the_committed_files() {

@@ -109,7 +109,7 @@ fn set_digest<'a>(files: impl Iterator<Item = (String, &'a [u8])>) -> String {
 fn info(source: String, digest: String, files: &[(PathBuf, VectorFile)]) -> SetInfo {
     SetInfo {
         source,
-        suite_version: crate::generate::SUITE_VERSION.to_string(),
+        suite_version: crate::SUITE_VERSION.to_string(),
         digest,
         files: files.len(),
         vectors: files.iter().flat_map(|(_, f)| &f.groups).map(|g| g.tests.len()).sum(),

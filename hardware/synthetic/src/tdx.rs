@@ -5,9 +5,9 @@
 //! identity signed by a TCB signing certificate, the QE report binding the attestation key,
 //! and the quote: all deterministic from seeds.
 //!
-//! Owns: the quote layout and the collateral. Does not own any verdict (`crate::dcap`).
+//! Owns: the quote layout and the collateral. Does not own any verdict (`trace_hardware::dcap`).
 
-use super::CertFields;
+use crate::CertFields;
 use p256::ecdsa::{Signature, SigningKey, signature::Signer};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -113,7 +113,7 @@ fn sgx_extension_value() -> Vec<u8> {
 }
 
 fn signed(fields: CertFields, issuer: &SigningKey) -> x509_cert::Certificate {
-    let tbs = super::tbs(fields, &alg());
+    let tbs = crate::tbs(fields, &alg());
     let sig: Signature = issuer.sign(&tbs.to_der().expect("encodes"));
     x509_cert::Certificate {
         tbs_certificate: tbs,
@@ -152,7 +152,7 @@ pub fn root_der() -> Vec<u8> {
 
 /// The SHA-256 of the root's DER: what a verifier pins.
 pub fn root_sha256() -> String {
-    crate::hex(&Sha256::digest(root_der()))
+    trace_hardware::hex(&Sha256::digest(root_der()))
 }
 
 fn pck_ca() -> x509_cert::Certificate {
@@ -238,7 +238,7 @@ fn crl(issuer: &str, issuer_key: &SigningKey, revoked: &[u8], at: i64) -> Vec<u8
 }
 
 fn pem(c: &x509_cert::Certificate) -> String {
-    super::pem(c)
+    crate::pem(c)
 }
 
 fn rfc3339(t: i64) -> String {
@@ -350,7 +350,7 @@ fn quote(c: &TdClaims, knobs: TdxKnobs, pck_chain_pem: &str) -> Vec<u8> {
 }
 
 fn collateral(knobs: TdxKnobs, at: i64) -> String {
-    let hex = crate::hex;
+    let hex = trace_hardware::hex;
     let status = if knobs.tcb_revoked { "Revoked" } else { "UpToDate" };
     let tcb_info = serde_json::json!({
         "id": "TDX", "version": 3,
@@ -394,7 +394,7 @@ fn collateral(knobs: TdxKnobs, at: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Verdict;
+    use trace_hardware::Verdict;
 
     const AT: i64 = 1_785_000_000;
 
@@ -405,9 +405,9 @@ mod tests {
         }
     }
 
-    fn appraise(knobs: TdxKnobs) -> crate::Appraisal {
+    fn appraise(knobs: TdxKnobs) -> trace_hardware::Appraisal {
         let (q, c) = evidence(&claims(), knobs, AT);
-        crate::dcap::appraise_with_root(&q, c.as_bytes(), AT, &root_der())
+        trace_hardware::dcap::appraise_with_root(&q, c.as_bytes(), AT, &root_der())
     }
 
     #[test]
@@ -425,7 +425,7 @@ mod tests {
         assert_eq!(a.report_data, Some("11".repeat(64)));
         assert_eq!(a.debug, Some(false));
         let (q, c) = evidence(&claims(), TdxKnobs::default(), AT);
-        let a = crate::dcap::appraise(&q, c.as_bytes(), AT);
+        let a = trace_hardware::dcap::appraise(&q, c.as_bytes(), AT);
         assert_eq!(
             a.verdict,
             Verdict::Invalid,
@@ -444,7 +444,7 @@ mod tests {
 
     #[test]
     fn revocation_expiry_and_tcb_status_are_refused() {
-        let failed = |a: &crate::Appraisal| -> Vec<(&'static str, String)> {
+        let failed = |a: &trace_hardware::Appraisal| -> Vec<(&'static str, String)> {
             a.checks
                 .iter()
                 .filter(|c| !c.passed)
@@ -487,11 +487,11 @@ mod tests {
         }
         let (mut q, c) = evidence(&claims(), TdxKnobs::default(), AT);
         q[200] ^= 1; // mr_td, after signing
-        let a = crate::dcap::appraise_with_root(&q, c.as_bytes(), AT, &root_der());
+        let a = trace_hardware::dcap::appraise_with_root(&q, c.as_bytes(), AT, &root_der());
         assert_eq!(a.verdict, Verdict::Invalid);
         assert_eq!(failed(&a)[0].0, "signature", "{:?}", a.checks);
         // After the collateral's nextUpdate.
-        let a = crate::dcap::appraise_with_root(
+        let a = trace_hardware::dcap::appraise_with_root(
             &evidence(&claims(), TdxKnobs::default(), AT).0,
             c.as_bytes(),
             AT + 31 * 86_400,

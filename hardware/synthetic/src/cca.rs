@@ -2,13 +2,13 @@
 //! whose challenge is the SHA-256 of the realm's RAK, and a realm token signed ES384 by that
 //! RAK, in a CBOR tag 399 collection. The IAK's SubjectPublicKeyInfo is what a verifier pins.
 //!
-//! Owns: the token layout as `crate::cca` reads it. Does not own any verdict.
+//! Owns: the token layout as `trace_hardware::cca` reads it. Does not own any verdict.
 
-use crate::cca::*;
 use coset::cbor::value::Value as Cbor;
 use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
 use p256::ecdsa::signature::Signer;
 use sha2::Digest;
+use trace_hardware::cca::*;
 
 /// PSA security lifecycle "secured" and "non-PSA-RoT debug".
 pub const LIFECYCLE_SECURED: u16 = 0x3000;
@@ -20,7 +20,7 @@ fn iak() -> p256::ecdsa::SigningKey {
 }
 
 fn rak() -> p384::ecdsa::SigningKey {
-    super::key("cca-rak")
+    crate::key("cca-rak")
 }
 
 /// The IAK's SubjectPublicKeyInfo (DER).
@@ -36,7 +36,7 @@ pub fn iak_spki_der() -> Vec<u8> {
 
 /// The SHA-256 of the IAK's SubjectPublicKeyInfo DER: what a verifier pins.
 pub fn iak_sha256() -> String {
-    crate::hex(&sha2::Sha256::digest(iak_spki_der()))
+    trace_hardware::hex(&sha2::Sha256::digest(iak_spki_der()))
 }
 
 /// What a synthetic token says.
@@ -116,7 +116,7 @@ fn token_binding(c: &CcaClaims, rak_bound: bool) -> Vec<u8> {
     let bound_point = if rak_bound {
         rak_point.clone()
     } else {
-        super::key("cca-other-rak")
+        crate::key("cca-other-rak")
             .verifying_key()
             .to_sec1_point(false)
             .as_bytes()
@@ -180,7 +180,7 @@ fn token_binding(c: &CcaClaims, rak_bound: bool) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Verdict;
+    use trace_hardware::Verdict;
 
     fn claims(lifecycle: u16) -> CcaClaims {
         CcaClaims {

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use trace_record::rules::catalog::RULES;
-use trace_vectors::statements::decision_ids;
-use trace_vectors::{load, statements};
+use trace_vector_format::statements::decision_ids;
+use trace_vector_format::{load, statements};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
