@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs the examples of README.md ("Command line") end to end in a fresh temporary
+# Runs the examples of docs/guide.md (section 2, the command-line tour) end to end in a fresh temporary
 # directory and checks each exit code (and a few key lines of output) against what the
-# README shows (and, where the README says a line is absent, that it is absent).
+# guide shows (and, where the guide says a line is absent, that it is absent).
 #
 #   tools/readme-examples.sh path/to/trace-conform
 #
 # Exit 0 when every example behaves as documented, 1 otherwise, 2 on usage errors.
-# Keep the commands here identical to the README's: when one changes, change both.
+# Keep the commands here identical to the guide's: when one changes, change both.
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -22,7 +22,7 @@ if [ ! -x "$BIN" ]; then
     exit 2
 fi
 
-# The README calls the binary `trace-conform`; so do the commands below.
+# The guide calls the binary `trace-conform`; so do the commands below.
 trace-conform() { "$BIN" "$@"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/trace-readme.XXXXXX")
@@ -33,7 +33,7 @@ failures=0
 steps=0
 last_cmd=
 # step WANT 'COMMAND': runs COMMAND (evaluated here, so redirections and pipes work as in
-# the README) and checks its exit status. Its stdout and stderr are kept in .out/.err for
+# the guide) and checks its exit status. Its stdout and stderr are kept in .out/.err for
 # `expect_output`.
 step() {
     local want=$1 cmd=$2 got
@@ -45,7 +45,7 @@ step() {
     set -e
     if [ "$got" -ne "$want" ]; then
         failures=$((failures + 1))
-        echo "FAIL: exit $got, README says $want: $cmd" >&2
+        echo "FAIL: exit $got, the guide says $want: $cmd" >&2
         sed 's/^/  stdout: /' .out >&2
         sed 's/^/  stderr: /' .err >&2
     fi
@@ -195,7 +195,7 @@ step 0 'trace-conform canonicalize tricky.json'
 printf '%s' '{"n":[1,1e+21,1e-7,0,1,333333333.3333333],"s":"é/\u001f","😀":2,"ﬁ":1}' > .want
 if ! cmp -s .out .want; then
     failures=$((failures + 1))
-    echo "FAIL: canonicalize tricky.json gave other bytes than the README shows:" >&2
+    echo "FAIL: canonicalize tricky.json gave other bytes than the guide shows:" >&2
     od -c .out | sed 's/^/  got:  /' >&2
     od -c .want | sed 's/^/  want: /' >&2
 fi
@@ -209,4 +209,4 @@ if [ "$failures" -ne 0 ]; then
     echo "readme-examples: $failures check(s) failed ($steps commands run)" >&2
     exit 1
 fi
-echo "readme-examples: all $steps commands behaved as README.md says"
+echo "readme-examples: all $steps commands behaved as docs/guide.md says"

@@ -4,6 +4,8 @@
 //! expected, 1 a rejection (or an unexpected case result), 2 usage or I/O errors.
 
 mod bench_workload;
+#[cfg(test)]
+mod cli_reference;
 mod cmd_bench;
 mod cmd_canonicalize;
 mod cmd_dashboard;
@@ -174,6 +176,22 @@ mod tests {
                 stack.push(sub.clone());
             }
         }
+    }
+
+    /// docs/cli.md is what the definitions render; `TRACE_CONFORM_BLESS=1` rewrites it.
+    #[test]
+    fn cli_reference_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/cli.md");
+        let page = crate::cli_reference::markdown(&Cli::command());
+        if std::env::var_os("TRACE_CONFORM_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &page).expect("docs/cli.md writable");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == page,
+            "docs/cli.md is not what the command definitions render: regenerate with \
+             TRACE_CONFORM_BLESS=1 cargo test -p trace-conform --bin trace-conform cli_reference"
+        );
     }
 
     #[test]

@@ -17,10 +17,8 @@ fn recipe(python: &Path, system: &str, args: &[String], workspace: &Path, instal
         .arg(repo.join("tools/ci/run_locally.py"))
         .args([system, "--workspace", workspace.to_str().unwrap()])
         .args(args)
-        // Installs use the debug profile and a build directory of their own: cargo hashes
-        // path packages by their place in the workspace, so a build from another checkout
-        // in the workspace's own target/ would overwrite its artifacts with the clone's
-        // (trace-vectors embeds files by absolute path). The recipes' defaults build a release.
+        // Installs use the debug profile and the recipes' own build directory (see
+        // `install_target`). The recipes' defaults build a release.
         .env("CARGO_TARGET_DIR", install_target(system))
         .env("TC_INSTALL_ROOT", install_root)
         .output()
@@ -49,11 +47,65 @@ fn head_commit(repo: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// The build directory of the installs from one source (see `recipe`): one per source, since
-/// the same holds between sources. A shared one let a git-URL install at a new commit link a
-/// trace-hardware built earlier from another checkout, which cargo found fresh.
+/// The build directory of every install here, prepared for an install from `source`.
+///
+/// Not the workspace's own target/: cargo names a path package's artifacts without its
+/// place on disk, so a build from another checkout there would overwrite the workspace's
+/// (trace-vector-format embeds files by absolute path). One directory for all the installs
+/// so that the third-party crates are compiled once; but the suite's own crates must be
+/// compiled from each source: cargo can take a crate built from another checkout or commit
+/// for fresh (it once linked a trace-hardware older than the embedded vectors). So the
+/// suite's crates are forgotten there first (`forget_suite_crates`), unless the last install
+/// was from the same source in this same test process, and the caller holds `INSTALLS` from
+/// here until its install is done.
 fn install_target(source: &str) -> std::path::PathBuf {
-    common::repo().join("target/ci-recipes").join(source)
+    let dir = common::repo().join("target/ci-recipes/shared");
+    let marker = dir.join("last-source");
+    let this = format!("{} {source}", std::process::id());
+    if std::fs::read_to_string(&marker).ok() != Some(this.clone()) {
+        forget_suite_crates(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(&marker, &this).unwrap();
+    }
+    dir
+}
+
+/// Installs take turns: each prepares the shared build directory for its own source.
+static INSTALLS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    INSTALLS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Removes every artifact of the suite's own crates (the `trace-*` packages, which no
+/// third-party crate's name shares: checked against Cargo.lock) from a build directory.
+fn forget_suite_crates(dir: &Path) {
+    let lock = std::fs::read_to_string(common::repo().join("Cargo.lock")).unwrap();
+    let ours = |name: &str| name.starts_with("trace-") || name.starts_with("trace_") || name.starts_with("libtrace_");
+    for entry in lock.split("[[package]]").skip(1) {
+        let name = entry.lines().find_map(|l| l.strip_prefix("name = \"")).unwrap_or("");
+        assert!(
+            !ours(name) || !entry.contains("source = "),
+            "a third-party crate named like the suite's: {name}"
+        );
+    }
+    for profile in ["debug", "release"] {
+        for sub in ["", "deps", ".fingerprint", "build", "incremental"] {
+            let Ok(entries) = std::fs::read_dir(dir.join(profile).join(sub)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                if ours(&e.file_name().to_string_lossy()) {
+                    let p = e.path();
+                    let _ = if p.is_dir() {
+                        std::fs::remove_dir_all(&p)
+                    } else {
+                        std::fs::remove_file(&p)
+                    };
+                }
+            }
+        }
+    }
 }
 
 fn step<'a>(account: &'a Value, name: &str) -> &'a Value {
@@ -90,6 +142,7 @@ fn the_github_action_gates_the_agentrust_trace_adapter() {
         .collect::<Vec<_>>()
     };
 
+    let _turn = take_turn();
     let ws = tempfile::tempdir().unwrap();
     let (code, account) = recipe(&python, "github", &inputs("0"), ws.path(), install_root.path());
     assert_eq!(code, 0, "{account:#}");
@@ -144,6 +197,7 @@ fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
         "TC_CARGO_FLAGS=--locked --debug".to_string(),
     ];
     let args: Vec<String> = vars.iter().flat_map(|v| ["--var".to_string(), v.clone()]).collect();
+    let _turn = take_turn();
     let (code, account) = recipe(&python, "gitlab", &args, ws.path(), install_root.path());
     assert_eq!(code, 0, "{account:#}");
     assert_eq!(account["junit"], true);
@@ -161,20 +215,17 @@ fn install_from_a_git_url_gives_a_working_trace_conform() {
     let repo = common::repo().canonicalize().unwrap();
     let Some(head) = head_commit(&repo) else { return };
     let install_root = tempfile::tempdir().unwrap();
+    let turn = take_turn();
     let out = Command::new("bash")
         .arg(repo.join("tools/ci/install.sh"))
         .env("TC_SUITE_VERSION", &head)
         .env("TC_SUITE_REPOSITORY", format!("file://{}", repo.display()))
         .env("TC_CARGO_FLAGS", "--locked --debug")
         .env("TC_INSTALL_ROOT", install_root.path())
-        // One build directory per commit: cargo can take a git source's crates built at
-        // another commit for fresh, and link an engine older than the embedded vectors.
-        .env(
-            "CARGO_TARGET_DIR",
-            install_target(&format!("git-url-{}", &head[..12.min(head.len())])),
-        )
+        .env("CARGO_TARGET_DIR", install_target(&format!("git-url-{head}")))
         .output()
         .expect("bash runs");
+    drop(turn);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let bin = line

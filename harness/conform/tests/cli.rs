@@ -278,7 +278,7 @@ fn readme_examples_work_as_written() {
         .expect("bash runs");
     assert!(
         o.status.success(),
-        "README examples diverged:\n{}\n{}",
+        "guide examples (tools/readme-examples.sh) diverged:\n{}\n{}",
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );

@@ -11,9 +11,9 @@ use trace_record::finding::verdict_at;
 use trace_record::json::{Number, Value};
 use trace_record::{Finding, Level, Report, Verdict, jcs, json};
 use trace_vector_format::format::{Context, Test, VectorFile};
+use trace_vector_format::load;
 use trace_vector_format::reference;
 use trace_vector_format::score::{Observed, score};
-use trace_vector_format::{load, score::Score};
 
 type Broken = fn(&Context, &Test) -> Observed;
 
@@ -759,20 +759,44 @@ const BROKEN: &[(&str, Broken)] = &[
 #[test]
 fn every_broken_verifier_fails_the_vector_set() {
     let files = files();
-    let mut survivors = Vec::new();
-    for (name, broken) in BROKEN {
-        let caught: Vec<String> = files
+    let tests: Vec<(&Context, &Test)> = files
+        .iter()
+        .flat_map(|f| &f.groups)
+        .flat_map(|g| g.tests.iter().map(move |t| (&g.context, t)))
+        .collect();
+    // The ids of the vectors that catch one broken verifier.
+    let caught_by = |broken: &Broken| -> Vec<String> {
+        tests
             .iter()
-            .flat_map(|f| &f.groups)
-            .flat_map(|g| g.tests.iter().map(move |t| (g, t)))
-            .filter_map(|(g, t)| match score(&t.expected, &broken(&g.context, t)) {
-                Score::Pass => None,
-                _ => Some(t.id.clone()),
+            .filter(|(c, t)| !score(&t.expected, &broken(c, t)).is_pass())
+            .map(|(_, t)| t.id.clone())
+            .collect()
+    };
+    // The broken verifiers are spread over every core.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut results: Vec<(usize, &str, Vec<String>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|k| {
+                let caught_by = &caught_by;
+                s.spawn(move || {
+                    BROKEN
+                        .iter()
+                        .enumerate()
+                        .skip(k)
+                        .step_by(threads)
+                        .map(|(i, (name, broken))| (i, *name, caught_by(broken)))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("worker")).collect()
+    });
+    results.sort_by_key(|(i, _, _)| *i);
+    let mut survivors = Vec::new();
+    for (_, name, caught) in results {
         eprintln!("{name}: caught by {} vectors (e.g. {:?})", caught.len(), caught.first());
         if caught.is_empty() {
-            survivors.push(*name);
+            survivors.push(name);
         }
     }
     assert!(
@@ -825,11 +849,8 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             document_findings(&g.context, t).map(|(findings, output)| (t, findings, output))
         })
         .collect();
-    let mut survivors = Vec::new();
-    for rule in RULES
-        .iter()
-        .filter(|r| matches!(r.strength, Strength::Must | Strength::MustNot))
-    {
+    // Whether some vector fails a verifier that skips `rule`.
+    let caught = |rule: &trace_record::rules::catalog::Rule| -> bool {
         let caught = cases.iter().any(|(c, t, report)| {
             let observed = match report {
                 Some(r) => {
@@ -855,7 +876,7 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             };
             !score(&t.expected, &observed).is_pass()
         });
-        let caught = caught
+        caught
             || actions.iter().any(|(t, findings, output)| {
                 let kept: Vec<Finding> = findings.iter().filter(|f| f.rule != rule.id).cloned().collect();
                 let mut observed = Observed::from_verdict_and_findings(verdict_at(&kept, Level::L0), &kept);
@@ -864,11 +885,31 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             })
             || chains
                 .iter()
-                .any(|(t, r)| !score(&t.expected, &chain_without(r, |f| f.rule == rule.id)).is_pass());
-        if !caught {
-            survivors.push(rule.id);
-        }
-    }
+                .any(|(t, r)| !score(&t.expected, &chain_without(r, |f| f.rule == rule.id)).is_pass())
+    };
+    let must: Vec<_> = RULES
+        .iter()
+        .filter(|r| matches!(r.strength, Strength::Must | Strength::MustNot))
+        .collect();
+    // The rules are spread over every core.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut survivors: Vec<&str> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|k| {
+                let (caught, must) = (&caught, &must);
+                s.spawn(move || {
+                    must.iter()
+                        .skip(k)
+                        .step_by(threads)
+                        .filter(|rule| !caught(rule))
+                        .map(|rule| rule.id)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("worker")).collect()
+    });
+    survivors.sort_unstable();
     assert!(
         survivors.is_empty(),
         "a verifier skipping one of these rules passes every vector: {survivors:?}"
