@@ -8,6 +8,21 @@ import json
 import os
 import sys
 
+# Every `runtime.platform` value of the record schema (the table is trace_record::platform;
+# harness/record/tests/platform_lists.rs checks this copy against it).
+PLATFORMS = [
+    "intel-tdx",
+    "amd-sev-snp",
+    "azure-cvm-sev-snp",
+    "nvidia-h100",
+    "nvidia-blackwell",
+    "aws-nitro",
+    "arm-cca",
+    "google-confidential-space",
+    "tpm2",
+    "software-only",
+]
+
 
 def protocol_stdout():
     """Keeps a private handle on stdout for protocol lines and points fd 1 (print(),

@@ -27,24 +27,12 @@ from cryptography.exceptions import InvalidSignature  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from jsonschema import ValidationError  # noqa: E402
 
-PLATFORMS = [
-    "intel-tdx",
-    "amd-sev-snp",
-    "azure-cvm-sev-snp",
-    "nvidia-h100",
-    "nvidia-blackwell",
-    "aws-nitro",
-    "arm-cca",
-    "google-confidential-space",
-    "tpm2",
-    "software-only",
-]
 CAPS = {
     "ops": ["verify", "sign", "canonicalize", "ping", "shutdown"],
     "formats": ["embedded"],
     "algs": ["EdDSA"],
     "levels": [0],
-    "platforms": PLATFORMS,
+    "platforms": adapter_kit.PLATFORMS,
     "profiles": ["v0.2"],
     "error_detail": "class",
     "accepts_flags": [],

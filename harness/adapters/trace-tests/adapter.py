@@ -33,24 +33,12 @@ from trace_tests import loader, runner  # noqa: E402
 from trace_tests.modules import tr_apr, tr_env  # noqa: E402
 from trace_tests.modules.unverified import finding_counts_as_level_failure  # noqa: E402
 
-PLATFORMS = [
-    "intel-tdx",
-    "amd-sev-snp",
-    "azure-cvm-sev-snp",
-    "nvidia-h100",
-    "nvidia-blackwell",
-    "aws-nitro",
-    "arm-cca",
-    "google-confidential-space",
-    "tpm2",
-    "software-only",
-]
 CAPS = {
     "ops": ["verify", "ping", "shutdown"],
     "formats": ["embedded"],
     "algs": ["EdDSA"],
     "levels": [0, 1, 2],
-    "platforms": PLATFORMS,
+    "platforms": adapter_kit.PLATFORMS,
     "profiles": ["v0.2"],
     "error_detail": "rule",
     "accepts_flags": [],

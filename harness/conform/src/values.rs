@@ -30,7 +30,7 @@ impl Format {
 }
 
 /// The platforms vectors name (`runtime.platform`).
-pub const PLATFORMS: [&str; 10] = trace_vectors::sets::positive::PLATFORMS;
+pub const PLATFORMS: [&str; 10] = trace_record::platform::NAMES;
 
 /// A trust level, 0 to 2.
 pub fn level() -> clap::builder::RangedI64ValueParser<u8> {

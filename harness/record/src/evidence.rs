@@ -20,9 +20,7 @@ use crate::b64;
 use crate::finding::Finding;
 use crate::json::Object;
 use crate::keys::PublicKey;
-
-/// Platforms whose evidence carries no debug attribute apart from the measurement.
-pub const MEASURED_DEBUG_PLATFORMS: [&str; 3] = ["tpm2", "nvidia-h100", "nvidia-blackwell"];
+use crate::platform::Platform;
 
 /// The facts of appraised evidence, as a caller hands them to the verifier.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,7 +110,8 @@ pub fn bind(record: &Object, facts: &EvidenceFacts) -> Vec<Finding> {
             "the evidence's report data does not begin with the RFC 7638 thumbprint of cnf.jwk (binding profile cnf-thumbprint-v1)",
         ));
     }
-    let debug_is_measured = MEASURED_DEBUG_PLATFORMS.contains(&facts.platform.as_str());
+    // Platforms whose evidence carries no debug attribute apart from the measurement.
+    let debug_is_measured = Platform::from_name(&facts.platform).is_some_and(Platform::debug_is_measured);
     if facts.debug == Some(true) || (facts.debug.is_none() && !debug_is_measured) {
         out.push(Finding::fail(
             "TR-RTE-011",
@@ -207,7 +206,11 @@ mod tests {
         ] {
             assert_eq!(rules(platform, None), ["TR-RTE-011"], "{platform}");
         }
-        for platform in MEASURED_DEBUG_PLATFORMS {
+        for platform in Platform::ALL
+            .into_iter()
+            .filter(|p| p.debug_is_measured())
+            .map(Platform::name)
+        {
             assert_eq!(rules(platform, None), Vec::<&str>::new(), "{platform}");
         }
     }

@@ -7,9 +7,9 @@
 //! style, the statement index (`rules/spec-statements.toml`, [`trace_vector_format::statements`]). Every
 //! message says what to write instead. Does not own generation.
 
-use crate::sets::positive::PLATFORMS;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use trace_record::Platform;
 use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
 use trace_record::rules::classes::{classes_of, may_produce};
 use trace_vector_format::catalog::{FLAGS, coverage};
@@ -258,9 +258,13 @@ pub fn platform_matrix(files: &[VectorFile]) -> Vec<String> {
         .map(|g| (g.context.platform.as_str(), g.context.level, g.context.format.as_str()))
         .collect();
     let mut problems = Vec::new();
-    for platform in PLATFORMS.iter().filter(|p| **p != "software-only") {
+    for platform in Platform::ALL
+        .into_iter()
+        .filter(|p| p.is_hardware())
+        .map(Platform::name)
+    {
         for (level, form) in LEVEL_FORMS {
-            if !have.contains(&(*platform, level, form)) {
+            if !have.contains(&(platform, level, form)) {
                 problems.push(format!(
                     "coverage: no valid Level {level} {form} vector on {platform}; add one with synthetic evidence (b.hardware(\"{platform}\").level({level}).evidence_from(...), evidence_capture.rs)"
                 ));

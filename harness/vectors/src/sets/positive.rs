@@ -5,18 +5,7 @@ use crate::sets::BuilderDef;
 use trace_record::{Alg, CoseTag, Form};
 
 /// The ten `runtime.platform` values of the schema enum.
-pub const PLATFORMS: [&str; 10] = [
-    "intel-tdx",
-    "amd-sev-snp",
-    "azure-cvm-sev-snp",
-    "nvidia-h100",
-    "nvidia-blackwell",
-    "aws-nitro",
-    "arm-cca",
-    "google-confidential-space",
-    "tpm2",
-    "software-only",
-];
+pub use trace_record::platform::NAMES as PLATFORMS;
 
 const MATRIX_DOC: &str = "Valid Level 0 record for one platform, form and algorithm
 A record is valid at Level 0 on any platform: a level is a floor, not a record type (D-17). Each
