@@ -30,7 +30,7 @@ impl Format {
 }
 
 /// The platforms vectors name (`runtime.platform`).
-pub const PLATFORMS: [&str; 10] = trace_record::platform::NAMES;
+pub const PLATFORMS: [&str; trace_record::Platform::ALL.len()] = trace_record::platform::NAMES;
 
 /// A trust level, 0 to 2.
 pub fn level() -> clap::builder::RangedI64ValueParser<u8> {

@@ -10,6 +10,18 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
+/// The recipes' cargo install flags: a debug build (the recipes' defaults build a release),
+/// without the optimisation the workspace gives its verifier crates and JSON in debug builds
+/// for the test run's sake (Cargo.toml): an install here runs 724 vectors once, and would
+/// spend more time optimising them than it saves.
+const INSTALL_FLAGS: &str = "--locked --debug \
+    --config profile.dev.package.trace-record.opt-level=0 \
+    --config profile.dev.package.trace-hardware.opt-level=0 \
+    --config profile.dev.package.trace-vector-format.opt-level=0 \
+    --config profile.dev.package.serde_json.opt-level=0 \
+    --config profile.dev.package.rsa.opt-level=0 \
+    --config profile.dev.package.num-bigint-dig.opt-level=0";
+
 /// Runs one recipe; returns (exit code, the runner's JSON account).
 fn recipe(python: &Path, system: &str, args: &[String], workspace: &Path, install_root: &Path) -> (i32, Value) {
     let repo = common::repo();
@@ -135,7 +147,7 @@ fn the_github_action_gates_the_agentrust_trace_adapter() {
             format!("adapter={adapter}"),
             format!("profile={}", profile.display()),
             format!("fail-under={fail_under}"),
-            "cargo-install-flags=--locked --debug".to_string(),
+            format!("cargo-install-flags={INSTALL_FLAGS}"),
         ]
         .iter()
         .flat_map(|i| ["--input".to_string(), i.clone()])
@@ -194,7 +206,7 @@ fn the_gitlab_include_installs_from_a_clone_and_gates_the_reference() {
         format!("TC_SUITE_REPOSITORY={}", repo.canonicalize().unwrap().display()),
         format!("TC_SUITE_VERSION={head}"),
         "TC_FAIL_UNDER=2".to_string(),
-        "TC_CARGO_FLAGS=--locked --debug".to_string(),
+        format!("TC_CARGO_FLAGS={INSTALL_FLAGS}"),
     ];
     let args: Vec<String> = vars.iter().flat_map(|v| ["--var".to_string(), v.clone()]).collect();
     let _turn = take_turn();
@@ -220,7 +232,7 @@ fn install_from_a_git_url_gives_a_working_trace_conform() {
         .arg(repo.join("tools/ci/install.sh"))
         .env("TC_SUITE_VERSION", &head)
         .env("TC_SUITE_REPOSITORY", format!("file://{}", repo.display()))
-        .env("TC_CARGO_FLAGS", "--locked --debug")
+        .env("TC_CARGO_FLAGS", INSTALL_FLAGS)
         .env("TC_INSTALL_ROOT", install_root.path())
         .env("CARGO_TARGET_DIR", install_target(&format!("git-url-{head}")))
         .output()

@@ -1,5 +1,6 @@
 //! Every other list of `runtime.platform` values in the repository agrees with the one
-//! table, `trace_record::platform`: the record schemas' and the protocol schema's enums are
+//! table, `trace_record::platform`: the enums of the record schemas, the protocol schema and
+//! the vector-file schema are
 //! the table in its order; the Python adapters that claim every platform list exactly the
 //! table; and no Python list names a platform the table does not have (a typo there would
 //! make an adapter claim a platform no vector uses).
@@ -43,6 +44,7 @@ fn the_schemas_enumerate_the_table_in_order() {
         "harness/record/schema/trace-v0.2.json",
         "harness/record/schema/trace-v0.2-strict.json",
         "harness/protocol/schemas/v1/envelope.json",
+        "vectors/schema/vector-file.json",
     ];
     for schema in schemas {
         let text = std::fs::read_to_string(repo().join(schema)).unwrap();

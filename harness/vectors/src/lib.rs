@@ -1,13 +1,14 @@
-//! `trace-vectors`: the suite's golden vectors as code and as files.
+//! `trace-vectors`: the generator of the suite's golden vectors.
 //!
 //! [`sets`] holds one named builder per vector (its doc comment becomes the vector's
 //! description and comment), [`build`] turns a builder into genuinely signed bytes
 //! ([`chain_build`] into sealed audit bundles, [`action_build`] into action-receipt
 //! documents, [`depth_build`] into provenance-depth documents),
-//! [`generate`] writes `vectors/` deterministically, [`lint`] keeps the files honest,
-//! [`statements`] maps the spec's normative statements to rules,
-//! [`score`] compares what an implementation said with what a vector expects, and
-//! [`reference`] is trace-record answering vectors in-process.
+//! [`generate`] writes `vectors/` deterministically, [`lint`] keeps the files honest, and
+//! [`implied`] finds the rules a vector breaks besides the one it names.
+//!
+//! Does not own the file format, loading, scoring or the reference's answers: those are
+//! `trace-vector-format`, which the runner uses without this crate.
 #![forbid(unsafe_code)]
 
 pub mod action_build;
