@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's test command (README "Quick start"; .ci/run ends here).
+# The project's test command (the second command at the top of README.md; .ci/run ends here).
 #
 # Makes sure .venv holds the pinned Python peer and lint tools (harness/python-requirements.txt,
 # tools/lint-requirements.txt), creating or repairing it when needed, then runs the lanes in
@@ -133,16 +133,19 @@ lint_lane() {
 }
 
 tests_lane() {
+    local rc=0
     # The log is read afterwards for the closing line's test counts.
-    cargo test --locked --workspace --no-fail-fast "$@" 2>&1 | tee "$cargo_log"
-    # The criterion benches once each in test mode: they build and their inputs verify.
-    cargo test --locked -q -p trace-benches --benches 2>&1 | tee -a "$cargo_log"
-    # Under CI the CI-recipe installs (ci_recipes.rs) are done with: free their disk
-    # before the fuzz build.
+    cargo test --locked --workspace --no-fail-fast "$@" 2>&1 | tee "$cargo_log" || rc=$?
+    # The criterion bench once in test mode: it builds and its inputs verify (the library's
+    # own unit tests ran above).
+    cargo test --locked -q -p trace-benches --bench verify 2>&1 | tee -a "$cargo_log" || rc=$?
+    # Under CI the CI-recipe installs (ci_recipes.rs) are done with, passed or failed: free
+    # their disk before the fuzz build.
     if [ "${CI:-}" = true ]; then
         rm -rf target/ci-recipes
         df -h . | tail -1
     fi
+    return $rc
 }
 
 vectors_lane() {

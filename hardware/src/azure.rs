@@ -5,6 +5,7 @@
 //! Owns: the links between the three (report → runtime data → AK → quote → nonce). The SNP
 //! report itself is `snp`'s, the quote structure `tpm`'s.
 
+use crate::CheckName;
 use crate::{Appraisal, Check, Verdict, hex, snp, tpm};
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -79,13 +80,13 @@ fn appraise_under(e: &AzureEvidence, at: i64, root_sha256: Option<&str>) -> Appr
         Some(root) => snp::appraise_with_root(&report, at, root),
         None => snp::appraise(&report, at),
     };
-    let mut add = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
+    let mut add = |name: CheckName, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
     // Report → runtime data.
     let bound = e.snp_report.len() == snp::REPORT_LEN
         && e.snp_report[0x50..0x70] == Sha256::digest(e.runtime_data)[..]
         && e.snp_report[0x70..0x90].iter().all(|b| *b == 0);
     add(
-        "runtime-data",
+        CheckName::RuntimeData,
         bound,
         "report_data is SHA-256 of the HCL runtime data, then 32 zero bytes".into(),
     );
@@ -94,16 +95,20 @@ fn appraise_under(e: &AzureEvidence, at: i64, root_sha256: Option<&str>) -> Appr
     let quote = match &ak {
         Some(pem) => {
             let q = tpm::appraise(e.quote, e.quote_signature, pem.as_bytes(), None, None);
-            let signed = q.checks.iter().any(|c| c.name == "signature" && c.passed);
+            let signed = q.checks.iter().any(|c| c.name == CheckName::Signature && c.passed);
             add(
-                "vtpm-quote",
+                CheckName::VtpmQuote,
                 signed,
                 "the vTPM quote is signed by HCLAkPub from the runtime data".into(),
             );
             tpm::parse_quote(e.quote)
         }
         None => {
-            add("vtpm-quote", false, "the runtime data has no HCLAkPub RSA key".into());
+            add(
+                CheckName::VtpmQuote,
+                false,
+                "the runtime data has no HCLAkPub RSA key".into(),
+            );
             None
         }
     };
@@ -113,7 +118,7 @@ fn appraise_under(e: &AzureEvidence, at: i64, root_sha256: Option<&str>) -> Appr
             _ => false,
         };
         add(
-            "nonce",
+            CheckName::Nonce,
             fresh,
             format!(
                 "the quote's extraData {} is SHA-256 of the nonce",
@@ -122,18 +127,8 @@ fn appraise_under(e: &AzureEvidence, at: i64, root_sha256: Option<&str>) -> Appr
         );
     }
     if let (Some(pcrs), Some(q)) = (&e.pcrs, &quote) {
-        let selected: Vec<u8> = q
-            .selected
-            .iter()
-            .filter_map(|i| pcrs.get(*i))
-            .flatten()
-            .copied()
-            .collect();
-        add(
-            "pcr-digest",
-            Sha256::digest(&selected)[..] == q.pcr_digest[..],
-            format!("pcrDigest over PCRs {:?}", q.selected),
-        );
+        let (matches, detail) = pcr_digest_check(pcrs, q);
+        add(CheckName::PcrDigest, matches, detail);
     }
     a.verdict = match a.verdict {
         Verdict::Valid if a.checks.iter().all(|c| c.passed) => Verdict::Valid,
@@ -183,7 +178,7 @@ pub fn appraise_trustee_tdx(evidence_json: &[u8], at: i64) -> Appraisal {
     };
     let mut a = crate::dcap::appraise_signature_and_chain(&td_quote, at);
     let runtime_data = t.runtime_data();
-    let mut add = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
+    let mut add = |name: CheckName, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
     // The TD report's REPORT_DATA as the parsed quote gives it (v4 and v5 bodies differ).
     let report_data = dcap_qvl::quote::Quote::parse(&td_quote)
         .ok()
@@ -191,35 +186,25 @@ pub fn appraise_trustee_tdx(evidence_json: &[u8], at: i64) -> Appraisal {
     let bound =
         report_data.is_some_and(|rd| rd[..32] == Sha256::digest(runtime_data)[..] && rd[32..].iter().all(|b| *b == 0));
     add(
-        "runtime-data",
+        CheckName::RuntimeData,
         bound,
         "the TD quote's REPORT_DATA is SHA-256 of the HCL runtime data, then 32 zero bytes".into(),
     );
     let signed = hcl_ak_pem(runtime_data).is_some_and(|pem| {
         let q = tpm::appraise(&t.quote, &t.signature, pem.as_bytes(), None, None);
-        q.checks.iter().any(|c| c.name == "signature" && c.passed)
+        q.checks.iter().any(|c| c.name == CheckName::Signature && c.passed)
     });
     add(
-        "vtpm-quote",
+        CheckName::VtpmQuote,
         signed,
         "the vTPM quote is signed by HCLAkPub from the runtime data".into(),
     );
     if let (Some(pcrs), Some(q)) = (&t.pcrs, tpm::parse_quote(&t.quote)) {
-        let selected: Vec<u8> = q
-            .selected
-            .iter()
-            .filter_map(|i| pcrs.get(*i))
-            .flatten()
-            .copied()
-            .collect();
-        add(
-            "pcr-digest",
-            Sha256::digest(&selected)[..] == q.pcr_digest[..],
-            format!("pcrDigest over PCRs {:?}", q.selected),
-        );
+        let (matches, detail) = pcr_digest_check(pcrs, &q);
+        add(CheckName::PcrDigest, matches, detail);
     }
     // Only the missing collateral may stand between this evidence and `valid`.
-    let only_tcb = a.checks.iter().all(|c| c.passed || c.name == "tcb");
+    let only_tcb = a.checks.iter().all(|c| c.passed || c.name == CheckName::Tcb);
     a.verdict = if only_tcb {
         Verdict::Unverifiable
     } else {
@@ -238,7 +223,7 @@ fn fail(detail: &str) -> Appraisal {
         report_data: None,
         debug: None,
         checks: vec![Check {
-            name: "evidence",
+            name: CheckName::Evidence,
             passed: false,
             detail: detail.into(),
         }],
@@ -305,4 +290,20 @@ impl Trustee {
     fn runtime_data(&self) -> &[u8] {
         &self.hcl[self.runtime.clone()]
     }
+}
+
+/// Whether the quote's pcrDigest is SHA-256 over the PCR values it selects (SHA-256 bank,
+/// in selection order), and the check's detail.
+fn pcr_digest_check(pcrs: &[Vec<u8>], q: &tpm::Quote) -> (bool, String) {
+    let selected: Vec<u8> = q
+        .selected
+        .iter()
+        .filter_map(|i| pcrs.get(*i))
+        .flatten()
+        .copied()
+        .collect();
+    (
+        Sha256::digest(&selected)[..] == q.pcr_digest[..],
+        format!("pcrDigest over PCRs {:?}", q.selected),
+    )
 }

@@ -11,6 +11,7 @@
 //! data, debug from the lifecycle (non-PSA-RoT and recoverable PSA-RoT debug). Does not own
 //! reference values for the platform software components (the relying party's policy).
 
+use crate::CheckName;
 use crate::{Appraisal, Verdict, hex, push};
 use coset::cbor::value::Value as Cbor;
 use coset::{CborSerializable, CoseSign1, TaggedCborSerializable};
@@ -130,22 +131,32 @@ pub fn appraise(token: &[u8], iak: &[u8], iak_sha256: &str) -> Appraisal {
     let Some((platform, realm)) = split(token) else {
         push(
             checks,
-            "cca-token",
+            CheckName::CcaToken,
             false,
             "not a CBOR tag 399 collection of exactly the two COSE_Sign1 tokens, and nothing after it",
         );
         return a;
     };
     let (Some(p), Some(r)) = (claims(&platform), claims(&realm)) else {
-        push(checks, "cca-token", false, "a token's payload is not a CBOR claims map");
+        push(
+            checks,
+            CheckName::CcaToken,
+            false,
+            "a token's payload is not a CBOR claims map",
+        );
         return a;
     };
-    push(checks, "cca-token", true, "platform (44234) and realm (44241) tokens");
+    push(
+        checks,
+        CheckName::CcaToken,
+        true,
+        "platform (44234) and realm (44241) tokens",
+    );
     let pinned = spki_point(iak);
     let digest_hex = pinned.as_ref().map(|(_, der)| hex(&sha2::Sha256::digest(der)));
     push(
         checks,
-        "root-pin",
+        CheckName::RootPin,
         digest_hex
             .as_deref()
             .is_some_and(|d| d.eq_ignore_ascii_case(iak_sha256)),
@@ -153,14 +164,14 @@ pub fn appraise(token: &[u8], iak: &[u8], iak_sha256: &str) -> Appraisal {
     );
     push(
         checks,
-        "signature",
+        CheckName::Signature,
         pinned.as_ref().is_some_and(|(point, _)| verifies(&platform, point)),
         "the platform token is signed by the IAK",
     );
     let rak = bytes(&r, REALM_PUBLIC_KEY);
     push(
         checks,
-        "report-signature",
+        CheckName::ReportSignature,
         rak.is_some_and(|k| verifies(&realm, k)),
         "the realm token is signed by the RAK it carries (cca-realm-public-key)",
     );
@@ -170,7 +181,7 @@ pub fn appraise(token: &[u8], iak: &[u8], iak_sha256: &str) -> Appraisal {
     };
     push(
         checks,
-        "rak-binding",
+        CheckName::RakBinding,
         bound,
         "the platform challenge is the hash of the RAK (cca-realm-public-key-hash-algo-id)",
     );
@@ -181,7 +192,7 @@ pub fn appraise(token: &[u8], iak: &[u8], iak_sha256: &str) -> Appraisal {
     let state = lifecycle.map(|l| l >> 8);
     push(
         checks,
-        "lifecycle",
+        CheckName::Lifecycle,
         matches!(state, Some(0x30 | 0x40 | 0x50)),
         format!("security lifecycle {lifecycle:04x?}: secured, or a debug state reported as such"),
     );

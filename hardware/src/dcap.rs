@@ -10,6 +10,7 @@
 //! is appraised to signature-and-chain depth ([`appraise_signature_and_chain`]): at best
 //! `unverifiable`, since the TCB status cannot be known.
 
+use crate::CheckName;
 use crate::{Appraisal, Check, Verdict, hex};
 
 /// SHA-256 of the DER of Intel's SGX Root CA (the root `dcap-qvl` embeds).
@@ -35,7 +36,7 @@ fn length_check(quote: &[u8], checks: &mut Vec<Check>) -> bool {
     let trailing = expected.map(|n| quote.len().saturating_sub(n)).unwrap_or(0);
     crate::push(
         checks,
-        "quote",
+        CheckName::Quote,
         fits,
         match expected {
             Some(n) if fits => format!("{n} bytes by its length fields; {trailing} trailing byte(s), not read"),
@@ -46,17 +47,17 @@ fn length_check(quote: &[u8], checks: &mut Vec<Check>) -> bool {
 
 /// The check a `dcap-qvl` error stands for (replay classes: `validity` expired, `chain` the
 /// PCK chain, CRLs or TCB collateral refuse the platform, `signature` the quote or QE report).
-fn failed_check(message: &str) -> &'static str {
+fn failed_check(message: &str) -> CheckName {
     let lower = message.to_ascii_lowercase();
     if lower.contains("expired") {
-        "validity"
+        CheckName::Validity
     } else if ["certificate chain", "crl", "tcb", "root ca", "qe identity"]
         .iter()
         .any(|w| lower.contains(w))
     {
-        "chain"
+        CheckName::Chain
     } else {
-        "signature"
+        CheckName::Signature
     }
 }
 
@@ -88,11 +89,11 @@ fn appraise_under(
     if !length_check(quote, &mut a.checks) {
         return a;
     }
-    let mut check = |name: &'static str, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
+    let mut check = |name: CheckName, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
     let collateral = match serde_json::from_slice::<dcap_qvl::QuoteCollateralV3>(collateral_json) {
         Ok(c) => c,
         Err(e) => {
-            check("collateral", false, format!("not QuoteCollateralV3 JSON: {e}"));
+            check(CheckName::Collateral, false, format!("not QuoteCollateralV3 JSON: {e}"));
             return a;
         }
     };
@@ -100,7 +101,7 @@ fn appraise_under(
     match verified {
         Ok(v) => {
             check(
-                "dcap",
+                CheckName::Dcap,
                 true,
                 format!(
                     "TCB status {}{}",
@@ -153,7 +154,12 @@ pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
     use sha2::Digest;
     let mut a = Appraisal::invalid();
     let Ok(q) = dcap_qvl::quote::Quote::parse(quote) else {
-        crate::push(&mut a.checks, "quote", false, "not a DCAP quote (v3, v4 or v5)");
+        crate::push(
+            &mut a.checks,
+            CheckName::Quote,
+            false,
+            "not a DCAP quote (v3, v4 or v5)",
+        );
         return a;
     };
     let (signature, key, qe_report, qe_signature, qe_auth) = match &q.auth_data {
@@ -184,14 +190,14 @@ pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
     let signed = quote.get(..q.signed_length()).unwrap_or_default();
     crate::push(
         &mut a.checks,
-        "signature",
+        CheckName::Signature,
         verify(&attestation_point, signed, &signature),
         "ECDSA P-256 over the header and report by the attestation key",
     );
     let binding = sha2::Sha256::digest([key.as_slice(), &qe_auth].concat());
     crate::push(
         &mut a.checks,
-        "qe-binding",
+        CheckName::QeBinding,
         qe_report[320..352] == binding[..],
         "the QE report's report data is SHA-256 of the attestation key and the QE auth data",
     );
@@ -200,7 +206,12 @@ pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
         .map(crate::x509::parse_pem_bundle)
         .unwrap_or_default();
     let Some(leaf) = certs.first() else {
-        crate::push(&mut a.checks, "chain", false, "no PCK certificate chain in the quote");
+        crate::push(
+            &mut a.checks,
+            CheckName::Chain,
+            false,
+            "no PCK certificate chain in the quote",
+        );
         return a;
     };
     let leaf_point = leaf
@@ -211,7 +222,7 @@ pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
         .unwrap_or_default();
     crate::push(
         &mut a.checks,
-        "report-signature",
+        CheckName::ReportSignature,
         verify(leaf_point, &qe_report, &qe_signature),
         "the QE report is signed by the PCK certificate's key",
     );
@@ -219,7 +230,7 @@ pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
     let root_digest = crate::x509::sha256_hex(root);
     crate::push(
         &mut a.checks,
-        "root-pin",
+        CheckName::RootPin,
         root_digest == INTEL_SGX_ROOT_SHA256,
         format!("last certificate SHA-256 {root_digest} (Intel SGX Root CA)"),
     );
@@ -228,7 +239,7 @@ pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
     if a.checks.iter().all(|c| c.passed) {
         crate::push(
             &mut a.checks,
-            "tcb",
+            CheckName::Tcb,
             false,
             "no usable collateral: TCB status, QE identity and CRLs not evaluable",
         );

@@ -13,6 +13,7 @@
 //! REPORT_DATA is the paravisor's runtime-data hash): their report data is the verifier's
 //! nonce, once the quote's signed extraData is found to be its SHA-256.
 
+use crate::CheckName;
 use base64::Engine;
 use serde_json::Value;
 use trace_record::evidence::EvidenceFacts;
@@ -89,14 +90,14 @@ pub fn capture_files_facts(
         appraisal.verdict = crate::Verdict::Unverifiable;
         crate::push(
             &mut appraisal.checks,
-            "root-pin",
+            CheckName::RootPin,
             false,
             "no signer pinned: only the token's own key snapshot vouches for it",
         );
     }
     let mut facts = facts_of(platform, &appraisal);
     if appraise_as == "azure-cvm-sev-snp" {
-        let nonce_bound = appraisal.checks.iter().any(|c| c.name == "nonce" && c.passed);
+        let nonce_bound = appraisal.checks.iter().any(|c| c.name == CheckName::Nonce && c.passed);
         facts.report_data = files
             .get("nonce.hex")
             .filter(|_| nonce_bound)

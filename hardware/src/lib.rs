@@ -7,11 +7,14 @@
 //! [`nitro`] AWS Nitro attestation documents, [`nvidia`] Hopper SPDM reports, [`tpm`] TPM 2.0
 //! quotes, [`dcap`] Intel TDX and SGX quotes with collateral, [`azure`] Azure CVMs (SNP + vTPM), [`token`] Confidential Space and MAA tokens, [`cca`] Arm CCA tokens;
 //! [`replay`] runs a capture (and its variants) and compares with the expected verdicts.
+//! [`check`] names every check an appraisal makes and gives each the error class its failure
+//! carries, exhaustively.
 //! Platforms without a verifier yet answer [`Verdict::NotImplemented`], never a guess.
 #![forbid(unsafe_code)]
 
 pub mod azure;
 pub mod cca;
+pub mod check;
 pub mod dcap;
 pub mod input;
 pub mod manifest;
@@ -24,6 +27,7 @@ pub mod token;
 pub mod tpm;
 mod x509;
 
+pub use check::CheckName;
 pub use x509::sha256_hex;
 
 /// What replaying one piece of evidence concluded.
@@ -66,7 +70,7 @@ impl Verdict {
 /// One named check and what it found.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Check {
-    pub name: &'static str,
+    pub name: CheckName,
     pub passed: bool,
     pub detail: String,
 }
@@ -103,7 +107,7 @@ impl Appraisal {
             report_data: None,
             debug: None,
             checks: vec![Check {
-                name: "platform",
+                name: CheckName::Platform,
                 passed: false,
                 detail: format!("no verifier for {what} in this suite version"),
             }],
@@ -125,7 +129,7 @@ pub fn unhex(text: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Records a check; returns whether it passed.
-pub(crate) fn push(checks: &mut Vec<Check>, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
+pub(crate) fn push(checks: &mut Vec<Check>, name: CheckName, passed: bool, detail: impl Into<String>) -> bool {
     checks.push(Check {
         name,
         passed,

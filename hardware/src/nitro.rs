@@ -7,6 +7,7 @@
 //! signature, and the facts TRACE uses (PCR0 as `sha384:` measurement; all-zero PCRs mean a
 //! debug enclave; `user_data`/`public_key`/`nonce` where a key binding goes).
 
+use crate::CheckName;
 use crate::{Appraisal, Verdict, hex, push, x509};
 use coset::cbor::value::Value as Cbor;
 use coset::{CborSerializable, CoseSign1, TaggedCborSerializable};
@@ -50,7 +51,7 @@ pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Apprai
     let bytes = decode(document);
     let sign1 = CoseSign1::from_tagged_slice(&bytes).or_else(|_| CoseSign1::from_slice(&bytes));
     let Ok(sign1) = sign1 else {
-        push(&mut checks, "cose", false, "not a COSE_Sign1 structure");
+        push(&mut checks, CheckName::Cose, false, "not a COSE_Sign1 structure");
         a.checks = checks;
         return a;
     };
@@ -58,12 +59,17 @@ pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Apprai
         == Some(coset::RegisteredLabelWithPrivate::Assigned(
             coset::iana::Algorithm::ES384,
         ));
-    push(&mut checks, "cose-alg", alg_ok, "the protected header names ES384");
+    push(
+        &mut checks,
+        CheckName::CoseAlg,
+        alg_ok,
+        "the protected header names ES384",
+    );
     let payload = sign1.payload.clone().unwrap_or_default();
     let map = match coset::cbor::de::from_reader::<Cbor, _>(payload.as_slice()) {
         Ok(Cbor::Map(m)) => m,
         _ => {
-            push(&mut checks, "document", false, "the payload is not a CBOR map");
+            push(&mut checks, CheckName::Document, false, "the payload is not a CBOR map");
             a.checks = checks;
             return a;
         }
@@ -98,7 +104,7 @@ pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Apprai
     let (Some(leaf), Some(root)) = (leaf, bundle.first()) else {
         push(
             &mut checks,
-            "chain",
+            CheckName::Chain,
             false,
             "the document has no certificate or an empty cabundle",
         );
@@ -108,7 +114,7 @@ pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Apprai
     let root_digest = x509::sha256_hex(root);
     push(
         &mut checks,
-        "root-pin",
+        CheckName::RootPin,
         root_digest == root_sha256,
         format!("cabundle[0] SHA-256 {root_digest}"),
     );
@@ -130,7 +136,7 @@ pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Apprai
     });
     push(
         &mut checks,
-        "cose-signature",
+        CheckName::CoseSignature,
         sig_ok,
         "ES384 over the Sig_structure with the enclave certificate's key",
     );

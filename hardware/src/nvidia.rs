@@ -13,6 +13,7 @@
 //! `runtime.measurement` stands for the GPU's complete measured state, whatever the number
 //! of blocks. Comparing the blocks with NVIDIA's RIMs is the relying party's policy.
 
+use crate::CheckName;
 use crate::{Appraisal, Verdict, hex, push, x509};
 
 /// SHA-256 of the DER of "O=NVIDIA, CN=NVIDIA Device Identity CA" (NVIDIA publishes it).
@@ -52,14 +53,14 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     let mut checks = Vec::new();
     let mut a = Appraisal::invalid();
     let Some(bytes) = unhex(report_hex) else {
-        push(&mut checks, "report", false, "the report is not hex text");
+        push(&mut checks, CheckName::Report, false, "the report is not hex text");
         a.checks = checks;
         return a;
     };
     let request_ok = bytes.len() > REQUEST_LEN && bytes[1] == 0xE0;
     if !push(
         &mut checks,
-        "spdm-request",
+        CheckName::SpdmRequest,
         request_ok,
         "GET_MEASUREMENTS (0xE0) request of 37 bytes first",
     ) {
@@ -72,7 +73,7 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
         _ => {
             push(
                 &mut checks,
-                "spdm-response",
+                CheckName::SpdmResponse,
                 false,
                 "not a MEASUREMENTS (0x60) response whose length fields fit the report",
             );
@@ -83,7 +84,7 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     let trailing = bytes.len() - signed_len - SIGNATURE_LEN;
     push(
         &mut checks,
-        "spdm-response",
+        CheckName::SpdmResponse,
         true,
         format!(
             "{} bytes signed; {trailing} trailing byte(s) after the signature, ignored",
@@ -97,7 +98,7 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     ));
     let certs = x509::parse_pem_bundle(chain_pem);
     let Some(leaf) = certs.first() else {
-        push(&mut checks, "chain", false, "no certificate in the chain file");
+        push(&mut checks, CheckName::Chain, false, "no certificate in the chain file");
         a.checks = checks;
         return a;
     };
@@ -115,7 +116,7 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     });
     push(
         &mut checks,
-        "signature",
+        CheckName::Signature,
         sig_ok,
         "ECDSA P-384/SHA-384 over the request and the response without its signature",
     );
@@ -124,7 +125,7 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     let root_digest = x509::sha256_hex(root);
     push(
         &mut checks,
-        "root-pin",
+        CheckName::RootPin,
         root_digest == root_sha256,
         format!("last certificate SHA-256 {root_digest}"),
     );

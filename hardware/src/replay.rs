@@ -5,6 +5,7 @@
 //! Owns: finding the evidence files of a capture by platform and [`replay`]. Does not own
 //! the platform checks (`snp`, ...).
 
+use crate::CheckName;
 use crate::manifest;
 use crate::{Appraisal, Verdict, snp};
 use std::collections::BTreeMap;
@@ -131,7 +132,7 @@ pub fn appraise_pinned(
                     let mut a = Appraisal::invalid();
                     crate::push(
                         &mut a.checks,
-                        "root-pin",
+                        CheckName::RootPin,
                         false,
                         format!("root_ca.der has SHA-256 {digest}, not the pinned root"),
                     );
@@ -150,7 +151,7 @@ pub fn appraise_pinned(
             let mut a = Appraisal::invalid();
             crate::push(
                 &mut a.checks,
-                "root-pin",
+                CheckName::RootPin,
                 false,
                 format!("{other} evidence cannot be appraised under a pinned root in this suite version"),
             );
@@ -217,20 +218,6 @@ fn snp_evidence(files: &BTreeMap<String, Vec<u8>>) -> Result<snp::SnpEvidence<'_
     Ok(snp::SnpEvidence { report, vek, ca_bundle })
 }
 
-/// The error class of a failed check, for reports and the protocol.
-pub fn class_of(check: &str) -> &'static str {
-    match check {
-        "root-pin" | "chain" | "ak-chain" | "vek-certificate" | "vcek-hwid" | "vcek-tcb" | "key-info" | "lifecycle" => {
-            "evidence/chain-invalid"
-        }
-        "signature" | "report-signature" | "cose-signature" | "vtpm-quote" => "evidence/signature-invalid",
-        "validity" => "evidence/expired",
-        "nonce" | "runtime-data" | "pcr-digest" | "rak-binding" => "evidence/binding-invalid",
-        "platform" => "evidence/unsupported-format",
-        _ => "evidence/malformed",
-    }
-}
-
 /// Appraises the evidence of one platform from the capture's files.
 pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> Appraisal {
     match platform {
@@ -290,7 +277,7 @@ pub fn appraise(platform: &str, files: &BTreeMap<String, Vec<u8>>, at: i64) -> A
             // Without a pinned IAK the token is at best authentic to the key it names.
             (Some(token), Some(iak)) => {
                 let mut a = crate::cca::appraise(token, iak, "");
-                let only_unpinned = a.checks.iter().all(|c| c.passed || c.name == "root-pin");
+                let only_unpinned = a.checks.iter().all(|c| c.passed || c.name == CheckName::RootPin);
                 if only_unpinned {
                     a.verdict = Verdict::Unverifiable;
                 }

@@ -10,6 +10,7 @@
 //! Roots: the ARKs built into `sev` (Milan, Genoa, Turin); a capture may supply an ASK/ASVK
 //! bundle, trusted only when its ARK is byte-identical to a built-in one.
 
+use crate::CheckName;
 use crate::{Appraisal, Check, Verdict, hex, x509};
 use sev::certs::snp::{Certificate, Chain, Verifiable, builtin, ca};
 
@@ -47,7 +48,7 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 
 struct Checks(Vec<Check>);
 impl Checks {
-    fn add(&mut self, name: &'static str, passed: bool, detail: impl Into<String>) -> bool {
+    fn add(&mut self, name: CheckName, passed: bool, detail: impl Into<String>) -> bool {
         self.0.push(Check {
             name,
             passed,
@@ -127,7 +128,7 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
     let mut a = Appraisal::invalid();
     let r = e.report;
     if !c.add(
-        "report-length",
+        CheckName::ReportLength,
         r.len() == REPORT_LEN,
         format!("{} bytes; an ATTESTATION_REPORT is {REPORT_LEN}", r.len()),
     ) {
@@ -137,7 +138,7 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
     use sev::parser::ByteParser;
     let parsed = sev::firmware::guest::AttestationReport::from_bytes(r);
     if !c.add(
-        "report-structure",
+        CheckName::ReportStructure,
         parsed.is_ok(),
         parsed
             .as_ref()
@@ -155,17 +156,21 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
     a.debug = Some(policy & (1 << 19) != 0);
     a.measurement = Some(format!("sha384:{}", hex(&r[0x90..0xC0])));
     a.report_data = Some(hex(&r[0x50..0x90]));
-    c.add("vmpl", true, format!("VMPL {}", u32_at(r, 0x30)));
+    c.add(CheckName::Vmpl, true, format!("VMPL {}", u32_at(r, 0x30)));
 
     let Some(vek_x509) = x509::parse(e.vek) else {
-        c.add("vek-certificate", false, "the VCEK/VLEK is not an X.509 certificate");
+        c.add(
+            CheckName::VekCertificate,
+            false,
+            "the VCEK/VLEK is not an X.509 certificate",
+        );
         a.checks = c.0;
         return a;
     };
     let vek = Certificate::from(vek_x509.clone());
     let is_vlek = x509::extension(&vek_x509, OID_CSP_ID).is_some();
     c.add(
-        "key-info",
+        CheckName::KeyInfo,
         (signing_key == 0 && !is_vlek) || (signing_key == 1 && is_vlek),
         format!(
             "key_info names {}; the certificate is a {}",
@@ -195,7 +200,7 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
         }
     }
     let chained = c.add(
-        "chain",
+        CheckName::Chain,
         generation.is_some(),
         match generation {
             Some("pinned") => format!(
@@ -218,7 +223,7 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
     // The report signature, over the original bytes.
     let sig_ok = report_signature(r, vek.public_key_sec1());
     c.add(
-        "report-signature",
+        CheckName::ReportSignature,
         sig_ok,
         "ECDSA P-384/SHA-384 over bytes 0x000..0x29F with the VEK key",
     );
@@ -231,7 +236,7 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
         valid_now &= from <= at && at <= until;
         if !(from <= at && at <= until) {
             c.add(
-                "validity",
+                CheckName::Validity,
                 false,
                 format!("{name} is valid from {from} to {until}, not at {at}"),
             );
@@ -239,7 +244,7 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
     }
     if valid_now {
         c.add(
-            "validity",
+            CheckName::Validity,
             true,
             format!("every certificate on the path is valid at {at}"),
         );
@@ -250,7 +255,7 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
         let hwid = x509::extension(&vek_x509, OID_HWID).map(|v| x509::octets(&v));
         let masked = chip_id.iter().all(|b| *b == 0);
         c.add(
-            "vcek-hwid",
+            CheckName::VcekHwid,
             masked || hwid.as_deref() == Some(chip_id),
             if masked {
                 "chip_id is masked".to_string()
@@ -287,7 +292,7 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
             })
             .collect();
         c.add(
-            "vcek-tcb",
+            CheckName::VcekTcb,
             mismatched.is_empty(),
             if mismatched.is_empty() {
                 "the VCEK's SPLs equal reported_tcb".to_string()

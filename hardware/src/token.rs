@@ -7,6 +7,7 @@
 //! `is-debuggable`). Trust is in the key snapshot, not in silicon: these tokens are
 //! attestation results, so they say what a verifier concluded, not what the hardware signed.
 
+use crate::CheckName;
 use crate::{Appraisal, Verdict, push};
 use base64::Engine;
 use serde_json::Value;
@@ -64,7 +65,7 @@ fn appraise_under(token: &[u8], jwks: &[u8], at: i64, pin: Option<&str>) -> Appr
     let Some((Some(header), Some(claims), Some(sig))) = decoded else {
         push(
             &mut checks,
-            "jws",
+            CheckName::Jws,
             false,
             "not a compact JWS with JSON header and claims",
         );
@@ -74,7 +75,7 @@ fn appraise_under(token: &[u8], jwks: &[u8], at: i64, pin: Option<&str>) -> Appr
     let alg_ok = header.get("alg").and_then(Value::as_str) == Some("RS256");
     push(
         &mut checks,
-        "alg",
+        CheckName::Alg,
         alg_ok,
         format!("header alg {}", header.get("alg").unwrap_or(&Value::Null)),
     );
@@ -90,7 +91,7 @@ fn appraise_under(token: &[u8], jwks: &[u8], at: i64, pin: Option<&str>) -> Appr
     let sig_ok = key.is_some_and(|k| rs256(k, input.as_bytes(), &sig));
     push(
         &mut checks,
-        "signature",
+        CheckName::Signature,
         sig_ok,
         match key {
             Some(_) => format!("RS256 with the snapshot key {kid:?}"),
@@ -101,7 +102,7 @@ fn appraise_under(token: &[u8], jwks: &[u8], at: i64, pin: Option<&str>) -> Appr
         let thumbprint = key.and_then(rsa_jwk_thumbprint_hex);
         push(
             &mut checks,
-            "root-pin",
+            CheckName::RootPin,
             thumbprint.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(pin)),
             format!("signing key thumbprint {thumbprint:?}"),
         );
@@ -113,7 +114,7 @@ fn appraise_under(token: &[u8], jwks: &[u8], at: i64, pin: Option<&str>) -> Appr
     let in_window = matches!((nbf, exp), (Some(n), Some(e)) if n <= at && at <= e);
     push(
         &mut checks,
-        "validity",
+        CheckName::Validity,
         in_window,
         format!("nbf {nbf:?}, exp {exp:?}, at {at}"),
     );

@@ -8,6 +8,7 @@
 //! best, never `valid`. [`appraise_with_root`] takes the AK certificate and its CA pinned by
 //! SHA-256 (the project's synthetic TPM CA; no vendor AK CA is pinned yet).
 
+use crate::CheckName;
 use crate::{Appraisal, Verdict, hex, push, x509};
 
 const MAGIC: u32 = 0xff54_4347;
@@ -92,13 +93,13 @@ fn check_quote(
     let Some(q) = parse_quote(quote) else {
         push(
             &mut a.checks,
-            "tpms-attest",
+            CheckName::TpmsAttest,
             false,
             "not a TPMS_ATTEST quote (magic, type or lengths)",
         );
         return Err(a);
     };
-    push(&mut a.checks, "tpms-attest", true, "TPM_ST_ATTEST_QUOTE");
+    push(&mut a.checks, CheckName::TpmsAttest, true, "TPM_ST_ATTEST_QUOTE");
     a.report_data = Some(hex(&q.extra_data));
     if q.pcr_digest.len() == 32 {
         a.measurement = Some(format!("sha256:{}", hex(&q.pcr_digest)));
@@ -113,7 +114,7 @@ fn check_quote(
     });
     push(
         &mut a.checks,
-        "signature",
+        CheckName::Signature,
         sig_ok,
         "RSASSA-PKCS1-v1_5/SHA-256 over the TPMS_ATTEST with the supplied AK",
     );
@@ -121,7 +122,7 @@ fn check_quote(
         let want = String::from_utf8_lossy(n).trim().to_ascii_lowercase();
         push(
             &mut a.checks,
-            "nonce",
+            CheckName::Nonce,
             hex(&q.extra_data) == want,
             "extraData equals the verifier's nonce",
         );
@@ -163,8 +164,12 @@ pub fn appraise(
         (true, false) => "the AK certificate certifies another key",
         (true, true) => "the AK certificate certifies this AK, but no vendor CA is pinned for it yet",
     };
-    push(&mut a.checks, "ak-chain", false, chain_detail);
-    let evidence_ok = a.checks.iter().filter(|c| c.name != "ak-chain").all(|c| c.passed);
+    push(&mut a.checks, CheckName::AkChain, false, chain_detail);
+    let evidence_ok = a
+        .checks
+        .iter()
+        .filter(|c| c.name != CheckName::AkChain)
+        .all(|c| c.passed);
     a.verdict = if evidence_ok {
         Verdict::Unverifiable
     } else {
@@ -202,7 +207,7 @@ pub fn appraise_with_root(
         .is_some_and(|c| x509::sha256_hex(c).eq_ignore_ascii_case(chain.root_sha256));
     push(
         &mut a.checks,
-        "root-pin",
+        CheckName::RootPin,
         pinned,
         "the AK's CA certificate is the pinned root",
     );
@@ -211,7 +216,7 @@ pub fn appraise_with_root(
             x509::check_ecdsa_path(&[ca, cert], at, &mut a.checks);
             push(
                 &mut a.checks,
-                "ak-chain",
+                CheckName::AkChain,
                 certifies(cert, key.as_ref()),
                 "the AK certificate certifies this AK",
             );
@@ -219,7 +224,7 @@ pub fn appraise_with_root(
         _ => {
             push(
                 &mut a.checks,
-                "ak-chain",
+                CheckName::AkChain,
                 false,
                 "the AK or CA certificate is not X.509",
             );

@@ -3,6 +3,7 @@
 //!
 //! Owns: reading `x509_cert` certificates. Does not own any signature check.
 
+use crate::CheckName;
 use x509_cert::Certificate;
 use x509_cert::der::{Decode, Encode};
 
@@ -110,23 +111,28 @@ pub fn check_ecdsa_path(path: &[&Certificate], at: i64, checks: &mut Vec<crate::
         Some(Ok(())) => {}
         Some(Err(e)) => {
             chain_ok = false;
-            crate::push(checks, "chain", false, format!("the root does not sign itself: {e}"));
+            crate::push(
+                checks,
+                CheckName::Chain,
+                false,
+                format!("the root does not sign itself: {e}"),
+            );
         }
         None => {
             chain_ok = false;
-            crate::push(checks, "chain", false, "no certificate on the path");
+            crate::push(checks, CheckName::Chain, false, "no certificate on the path");
         }
     }
     for pair in path.windows(2) {
         if let Err(e) = ecdsa_signed_by(pair[1], pair[0]) {
             chain_ok = false;
-            crate::push(checks, "chain", false, e);
+            crate::push(checks, CheckName::Chain, false, e);
         }
     }
     if chain_ok {
         crate::push(
             checks,
-            "chain",
+            CheckName::Chain,
             true,
             format!("{} certificates from the root to the leaf", path.len()),
         );
@@ -138,13 +144,18 @@ pub fn check_ecdsa_path(path: &[&Certificate], at: i64, checks: &mut Vec<crate::
             in_window = false;
             crate::push(
                 checks,
-                "validity",
+                CheckName::Validity,
                 false,
                 format!("certificate {i} from the root is valid from {from} to {until}, not at {at}"),
             );
         }
     }
     if in_window {
-        crate::push(checks, "validity", true, format!("every certificate is valid at {at}"));
+        crate::push(
+            checks,
+            CheckName::Validity,
+            true,
+            format!("every certificate is valid at {at}"),
+        );
     }
 }

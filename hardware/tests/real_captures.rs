@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use trace_hardware::CheckName;
 use trace_hardware::{Verdict, replay};
 
 /// `fixtures/captures/<sub>`, which is part of the repository: its absence is a failure.
@@ -75,7 +76,7 @@ fn mutations_of_real_sev_snp_evidence_are_refused() {
     for t in [1_600_000_000, 1_900_000_000 + 300_000_000] {
         let a = replay::appraise("amd-sev-snp", &good, t);
         assert_eq!(a.verdict, Verdict::Invalid, "at {t}");
-        assert!(a.checks.iter().any(|c| c.name == "validity" && !c.passed));
+        assert!(a.checks.iter().any(|c| c.name == CheckName::Validity && !c.passed));
     }
     // A truncated report.
     let mut f = good.clone();
@@ -88,12 +89,14 @@ fn mutations_of_real_sev_snp_evidence_are_refused() {
         let a = replay::appraise("amd-sev-snp", &f, at);
         assert_eq!(a.verdict, Verdict::Invalid);
         assert!(
-            a.checks.iter().any(|c| c.name == "report-signature" && !c.passed),
+            a.checks
+                .iter()
+                .any(|c| c.name == CheckName::ReportSignature && !c.passed),
             "{:#?}",
             a.checks
         );
         assert!(
-            a.checks.iter().any(|c| c.name == "vcek-hwid" && !c.passed),
+            a.checks.iter().any(|c| c.name == CheckName::VcekHwid && !c.passed),
             "{:#?}",
             a.checks
         );
@@ -132,7 +135,7 @@ fn nitro_captures_replay_and_mutations_are_refused() {
     // The enclave certificate lives 3 hours: a day later the chain is out of its window.
     let a = replay::appraise("aws-nitro", &good, at + 86_400);
     assert_eq!(a.verdict, Verdict::Invalid);
-    assert!(a.checks.iter().any(|c| c.name == "validity" && !c.passed));
+    assert!(a.checks.iter().any(|c| c.name == CheckName::Validity && !c.passed));
     // The last byte is in the signature; one near the middle is in the signed payload.
     let doc = &good["attestation.cose"];
     for at_byte in [doc.len() - 1, doc.len() / 2] {
@@ -263,7 +266,7 @@ fn gpu_reports_replay_and_mutations_are_refused() {
     );
     let a = replay::appraise("nvidia-h100", &f, at);
     assert_eq!(a.verdict, Verdict::Invalid);
-    assert!(a.checks.iter().any(|c| c.name == "signature" && !c.passed));
+    assert!(a.checks.iter().any(|c| c.name == CheckName::Signature && !c.passed));
     // The chain without its root: the last certificate is not the pinned CA.
     let pem = String::from_utf8(good["device_cert_chain.pem"].clone()).unwrap();
     let cut = pem.rfind("-----BEGIN CERTIFICATE-----").unwrap();
@@ -364,17 +367,17 @@ fn an_azure_cvm_capture_links_report_runtime_data_ak_and_quote() {
     let mut f = good.clone();
     f.get_mut("runtime_data.json").unwrap().push(b' ');
     let a = replay::appraise("azure-cvm-sev-snp", &f, at);
-    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "runtime-data" && !c.passed));
+    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == CheckName::RuntimeData && !c.passed));
     let mut f = good.clone();
     let sig = f.get_mut("quote.sig").unwrap();
     let last = sig.len() - 1;
     sig[last] ^= 1;
     let a = replay::appraise("azure-cvm-sev-snp", &f, at);
-    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "vtpm-quote" && !c.passed));
+    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == CheckName::VtpmQuote && !c.passed));
     let mut f = good.clone();
     f.insert("nonce.hex".into(), b"00".repeat(64));
     let a = replay::appraise("azure-cvm-sev-snp", &f, at);
-    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "nonce" && !c.passed));
+    assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == CheckName::Nonce && !c.passed));
 }
 
 #[test]
@@ -387,7 +390,7 @@ fn the_trustee_azure_capture_binds_runtime_data_and_pcrs() {
     let a = replay::appraise("azure-cvm-sev-snp", &good, at);
     assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
     assert!(
-        a.checks.iter().any(|c| c.name == "pcr-digest" && c.passed),
+        a.checks.iter().any(|c| c.name == CheckName::PcrDigest && c.passed),
         "{:#?}",
         a.checks
     );
@@ -402,7 +405,7 @@ fn the_trustee_azure_capture_binds_runtime_data_and_pcrs() {
     );
     let a = replay::appraise("azure-cvm-sev-snp", &f, at);
     assert!(
-        a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "pcr-digest" && !c.passed),
+        a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == CheckName::PcrDigest && !c.passed),
         "{:#?}",
         a.checks
     );
@@ -422,7 +425,7 @@ fn flipped(good: &BTreeMap<String, Vec<u8>>, name: &str, offset: isize) -> BTree
 }
 
 fn failed(a: &trace_hardware::Appraisal) -> Vec<&'static str> {
-    a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect()
+    a.checks.iter().filter(|c| !c.passed).map(|c| c.name.name()).collect()
 }
 
 #[test]
@@ -467,8 +470,8 @@ fn the_trustee_azure_tdx_capture_binds_runtime_data_and_is_unverifiable() {
     let a = replay::appraise("azure-cvm-tdx", &good, at);
     assert_eq!(a.verdict, Verdict::Unverifiable, "{:#?}", a.checks);
     assert_eq!(failed(&a), ["tcb"], "{:#?}", a.checks);
-    assert!(a.checks.iter().any(|c| c.name == "runtime-data" && c.passed));
-    assert!(a.checks.iter().any(|c| c.name == "pcr-digest" && c.passed));
+    assert!(a.checks.iter().any(|c| c.name == CheckName::RuntimeData && c.passed));
+    assert!(a.checks.iter().any(|c| c.name == CheckName::PcrDigest && c.passed));
     let text = String::from_utf8(good["evidence-v1.json"].clone()).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     // Another runtime data than the TD quote binds: one character of the HCL blob's JSON.

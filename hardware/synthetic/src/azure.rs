@@ -88,7 +88,7 @@ mod tests {
         let a = trace_hardware::replay::appraise_pinned("azure-cvm-sev-snp", files, AT, Some(&snp::test_ark_sha256()));
         (
             a.verdict,
-            a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect(),
+            a.checks.iter().filter(|c| !c.passed).map(|c| c.name.name()).collect(),
         )
     }
 

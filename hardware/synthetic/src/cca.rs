@@ -199,7 +199,12 @@ mod tests {
         assert_eq!(a.report_data, Some("11".repeat(64)));
         assert_eq!(a.debug, Some(false));
         let a = appraise(&t, &iak_spki_der(), &"00".repeat(32));
-        assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "root-pin" && !c.passed));
+        assert!(
+            a.verdict == Verdict::Invalid
+                && a.checks
+                    .iter()
+                    .any(|c| c.name == trace_hardware::CheckName::RootPin && !c.passed)
+        );
     }
 
     #[test]
@@ -208,7 +213,12 @@ mod tests {
         assert_eq!((a.verdict, a.debug), (Verdict::Valid, Some(true)), "{:#?}", a.checks);
         // Decommissioned is neither.
         let a = appraise(&token(&claims(0x6000)), &iak_spki_der(), &iak_sha256());
-        assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "lifecycle" && !c.passed));
+        assert!(
+            a.verdict == Verdict::Invalid
+                && a.checks
+                    .iter()
+                    .any(|c| c.name == trace_hardware::CheckName::Lifecycle && !c.passed)
+        );
     }
 
     #[test]
@@ -223,13 +233,13 @@ mod tests {
         }
         let changed = token_with_changed_platform_signature(&claims(LIFECYCLE_SECURED));
         let a = appraise(&changed, &iak_spki_der(), &iak_sha256());
-        let failed: Vec<&str> = a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect();
+        let failed: Vec<&str> = a.checks.iter().filter(|c| !c.passed).map(|c| c.name.name()).collect();
         assert_eq!(failed, ["signature"], "the IAK's signature alone");
         let a = appraise(b"\xa0", &iak_spki_der(), &iak_sha256());
         assert_eq!(a.verdict, Verdict::Invalid);
         let a = appraise(&[t.as_slice(), b"\x00"].concat(), &iak_spki_der(), &iak_sha256());
         assert!(
-            a.verdict == Verdict::Invalid && a.checks[0].name == "cca-token",
+            a.verdict == Verdict::Invalid && a.checks[0].name == trace_hardware::CheckName::CcaToken,
             "trailing data"
         );
         let a = appraise(
@@ -237,7 +247,7 @@ mod tests {
             &iak_spki_der(),
             &iak_sha256(),
         );
-        let failed: Vec<&str> = a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect();
+        let failed: Vec<&str> = a.checks.iter().filter(|c| !c.passed).map(|c| c.name.name()).collect();
         assert_eq!(failed, ["rak-binding"]);
     }
 }

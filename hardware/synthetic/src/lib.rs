@@ -319,7 +319,12 @@ mod tests {
         assert_eq!(a.debug, Some(false));
         // Under the real AWS pin it is not AWS's: invalid.
         let a = trace_hardware::nitro::appraise(&doc, 1_785_000_060);
-        assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "root-pin" && !c.passed));
+        assert!(
+            a.verdict == Verdict::Invalid
+                && a.checks
+                    .iter()
+                    .any(|c| c.name == trace_hardware::CheckName::RootPin && !c.passed)
+        );
         // Past the enclave certificate's 3 hours, and before it.
         assert_eq!(
             trace_hardware::nitro::appraise_with_root(&doc, 1_785_000_000 + 3 * 3600 + 1, &root_pin()).verdict,

@@ -286,7 +286,7 @@ mod tests {
     }
 
     fn failed(a: &trace_hardware::Appraisal) -> Vec<&'static str> {
-        a.checks.iter().filter(|c| !c.passed).map(|c| c.name).collect()
+        a.checks.iter().filter(|c| !c.passed).map(|c| c.name.name()).collect()
     }
 
     #[test]

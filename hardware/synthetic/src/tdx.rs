@@ -448,7 +448,7 @@ mod tests {
             a.checks
                 .iter()
                 .filter(|c| !c.passed)
-                .map(|c| (c.name, c.detail.clone()))
+                .map(|c| (c.name.name(), c.detail.clone()))
                 .collect()
         };
         for (knobs, check, why) in [

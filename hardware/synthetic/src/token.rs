@@ -106,7 +106,12 @@ mod tests {
         assert_eq!(a.debug, Some(false));
         let other_pin = "00".repeat(32);
         let a = trace_hardware::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_000_060, &other_pin);
-        assert!(a.verdict == Verdict::Invalid && a.checks.iter().any(|c| c.name == "root-pin" && !c.passed));
+        assert!(
+            a.verdict == Verdict::Invalid
+                && a.checks
+                    .iter()
+                    .any(|c| c.name == trace_hardware::CheckName::RootPin && !c.passed)
+        );
         // After exp, and with a claim changed after signing.
         let a = trace_hardware::token::appraise_pinned(token.as_bytes(), &jwks(), 1_785_003_601, &signer_sha256());
         assert_eq!(a.verdict, Verdict::Invalid);
@@ -118,7 +123,11 @@ mod tests {
             1_785_000_060,
             &signer_sha256(),
         );
-        assert!(a.checks.iter().any(|c| c.name == "signature" && !c.passed));
+        assert!(
+            a.checks
+                .iter()
+                .any(|c| c.name == trace_hardware::CheckName::Signature && !c.passed)
+        );
     }
 
     #[test]

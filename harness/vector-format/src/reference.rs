@@ -106,7 +106,7 @@ pub fn replay_findings(a: &trace_hardware::Appraisal) -> Vec<trace_record::Findi
             trace_record::Finding::new(
                 "TR-HWE-001",
                 status,
-                trace_hardware::replay::class_of(c.name),
+                c.name.class(),
                 "",
                 format!("{}: {}", c.name, c.detail),
             )

@@ -6,6 +6,7 @@
 //! dropped and the verdict recomputed); the code-point canonicalizer is a real
 //! reimplementation of a wrong canonical form.
 
+use trace_hardware::CheckName;
 use trace_record::audit::ChainReport;
 use trace_record::finding::verdict_at;
 use trace_record::json::{Number, Value};
@@ -355,24 +356,30 @@ fn replay_without(c: &Context, t: &Test, drop: impl Fn(&trace_hardware::Check) -
 fn snp_stops_at_the_chain(c: &Context, t: &Test) -> Observed {
     // What the sev crate checks and no more: the VCEK's TCB and hwID are never held against
     // the report, nor key_info against the certificate.
-    replay_without(c, t, |k| matches!(k.name, "vcek-tcb" | "vcek-hwid" | "key-info"))
+    replay_without(c, t, |k| {
+        matches!(k.name, CheckName::VcekTcb | CheckName::VcekHwid | CheckName::KeyInfo)
+    })
 }
 
 fn tpm_ak_taken_on_trust(c: &Context, t: &Test) -> Observed {
     // A certificate came with the AK, so the AK is trusted: its chain never checked.
     replay_without(c, t, |k| {
-        c.platform == "tpm2" && matches!(k.name, "root-pin" | "chain" | "validity" | "ak-chain")
+        c.platform == "tpm2"
+            && matches!(
+                k.name,
+                CheckName::RootPin | CheckName::Chain | CheckName::Validity | CheckName::AkChain
+            )
     })
 }
 
 fn cca_platform_signature_unchecked(c: &Context, t: &Test) -> Observed {
     // Checks the IAK pin and the realm token, never the platform token's signature.
-    replay_without(c, t, |k| c.platform == "arm-cca" && k.name == "signature")
+    replay_without(c, t, |k| c.platform == "arm-cca" && k.name == CheckName::Signature)
 }
 
 fn cca_realm_taken_without_its_platform(c: &Context, t: &Test) -> Observed {
     // Checks both signatures, never that the platform token vouches for this realm's RAK.
-    replay_without(c, t, |k| c.platform == "arm-cca" && k.name == "rak-binding")
+    replay_without(c, t, |k| c.platform == "arm-cca" && k.name == CheckName::RakBinding)
 }
 
 fn lenient_revocation_entry_ids(c: &Context, t: &Test) -> Observed {
