@@ -8,6 +8,7 @@
 
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
+use trace_protocol::Op;
 use trace_record::envelope::{self, SignatureField};
 use trace_record::{PublicKey, Verdict, VerifyOptions, json};
 use trace_runner::run::Work;
@@ -80,7 +81,7 @@ pub struct AlgFigures {
 fn prepare(w: &Work) -> Option<Prepared> {
     let bytes = w.test.input.bytes().ok()?;
     let opts = w.ctx.verify_options().ok()?;
-    if w.ctx.op != "verify" || trace_record::verify(&bytes, &opts).verdict != Verdict::Accept {
+    if w.ctx.op != Op::Verify || trace_record::verify(&bytes, &opts).verdict != Verdict::Accept {
         return None;
     }
     let decoded = envelope::decode(&bytes, envelope::sniff(&bytes)).ok()?;

@@ -10,6 +10,7 @@
 use crate::bench_workload::{self, AlgFigures};
 use crate::cmd_run::{reference_adapter, split_command};
 use crate::cmd_verify::{Output, verification_time};
+use crate::exit::{self, Exit};
 use crate::inputs;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -72,9 +73,8 @@ struct Measured {
     in_adapter_ns: Option<f64>,
 }
 
-fn fail(e: impl std::fmt::Display) -> u8 {
-    eprintln!("trace-conform bench: {e}");
-    2
+fn fail(e: impl std::fmt::Display) -> Exit {
+    exit::fail("bench", Exit::Usage, e)
 }
 
 fn workload(a: &Args) -> Result<(Vec<Work>, &'static str), String> {
@@ -135,7 +135,7 @@ fn measure(
         let ping = bench::ping(&mut adapter, 200, deadline)?;
         let budget = Duration::from_secs_f64(a.seconds.max(0.0));
         let throughput = bench::throughput(&mut adapter, requests, budget, deadline)?;
-        let claimed = check.capabilities.ops.iter().any(|o| o == "bench");
+        let claimed = check.capabilities.claims(trace_protocol::Op::Bench);
         let in_adapter_ns = bench::in_adapter(&mut adapter, claimed, &requests[0], 200, deadline * 10)?;
         let correct = passed(check).len();
         Ok(Measured {
@@ -154,7 +154,7 @@ fn measure(
     measured
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let (works, kind) = match workload(&a) {
         Ok(w) if !w.0.is_empty() => w,
         Ok(_) => return fail("nothing to time: the workload is empty"),
@@ -188,7 +188,7 @@ pub fn run(a: Args) -> u8 {
         }
         if let Some(e) = &r.startup_error {
             eprintln!("trace-conform bench: {role} did not start: {e}");
-            return 3;
+            return Exit::Adapter;
         }
         checks.push(r);
     }
@@ -218,7 +218,7 @@ pub fn run(a: Args) -> u8 {
             Ok(m) => measured.push(m),
             Err(e) => {
                 eprintln!("trace-conform bench: measuring {role}: {e}");
-                return 3;
+                return Exit::Adapter;
             }
         }
     }
@@ -235,7 +235,7 @@ pub fn run(a: Args) -> u8 {
         Output::Json => println!("{}", serde_json::to_string_pretty(&doc).expect("json")),
         Output::Text => print!("{}", text(&doc, &algs, &measured)),
     }
-    0
+    Exit::Ok
 }
 
 fn document(

@@ -3,6 +3,7 @@
 //! Exit 0 with the bytes; 1 with a finding on stderr when the input has no canonical form
 //! (any strict-JSON refusal); 2 for usage or I/O errors.
 
+use crate::exit::Exit;
 use crate::inputs;
 use std::io::Write;
 use trace_record::{envelope, jcs, json};
@@ -13,20 +14,20 @@ pub struct Args {
     pub input: String,
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let bytes = match inputs::read(&a.input) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("trace-conform canonicalize: {e}");
-            return 2;
+            return Exit::Usage;
         }
     };
     match json::parse(&bytes) {
         Ok(value) => match std::io::stdout().lock().write_all(&jcs::canonicalize(&value)) {
-            Ok(()) => 0,
+            Ok(()) => Exit::Ok,
             Err(e) => {
                 eprintln!("trace-conform canonicalize: {e}");
-                2
+                Exit::Usage
             }
         },
         Err(e) => {
@@ -40,7 +41,7 @@ pub fn run(a: Args) -> u8 {
                 "{}: no canonical form: {} {} at {} [{}]: {}",
                 a.input, f.rule, f.class, at, f.section, f.message
             );
-            1
+            Exit::Failed
         }
     }
 }

@@ -5,6 +5,7 @@
 //! not own the pages' content.
 
 use crate::cmd_verify::clean;
+use crate::exit::{self, Exit};
 use std::path::PathBuf;
 use trace_runner::dashboard;
 
@@ -21,12 +22,11 @@ pub struct Args {
     pub check: bool,
 }
 
-fn fail(e: impl std::fmt::Display) -> u8 {
-    eprintln!("trace-conform dashboard: {}", clean(&e.to_string()));
-    2
+fn fail(e: impl std::fmt::Display) -> Exit {
+    exit::fail("dashboard", Exit::Usage, e)
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let mut runs = Vec::new();
     for dir in &a.reports {
         let path = dir.join("summary.json");
@@ -63,7 +63,7 @@ pub fn run(a: Args) -> u8 {
             "trace-conform dashboard: out of date (regenerate without --check): {}",
             clean(&stale.join(", "))
         );
-        return 1;
+        return Exit::Failed;
     }
     println!(
         "{} {} run(s) into {}",
@@ -71,5 +71,5 @@ pub fn run(a: Args) -> u8 {
         runs.len(),
         a.out.display()
     );
-    0
+    Exit::Ok
 }

@@ -2,6 +2,7 @@
 //! Exit 0 when nothing got worse from A to B, 1 when something did, 2 on bad input.
 
 use crate::cmd_verify::clean;
+use crate::exit::Exit;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -36,12 +37,12 @@ pub fn load_outcomes(path: &Path) -> Result<BTreeMap<String, String>, String> {
         .collect())
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let (before, after) = match (load_outcomes(&a.before), load_outcomes(&a.after)) {
         (Ok(b), Ok(c)) => (b, c),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("trace-conform diff: {}", clean(&e));
-            return 2;
+            return Exit::Usage;
         }
     };
     let mut worse = 0;
@@ -66,5 +67,5 @@ pub fn run(a: Args) -> u8 {
         println!("removed {}", clean(id));
     }
     println!("{worse} vector(s) got worse");
-    if worse == 0 { 0 } else { 1 }
+    Exit::failed_if(worse != 0)
 }

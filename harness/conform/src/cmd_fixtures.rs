@@ -8,6 +8,7 @@
 
 use crate::cmd_replay::captures;
 use crate::cmd_verify::clean;
+use crate::exit::Exit;
 use std::path::{Path, PathBuf};
 use trace_hardware::manifest;
 
@@ -30,19 +31,19 @@ pub enum FixturesCommand {
     },
 }
 
-pub fn fixtures(c: FixturesCommand) -> u8 {
+pub fn fixtures(c: FixturesCommand) -> Exit {
     match c {
         FixturesCommand::Check { dirs } => check(&dirs),
         FixturesCommand::Generate { check, dir } => generate(&dir, check),
     }
 }
 
-fn check(dirs: &[PathBuf]) -> u8 {
+fn check(dirs: &[PathBuf]) -> Exit {
     let dirs = match captures(dirs) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("trace-conform fixtures check: {}", clean(&e));
-            return 2;
+            return Exit::Usage;
         }
     };
     let mut problems = 0;
@@ -59,7 +60,7 @@ fn check(dirs: &[PathBuf]) -> u8 {
             println!("FAIL {}: {}", clean(&d.display().to_string()), clean(&p));
         }
     }
-    if problems == 0 { 0 } else { 1 }
+    Exit::failed_if(problems != 0)
 }
 
 /// The files of one synthetic capture directory as they should be, MANIFEST.toml included.
@@ -91,7 +92,7 @@ fn differences(root: &Path) -> Vec<String> {
     out
 }
 
-fn generate(root: &Path, check: bool) -> u8 {
+fn generate(root: &Path, check: bool) -> Exit {
     if check {
         let found = differences(root);
         for d in &found {
@@ -99,10 +100,10 @@ fn generate(root: &Path, check: bool) -> u8 {
         }
         if found.is_empty() {
             println!("{}: the synthetic captures are current", root.display());
-            return 0;
+            return Exit::Ok;
         }
         println!("run `trace-conform fixtures generate {}` to regenerate", root.display());
-        return 1;
+        return Exit::Failed;
     }
     for f in trace_synthetic::fixtures::all() {
         let dir = root.join(&f.dir);
@@ -122,9 +123,9 @@ fn generate(root: &Path, check: bool) -> u8 {
             });
         if let Err(e) = written {
             eprintln!("trace-conform fixtures generate: {}: {e}", dir.display());
-            return 2;
+            return Exit::Usage;
         }
         println!("wrote {}", dir.display());
     }
-    0
+    Exit::Ok
 }

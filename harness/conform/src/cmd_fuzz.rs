@@ -7,8 +7,10 @@
 //! (trace_runner::differential) or the mutators.
 
 use crate::cmd_run::split_command;
+use crate::exit::{self, Exit};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use trace_protocol::Op;
 use trace_runner::differential::{self, Disagreement, Seed};
 use trace_runner::profile::Marking;
 use trace_vector_format::SUITE_VERSION;
@@ -39,9 +41,8 @@ pub struct Args {
     pub deadline_ms: u64,
 }
 
-fn fail(code: u8, e: impl std::fmt::Display) -> u8 {
-    eprintln!("trace-conform fuzz: {}", crate::cmd_verify::clean(&e.to_string()));
-    code
+fn fail(exit: Exit, e: impl std::fmt::Display) -> Exit {
+    exit::fail("fuzz", exit, e)
 }
 
 fn slug(text: &str) -> String {
@@ -58,23 +59,23 @@ fn slug(text: &str) -> String {
     s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let argv = match split_command(&a.adapter) {
         Ok(v) => v,
-        Err(e) => return fail(2, e),
+        Err(e) => return fail(Exit::Usage, e),
     };
     let profile = match crate::cmd_run::load_profile(a.profile.as_deref()) {
         Ok(p) => p,
-        Err(e) => return fail(2, e),
+        Err(e) => return fail(Exit::Usage, e),
     };
     let files = match trace_vector_format::load::load_default() {
         Ok(f) => f,
-        Err(e) => return fail(2, e),
+        Err(e) => return fail(Exit::Usage, e),
     };
     let seeds: Vec<Seed> = files
         .iter()
         .flat_map(|(_, f)| f.groups.iter())
-        .filter(|g| g.context.op == "verify")
+        .filter(|g| g.context.op == Op::Verify)
         .flat_map(|g| {
             g.tests.iter().map(move |t| Seed {
                 ctx: g.context.clone(),
@@ -93,7 +94,7 @@ pub fn run(a: Args) -> u8 {
     };
     let summary = match differential::fuzz(&seeds, &opts) {
         Ok(s) => s,
-        Err(e) => return fail(3, e),
+        Err(e) => return fail(Exit::Adapter, e),
     };
     println!(
         "{} inputs from {} seeds ({} not claimed), {} adapter restarts, {} distinct disagreement(s)",
@@ -120,10 +121,10 @@ pub fn run(a: Args) -> u8 {
                 );
                 println!("    accept it with: trace-conform vectors accept {}", path.display());
             }
-            Err(e) => return fail(2, e),
+            Err(e) => return fail(Exit::Usage, e),
         }
     }
-    if summary.findings.is_empty() { 0 } else { 1 }
+    Exit::failed_if(!summary.findings.is_empty())
 }
 
 /// The candidate vector for one disagreement: the reference's verdict is the expectation.

@@ -5,6 +5,7 @@
 //! evidence check (`trace_hardware`), nor `--record` (`cmd_replay_record`).
 
 use crate::cmd_verify::{Output, clean};
+use crate::exit::Exit;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use trace_hardware::replay;
@@ -43,19 +44,19 @@ pub(crate) fn captures(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-pub fn replay_cmd(a: ReplayArgs) -> u8 {
+pub fn replay_cmd(a: ReplayArgs) -> Exit {
     let at = match a.at.as_deref().map(trace_record::time::parse_time).transpose() {
         Ok(t) => t,
         Err(e) => {
             eprintln!("trace-conform replay: --at {e}");
-            return 2;
+            return Exit::Usage;
         }
     };
     let dirs = match captures(&a.dirs) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("trace-conform replay: {}", clean(&e));
-            return 2;
+            return Exit::Usage;
         }
     };
     if let Some(record) = &a.record {
@@ -124,5 +125,5 @@ pub fn replay_cmd(a: ReplayArgs) -> u8 {
             print!("{out}");
         }
     }
-    if all_ok { 0 } else { 1 }
+    Exit::failed_if(!all_ok)
 }

@@ -8,6 +8,7 @@
 //! (`trace_record::evidence`) or the appraisal (`trace_hardware`).
 
 use crate::cmd_verify::{Output, clean};
+use crate::exit::Exit;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use trace_record::json::{Object, Value};
@@ -74,12 +75,12 @@ fn bind_one(record: &Object, dir: &Path, at: Option<i64>) -> Result<Binding, Str
 }
 
 /// Binds the record at `record` to every capture under `dirs`.
-pub fn bind_record(record: &Path, dirs: &[PathBuf], at: Option<i64>, output: Output) -> u8 {
+pub fn bind_record(record: &Path, dirs: &[PathBuf], at: Option<i64>, output: Output) -> Exit {
     let record = match claims(record) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("trace-conform replay: --record {}", clean(&e));
-            return 2;
+            return Exit::Usage;
         }
     };
     let mut results = Vec::new();
@@ -129,5 +130,5 @@ pub fn bind_record(record: &Path, dirs: &[PathBuf], at: Option<i64>, output: Out
             print!("{out}");
         }
     }
-    if all_bound { 0 } else { 1 }
+    Exit::failed_if(!all_bound)
 }

@@ -6,6 +6,7 @@
 //! is broken or the run is incomplete.
 
 use crate::cmd_verify::clean;
+use crate::exit::{self, Exit};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -118,12 +119,11 @@ pub fn reference_adapter() -> Result<Vec<String>, String> {
     Ok(vec![exe.display().to_string(), "serve".into()])
 }
 
-fn usage(e: impl std::fmt::Display) -> u8 {
-    eprintln!("trace-conform run: {}", clean(&e.to_string()));
-    2
+fn usage(e: impl std::fmt::Display) -> Exit {
+    exit::fail("run", Exit::Usage, e)
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let adapter = match a
         .adapter
         .as_deref()
@@ -195,7 +195,7 @@ pub fn run(a: Args) -> u8 {
     finish(&a, &result)
 }
 
-fn finish(a: &Args, r: &RunResult) -> u8 {
+fn finish(a: &Args, r: &RunResult) -> Exit {
     let unexpected: Vec<_> = r.unexpected().collect();
     let regressions = match &a.baseline {
         Some(path) => match crate::cmd_diff::load_outcomes(path) {
@@ -223,7 +223,7 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
             a.out.display()
         );
         eprintln!("trace-conform run: the adapter did not start: {}", clean(e));
-        return 3;
+        return Exit::Adapter;
     }
     let level = r
         .level_reached()
@@ -238,22 +238,22 @@ fn finish(a: &Args, r: &RunResult) -> u8 {
         eprintln!(
             "trace-conform run: the run is incomplete or the adapter looks broken; try `trace-conform smoke --adapter ...`"
         );
-        return 3;
+        return Exit::Adapter;
     }
     if let Some(min) = a.fail_under
         && r.level_reached().is_none_or(|l| l < min)
     {
         eprintln!("trace-conform run: level {min} required, {level}");
-        return 1;
+        return Exit::Failed;
     }
     match regressions {
-        Some(reg) if reg.is_empty() => 0,
+        Some(reg) if reg.is_empty() => Exit::Ok,
         Some(reg) => {
             eprintln!("regressions against the baseline: {}", clean(&reg.join(", ")));
-            1
+            Exit::Failed
         }
-        None if unexpected.is_empty() => 0,
-        None => 1,
+        None if unexpected.is_empty() => Exit::Ok,
+        None => Exit::Failed,
     }
 }
 

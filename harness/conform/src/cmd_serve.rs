@@ -5,8 +5,11 @@
 //! trace-record's reports onto protocol results. A malformed request gets a
 //! `harness_error`; nothing but protocol lines is written to stdout.
 
+use crate::exit::Exit;
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};
+use trace_protocol::request::{self, Body, Request};
+use trace_protocol::{Op, PROTOCOL_VERSION, ResponseStatus};
 use trace_record::audit::{ChainOptions, ReceiptPolicy};
 use trace_record::cmcp::CmcpCanonicalization;
 use trace_record::{
@@ -14,31 +17,13 @@ use trace_record::{
     envelope, jcs, json, sign,
 };
 
-const OPS: [&str; 15] = [
-    "hello",
-    "verify",
-    "canonicalize",
-    "verify-chain",
-    "verify-action-receipt",
-    "verify-provenance-depth",
-    "verify-server-provenance",
-    "verify-content-marking",
-    "replay-evidence",
-    "sign",
-    "decode",
-    "encode",
-    "bench",
-    "ping",
-    "shutdown",
-];
-
 fn hello() -> Value {
     json!({
         "protocol": 1,
         "framing": "jsonl",
         "implementation": {"name": "trace-record", "version": env!("CARGO_PKG_VERSION"), "language": "rust"},
         "capabilities": {
-            "ops": OPS,
+            "ops": Op::ALL.map(Op::name),
             "formats": ["embedded", "jws", "cose"],
             "algs": ["EdDSA", "ES256", "ES384"],
             "levels": [0, 1, 2],
@@ -51,24 +36,8 @@ fn hello() -> Value {
     })
 }
 
-fn get<'a>(req: &'a Value, name: &str) -> Result<&'a Value, String> {
-    req.get(name).ok_or_else(|| format!("request lacks {name:?}"))
-}
-
-fn get_str<'a>(req: &'a Value, name: &str) -> Result<&'a str, String> {
-    get(req, name)?
-        .as_str()
-        .ok_or_else(|| format!("{name:?} is not a string"))
-}
-
-fn get_i64(req: &Value, name: &str) -> Result<i64, String> {
-    get(req, name)?
-        .as_i64()
-        .ok_or_else(|| format!("{name:?} is not an integer"))
-}
-
-fn bytes(req: &Value, name: &str) -> Result<Vec<u8>, String> {
-    b64::decode(get_str(req, name)?).map_err(|_| format!("{name:?} is not canonical base64url"))
+fn bytes(b64u: &str, name: &str) -> Result<Vec<u8>, String> {
+    b64::decode(b64u).map_err(|_| format!("{name:?} is not canonical base64url"))
 }
 
 fn form(name: &str) -> Result<Form, String> {
@@ -82,46 +51,55 @@ fn jwk_value(v: &Value) -> Result<json::Value, String> {
     json::parse(v.to_string().as_bytes()).map_err(|e| e.to_string())
 }
 
-fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
-    let mut o = VerifyOptions::at(get_i64(req, "verification_time")?);
-    o.level = Level::from_number(get_i64(req, "level")? as u8).ok_or("level is not 0, 1 or 2")?;
-    o.max_age = get_i64(req, "max_age")?;
-    o.skew = get_i64(req, "skew")?;
-    o.nonce = req.get("nonce").and_then(Value::as_str).map(str::to_string);
-    o.form = FormChoice::Only(form(get_str(req, "format")?)?);
-    o.profile = match get_str(req, "profile")? {
+fn trusted_keys(keys: &[Value]) -> Result<Vec<TrustedKey>, String> {
+    keys.iter()
+        .map(|k| match k {
+            Value::String(t) => Ok(TrustedKey::Thumbprint(t.clone())),
+            jwk => Ok(TrustedKey::Jwk(
+                PublicKey::from_jwk(&jwk_value(jwk)?).map_err(|e| format!("trusted key: {e}"))?,
+            )),
+        })
+        .collect()
+}
+
+fn cmcp_canonicalization(name: &Option<String>) -> Result<Option<CmcpCanonicalization>, String> {
+    name.as_deref()
+        .map(|c| CmcpCanonicalization::parse(c).ok_or_else(|| format!("unknown cmcp_canonicalization {c:?}")))
+        .transpose()
+}
+
+fn verify_options(req: &request::Verify) -> Result<VerifyOptions, String> {
+    let mut o = VerifyOptions::at(req.verification_time);
+    o.level = Level::from_number(req.level).ok_or("level is not 0, 1 or 2")?;
+    o.max_age = req.max_age;
+    o.skew = req.skew;
+    o.nonce = req.nonce.clone();
+    o.form = FormChoice::Only(form(&req.format)?);
+    o.profile = match req.profile.as_str() {
         "v0.2" => Profile::V02,
         "v0.1" => Profile::V01,
         other => return Err(format!("unknown profile {other:?}")),
     };
-    o.strict = req.get("strict").and_then(Value::as_bool).unwrap_or(false);
-    if let Some(c) = req.get("cmcp_canonicalization").and_then(Value::as_str) {
-        o.cmcp_canonicalization = CmcpCanonicalization::parse(c).ok_or("unknown cmcp_canonicalization")?;
+    o.strict = req.strict;
+    if let Some(c) = cmcp_canonicalization(&req.cmcp_canonicalization)? {
+        o.cmcp_canonicalization = c;
     }
-    for k in get(req, "trusted_keys")?
-        .as_array()
-        .ok_or("trusted_keys is not an array")?
-    {
-        o.trusted_keys.push(match k {
-            Value::String(t) => TrustedKey::Thumbprint(t.clone()),
-            jwk => TrustedKey::Jwk(PublicKey::from_jwk(&jwk_value(jwk)?).map_err(|e| format!("trusted key: {e}"))?),
-        });
-    }
-    if let Some(input) = req.get("evidence") {
+    o.trusted_keys = trusted_keys(&req.trusted_keys)?;
+    if let Some(input) = &req.evidence {
         o.evidence = Some(trace_hardware::input::facts(input, o.now)?);
     }
-    if let Some(inputs) = req.get("revocation") {
+    if let Some(inputs) = &req.revocation {
         o.revocation = Some(trace_record::revocation::RevocationInputs::from_json(&jwk_value(
             inputs,
         )?)?);
     }
-    if let Some(receipt) = req.get("inclusion") {
+    if let Some(receipt) = &req.inclusion {
         o.inclusion = Some(jwk_value(receipt)?);
     }
-    if let Some(d) = req.get("deployment") {
+    if let Some(d) = &req.deployment {
         o.deployment = trace_vector_format::format::deployment(&d.to_string())?;
     }
-    if let Some(values) = req.get("reference_values") {
+    if let Some(values) = &req.reference_values {
         o.reference_measurements = Some(
             values
                 .get("measurements")
@@ -134,7 +112,7 @@ fn verify_options(req: &Value) -> Result<VerifyOptions, String> {
                 .ok_or("reference_values has no measurements array of strings")?,
         );
     }
-    if let Some(policy) = req.get("policy") {
+    if let Some(policy) = &req.policy {
         o.expected_policy_hash = Some(
             policy
                 .get("bundle_hash")
@@ -160,22 +138,22 @@ fn result<'a>(verdict: Verdict, findings: impl IntoIterator<Item = &'a trace_rec
     json!({"verdict": verdict.word(), "errors": errors, "warnings": warnings})
 }
 
-fn verify(req: &Value) -> Result<Value, String> {
-    let record = bytes(req, "record_b64u")?;
+fn verify(req: &request::Verify) -> Result<Value, String> {
+    let record = bytes(&req.record_b64u, "record_b64u")?;
     let r = trace_record::verify(&record, &verify_options(req)?);
     Ok(result(r.verdict, &r.findings))
 }
 
-fn verify_action_receipt(req: &Value) -> Result<Value, String> {
-    let r = trace_record::action::verify_action_receipt(&bytes(req, "document_b64u")?);
+fn verify_action_receipt(req: &request::Document) -> Result<Value, String> {
+    let r = trace_record::action::verify_action_receipt(&bytes(&req.document_b64u, "document_b64u")?);
     let mut out = result(r.verdict, &r.findings);
     out["status"] = json!(r.status);
     out["controller_outcome"] = json!(r.controller_outcome);
     Ok(out)
 }
 
-fn verify_provenance_depth(req: &Value) -> Result<Value, String> {
-    let r = trace_record::provenance::verify_depth_document(&bytes(req, "document_b64u")?);
+fn verify_provenance_depth(req: &request::Document) -> Result<Value, String> {
+    let r = trace_record::provenance::verify_depth_document(&bytes(&req.document_b64u, "document_b64u")?);
     let mut out = result(r.verdict, &r.findings);
     if let Some(d) = r.verified_depth {
         out["verified_depth"] = json!(d.name());
@@ -183,24 +161,25 @@ fn verify_provenance_depth(req: &Value) -> Result<Value, String> {
     Ok(out)
 }
 
-fn verify_server_provenance(req: &Value) -> Result<Value, String> {
-    let doc = bytes(req, "document_b64u")?;
+fn verify_server_provenance(req: &request::Document) -> Result<Value, String> {
+    let doc = bytes(&req.document_b64u, "document_b64u")?;
     let r = trace_record::companion::server_provenance::verify_server_provenance(&doc);
     let mut out = result(r.verdict, &r.findings);
     out["assurance"] = json!(r.assurance);
     Ok(out)
 }
 
-fn verify_content_marking(req: &Value) -> Result<Value, String> {
-    let doc = bytes(req, "document_b64u")?;
+fn verify_content_marking(req: &request::Document) -> Result<Value, String> {
+    let doc = bytes(&req.document_b64u, "document_b64u")?;
     let r = trace_record::companion::content_marking::verify_content_marking(&doc);
     let mut out = result(r.verdict, &r.findings);
     out["binding"] = json!(r.binding);
     Ok(out)
 }
 
-fn replay_evidence(req: &Value) -> Result<Value, String> {
-    let a = trace_hardware::input::replay_request(req, get_i64(req, "verification_time")?)?;
+fn replay_evidence(req: &request::ReplayEvidence) -> Result<Value, String> {
+    let input = serde_json::to_value(req).expect("requests serialize");
+    let a = trace_hardware::input::replay_request(&input, req.verification_time)?;
     let findings = trace_vector_format::reference::replay_findings(&a);
     let errors: Vec<Value> = findings
         .iter()
@@ -217,43 +196,28 @@ fn replay_evidence(req: &Value) -> Result<Value, String> {
     Ok(out)
 }
 
-fn verify_chain(req: &Value) -> Result<Value, String> {
-    let bundle = bytes(req, "bundle_b64u")?;
-    let claim = match get(req, "claim_b64u")? {
-        Value::Null => None,
-        Value::String(s) => Some(b64::decode(s).map_err(|e| format!("claim_b64u: {e:?}"))?),
-        _ => return Err("claim_b64u is neither a string nor null".into()),
-    };
-    let mut o = ChainOptions::at(get_i64(req, "verification_time")?);
-    o.claim.max_age = get_i64(req, "max_age")?;
-    o.claim.skew = get_i64(req, "skew")?;
-    if let Some(c) = req.get("cmcp_canonicalization").and_then(Value::as_str) {
-        o.claim.cmcp_canonicalization = CmcpCanonicalization::parse(c).ok_or("unknown cmcp_canonicalization")?;
+fn verify_chain(req: &request::VerifyChain) -> Result<Value, String> {
+    let bundle = bytes(&req.bundle_b64u, "bundle_b64u")?;
+    let claim = req.claim_b64u.as_deref().map(|c| bytes(c, "claim_b64u")).transpose()?;
+    let mut o = ChainOptions::at(req.verification_time);
+    o.claim.max_age = req.max_age;
+    o.claim.skew = req.skew;
+    if let Some(c) = cmcp_canonicalization(&req.cmcp_canonicalization)? {
+        o.claim.cmcp_canonicalization = c;
     }
-    for key in get(req, "trusted_keys")?
-        .as_array()
-        .ok_or("trusted_keys is not an array")?
-    {
-        o.claim.trusted_keys.push(match key {
-            Value::String(t) => TrustedKey::Thumbprint(t.clone()),
-            jwk => TrustedKey::Jwk(PublicKey::from_jwk(&jwk_value(jwk)?).map_err(|e| format!("trusted key: {e}"))?),
-        });
-    }
+    o.claim.trusted_keys = trusted_keys(&req.trusted_keys)?;
     o.claim.allow_embedded_key = o.claim.trusted_keys.is_empty();
-    for key in get(req, "issuer_keys")?
-        .as_array()
-        .ok_or("issuer_keys is not an array")?
-    {
+    for key in &req.issuer_keys {
         o.issuer_keys
             .push(PublicKey::from_jwk(&jwk_value(key)?).map_err(|e| format!("issuer key: {e}"))?);
     }
-    o.receipts = ReceiptPolicy::parse(get_str(req, "receipts")?).ok_or("receipts is not trace or cmcp-compat")?;
+    o.receipts = ReceiptPolicy::parse(&req.receipts).ok_or("receipts is not trace or cmcp-compat")?;
     let r = trace_record::audit::verify_chain(&bundle, claim.as_deref(), &o);
     Ok(result(r.verdict, r.all_findings()))
 }
 
-fn canonicalize(req: &Value) -> Result<Value, String> {
-    Ok(match json::parse(&bytes(req, "input_b64u")?) {
+fn canonicalize(req: &request::Canonicalize) -> Result<Value, String> {
+    Ok(match json::parse(&bytes(&req.input_b64u, "input_b64u")?) {
         Ok(v) => json!({"verdict": "accept", "output_b64u": b64::encode(&jcs::canonicalize(&v))}),
         Err(e) => {
             let f = envelope::parse_finding(&e, "");
@@ -262,24 +226,24 @@ fn canonicalize(req: &Value) -> Result<Value, String> {
     })
 }
 
-fn sign_op(req: &Value) -> Result<Value, String> {
-    let claims = match jwk_value(get(req, "claims")?)? {
+fn sign_op(req: &request::Sign) -> Result<Value, String> {
+    let claims = match jwk_value(&req.claims)? {
         json::Value::Object(o) => o,
         _ => return Err("claims is not an object".into()),
     };
-    let key = SigningKey::from_private_jwk(&jwk_value(get(req, "key")?)?).map_err(|e| e.to_string())?;
-    let tag = if req.get("cose_tagged").and_then(Value::as_bool).unwrap_or(true) {
+    let key = SigningKey::from_private_jwk(&jwk_value(&req.key)?).map_err(|e| e.to_string())?;
+    let tag = if req.cose_tagged.unwrap_or(true) {
         CoseTag::Tagged
     } else {
         CoseTag::Untagged
     };
-    let out = sign::sign(&claims, &key, None, form(get_str(req, "format")?)?, tag);
+    let out = sign::sign(&claims, &key, None, form(&req.format)?, tag);
     Ok(json!({"record_b64u": b64::encode(&out)}))
 }
 
-fn decode(req: &Value) -> Result<Value, String> {
-    let input = bytes(req, "input_b64u")?;
-    Ok(match envelope::decode(&input, form(get_str(req, "format")?)?) {
+fn decode(req: &request::Decode) -> Result<Value, String> {
+    let input = bytes(&req.input_b64u, "input_b64u")?;
+    Ok(match envelope::decode(&input, form(&req.format)?) {
         Ok(d) => {
             let sig = match &d.signature {
                 envelope::SignatureField::Bytes(b) => Some(b64::encode(b)),
@@ -301,92 +265,102 @@ fn decode(req: &Value) -> Result<Value, String> {
     })
 }
 
-fn encode(req: &Value) -> Result<Value, String> {
-    let payload = bytes(req, "payload_b64u")?;
+/// `encode` with a key (the reference does not assemble a given signature: `answer`).
+fn encode(req: &request::Encode, key: &Value) -> Result<Value, String> {
+    let payload = bytes(&req.payload_b64u, "payload_b64u")?;
     let claims = match json::parse(&payload).map_err(|e| e.to_string())? {
         json::Value::Object(o) => o,
         _ => return Err("payload is not a JSON object".into()),
     };
-    let key = SigningKey::from_private_jwk(&jwk_value(get(req, "key")?)?).map_err(|e| e.to_string())?;
-    let out = envelope::encode(&claims, &key, form(get_str(req, "format")?)?, CoseTag::Tagged);
+    let key = SigningKey::from_private_jwk(&jwk_value(key)?).map_err(|e| e.to_string())?;
+    let out = envelope::encode(&claims, &key, form(&req.format)?, CoseTag::Tagged);
     Ok(json!({"record_b64u": b64::encode(&out)}))
 }
 
-fn bench(req: &Value) -> Result<Value, String> {
-    let inner = get(req, "request")?;
-    let iterations = get_i64(req, "iterations")?.clamp(1, 1_000_000) as u64;
-    let op = get_str(inner, "op")?;
+/// `bench`: the inner request answered `iterations` times (1 to 1,000,000).
+fn bench(req: &request::Bench) -> Result<Value, String> {
+    let inner: Request =
+        serde_json::from_value(req.request.clone()).map_err(|e| format!("the request to time: {e}"))?;
+    let iterations = req.iterations.clamp(1, 1_000_000);
     let start = std::time::Instant::now();
     for _ in 0..iterations {
-        match op {
-            "verify" => verify(inner)?,
-            "canonicalize" => canonicalize(inner)?,
-            "verify-chain" => verify_chain(inner)?,
-            "verify-action-receipt" => verify_action_receipt(inner)?,
-            "verify-provenance-depth" => verify_provenance_depth(inner)?,
-            "verify-server-provenance" => verify_server_provenance(inner)?,
-            "verify-content-marking" => verify_content_marking(inner)?,
-            other => return Err(format!("bench of {other:?} is not supported")),
+        match &inner.body {
+            Body::Verify(b) => verify(b)?,
+            Body::Canonicalize(b) => canonicalize(b)?,
+            Body::VerifyChain(b) => verify_chain(b)?,
+            Body::VerifyActionReceipt(b) => verify_action_receipt(b)?,
+            Body::VerifyProvenanceDepth(b) => verify_provenance_depth(b)?,
+            Body::VerifyServerProvenance(b) => verify_server_provenance(b)?,
+            Body::VerifyContentMarking(b) => verify_content_marking(b)?,
+            other => return Err(format!("bench of {} is not supported", other.op())),
         };
     }
     Ok(json!({"iterations": iterations, "total_ns": start.elapsed().as_nanos() as u64}))
 }
 
-/// Answers one request line; returns the response and whether to stop.
-pub fn answer(line: &[u8]) -> (Value, bool) {
-    let req: Value = match serde_json::from_slice(line) {
-        Ok(v @ Value::Object(_)) => v,
-        _ => {
-            return (
-                json!({"trace_adapter": 1, "id": null, "status": "harness_error", "message": "request is not a JSON object"}),
-                false,
-            );
+/// The response line for `id`: a result, or a status other than `ok` with its message.
+fn reply(id: &Value, outcome: Result<Value, (ResponseStatus, String)>) -> Value {
+    match outcome {
+        Ok(r) => json!({"trace_adapter": PROTOCOL_VERSION, "id": id, "status": ResponseStatus::Ok.word(), "result": r}),
+        Err((status, message)) => {
+            json!({"trace_adapter": PROTOCOL_VERSION, "id": id, "status": status.word(), "message": message})
         }
-    };
-    let id = req.get("id").cloned().unwrap_or(Value::Null);
-    let op = req.get("op").and_then(Value::as_str).unwrap_or_default();
-    let result = match op {
-        "hello" => Ok(hello()),
-        "verify" => verify(&req),
-        "canonicalize" => canonicalize(&req),
-        "verify-chain" => verify_chain(&req),
-        "verify-action-receipt" => verify_action_receipt(&req),
-        "verify-provenance-depth" => verify_provenance_depth(&req),
-        "verify-server-provenance" => verify_server_provenance(&req),
-        "verify-content-marking" => verify_content_marking(&req),
-        "replay-evidence" => replay_evidence(&req),
-        "sign" => sign_op(&req),
-        "decode" => decode(&req),
-        "encode" if req.get("key").is_none() => {
-            let msg = "encode with a given signature (no key) is not implemented by the reference";
-            return (
-                json!({"trace_adapter": 1, "id": id, "status": "unsupported", "message": msg}),
-                false,
-            );
-        }
-        "encode" => encode(&req),
-        "bench" => bench(&req),
-        "ping" | "shutdown" => Ok(json!({})),
-        other => {
-            let msg = format!("operation {other:?} is not implemented by the reference");
-            return (
-                json!({"trace_adapter": 1, "id": id, "status": "unsupported", "message": msg}),
-                false,
-            );
-        }
-    };
-    let response = match result {
-        Ok(r) => json!({"trace_adapter": 1, "id": id, "status": "ok", "result": r}),
-        Err(e) => json!({"trace_adapter": 1, "id": id, "status": "harness_error", "message": e}),
-    };
-    (response, op == "shutdown")
+    }
 }
 
-pub fn run() -> u8 {
+/// Answers one request line; returns the response and whether to stop. An operation
+/// protocol v1 lacks is `unsupported`; a request its operation's fields do not fit is a
+/// `harness_error` naming the field.
+pub fn answer(line: &[u8]) -> (Value, bool) {
+    let raw: Value = match serde_json::from_slice(line) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => {
+            let problem = (ResponseStatus::HarnessError, "request is not a JSON object".to_string());
+            return (reply(&Value::Null, Err(problem)), false);
+        }
+    };
+    let id = raw.get("id").cloned().unwrap_or(Value::Null);
+    let op_name = raw.get("op").and_then(Value::as_str).unwrap_or_default();
+    let Some(op) = Op::parse(op_name) else {
+        let message = format!("operation {op_name:?} is not implemented by the reference");
+        return (reply(&id, Err((ResponseStatus::Unsupported, message))), false);
+    };
+    let req: Request = match serde_json::from_value(raw) {
+        Ok(req) => req,
+        Err(e) => {
+            let message = format!("the request does not fit {op}: {e}");
+            return (reply(&id, Err((ResponseStatus::HarnessError, message))), false);
+        }
+    };
+    let result = match &req.body {
+        Body::Hello(_) => Ok(hello()),
+        Body::Verify(b) => verify(b),
+        Body::Canonicalize(b) => canonicalize(b),
+        Body::VerifyChain(b) => verify_chain(b),
+        Body::VerifyActionReceipt(b) => verify_action_receipt(b),
+        Body::VerifyProvenanceDepth(b) => verify_provenance_depth(b),
+        Body::VerifyServerProvenance(b) => verify_server_provenance(b),
+        Body::VerifyContentMarking(b) => verify_content_marking(b),
+        Body::ReplayEvidence(b) => replay_evidence(b),
+        Body::Sign(b) => sign_op(b),
+        Body::Decode(b) => decode(b),
+        Body::Encode(request::Encode { key: None, .. }) => {
+            let message = "encode with a given signature (no key) is not implemented by the reference";
+            return (reply(&id, Err((ResponseStatus::Unsupported, message.into()))), false);
+        }
+        Body::Encode(b @ request::Encode { key: Some(key), .. }) => encode(b, key),
+        Body::Bench(b) => bench(b),
+        Body::Ping | Body::Shutdown => Ok(json!({})),
+    };
+    let response = reply(&id, result.map_err(|e| (ResponseStatus::HarnessError, e)));
+    (response, op == Op::Shutdown)
+}
+
+pub fn run() -> Exit {
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout().lock();
     for line in stdin.lock().split(b'\n') {
-        let Ok(line) = line else { return 2 };
+        let Ok(line) = line else { return Exit::Usage };
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -394,8 +368,8 @@ pub fn run() -> u8 {
         let mut out = serde_json::to_vec(&response).expect("responses serialize");
         out.push(b'\n');
         if stdout.write_all(&out).and_then(|_| stdout.flush()).is_err() || stop {
-            return 0;
+            return Exit::Ok;
         }
     }
-    0
+    Exit::Ok
 }

@@ -3,6 +3,7 @@
 //! Owns: reading claims and a private JWK, writing the signed record (text forms as text,
 //! COSE as bytes), and printing deterministic test keys. Does not own signing itself.
 
+use crate::exit::{self, Exit};
 use crate::inputs;
 use crate::values::Format;
 use std::io::Write;
@@ -48,12 +49,11 @@ pub struct KeygenArgs {
     pub thumbprint: bool,
 }
 
-fn fail(msg: impl std::fmt::Display) -> u8 {
-    eprintln!("trace-conform sign: {msg}");
-    2
+fn fail(msg: impl std::fmt::Display) -> Exit {
+    exit::fail("sign", Exit::Usage, msg)
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let claims = match inputs::read(&a.claims).and_then(|b| json::parse(&b).map_err(|e| format!("{}: {e}", a.claims))) {
         Ok(json::Value::Object(o)) => o,
         Ok(_) => return fail("claims must be a JSON object"),
@@ -94,20 +94,20 @@ pub fn run(a: Args) -> u8 {
         None => std::io::stdout().lock().write_all(&bytes).map_err(|e| e.to_string()),
     };
     match written {
-        Ok(()) => 0,
+        Ok(()) => Exit::Ok,
         Err(e) => fail(e),
     }
 }
 
-pub fn keygen(a: KeygenArgs) -> u8 {
+pub fn keygen(a: KeygenArgs) -> Exit {
     let Some(alg) = Alg::parse(&a.alg) else {
         eprintln!("trace-conform keygen: --alg must be EdDSA, ES256 or ES384");
-        return 2;
+        return Exit::Usage;
     };
     let key = sample::test_key(alg, &a.name);
     if a.thumbprint {
         println!("{}", key.public_key().thumbprint());
-        return 0;
+        return Exit::Ok;
     }
     let jwk = if a.public {
         key.public_key().to_jwk()
@@ -118,5 +118,5 @@ pub fn keygen(a: KeygenArgs) -> u8 {
         "{}",
         String::from_utf8(trace_record::jcs::canonicalize(&json::Value::Object(jwk))).expect("utf-8")
     );
-    0
+    Exit::Ok
 }

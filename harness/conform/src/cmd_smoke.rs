@@ -2,8 +2,11 @@
 //! handshake, ping, a known-good record and a byte-flipped copy, canonicalize of `{}`,
 //! `unsupported` for an unknown op, and a clean shutdown. Exit 0 when all pass, 1 if not.
 
+use crate::exit::Exit;
 use serde_json::{Value, json};
 use std::time::Duration;
+use trace_protocol::Op;
+use trace_protocol::request::{self, Body, Request};
 use trace_record::audit::{ReceiptPolicy, seal};
 use trace_record::cmcp::CmcpCanonicalization;
 use trace_record::sample::{self, SAMPLE_IAT};
@@ -30,7 +33,7 @@ fn ok_result(ex: Exchange) -> Result<Value, String> {
     }
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let argv = match a
         .adapter
         .as_deref()
@@ -40,7 +43,7 @@ pub fn run(a: Args) -> u8 {
         Ok(v) => v,
         Err(e) => {
             eprintln!("trace-conform smoke: {e}");
-            return 2;
+            return Exit::Usage;
         }
     };
     // Like `run`: the adapter starts where the caller is, so relative commands work.
@@ -49,7 +52,7 @@ pub fn run(a: Args) -> u8 {
         Ok(a) => a,
         Err(e) => {
             println!("FAIL start: {}", crate::cmd_verify::clean(&e));
-            return 1;
+            return Exit::Failed;
         }
     };
     let t = Duration::from_secs(10);
@@ -87,7 +90,7 @@ pub fn run(a: Args) -> u8 {
     );
     check(
         "ping",
-        ok_result(adapter.exchange(&protocol::simple_request("s2", "ping"), t)).map(|_| String::new()),
+        ok_result(adapter.exchange(&protocol::simple_request("s2", Body::Ping), t)).map(|_| String::new()),
     );
     // A Trust Record, or a cMCP RuntimeClaim for an adapter that verifies only those.
     let claims_only = caps
@@ -108,9 +111,26 @@ pub fn run(a: Args) -> u8 {
     )))
     .expect("jwk");
     let verify = |id: &str, bytes: &[u8]| {
-        json!({"trace_adapter": 1, "id": id, "op": "verify", "case": "smoke", "deadline_ms": 5000, "record_b64u": b64::encode(bytes),
-               "format": "embedded", "level": 0, "profile": "v0.2", "strict": false, "verification_time": SAMPLE_IAT,
-               "max_age": 86400, "skew": 300, "nonce": null, "trusted_keys": [jwk]})
+        let body = request::Verify {
+            record_b64u: b64::encode(bytes),
+            format: "embedded".into(),
+            level: 0,
+            profile: "v0.2".into(),
+            strict: false,
+            verification_time: SAMPLE_IAT,
+            max_age: 86400,
+            skew: 300,
+            nonce: None,
+            cmcp_canonicalization: None,
+            trusted_keys: vec![jwk.clone()],
+            evidence: None,
+            revocation: None,
+            inclusion: None,
+            deployment: None,
+            reference_values: None,
+            policy: None,
+        };
+        Request::for_case(id, "smoke", 5000, Body::Verify(Box::new(body))).to_value()
     };
     let verdict = |ex: Exchange| ok_result(ex).map(|r| r["verdict"].as_str().unwrap_or("?").to_string());
     check(
@@ -125,11 +145,12 @@ pub fn run(a: Args) -> u8 {
         verdict(adapter.exchange(&verify("s4", &flipped), t))
             .and_then(|v| if v != "accept" { Ok(v) } else { Err("accepted".into()) }),
     );
-    let claims_canonicalize = caps
-        .as_ref()
-        .is_some_and(|h| h.capabilities.ops.iter().any(|o| o == "canonicalize"));
+    let claims_canonicalize = caps.as_ref().is_some_and(|h| h.capabilities.claims(Op::Canonicalize));
     if claims_canonicalize {
-        let canon = json!({"trace_adapter": 1, "id": "s5", "op": "canonicalize", "case": "smoke", "deadline_ms": 5000, "input_b64u": b64::encode(b" { } ")});
+        let body = request::Canonicalize {
+            input_b64u: b64::encode(b" { } "),
+        };
+        let canon = Request::for_case("s5", "smoke", 5000, Body::Canonicalize(body)).to_value();
         check(
             "canonicalize {}",
             ok_result(adapter.exchange(&canon, t)).and_then(|r| {
@@ -146,7 +167,10 @@ pub fn run(a: Args) -> u8 {
     }
     check(
         "unsupported for an unknown op",
-        match adapter.exchange(&protocol::simple_request("s6", "no-such-op"), t) {
+        match adapter.exchange(
+            &json!({"trace_adapter": protocol::PROTOCOL_VERSION, "id": "s6", "op": "no-such-op"}),
+            t,
+        ) {
             Exchange::Response { response, .. }
                 if response.status == protocol::ResponseStatus::Unsupported && response.schema_problem.is_none() =>
             {
@@ -157,5 +181,5 @@ pub fn run(a: Args) -> u8 {
     );
     adapter.shutdown();
     println!("{failures} smoke check(s) failed");
-    if failures == 0 { 0 } else { 1 }
+    Exit::failed_if(failures != 0)
 }

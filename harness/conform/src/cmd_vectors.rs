@@ -4,6 +4,7 @@
 //! linting, and explaining a rule or a vector. Does not own any of that logic.
 
 use crate::cmd_verify::clean;
+use crate::exit::{self, Exit};
 use std::path::PathBuf;
 use trace_record::rules::catalog::RULES;
 use trace_vector_format::{catalog, load, reference};
@@ -63,7 +64,7 @@ pub enum Command {
     },
 }
 
-pub fn run(c: Command) -> u8 {
+pub fn run(c: Command) -> Exit {
     match c {
         Command::Generate { check, dir } => {
             let dir = dir.unwrap_or_else(load::default_dir);
@@ -71,14 +72,14 @@ pub fn run(c: Command) -> u8 {
                 match generate::check(&dir) {
                     Ok(stale) if stale.is_empty() => {
                         println!("vectors are current ({})", dir.display());
-                        0
+                        Exit::Ok
                     }
                     Ok(stale) => {
                         for p in stale {
                             eprintln!("would change: {}", p.display());
                         }
                         eprintln!("run `trace-conform vectors generate` and commit the result");
-                        1
+                        Exit::Failed
                     }
                     Err(e) => fail(e),
                 }
@@ -86,7 +87,7 @@ pub fn run(c: Command) -> u8 {
                 match generate::write(&dir) {
                     Ok(n) => {
                         println!("{n} file(s) written under {}", dir.display());
-                        0
+                        Exit::Ok
                     }
                     Err(e) => fail(e),
                 }
@@ -107,11 +108,11 @@ pub fn run(c: Command) -> u8 {
                 .map(|(_, f)| f.groups.iter().map(|g| g.tests.len()).sum::<usize>())
                 .sum();
             println!("{} problem(s) in {} vectors, {} files", problems.len(), n, files.len());
-            if problems.is_empty() { 0 } else { 2 }
+            if problems.is_empty() { Exit::Ok } else { Exit::Usage }
         }
         Command::Corpus { dir, out, per_target } => {
             match write_corpus(&dir.unwrap_or_else(load::default_dir), &out, per_target) {
-                Ok(()) => 0,
+                Ok(()) => Exit::Ok,
                 Err(e) => fail(e),
             }
         }
@@ -123,7 +124,7 @@ pub fn run(c: Command) -> u8 {
                         "run the regression vectors with: trace-conform run --vectors {} --adapter ...",
                         path.parent().map_or(path.clone(), |p| p.to_path_buf()).display()
                     );
-                    0
+                    Exit::Ok
                 }
                 Err(e) => fail(e),
             }
@@ -176,7 +177,11 @@ fn write_corpus(dir: &std::path::Path, out: &std::path::Path, per_target: Option
 }
 
 /// Exit 1 when ids vanished without a RETIRED entry (the index is still written).
-fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &std::path::Path) -> Result<u8, String> {
+fn write_index(
+    dir: &std::path::Path,
+    previous: Option<&std::path::Path>,
+    out: &std::path::Path,
+) -> Result<Exit, String> {
     use trace_vector_format::release;
     let files = load::load_dir(dir)?;
     let bytes: Vec<Vec<u8>> = files
@@ -232,16 +237,15 @@ fn write_index(dir: &std::path::Path, previous: Option<&std::path::Path>, out: &
         changes.retired.len()
     );
     if changes.removed_unannounced.is_empty() {
-        Ok(0)
+        Ok(Exit::Ok)
     } else {
         eprintln!("ids removed without a RETIRED entry: {:?}", changes.removed_unannounced);
-        Ok(1)
+        Ok(Exit::Failed)
     }
 }
 
-fn fail(e: String) -> u8 {
-    eprintln!("trace-conform vectors: {}", clean(&e));
-    2
+fn fail(e: String) -> Exit {
+    exit::fail("vectors", Exit::Usage, e)
 }
 
 #[derive(clap::Args)]
@@ -253,7 +257,7 @@ pub struct ExplainArgs {
     pub vectors: Option<PathBuf>,
 }
 
-pub fn explain(a: ExplainArgs) -> u8 {
+pub fn explain(a: ExplainArgs) -> Exit {
     let set = match load::chosen_set(a.vectors.as_deref()) {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -281,13 +285,13 @@ pub fn explain(a: ExplainArgs) -> u8 {
         for id in pos {
             println!("  control: {id}");
         }
-        return 0;
+        return Exit::Ok;
     }
     for (path, file) in files {
         for group in &file.groups {
             if let Some(test) = group.tests.iter().find(|t| t.id == a.what) {
                 explain_vector(&set.info.source, path, group, test);
-                return 0;
+                return Exit::Ok;
             }
         }
     }
@@ -295,7 +299,7 @@ pub fn explain(a: ExplainArgs) -> u8 {
         "trace-conform explain: {} is neither a rule nor a vector id",
         trace_untrusted::escape::quoted(&a.what)
     );
-    2
+    Exit::Usage
 }
 
 /// Everything about one vector an implementer asks: what it is, why, what is expected and

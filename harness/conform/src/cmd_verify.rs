@@ -3,6 +3,7 @@
 //! Owns: option parsing into `VerifyOptions`, parallel verification, text and JSON output,
 //! and the exit code (0 all accepted at the level, 1 any not accepted, 2 usage or I/O).
 
+use crate::exit::Exit;
 use crate::inputs;
 use clap::ValueEnum;
 use rayon::prelude::*;
@@ -155,13 +156,13 @@ pub fn options(a: &Args) -> Result<VerifyOptions, String> {
 const CHUNK: usize = 4096;
 const CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let prepared = options(&a).and_then(|o| Ok((o, inputs::expand(&a.inputs)?)));
     let (opts, names) = match prepared {
         Ok(p) => p,
         Err(e) => {
             eprintln!("trace-conform verify: {}", clean(&e));
-            return 2;
+            return Exit::Usage;
         }
     };
     let mut records = inputs::Records::new(names, a.jsonl);
@@ -200,7 +201,7 @@ pub fn run(a: Args) -> u8 {
             .collect();
         if let Err(e) = sink.write(&mut out, &results) {
             eprintln!("trace-conform verify: writing the report: {e}");
-            return 2;
+            return Exit::Usage;
         }
         if exhausted {
             break;
@@ -208,14 +209,14 @@ pub fn run(a: Args) -> u8 {
     }
     if let Err(e) = sink.finish(&mut out) {
         eprintln!("trace-conform verify: writing the report: {e}");
-        return 2;
+        return Exit::Usage;
     }
     if io_error {
-        2
+        Exit::Usage
     } else if sink.all_accepted() {
-        0
+        Exit::Ok
     } else {
-        1
+        Exit::Failed
     }
 }
 

@@ -6,6 +6,7 @@
 //! unverified; 2 usage or I/O). Does not own any check (`trace_record::action`).
 
 use crate::cmd_verify::{Output, clean};
+use crate::exit::Exit;
 use crate::inputs;
 use std::fmt::Write as _;
 use trace_record::Verdict;
@@ -22,7 +23,7 @@ pub struct Args {
     pub output: Output,
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let reports: Vec<(String, _)> = match inputs::read_all(&a.inputs) {
         Ok(all) => all
             .into_iter()
@@ -30,7 +31,7 @@ pub fn run(a: Args) -> u8 {
             .collect(),
         Err(e) => {
             eprintln!("trace-conform verify-action-receipt: {e}");
-            return 2;
+            return Exit::Usage;
         }
     };
     match a.output {
@@ -40,9 +41,9 @@ pub fn run(a: Args) -> u8 {
         }
     }
     if reports.iter().all(|(_, r)| r.verdict == Verdict::Accept) {
-        0
+        Exit::Ok
     } else {
-        1
+        Exit::Failed
     }
 }
 

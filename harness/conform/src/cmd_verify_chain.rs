@@ -6,6 +6,7 @@
 //! own any check (`trace_record::audit`).
 
 use crate::cmd_verify::{Output, clean, trusted_key, verification_time};
+use crate::exit::Exit;
 use crate::inputs;
 use std::fmt::Write as _;
 use trace_record::audit::{ChainOptions, ChainReport, ReceiptPolicy, verify_chain};
@@ -90,7 +91,7 @@ fn options(a: &Args) -> Result<ChainOptions, String> {
     Ok(o)
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let prepared = options(&a).and_then(|o| {
         let bundle = inputs::read(&a.bundle)?;
         let claim = a.claim.as_deref().map(inputs::read).transpose()?;
@@ -100,7 +101,7 @@ pub fn run(a: Args) -> u8 {
         Ok(p) => p,
         Err(e) => {
             eprintln!("trace-conform verify-chain: {e}");
-            return 2;
+            return Exit::Usage;
         }
     };
     let report = verify_chain(&bundle, claim.as_deref(), &opts);
@@ -108,7 +109,7 @@ pub fn run(a: Args) -> u8 {
         Output::Text => print!("{}", render_text(&a.bundle, &report)),
         Output::Json => println!("{}", serde_json::to_string_pretty(&report).expect("reports serialize")),
     }
-    if report.verdict == Verdict::Accept { 0 } else { 1 }
+    Exit::failed_if(report.verdict != Verdict::Accept)
 }
 
 fn word(v: Verdict) -> &'static str {

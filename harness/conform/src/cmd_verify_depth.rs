@@ -6,6 +6,7 @@
 //! rejected; 2 usage or I/O). Does not own any check (`trace_record::provenance`).
 
 use crate::cmd_verify::{Output, clean};
+use crate::exit::Exit;
 use crate::inputs;
 use std::fmt::Write as _;
 use trace_record::Verdict;
@@ -32,7 +33,7 @@ fn verify_one(bytes: &[u8], depth: Option<Depth>) -> DepthReport {
     }
 }
 
-pub fn run(a: Args) -> u8 {
+pub fn run(a: Args) -> Exit {
     let depth = a
         .depth
         .as_deref()
@@ -44,7 +45,7 @@ pub fn run(a: Args) -> u8 {
             .collect(),
         Err(e) => {
             eprintln!("trace-conform verify-provenance-depth: {e}");
-            return 2;
+            return Exit::Usage;
         }
     };
     match a.output {
@@ -84,8 +85,8 @@ pub fn run(a: Args) -> u8 {
         }
     }
     if reports.iter().all(|(_, r)| r.verdict == Verdict::Accept) {
-        0
+        Exit::Ok
     } else {
-        1
+        Exit::Failed
     }
 }

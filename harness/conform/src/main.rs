@@ -23,6 +23,7 @@ mod cmd_verify;
 mod cmd_verify_action;
 mod cmd_verify_chain;
 mod cmd_verify_depth;
+mod exit;
 mod inputs;
 mod values;
 

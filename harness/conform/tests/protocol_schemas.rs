@@ -67,8 +67,8 @@ fn every_request_and_every_reference_response_match_the_schemas() {
             }
         }
     }
-    requests.push(simple_request("p", "ping"));
-    requests.push(simple_request("s", "shutdown"));
+    requests.push(simple_request("p", trace_protocol::Body::Ping));
+    requests.push(simple_request("s", trace_protocol::Body::Shutdown));
     let mut ops = std::collections::BTreeSet::new();
     let mut problems = Vec::new();
     for req in &requests {

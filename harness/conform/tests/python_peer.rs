@@ -417,7 +417,12 @@ fn vector_set_through_the_python_library() {
             // which passes them on; this direct check has no way to. The library takes no
             // expected policy (S2 §3.3 step 5), no reference values (step 4) and no deployment
             // profile (IMPL-13), so vectors that give one are left out too.
-            if c.op != "verify" || c.format != "embedded" || c.profile != "v0.2" || c.strict || c.level != 0 {
+            if c.op != trace_protocol::Op::Verify
+                || c.format != "embedded"
+                || c.profile != "v0.2"
+                || c.strict
+                || c.level != 0
+            {
                 continue;
             }
             if c.revocation.is_some() || c.policy.is_some() || c.reference_values.is_some() || c.deployment.is_some() {

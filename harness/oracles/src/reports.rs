@@ -60,7 +60,7 @@ pub fn report_rendering(data: &[u8]) {
         .map(|(i, (kind, detail, stderr, rule, answer))| CaseResult {
             id: format!("fuzz::report::case-{i}"),
             module: "fuzz".into(),
-            op: "verify".into(),
+            op: trace_runner::protocol::Op::Verify,
             format: "embedded".into(),
             platform: "software-only".into(),
             level: kind % 3,

@@ -8,9 +8,10 @@
 use crate::adapter::{Adapter, Exchange};
 use crate::protocol::{self, ResponseStatus};
 use crate::run::handshake;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use trace_protocol::{Body, Request};
 
 /// Order statistics of a sample of durations, in microseconds.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -109,7 +110,7 @@ pub fn start(argv: &[String], cwd: &Path, deadline: Duration) -> Result<Adapter,
 pub fn ping(adapter: &mut Adapter, count: usize, deadline: Duration) -> Result<Stats, String> {
     let mut samples = Vec::with_capacity(count);
     for i in 0..count.max(1) {
-        let req = protocol::simple_request(&format!("ping-{i}"), "ping");
+        let req = protocol::simple_request(&format!("ping-{i}"), Body::Ping);
         let started = Instant::now();
         ok_exchange(adapter, &req, deadline)?;
         samples.push(started.elapsed());
@@ -160,8 +161,14 @@ pub fn in_adapter(
     if !claimed {
         return Ok(None);
     }
-    let req = json!({"trace_adapter": protocol::PROTOCOL_VERSION, "id": "bench", "op": "bench",
-        "request": request, "iterations": iterations});
+    let req = Request::new(
+        "bench",
+        Body::Bench(trace_protocol::request::Bench {
+            request: request.clone(),
+            iterations,
+        }),
+    )
+    .to_value();
     let result = ok_exchange(adapter, &req, deadline)?;
     let runs = result.get("iterations").and_then(Value::as_u64).filter(|n| *n > 0);
     let total = result.get("total_ns").and_then(Value::as_u64);

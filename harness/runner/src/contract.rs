@@ -3,102 +3,47 @@
 //! so a member the schema forbids, a missing member or a wrong type is a protocol
 //! violation, named in the schema's words with where it is.
 //!
-//! Owns: the embedded schemas and the check of one answer. Does not own framing (`adapter`)
+//! Owns: the response validators and the check of one answer (the schemas are
+//! trace-protocol's). Does not own framing (`adapter`)
 //! nor scoring (`run`).
 
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
-
-/// The `$id` prefix of every protocol schema.
-pub const BASE: &str = "https://trace-conformance.dev/schema/adapter/v1/";
+use trace_protocol::{Op, schemas};
 
 /// At most this many schema errors are named in one finding, each cut to
 /// [`ERROR_CHARS`] (a schema error quotes the offending value, which the adapter chose).
 const ERRORS_NAMED: usize = 3;
 const ERROR_CHARS: usize = 300;
 
-const SCHEMAS: [(&str, &str); 16] = [
-    ("bench.json", include_str!("../../protocol/schemas/v1/bench.json")),
-    (
-        "canonicalize.json",
-        include_str!("../../protocol/schemas/v1/canonicalize.json"),
-    ),
-    ("decode.json", include_str!("../../protocol/schemas/v1/decode.json")),
-    ("encode.json", include_str!("../../protocol/schemas/v1/encode.json")),
-    ("envelope.json", include_str!("../../protocol/schemas/v1/envelope.json")),
-    ("hello.json", include_str!("../../protocol/schemas/v1/hello.json")),
-    ("ping.json", include_str!("../../protocol/schemas/v1/ping.json")),
-    (
-        "replay-evidence.json",
-        include_str!("../../protocol/schemas/v1/replay-evidence.json"),
-    ),
-    ("shutdown.json", include_str!("../../protocol/schemas/v1/shutdown.json")),
-    ("sign.json", include_str!("../../protocol/schemas/v1/sign.json")),
-    (
-        "verify-action-receipt.json",
-        include_str!("../../protocol/schemas/v1/verify-action-receipt.json"),
-    ),
-    (
-        "verify-chain.json",
-        include_str!("../../protocol/schemas/v1/verify-chain.json"),
-    ),
-    (
-        "verify-content-marking.json",
-        include_str!("../../protocol/schemas/v1/verify-content-marking.json"),
-    ),
-    (
-        "verify-provenance-depth.json",
-        include_str!("../../protocol/schemas/v1/verify-provenance-depth.json"),
-    ),
-    (
-        "verify-server-provenance.json",
-        include_str!("../../protocol/schemas/v1/verify-server-provenance.json"),
-    ),
-    ("verify.json", include_str!("../../protocol/schemas/v1/verify.json")),
-];
-
-/// The schema documents, by file name.
-pub fn documents() -> impl Iterator<Item = (&'static str, Value)> {
-    SCHEMAS.iter().map(|(name, text)| {
-        (
-            *name,
-            serde_json::from_str(text).expect("the embedded schemas are JSON"),
-        )
-    })
-}
-
 /// One validator per operation for its `$defs/response`, built once.
-fn validators() -> &'static BTreeMap<String, jsonschema::Validator> {
-    static VALIDATORS: OnceLock<BTreeMap<String, jsonschema::Validator>> = OnceLock::new();
+fn validators() -> &'static BTreeMap<Op, jsonschema::Validator> {
+    static VALIDATORS: OnceLock<BTreeMap<Op, jsonschema::Validator>> = OnceLock::new();
     VALIDATORS.get_or_init(|| {
-        let docs: Vec<(&str, Value)> = documents().collect();
         let mut builder = jsonschema::Registry::new();
-        for (name, doc) in &docs {
-            builder = builder
-                .add(format!("{BASE}{name}"), doc.clone())
-                .expect("the embedded schemas register");
+        for (id, text) in schemas::all() {
+            let doc: Value = serde_json::from_str(text).expect("the embedded schemas are JSON");
+            builder = builder.add(id, doc).expect("the embedded schemas register");
         }
         let registry = builder.prepare().expect("the embedded schemas resolve");
-        docs.iter()
-            .filter(|(name, _)| *name != "envelope.json")
-            .map(|(name, _)| {
-                let op = name.trim_end_matches(".json").to_string();
-                let target = serde_json::json!({"$ref": format!("{BASE}{name}#/$defs/response")});
+        Op::ALL
+            .into_iter()
+            .map(|op| {
+                let target = serde_json::json!({"$ref": format!("{}{op}.json#/$defs/response", schemas::BASE_ID)});
                 let v = jsonschema::options()
                     .with_registry(&registry)
                     .build(&target)
-                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                    .unwrap_or_else(|e| panic!("{op}: {e}"));
                 (op, v)
             })
             .collect()
     })
 }
 
-/// Why `answer` (a whole response line) breaks the schema of `op`, if it does. An op with
-/// no schema (one the runner never sends) is checked against nothing here.
-pub fn answer_problem(op: &str, answer: &Value) -> Option<String> {
-    let v = validators().get(op)?;
+/// Why `answer` (a whole response line) breaks the schema of `op`, if it does.
+pub fn answer_problem(op: Op, answer: &Value) -> Option<String> {
+    let v = &validators()[&op];
     let mut all = v.iter_errors(answer);
     let errors: Vec<String> = all
         .by_ref()
@@ -134,43 +79,31 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn every_operation_schema_has_a_response_validator() {
-        let ops: Vec<&String> = validators().keys().collect();
-        for op in [
-            "hello",
-            "verify",
-            "canonicalize",
-            "verify-chain",
-            "ping",
-            "shutdown",
-            "bench",
-        ] {
-            assert!(ops.iter().any(|o| *o == op), "{op}: {ops:?}");
-        }
+    fn every_operation_has_a_response_validator() {
+        assert_eq!(validators().len(), Op::ALL.len());
     }
 
     #[test]
     fn a_forbidden_member_a_missing_one_and_a_wrong_type_are_named() {
         let good = json!({"trace_adapter": 1, "id": "r1", "status": "ok",
             "result": {"verdict": "reject", "errors": [{"rule": "TR-SIG-005", "class": "signature/invalid"}]}});
-        assert_eq!(answer_problem("verify", &good), None);
+        assert_eq!(answer_problem(Op::Verify, &good), None);
         let mut extra = good.clone();
         extra["result"]["pad"] = json!([0]);
-        let p = answer_problem("verify", &extra).expect("a forbidden member");
+        let p = answer_problem(Op::Verify, &extra).expect("a forbidden member");
         assert!(p.contains("pad") && p.contains("verify response schema"), "{p}");
         let mut top = good.clone();
         top["debug"] = json!(true);
-        assert!(answer_problem("verify", &top).expect("top level").contains("debug"));
+        assert!(answer_problem(Op::Verify, &top).expect("top level").contains("debug"));
         let missing = json!({"trace_adapter": 1, "id": "r1", "status": "ok", "result": {"errors": []}});
         assert!(
-            answer_problem("verify", &missing)
+            answer_problem(Op::Verify, &missing)
                 .expect("no verdict")
                 .contains("verdict")
         );
         let typed =
             json!({"trace_adapter": 1, "id": "r1", "status": "ok", "result": {"verdict": "reject", "errors": "none"}});
-        assert!(answer_problem("verify", &typed).is_some());
-        assert_eq!(answer_problem("no-such-op", &typed), None);
+        assert!(answer_problem(Op::Verify, &typed).is_some());
     }
 
     #[test]
@@ -181,7 +114,7 @@ mod tests {
         for i in 0..5000 {
             answer["result"][format!("extra{i}")] = json!(huge.len());
         }
-        let p = answer_problem("verify", &answer).expect("broken");
+        let p = answer_problem(Op::Verify, &answer).expect("broken");
         assert!(p.len() < 2000, "{} bytes", p.len());
         assert!(p.contains("characters in all"), "{p}");
     }

@@ -8,7 +8,7 @@
 
 use crate::adapter::{Adapter, Exchange};
 use crate::mutate::{self, Rng};
-use crate::protocol::{Capabilities, ResponseStatus, vector_request};
+use crate::protocol::{Capabilities, Op, ResponseStatus, vector_request};
 use crate::run::handshake;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -215,7 +215,7 @@ pub fn fuzz(seeds: &[Seed], opts: &Options) -> Result<Summary, String> {
     let mut session = Session::start(&opts.adapter)?;
     let usable: Vec<&Seed> = seeds
         .iter()
-        .filter(|s| s.ctx.op == "verify" && claimed(&session.caps, &s.ctx, &s.test))
+        .filter(|s| s.ctx.op == Op::Verify && claimed(&session.caps, &s.ctx, &s.test))
         .collect();
     let mut summary = Summary {
         implementation: session.name.clone(),

@@ -6,6 +6,7 @@
 //! Owns: rendering only; every figure comes from the `RunResult`.
 
 use crate::outcome::Outcome;
+use crate::protocol::Op;
 use crate::run::{CaseResult, RunResult};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -199,7 +200,7 @@ pub fn badge(r: &RunResult) -> Value {
     let tested: Vec<&CaseResult> = r
         .cases
         .iter()
-        .filter(|c| crate::report_html::category(c) != "not-tested" && c.op == "verify")
+        .filter(|c| crate::report_html::category(c) != "not-tested" && c.op == Op::Verify)
         .collect();
     let formats: std::collections::BTreeSet<&str> = tested.iter().map(|c| c.format.as_str()).collect();
     let algs: std::collections::BTreeSet<&str> = tested.iter().filter_map(|c| c.alg.as_deref()).collect();

@@ -9,6 +9,7 @@
 //! from the `RunResult`) nor escaping (`trace_untrusted::escape`).
 
 use crate::outcome::Outcome;
+use crate::protocol::Op;
 use crate::report::{Categories, cited_decisions, counts, implementation_title, replay_command, vector_set_line};
 use crate::run::{CaseResult, RunResult, level_reached_by};
 use std::collections::{BTreeMap, BTreeSet};
@@ -157,7 +158,7 @@ var q=location.hash.match(/outcome=([a-z-]+)/);if(q)f.outcome.value=q[1];apply()
 /// form's cases that need no algorithm (unsigned or unparsable input), which every verifier
 /// of the form meets.
 fn levels_by_form_and_alg(r: &RunResult) -> BTreeMap<(String, String), (Option<u8>, &'static str)> {
-    let verify: Vec<&CaseResult> = r.cases.iter().filter(|c| c.op == "verify").collect();
+    let verify: Vec<&CaseResult> = r.cases.iter().filter(|c| c.op == Op::Verify).collect();
     // The pairs some vector signed with that algorithm was tested in (not merely listed).
     let pairs: BTreeSet<(String, String)> = verify
         .iter()

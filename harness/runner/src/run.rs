@@ -10,7 +10,7 @@ use crate::adapter::MESSAGE_CHARS;
 use crate::adapter::{Adapter, Exchange};
 use crate::outcome::Outcome;
 use crate::profile::{Marking, Profile};
-use crate::protocol::{self, Capabilities, ErrorDetail, HelloResult, Implementation, ResponseStatus};
+use crate::protocol::{self, Capabilities, ErrorDetail, HelloResult, Implementation, Op, ResponseStatus};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -43,7 +43,7 @@ pub struct Work {
 pub struct CaseResult {
     pub id: String,
     pub module: String,
-    pub op: String,
+    pub op: Op,
     pub format: String,
     pub platform: String,
     pub level: u8,
@@ -181,11 +181,11 @@ pub fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
         c.profile.clone()
     };
     let kind = c.record_kind.as_deref().unwrap_or("trust-record");
-    let input = |name: &str, given: bool| c.op != "verify" || !given || caps.inputs.iter().any(|i| i == name);
+    let input = |name: &str, given: bool| c.op != Op::Verify || !given || caps.inputs.iter().any(|i| i == name);
     let checks: [(bool, String); 13] = [
-        (caps.ops.contains(&c.op), format!("op {}", c.op)),
+        (caps.claims(c.op), format!("op {}", c.op)),
         (
-            c.op != "verify" || caps.formats.contains(&c.format),
+            c.op != Op::Verify || caps.formats.contains(&c.format),
             format!("format {}", c.format),
         ),
         (
@@ -193,19 +193,19 @@ pub fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
             format!("alg {}", w.test.alg.as_deref().unwrap_or_default()),
         ),
         (
-            c.op != "verify" || caps.levels.contains(&c.level),
+            c.op != Op::Verify || caps.levels.contains(&c.level),
             format!("level {}", c.level),
         ),
         (
-            c.op != "verify" || caps.platforms.contains(&c.platform),
+            c.op != Op::Verify || caps.platforms.contains(&c.platform),
             format!("platform {}", c.platform),
         ),
         (
-            c.op != "verify" || caps.profiles.contains(&profile),
+            c.op != Op::Verify || caps.profiles.contains(&profile),
             format!("profile {profile}"),
         ),
         (
-            c.op != "verify" || caps.record_kinds.as_ref().is_none_or(|k| k.iter().any(|k| k == kind)),
+            c.op != Op::Verify || caps.record_kinds.as_ref().is_none_or(|k| k.iter().any(|k| k == kind)),
             format!("record kind {kind}"),
         ),
         (input("inclusion", c.inclusion.is_some()), "input inclusion".to_string()),
@@ -260,7 +260,7 @@ fn resolve(expected: &Expected, caps: &Capabilities) -> Expected {
     e
 }
 
-fn observe(op: &str, result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Observed, String> {
+fn observe(op: Op, result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Observed, String> {
     let verdict = match result.get("verdict").and_then(Value::as_str) {
         Some("accept") => Verdict::Accept,
         Some("reject") => Verdict::Reject,
@@ -441,7 +441,7 @@ impl Worker<'_> {
                     // An answer that breaks its schema is a protocol violation, unless it
                     // accepts what must not be accepted: that stays the finding it is.
                     let accepted_wrongly = observe(
-                        &w.ctx.op,
+                        w.ctx.op,
                         response.result.as_ref().unwrap_or(&Value::Null),
                         &caps,
                         &self.opts.profile,
@@ -467,7 +467,7 @@ impl Worker<'_> {
                 }
                 match response.status {
                     ResponseStatus::Ok => match observe(
-                        &w.ctx.op,
+                        w.ctx.op,
                         response.result.as_ref().unwrap_or(&Value::Null),
                         &caps,
                         &self.opts.profile,
@@ -674,7 +674,7 @@ fn skeleton(w: &Work) -> CaseResult {
     CaseResult {
         id: w.test.id.clone(),
         module: w.module.clone(),
-        op: w.ctx.op.clone(),
+        op: w.ctx.op,
         format: w.ctx.format.clone(),
         platform: w.ctx.platform.clone(),
         level: w.ctx.level,

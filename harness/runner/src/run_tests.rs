@@ -8,7 +8,7 @@ fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) ->
     CaseResult {
         id: id.into(),
         module: "m".into(),
-        op: "verify".into(),
+        op: Op::Verify,
         format: "embedded".into(),
         platform: "software-only".into(),
         level,
@@ -140,7 +140,7 @@ fn a_vector_is_not_claimed_for_the_first_capability_it_lacks() {
     let why = |w: Work| not_claimed(&caps(), &w);
     assert_eq!(why(work(|_, _| {})), None);
     for (edit, reason) in [
-        (work(|c, _| c.op = "verify-chain".into()), "op verify-chain"),
+        (work(|c, _| c.op = Op::VerifyChain), "op verify-chain"),
         (work(|c, _| c.format = "jws".into()), "format jws"),
         (work(|_, t| t.alg = Some("ES384".into())), "alg ES384"),
         (work(|c, _| c.level = 1), "level 1"),
@@ -154,7 +154,7 @@ fn a_vector_is_not_claimed_for_the_first_capability_it_lacks() {
     }
     // Format, level, platform, profile and inputs constrain verify only.
     let canon = work(|c, _| {
-        c.op = "canonicalize".into();
+        c.op = Op::Canonicalize;
         c.format = "jws".into();
         c.level = 2;
         c.inclusion = Some("{}".into());
@@ -203,7 +203,7 @@ fn an_adapter_result_is_read_at_the_detail_it_claims() {
         "output_b64u": "e30"
     });
     let mut c = caps();
-    let o = observe("verify", &result, &c, &profile).unwrap();
+    let o = observe(Op::Verify, &result, &c, &profile).unwrap();
     assert_eq!(o.verdict, Verdict::Reject);
     assert_eq!(
         o.errors,
@@ -217,24 +217,24 @@ fn an_adapter_result_is_read_at_the_detail_it_claims() {
     assert_eq!(o.output.as_deref(), Some(&b"{}"[..]));
     assert_eq!(o.detail, Detail::Class, "no claimed detail, but a native error map");
     assert_eq!(
-        observe("verify", &result, &c, &Profile::default()).unwrap().detail,
+        observe(Op::Verify, &result, &c, &Profile::default()).unwrap().detail,
         Detail::None
     );
     c.error_detail = ErrorDetail::Rule;
-    assert_eq!(observe("verify", &result, &c, &profile).unwrap().detail, Detail::Rule);
+    assert_eq!(observe(Op::Verify, &result, &c, &profile).unwrap().detail, Detail::Rule);
     c.error_detail = ErrorDetail::Class;
     assert_eq!(
-        observe("verify", &result, &c, &Profile::default()).unwrap().detail,
+        observe(Op::Verify, &result, &c, &Profile::default()).unwrap().detail,
         Detail::Class
     );
     for (verdict, want) in [("accept", Verdict::Accept), ("unverified", Verdict::Unverified)] {
         let r = serde_json::json!({ "verdict": verdict });
-        assert_eq!(observe("verify", &r, &c, &profile).unwrap().verdict, want);
+        assert_eq!(observe(Op::Verify, &r, &c, &profile).unwrap().verdict, want);
     }
-    assert!(observe("verify", &serde_json::json!({"verdict": "ok"}), &c, &profile).is_err());
+    assert!(observe(Op::Verify, &serde_json::json!({"verdict": "ok"}), &c, &profile).is_err());
     assert!(
         observe(
-            "canonicalize",
+            Op::Canonicalize,
             &serde_json::json!({"verdict": "accept", "output_b64u": "e30="}),
             &c,
             &profile
@@ -244,18 +244,18 @@ fn an_adapter_result_is_read_at_the_detail_it_claims() {
     // Operations that report a value beside the verdict: it is read as the output.
     let depth = serde_json::json!({"verdict": "accept", "verified_depth": "builder"});
     assert_eq!(
-        observe("verify-provenance-depth", &depth, &c, &profile)
+        observe(Op::VerifyProvenanceDepth, &depth, &c, &profile)
             .unwrap()
             .output
             .as_deref(),
         Some(&b"builder"[..])
     );
-    assert_eq!(observe("verify", &depth, &c, &profile).unwrap().output, None);
+    assert_eq!(observe(Op::Verify, &depth, &c, &profile).unwrap().output, None);
     let assurance = serde_json::json!({"verdict": "accept", "assurance": 3});
-    assert!(observe("verify-server-provenance", &assurance, &c, &profile).is_err());
+    assert!(observe(Op::VerifyServerProvenance, &assurance, &c, &profile).is_err());
     let binding = serde_json::json!({"verdict": "unverified", "binding": "absent"});
     assert_eq!(
-        observe("verify-content-marking", &binding, &c, &profile)
+        observe(Op::VerifyContentMarking, &binding, &c, &profile)
             .unwrap()
             .output
             .as_deref(),

@@ -6,6 +6,7 @@
 
 use crate::format::VectorFile;
 use base64::Engine;
+use trace_protocol::Op;
 
 /// (target, input) pairs from the vector files (each given with its bytes).
 pub fn seeds(files: &[(VectorFile, Vec<u8>)]) -> Vec<(&'static str, Vec<u8>)> {
@@ -15,8 +16,8 @@ pub fn seeds(files: &[(VectorFile, Vec<u8>)]) -> Vec<(&'static str, Vec<u8>)> {
         for g in &file.groups {
             for t in &g.tests {
                 let Ok(bytes) = t.input.bytes() else { continue };
-                match g.context.op.as_str() {
-                    "verify" => {
+                match g.context.op {
+                    Op::Verify => {
                         out.push(("json_verify", bytes.clone()));
                         match (g.context.format.as_str(), g.context.record_kind.as_deref()) {
                             (_, Some(_)) => out.push(("cmcp_claim", bytes.clone())),
@@ -25,18 +26,18 @@ pub fn seeds(files: &[(VectorFile, Vec<u8>)]) -> Vec<(&'static str, Vec<u8>)> {
                             _ => out.push(("jcs_invariance", [&[0x40u8][..], &bytes, &[3, 1, 4, 1, 5, 9]].concat())),
                         }
                     }
-                    "canonicalize" => {
+                    Op::Canonicalize => {
                         out.push(("json_verify", bytes.clone()));
                         out.push((
                             "jcs_invariance",
                             [&[bytes.len().min(255) as u8][..], &bytes, &[2, 7, 1, 8]].concat(),
                         ));
                     }
-                    "verify-chain" => {
+                    Op::VerifyChain => {
                         let claim = t.input.claim_text.clone().unwrap_or_default();
                         out.push(("audit_chain", [&bytes[..], &[0xff], claim.as_bytes()].concat()));
                     }
-                    "replay-evidence" => out.extend(evidence_seeds(&bytes)),
+                    Op::ReplayEvidence => out.extend(evidence_seeds(&bytes)),
                     _ => {}
                 }
                 let response = serde_json::json!({"trace_adapter": 1, "id": t.id, "status": "ok",

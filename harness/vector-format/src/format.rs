@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use trace_protocol::Op;
 use trace_record::audit::{ChainOptions, ReceiptPolicy};
 use trace_record::{Form, FormChoice, Level, Profile, PublicKey, TrustedKey, VerifyOptions, b64, json};
 
@@ -26,7 +27,7 @@ pub struct VectorFile {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(deny_unknown_fields)]
 pub struct Context {
-    pub op: String,
+    pub op: Op,
     /// `embedded`, `jws` or `cose`: the form the verifier is told to expect.
     pub format: String,
     pub level: u8,
@@ -258,7 +259,7 @@ impl Context {
     /// and no optional input. Builders and tools change what they need from here.
     pub fn verify(format: &str, platform: &str, verification_time: i64) -> Context {
         Context {
-            op: "verify".into(),
+            op: Op::Verify,
             format: format.into(),
             level: 0,
             platform: platform.into(),

@@ -5,6 +5,7 @@
 
 use crate::format::{Context, Test};
 use crate::score::{Detail, Observed};
+use trace_protocol::Op;
 use trace_record::audit::{ChainReport, verify_chain};
 use trace_record::{Report, Verdict, envelope, jcs, json};
 
@@ -23,9 +24,9 @@ pub fn chain_report(ctx: &Context, test: &Test) -> Result<ChainReport, String> {
 
 /// The reference's answer to one test.
 pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
-    match ctx.op.as_str() {
-        "verify" => Ok(Observed::from_report(&verify_report(ctx, test)?)),
-        "canonicalize" => {
+    match ctx.op {
+        Op::Verify => Ok(Observed::from_report(&verify_report(ctx, test)?)),
+        Op::Canonicalize => {
             let bytes = test.input.bytes()?;
             Ok(match json::parse(&bytes) {
                 Ok(v) => Observed {
@@ -47,8 +48,8 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
                 }
             })
         }
-        "verify-chain" => Ok(Observed::from_chain_report(&chain_report(ctx, test)?)),
-        "replay-evidence" => {
+        Op::VerifyChain => Ok(Observed::from_chain_report(&chain_report(ctx, test)?)),
+        Op::ReplayEvidence => {
             let input: serde_json::Value = serde_json::from_slice(&test.input.bytes()?).map_err(|e| e.to_string())?;
             let a = trace_hardware::input::replay_request(&input, ctx.verification_time)?;
             let findings = replay_findings(&a);
@@ -57,29 +58,29 @@ pub fn observe(ctx: &Context, test: &Test) -> Result<Observed, String> {
                 &findings,
             ))
         }
-        "verify-provenance-depth" => {
+        Op::VerifyProvenanceDepth => {
             let r = trace_record::provenance::verify_depth_document(&test.input.bytes()?);
             let mut o = Observed::from_verdict_and_findings(r.verdict, &r.findings);
             o.output = r.verified_depth.map(|d| d.name().as_bytes().to_vec());
             Ok(o)
         }
-        "verify-server-provenance" => {
+        Op::VerifyServerProvenance => {
             let r = trace_record::companion::server_provenance::verify_server_provenance(&test.input.bytes()?);
             let mut o = Observed::from_verdict_and_findings(r.verdict, &r.findings);
             o.output = Some(r.assurance.into_bytes());
             Ok(o)
         }
-        "verify-content-marking" => {
+        Op::VerifyContentMarking => {
             let r = trace_record::companion::content_marking::verify_content_marking(&test.input.bytes()?);
             let mut o = Observed::from_verdict_and_findings(r.verdict, &r.findings);
             o.output = Some(r.binding.into_bytes());
             Ok(o)
         }
-        "verify-action-receipt" => {
+        Op::VerifyActionReceipt => {
             let r = trace_record::action::verify_action_receipt(&test.input.bytes()?);
             Ok(Observed::from_verdict_and_findings(r.verdict, &r.findings))
         }
-        other => Err(format!("operation {other:?} is not run by the reference yet")),
+        other => Err(format!("operation {other} has no vectors")),
     }
 }
 

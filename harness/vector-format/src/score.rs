@@ -5,6 +5,7 @@
 //! protocol. Does not own running anything.
 
 use crate::format::{Expected, Outcome, VerdictKind};
+use trace_protocol::Op;
 use trace_record::audit::ChainReport;
 use trace_record::{Finding, Report, Status, Verdict};
 use trace_untrusted::escape::quoted;
@@ -193,11 +194,11 @@ fn output_mismatch(expected: &Expected, observed: &Observed) -> Option<String> {
 
 /// The result member in which an operation reports the value its vectors state as
 /// `output_text` (canonicalize reports bytes in `output_b64u` instead).
-pub fn reported_member(op: &str) -> Option<&'static str> {
+pub fn reported_member(op: Op) -> Option<&'static str> {
     match op {
-        "verify-provenance-depth" => Some("verified_depth"),
-        "verify-server-provenance" => Some("assurance"),
-        "verify-content-marking" => Some("binding"),
+        Op::VerifyProvenanceDepth => Some("verified_depth"),
+        Op::VerifyServerProvenance => Some("assurance"),
+        Op::VerifyContentMarking => Some("binding"),
         _ => None,
     }
 }

@@ -14,6 +14,7 @@ use crate::depth_build::DepthBuild;
 use crate::evidence_build::EvidenceKnob;
 use crate::revocation_build::RevocationBuild;
 use coset::{CborSerializable, CoseSign1Builder, HeaderBuilder};
+use trace_protocol::Op;
 use trace_record::audit::{ReceiptPolicy, seal};
 use trace_record::json::{Object, Value};
 use trace_record::sample::{self, SAMPLE_IAT};
@@ -341,7 +342,7 @@ impl Build {
 
     /// A `verify-chain` vector whose bundle is these exact bytes (no claim).
     pub fn chain_raw(&mut self, bundle: &str) -> &mut Self {
-        self.ctx.op = "verify-chain".into();
+        self.ctx.op = Op::VerifyChain;
         self.pin_key = false;
         self.raw = Some(bundle.as_bytes().to_vec());
         self
@@ -349,7 +350,7 @@ impl Build {
 
     /// Makes this a `verify-chain` vector and returns its chain knobs.
     pub fn chain(&mut self) -> &mut ChainBuild {
-        self.ctx.op = "verify-chain".into();
+        self.ctx.op = Op::VerifyChain;
         self.pin_key = false;
         self.chain.get_or_insert_with(ChainBuild::default)
     }
@@ -381,21 +382,21 @@ impl Build {
 
     /// Makes this a `verify-action-receipt` vector and returns its knobs.
     pub fn action(&mut self) -> &mut ActionBuild {
-        self.ctx.op = "verify-action-receipt".into();
+        self.ctx.op = Op::VerifyActionReceipt;
         self.pin_key = false;
         self.action.get_or_insert_with(ActionBuild::default)
     }
 
     /// Makes this a `verify-provenance-depth` vector attempted at `depth`; returns its knobs.
     pub fn depth(&mut self, depth: trace_record::provenance::Depth) -> &mut DepthBuild {
-        self.ctx.op = "verify-provenance-depth".into();
+        self.ctx.op = Op::VerifyProvenanceDepth;
         self.pin_key = false;
         self.depth.get_or_insert_with(|| DepthBuild::at(depth))
     }
 
     /// Makes this a `verify-server-provenance` vector and returns its knobs.
     pub fn server_provenance(&mut self) -> &mut ServerProvenanceBuild {
-        self.ctx.op = "verify-server-provenance".into();
+        self.ctx.op = Op::VerifyServerProvenance;
         self.pin_key = false;
         self.server_provenance
             .get_or_insert_with(ServerProvenanceBuild::default)
@@ -403,7 +404,7 @@ impl Build {
 
     /// Makes this a `verify-content-marking` vector and returns its knobs.
     pub fn content_marking(&mut self) -> &mut ContentMarkingBuild {
-        self.ctx.op = "verify-content-marking".into();
+        self.ctx.op = Op::VerifyContentMarking;
         self.pin_key = false;
         self.content_marking.get_or_insert_with(ContentMarkingBuild::default)
     }
@@ -417,7 +418,7 @@ impl Build {
 
     /// A `replay-evidence` vector on `platform` whose request input is `input` (JSON text).
     fn replay_evidence(&mut self, platform: &str, input: String) -> &mut Self {
-        self.ctx.op = "replay-evidence".into();
+        self.ctx.op = Op::ReplayEvidence;
         self.ctx.platform = platform.into();
         self.pin_key = false;
         self.raw = Some(input.into_bytes());
@@ -493,7 +494,7 @@ impl Build {
 
     /// A `verify-provenance-depth` vector whose document is these exact bytes.
     pub fn depth_raw(&mut self, document: &str) -> &mut Self {
-        self.ctx.op = "verify-provenance-depth".into();
+        self.ctx.op = Op::VerifyProvenanceDepth;
         self.pin_key = false;
         self.raw = Some(document.as_bytes().to_vec());
         self
@@ -739,7 +740,7 @@ impl Build {
     /// A `canonicalize` vector: `input` must canonicalize to `output`, or, with `None`,
     /// be refused with `class` under `rule`.
     pub fn canonicalize(&mut self, input: &str, output: Result<&str, (&str, &str)>) -> &mut Self {
-        self.ctx.op = "canonicalize".into();
+        self.ctx.op = Op::Canonicalize;
         self.raw = Some(input.as_bytes().to_vec());
         match output {
             Ok(out) => {

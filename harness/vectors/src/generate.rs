@@ -8,6 +8,7 @@ use crate::build::Build;
 use crate::sets::{self, split_doc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use trace_protocol::Op;
 use trace_vector_format::format::{FILE_SCHEMA, Group, Test, VectorFile};
 use trace_vector_format::{catalog, statements};
 
@@ -79,10 +80,10 @@ fn topic_file(topic: &sets::TopicDef, since: &BTreeMap<String, String>) -> Resul
             description,
             comment,
             input,
-            alg: (b.ctx.op == "verify" && b.raw.is_none()).then(|| b.alg.jose_name().to_string()),
+            alg: (b.ctx.op == Op::Verify && b.raw.is_none()).then(|| b.alg.jose_name().to_string()),
             expected: b.expected.clone(),
             spec_refs: b.spec_refs.clone(),
-            intermediates: if b.ctx.op == "verify" {
+            intermediates: if b.ctx.op == Op::Verify {
                 intermediates
             } else {
                 Default::default()

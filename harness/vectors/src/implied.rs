@@ -6,6 +6,7 @@
 //! own the rules (trace-record's catalogue).
 
 use std::collections::BTreeMap;
+use trace_protocol::Op;
 use trace_record::Status;
 use trace_vector_format::format::{Context, Outcome, Test, VectorFile, VerdictKind};
 use trace_vector_format::reference;
@@ -98,9 +99,9 @@ fn breaking(c: &Context, t: &Test) -> Result<Vec<String>, String> {
         Some(VerdictKind::Unverified) => s != Status::Advisory,
         _ => s == Status::Fail,
     };
-    let findings = match c.op.as_str() {
-        "verify" => reference::verify_report(c, t)?.findings,
-        "verify-chain" => reference::chain_report(c, t)?.all_findings().cloned().collect(),
+    let findings = match c.op {
+        Op::Verify => reference::verify_report(c, t)?.findings,
+        Op::VerifyChain => reference::chain_report(c, t)?.all_findings().cloned().collect(),
         _ => {
             return Ok(reference::observe(c, t)?
                 .errors

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use trace_protocol::Op;
 use trace_record::Platform;
 use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
 use trace_record::rules::classes::{classes_of, may_produce};
@@ -89,8 +90,8 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
         }
         for (group, test) in file.groups.iter().flat_map(|g| g.tests.iter().map(move |t| (g, t))) {
             let id = &test.id;
-            if let Some(member) = trace_vector_format::score::reported_member(&group.context.op) {
-                let companion = group.context.op != "verify-provenance-depth";
+            if let Some(member) = trace_vector_format::score::reported_member(group.context.op) {
+                let companion = group.context.op != Op::VerifyProvenanceDepth;
                 let needs = companion || test.expected.result == Outcome::Valid;
                 if needs && test.expected.output_text.is_none() {
                     problems.push(format!(
@@ -254,7 +255,7 @@ pub fn platform_matrix(files: &[VectorFile]) -> Vec<String> {
     let have: BTreeSet<(&str, u8, &str)> = files
         .iter()
         .flat_map(|f| &f.groups)
-        .filter(|g| g.context.op == "verify" && g.tests.iter().any(|t| t.expected.result == Outcome::Valid))
+        .filter(|g| g.context.op == Op::Verify && g.tests.iter().any(|t| t.expected.result == Outcome::Valid))
         .map(|g| (g.context.platform.as_str(), g.context.level, g.context.format.as_str()))
         .collect();
     let mut problems = Vec::new();

@@ -7,6 +7,7 @@
 //! reimplementation of a wrong canonical form.
 
 use trace_hardware::CheckName;
+use trace_protocol::Op;
 use trace_record::audit::ChainReport;
 use trace_record::finding::verdict_at;
 use trace_record::json::{Number, Value};
@@ -28,7 +29,7 @@ fn files() -> Vec<VectorFile> {
 
 /// The reference with the findings `drop` selects removed, verdict recomputed.
 fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Observed {
-    if ctx.op == "verify-chain" {
+    if ctx.op == Op::VerifyChain {
         return chain_without(&reference::chain_report(ctx, test).expect("runs"), drop);
     }
     if let Some((findings, output)) = document_findings(ctx, test) {
@@ -37,7 +38,7 @@ fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Obser
         o.output = output;
         return o;
     }
-    if ctx.op != "verify" {
+    if ctx.op != Op::Verify {
         return reference::observe(ctx, test).expect("runs");
     }
     let r: Report = reference::verify_report(ctx, test).expect("runs");
@@ -60,17 +61,17 @@ fn without(ctx: &Context, test: &Test, drop: impl Fn(&Finding) -> bool) -> Obser
 fn document_findings(ctx: &Context, test: &Test) -> Option<(Vec<Finding>, Option<Vec<u8>>)> {
     use trace_record::companion::{content_marking, server_provenance};
     let bytes = || test.input.bytes().expect("input");
-    Some(match ctx.op.as_str() {
-        "verify-action-receipt" => (trace_record::action::verify_action_receipt(&bytes()).findings, None),
-        "verify-provenance-depth" => {
+    Some(match ctx.op {
+        Op::VerifyActionReceipt => (trace_record::action::verify_action_receipt(&bytes()).findings, None),
+        Op::VerifyProvenanceDepth => {
             let r = trace_record::provenance::verify_depth_document(&bytes());
             (r.findings, r.verified_depth.map(|d| d.name().as_bytes().to_vec()))
         }
-        "verify-server-provenance" => {
+        Op::VerifyServerProvenance => {
             let r = server_provenance::verify_server_provenance(&bytes());
             (r.findings, Some(r.assurance.into_bytes()))
         }
-        "verify-content-marking" => {
+        Op::VerifyContentMarking => {
             let r = content_marking::verify_content_marking(&bytes());
             (r.findings, Some(r.binding.into_bytes()))
         }
@@ -105,7 +106,7 @@ fn receipts_never_checked(c: &Context, t: &Test) -> Observed {
 /// for its key: S2 §3.3.2 makes an unknown key id unverified, however it is spelled.
 fn receipt_key_ids_held_to_hex(c: &Context, t: &Test) -> Observed {
     let reference = reference::observe(c, t).expect("runs");
-    if c.op != "verify-chain" {
+    if c.op != Op::VerifyChain {
         return reference;
     }
     let bundle: serde_json::Value = match serde_json::from_slice(&t.input.bytes().expect("input")) {
@@ -138,7 +139,7 @@ fn revocation_statements_taken_on_the_bundle(c: &Context, t: &Test) -> Observed 
 
 /// The depth document of a `verify-provenance-depth` test, parsed.
 fn depth_doc(c: &Context, t: &Test) -> Option<serde_json::Value> {
-    (c.op == "verify-provenance-depth")
+    (c.op == Op::VerifyProvenanceDepth)
         .then(|| serde_json::from_slice(&t.input.bytes().expect("input")).ok())
         .flatten()
 }
@@ -197,7 +198,7 @@ fn missing_depth_claim_read_as_transitive(c: &Context, t: &Test) -> Observed {
 fn references_counted_as_evidence(c: &Context, t: &Test) -> Observed {
     // The embedded form carries the record as JSON text, where its references show.
     let has_references =
-        c.op == "verify" && String::from_utf8_lossy(&t.input.bytes().unwrap_or_default()).contains("\"references\"");
+        c.op == Op::Verify && String::from_utf8_lossy(&t.input.bytes().unwrap_or_default()).contains("\"references\"");
     if has_references {
         without(c, t, |f| f.rule == "TR-RTE-006")
     } else {
@@ -242,7 +243,7 @@ fn expected_policy_ignored(c: &Context, t: &Test) -> Observed {
 
 /// The parsed document of a companion-format test.
 fn companion_doc(c: &Context, t: &Test) -> Option<serde_json::Value> {
-    matches!(c.op.as_str(), "verify-server-provenance" | "verify-content-marking")
+    matches!(c.op, Op::VerifyServerProvenance | Op::VerifyContentMarking)
         .then(|| serde_json::from_slice(&t.input.bytes().expect("input")).ok())
         .flatten()
 }
@@ -269,7 +270,7 @@ fn served_tools_counted_not_hashed(c: &Context, t: &Test) -> Observed {
 /// publisher-asserted when there is no record (SP §1: absence is no assurance).
 fn assurance_as_claimed(c: &Context, t: &Test) -> Observed {
     let mut o = reference::observe(c, t).expect("runs");
-    if let Some(doc) = companion_doc(c, t).filter(|_| c.op == "verify-server-provenance") {
+    if let Some(doc) = companion_doc(c, t).filter(|_| c.op == Op::VerifyServerProvenance) {
         let kind = doc["record"]["kind"].as_str().unwrap_or("publisher-asserted");
         o.output = Some(kind.as_bytes().to_vec());
     }
@@ -279,7 +280,7 @@ fn assurance_as_claimed(c: &Context, t: &Test) -> Observed {
 /// Treats an asset without an assertion as a failed check (CM §5 forbids it).
 fn missing_mark_is_a_failure(c: &Context, t: &Test) -> Observed {
     let mut o = reference::observe(c, t).expect("runs");
-    if c.op == "verify-content-marking" && o.output.as_deref() == Some(b"absent") {
+    if c.op == Op::VerifyContentMarking && o.output.as_deref() == Some(b"absent") {
         o.verdict = Verdict::Reject;
     }
     o
@@ -288,7 +289,7 @@ fn missing_mark_is_a_failure(c: &Context, t: &Test) -> Observed {
 /// Reports a verified binding as a bare pass, without the record's level (CM §4 step 7).
 fn binding_without_level(c: &Context, t: &Test) -> Observed {
     let mut o = reference::observe(c, t).expect("runs");
-    if c.op == "verify-content-marking" && o.verdict == Verdict::Accept {
+    if c.op == Op::VerifyContentMarking && o.verdict == Verdict::Accept {
         o.output = Some(b"pass".to_vec());
     }
     o
@@ -297,7 +298,7 @@ fn binding_without_level(c: &Context, t: &Test) -> Observed {
 /// Verifies the fetched record but never hashes its bytes (CM §4 step 3 skipped).
 fn record_hash_never_compared(c: &Context, t: &Test) -> Observed {
     let mut o = without(c, t, |f| f.rule == "TR-CMK-003");
-    if c.op == "verify-content-marking" && o.verdict == Verdict::Accept {
+    if c.op == Op::VerifyContentMarking && o.verdict == Verdict::Accept {
         o.output = Some(b"level-0".to_vec());
     }
     o
@@ -341,7 +342,7 @@ fn evidence_accepted_without_binding(c: &Context, t: &Test) -> Observed {
 /// The reference's replay of a `replay-evidence` test with some checks dropped: valid when
 /// every remaining check passes. Other operations as the reference answers them.
 fn replay_without(c: &Context, t: &Test, drop: impl Fn(&trace_hardware::Check) -> bool) -> Observed {
-    if c.op != "replay-evidence" {
+    if c.op != Op::ReplayEvidence {
         return reference::observe(c, t).expect("runs");
     }
     let input: serde_json::Value = serde_json::from_slice(&t.input.bytes().expect("input")).expect("json");
@@ -419,7 +420,7 @@ fn inclusion_receipt_ignored(c: &Context, t: &Test) -> Observed {
 fn inclusion_replay_skipped_as_unverified(c: &Context, t: &Test) -> Observed {
     // Never replays a receipt and says so: every receipt is "unverified", none is refuted
     // (the gap the verdict kind closes: same rule, weaker verdict).
-    if c.op != "verify" {
+    if c.op != Op::Verify {
         return reference::observe(c, t).expect("runs");
     }
     let mut r: Report = reference::verify_report(c, t).expect("runs");
@@ -557,7 +558,7 @@ fn silent_on_unchecked_duties(c: &Context, t: &Test) -> Observed {
 /// trace-tests' future bound: 60 s instead of the spec's 300 s.
 fn sixty_second_skew(c: &Context, t: &Test) -> Observed {
     let mut o = reference::observe(c, t).expect("runs");
-    if c.op == "verify"
+    if c.op == Op::Verify
         && let Ok(bytes) = t.input.bytes()
         && let Ok(v) = json::parse(&bytes)
         && let Some(iat) = v.pointer("/iat").and_then(Value::as_int)
@@ -604,7 +605,7 @@ fn sorts_keys_by_code_point(c: &Context, t: &Test) -> Observed {
     let mut o = reference::observe(c, t).expect("runs");
     let Ok(bytes) = t.input.bytes() else { return o };
     let Ok(v) = json::parse(&bytes) else { return o };
-    if c.op == "canonicalize" {
+    if c.op == Op::Canonicalize {
         let mut out = Vec::new();
         code_point_canonical(&v, &mut out);
         o.output = Some(out);
@@ -821,7 +822,7 @@ fn skipping_any_single_must_rule_fails_some_vector() {
     let chains: Vec<(&Test, ChainReport)> = files
         .iter()
         .flat_map(|f| &f.groups)
-        .filter(|g| g.context.op == "verify-chain")
+        .filter(|g| g.context.op == Op::VerifyChain)
         .flat_map(|g| {
             g.tests
                 .iter()
@@ -836,7 +837,7 @@ fn skipping_any_single_must_rule_fails_some_vector() {
             (
                 c,
                 t,
-                (c.op == "verify").then(|| reference::verify_report(c, t).expect("runs")),
+                (c.op == Op::Verify).then(|| reference::verify_report(c, t).expect("runs")),
             )
         })
         .collect();
@@ -847,7 +848,7 @@ fn skipping_any_single_must_rule_fails_some_vector() {
         .flat_map(|f| &f.groups)
         .flat_map(|g| g.tests.iter().map(move |t| (g, t)))
         .filter_map(|(g, t)| {
-            if g.context.op == "replay-evidence" {
+            if g.context.op == Op::ReplayEvidence {
                 let input: serde_json::Value = serde_json::from_slice(&t.input.bytes().expect("input")).expect("json");
                 let at = g.context.verification_time;
                 let a = trace_hardware::input::replay_request(&input, at).expect("replays");

@@ -6,6 +6,7 @@
 //! fine; a panic fails the test and names the mutation.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use trace_protocol::Op;
 use trace_vector_format::format::{Context, Test};
 use trace_vector_format::{load, reference};
 
@@ -47,15 +48,9 @@ fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
 }
 
 fn interesting(c: &Context) -> bool {
-    matches!(
-        c.op.as_str(),
-        "verify-chain"
-            | "verify-action-receipt"
-            | "verify-provenance-depth"
-            | "verify-server-provenance"
-            | "verify-content-marking"
-            | "replay-evidence"
-    ) || c.evidence.is_some()
+    matches!(c.op, Op::VerifyChain | Op::ReplayEvidence)
+        || c.op.is_document_check()
+        || c.evidence.is_some()
         || c.inclusion.is_some()
         || c.revocation.is_some()
 }

@@ -1,0 +1,74 @@
+//! How every command ends: the four exit statuses of `trace-conform` (docs/guide.md §12) and
+//! the one way a command reports why it stopped.
+//!
+//! Owns: the meaning of each status and the shape of an error line. Does not own which
+//! command returns what (each `cmd_*.rs` says so, and the guide's table lists it).
+
+use std::fmt::Display;
+use std::process::ExitCode;
+
+/// The exit status of a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything checked came out as it should (or the command had nothing to check).
+    Ok,
+    /// The command did its work and what it checked did not pass: a rejected record, an
+    /// unexpected result, a stale file, a regression.
+    Failed,
+    /// The command could not do what was asked: a usage, input, profile or I/O error.
+    Usage,
+    /// The implementation under test could not be driven: its adapter did not start, gave
+    /// out on every vector, or left the run incomplete.
+    Adapter,
+}
+
+impl Exit {
+    /// `Failed` when `failed`, else `Ok`.
+    pub fn failed_if(failed: bool) -> Exit {
+        if failed { Exit::Failed } else { Exit::Ok }
+    }
+
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Failed => 1,
+            Exit::Usage => 2,
+            Exit::Adapter => 3,
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e.code())
+    }
+}
+
+/// Writes `trace-conform COMMAND: WHY` to stderr (escaped for a terminal: the reason may
+/// quote input) and returns `exit`.
+pub fn fail(command: &str, exit: Exit, why: impl Display) -> Exit {
+    eprintln!(
+        "trace-conform {command}: {}",
+        crate::cmd_verify::clean(&why.to_string())
+    );
+    exit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_codes_are_the_documented_ones() {
+        let codes = [Exit::Ok, Exit::Failed, Exit::Usage, Exit::Adapter].map(Exit::code);
+        assert_eq!(codes, [0, 1, 2, 3]);
+        assert_eq!(Exit::failed_if(true), Exit::Failed);
+        assert_eq!(Exit::failed_if(false), Exit::Ok);
+        let guide = include_str!("../../../docs/guide.md");
+        assert!(
+            guide.contains("| command | 0 | 1 | 2 | 3 |"),
+            "the guide's table of exit codes"
+        );
+    }
+}
