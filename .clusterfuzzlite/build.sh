@@ -5,7 +5,8 @@
 # $OUT (where binaries, seed corpora and dictionaries go), optional $FUZZ_BUILD_ARGS
 # (tools/fuzz-smoke.sh passes `-s none` to build without a sanitizer on stable Rust;
 # OSS-Fuzz's own environment supplies the sanitizer). Out: $OUT/<target>, $OUT/<target>.dict,
-# $OUT/<target>_seed_corpus.zip (seeds from the vectors and fuzz/seeds/<target>).
+# $OUT/<target>_seed_corpus.zip (seeds from the vectors and fuzz/seeds/<target>). Optional
+# $TRACE_CONFORM_BIN: a built trace-conform to take the seeds from (else `cargo run`).
 set -euo pipefail
 
 repo=${SRC:?}/trace-conformance
@@ -19,7 +20,13 @@ triple=$(rustc -vV | sed -n 's/^host: //p')
 
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
-cargo run --locked -q -p trace-conform -- vectors corpus --out "$seeds" >/dev/null
+# The seeds come from the vectors: through TRACE_CONFORM_BIN when the caller built the CLI
+# already (tools/test.sh), else through cargo run.
+if [ -n "${TRACE_CONFORM_BIN:-}" ]; then
+    "$TRACE_CONFORM_BIN" vectors corpus --out "$seeds" >/dev/null
+else
+    cargo run --locked -q -p trace-conform -- vectors corpus --out "$seeds" >/dev/null
+fi
 for target in $(cd fuzz && cargo fuzz list); do
     # A hard link where the file system allows one: each binary is tens of MB.
     ln -f "fuzz/target/$triple/release/$target" "$OUT/$target" 2>/dev/null ||

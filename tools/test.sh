@@ -6,7 +6,7 @@
 # order, each timed, all of them even after a failure:
 #   lint      cargo fmt --check, cargo clippy -D warnings, ruff check and ruff format --check;
 #   tests     cargo test --workspace (debug), with TRACE_CONFORM_PYTHON pointing at the venv,
-#             and the criterion benches once each in test mode;
+#             and the criterion bench once in test mode;
 #   vectors   the vector regeneration check and lint, the synthetic fixtures, replay, and the
 #             main job (`trace-conform run` into target/selfcheck);
 #   fuzz      every fuzz target for a few seconds (TRACE_CONFORM_FUZZ_SECONDS, 0 skips);
@@ -138,7 +138,9 @@ tests_lane() {
     cargo test --locked --workspace --no-fail-fast "$@" 2>&1 | tee "$cargo_log" || rc=$?
     # The criterion bench once in test mode: it builds and its inputs verify (the library's
     # own unit tests ran above).
-    cargo test --locked -q -p trace-benches --bench verify 2>&1 | tee -a "$cargo_log" || rc=$?
+    # (--workspace, not -p trace-benches: the same features as above, so nothing but the
+    # bench itself is compiled again.)
+    cargo test --locked -q --workspace --bench verify 2>&1 | tee -a "$cargo_log" || rc=$?
     # Under CI the CI-recipe installs (ci_recipes.rs) are done with, passed or failed: free
     # their disk before the fuzz build.
     if [ "${CI:-}" = true ]; then
@@ -148,8 +150,15 @@ tests_lane() {
     return $rc
 }
 
+# The CLI as the tests lane built it: `cargo build -p trace-conform` would build it again
+# with other features of a few shared crates (those the test-only dependencies turn on), and
+# with it most of the workspace (a minute on two cores).
+build_cli() {
+    cargo test --locked -q --workspace --no-run
+}
+
 vectors_lane() {
-    cargo build --locked -q -p trace-conform
+    build_cli
     local tc=target/debug/trace-conform
     "$tc" vectors generate --check
     "$tc" vectors lint
@@ -164,7 +173,8 @@ vectors_lane() {
 fuzz_lane() {
     # Every fuzz target for a few seconds; the first run installs the pinned cargo-fuzz
     # under target/tools/.
-    tools/fuzz-smoke.sh "${TRACE_CONFORM_FUZZ_SECONDS:-5}"
+    build_cli
+    TRACE_CONFORM_BIN=$root/target/debug/trace-conform tools/fuzz-smoke.sh "${TRACE_CONFORM_FUZZ_SECONDS:-5}"
 }
 
 mutants_lane() {
@@ -178,7 +188,7 @@ mutants_lane() {
 
 reports_lane() {
     # The real implementations through their adapters; any change from the committed reports fails.
-    cargo build --locked -q -p trace-conform
+    build_cli
     tools/publish-reports.sh --check target/debug/trace-conform
 }
 

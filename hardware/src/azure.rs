@@ -307,3 +307,52 @@ fn pcr_digest_check(pcrs: &[Vec<u8>], q: &tpm::Quote) -> (bool, String) {
         format!("pcrDigest over PCRs {:?}", q.selected),
     )
 }
+
+/// An Azure SEV-SNP CVM capture: Trustee's `evidence-v1.json` (vendor roots only), or
+/// cMCP's layout (`snp_report.bin`, `vcek_chain.pem`, `runtime_data.json`, `quote.msg`,
+/// `quote.sig`, `nonce.hex`) under AMD's roots or `pin`.
+pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    use crate::platforms::first;
+    if pin.is_none()
+        && let Some(ev) = first(files, &["evidence-v1.json"])
+    {
+        return appraise_trustee(ev, at);
+    }
+    let names = [
+        "snp_report.bin",
+        "vcek_chain.pem",
+        "runtime_data.json",
+        "quote.msg",
+        "quote.sig",
+        "nonce.hex",
+    ];
+    let [Some(r), Some(c), Some(d), Some(q), Some(s), Some(n)] = names.map(|n| first(files, &[n])) else {
+        return Appraisal::not_implemented("an Azure CVM capture in another layout");
+    };
+    let Some(vcek) = first_pem_block(c) else {
+        return Appraisal::not_implemented("an Azure CVM capture whose vcek_chain.pem has no certificate");
+    };
+    let e = AzureEvidence {
+        snp_report: r,
+        vcek,
+        ca_bundle: Some(c),
+        runtime_data: d,
+        quote: q,
+        quote_signature: s,
+        nonce_hex: Some(n),
+        pcrs: None,
+    };
+    match pin {
+        Some(root) => appraise_with_root(&e, at, root),
+        None => appraise(&e, at),
+    }
+}
+
+/// An Azure TDX CVM capture: Trustee's `evidence-v1.json`, under Intel's roots (no pin:
+/// the platform table refuses one).
+pub fn appraise_tdx_files(files: &crate::platforms::Files, at: i64, _pin: Option<&str>) -> Appraisal {
+    match crate::platforms::first(files, &["evidence-v1.json"]) {
+        Some(ev) => appraise_trustee_tdx(ev, at),
+        None => Appraisal::not_implemented("an Azure TDX CVM capture without evidence-v1.json"),
+    }
+}

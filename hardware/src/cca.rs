@@ -216,3 +216,24 @@ pub fn appraise(token: &[u8], iak: &[u8], iak_sha256: &str) -> Appraisal {
     };
     a
 }
+
+/// A capture's `token.cbor` and IAK (`iak.der` or `iak.pem`), the IAK pinned by `pin`.
+/// Without a pin the token is at best authentic to the key it names: unverifiable.
+pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    let _ = at; // CCA tokens carry no validity period to check.
+    use crate::platforms::first;
+    let (Some(token), Some(iak)) = (first(files, &["token.cbor"]), first(files, &["iak.der", "iak.pem"])) else {
+        return Appraisal::not_implemented("a CCA capture without token.cbor and iak.der/iak.pem");
+    };
+    match pin {
+        Some(pin) => appraise(token, iak, pin),
+        None => {
+            let mut a = appraise(token, iak, "");
+            let only_unpinned = a.checks.iter().all(|c| c.passed || c.name == CheckName::RootPin);
+            if only_unpinned {
+                a.verdict = Verdict::Unverifiable;
+            }
+            a
+        }
+    }
+}

@@ -247,3 +247,33 @@ pub fn appraise_signature_and_chain(quote: &[u8], at: i64) -> Appraisal {
     }
     a
 }
+
+/// A capture's `quote.bin` and `collateral.json` (without collateral: the signature and
+/// chain only); pinned, the capture's own `root_ca.der`, whose SHA-256 must be `pin`.
+pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    use crate::platforms::first;
+    let (quote, collateral) = (first(files, &["quote.bin"]), first(files, &["collateral.json"]));
+    let Some(root) = pin else {
+        return match (quote, collateral) {
+            (Some(q), Some(c)) => appraise(q, c, at),
+            // Raw PCS responses without their issuer chains, or no collateral at all.
+            (Some(q), None) => appraise_signature_and_chain(q, at),
+            _ => Appraisal::not_implemented("a DCAP capture without quote.bin"),
+        };
+    };
+    let (Some(q), Some(c), Some(root_der)) = (quote, collateral, first(files, &["root_ca.der"])) else {
+        return Appraisal::not_implemented("a pinned DCAP capture without quote.bin, collateral.json and root_ca.der");
+    };
+    let digest = hex(&<sha2::Sha256 as sha2::Digest>::digest(root_der));
+    if digest.eq_ignore_ascii_case(root) {
+        return appraise_with_root(q, c, at, root_der);
+    }
+    let mut a = Appraisal::invalid();
+    crate::push(
+        &mut a.checks,
+        CheckName::RootPin,
+        false,
+        format!("root_ca.der has SHA-256 {digest}, not the pinned root"),
+    );
+    a
+}

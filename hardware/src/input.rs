@@ -80,13 +80,10 @@ pub fn capture_files_facts(
     at: i64,
     root: Option<&str>,
 ) -> EvidenceFacts {
-    let mut appraisal = crate::replay::appraise_pinned(appraise_as, files, at, root);
+    let mut appraisal = crate::platforms::appraise(appraise_as, files, at, root);
     // A token brings the key snapshot it is checked with: unpinned, nothing vouches for it.
-    let token = matches!(
-        appraise_as,
-        "google-confidential-space" | "gcp-confidential-space" | "azure-maa"
-    );
-    if token && root.is_none() && appraisal.verdict == crate::Verdict::Valid {
+    let self_vouching = crate::platforms::lookup(appraise_as).is_some_and(|p| p.self_vouching);
+    if self_vouching && root.is_none() && appraisal.verdict == crate::Verdict::Valid {
         appraisal.verdict = crate::Verdict::Unverifiable;
         crate::push(
             &mut appraisal.checks,

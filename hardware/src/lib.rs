@@ -6,6 +6,7 @@
 //! in `fixtures/captures/`) and checks their file digests; [`snp`] verifies AMD SEV-SNP reports with their VCEK/VLEK chains,
 //! [`nitro`] AWS Nitro attestation documents, [`nvidia`] Hopper SPDM reports, [`tpm`] TPM 2.0
 //! quotes, [`dcap`] Intel TDX and SGX quotes with collateral, [`azure`] Azure CVMs (SNP + vTPM), [`token`] Confidential Space and MAA tokens, [`cca`] Arm CCA tokens;
+//! [`platforms`] is the table of capture platforms (names, TRACE platform, pin, appraisal);
 //! [`replay`] runs a capture (and its variants) and compares with the expected verdicts.
 //! [`check`] names every check an appraisal makes and gives each the error class its failure
 //! carries, exhaustively.
@@ -21,6 +22,7 @@ pub mod manifest;
 pub mod nitro;
 pub mod nvidia;
 mod pem;
+pub mod platforms;
 pub mod replay;
 pub mod snp;
 pub mod token;

@@ -148,3 +148,14 @@ pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Apprai
     a.checks = checks;
     a
 }
+
+/// A capture's attestation document (`attestation.cose`, `attestation_doc.cbor` or
+/// `attestation_doc.b64`), appraised under AWS's root or `pin`.
+pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    let names = ["attestation.cose", "attestation_doc.cbor", "attestation_doc.b64"];
+    match (crate::platforms::first(files, &names), pin) {
+        (Some(doc), Some(root)) => appraise_with_root(doc, at, root),
+        (Some(doc), None) => appraise(doc, at),
+        (None, _) => Appraisal::not_implemented("a Nitro capture without attestation.cose/attestation_doc.*"),
+    }
+}

@@ -139,3 +139,19 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     a.checks = checks;
     a
 }
+
+/// A capture's `attestation_report.hex` and `device_cert_chain.pem`, appraised under
+/// NVIDIA's root or `pin`.
+pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    use crate::platforms::first;
+    let (Some(report), Some(chain)) = (
+        first(files, &["attestation_report.hex"]),
+        first(files, &["device_cert_chain.pem"]),
+    ) else {
+        return Appraisal::not_implemented("a GPU capture without attestation_report.hex and device_cert_chain.pem");
+    };
+    match pin {
+        Some(root) => appraise_with_root(report, chain, at, root),
+        None => appraise(report, chain, at),
+    }
+}

@@ -334,3 +334,26 @@ fn report_signature(r: &[u8], sec1: &[u8]) -> bool {
     use p384::ecdsa::signature::Verifier;
     key.verify(&r[..SIGNED_LEN], &sig).is_ok()
 }
+
+/// A capture's report (`report.bin` or `attestation.bin`), VCEK or VLEK (`vcek.der`,
+/// `vlek.der`) and optional CA bundle (any `.pem`), appraised under AMD's roots or `pin`.
+pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    use crate::platforms::first;
+    let (Some(report), Some(vek)) = (
+        first(files, &["report.bin", "attestation.bin"]),
+        first(files, &["vcek.der", "vlek.der"]),
+    ) else {
+        return Appraisal::not_implemented(
+            "an SEV-SNP capture without report.bin/attestation.bin and vcek.der/vlek.der",
+        );
+    };
+    let ca_bundle = files
+        .iter()
+        .find(|(n, _)| n.ends_with(".pem"))
+        .map(|(_, b)| b.as_slice());
+    let e = SnpEvidence { report, vek, ca_bundle };
+    match pin {
+        Some(root) => appraise_with_root(&e, at, root),
+        None => appraise(&e, at),
+    }
+}

@@ -141,3 +141,19 @@ fn appraise_under(token: &[u8], jwks: &[u8], at: i64, pin: Option<&str>) -> Appr
     a.checks = checks;
     a
 }
+
+/// A capture's `token.jwt` and its `*jwks.json` key snapshot, the signer pinned by `pin`
+/// (an RFC 7638 thumbprint) when given.
+pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    let jwks = files
+        .iter()
+        .find(|(n, _)| n.ends_with("jwks.json"))
+        .map(|(_, b)| b.as_slice());
+    let (Some(token), Some(jwks)) = (crate::platforms::first(files, &["token.jwt"]), jwks) else {
+        return Appraisal::not_implemented("a token capture without token.jwt and a *jwks.json snapshot");
+    };
+    match pin {
+        Some(key) => appraise_pinned(token, jwks, at, key),
+        None => appraise(token, jwks, at),
+    }
+}

@@ -237,3 +237,45 @@ pub fn appraise_with_root(
     };
     a
 }
+
+/// A capture's `quote.msg`, `quote.sig`, AK (`ak.pub` or `ak_pub.pem`) and optional
+/// `nonce.hex`; pinned, also the AK certificate (`akcert.der`/`.pem`) and its CA
+/// (`ak_ca.der`/`.pem`) under `pin`; unpinned, any `akcert*` file is reported on.
+pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    use crate::platforms::first;
+    let (Some(q), Some(s), Some(ak)) = (
+        first(files, &["quote.msg"]),
+        first(files, &["quote.sig"]),
+        first(files, &["ak.pub", "ak_pub.pem"]),
+    ) else {
+        return Appraisal::not_implemented(if pin.is_some() {
+            "a pinned TPM capture without quote.msg, quote.sig, ak.pub, akcert.der and ak_ca.der"
+        } else {
+            "a TPM capture without quote.msg, quote.sig and ak.pub"
+        });
+    };
+    let nonce = first(files, &["nonce.hex"]);
+    let Some(root) = pin else {
+        let cert = files
+            .iter()
+            .find(|(n, _)| n.starts_with("akcert"))
+            .map(|(_, b)| b.as_slice());
+        return appraise(q, s, ak, nonce, cert);
+    };
+    match (
+        first(files, &["akcert.der", "akcert.pem"]),
+        first(files, &["ak_ca.der", "ak_ca.pem"]),
+    ) {
+        (Some(ak_cert), Some(ca_cert)) => {
+            let chain = PinnedAk {
+                ak_cert,
+                ca_cert,
+                root_sha256: root,
+            };
+            appraise_with_root(q, s, ak, nonce, &chain, at)
+        }
+        _ => Appraisal::not_implemented(
+            "a pinned TPM capture without quote.msg, quote.sig, ak.pub, akcert.der and ak_ca.der",
+        ),
+    }
+}

@@ -54,10 +54,9 @@ fn bind_one(record: &Object, dir: &Path, at: Option<i64>) -> Result<Binding, Str
     let at = at.unwrap_or(m.verify.verification_time_unix);
     // The TRACE platform of what is appraised (never the manifest's free-text label, which
     // could claim a platform whose evidence states no debug state).
-    let platform = match m.platform.as_str() {
-        "gcp-confidential-space" => "google-confidential-space".to_string(),
-        other => other.to_string(),
-    };
+    let platform = trace_hardware::platforms::lookup(&m.platform)
+        .and_then(|p| p.trace_platform)
+        .map_or_else(|| m.platform.clone(), |p| p.name().to_string());
     let facts =
         trace_hardware::input::capture_files_facts(&m.platform, &platform, &files, at, m.verify.root_sha256.as_deref());
     let findings = trace_record::evidence::bind(record, &facts);

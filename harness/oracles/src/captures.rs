@@ -30,17 +30,15 @@ struct Submission {
     verdict: u8,
 }
 
-const PLATFORMS: &[&str] = &[
-    "amd-sev-snp",
-    "intel-tdx",
-    "aws-nitro",
-    "nvidia-gpu",
-    "tpm2",
-    "arm-cca",
-    "azure-cvm-sev-snp",
-    "gcp-confidential-space",
-    "intel-sgx",
-];
+/// Every capture platform name of the table, and one it lacks (a manifest family name).
+fn platforms() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = trace_hardware::platforms::PLATFORMS
+        .iter()
+        .flat_map(|p| p.names.iter().copied())
+        .collect();
+    names.push("nvidia-gpu");
+    names
+}
 
 fn scratch() -> PathBuf {
     std::env::temp_dir().join(format!("trace-oracle-captures-{}", std::process::id()))
@@ -114,7 +112,10 @@ pub fn capture_folder(data: &[u8]) {
     }
     let mut manifest = format!(
         "schema = \"trace-hwcapture/1\"\nname = \"fuzz\"\nplatform = {}\n[verify]\nverification_time_unix = 1700000000\n[sha256]\n",
-        toml_string(PLATFORMS[sub.platform as usize % PLATFORMS.len()])
+        toml_string({
+            let names = platforms();
+            names[sub.platform as usize % names.len()]
+        })
     );
     for (name, secret) in sub.listed.iter().take(16) {
         let digest = if *secret {
