@@ -123,17 +123,7 @@ pub fn appraise_with_root(document: &[u8], at: i64, root_sha256: &str) -> Apprai
     path.push(&leaf);
     x509::check_ecdsa_path(&path, at, &mut checks);
     // The COSE signature with the enclave certificate's key.
-    let key = leaf
-        .tbs_certificate
-        .subject_public_key_info
-        .subject_public_key
-        .as_bytes()
-        .unwrap_or_default();
-    let tbs = sign1.tbs_data(b"");
-    let sig_ok = p384::ecdsa::VerifyingKey::from_sec1_bytes(key).is_ok_and(|vk| {
-        use p384::ecdsa::signature::Verifier;
-        p384::ecdsa::Signature::from_slice(&sign1.signature).is_ok_and(|s| vk.verify(&tbs, &s).is_ok())
-    });
+    let sig_ok = x509::p384_leaf_verifies(&leaf, &sign1.tbs_data(b""), &sign1.signature);
     push(
         &mut checks,
         CheckName::CoseSignature,

@@ -104,16 +104,7 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     };
     // The signature: raw r || s over SHA-384 of request || response-without-signature.
     let sig = &bytes[signed_len..signed_len + SIGNATURE_LEN];
-    let key = leaf
-        .tbs_certificate
-        .subject_public_key_info
-        .subject_public_key
-        .as_bytes()
-        .unwrap_or_default();
-    let sig_ok = p384::ecdsa::VerifyingKey::from_sec1_bytes(key).is_ok_and(|vk| {
-        use p384::ecdsa::signature::Verifier;
-        p384::ecdsa::Signature::from_slice(sig).is_ok_and(|s| vk.verify(&bytes[..signed_len], &s).is_ok())
-    });
+    let sig_ok = x509::p384_leaf_verifies(leaf, &bytes[..signed_len], sig);
     push(
         &mut checks,
         CheckName::Signature,

@@ -68,6 +68,20 @@ pub fn parse_pem_bundle(bytes: &[u8]) -> Vec<Certificate> {
         .collect()
 }
 
+/// Whether the P-384 key of `cert` verifies `sig` (raw r || s) over `message` (SHA-384):
+/// the signature of a Nitro document or an NVIDIA report by its leaf certificate.
+pub fn p384_leaf_verifies(cert: &Certificate, message: &[u8], sig: &[u8]) -> bool {
+    use p384::ecdsa::signature::Verifier;
+    let key = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key
+        .as_bytes()
+        .unwrap_or_default();
+    p384::ecdsa::VerifyingKey::from_sec1_bytes(key)
+        .is_ok_and(|vk| p384::ecdsa::Signature::from_slice(sig).is_ok_and(|s| vk.verify(message, &s).is_ok()))
+}
+
 const ECDSA_SHA384: &str = "1.2.840.10045.4.3.3";
 const ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
 

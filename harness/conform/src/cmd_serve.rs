@@ -124,6 +124,11 @@ fn verify_options(req: &request::Verify) -> Result<VerifyOptions, String> {
     Ok(o)
 }
 
+/// A finding as an entry of `errors`: its rule, class and message (as `native`).
+fn error_entry(f: &trace_record::Finding) -> Value {
+    json!({"rule": f.rule, "class": f.class, "native": f.message})
+}
+
 /// `{verdict, errors, warnings}`: advisories are warnings, everything else an error.
 fn result<'a>(verdict: Verdict, findings: impl IntoIterator<Item = &'a trace_record::Finding>) -> Value {
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
@@ -181,10 +186,7 @@ fn replay_evidence(req: &request::ReplayEvidence) -> Result<Value, String> {
     let input = serde_json::to_value(req).expect("requests serialize");
     let a = trace_hardware::input::replay_request(&input, req.verification_time)?;
     let findings = trace_vector_format::reference::replay_findings(&a);
-    let errors: Vec<Value> = findings
-        .iter()
-        .map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message}))
-        .collect();
+    let errors: Vec<Value> = findings.iter().map(error_entry).collect();
     let mut out =
         json!({"verdict": trace_vector_format::reference::replay_verdict(a.verdict).word(), "errors": errors});
     if let Some(m) = &a.measurement {
@@ -221,7 +223,7 @@ fn canonicalize(req: &request::Canonicalize) -> Result<Value, String> {
         Ok(v) => json!({"verdict": "accept", "output_b64u": b64::encode(&jcs::canonicalize(&v))}),
         Err(e) => {
             let f = envelope::parse_finding(&e, "");
-            json!({"verdict": "reject", "errors": [{"rule": f.rule, "class": f.class, "native": f.message}]})
+            json!({"verdict": "reject", "errors": [error_entry(&f)]})
         }
     })
 }
@@ -260,7 +262,7 @@ fn decode(req: &request::Decode) -> Result<Value, String> {
             r
         }
         Err(fs) => {
-            json!({"verdict": "reject", "errors": fs.iter().map(|f| json!({"rule": f.rule, "class": f.class, "native": f.message})).collect::<Vec<_>>()})
+            json!({"verdict": "reject", "errors": fs.iter().map(error_entry).collect::<Vec<_>>()})
         }
     })
 }

@@ -59,16 +59,7 @@ fn render_text(reports: &[(String, ActionReport)]) -> String {
             r.failures.join(", "),
             r.warnings.join(", ")
         );
-        for f in &r.findings {
-            let _ = writeln!(
-                out,
-                "  {} {} at {}: {}",
-                f.rule,
-                f.class,
-                clean(&f.pointer),
-                clean(&f.message)
-            );
-        }
+        inputs::finding_lines(&mut out, &r.findings);
     }
     out
 }

@@ -70,16 +70,7 @@ pub fn run(a: Args) -> Exit {
                     r.failures.join(", "),
                     r.unresolved.join(", ")
                 );
-                for f in &r.findings {
-                    let _ = writeln!(
-                        out,
-                        "  {} {} at {}: {}",
-                        f.rule,
-                        f.class,
-                        clean(&f.pointer),
-                        clean(&f.message)
-                    );
-                }
+                inputs::finding_lines(&mut out, &r.findings);
             }
             print!("{out}");
         }

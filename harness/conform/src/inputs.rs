@@ -2,7 +2,8 @@
 //! patterns, JSON Lines streams and `-`.
 //!
 //! Owns: turning arguments into (name, bytes) pairs with a size bound, and usage errors
-//! for what cannot be read. Does not own what is done with the bytes.
+//! for what cannot be read; the report shapes the `verify-*` commands share (JSON reports,
+//! finding lines). Does not own what is done with the bytes.
 
 use std::io::{BufRead, Read};
 use std::path::Path;
@@ -243,6 +244,19 @@ pub fn json_reports<T: serde::Serialize>(reports: &[(String, T)]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&docs).expect("json")
+}
+
+/// One indented line per finding, `  RULE CLASS at POINTER: MESSAGE`, the input's text
+/// escaped for a terminal.
+pub fn finding_lines(out: &mut String, findings: &[trace_record::Finding]) {
+    use std::fmt::Write as _;
+    for f in findings {
+        let (pointer, message) = (
+            crate::cmd_verify::clean(&f.pointer),
+            crate::cmd_verify::clean(&f.message),
+        );
+        let _ = writeln!(out, "  {} {} at {pointer}: {message}", f.rule, f.class);
+    }
 }
 
 #[cfg(test)]

@@ -6,13 +6,14 @@
 //! so serialization cannot fail. Does not own: parsing, or the anchor-leaf (sorted ASCII)
 //! serialization used by registry anchors.
 
+use crate::compact::Dialect;
 use crate::json::{Number, Value};
 use std::cmp::Ordering;
 
 /// The canonical bytes of a value.
 pub fn canonicalize(value: &Value) -> Vec<u8> {
     let mut out = String::new();
-    write_value(value, &mut out);
+    JCS.write(value, &mut out);
     out.into_bytes()
 }
 
@@ -35,40 +36,12 @@ pub fn utf16_order(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-fn write_value(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(Number::Int(i)) => out.push_str(&i.to_string()),
-        Value::Number(Number::Float(f)) => out.push_str(&ecmascript_number(*f)),
-        Value::String(s) => write_string(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(obj) => {
-            let mut members: Vec<_> = obj.iter().collect();
-            members.sort_by(|a, b| utf16_order(a.0, b.0));
-            out.push('{');
-            for (i, (name, v)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(name, out);
-                out.push(':');
-                write_value(v, out);
-            }
-            out.push('}');
-        }
-    }
-}
+/// RFC 8785's choices: ECMAScript numbers, minimal escapes, UTF-16 member order.
+const JCS: Dialect = Dialect {
+    float: ecmascript_number,
+    string: write_string,
+    member_order: utf16_order,
+};
 
 fn write_string(s: &str, out: &mut String) {
     out.push('"');

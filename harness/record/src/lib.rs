@@ -12,6 +12,7 @@ pub mod anchor;
 pub mod audit;
 pub mod b64;
 pub mod cmcp;
+mod compact;
 pub mod companion;
 pub mod envelope;
 pub mod evidence;

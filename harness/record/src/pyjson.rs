@@ -6,48 +6,22 @@
 //!
 //! Owns: that serialization only. Does not own where it is required.
 
-use crate::json::{Number, Value};
+use crate::compact::Dialect;
+use crate::json::Value;
 
 pub fn dumps(value: &Value) -> Vec<u8> {
     let mut out = String::new();
-    write(value, &mut out);
+    PYTHON.write(value, &mut out);
     out.into_bytes()
 }
 
-fn write(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(Number::Int(i)) => out.push_str(&i.to_string()),
-        Value::Number(Number::Float(f)) => out.push_str(&py_repr(*f)),
-        Value::String(s) => string(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, v) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write(v, out);
-            }
-            out.push(']');
-        }
-        Value::Object(o) => {
-            // Rust's str order is UTF-8 byte order, which is code-point order.
-            let mut members: Vec<_> = o.iter().collect();
-            members.sort_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (k, v)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                string(k, out);
-                out.push(':');
-                write(v, out);
-            }
-            out.push('}');
-        }
-    }
-}
+/// Python's choices: `repr` floats, ASCII-only escapes, code-point member order (Rust's
+/// `str` order is UTF-8 byte order, which is code-point order).
+const PYTHON: Dialect = Dialect {
+    float: py_repr,
+    string,
+    member_order: |a, b| a.cmp(b),
+};
 
 fn string(s: &str, out: &mut String) {
     out.push('"');

@@ -8,7 +8,7 @@
 //! (`trace-conform dashboard` does) nor decide any outcome: every figure is a summary's.
 
 use crate::outcome::Outcome;
-use crate::report_html::{CATEGORY_STYLE, category_of};
+use crate::report_html::{CATEGORY_STYLE, Tally, category_of};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -157,65 +157,28 @@ fn latest(runs: &[Run]) -> Vec<&Run> {
     by_name.into_values().collect()
 }
 
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    passed: usize,
-    failed: usize,
-    known: usize,
-    not_tested: usize,
+fn tally<'a>(entries: impl Iterator<Item = &'a Entry>) -> Tally {
+    let mut t = Tally::default();
+    for e in entries {
+        t.add_category(e.category);
+    }
+    t
 }
 
-impl Counts {
-    fn add(&mut self, category: &str) {
-        match category {
-            "passed" => self.passed += 1,
-            "failed" => self.failed += 1,
-            "known" => self.known += 1,
-            _ => self.not_tested += 1,
-        }
+/// A matrix cell: the tally's marks, coloured by the worst, its counts as data attributes.
+fn cell(t: &Tally) -> String {
+    if t.total() == 0 {
+        return "<td></td>".into();
     }
-    fn of<'a>(entries: impl Iterator<Item = &'a Entry>) -> Counts {
-        let mut c = Counts::default();
-        for e in entries {
-            c.add(e.category);
-        }
-        c
-    }
-    fn worst(&self) -> &'static str {
-        if self.failed > 0 {
-            "failed"
-        } else if self.known > 0 {
-            "known"
-        } else if self.passed > 0 {
-            "passed"
-        } else {
-            "not-tested"
-        }
-    }
-    fn cell(&self) -> String {
-        if self.passed + self.failed + self.known + self.not_tested == 0 {
-            return "<td></td>".into();
-        }
-        let text = [
-            ("✓", self.passed),
-            ("✗", self.failed),
-            ("~", self.known),
-            ("–", self.not_tested),
-        ]
-        .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(m, n)| format!("{m}{n}"))
-        .collect::<Vec<_>>()
-        .join(" ");
-        format!(
-            "<td class=\"cell {}\" data-passed=\"{}\" data-failed=\"{}\" data-known=\"{}\" data-not-tested=\"{}\">{text}</td>",
-            self.worst(),
-            self.passed,
-            self.failed,
-            self.known,
-            self.not_tested
-        )
-    }
+    format!(
+        "<td class=\"cell {}\" data-passed=\"{}\" data-failed=\"{}\" data-known=\"{}\" data-not-tested=\"{}\">{}</td>",
+        t.class(),
+        t.passed,
+        t.failed,
+        t.known,
+        t.not_tested,
+        t.text()
+    )
 }
 
 const STYLE: &str = "body{font:14px system-ui,sans-serif;margin:1em auto;padding:0 1em;max-width:90em;color:#222}\
@@ -236,11 +199,11 @@ fn page(title: &str, nav: &str, body: &str, script: &str) -> String {
 /// A table of rows (the values of one dimension) by implementation; `keys` gives the rows
 /// an entry counts in (one module, or every rule a vector names). Counted in one pass.
 fn dimension_table(id: &str, heading: &str, runs: &[&Run], keys: &dyn Fn(&Entry) -> Vec<String>) -> String {
-    let mut rows: BTreeMap<String, Vec<Counts>> = BTreeMap::new();
+    let mut rows: BTreeMap<String, Vec<Tally>> = BTreeMap::new();
     for (i, r) in runs.iter().enumerate() {
         for e in &r.entries {
             for row in keys(e) {
-                rows.entry(row).or_insert_with(|| vec![Counts::default(); runs.len()])[i].add(e.category);
+                rows.entry(row).or_insert_with(|| vec![Tally::default(); runs.len()])[i].add_category(e.category);
             }
         }
     }
@@ -256,7 +219,7 @@ fn dimension_table(id: &str, heading: &str, runs: &[&Run], keys: &dyn Fn(&Entry)
     for (row, counts) in &rows {
         let _ = write!(h, "<tr><th>{}</th>", esc(row));
         for c in counts {
-            h.push_str(&c.cell());
+            h.push_str(&cell(c));
         }
         h.push_str("</tr>\n");
     }
@@ -264,7 +227,7 @@ fn dimension_table(id: &str, heading: &str, runs: &[&Run], keys: &dyn Fn(&Entry)
     h
 }
 
-fn chips(c: &Counts) -> String {
+fn chips(c: &Tally) -> String {
     format!(
         "<span class=\"chip passed\">{} passed</span><span class=\"chip failed\">{} failed</span>\
          <span class=\"chip known\">{} known</span><span class=\"chip not-tested\">{} not tested</span>",
@@ -286,7 +249,7 @@ fn index(runs: &[Run]) -> String {
             "<tr><th>{}</th><td>{}</td><td>{}</td><td>suite {} <code>{}</code></td></tr>",
             esc(&r.title()),
             r.level_text(),
-            chips(&Counts::of(r.entries.iter())),
+            chips(&tally(r.entries.iter())),
             esc(&r.suite_version),
             esc(&r.vector_set)
         );
@@ -319,7 +282,7 @@ fn index(runs: &[Run]) -> String {
             esc(&r.name),
             esc(&r.version),
             r.level_text(),
-            chips(&Counts::of(r.entries.iter())),
+            chips(&tally(r.entries.iter())),
             esc(&r.vector_set)
         );
     }

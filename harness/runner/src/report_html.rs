@@ -48,30 +48,34 @@ fn rank(category: &str) -> u8 {
     }
 }
 
-/// Counts of one matrix cell.
+/// Counts of cases by category: one matrix cell here, one dashboard cell or run there.
 #[derive(Default, Clone, Copy)]
-struct Cell {
-    passed: usize,
-    failed: usize,
-    known: usize,
-    not_tested: usize,
+pub(crate) struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub known: usize,
+    pub not_tested: usize,
 }
 
-impl Cell {
-    fn add(&mut self, c: &CaseResult) {
-        match category(c) {
+impl Tally {
+    /// Counts one case of `category` (`passed`, `failed`, `known`; anything else is not tested).
+    pub(crate) fn add_category(&mut self, category: &str) {
+        match category {
             "passed" => self.passed += 1,
             "failed" => self.failed += 1,
             "known" => self.known += 1,
             _ => self.not_tested += 1,
         }
     }
-    fn total(&self) -> usize {
+    fn add(&mut self, c: &CaseResult) {
+        self.add_category(category(c));
+    }
+    pub(crate) fn total(&self) -> usize {
         self.passed + self.failed + self.known + self.not_tested
     }
     /// The colour class: any failure makes a cell red, then known failures amber, then
     /// passes green; a cell with nothing tested is grey.
-    fn class(&self) -> &'static str {
+    pub(crate) fn class(&self) -> &'static str {
         if self.failed > 0 {
             "failed"
         } else if self.known > 0 {
@@ -83,7 +87,7 @@ impl Cell {
         }
     }
     /// "✓3 ✗1 ~2 –4", zeros left out.
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         [
             ("✓", self.passed),
             ("✗", self.failed),
@@ -177,7 +181,7 @@ fn levels_by_form_and_alg(r: &RunResult) -> BTreeMap<(String, String), (Option<u
     groups
         .into_iter()
         .map(|(k, cases)| {
-            let mut cell = Cell::default();
+            let mut cell = Tally::default();
             for c in &cases {
                 cell.add(c);
             }
@@ -282,8 +286,8 @@ fn matrix(
     column_of: &dyn Fn(&CaseResult) -> String,
     column_attrs: &dyn Fn(&str) -> String,
 ) {
-    let mut modules: BTreeMap<&str, BTreeMap<String, Cell>> = BTreeMap::new();
-    let mut rules: BTreeMap<&str, BTreeMap<&str, BTreeMap<String, Cell>>> = BTreeMap::new();
+    let mut modules: BTreeMap<&str, BTreeMap<String, Tally>> = BTreeMap::new();
+    let mut rules: BTreeMap<&str, BTreeMap<&str, BTreeMap<String, Tally>>> = BTreeMap::new();
     for c in &r.cases {
         let col = column_of(c);
         modules
@@ -311,7 +315,7 @@ fn matrix(
         let _ = write!(h, "<th {}>{}</th>", column_attrs(key), esc(title));
     }
     h.push_str("</tr></thead>\n");
-    let cell = |h: &mut String, cell: Option<&Cell>, key: &str, module: &str, rule: Option<&str>| {
+    let cell = |h: &mut String, cell: Option<&Tally>, key: &str, module: &str, rule: Option<&str>| {
         match cell.filter(|c| c.total() > 0) {
             None => {
                 let _ = write!(h, "<td {}></td>", column_attrs(key));
