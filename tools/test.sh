@@ -153,8 +153,13 @@ tests_lane() {
 # The CLI as the tests lane built it: `cargo build -p trace-conform` would build it again
 # with other features of a few shared crates (those the test-only dependencies turn on), and
 # with it most of the workspace (a minute on two cores).
+# With extra arguments for the tests lane (which may change the build), a plain build.
 build_cli() {
-    cargo test --locked -q --workspace --no-run
+    if [ ${#tests_args[@]} -eq 0 ]; then
+        cargo test --locked -q --workspace --no-run
+    else
+        cargo build --locked -q -p trace-conform
+    fi
 }
 
 vectors_lane() {

@@ -281,8 +281,13 @@ fn encode(req: &request::Encode, key: &Value) -> Result<Value, String> {
 
 /// `bench`: the inner request answered `iterations` times (1 to 1,000,000).
 fn bench(req: &request::Bench) -> Result<Value, String> {
-    let inner: Request =
-        serde_json::from_value(req.request.clone()).map_err(|e| format!("the request to time: {e}"))?;
+    // The inner request's envelope is not used (PROTOCOL.md §4.6): supply what it lacks.
+    let mut inner = req.request.clone();
+    if let Value::Object(o) = &mut inner {
+        o.entry("trace_adapter").or_insert(json!(PROTOCOL_VERSION));
+        o.entry("id").or_insert(json!("bench"));
+    }
+    let inner: Request = serde_json::from_value(inner).map_err(|e| format!("the request to time: {e}"))?;
     let iterations = req.iterations.clamp(1, 1_000_000);
     let start = std::time::Instant::now();
     for _ in 0..iterations {
@@ -331,7 +336,10 @@ pub fn answer(line: &[u8]) -> (Value, bool) {
         Ok(req) => req,
         Err(e) => {
             let message = format!("the request does not fit {op}: {e}");
-            return (reply(&id, Err((ResponseStatus::HarnessError, message))), false);
+            return (
+                reply(&id, Err((ResponseStatus::HarnessError, message))),
+                op == Op::Shutdown,
+            );
         }
     };
     let result = match &req.body {
@@ -374,4 +382,73 @@ pub fn run() -> Exit {
         }
     }
     Exit::Ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ask(req: Value) -> (Value, bool) {
+        answer(req.to_string().as_bytes())
+    }
+
+    #[test]
+    fn what_the_reference_answers_to_requests_that_do_not_fit() {
+        let (r, stop) = ask(json!({"trace_adapter": 1, "id": "a", "op": "verify-everything"}));
+        assert_eq!((r["status"].as_str(), stop), (Some("unsupported"), false));
+        let (r, _) = ask(json!({"trace_adapter": 1, "id": "b", "op": "canonicalize", "case": "c", "deadline_ms": 5}));
+        assert_eq!(r["status"], "harness_error");
+        assert!(r["message"].as_str().unwrap().contains("input_b64u"), "{r}");
+        assert_eq!(r["id"], "b");
+        let (r, _) = ask(
+            json!({"trace_adapter": 1, "id": "c", "op": "encode", "payload_b64u": "e30",
+            "format": "jws", "alg": "EdDSA", "signature_b64u": "AAAA"}),
+        );
+        assert_eq!(r["status"], "unsupported", "{r}");
+        let (r, _) = ask(
+            json!({"trace_adapter": 1, "id": "d", "op": "encode", "payload_b64u": "e30",
+            "format": "jws", "alg": "EdDSA", "key": null}),
+        );
+        assert_eq!(r["status"], "harness_error", "a null key is not an absent one: {r}");
+        let (r, stop) = ask(json!({"id": "e", "op": "shutdown"}));
+        assert_eq!((r["status"].as_str(), stop), (Some("harness_error"), true));
+        let (r, stop) = answer(b"[1]");
+        assert_eq!(
+            (r["status"].as_str(), r["id"].is_null(), stop),
+            (Some("harness_error"), true, false)
+        );
+    }
+
+    #[test]
+    fn a_null_optional_input_is_an_error_not_an_absent_input() {
+        let verify = |extra: Value| {
+            let mut req = json!({"trace_adapter": 1, "id": "v", "op": "verify", "case": "c", "deadline_ms": 5,
+                "record_b64u": "e30", "format": "embedded", "level": 0, "profile": "v0.2", "strict": false,
+                "verification_time": 1, "max_age": 1, "skew": 1, "nonce": null, "trusted_keys": []});
+            for (k, v) in extra.as_object().unwrap() {
+                req[k] = v.clone();
+            }
+            ask(req).0
+        };
+        assert_eq!(verify(json!({}))["status"], "ok");
+        for member in [
+            "evidence",
+            "revocation",
+            "inclusion",
+            "deployment",
+            "reference_values",
+            "policy",
+        ] {
+            let r = verify(json!({member: null}));
+            assert_eq!(r["status"], "harness_error", "{member}: {r}");
+        }
+    }
+
+    #[test]
+    fn bench_times_an_inner_request_without_its_envelope() {
+        let (r, _) = ask(json!({"trace_adapter": 1, "id": "b", "op": "bench", "iterations": 2,
+            "request": {"op": "canonicalize", "input_b64u": "e30"}}));
+        assert_eq!(r["status"], "ok", "{r}");
+        assert_eq!(r["result"]["iterations"], 2);
+    }
 }

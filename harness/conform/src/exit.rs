@@ -1,7 +1,8 @@
-//! How every command ends: the four exit statuses of `trace-conform` (docs/guide.md §12) and
-//! the one way a command reports why it stopped.
+//! How every command ends: the four exit statuses of `trace-conform` (docs/guide.md §12), and
+//! the error line of commands that stop on one error (`trace-conform COMMAND: WHY`).
 //!
-//! Owns: the meaning of each status and the shape of an error line. Does not own which
+//! Owns: the meaning of each status and the shape of that line (commands that report per
+//! input write their own lines). Does not own which
 //! command returns what (each `cmd_*.rs` says so, and the guide's table lists it).
 
 use std::fmt::Display;

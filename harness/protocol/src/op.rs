@@ -1,9 +1,11 @@
 //! The protocol's operations (PROTOCOL.md section 4) as one enum.
 //!
-//! Owns: the names on the wire and the order they are listed in. Every table keyed by
-//! operation (the schemas, the reference's dispatch, the runner's request forms) matches on
-//! `Op`, so adding an operation is a compile error everywhere it must be handled. Does not
-//! own what an operation carries (`request`, `response`).
+//! Owns: the names on the wire and the order they are listed in. The tables keyed by
+//! operation match on `Op` or `Body` exhaustively where every operation needs an answer (the
+//! schemas, `serve`'s dispatch, the names), so adding an operation is a compile error there;
+//! the tables of operations with vectors (the runner's request forms, the reference's
+//! in-process answers) end in a catch-all. Does not own what an operation carries
+//! (`request`, `response`).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -30,7 +32,8 @@ pub enum Op {
 }
 
 impl Op {
-    /// Every operation, in the order PROTOCOL.md lists them.
+    /// Every operation, in the order of the `ops` row of PROTOCOL.md's capability table
+    /// (`hello` first).
     pub const ALL: [Op; 15] = [
         Op::Hello,
         Op::Verify,
@@ -76,7 +79,7 @@ impl Op {
     }
 
     /// The four operations that verify one companion document (`document_b64u`) and answer
-    /// a verdict with one extra member.
+    /// a verdict with findings and the document's own members.
     pub fn is_document_check(self) -> bool {
         matches!(
             self,

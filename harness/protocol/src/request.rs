@@ -7,8 +7,24 @@
 //! nor answering them (the adapters).
 
 use crate::{Op, PROTOCOL_VERSION};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+
+/// An optional member that, when present, must not be `null` (the schemas give every
+/// optional input a type without `null`): absent is `None`, `null` is an error.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Err(serde::de::Error::custom(
+            "null is not a value here; leave the member out",
+        )),
+        v => Ok(Some(v)),
+    }
+}
+
+/// A required member that may be `null` (`nonce`, `claim_b64u`): absent is an error.
+fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)
+}
 
 /// One request line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -150,29 +166,28 @@ pub struct Verify {
     pub format: String,
     pub level: u8,
     pub profile: String,
-    #[serde(default)]
     pub strict: bool,
     pub verification_time: i64,
     pub max_age: i64,
     pub skew: i64,
     /// Always sent; `null` when the vector pins no nonce.
-    #[serde(default)]
+    #[serde(deserialize_with = "nullable")]
     pub nonce: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmcp_canonicalization: Option<String>,
     /// JWKs (objects) or RFC 7638 thumbprints (strings).
     pub trusted_keys: Vec<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub revocation: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub inclusion: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub reference_values: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub policy: Option<Value>,
 }
 
@@ -187,6 +202,7 @@ pub struct Canonicalize {
 pub struct VerifyChain {
     pub bundle_b64u: String,
     /// Always sent; `null` when the vector has no claim.
+    #[serde(deserialize_with = "nullable")]
     pub claim_b64u: Option<String>,
     pub verification_time: i64,
     pub max_age: i64,
@@ -208,9 +224,12 @@ pub struct Document {
 /// `replay-evidence`: captured evidence files appraised at a pinned time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplayEvidence {
-    pub platform: Value,
-    pub files: Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Left out when the vector's input has none (the adapter then says what is missing).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Value>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub files: Option<Value>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub root_sha256: Option<Value>,
     pub verification_time: i64,
 }
@@ -240,7 +259,7 @@ pub struct Encode {
     pub alg: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_b64u: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub key: Option<Value>,
 }
 

@@ -1,7 +1,9 @@
 //! Every request body type serializes to what its operation's schema accepts, and reads
-//! back to itself; a request missing a required member or carrying one its schema forbids
-//! is refused by both the schema and the types. The runner's own test
-//! (harness/conform/tests/protocol_schemas.rs) does the same for every vector's request.
+//! back to itself. A request missing a required member is refused by the schema and by the
+//! types; one carrying a member the schema forbids is refused by the schema (the types,
+//! read by adapters, ignore it); a `null` optional input is refused by the types. The
+//! runner's own test (harness/conform/tests/protocol_schemas.rs) checks every vector's
+//! request against the schemas.
 
 use serde_json::{Value, json};
 use trace_protocol::request::{self, Body, Request};
@@ -69,8 +71,8 @@ fn one_of_each() -> Vec<Request> {
         }),
         op if op.is_document_check() => Body::document(op, document()).unwrap(),
         Op::ReplayEvidence => Body::ReplayEvidence(request::ReplayEvidence {
-            platform: json!("aws-nitro"),
-            files: json!({"attestation.cose": "AAAA"}),
+            platform: Some(json!("aws-nitro")),
+            files: Some(json!({"attestation.cose": "AAAA"})),
             root_sha256: None,
             verification_time: 1,
         }),
@@ -135,7 +137,21 @@ fn a_missing_member_and_a_forbidden_one_fail_the_schema_and_the_types() {
         !validator(Op::Verify).is_valid(&extra),
         "expectations never enter a request"
     );
-    let mut unknown = wire;
+    let mut unknown = wire.clone();
     unknown["op"] = json!("verify-everything");
     assert!(serde_json::from_value::<Request>(unknown).is_err());
+    for required_nullable in ["nonce", "strict"] {
+        let mut without = wire.clone();
+        without.as_object_mut().unwrap().remove(required_nullable);
+        assert!(!validator(Op::Verify).is_valid(&without), "{required_nullable}");
+        assert!(
+            serde_json::from_value::<Request>(without).is_err(),
+            "{required_nullable}"
+        );
+    }
+    let mut null_input = wire;
+    null_input["evidence"] = json!(null);
+    assert!(!validator(Op::Verify).is_valid(&null_input));
+    let e = serde_json::from_value::<Request>(null_input).unwrap_err().to_string();
+    assert!(e.contains("leave the member out"), "{e}");
 }

@@ -75,8 +75,8 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
         Op::ReplayEvidence => {
             let input: Value = serde_json::from_slice(&bytes).map_err(|e| format!("replay input: {e}"))?;
             Body::ReplayEvidence(request::ReplayEvidence {
-                platform: input.get("platform").cloned().unwrap_or(Value::Null),
-                files: input.get("files").cloned().unwrap_or(Value::Null),
+                platform: input.get("platform").cloned(),
+                files: input.get("files").cloned(),
                 root_sha256: input.get("root_sha256").cloned(),
                 verification_time: ctx.verification_time,
             })
