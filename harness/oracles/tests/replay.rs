@@ -44,3 +44,33 @@ fn every_target_has_a_fuzz_target_file() {
         );
     }
 }
+
+/// `fuzz/Cargo.toml` declares one `[[bin]]` per target, named after it and built from its
+/// file, and no other: a target left out there is never built by cargo-fuzz or
+/// ClusterFuzzLite, and a file left in `fuzz_targets/` without an oracle runs nothing.
+#[test]
+fn the_fuzz_manifest_declares_exactly_the_targets() {
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).unwrap()).unwrap();
+    let mut declared: Vec<(String, String)> = manifest["bin"]
+        .as_array()
+        .expect("[[bin]] entries")
+        .iter()
+        .map(|b| (b["name"].as_str().unwrap().into(), b["path"].as_str().unwrap().into()))
+        .collect();
+    declared.sort();
+    let mut expected: Vec<(String, String)> = trace_oracles::TARGETS
+        .iter()
+        .map(|t| (t.to_string(), format!("fuzz_targets/{t}.rs")))
+        .collect();
+    expected.sort();
+    assert_eq!(declared, expected);
+    let mut files: Vec<String> = std::fs::read_dir(fuzz_dir().join("fuzz_targets"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut wanted: Vec<String> = trace_oracles::TARGETS.iter().map(|t| format!("{t}.rs")).collect();
+    wanted.sort();
+    assert_eq!(files, wanted);
+}
