@@ -91,17 +91,7 @@ pub fn basis(test: &Test) -> Basis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load;
-
-    fn find(id: &str) -> Test {
-        load::load_dir(&load::default_dir())
-            .expect("vectors load")
-            .into_iter()
-            .flat_map(|(_, f)| f.groups)
-            .flat_map(|g| g.tests)
-            .find(|t| t.id == id)
-            .unwrap_or_else(|| panic!("{id} is a committed vector"))
-    }
+    use crate::load::committed_test as find;
 
     #[test]
     fn a_spec_a_decision_and_a_profile_vector_are_told_apart() {

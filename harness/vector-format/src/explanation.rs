@@ -167,17 +167,7 @@ pub fn explain(test: &Test) -> Explanation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load;
-
-    fn find(id: &str) -> Test {
-        load::load_embedded()
-            .expect("the embedded set loads")
-            .into_iter()
-            .flat_map(|(_, f)| f.groups)
-            .flat_map(|g| g.tests)
-            .find(|t| t.id == id)
-            .unwrap_or_else(|| panic!("{id} is a committed vector"))
-    }
+    use crate::load::committed_test as find;
 
     #[test]
     fn a_spec_vector_names_its_statements_and_keyword() {

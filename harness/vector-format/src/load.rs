@@ -69,6 +69,18 @@ pub fn load_embedded() -> Result<Vec<(PathBuf, VectorFile)>, String> {
         .collect()
 }
 
+/// The committed vector `id` (from the embedded set), for the crate's unit tests.
+#[cfg(test)]
+pub(crate) fn committed_test(id: &str) -> crate::format::Test {
+    load_embedded()
+        .expect("the embedded set loads")
+        .into_iter()
+        .flat_map(|(_, f)| f.groups)
+        .flat_map(|g| g.tests)
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("{id} is a committed vector"))
+}
+
 /// Where a run's vectors came from and which they were: printed by every run and
 /// recorded in every report, so a CI owner can say which vectors gated a release.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

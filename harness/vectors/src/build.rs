@@ -160,15 +160,7 @@ impl Build {
             revocation: None,
             evidence: None,
             evidence_source: Default::default(),
-            expected: Expected {
-                result: Outcome::Valid,
-                verdict: None,
-                error: None,
-                warnings: Vec::new(),
-                flags: Vec::new(),
-                output_text: None,
-                controls: Vec::new(),
-            },
+            expected: Expected::only(Outcome::Valid),
         }
     }
 
