@@ -9,10 +9,13 @@
 #             and the criterion bench once in test mode;
 #   vectors   the vector regeneration check and lint, the synthetic fixtures, replay, and the
 #             main job (`trace-conform run` into target/selfcheck);
-#   fuzz      every fuzz target for a few seconds (TRACE_CONFORM_FUZZ_SECONDS, 0 skips);
 #   mutants   the mutation check of the latest change (TRACE_CONFORM_MUTANTS_BASE, "skip" skips);
 #   reports   the real implementations through their adapters against the published reports.
 # Ends with one line: the tests and checks that passed and failed. Exit 1 when any failed.
+#
+# Fuzzing is not a lane: the committed seeds and regressions replay through every fuzz
+# target's oracle under `cargo test` (harness/oracles/tests/replay.rs); exploring beyond them
+# is tools/fuzz-smoke.sh, which .ci/run runs after this script, and ClusterFuzzLite.
 #
 # Environment: PYTHON picks the interpreter used to create the venv (default: the first of
 # python3.11, python3, python on PATH). Extra arguments are passed to `cargo test`.
@@ -142,7 +145,7 @@ tests_lane() {
     # bench itself is compiled again.)
     cargo test --locked -q --workspace --bench verify 2>&1 | tee -a "$cargo_log" || rc=$?
     # Under CI the CI-recipe installs (ci_recipes.rs) are done with, passed or failed: free
-    # their disk before the fuzz build.
+    # their disk before .ci/run's fuzz build.
     if [ "${CI:-}" = true ]; then
         rm -rf target/ci-recipes
         df -h . | tail -1
@@ -175,13 +178,6 @@ vectors_lane() {
     "$tc" run --out target/selfcheck
 }
 
-fuzz_lane() {
-    # Every fuzz target for a few seconds; the first run installs the pinned cargo-fuzz
-    # under target/tools/.
-    build_cli
-    TRACE_CONFORM_BIN=$root/target/debug/trace-conform tools/fuzz-smoke.sh "${TRACE_CONFORM_FUZZ_SECONDS:-5}"
-}
-
 mutants_lane() {
     # Mutants in the rule-engine and runner code changed since TRACE_CONFORM_MUTANTS_BASE
     # (default HEAD~1) must be killed or explained as equivalent (issue 10); the committed
@@ -202,9 +198,6 @@ tests_args=("$@")
 tests_with_args() { tests_lane "${tests_args[@]}"; }
 lane tests tests_with_args
 lane vectors vectors_lane
-if [ "${TRACE_CONFORM_FUZZ_SECONDS:-5}" != 0 ]; then
-    lane fuzz fuzz_lane
-fi
 if [ "${TRACE_CONFORM_MUTANTS_BASE:-HEAD~1}" != skip ]; then
     lane mutants mutants_lane
 fi
