@@ -11,7 +11,8 @@
 #             main job (`trace-conform run` into target/selfcheck);
 #   mutants   the mutation check of the latest change (TRACE_CONFORM_MUTANTS_BASE, "skip" skips);
 #   reports   the real implementations through their adapters against the published reports.
-# Ends with one line: the tests and checks that passed and failed. Exit 1 when any failed.
+# Ends with one line: the tests and checks that passed and failed, and the time of the whole
+# script (setting up the venv included). Exit 1 when any failed.
 #
 # Fuzzing is not a lane: the committed seeds and regressions replay through every fuzz
 # target's oracle under `cargo test` (harness/oracles/tests/replay.rs); exploring beyond them
@@ -87,7 +88,6 @@ fi
 export TRACE_CONFORM_PYTHON=$venv/bin/python
 
 # --- lanes -----------------------------------------------------------------------------
-started=$SECONDS
 cargo_log=$root/target/test-sh-cargo-test.log
 mkdir -p "$root/target"
 tests_lane_failed=0
@@ -217,5 +217,5 @@ if [ "$tests_lane_failed" = 1 ] && [ "$tests_failed" = 0 ]; then
 fi
 echo "tools/test.sh: $((tests_passed + checks_passed)) passed, $((tests_failed + checks_failed)) failed" \
     "($tests_passed tests and $checks_passed other checks passed," \
-    "$tests_failed tests and $checks_failed other checks failed) in $(minutes $((SECONDS - started)))"
+    "$tests_failed tests and $checks_failed other checks failed) in $(minutes $SECONDS)"
 [ "$checks_failed" = 0 ] && [ "$tests_lane_failed" = 0 ]
