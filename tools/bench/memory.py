@@ -38,7 +38,9 @@ def genuine_record():
         for t in g["tests"]:
             if t["id"] == "anc::transparency::absent-at-level-0":
                 record = json.dumps(json.loads(t["input"]["record_text"]), separators=(",", ":"))
-                return record, g["trusted_keys"][0], g["verification_time"]
+                # A JWK object in the vector file (format v2); the CLI takes its JSON text.
+                key = json.dumps(g["trusted_keys"][0], separators=(",", ":"))
+                return record, key, g["verification_time"]
     sys.exit("the reference record is gone from vectors/anc/transparency.json")
 
 

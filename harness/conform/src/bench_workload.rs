@@ -25,10 +25,7 @@ pub fn corpus_work(index: usize, name: &str, bytes: &[u8], now: i64, max_age: i6
         }
         Some(v)
     };
-    let trusted_keys: Vec<String> = member(&["cnf", "jwk"])
-        .map(|jwk| jwk.to_serde().to_string())
-        .into_iter()
-        .collect();
+    let trusted_keys: Vec<serde_json::Value> = member(&["cnf", "jwk"]).map(|jwk| jwk.to_serde()).into_iter().collect();
     let platform = member(&["runtime", "platform"])
         .and_then(|p| p.as_str().map(str::to_string))
         .unwrap_or_else(|| "software-only".into());

@@ -159,7 +159,7 @@ fn candidate(implementation: &str, d: &Disagreement) -> Result<VectorFile, Strin
     );
     test.digest = test.compute_digest();
     Ok(VectorFile {
-        schema: "trace-vector-file.v1".into(),
+        schema: trace_vector_format::format::FILE_SCHEMA.into(),
         suite_version: SUITE_VERSION.into(),
         module: "regressions".into(),
         topic: implementation.into(),

@@ -10,12 +10,8 @@ use serde_json::{Value, json};
 use std::io::{BufRead, Write};
 use trace_protocol::request::{self, Body, Request};
 use trace_protocol::{Op, PROTOCOL_VERSION, ResponseStatus};
-use trace_record::audit::{ChainOptions, ReceiptPolicy};
-use trace_record::cmcp::CmcpCanonicalization;
-use trace_record::{
-    CoseTag, Form, FormChoice, Level, Profile, PublicKey, SigningKey, Status, TrustedKey, Verdict, VerifyOptions, b64,
-    envelope, jcs, json, sign,
-};
+use trace_record::{CoseTag, SigningKey, Status, Verdict, b64, envelope, jcs, json, sign};
+use trace_vector_format::options;
 
 fn hello() -> Value {
     json!({
@@ -40,88 +36,8 @@ fn bytes(b64u: &str, name: &str) -> Result<Vec<u8>, String> {
     b64::decode(b64u).map_err(|_| format!("{name:?} is not canonical base64url"))
 }
 
-fn form(name: &str) -> Result<Form, String> {
-    Form::ALL
-        .into_iter()
-        .find(|f| f.name() == name)
-        .ok_or_else(|| format!("unknown format {name:?}"))
-}
-
 fn jwk_value(v: &Value) -> Result<json::Value, String> {
     json::parse(v.to_string().as_bytes()).map_err(|e| e.to_string())
-}
-
-fn trusted_keys(keys: &[Value]) -> Result<Vec<TrustedKey>, String> {
-    keys.iter()
-        .map(|k| match k {
-            Value::String(t) => Ok(TrustedKey::Thumbprint(t.clone())),
-            jwk => Ok(TrustedKey::Jwk(
-                PublicKey::from_jwk(&jwk_value(jwk)?).map_err(|e| format!("trusted key: {e}"))?,
-            )),
-        })
-        .collect()
-}
-
-fn cmcp_canonicalization(name: &Option<String>) -> Result<Option<CmcpCanonicalization>, String> {
-    name.as_deref()
-        .map(|c| CmcpCanonicalization::parse(c).ok_or_else(|| format!("unknown cmcp_canonicalization {c:?}")))
-        .transpose()
-}
-
-fn verify_options(req: &request::Verify) -> Result<VerifyOptions, String> {
-    let mut o = VerifyOptions::at(req.verification_time);
-    o.level = Level::from_number(req.level).ok_or("level is not 0, 1 or 2")?;
-    o.max_age = req.max_age;
-    o.skew = req.skew;
-    o.nonce = req.nonce.clone();
-    o.form = FormChoice::Only(form(&req.format)?);
-    o.profile = match req.profile.as_str() {
-        "v0.2" => Profile::V02,
-        "v0.1" => Profile::V01,
-        other => return Err(format!("unknown profile {other:?}")),
-    };
-    o.strict = req.strict;
-    if let Some(c) = cmcp_canonicalization(&req.cmcp_canonicalization)? {
-        o.cmcp_canonicalization = c;
-    }
-    o.trusted_keys = trusted_keys(&req.trusted_keys)?;
-    if let Some(input) = &req.evidence {
-        o.evidence = Some(trace_hardware::input::facts(input, o.now)?);
-    }
-    if let Some(inputs) = &req.revocation {
-        o.revocation = Some(trace_record::revocation::RevocationInputs::from_json(&jwk_value(
-            inputs,
-        )?)?);
-    }
-    if let Some(receipt) = &req.inclusion {
-        o.inclusion = Some(jwk_value(receipt)?);
-    }
-    if let Some(d) = &req.deployment {
-        o.deployment = trace_vector_format::format::deployment(&d.to_string())?;
-    }
-    if let Some(values) = &req.reference_values {
-        o.reference_measurements = Some(
-            values
-                .get("measurements")
-                .and_then(Value::as_array)
-                .and_then(|a| {
-                    a.iter()
-                        .map(|m| m.as_str().map(str::to_string))
-                        .collect::<Option<Vec<_>>>()
-                })
-                .ok_or("reference_values has no measurements array of strings")?,
-        );
-    }
-    if let Some(policy) = &req.policy {
-        o.expected_policy_hash = Some(
-            policy
-                .get("bundle_hash")
-                .and_then(Value::as_str)
-                .ok_or("policy has no bundle_hash string")?
-                .to_string(),
-        );
-    }
-    Ok(o)
 }
 
 /// A finding as an entry of `errors`: its rule, class and message (as `native`).
@@ -145,7 +61,7 @@ fn result<'a>(verdict: Verdict, findings: impl IntoIterator<Item = &'a trace_rec
 
 fn verify(req: &request::Verify) -> Result<Value, String> {
     let record = bytes(&req.record_b64u, "record_b64u")?;
-    let r = trace_record::verify(&record, &verify_options(req)?);
+    let r = trace_record::verify(&record, &options::verify(req)?);
     Ok(result(r.verdict, &r.findings))
 }
 
@@ -201,19 +117,7 @@ fn replay_evidence(req: &request::ReplayEvidence) -> Result<Value, String> {
 fn verify_chain(req: &request::VerifyChain) -> Result<Value, String> {
     let bundle = bytes(&req.bundle_b64u, "bundle_b64u")?;
     let claim = req.claim_b64u.as_deref().map(|c| bytes(c, "claim_b64u")).transpose()?;
-    let mut o = ChainOptions::at(req.verification_time);
-    o.claim.max_age = req.max_age;
-    o.claim.skew = req.skew;
-    if let Some(c) = cmcp_canonicalization(&req.cmcp_canonicalization)? {
-        o.claim.cmcp_canonicalization = c;
-    }
-    o.claim.trusted_keys = trusted_keys(&req.trusted_keys)?;
-    o.claim.allow_embedded_key = o.claim.trusted_keys.is_empty();
-    for key in &req.issuer_keys {
-        o.issuer_keys
-            .push(PublicKey::from_jwk(&jwk_value(key)?).map_err(|e| format!("issuer key: {e}"))?);
-    }
-    o.receipts = ReceiptPolicy::parse(&req.receipts).ok_or("receipts is not trace or cmcp-compat")?;
+    let o = options::chain(req)?;
     let r = trace_record::audit::verify_chain(&bundle, claim.as_deref(), &o);
     Ok(result(r.verdict, r.all_findings()))
 }
@@ -239,13 +143,13 @@ fn sign_op(req: &request::Sign) -> Result<Value, String> {
     } else {
         CoseTag::Untagged
     };
-    let out = sign::sign(&claims, &key, None, form(&req.format)?, tag);
+    let out = sign::sign(&claims, &key, None, options::form_named(&req.format)?, tag);
     Ok(json!({"record_b64u": b64::encode(&out)}))
 }
 
 fn decode(req: &request::Decode) -> Result<Value, String> {
     let input = bytes(&req.input_b64u, "input_b64u")?;
-    Ok(match envelope::decode(&input, form(&req.format)?) {
+    Ok(match envelope::decode(&input, options::form_named(&req.format)?) {
         Ok(d) => {
             let sig = match &d.signature {
                 envelope::SignatureField::Bytes(b) => Some(b64::encode(b)),
@@ -275,7 +179,7 @@ fn encode(req: &request::Encode, key: &Value) -> Result<Value, String> {
         _ => return Err("payload is not a JSON object".into()),
     };
     let key = SigningKey::from_private_jwk(&jwk_value(key)?).map_err(|e| e.to_string())?;
-    let out = envelope::encode(&claims, &key, form(&req.format)?, CoseTag::Tagged);
+    let out = envelope::encode(&claims, &key, options::form_named(&req.format)?, CoseTag::Tagged);
     Ok(json!({"record_b64u": b64::encode(&out)}))
 }
 

@@ -90,7 +90,7 @@ fn capture_from_vector(file: &str, id: &str, dir: &std::path::Path) -> PathBuf {
         .flat_map(|g| g["tests"].as_array().unwrap().iter().map(move |t| (g, t)))
         .find(|(_, t)| t["id"] == id)
         .unwrap_or_else(|| panic!("no vector {id}"));
-    let evidence: serde_json::Value = serde_json::from_str(group["evidence"].as_str().unwrap()).unwrap();
+    let evidence = &group["evidence"];
     let capture = dir.join("capture");
     std::fs::create_dir_all(&capture).unwrap();
     let mut sha = String::new();

@@ -95,10 +95,10 @@ pub fn audit_chain(data: &[u8]) {
     }
 }
 
-/// Any bytes as a vector file: parsing never panics, and for every parsed test the
-/// request the runner would send is built without a panic.
+/// Any bytes as a vector file (format v2, or v1 through its upgrade): parsing never panics,
+/// and for every parsed test the request the runner would send is built without a panic.
 pub fn vector_file(data: &[u8]) {
-    let Ok(file) = serde_json::from_slice::<trace_vector_format::format::VectorFile>(data) else {
+    let Ok(file) = trace_vector_format::load::parse("fuzz", data) else {
         return;
     };
     for g in &file.groups {

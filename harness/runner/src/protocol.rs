@@ -30,45 +30,11 @@ pub fn simple_request(id: &str, body: Body) -> Value {
     Request::new(id, body).to_value()
 }
 
-/// Trusted or issuer keys as the wire carries them: a JWK text becomes its object, anything
-/// else (an RFC 7638 thumbprint) stays a string.
-fn keys(texts: &[String]) -> Vec<Value> {
-    texts
-        .iter()
-        .map(|k| serde_json::from_str::<Value>(k).unwrap_or_else(|_| Value::String(k.clone())))
-        .collect()
-}
-
-/// A verifier input a vector keeps as JSON text, as the value the request carries.
-fn input(name: &str, text: &Option<String>) -> Result<Option<Value>, String> {
-    text.as_deref()
-        .map(|t| serde_json::from_str(t).map_err(|e| format!("{name}: {e}")))
-        .transpose()
-}
-
 /// The request for one vector. Only inputs: never the expectation.
 pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) -> Result<Value, String> {
     let bytes = test.input.bytes()?;
     let body = match ctx.op {
-        Op::Verify => Body::Verify(Box::new(request::Verify {
-            record_b64u: b64::encode(&bytes),
-            format: ctx.format.clone(),
-            level: ctx.level,
-            profile: ctx.profile.clone(),
-            strict: ctx.strict,
-            verification_time: ctx.verification_time,
-            max_age: ctx.max_age,
-            skew: ctx.skew,
-            nonce: ctx.nonce.clone(),
-            cmcp_canonicalization: ctx.cmcp_canonicalization.clone(),
-            trusted_keys: keys(&ctx.trusted_keys),
-            evidence: input("evidence", &ctx.evidence)?,
-            revocation: input("revocation", &ctx.revocation)?,
-            inclusion: input("inclusion", &ctx.inclusion)?,
-            deployment: input("deployment", &ctx.deployment)?,
-            reference_values: input("reference_values", &ctx.reference_values)?,
-            policy: input("policy", &ctx.policy)?,
-        })),
+        Op::Verify => Body::Verify(Box::new(ctx.verify_request(b64::encode(&bytes)))),
         Op::Canonicalize => Body::Canonicalize(request::Canonicalize {
             input_b64u: b64::encode(&bytes),
         }),
@@ -81,17 +47,10 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
                 verification_time: ctx.verification_time,
             })
         }
-        Op::VerifyChain => Body::VerifyChain(request::VerifyChain {
-            bundle_b64u: b64::encode(&bytes),
-            claim_b64u: test.input.claim_text.as_ref().map(|c| b64::encode(c.as_bytes())),
-            verification_time: ctx.verification_time,
-            max_age: ctx.max_age,
-            skew: ctx.skew,
-            cmcp_canonicalization: ctx.cmcp_canonicalization.clone(),
-            trusted_keys: keys(&ctx.trusted_keys),
-            issuer_keys: keys(&ctx.issuer_keys),
-            receipts: ctx.receipts.clone().unwrap_or_else(|| "trace".into()),
-        }),
+        Op::VerifyChain => Body::VerifyChain(ctx.chain_request(
+            b64::encode(&bytes),
+            test.input.claim_text.as_ref().map(|c| b64::encode(c.as_bytes())),
+        )),
         op if op.is_document_check() => Body::document(
             op,
             request::Document {

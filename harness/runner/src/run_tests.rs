@@ -146,9 +146,15 @@ fn a_vector_is_not_claimed_for_the_first_capability_it_lacks() {
         (work(|c, _| c.level = 1), "level 1"),
         (work(|c, _| c.platform = "tpm2".into()), "platform tpm2"),
         (work(|c, _| c.strict = true), "profile v0.2-strict"),
-        (work(|c, _| c.inclusion = Some("{}".into())), "input inclusion"),
-        (work(|c, _| c.revocation = Some("{}".into())), "input revocation"),
-        (work(|c, _| c.evidence = Some("{}".into())), "input evidence"),
+        (
+            work(|c, _| c.inclusion = Some(serde_json::json!({}))),
+            "input inclusion",
+        ),
+        (
+            work(|c, _| c.revocation = Some(serde_json::json!({}))),
+            "input revocation",
+        ),
+        (work(|c, _| c.evidence = Some(serde_json::json!({}))), "input evidence"),
     ] {
         assert_eq!(why(edit), Some(format!("not claimed: {reason}")));
     }
@@ -157,14 +163,14 @@ fn a_vector_is_not_claimed_for_the_first_capability_it_lacks() {
         c.op = Op::Canonicalize;
         c.format = "jws".into();
         c.level = 2;
-        c.inclusion = Some("{}".into());
+        c.inclusion = Some(serde_json::json!({}));
     });
     assert_eq!(why(canon), None);
     // Claimed inputs and record kinds.
     let mut with_inputs = caps();
     with_inputs.inputs = vec!["inclusion".into()];
     assert_eq!(
-        not_claimed(&with_inputs, &work(|c, _| c.inclusion = Some("{}".into()))),
+        not_claimed(&with_inputs, &work(|c, _| c.inclusion = Some(serde_json::json!({})))),
         None
     );
     let mut claims_only = caps();

@@ -1,30 +1,42 @@
-//! The vector file format (`vectors/<module>/<topic>.json`, schema in `vectors/schema/`).
+//! The vector file format v2 (`vectors/<module>/<topic>.json`, schema in
+//! `vectors/schema/vector-file.json`).
 //!
-//! Owns: the serde types, their conversion to verifier inputs, and the per-vector digest.
-//! Groups fix the context (operation, form, level, platform, profile, time, trust inputs);
-//! tests carry the input and the expectation. Does not own building or scoring vectors.
+//! Owns: the serde types, the protocol request a group's context makes, and the per-vector
+//! digest. Groups fix the context (operation, form, level, platform, profile, time, and the
+//! verifier's inputs as JSON values); tests carry the input and the expectation. Does not
+//! own reading v1 files ([`crate::v1`]), turning requests into the reference's options
+//! ([`crate::options`]), or building or scoring vectors.
 
-use serde::{Deserialize, Serialize};
+use crate::options;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
-use trace_protocol::Op;
+use trace_protocol::{Op, request};
 use trace_record::audit::{ChainOptions, ReceiptPolicy};
-use trace_record::{Form, FormChoice, Level, Profile, PublicKey, TrustedKey, VerifyOptions, b64, json};
+use trace_record::{VerifyOptions, b64, json};
 
-pub const FILE_SCHEMA: &str = "trace-vector-file.v1";
+/// The format written and read: group inputs are JSON values.
+pub const FILE_SCHEMA: &str = "trace-vector-file.v2";
+/// The format before: group inputs were JSON text inside strings. Still read (upgraded on
+/// load, [`crate::v1`]) until the next release of the set.
+pub const FILE_SCHEMA_V1: &str = "trace-vector-file.v1";
 
+/// A vector file; `C` is the group context of the format read (v1 files are read with
+/// [`crate::v1::Context`] and upgraded).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct VectorFile {
+pub struct VectorFile<C = Context> {
     pub schema: String,
     pub suite_version: String,
     pub module: String,
     pub topic: String,
     pub header: Vec<String>,
-    pub groups: Vec<Group>,
+    pub groups: Vec<Group<C>>,
 }
 
 /// The shared context of a group of tests: everything the verifier is told besides the input.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Context {
     pub op: Op,
@@ -47,48 +59,96 @@ pub struct Context {
     /// For cMCP RuntimeClaims: `jcs` (the default when absent) or `pyjson`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cmcp_canonicalization: Option<String>,
-    /// Trusted public keys (JWK text) or RFC 7638 thumbprints; empty means none pinned
-    /// (for `verify-chain`: the claim is checked against its own `cnf` key).
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub trusted_keys: Vec<String>,
-    /// For `verify`: an inclusion receipt for the record (JSON text,
-    /// `{leaf_index, audit_path, leaf_count, merkle_root}`, RA §5), replayed for TR-ANC-002.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub inclusion: Option<String>,
-    /// For `verify`: hardware evidence for the record (JSON text, `{platform, format, ...}`,
-    /// appraised by trace-hardware at the verification time) for the Level 1 binding rules.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub evidence: Option<String>,
-    /// For `verify`: revocation inputs (JSON text, `{bundle, bundle_keys, max_bundle_age,
-    /// entry}`, S2 §3.2.3); absent means no revocation check.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub revocation: Option<String>,
-    /// For `verify`: the policy the verifier expects (JSON text, `{bundle_hash}`, S2 §3.3
-    /// step 5); absent means no expectation.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub policy: Option<String>,
-    /// For `verify`: the reference values the verifier holds (JSON text, `{measurements}`,
-    /// S2 §3.3 step 4); absent means none.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub reference_values: Option<String>,
-    /// For `verify`: the deployment profile's requirements (JSON text, `{fips,
-    /// min_slsa_level}`, IMPL-13); absent means none.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub deployment: Option<String>,
-    /// For `verify-chain`: the receipt issuers' Ed25519 public keys (JWK text).
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub issuer_keys: Vec<String>,
+    /// Trusted public keys: JWK objects, or RFC 7638 thumbprints as strings; empty means
+    /// none pinned (for `verify-chain`: the claim is checked against its own `cnf` key).
+    #[serde(skip_serializing_if = "Vec::is_empty", default, deserialize_with = "keys")]
+    pub trusted_keys: Vec<Value>,
+    /// For `verify`: an inclusion receipt for the record (`{leaf_index, audit_path,
+    /// leaf_count, merkle_root}`, RA §5), replayed for TR-ANC-002.
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "object")]
+    pub inclusion: Option<Value>,
+    /// For `verify`: hardware evidence for the record (`{platform, format, ...}`, appraised
+    /// by trace-hardware at the verification time) for the Level 1 binding rules.
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "object")]
+    pub evidence: Option<Value>,
+    /// For `verify`: revocation inputs (`{bundle, bundle_keys, max_bundle_age, entry,
+    /// statement_keys}`, S2 §3.2.3); absent means no revocation check.
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "object")]
+    pub revocation: Option<Value>,
+    /// For `verify`: the policy the verifier expects (`{bundle_hash}`, S2 §3.3 step 5);
+    /// absent means no expectation.
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "object")]
+    pub policy: Option<Value>,
+    /// For `verify`: the reference values the verifier holds (`{measurements}`, S2 §3.3
+    /// step 4); absent means none.
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "object")]
+    pub reference_values: Option<Value>,
+    /// For `verify`: the deployment profile's requirements (`{fips, min_slsa_level,
+    /// require_policy_evaluation}`, IMPL-13); absent means none.
+    #[serde(skip_serializing_if = "Option::is_none", default, deserialize_with = "object")]
+    pub deployment: Option<Value>,
+    /// For `verify-chain`: the receipt issuers' Ed25519 public keys (JWK objects).
+    #[serde(skip_serializing_if = "Vec::is_empty", default, deserialize_with = "jwks")]
+    pub issuer_keys: Vec<Value>,
     /// For `verify-chain`: `trace` (S2 §3.3.2, the default when absent) or `cmcp-compat`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub receipts: Option<String>,
 }
 
+/// What a JSON value is, for messages (never its text: it may be large or hostile).
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A group input: a JSON object. A string is refused: it would be a v1 input (JSON text)
+/// in a v2 file.
+fn object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        Some(v) if !v.is_object() => Err(D::Error::custom(format!(
+            "a group input must be a JSON object, not {}",
+            kind(&v)
+        ))),
+        v => Ok(v),
+    }
+}
+
+/// Trusted keys: JWK objects or thumbprint strings.
+fn keys<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+    let keys = Vec::<Value>::deserialize(d)?;
+    match keys.iter().find(|k| !k.is_object() && !k.is_string()) {
+        Some(k) => Err(D::Error::custom(format!(
+            "a trusted key must be a JWK object or a thumbprint string, not {}",
+            kind(k)
+        ))),
+        None => Ok(keys),
+    }
+}
+
+/// Issuer keys: JWK objects.
+fn jwks<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+    let keys = Vec::<Value>::deserialize(d)?;
+    match keys.iter().find(|k| !k.is_object()) {
+        Some(k) => Err(D::Error::custom(format!(
+            "an issuer key must be a JWK object, not {}",
+            kind(k)
+        ))),
+        None => Ok(keys),
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
-pub struct Group {
+pub struct Group<C = Context> {
     pub description: String,
     #[serde(flatten)]
-    pub context: Context,
+    pub context: C,
     pub tests: Vec<Test>,
 }
 
@@ -283,81 +343,56 @@ impl Context {
         }
     }
 
-    /// The reference verifier's options for this context.
+    /// The `verify` request for this context and a record (what the runner sends).
+    pub fn verify_request(&self, record_b64u: String) -> request::Verify {
+        request::Verify {
+            record_b64u,
+            format: self.format.clone(),
+            level: self.level,
+            profile: self.profile.clone(),
+            strict: self.strict,
+            verification_time: self.verification_time,
+            max_age: self.max_age,
+            skew: self.skew,
+            nonce: self.nonce.clone(),
+            cmcp_canonicalization: self.cmcp_canonicalization.clone(),
+            trusted_keys: self.trusted_keys.clone(),
+            evidence: self.evidence.clone(),
+            revocation: self.revocation.clone(),
+            inclusion: self.inclusion.clone(),
+            deployment: self.deployment.clone(),
+            reference_values: self.reference_values.clone(),
+            policy: self.policy.clone(),
+        }
+    }
+
+    /// The `verify-chain` request for this context, a bundle and the claim committing it.
+    pub fn chain_request(&self, bundle_b64u: String, claim_b64u: Option<String>) -> request::VerifyChain {
+        request::VerifyChain {
+            bundle_b64u,
+            claim_b64u,
+            verification_time: self.verification_time,
+            max_age: self.max_age,
+            skew: self.skew,
+            cmcp_canonicalization: self.cmcp_canonicalization.clone(),
+            trusted_keys: self.trusted_keys.clone(),
+            issuer_keys: self.issuer_keys.clone(),
+            receipts: self
+                .receipts
+                .clone()
+                .unwrap_or_else(|| ReceiptPolicy::Trace.name().into()),
+        }
+    }
+
+    /// The reference verifier's options for this context: those of its `verify` request.
     pub fn verify_options(&self) -> Result<VerifyOptions, String> {
-        let mut o = VerifyOptions::at(self.verification_time);
-        o.level = Level::from_number(self.level).ok_or_else(|| format!("level {} is not 0, 1 or 2", self.level))?;
-        o.max_age = self.max_age;
-        o.skew = self.skew;
-        o.nonce = self.nonce.clone();
-        o.form = FormChoice::Only(form_named(&self.format)?);
-        o.profile = match self.profile.as_str() {
-            "v0.2" => Profile::V02,
-            "v0.1" => Profile::V01,
-            other => return Err(format!("profile {other:?} is not v0.2 or v0.1")),
-        };
-        o.strict = self.strict;
-        if let Some(text) = &self.evidence {
-            let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("evidence: {e}"))?;
-            o.evidence = Some(trace_hardware::input::facts(&v, self.verification_time)?);
-        }
-        if let Some(text) = &self.revocation {
-            let v = json::parse(text.as_bytes()).map_err(|e| format!("revocation: {e}"))?;
-            o.revocation = Some(trace_record::revocation::RevocationInputs::from_json(&v)?);
-        }
-        if let Some(text) = &self.inclusion {
-            o.inclusion = Some(json::parse(text.as_bytes()).map_err(|e| format!("inclusion: {e}"))?);
-        }
-        if let Some(text) = &self.policy {
-            o.expected_policy_hash = Some(expected_policy_hash(text)?);
-        }
-        if let Some(text) = &self.reference_values {
-            o.reference_measurements = Some(reference_measurements(text)?);
-        }
-        if let Some(text) = &self.deployment {
-            o.deployment = deployment(text)?;
-        }
-        if let Some(c) = &self.cmcp_canonicalization {
-            o.cmcp_canonicalization = trace_record::cmcp::CmcpCanonicalization::parse(c)
-                .ok_or_else(|| format!("cmcp_canonicalization {c:?}"))?;
-        }
-        for key in &self.trusted_keys {
-            o.trusted_keys.push(if key.starts_with('{') {
-                let jwk = json::parse(key.as_bytes()).map_err(|e| format!("trusted key: {e}"))?;
-                TrustedKey::Jwk(PublicKey::from_jwk(&jwk).map_err(|e| format!("trusted key: {e}"))?)
-            } else {
-                TrustedKey::Thumbprint(key.clone())
-            });
-        }
-        Ok(o)
+        options::verify(&self.verify_request(String::new()))
     }
-}
 
-impl Context {
-    /// The reference's options for a `verify-chain` context.
+    /// The reference's options for a `verify-chain` context: those of its request.
     pub fn chain_options(&self) -> Result<ChainOptions, String> {
-        let mut claim = self.verify_options()?;
-        claim.allow_embedded_key = claim.trusted_keys.is_empty();
-        let mut o = ChainOptions::at(self.verification_time);
-        o.claim = claim;
-        if let Some(r) = &self.receipts {
-            o.receipts =
-                ReceiptPolicy::parse(r).ok_or_else(|| format!("receipts {r:?} is not trace or cmcp-compat"))?;
-        }
-        for key in &self.issuer_keys {
-            let jwk = json::parse(key.as_bytes()).map_err(|e| format!("issuer key: {e}"))?;
-            o.issuer_keys
-                .push(PublicKey::from_jwk(&jwk).map_err(|e| format!("issuer key: {e}"))?);
-        }
-        Ok(o)
+        options::chain(&self.chain_request(String::new(), None))
     }
-}
-
-pub fn form_named(name: &str) -> Result<Form, String> {
-    Form::ALL
-        .into_iter()
-        .find(|f| f.name() == name)
-        .ok_or_else(|| format!("format {name:?} is not embedded, jws or cose"))
 }
 
 impl Test {
@@ -373,53 +408,58 @@ impl Test {
     }
 }
 
-/// A `deployment` input: `{"fips": bool, "min_slsa_level": int, "require_policy_evaluation":
-/// bool}`, each optional.
-pub fn deployment(text: &str) -> Result<trace_record::Deployment, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("deployment: {e}"))?;
-    let o = v.as_object().ok_or("deployment is not an object")?;
-    if let Some(k) = o
-        .keys()
-        .find(|k| !matches!(k.as_str(), "fips" | "min_slsa_level" | "require_policy_evaluation"))
-    {
-        return Err(format!("deployment has an unknown member {k:?}"));
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn group_with(k: &str, v: Value) -> Result<Group, serde_json::Error> {
+        let mut g = json!({
+            "description": "d", "op": "verify", "format": "embedded", "level": 0,
+            "platform": "software-only", "profile": "v0.2", "strict": false,
+            "verification_time": 1, "max_age": 2, "skew": 3, "tests": []
+        });
+        g[k] = v;
+        serde_json::from_value(g)
     }
-    Ok(trace_record::Deployment {
-        fips: match o.get("fips") {
-            None => false,
-            Some(f) => f.as_bool().ok_or("deployment.fips is not a boolean")?,
-        },
-        min_slsa_level: match o.get("min_slsa_level") {
-            None => None,
-            Some(n) => Some(n.as_i64().ok_or("deployment.min_slsa_level is not an integer")?),
-        },
-        require_policy_evaluation: match o.get("require_policy_evaluation") {
-            None => false,
-            Some(f) => f
-                .as_bool()
-                .ok_or("deployment.require_policy_evaluation is not a boolean")?,
-        },
-    })
-}
 
-/// The `measurements` of a `reference_values` input (`{"measurements": ["<alg>:<hex>", ...]}`).
-pub fn reference_measurements(text: &str) -> Result<Vec<String>, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("reference_values: {e}"))?;
-    v.get("measurements")
-        .and_then(serde_json::Value::as_array)
-        .and_then(|a| {
-            a.iter()
-                .map(|m| m.as_str().map(str::to_string))
-                .collect::<Option<Vec<_>>>()
-        })
-        .ok_or_else(|| "reference_values has no measurements array of strings".to_string())
-}
+    #[test]
+    fn inputs_are_objects_and_keys_are_jwks_or_thumbprints() {
+        for input in [
+            "inclusion",
+            "evidence",
+            "revocation",
+            "policy",
+            "reference_values",
+            "deployment",
+        ] {
+            assert!(group_with(input, json!({"a": 1})).is_ok(), "{input}");
+            // JSON text inside a string is the v1 form: refused in a v2 file.
+            let e = group_with(input, json!("{\"a\":1}")).unwrap_err().to_string();
+            assert!(e.contains("must be a JSON object, not a string"), "{input}: {e}");
+            assert!(group_with(input, json!([1])).is_err(), "{input}");
+        }
+        assert!(group_with("trusted_keys", json!([{"kty": "OKP"}, "thumb"])).is_ok());
+        assert!(group_with("trusted_keys", json!([7])).is_err());
+        assert!(group_with("issuer_keys", json!([{"kty": "OKP"}])).is_ok());
+        assert!(group_with("issuer_keys", json!(["thumb"])).is_err());
+    }
 
-/// The `bundle_hash` of a `policy` input (`{"bundle_hash": "<alg>:<hex>"}`).
-pub fn expected_policy_hash(text: &str) -> Result<String, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("policy: {e}"))?;
-    v.get("bundle_hash")
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_string)
-        .ok_or_else(|| "policy has no bundle_hash string".to_string())
+    #[test]
+    fn a_context_becomes_the_request_the_runner_sends() {
+        let mut c = Context::verify("jws", "aws-nitro", 100);
+        c.evidence = Some(json!({"platform": "aws-nitro", "format": "capture"}));
+        c.trusted_keys = vec![json!("thumb")];
+        let r = c.verify_request("AA".into());
+        assert_eq!(
+            (r.record_b64u.as_str(), r.format.as_str(), r.verification_time),
+            ("AA", "jws", 100)
+        );
+        assert_eq!(r.evidence, c.evidence);
+        assert_eq!(r.trusted_keys, c.trusted_keys);
+        let chain = c.chain_request("BB".into(), None);
+        assert_eq!(chain.receipts, "trace");
+        c.receipts = Some("cmcp-compat".into());
+        assert_eq!(c.chain_request("BB".into(), None).receipts, "cmcp-compat");
+    }
 }

@@ -1,7 +1,7 @@
 //! Reading the committed vector files: from a directory, or the copy embedded at build
 //! time (so an installed binary needs no checkout).
 
-use crate::format::VectorFile;
+use crate::format::{FILE_SCHEMA, FILE_SCHEMA_V1, VectorFile};
 use std::path::{Path, PathBuf};
 use trace_untrusted::limits;
 use trace_untrusted::read::read_regular;
@@ -33,9 +33,29 @@ fn read_dir_set(dir: &Path) -> Result<Vec<(PathBuf, VectorFile, Vec<u8>)>, Strin
         .collect()
 }
 
-/// Parses one vector file strictly and checks that every id is one lint accepts.
+/// Parses one vector file strictly (format v2, or v1 upgraded to v2) and checks that every
+/// id is one lint accepts.
 pub fn parse(name: &str, bytes: &[u8]) -> Result<VectorFile, String> {
-    let file: VectorFile = serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?;
+    /// Only the format's name; the rest is read by the format's own types.
+    #[derive(serde::Deserialize)]
+    struct Head {
+        schema: String,
+    }
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?;
+    let file: VectorFile = match head.schema.as_str() {
+        FILE_SCHEMA => serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?,
+        FILE_SCHEMA_V1 => {
+            let old: VectorFile<crate::v1::Context> =
+                serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?;
+            crate::v1::upgrade(old).map_err(|e| format!("{name}: {e}"))?
+        }
+        other => {
+            return Err(format!(
+                "{name}: schema {:?} is not {FILE_SCHEMA} or {FILE_SCHEMA_V1}",
+                trace_untrusted::escape::terminal_line(other)
+            ));
+        }
+    };
     for g in &file.groups {
         for t in &g.tests {
             if !trace_untrusted::name::is_vector_id(&t.id) {

@@ -221,8 +221,14 @@ impl Build {
         self.ctx.verification_time = SAMPLE_IAT + seconds;
         self
     }
-    pub fn trust(&mut self, key: String) -> &mut Self {
-        self.ctx.trusted_keys.push(key);
+    /// Pins a public key, given as a JWK.
+    pub fn trust_jwk(&mut self, jwk: Object) -> &mut Self {
+        self.ctx.trusted_keys.push(Value::Object(jwk).to_serde());
+        self
+    }
+    /// Pins a public key by its RFC 7638 thumbprint.
+    pub fn trust_thumbprint(&mut self, thumbprint: String) -> &mut Self {
+        self.ctx.trusted_keys.push(serde_json::Value::String(thumbprint));
         self
     }
     /// Must be accepted; `controls` names the rules it is a positive control for.
@@ -351,20 +357,20 @@ impl Build {
     /// Tells the verifier the policy bundle hash it expects (S2 §3.3 step 5): the input
     /// `policy`, `{bundle_hash}`.
     pub fn expected_policy(&mut self, bundle_hash: &str) -> &mut Self {
-        self.ctx.policy = Some(format!(r#"{{"bundle_hash":"{bundle_hash}"}}"#));
+        self.ctx.policy = Some(serde_json::json!({ "bundle_hash": bundle_hash }));
         self
     }
 
-    /// Gives the verifier a deployment profile (JSON text, `{fips, min_slsa_level}`).
-    pub fn deployment(&mut self, profile: &str) -> &mut Self {
-        self.ctx.deployment = Some(profile.into());
+    /// Gives the verifier a deployment profile (`{fips, min_slsa_level,
+    /// require_policy_evaluation}`).
+    pub fn deployment(&mut self, profile: serde_json::Value) -> &mut Self {
+        self.ctx.deployment = Some(profile);
         self
     }
 
     /// Gives the verifier reference values: the measurements a RIM endorses.
     pub fn reference_measurements(&mut self, measurements: &[&str]) -> &mut Self {
-        let list: Vec<String> = measurements.iter().map(|m| format!("{m:?}")).collect();
-        self.ctx.reference_values = Some(format!(r#"{{"measurements":[{}]}}"#, list.join(",")));
+        self.ctx.reference_values = Some(serde_json::json!({ "measurements": measurements }));
         self
     }
 
@@ -533,7 +539,7 @@ impl Build {
             ctx.issuer_keys = configured
                 .into_iter()
                 .flatten()
-                .map(|k| String::from_utf8(jcs::canonicalize(&Value::Object(k.public_key().to_jwk()))).expect("utf-8"))
+                .map(|k| Value::Object(k.public_key().to_jwk()).to_serde())
                 .collect();
             if chain.receipt_form == ReceiptPolicy::CmcpCompat {
                 ctx.receipts = Some(ReceiptPolicy::CmcpCompat.name().into());
@@ -555,23 +561,23 @@ impl Build {
                 ctx.verification_time,
             )
             .expect("the evidence knob applies");
-            ctx.evidence = Some(text);
+            ctx.evidence = Some(serde_json::from_str(&text).expect("the evidence input is JSON"));
         }
         if let Some(rev) = &self.revocation {
             let text = rev
                 .inputs_json(&self.key().public_key(), self.kid.as_deref(), ctx.verification_time)
                 .expect("the revocation knobs apply");
-            ctx.revocation = Some(text);
+            ctx.revocation = Some(serde_json::from_str(&text).expect("the revocation input is JSON"));
         }
         if let Some(knob) = self.anchor {
             let (bytes, _) = self.bytes().expect("bytes build before the context is asked for");
             let receipt = crate::anchor_build::receipt(&bytes, knob).expect("the anchor knob applies");
-            ctx.inclusion = Some(String::from_utf8(jcs::canonicalize(&Value::Object(receipt))).expect("utf-8"));
+            ctx.inclusion = Some(Value::Object(receipt).to_serde());
         }
         if self.pin_key && ctx.trusted_keys.is_empty() {
             // As a public JWK: every library can take one; thumbprints have their own vectors.
-            let jwk = jcs::canonicalize(&Value::Object(self.key().public_key().to_jwk()));
-            ctx.trusted_keys.push(String::from_utf8(jwk).expect("utf-8"));
+            ctx.trusted_keys
+                .push(Value::Object(self.key().public_key().to_jwk()).to_serde());
         }
         ctx
     }
@@ -586,7 +592,7 @@ impl Build {
         }
         let record = self.record();
         let canonical = jcs::canonicalize(&Value::Object(record.clone()));
-        let form = trace_vector_format::format::form_named(&self.ctx.format)?;
+        let form = trace_vector_format::options::form_named(&self.ctx.format)?;
         let omit = self.signature == SignatureKnob::Omit;
         let (mut bytes, signing_input) = match form {
             Form::Embedded => {

@@ -57,7 +57,8 @@ fn previous_since(path: &Path) -> BTreeMap<String, String> {
     let Ok(bytes) = std::fs::read(path) else {
         return BTreeMap::new();
     };
-    let Ok(file) = serde_json::from_slice::<VectorFile>(&bytes) else {
+    // Through the loader: a file still in the format before is read too.
+    let Ok(file) = trace_vector_format::load::parse(&path.display().to_string(), &bytes) else {
         return BTreeMap::new();
     };
     file.groups

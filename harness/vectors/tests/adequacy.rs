@@ -387,14 +387,11 @@ fn lenient_revocation_entry_ids(c: &Context, t: &Test) -> Observed {
     // Parses entry ids with the language's integer parser, which takes a leading '+' (found
     // by mutation testing: "+1000" compared as 1000 instead of falling back).
     let mut ctx = c.clone();
-    if let Some(text) = &c.revocation {
-        let mut inputs: serde_json::Value = serde_json::from_str(text).expect("revocation JSON");
-        if let Some(id) = inputs.pointer_mut("/entry/entry_id")
-            && let Some(plain) = id.as_str().and_then(|s| s.strip_prefix('+'))
-        {
-            *id = plain.to_string().into();
-        }
-        ctx.revocation = Some(inputs.to_string());
+    if let Some(inputs) = ctx.revocation.as_mut()
+        && let Some(id) = inputs.pointer_mut("/entry/entry_id")
+        && let Some(plain) = id.as_str().and_then(|s| s.strip_prefix('+'))
+    {
+        *id = plain.to_string().into();
     }
     reference::observe(&ctx, t).expect("runs")
 }
@@ -403,12 +400,8 @@ fn first_trusted_bundle_key(c: &Context, t: &Test) -> Observed {
     // Checks the bundle signature with the first trusted bundle key instead of the one the
     // bundle names (found by mutation testing).
     let mut ctx = c.clone();
-    if let Some(text) = &c.revocation {
-        let mut inputs: serde_json::Value = serde_json::from_str(text).expect("revocation JSON");
-        if let Some(serde_json::Value::Array(keys)) = inputs.get_mut("bundle_keys") {
-            keys.truncate(1);
-        }
-        ctx.revocation = Some(inputs.to_string());
+    if let Some(serde_json::Value::Array(keys)) = ctx.revocation.as_mut().and_then(|r| r.get_mut("bundle_keys")) {
+        keys.truncate(1);
     }
     reference::observe(&ctx, t).expect("runs")
 }
@@ -441,12 +434,10 @@ fn inclusion_replay_skipped_as_unverified(c: &Context, t: &Test) -> Observed {
 fn token_signer_from_its_snapshot(c: &Context, t: &Test) -> Observed {
     // Trusts whichever key snapshot the token brings: the pinned signer is never compared.
     let mut ctx = c.clone();
-    if let Some(text) = &c.evidence {
-        let mut evidence: serde_json::Value = serde_json::from_str(text).expect("evidence JSON");
-        if evidence["platform"] == "google-confidential-space" {
-            evidence.as_object_mut().expect("an object").remove("root_sha256");
-        }
-        ctx.evidence = Some(evidence.to_string());
+    if let Some(evidence) = ctx.evidence.as_mut()
+        && evidence["platform"] == "google-confidential-space"
+    {
+        evidence.as_object_mut().expect("an object").remove("root_sha256");
     }
     reference::observe(&ctx, t).expect("runs")
 }
@@ -455,8 +446,7 @@ fn lenient_inclusion_hashes(c: &Context, t: &Test) -> Observed {
     // Reads receipt hashes case-insensitively and ignores digits past the 64th (found by
     // mutation testing: a decoder that checks length or case but not both).
     let mut ctx = c.clone();
-    if let Some(text) = &c.inclusion {
-        let mut receipt: serde_json::Value = serde_json::from_str(text).expect("receipt JSON");
+    if let Some(receipt) = ctx.inclusion.as_mut() {
         let relax = |h: &mut serde_json::Value| {
             if let Some(text) = h.as_str() {
                 *h = text
@@ -473,7 +463,6 @@ fn lenient_inclusion_hashes(c: &Context, t: &Test) -> Observed {
         if let Some(serde_json::Value::Array(path)) = receipt.get_mut("audit_path") {
             path.iter_mut().for_each(relax);
         }
-        ctx.inclusion = Some(receipt.to_string());
     }
     reference::observe(&ctx, t).expect("runs")
 }

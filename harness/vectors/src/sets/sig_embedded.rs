@@ -40,7 +40,7 @@ vectors! { "sig", "embedded", "Embedded signature member: presence, base64url en
         }
         b.pin_key = false;
         let other = crate::build::key_named(Alg::ES256, "other").public_key().to_jwk();
-        b.trust(String::from_utf8(trace_record::jcs::canonicalize(&trace_record::json::Value::Object(other))).expect("utf-8"));
+        b.trust_jwk(other);
         b.invalid("signature/invalid", "TR-SIG-005").spec("S2 §3.2.2");
     }
     /// A signature made by another key than cnf

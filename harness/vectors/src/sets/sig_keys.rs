@@ -85,15 +85,14 @@ vectors! { "sig", "keys", "The confirmation key (cnf.jwk) and the trust anchor."
     /// A valid signature by an untrusted key proves nothing about who signed.
     fn untrusted_key(b) {
         let other = crate::build::key_named(Alg::EdDSA, "other").public_key().to_jwk();
-        b.trust(String::from_utf8(trace_record::jcs::canonicalize(&Value::Object(other))).expect("utf-8"));
+        b.trust_jwk(other);
         b.invalid("key/untrusted", "TR-SIG-009").spec("docs/verification.md step 2");
     }
     /// An ES384 cnf key that is not among the trusted keys
     /// The same with an EC key, trusted set given as a JWK.
     fn untrusted_key_jwk(b) {
         let other = crate::build::key_named(Alg::ES384, "other").public_key().to_jwk();
-        let text = String::from_utf8(trace_record::jcs::canonicalize(&Value::Object(other))).expect("utf-8");
-        b.alg(Alg::ES384).form(Form::Jws).trust(text);
+        b.alg(Alg::ES384).form(Form::Jws).trust_jwk(other);
         b.invalid("key/untrusted", "TR-SIG-009").spec("docs/verification.md step 2");
     }
     /// No trusted key at all
@@ -106,12 +105,12 @@ vectors! { "sig", "keys", "The confirmation key (cnf.jwk) and the trust anchor."
     /// A verifier may pin keys by thumbprint (docs/verification.md step 2).
     fn trusted_thumbprint(b) {
         let thumb = b.key().public_key().thumbprint();
-        b.trust(thumb).valid(&["TR-SIG-009"]).spec("RFC 7638 §3");
+        b.trust_thumbprint(thumb).valid(&["TR-SIG-009"]).spec("RFC 7638 §3");
     }
     /// An untrusted key with the trust anchor given as a thumbprint
     /// The same rule when the pinned key is only known by its thumbprint.
     fn untrusted_thumbprint(b) {
-        b.trust(crate::build::key_named(Alg::EdDSA, "other").public_key().thumbprint());
+        b.trust_thumbprint(crate::build::key_named(Alg::EdDSA, "other").public_key().thumbprint());
         b.invalid("key/untrusted", "TR-SIG-009").spec("RFC 7638 §3");
     }
     /// The trusted key given as a JWK with a kid
@@ -119,8 +118,7 @@ vectors! { "sig", "keys", "The confirmation key (cnf.jwk) and the trust anchor."
     fn trusted_jwk_with_kid(b) {
         let mut k = b.alg(Alg::ES256).key().public_key().to_jwk();
         k.insert("kid", Value::String("ops-key-7".into()));
-        let text = String::from_utf8(trace_record::jcs::canonicalize(&Value::Object(k))).expect("utf-8");
-        b.trust(text).valid(&["TR-SIG-009"]).spec("RFC 7638 §3");
+        b.trust_jwk(k).valid(&["TR-SIG-009"]).spec("RFC 7638 §3");
     }
     /// An ES256 signature with high S
     /// ECDSA signatures are malleable; JOSE and COSE accept both twins, a strict verifier may not.
