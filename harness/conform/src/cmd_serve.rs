@@ -3,7 +3,9 @@
 //!
 //! Owns: reading JSON Lines requests, answering each with one line, and mapping
 //! trace-record's reports onto protocol results. A malformed request gets a
-//! `harness_error`; nothing but protocol lines is written to stdout.
+//! `harness_error`; nothing but protocol lines is written to stdout. Does not own turning a
+//! request's inputs into the reference's options (`trace_vector_format::options`, which
+//! the in-process reference shares).
 
 use crate::exit::Exit;
 use serde_json::{Value, json};
@@ -34,10 +36,6 @@ fn hello() -> Value {
 
 fn bytes(b64u: &str, name: &str) -> Result<Vec<u8>, String> {
     b64::decode(b64u).map_err(|_| format!("{name:?} is not canonical base64url"))
-}
-
-fn jwk_value(v: &Value) -> Result<json::Value, String> {
-    json::parse(v.to_string().as_bytes()).map_err(|e| e.to_string())
 }
 
 /// A finding as an entry of `errors`: its rule, class and message (as `native`).
@@ -133,11 +131,11 @@ fn canonicalize(req: &request::Canonicalize) -> Result<Value, String> {
 }
 
 fn sign_op(req: &request::Sign) -> Result<Value, String> {
-    let claims = match jwk_value(&req.claims)? {
+    let claims = match options::to_record_json("claims", &req.claims)? {
         json::Value::Object(o) => o,
         _ => return Err("claims is not an object".into()),
     };
-    let key = SigningKey::from_private_jwk(&jwk_value(&req.key)?).map_err(|e| e.to_string())?;
+    let key = SigningKey::from_private_jwk(&options::to_record_json("key", &req.key)?).map_err(|e| e.to_string())?;
     let tag = if req.cose_tagged.unwrap_or(true) {
         CoseTag::Tagged
     } else {
@@ -178,7 +176,7 @@ fn encode(req: &request::Encode, key: &Value) -> Result<Value, String> {
         json::Value::Object(o) => o,
         _ => return Err("payload is not a JSON object".into()),
     };
-    let key = SigningKey::from_private_jwk(&jwk_value(key)?).map_err(|e| e.to_string())?;
+    let key = SigningKey::from_private_jwk(&options::to_record_json("key", key)?).map_err(|e| e.to_string())?;
     let out = envelope::encode(&claims, &key, options::form_named(&req.format)?, CoseTag::Tagged);
     Ok(json!({"record_b64u": b64::encode(&out)}))
 }

@@ -106,6 +106,7 @@ pub fn vector_file(data: &[u8]) {
             let _ = t.input.bytes();
             let _ = trace_runner::protocol::vector_request("fuzz", &g.context, t, 1000);
             let _ = g.context.verify_options();
+            let _ = g.context.chain_options();
         }
     }
 }

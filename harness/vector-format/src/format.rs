@@ -1,8 +1,8 @@
 //! The vector file format v2 (`vectors/<module>/<topic>.json`, schema in
 //! `vectors/schema/vector-file.json`).
 //!
-//! Owns: the serde types, the protocol request a group's context makes, and the per-vector
-//! digest. Groups fix the context (operation, form, level, platform, profile, time, and the
+//! Owns: the serde types with the shape checks of a group's inputs, the protocol request a
+//! group's context makes, and the per-vector digest. Groups fix the context (operation, form, level, platform, profile, time, and the
 //! verifier's inputs as JSON values); tests carry the input and the expectation. Does not
 //! own reading v1 files ([`crate::v1`]), turning requests into the reference's options
 //! ([`crate::options`]), or building or scoring vectors.
@@ -96,7 +96,7 @@ pub struct Context {
 }
 
 /// What a JSON value is, for messages (never its text: it may be large or hostile).
-fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -109,23 +109,30 @@ fn kind(v: &Value) -> &'static str {
 
 /// A group input: a JSON object. A string is refused: it would be a v1 input (JSON text)
 /// in a v2 file.
+/// Absent is written by leaving the member out; `null` is refused.
 fn object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        Some(v) if !v.is_object() => Err(D::Error::custom(format!(
+    match Value::deserialize(d)? {
+        v @ Value::Object(_) => Ok(Some(v)),
+        v => Err(D::Error::custom(format!(
             "a group input must be a JSON object, not {}",
             kind(&v)
         ))),
-        v => Ok(v),
     }
+}
+
+/// An RFC 7638 thumbprint: the SHA-256 digest in base64url without padding, 43 characters.
+fn is_thumbprint(s: &str) -> bool {
+    s.len() == 43 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Trusted keys: JWK objects or thumbprint strings.
 fn keys<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
     let keys = Vec::<Value>::deserialize(d)?;
-    match keys.iter().find(|k| !k.is_object() && !k.is_string()) {
+    let ok = |k: &Value| k.is_object() || k.as_str().is_some_and(is_thumbprint);
+    match keys.iter().find(|k| !ok(k)) {
         Some(k) => Err(D::Error::custom(format!(
-            "a trusted key must be a JWK object or a thumbprint string, not {}",
-            kind(k)
+            "a trusted key must be a JWK object or an RFC 7638 thumbprint (43 base64url characters), not {}",
+            if k.is_string() { "another string" } else { kind(k) }
         ))),
         None => Ok(keys),
     }
@@ -438,9 +445,16 @@ mod tests {
             let e = group_with(input, json!("{\"a\":1}")).unwrap_err().to_string();
             assert!(e.contains("must be a JSON object, not a string"), "{input}: {e}");
             assert!(group_with(input, json!([1])).is_err(), "{input}");
+            // Absent is written by leaving the member out.
+            assert!(group_with(input, json!(null)).is_err(), "{input}");
         }
-        assert!(group_with("trusted_keys", json!([{"kty": "OKP"}, "thumb"])).is_ok());
+        let thumbprint = "A".repeat(43);
+        assert!(group_with("trusted_keys", json!([{"kty": "OKP"}, thumbprint])).is_ok());
         assert!(group_with("trusted_keys", json!([7])).is_err());
+        // A JWK as text (a v1 key in a v2 file) or any other string is no thumbprint.
+        assert!(group_with("trusted_keys", json!(["{\"kty\":\"OKP\"}"])).is_err());
+        assert!(group_with("trusted_keys", json!(["A".repeat(42)])).is_err());
+        assert!(group_with("trusted_keys", json!([format!("{}=", "A".repeat(42))])).is_err());
         assert!(group_with("issuer_keys", json!([{"kty": "OKP"}])).is_ok());
         assert!(group_with("issuer_keys", json!(["thumb"])).is_err());
     }

@@ -1,5 +1,6 @@
 //! Reading the committed vector files: from a directory, or the copy embedded at build
-//! time (so an installed binary needs no checkout).
+//! time (so an installed binary needs no checkout). A file is strict JSON in format v2, or
+//! in v1, which is upgraded on reading ([`crate::v1`]).
 
 use crate::format::{FILE_SCHEMA, FILE_SCHEMA_V1, VectorFile};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,10 @@ pub fn parse(name: &str, bytes: &[u8]) -> Result<VectorFile, String> {
     struct Head {
         schema: String,
     }
+    // Strict JSON first (trace-record's parser): no duplicate member names, lone
+    // surrogates, integers past ±(2^53-1) or nesting past its depth, anywhere in the file;
+    // serde alone would keep the last of two members silently.
+    trace_record::json::parse(bytes).map_err(|e| format!("{name}: not strict JSON: {e}"))?;
     let head: Head = serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?;
     let file: VectorFile = match head.schema.as_str() {
         FILE_SCHEMA => serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?,

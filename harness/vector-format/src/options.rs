@@ -14,7 +14,7 @@ use trace_record::cmcp::CmcpCanonicalization;
 use trace_record::{Form, FormChoice, Level, Profile, PublicKey, TrustedKey, VerifyOptions, json};
 
 /// A JSON value as trace-record's own JSON tree (what its key and input readers take).
-pub fn record_json(name: &str, v: &Value) -> Result<json::Value, String> {
+pub fn to_record_json(name: &str, v: &Value) -> Result<json::Value, String> {
     json::parse(v.to_string().as_bytes()).map_err(|e| format!("{name}: {e}"))
 }
 
@@ -25,10 +25,11 @@ pub fn trusted_keys(keys: &[Value]) -> Result<Vec<TrustedKey>, String> {
         .map(|k| match k {
             Value::String(t) => Ok(TrustedKey::Thumbprint(t.clone())),
             Value::Object(_) => Ok(TrustedKey::Jwk(
-                PublicKey::from_jwk(&record_json("trusted key", k)?).map_err(|e| format!("trusted key: {e}"))?,
+                PublicKey::from_jwk(&to_record_json("trusted key", k)?).map_err(|e| format!("trusted key: {e}"))?,
             )),
             other => Err(format!(
-                "trusted key {other} is neither a JWK object nor a thumbprint string"
+                "a trusted key is a JWK object or a thumbprint string, not {}",
+                crate::format::kind(other)
             )),
         })
         .collect()
@@ -71,13 +72,13 @@ pub fn verify(req: &request::Verify) -> Result<VerifyOptions, String> {
         o.evidence = Some(trace_hardware::input::facts(input, o.now)?);
     }
     if let Some(inputs) = &req.revocation {
-        o.revocation = Some(trace_record::revocation::RevocationInputs::from_json(&record_json(
+        o.revocation = Some(trace_record::revocation::RevocationInputs::from_json(&to_record_json(
             "revocation",
             inputs,
         )?)?);
     }
     if let Some(receipt) = &req.inclusion {
-        o.inclusion = Some(record_json("inclusion", receipt)?);
+        o.inclusion = Some(to_record_json("inclusion", receipt)?);
     }
     if let Some(d) = &req.deployment {
         o.deployment = deployment(d)?;
@@ -104,7 +105,7 @@ pub fn chain(req: &request::VerifyChain) -> Result<ChainOptions, String> {
     o.claim.allow_embedded_key = o.claim.trusted_keys.is_empty();
     for key in &req.issuer_keys {
         o.issuer_keys
-            .push(PublicKey::from_jwk(&record_json("issuer key", key)?).map_err(|e| format!("issuer key: {e}"))?);
+            .push(PublicKey::from_jwk(&to_record_json("issuer key", key)?).map_err(|e| format!("issuer key: {e}"))?);
     }
     o.receipts = ReceiptPolicy::parse(&req.receipts)
         .ok_or_else(|| format!("receipts {:?} is not trace or cmcp-compat", req.receipts))?;

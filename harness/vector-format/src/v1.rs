@@ -53,9 +53,12 @@ pub struct Context {
     pub receipts: Option<String>,
 }
 
-/// One input's JSON text as the value v2 holds.
+/// One input's JSON text as the value v2 holds, read as strictly as the reference read it
+/// (trace-record's parser: no duplicate member names, integers within ±(2^53-1)).
 fn value(name: &str, text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("{name} is not JSON text: {e}"))
+    trace_record::json::parse(text.as_bytes())
+        .map(|v| v.to_serde())
+        .map_err(|e| format!("{name} is not strict JSON text: {e}"))
 }
 
 fn input(name: &str, text: Option<String>) -> Result<Option<Value>, String> {
@@ -63,8 +66,9 @@ fn input(name: &str, text: Option<String>) -> Result<Option<Value>, String> {
 }
 
 impl Context {
-    /// The v2 context. A trusted key whose text starts with `{` is a JWK (as v1 readers
-    /// took it); any other is a thumbprint and stays a string.
+    /// The v2 context, checked by v2's own rules (inputs are objects, trusted keys JWKs or
+    /// thumbprints, issuer keys JWKs). A trusted key whose text starts with `{` is a JWK, as
+    /// the reference took it; any other is a thumbprint and stays a string.
     pub fn upgrade(self) -> Result<format::Context, String> {
         let trusted_keys = self
             .trusted_keys
@@ -76,35 +80,40 @@ impl Context {
                     Ok(Value::String(k))
                 }
             })
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
         let issuer_keys = self
             .issuer_keys
             .iter()
             .map(|k| value("issuer key", k))
-            .collect::<Result<_, _>>()?;
-        Ok(format::Context {
-            op: self.op,
-            format: self.format,
-            level: self.level,
-            platform: self.platform,
-            profile: self.profile,
-            strict: self.strict,
-            verification_time: self.verification_time,
-            max_age: self.max_age,
-            skew: self.skew,
-            nonce: self.nonce,
-            record_kind: self.record_kind,
-            cmcp_canonicalization: self.cmcp_canonicalization,
-            trusted_keys,
-            inclusion: input("inclusion", self.inclusion)?,
-            evidence: input("evidence", self.evidence)?,
-            revocation: input("revocation", self.revocation)?,
-            policy: input("policy", self.policy)?,
-            reference_values: input("reference_values", self.reference_values)?,
-            deployment: input("deployment", self.deployment)?,
-            issuer_keys,
-            receipts: self.receipts,
-        })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut v2 = serde_json::Map::new();
+        let mut put = |name: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                v2.insert(name.into(), v);
+            }
+        };
+        put("op", Some(Value::String(self.op.name().into())));
+        put("format", Some(self.format.into()));
+        put("level", Some(self.level.into()));
+        put("platform", Some(self.platform.into()));
+        put("profile", Some(self.profile.into()));
+        put("strict", Some(self.strict.into()));
+        put("verification_time", Some(self.verification_time.into()));
+        put("max_age", Some(self.max_age.into()));
+        put("skew", Some(self.skew.into()));
+        put("nonce", self.nonce.map(Value::from));
+        put("record_kind", self.record_kind.map(Value::from));
+        put("cmcp_canonicalization", self.cmcp_canonicalization.map(Value::from));
+        put("trusted_keys", (!trusted_keys.is_empty()).then(|| trusted_keys.into()));
+        put("inclusion", input("inclusion", self.inclusion)?);
+        put("evidence", input("evidence", self.evidence)?);
+        put("revocation", input("revocation", self.revocation)?);
+        put("policy", input("policy", self.policy)?);
+        put("reference_values", input("reference_values", self.reference_values)?);
+        put("deployment", input("deployment", self.deployment)?);
+        put("issuer_keys", (!issuer_keys.is_empty()).then(|| issuer_keys.into()));
+        put("receipts", self.receipts.map(Value::from));
+        serde_json::from_value(Value::Object(v2)).map_err(|e| e.to_string())
     }
 }
 
@@ -160,7 +169,7 @@ mod tests {
     #[test]
     fn inputs_held_as_text_become_values() {
         let bytes = v1_file(json!({
-            "trusted_keys": [r#"{"kty":"OKP","crv":"Ed25519","x":"abc"}"#, "thumb"],
+            "trusted_keys": [r#"{"kty":"OKP","crv":"Ed25519","x":"abc"}"#, "A".repeat(43)],
             "issuer_keys": [r#"{"kty":"OKP"}"#],
             "evidence": r#"{"platform":"aws-nitro","format":"capture","files":{}}"#,
             "inclusion": r#"{"leaf_index":0}"#,
@@ -174,7 +183,7 @@ mod tests {
         let c = &file.groups[0].context;
         assert_eq!(
             c.trusted_keys,
-            [json!({"kty": "OKP", "crv": "Ed25519", "x": "abc"}), json!("thumb")]
+            [json!({"kty": "OKP", "crv": "Ed25519", "x": "abc"}), json!("A".repeat(43))]
         );
         assert_eq!(c.issuer_keys, [json!({"kty": "OKP"})]);
         assert_eq!(
@@ -198,6 +207,17 @@ mod tests {
         );
         let e = parse("v1.json", &v1_file(json!({"issuer_keys": ["thumbprint"]}))).unwrap_err();
         assert!(e.contains("issuer key"), "{e}");
+        // As strictly as the reference read them: a duplicate member is refused.
+        let e = parse(
+            "v1.json",
+            &v1_file(json!({"policy": r#"{"bundle_hash":"a","bundle_hash":"b"}"#})),
+        )
+        .unwrap_err();
+        assert!(e.contains("policy"), "{e}");
+        // v2's rules apply: text that is JSON but not an object is no input.
+        let e = parse("v1.json", &v1_file(json!({"deployment": "7"}))).unwrap_err();
+        assert!(e.contains("must be a JSON object"), "{e}");
+        assert!(parse("v1.json", &v1_file(json!({"evidence": "null"}))).is_err());
     }
 
     #[test]

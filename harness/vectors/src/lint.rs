@@ -14,7 +14,7 @@ use trace_record::Platform;
 use trace_record::rules::catalog::{ERROR_CLASSES, RULES, Strength};
 use trace_record::rules::classes::{classes_of, may_produce};
 use trace_vector_format::catalog::{FLAGS, coverage};
-use trace_vector_format::format::{Outcome, VectorFile};
+use trace_vector_format::format::{Context, Outcome, VectorFile};
 
 /// MUST rules that cannot have negative vectors, and why.
 pub const NO_NEGATIVE: &[(&str, &str)] = &[
@@ -64,6 +64,49 @@ pub const NO_POSITIVE_YET: &[(&str, &str)] = &[];
 
 pub const VECTOR_FILE_SCHEMA: &str = include_str!("../../../vectors/schema/vector-file.json");
 
+/// What a group's context sets that its operation's request never sends (so no
+/// implementation, the reference included, would see it), if anything.
+fn unsent_context(c: &Context) -> Option<String> {
+    let verify_only = [
+        ("evidence", c.evidence.is_some()),
+        ("revocation", c.revocation.is_some()),
+        ("inclusion", c.inclusion.is_some()),
+        ("policy", c.policy.is_some()),
+        ("reference_values", c.reference_values.is_some()),
+        ("deployment", c.deployment.is_some()),
+    ];
+    let chain_only = [
+        ("issuer_keys", !c.issuer_keys.is_empty()),
+        ("receipts", c.receipts.is_some()),
+    ];
+    let unsent: Vec<&str> = match c.op {
+        Op::Verify => chain_only.iter().filter(|(_, set)| *set).map(|(n, _)| *n).collect(),
+        // A verify-chain request carries the claim's freshness, keys and canonicalization,
+        // never a form, level, profile, strictness or nonce.
+        Op::VerifyChain => verify_only
+            .iter()
+            .chain(&[
+                ("format other than embedded", c.format != "embedded"),
+                ("level other than 0", c.level != 0),
+                ("profile other than v0.2", c.profile != "v0.2"),
+                ("strict", c.strict),
+                ("nonce", c.nonce.is_some()),
+            ])
+            .filter(|(_, set)| *set)
+            .map(|(n, _)| *n)
+            .collect(),
+        _ => Vec::new(),
+    };
+    (!unsent.is_empty()).then(|| {
+        format!(
+            "{} sets what a {} request never sends: {}",
+            c.op,
+            c.op,
+            unsent.join(", ")
+        )
+    })
+}
+
 /// Lints the files of `dir`; returns one message per problem.
 pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
     let mut problems = Vec::new();
@@ -75,9 +118,19 @@ pub fn lint(dir: &Path, files: &[(PathBuf, VectorFile)]) -> Vec<String> {
     let mut seen = BTreeSet::new();
     for (path, file) in files {
         let at = path.strip_prefix(dir).unwrap_or(path).display().to_string();
-        let raw: serde_json::Value = serde_json::to_value(file).expect("serializes");
+        // The file as it is on disk (a v1 file loads, upgraded, but is not v2); the parsed
+        // form when the path is not a readable file.
+        let raw: serde_json::Value = std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_else(|| serde_json::to_value(file).expect("serializes"));
         for e in validator.iter_errors(&raw) {
             problems.push(format!("{at}: schema: {} at {}", e, e.instance_path()));
+        }
+        for g in &file.groups {
+            if let Some(why) = unsent_context(&g.context) {
+                problems.push(format!("{at}: group {:?}: {why}", g.description));
+            }
         }
         let want_path = Path::new(&file.module).join(format!("{}.json", file.topic));
         if Path::new(&at) != want_path {
@@ -291,6 +344,21 @@ pub fn retired_ids(dir: &Path) -> BTreeSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_context_member_its_request_never_sends_is_named() {
+        let mut chain = Context::verify("embedded", "software-only", 1);
+        chain.op = Op::VerifyChain;
+        assert_eq!(unsent_context(&chain), None);
+        chain.level = 1;
+        chain.evidence = Some(serde_json::json!({}));
+        let why = unsent_context(&chain).unwrap();
+        assert!(why.contains("evidence") && why.contains("level other than 0"), "{why}");
+        let mut verify = Context::verify("jws", "software-only", 1);
+        assert_eq!(unsent_context(&verify), None);
+        verify.receipts = Some("trace".into());
+        assert!(unsent_context(&verify).unwrap().contains("receipts"));
+    }
 
     #[test]
     fn a_platform_without_its_level_1_cose_positive_is_named() {
