@@ -1,6 +1,6 @@
 """Shared plumbing for Python adapters of protocol v1 (harness/PROTOCOL.md).
 
-Owns: reserving stdout for protocol lines and the request loop. Each adapter keeps its
+Owns: reserving stdout for protocol lines, the `hello` answer and the request loop. Each adapter keeps its
 own operations and its own mapping of the library's results; nothing here decides a verdict.
 """
 
@@ -22,6 +22,19 @@ PLATFORMS = [
     "tpm2",
     "software-only",
 ]
+
+
+def hello_op(implementation, capabilities):
+    """The `hello` operation of an adapter that speaks protocol 1 only: it answers with the
+    implementation and capabilities given, or `unsupported` when 1 is outside the runner's
+    range."""
+
+    def hello(req):
+        if not req["protocol"]["min"] <= 1 <= req["protocol"]["max"]:
+            return "unsupported", "this adapter speaks protocol 1 only"
+        return "ok", {"protocol": 1, "framing": "jsonl", "implementation": implementation, "capabilities": capabilities}
+
+    return hello
 
 
 def protocol_stdout():

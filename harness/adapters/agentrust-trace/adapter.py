@@ -232,12 +232,6 @@ def trusted_key(keys, record):
     return PLACEHOLDER_JWK
 
 
-def hello(req):
-    if not req["protocol"]["min"] <= 1 <= req["protocol"]["max"]:
-        return "unsupported", "this adapter speaks protocol 1 only"
-    return "ok", {"protocol": 1, "framing": "jsonl", "implementation": IMPL, "capabilities": CAPS}
-
-
 def verify(req):
     if (req["format"], req["level"], req["profile"], req["strict"]) != ("embedded", 0, "v0.2", False):
         return "unsupported", "only embedded records at level 0 under profile v0.2 (not strict)"
@@ -314,7 +308,7 @@ def unknown(req):
 
 
 OPS = {
-    "hello": hello,
+    "hello": adapter_kit.hello_op(IMPL, CAPS),
     "verify": verify,
     "sign": sign,
     "canonicalize": canonicalize,

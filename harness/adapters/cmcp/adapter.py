@@ -432,12 +432,6 @@ def bundle_error(failure):
 # --- operations ------------------------------------------------------------------------------
 
 
-def hello(req):
-    if not req["protocol"]["min"] <= 1 <= req["protocol"]["max"]:
-        return "unsupported", "this adapter speaks protocol 1 only"
-    return "ok", {"protocol": 1, "framing": "jsonl", "implementation": IMPL, "capabilities": CAPS}
-
-
 def verify(req):
     if (req["format"], req["level"], req["profile"], req["strict"]) != ("embedded", 0, "v0.2", False):
         return "unsupported", "only embedded RuntimeClaims at level 0 under profile v0.2 (not strict)"
@@ -525,7 +519,7 @@ def unknown(req):
 
 
 OPS = {
-    "hello": hello,
+    "hello": adapter_kit.hello_op(IMPL, CAPS),
     "verify": verify,
     "verify-chain": verify_chain,
     "ping": lambda req: ("ok", {}),

@@ -98,12 +98,6 @@ def exc_text(exc):
     return text(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
 
 
-def hello(req):
-    if not req["protocol"]["min"] <= 1 <= req["protocol"]["max"]:
-        return "unsupported", "this adapter speaks protocol 1 only"
-    return "ok", {"protocol": 1, "framing": "jsonl", "implementation": IMPL, "capabilities": CAPS}
-
-
 def verify(req):
     if (req["format"], req["profile"], req["strict"]) != ("embedded", "v0.2", False):
         return "unsupported", "trace-tests reads JSON records under the v0.2 profile only"
@@ -155,7 +149,12 @@ def unknown(req):
     return "unsupported", f"op {req.get('op')!r} is not implemented by this adapter (trace-tests only verifies)"
 
 
-OPS = {"hello": hello, "verify": verify, "ping": lambda req: ("ok", {}), "shutdown": lambda req: ("ok", {})}
+OPS = {
+    "hello": adapter_kit.hello_op(IMPL, CAPS),
+    "verify": verify,
+    "ping": lambda req: ("ok", {}),
+    "shutdown": lambda req: ("ok", {}),
+}
 
 
 def main():

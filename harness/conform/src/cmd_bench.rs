@@ -126,8 +126,8 @@ fn measure(
     check: &RunResult,
     requests: &[Value],
     a: &Args,
-) -> Result<Measured, String> {
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+) -> Result<Measured, trace_runner::Error> {
+    let cwd = std::env::current_dir().map_err(|e| trace_runner::Error::Io(format!("the current directory: {e}")))?;
     let deadline = Duration::from_millis(a.deadline_ms);
     let cold_start = bench::cold_start(argv, &cwd, a.cold_starts, Duration::from_secs(10))?;
     let mut adapter = bench::start(argv, &cwd, Duration::from_secs(10))?;
@@ -218,7 +218,7 @@ pub fn run(a: Args) -> Exit {
             Ok(m) => measured.push(m),
             Err(e) => {
                 eprintln!("trace-conform bench: measuring {role}: {e}");
-                return Exit::Adapter;
+                return Exit::from(&e);
             }
         }
     }

@@ -36,7 +36,7 @@ pub fn run(a: Args) -> Exit {
         };
         let parsed = serde_json::from_slice(&bytes)
             .map_err(|e| e.to_string())
-            .and_then(|v| dashboard::parse(&v));
+            .and_then(|v| dashboard::parse(&v).map_err(String::from));
         match parsed {
             Ok(r) => runs.push(r),
             Err(e) => return fail(format!("{}: {e}", path.display())),

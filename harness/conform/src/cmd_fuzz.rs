@@ -94,7 +94,7 @@ pub fn run(a: Args) -> Exit {
     };
     let summary = match differential::fuzz(&seeds, &opts) {
         Ok(s) => s,
-        Err(e) => return fail(Exit::Adapter, e),
+        Err(e) => return fail(Exit::from(&e), e),
     };
     println!(
         "{} inputs from {} seeds ({} not claimed), {} adapter restarts, {} distinct disagreement(s)",

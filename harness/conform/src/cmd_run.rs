@@ -109,7 +109,7 @@ pub fn load_profile(path: Option<&std::path::Path>) -> Result<Profile, String> {
         Some(p) => trace_untrusted::read::read_regular(p, trace_untrusted::limits::MANIFEST_BYTES)
             .map_err(|e| e.to_string())
             .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
-            .and_then(|t| Profile::parse(&t))
+            .and_then(|t| Profile::parse(&t).map_err(String::from))
             .map_err(|e| format!("{}: {e}", p.display())),
     }
 }

@@ -13,6 +13,7 @@ use trace_record::sample::{self, SAMPLE_IAT};
 use trace_record::{Alg, CoseTag, Form, b64, sign};
 use trace_runner::adapter::{Adapter, Exchange};
 use trace_runner::protocol;
+use trace_vector_format::format::Context;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -33,6 +34,27 @@ fn ok_result(ex: Exchange) -> Result<Value, String> {
     }
 }
 
+/// The checks' tally: one line per check, `ok` or `FAIL`.
+#[derive(Default)]
+struct Tally {
+    failures: usize,
+}
+
+impl Tally {
+    fn check(&mut self, name: &str, outcome: Result<String, String>) {
+        match outcome {
+            Ok(note) if note.is_empty() => println!("ok   {name}"),
+            Ok(note) => println!("ok   {name}: {}", crate::cmd_verify::clean(&note)),
+            Err(e) => {
+                self.failures += 1;
+                println!("FAIL {name}: {}", crate::cmd_verify::clean(&e));
+            }
+        }
+    }
+}
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
 pub fn run(a: Args) -> Exit {
     let argv = match a
         .adapter
@@ -51,50 +73,55 @@ pub fn run(a: Args) -> Exit {
     let mut adapter = match Adapter::start(&argv, &cwd) {
         Ok(a) => a,
         Err(e) => {
-            println!("FAIL start: {}", crate::cmd_verify::clean(&e));
+            println!("FAIL start: {}", crate::cmd_verify::clean(e.message()));
             return Exit::Failed;
         }
     };
-    let t = Duration::from_secs(10);
-    let mut failures = 0;
-    let mut check = |name: &str, outcome: Result<String, String>| match outcome {
-        Ok(note) => println!(
-            "ok   {name}{}",
-            if note.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", crate::cmd_verify::clean(&note))
-            }
-        ),
-        Err(e) => {
-            failures += 1;
-            println!("FAIL {name}: {}", crate::cmd_verify::clean(&e));
-        }
-    };
-    let hello = ok_result(adapter.exchange(&protocol::hello_request("s1"), t));
-    let caps: Option<protocol::HelloResult> = hello.as_ref().ok().and_then(|h| serde_json::from_value(h.clone()).ok());
-    check(
+    let mut tally = Tally::default();
+    let hello = check_hello(&mut adapter, &mut tally);
+    tally.check(
+        "ping",
+        ok_result(adapter.exchange(&protocol::simple_request("s2", Body::Ping), DEADLINE)).map(|_| String::new()),
+    );
+    check_verify(&mut adapter, &mut tally, hello.as_ref());
+    if hello.as_ref().is_some_and(|h| h.capabilities.claims(Op::Canonicalize)) {
+        check_canonicalize(&mut adapter, &mut tally);
+    } else {
+        println!("skip canonicalize (not claimed)");
+    }
+    check_unknown_op(&mut adapter, &mut tally);
+    adapter.shutdown();
+    println!("{} smoke check(s) failed", tally.failures);
+    Exit::failed_if(tally.failures != 0)
+}
+
+/// `hello`, answered as protocol v1; its result when it was.
+fn check_hello(adapter: &mut Adapter, tally: &mut Tally) -> Option<protocol::HelloResult> {
+    let hello = ok_result(adapter.exchange(&protocol::hello_request("s1"), DEADLINE));
+    let parsed: Option<protocol::HelloResult> =
+        hello.as_ref().ok().and_then(|h| serde_json::from_value(h.clone()).ok());
+    tally.check(
         "hello",
-        match &caps {
+        match &parsed {
             Some(h) => Ok(format!(
                 "{} {} ({})",
                 h.implementation.name,
                 h.implementation.version,
                 h.capabilities.ops.join(",")
             )),
-            None => Err(match &hello {
-                Err(e) => e.clone(),
+            None => Err(match hello {
+                Err(e) => e,
                 Ok(_) => "the hello result is not protocol v1 (PROTOCOL.md, section 3)".to_string(),
             }),
         },
     );
-    check(
-        "ping",
-        ok_result(adapter.exchange(&protocol::simple_request("s2", Body::Ping), t)).map(|_| String::new()),
-    );
-    // A Trust Record, or a cMCP RuntimeClaim for an adapter that verifies only those.
-    let claims_only = caps
-        .as_ref()
+    parsed
+}
+
+/// A known-good record (a cMCP RuntimeClaim for an adapter that verifies only those) must
+/// be accepted, and a copy with one byte flipped must not.
+fn check_verify(adapter: &mut Adapter, tally: &mut Tally, hello: Option<&protocol::HelloResult>) {
+    let claims_only = hello
         .and_then(|h| h.capabilities.record_kinds.as_ref())
         .is_some_and(|k| !k.iter().any(|k| k == "trust-record") && k.iter().any(|k| k == "runtime-claim"));
     let key = sample::test_key(Alg::EdDSA, "smoke");
@@ -106,71 +133,51 @@ pub fn run(a: Args) -> Exit {
     } else {
         sign::sign(&sample::base_claims(), &key, None, Form::Embedded, CoseTag::Tagged)
     };
-    let jwk = serde_json::from_slice::<Value>(&trace_record::jcs::canonicalize(&trace_record::json::Value::Object(
-        sample::test_key(Alg::EdDSA, "smoke").public_key().to_jwk(),
-    )))
-    .expect("jwk");
-    let verify = |id: &str, bytes: &[u8]| {
-        let body = request::Verify {
-            record_b64u: b64::encode(bytes),
-            format: "embedded".into(),
-            level: 0,
-            profile: "v0.2".into(),
-            strict: false,
-            verification_time: SAMPLE_IAT,
-            max_age: 86400,
-            skew: 300,
-            nonce: None,
-            cmcp_canonicalization: None,
-            trusted_keys: vec![jwk.clone()],
-            evidence: None,
-            revocation: None,
-            inclusion: None,
-            deployment: None,
-            reference_values: None,
-            policy: None,
-        };
-        Request::for_case(id, "smoke", 5000, Body::Verify(Box::new(body))).to_value()
+    let mut ctx = Context::verify("embedded", "software-only", SAMPLE_IAT);
+    ctx.trusted_keys = vec![trace_record::json::Value::Object(key.public_key().to_jwk()).to_serde()];
+    let mut verdict = |id: &str, bytes: &[u8]| {
+        let body = Body::Verify(Box::new(ctx.verify_request(b64::encode(bytes))));
+        let req = Request::for_case(id, "smoke", 5000, body).to_value();
+        ok_result(adapter.exchange(&req, DEADLINE)).map(|r| r["verdict"].as_str().unwrap_or("?").to_string())
     };
-    let verdict = |ex: Exchange| ok_result(ex).map(|r| r["verdict"].as_str().unwrap_or("?").to_string());
-    check(
+    tally.check(
         "verify a valid record",
-        verdict(adapter.exchange(&verify("s3", &record), t)).and_then(|v| if v == "accept" { Ok(v) } else { Err(v) }),
+        verdict("s3", &record).and_then(|v| if v == "accept" { Ok(v) } else { Err(v) }),
     );
     let mut flipped = record.clone();
     let at = flipped.windows(8).position(|w| w == b"internal").expect("marker");
     flipped[at] = b'I';
-    check(
+    tally.check(
         "verify a byte-flipped copy",
-        verdict(adapter.exchange(&verify("s4", &flipped), t))
-            .and_then(|v| if v != "accept" { Ok(v) } else { Err("accepted".into()) }),
+        verdict("s4", &flipped).and_then(|v| if v != "accept" { Ok(v) } else { Err("accepted".into()) }),
     );
-    let claims_canonicalize = caps.as_ref().is_some_and(|h| h.capabilities.claims(Op::Canonicalize));
-    if claims_canonicalize {
-        let body = request::Canonicalize {
-            input_b64u: b64::encode(b" { } "),
-        };
-        let canon = Request::for_case("s5", "smoke", 5000, Body::Canonicalize(body)).to_value();
-        check(
-            "canonicalize {}",
-            ok_result(adapter.exchange(&canon, t)).and_then(|r| {
-                let out = r["output_b64u"].as_str().and_then(|s| b64::decode(s).ok());
-                if out.as_deref() == Some(b"{}".as_slice()) {
-                    Ok(String::new())
-                } else {
-                    Err(format!("{r}"))
-                }
-            }),
-        );
-    } else {
-        println!("skip canonicalize (not claimed)");
-    }
-    check(
+}
+
+/// `canonicalize` of ` { } ` must give `{}`.
+fn check_canonicalize(adapter: &mut Adapter, tally: &mut Tally) {
+    let body = request::Canonicalize {
+        input_b64u: b64::encode(b" { } "),
+    };
+    let canon = Request::for_case("s5", "smoke", 5000, Body::Canonicalize(body)).to_value();
+    tally.check(
+        "canonicalize {}",
+        ok_result(adapter.exchange(&canon, DEADLINE)).and_then(|r| {
+            let out = r["output_b64u"].as_str().and_then(|s| b64::decode(s).ok());
+            if out.as_deref() == Some(b"{}".as_slice()) {
+                Ok(String::new())
+            } else {
+                Err(format!("{r}"))
+            }
+        }),
+    );
+}
+
+/// An operation no protocol version has must be answered `unsupported`.
+fn check_unknown_op(adapter: &mut Adapter, tally: &mut Tally) {
+    let req = json!({"trace_adapter": protocol::PROTOCOL_VERSION, "id": "s6", "op": "no-such-op"});
+    tally.check(
         "unsupported for an unknown op",
-        match adapter.exchange(
-            &json!({"trace_adapter": protocol::PROTOCOL_VERSION, "id": "s6", "op": "no-such-op"}),
-            t,
-        ) {
+        match adapter.exchange(&req, DEADLINE) {
             Exchange::Response { response, .. }
                 if response.status == protocol::ResponseStatus::Unsupported && response.schema_problem.is_none() =>
             {
@@ -179,7 +186,4 @@ pub fn run(a: Args) -> Exit {
             other => Err(other.describe()),
         },
     );
-    adapter.shutdown();
-    println!("{failures} smoke check(s) failed");
-    Exit::failed_if(failures != 0)
 }

@@ -368,7 +368,7 @@ fn explain_vector(
             println!("  request line (as `run` sends it, with its own id and --deadline-ms):");
             println!("{}", serde_json::to_string(&req).expect("json"));
         }
-        Err(err) => println!("  request line: cannot be built: {}", clean(&err)),
+        Err(err) => println!("  request line: cannot be built: {}", clean(err.message())),
     }
     println!(
         "  replay: trace-conform run --adapter CMD --only {}",

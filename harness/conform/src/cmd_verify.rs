@@ -25,15 +25,8 @@ pub struct Args {
     /// Trust level to verify at.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
     pub level: u8,
-    /// Verification time: Unix seconds or RFC 3339 (default: the system clock).
-    #[arg(long)]
-    pub now: Option<String>,
-    /// Maximum record age in seconds.
-    #[arg(long, default_value_t = VerifyOptions::DEFAULT_MAX_AGE)]
-    pub max_age: i64,
-    /// Allowed future skew of iat in seconds.
-    #[arg(long, default_value_t = VerifyOptions::DEFAULT_SKEW)]
-    pub skew: i64,
+    #[command(flatten)]
+    pub clock: Clock,
     /// Challenge nonce that runtime.nonce must echo.
     #[arg(long)]
     pub nonce: Option<String>,
@@ -106,6 +99,28 @@ pub fn trusted_key(text: &str) -> Result<TrustedKey, String> {
         .map_err(|e| format!("--trusted-key: {e}"))
 }
 
+/// When a record (for `verify-chain`, the claim) is verified, and how old or early it may
+/// be: the options `verify` and `verify-chain` share.
+#[derive(clap::Args)]
+pub struct Clock {
+    /// Verification time: Unix seconds or RFC 3339 (default: the system clock).
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Maximum age of the record (verify-chain: the claim) in seconds.
+    #[arg(long, default_value_t = VerifyOptions::DEFAULT_MAX_AGE)]
+    pub max_age: i64,
+    /// Allowed future skew of its iat in seconds.
+    #[arg(long, default_value_t = VerifyOptions::DEFAULT_SKEW)]
+    pub skew: i64,
+}
+
+impl Clock {
+    /// The verification time, with the age and skew checked.
+    pub fn time(&self) -> Result<i64, String> {
+        verification_time(self.now.as_deref(), self.max_age, self.skew)
+    }
+}
+
 /// `--now` (Unix seconds or RFC 3339; default the system clock), with `--max-age` and
 /// `--skew` checked not to be negative.
 pub fn verification_time(now: Option<&str>, max_age: i64, skew: i64) -> Result<i64, String> {
@@ -122,11 +137,11 @@ pub fn verification_time(now: Option<&str>, max_age: i64, skew: i64) -> Result<i
 }
 
 pub fn options(a: &Args) -> Result<VerifyOptions, String> {
-    let now = verification_time(a.now.as_deref(), a.max_age, a.skew)?;
+    let now = a.clock.time()?;
     let mut o = VerifyOptions::at(now);
     o.level = Level::from_number(a.level).expect("clap range");
-    o.max_age = a.max_age;
-    o.skew = a.skew;
+    o.max_age = a.clock.max_age;
+    o.skew = a.clock.skew;
     o.nonce = a.nonce.clone();
     o.trusted_keys = a
         .trusted_keys

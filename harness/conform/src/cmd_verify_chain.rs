@@ -5,13 +5,13 @@
 //! chain is valid, advisories allowed; 1 invalid or unverified; 2 usage or I/O). Does not
 //! own any check (`trace_record::audit`).
 
-use crate::cmd_verify::{Output, clean, trusted_key, verification_time};
+use crate::cmd_verify::{Output, clean, trusted_key};
 use crate::exit::Exit;
 use crate::inputs;
 use std::fmt::Write as _;
 use trace_record::audit::{ChainOptions, ChainReport, ReceiptPolicy, verify_chain};
 use trace_record::cmcp::CmcpCanonicalization;
-use trace_record::{PublicKey, Status, Verdict, VerifyOptions, json};
+use trace_record::{PublicKey, Status, Verdict, json};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,15 +32,8 @@ pub struct Args {
     /// checked against its own cnf key: trusting that key is `verify`'s question.
     #[arg(long = "trusted-key")]
     pub trusted_keys: Vec<String>,
-    /// Verification time: Unix seconds or RFC 3339 (default: the system clock).
-    #[arg(long)]
-    pub now: Option<String>,
-    /// Maximum claim age in seconds.
-    #[arg(long, default_value_t = VerifyOptions::DEFAULT_MAX_AGE)]
-    pub max_age: i64,
-    /// Allowed future skew of the claim's iat in seconds.
-    #[arg(long, default_value_t = VerifyOptions::DEFAULT_SKEW)]
-    pub skew: i64,
+    #[command(flatten)]
+    pub clock: crate::cmd_verify::Clock,
     /// How results are printed: text for people, json for tools.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub output: Output,
@@ -73,10 +66,10 @@ fn issuer_key(text: &str) -> Result<PublicKey, String> {
 }
 
 fn options(a: &Args) -> Result<ChainOptions, String> {
-    let now = verification_time(a.now.as_deref(), a.max_age, a.skew)?;
+    let now = a.clock.time()?;
     let mut o = ChainOptions::at(now);
-    o.claim.max_age = a.max_age;
-    o.claim.skew = a.skew;
+    o.claim.max_age = a.clock.max_age;
+    o.claim.skew = a.clock.skew;
     o.claim.trusted_keys = a
         .trusted_keys
         .iter()

@@ -40,6 +40,17 @@ impl Exit {
     }
 }
 
+/// A runner error's status: an adapter that could not be driven is `Adapter`; a bad input
+/// or an unreadable or unwritable file is `Usage`.
+impl From<&trace_runner::Error> for Exit {
+    fn from(e: &trace_runner::Error) -> Exit {
+        match e {
+            trace_runner::Error::Adapter(_) => Exit::Adapter,
+            trace_runner::Error::Invalid(_) | trace_runner::Error::Io(_) => Exit::Usage,
+        }
+    }
+}
+
 impl From<Exit> for ExitCode {
     fn from(e: Exit) -> ExitCode {
         ExitCode::from(e.code())

@@ -13,6 +13,7 @@
 // Process groups, signals and reaping go through libc; each unsafe block says why it is sound.
 #![allow(unsafe_code)]
 
+use crate::Error;
 use crate::protocol::{Op, Response};
 use crate::reaper;
 use serde_json::Value;
@@ -164,8 +165,10 @@ fn cannot_start(program: &str, cwd: &std::path::Path, e: &std::io::Error) -> Str
 
 impl Adapter {
     /// Starts `argv` in its own process group with the protocol environment.
-    pub fn start(argv: &[String], cwd: &std::path::Path) -> Result<Adapter, String> {
-        let (program, args) = argv.split_first().ok_or("empty adapter command")?;
+    pub fn start(argv: &[String], cwd: &std::path::Path) -> Result<Adapter, Error> {
+        let (program, args) = argv
+            .split_first()
+            .ok_or_else(|| Error::Adapter("empty adapter command".into()))?;
         let token = reaper::new_token();
         let mut child = Command::new(program)
             .args(args)
@@ -177,7 +180,7 @@ impl Adapter {
             .stderr(Stdio::piped())
             .process_group(0)
             .spawn()
-            .map_err(|e| cannot_start(program, cwd, &e))?;
+            .map_err(|e| Error::Adapter(cannot_start(program, cwd, &e)))?;
         reaper::register(child.id());
         let stdout = child.stdout.take().expect("piped stdout");
         let mut stderr_pipe = child.stderr.take().expect("piped stderr");

@@ -5,6 +5,7 @@
 //! timed (the caller passes only those the implementation answered correctly), baselines,
 //! ratios or presentation.
 
+use crate::Error;
 use crate::adapter::{Adapter, Exchange};
 use crate::protocol::{self, ResponseStatus};
 use crate::run::handshake;
@@ -62,7 +63,7 @@ fn failure(what: &str, e: Exchange) -> String {
 }
 
 /// One exchange that must be answered `ok`; returns its result.
-fn ok_exchange(adapter: &mut Adapter, request: &Value, deadline: Duration) -> Result<Value, String> {
+fn ok_exchange(adapter: &mut Adapter, request: &Value, deadline: Duration) -> Result<Value, Error> {
     let what = request
         .get("op")
         .and_then(Value::as_str)
@@ -75,12 +76,12 @@ fn ok_exchange(adapter: &mut Adapter, request: &Value, deadline: Duration) -> Re
         {
             Ok(response.result.unwrap_or(Value::Null))
         }
-        other => Err(failure(&what, other)),
+        other => Err(Error::Adapter(failure(&what, other))),
     }
 }
 
 /// Starts the adapter `runs` times and times each start up to its answered `hello`.
-pub fn cold_start(argv: &[String], cwd: &Path, runs: usize, deadline: Duration) -> Result<Stats, String> {
+pub fn cold_start(argv: &[String], cwd: &Path, runs: usize, deadline: Duration) -> Result<Stats, Error> {
     let mut samples = Vec::with_capacity(runs);
     for _ in 0..runs.max(1) {
         let started = Instant::now();
@@ -95,7 +96,7 @@ pub fn cold_start(argv: &[String], cwd: &Path, runs: usize, deadline: Duration) 
 }
 
 /// Starts the adapter and completes the handshake, for the steady-state measurements.
-pub fn start(argv: &[String], cwd: &Path, deadline: Duration) -> Result<Adapter, String> {
+pub fn start(argv: &[String], cwd: &Path, deadline: Duration) -> Result<Adapter, Error> {
     let mut adapter = Adapter::start(argv, cwd)?;
     match handshake(&mut adapter, deadline) {
         Ok(_) => Ok(adapter),
@@ -107,7 +108,7 @@ pub fn start(argv: &[String], cwd: &Path, deadline: Duration) -> Result<Adapter,
 }
 
 /// `count` pings: the protocol's round trip with no work in it.
-pub fn ping(adapter: &mut Adapter, count: usize, deadline: Duration) -> Result<Stats, String> {
+pub fn ping(adapter: &mut Adapter, count: usize, deadline: Duration) -> Result<Stats, Error> {
     let mut samples = Vec::with_capacity(count);
     for i in 0..count.max(1) {
         let req = protocol::simple_request(&format!("ping-{i}"), Body::Ping);
@@ -126,9 +127,9 @@ pub fn throughput(
     requests: &[Value],
     budget: Duration,
     deadline: Duration,
-) -> Result<Throughput, String> {
+) -> Result<Throughput, Error> {
     if requests.is_empty() {
-        return Err("no requests to time".into());
+        return Err(Error::Invalid("no requests to time".into()));
     }
     let mut samples = Vec::new();
     let started = Instant::now();
@@ -157,7 +158,7 @@ pub fn in_adapter(
     request: &Value,
     iterations: u64,
     deadline: Duration,
-) -> Result<Option<f64>, String> {
+) -> Result<Option<f64>, Error> {
     if !claimed {
         return Ok(None);
     }
@@ -174,7 +175,10 @@ pub fn in_adapter(
     let total = result.get("total_ns").and_then(Value::as_u64);
     match (runs, total) {
         (Some(n), Some(t)) => Ok(Some(t as f64 / n as f64)),
-        _ => Err(format!("bench result lacks iterations or total_ns: {result}")),
+        _ => Err(Error::Adapter(format!(
+            "bench result lacks iterations or total_ns: {}",
+            trace_untrusted::escape::excerpt(&result.to_string(), crate::adapter::MESSAGE_CHARS)
+        ))),
     }
 }
 

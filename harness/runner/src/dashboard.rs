@@ -76,7 +76,11 @@ impl Run {
 }
 
 /// A summary.json (schema trace-conform/summary.v1) as a run; `Err` names what is missing.
-pub fn parse(summary: &Value) -> Result<Run, String> {
+pub fn parse(summary: &Value) -> Result<Run, crate::Error> {
+    read_run(summary).map_err(crate::Error::Invalid)
+}
+
+fn read_run(summary: &Value) -> Result<Run, String> {
     if summary["schema"] != crate::report::SUMMARY_SCHEMA {
         return Err(format!("not a {} document", crate::report::SUMMARY_SCHEMA));
     }
@@ -431,14 +435,14 @@ mod tests {
 
     #[test]
     fn a_document_that_is_not_a_summary_is_refused_with_a_reason() {
-        assert!(
-            parse(&json!({"schema": "other"}))
-                .unwrap_err()
-                .contains("not a trace-conform/summary.v1")
-        );
+        let invalid = |e: crate::Error, says: &str| matches!(&e, crate::Error::Invalid(m) if m.contains(says));
+        assert!(invalid(
+            parse(&json!({"schema": "other"})).unwrap_err(),
+            "not a trace-conform/summary.v1"
+        ));
         let mut s = summary("lib", "1", &[("a", "pass")]);
         s["results"][0]["outcome"] = json!("maybe");
-        assert!(parse(&s).unwrap_err().contains("unknown outcome \"maybe\""));
+        assert!(invalid(parse(&s).unwrap_err(), "unknown outcome \"maybe\""));
         s["results"][0]["outcome"] = json!("pass");
         s["results"][0]["level"] = json!(7);
         assert!(parse(&s).is_err());

@@ -6,6 +6,7 @@
 //! adapter after a crash or timeout (which are findings too). Does not own the mutators
 //! (`mutate`), writing candidates or the command line.
 
+use crate::Error;
 use crate::adapter::{Adapter, Exchange};
 use crate::mutate::{self, Rng};
 use crate::protocol::{Capabilities, Op, ResponseStatus, vector_request};
@@ -91,8 +92,8 @@ struct Session {
 }
 
 impl Session {
-    fn start(argv: &[String]) -> Result<Session, String> {
-        let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    fn start(argv: &[String]) -> Result<Session, Error> {
+        let cwd = std::env::current_dir().map_err(|e| Error::Io(format!("the current directory: {e}")))?;
         let mut adapter = Adapter::start(argv, &cwd)?;
         let hello = handshake(&mut adapter, Duration::from_secs(10))?;
         Ok(Session {
@@ -108,7 +109,7 @@ impl Session {
     fn ask(&mut self, ctx: &Context, test: &Test, deadline: Duration) -> (String, Value) {
         let req = match vector_request(&crate::protocol::next_id("f"), ctx, test, deadline.as_millis() as u64) {
             Ok(r) => r,
-            Err(e) => return ("harness_error".into(), Value::String(e)),
+            Err(e) => return ("harness_error".into(), Value::String(e.into())),
         };
         let Some(adapter) = self.adapter.as_mut() else {
             return (
@@ -211,7 +212,7 @@ fn minimize(session: &mut Session, seed: &Seed, input: Vec<u8>, want: &str, opts
 }
 
 /// Fuzzes until the budget is spent or `max_findings` distinct causes were found.
-pub fn fuzz(seeds: &[Seed], opts: &Options) -> Result<Summary, String> {
+pub fn fuzz(seeds: &[Seed], opts: &Options) -> Result<Summary, Error> {
     let mut session = Session::start(&opts.adapter)?;
     let usable: Vec<&Seed> = seeds
         .iter()
@@ -225,7 +226,9 @@ pub fn fuzz(seeds: &[Seed], opts: &Options) -> Result<Summary, String> {
     let edge_ctx = edge_context();
     let edge_claimed = claimed(&session.caps, &edge_ctx, &edge_test(Vec::new()));
     if usable.is_empty() && !edge_claimed {
-        return Err("the adapter claims none of the seeds (verify of a claimed form, level, platform)".into());
+        return Err(Error::Adapter(
+            "the adapter claims none of the seeds (verify of a claimed form, level, platform)".into(),
+        ));
     }
     let mut rng = Rng::new(opts.seed);
     let mut seen = BTreeSet::new();
@@ -243,7 +246,7 @@ pub fn fuzz(seeds: &[Seed], opts: &Options) -> Result<Summary, String> {
             )
         } else {
             let seed = usable[rng.below(usable.len())].clone();
-            let mut bytes = seed.test.input.bytes()?;
+            let mut bytes = seed.test.input.bytes().map_err(Error::Invalid)?;
             let mut mutations = Vec::new();
             for _ in 0..1 + rng.below(3) {
                 let (next, what) = mutate::mutate(&bytes, &mut rng);

@@ -3,13 +3,15 @@
 //!
 //! [`adapter`] supervises one adapter process; [`run`] runs a selection of vectors
 //! through it with one outcome each ([`outcome`]); [`profile`] applies known failures;
-//! [`report`] writes the reports; [`select`] picks the vectors.
+//! [`report`] writes the reports; [`select`] picks the vectors; [`error`] says why the
+//! runner could not do what it was asked.
 
 pub mod adapter;
 pub mod bench;
 pub mod contract;
 pub mod dashboard;
 pub mod differential;
+pub mod error;
 pub mod mutate;
 pub mod outcome;
 pub mod profile;
@@ -19,3 +21,5 @@ pub mod report;
 pub mod report_html;
 pub mod run;
 pub mod select;
+
+pub use error::Error;

@@ -90,7 +90,11 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
 }
 
 impl Profile {
-    pub fn parse(text: &str) -> Result<Profile, String> {
+    pub fn parse(text: &str) -> Result<Profile, crate::Error> {
+        Profile::read(text).map_err(crate::Error::Invalid)
+    }
+
+    fn read(text: &str) -> Result<Profile, String> {
         let p: Profile = toml::from_str(text).map_err(|e| format!("profile: {e}"))?;
         for e in p.known_failing.iter().chain(&p.flaky).chain(&p.disabled) {
             if e.reason.trim().is_empty() {

@@ -1,7 +1,9 @@
 //! Adapter protocol v1 (harness/PROTOCOL.md) as the runner speaks it: request ids and the
 //! requests built from vectors (the message types are trace-protocol's, re-exported).
 //!
-//! Owns: building requests from vectors. Expectations never enter a request. Does not own
+//! Owns: building requests from vectors (the `verify` and `verify-chain` bodies are the
+//! vector context's own, `Context::verify_request` and `chain_request`, so the in-process
+//! reference answers the same request). Expectations never enter a request. Does not own
 //! the message types (trace-protocol), transport (`adapter`) or scoring.
 
 use serde_json::Value;
@@ -31,7 +33,13 @@ pub fn simple_request(id: &str, body: Body) -> Value {
 }
 
 /// The request for one vector. Only inputs: never the expectation.
-pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) -> Result<Value, String> {
+pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) -> Result<Value, crate::Error> {
+    request_body(ctx, test)
+        .map(|body| Request::for_case(id, &test.id, deadline_ms, body).to_value())
+        .map_err(crate::Error::Invalid)
+}
+
+fn request_body(ctx: &Context, test: &Test) -> Result<Body, String> {
     let bytes = test.input.bytes()?;
     let body = match ctx.op {
         Op::Verify => Body::Verify(Box::new(ctx.verify_request(b64::encode(&bytes)))),
@@ -60,5 +68,5 @@ pub fn vector_request(id: &str, ctx: &Context, test: &Test, deadline_ms: u64) ->
         .expect("a document check"),
         other => return Err(format!("no request form for operation {other}")),
     };
-    Ok(Request::for_case(id, &test.id, deadline_ms, body).to_value())
+    Ok(body)
 }

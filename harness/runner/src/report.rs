@@ -372,7 +372,11 @@ pub(crate) fn cited_decisions<'a>(
 }
 
 /// Writes every report file into `dir`.
-pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), String> {
+pub fn write_all(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), crate::Error> {
+    write_files(dir, r, suite_version).map_err(crate::Error::Io)
+}
+
+fn write_files(dir: &Path, r: &RunResult, suite_version: &str) -> Result<(), String> {
     let io = |e: std::io::Error, p: &Path| format!("{}: {e}", p.display());
     std::fs::create_dir_all(dir.join("cases")).map_err(|e| io(e, dir))?;
     // Case files go into `cases/` itself, never through a link planted in its place.

@@ -6,6 +6,7 @@
 //! crash, timeout or protocol violation (never a retry of the same vector), sharding
 //! across `jobs` adapter processes, and the level reached. Does not own reports.
 
+use crate::Error;
 use crate::adapter::MESSAGE_CHARS;
 use crate::adapter::{Adapter, Exchange};
 use crate::outcome::Outcome;
@@ -123,7 +124,13 @@ pub fn level_reached_by(cases: &[&CaseResult]) -> Option<u8> {
     reached
 }
 
-pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
+/// Sends `hello` and checks the answer: an adapter that does not answer it as protocol v1
+/// with a named implementation cannot be driven.
+pub fn handshake(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, Error> {
+    hello(adapter, deadline).map_err(Error::Adapter)
+}
+
+fn hello(adapter: &mut Adapter, deadline: Duration) -> Result<HelloResult, String> {
     let id = protocol::next_id("hello");
     match adapter.exchange(&protocol::hello_request(&id), deadline) {
         Exchange::Response { response, stderr } => {
@@ -613,7 +620,7 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
                         (Some(a), h)
                     }
                     Err(e) => {
-                        first_hello.lock().expect("lock").get_or_insert(Err(e));
+                        first_hello.lock().expect("lock").get_or_insert(Err(e.into()));
                         (None, HelloResult::default())
                     }
                 };

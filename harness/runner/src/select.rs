@@ -16,7 +16,11 @@ pub struct Selection {
 }
 
 /// Parses `I/N` (1 <= I <= N).
-pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+pub fn parse_shard(text: &str) -> Result<(usize, usize), crate::Error> {
+    shard(text).map_err(crate::Error::Invalid)
+}
+
+fn shard(text: &str) -> Result<(usize, usize), String> {
     let (i, n) = text.split_once('/').ok_or("--shard takes I/N")?;
     let (i, n) = (
         i.parse::<usize>().map_err(|_| "--shard I/N: I is not a number")?,
