@@ -183,7 +183,10 @@ mod tests {
         let c = &file.groups[0].context;
         assert_eq!(
             c.trusted_keys,
-            [json!({"kty": "OKP", "crv": "Ed25519", "x": "abc"}), json!("A".repeat(43))]
+            [
+                json!({"kty": "OKP", "crv": "Ed25519", "x": "abc"}),
+                json!("A".repeat(43))
+            ]
         );
         assert_eq!(c.issuer_keys, [json!({"kty": "OKP"})]);
         assert_eq!(
