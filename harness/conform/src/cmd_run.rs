@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use trace_runner::merge::{SHARD_FILE, ShardRecord};
 use trace_runner::profile::Profile;
 use trace_runner::report;
 use trace_runner::run::{RunOptions, RunResult};
@@ -165,7 +166,9 @@ pub fn run(a: Args) -> Exit {
         shard,
     };
     let work = select(&files, &selection);
-    if work.is_empty() {
+    let selected = trace_runner::select::selected(&files, &selection);
+    // A shard may be empty (fewer vectors than shards); the selection may not.
+    if selected == 0 {
         return usage("no vector matches the selection");
     }
     let progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>> = if std::io::stderr().is_terminal() {
@@ -192,12 +195,32 @@ pub fn run(a: Args) -> Exit {
     if let Err(e) = report::write_all(&a.out, &result, trace_vector_format::SUITE_VERSION) {
         return usage(e);
     }
-    finish(&a, &result)
+    if shard.is_none() {
+        // A shard record left by an earlier sharded run into this folder is no longer true.
+        let _ = std::fs::remove_file(a.out.join(SHARD_FILE));
+    }
+    if let Some((index, count)) = shard {
+        // What `report merge` joins: this shard's run, with what makes it part of a whole.
+        let record = ShardRecord::new(index, count, selection.filters(), selected, result.clone());
+        let text = serde_json::to_string(&record).expect("a run serializes") + "\n";
+        if let Err(e) = trace_untrusted::write::write_file(&a.out.join(SHARD_FILE), text.as_bytes()) {
+            return usage(String::from(e));
+        }
+    }
+    finish(&result, &a.out, a.baseline.as_deref(), a.fail_under)
 }
 
-fn finish(a: &Args, r: &RunResult) -> Exit {
+/// Prints the run's closing lines and gives its exit status: `Adapter` when the adapter did
+/// not start or the run is incomplete, `Failed` below `fail_under` or on an unexpected
+/// result (with a `baseline`: on a result worse than there), else `Ok`.
+pub fn finish(
+    r: &RunResult,
+    out: &std::path::Path,
+    baseline: Option<&std::path::Path>,
+    fail_under: Option<u8>,
+) -> Exit {
     let unexpected: Vec<_> = r.unexpected().collect();
-    let regressions = match &a.baseline {
+    let regressions = match baseline {
         Some(path) => match crate::cmd_diff::load_outcomes(path) {
             Ok(base) => Some(
                 unexpected
@@ -220,7 +243,7 @@ fn finish(a: &Args, r: &RunResult) -> Exit {
     if let Some(e) = &r.startup_error {
         println!(
             "the adapter did not start, so no vector was tested; report: {}/summary.md",
-            a.out.display()
+            out.display()
         );
         eprintln!("trace-conform run: the adapter did not start: {}", clean(e));
         return Exit::Adapter;
@@ -232,7 +255,7 @@ fn finish(a: &Args, r: &RunResult) -> Exit {
     println!(
         "{}: {level}; report: {}/summary.md",
         clean(&report::implementation_title(r)),
-        a.out.display()
+        out.display()
     );
     if !r.complete || r.adapter_looks_broken() {
         eprintln!(
@@ -240,7 +263,7 @@ fn finish(a: &Args, r: &RunResult) -> Exit {
         );
         return Exit::Adapter;
     }
-    if let Some(min) = a.fail_under
+    if let Some(min) = fail_under
         && r.level_reached().is_none_or(|l| l < min)
     {
         eprintln!("trace-conform run: level {min} required, {level}");

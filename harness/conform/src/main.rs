@@ -14,6 +14,7 @@ mod cmd_fixtures;
 mod cmd_fuzz;
 mod cmd_replay;
 mod cmd_replay_record;
+mod cmd_report;
 mod cmd_run;
 mod cmd_serve;
 mod cmd_sign;
@@ -63,6 +64,9 @@ enum Command {
     Diff(cmd_diff::Args),
     /// Build a static site comparing several runs (their report folders) side by side.
     Dashboard(cmd_dashboard::Args),
+    /// Work on report folders: merge the shards of a run into one report.
+    #[command(subcommand)]
+    Report(cmd_report::Command),
     /// Generate or lint the vector set.
     #[command(subcommand)]
     Vectors(cmd_vectors::Command),
@@ -126,6 +130,7 @@ fn main() -> ExitCode {
         Command::Smoke(a) => cmd_smoke::run(a),
         Command::Diff(a) => cmd_diff::run(a),
         Command::Dashboard(a) => cmd_dashboard::run(a),
+        Command::Report(c) => cmd_report::run(c),
         Command::Explain(a) => cmd_vectors::explain(a),
         Command::Replay(a) => cmd_replay::replay_cmd(a),
         Command::Fixtures(c) => cmd_fixtures::fixtures(c),

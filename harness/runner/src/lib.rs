@@ -3,7 +3,8 @@
 //!
 //! [`adapter`] supervises one adapter process; [`run`] runs a selection of vectors
 //! through it with one outcome each ([`outcome`]); [`profile`] applies known failures;
-//! [`report`] writes the reports; [`select`] picks the vectors; [`error`] says why the
+//! [`report`] writes the reports; [`select`] picks the vectors; [`merge`] joins the runs of
+//! shards into one; [`error`] says why the
 //! runner could not do what it was asked.
 
 pub mod adapter;
@@ -12,6 +13,7 @@ pub mod contract;
 pub mod dashboard;
 pub mod differential;
 pub mod error;
+pub mod merge;
 pub mod mutate;
 pub mod outcome;
 pub mod profile;

@@ -40,7 +40,7 @@ pub struct Work {
     pub module: String,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CaseResult {
     pub id: String,
     pub module: String,
@@ -68,7 +68,7 @@ pub struct CaseResult {
     pub duration_ms: u64,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunResult {
     pub adapter: Vec<String>,
     pub implementation: Implementation,

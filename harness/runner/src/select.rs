@@ -2,7 +2,7 @@
 
 use crate::profile::glob_matches;
 use crate::run::Work;
-use trace_vector_format::format::VectorFile;
+use trace_vector_format::format::{Context, Test, VectorFile};
 
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
@@ -41,31 +41,60 @@ fn matches(pattern: &str, id: &str) -> bool {
     }
 }
 
-pub fn select(files: &[VectorFile], s: &Selection) -> Vec<Work> {
-    let all = files.iter().flat_map(|f| {
-        f.groups.iter().flat_map(move |g| {
-            g.tests.iter().map(move |t| Work {
-                ctx: g.context.clone(),
-                test: t.clone(),
-                module: f.module.clone(),
-            })
+impl Selection {
+    /// The filters (everything but the shard) as one line of JSON: equal for two runs that
+    /// select the same vectors from the same set.
+    pub fn filters(&self) -> String {
+        serde_json::json!({
+            "only": self.only, "skip": self.skip, "level": self.level,
+            "platform": self.platform, "format": self.format,
         })
-    });
-    let chosen = all.filter(|w| {
-        (s.only.is_empty() || s.only.iter().any(|p| matches(p, &w.test.id)))
-            && !s.skip.iter().any(|p| matches(p, &w.test.id))
-            && s.level.is_none_or(|l| w.ctx.level == l)
-            && s.platform.as_deref().is_none_or(|p| w.ctx.platform == p)
-            && s.format.as_deref().is_none_or(|f| w.ctx.format == f)
-    });
-    match s.shard {
+        .to_string()
+    }
+
+    fn keeps(&self, ctx: &Context, test: &Test) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|p| matches(p, &test.id)))
+            && !self.skip.iter().any(|p| matches(p, &test.id))
+            && self.level.is_none_or(|l| ctx.level == l)
+            && self.platform.as_deref().is_none_or(|p| ctx.platform == p)
+            && self.format.as_deref().is_none_or(|f| ctx.format == f)
+    }
+}
+
+/// Every (module, context, test) of the files, in file, group and test order.
+fn all(files: &[VectorFile]) -> impl Iterator<Item = (&str, &Context, &Test)> {
+    files.iter().flat_map(|f| {
+        f.groups
+            .iter()
+            .flat_map(move |g| g.tests.iter().map(move |t| (f.module.as_str(), &g.context, t)))
+    })
+}
+
+/// How many vectors the filters keep, before any shard is taken.
+pub fn selected(files: &[VectorFile], s: &Selection) -> usize {
+    all(files).filter(|(_, c, t)| s.keeps(c, t)).count()
+}
+
+/// The vectors to run: those the filters keep, in file order; with a shard `I/N`, every
+/// N-th of them from the I-th on (round robin, so shards are balanced across modules).
+pub fn select(files: &[VectorFile], s: &Selection) -> Vec<Work> {
+    let chosen = all(files).filter(|(_, c, t)| s.keeps(c, t));
+    let picked: Vec<(&str, &Context, &Test)> = match s.shard {
         Some((i, n)) => chosen
             .enumerate()
             .filter(|(k, _)| k % n == i - 1)
             .map(|(_, w)| w)
             .collect(),
         None => chosen.collect(),
-    }
+    };
+    picked
+        .into_iter()
+        .map(|(module, ctx, test)| Work {
+            ctx: ctx.clone(),
+            test: test.clone(),
+            module: module.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -84,6 +113,37 @@ mod tests {
         for bad in ["0/3", "4/3", "1/0", "3", "a/3", "1/b", "-1/3"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_count_before_sharding_and_the_filters_line_name_the_selection() {
+        let files: Vec<VectorFile> = load::load_dir(&load::default_dir())
+            .expect("vectors")
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
+        let jws = Selection {
+            only: vec!["sig::jws::".into()],
+            ..Selection::default()
+        };
+        let n = ids(&files, &jws).len();
+        assert!(n > 3);
+        let sharded = Selection {
+            shard: Some((2, 3)),
+            ..jws.clone()
+        };
+        // The count is the selection's, whatever shard is taken; the shard is its part.
+        assert_eq!(selected(&files, &sharded), n);
+        assert_eq!(ids(&files, &sharded).len(), crate::merge::shard_size(n, 2, 3));
+        // The filters line tells selections apart, and leaves the shard out.
+        assert_eq!(jws.filters(), sharded.filters());
+        assert_ne!(jws.filters(), Selection::default().filters());
+        let level = Selection {
+            level: Some(1),
+            ..Selection::default()
+        };
+        assert_ne!(level.filters(), Selection::default().filters());
+        assert!(jws.filters().contains("sig::jws::"));
     }
 
     #[test]

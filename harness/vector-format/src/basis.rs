@@ -10,7 +10,7 @@ use crate::statements::decision_ids;
 use trace_record::rules::catalog::{RULES, Strength};
 
 /// The kind of ground an expectation stands on, from firmest to most negotiable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BasisKind {
     /// A normative statement of the spec or an RFC.
@@ -31,7 +31,7 @@ impl BasisKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Basis {
     pub kind: BasisKind,
     /// The decision and profile ids involved (docs/decisions.md), in the order cited.

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use trace_record::rules::catalog::{RULES, Strength};
 
 /// One statement of the spec-statement index a case's rules test.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatementRef {
     pub id: String,
     pub document: String,
@@ -24,7 +24,7 @@ pub struct StatementRef {
 }
 
 /// A decision a case rests on, with the link to its entry.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DecisionRef {
     pub id: String,
     pub title: String,
@@ -32,7 +32,7 @@ pub struct DecisionRef {
     pub link: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Explanation {
     pub description: String,
     pub comment: String,
@@ -41,7 +41,7 @@ pub struct Explanation {
     pub statements: Vec<StatementRef>,
     pub basis: Basis,
     /// The strongest keyword among the rules the vector names, when it names any.
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strength: Option<Strength>,
     pub decisions: Vec<DecisionRef>,
 }

@@ -108,7 +108,7 @@ pub(crate) fn committed_test(id: &str) -> crate::format::Test {
 
 /// Where a run's vectors came from and which they were: printed by every run and
 /// recorded in every report, so a CI owner can say which vectors gated a release.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SetInfo {
     /// `embedded` (the copy built into the binary) or the directory read.
     pub source: String,

@@ -7,7 +7,7 @@
 
 use crate::finding::Level;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Strength {
     Must,
     MustNot,
