@@ -165,12 +165,26 @@ pub fn options(a: &Args) -> Result<VerifyOptions, String> {
     Ok(o)
 }
 
-/// Records verified together on every core before their output is written: enough to keep
-/// both cores busy, few enough that memory stays flat however long the input is. A chunk
-/// also closes once its records hold [`CHUNK_BYTES`], so large records cannot multiply.
-const CHUNK: usize = 4096;
+/// Records verified together on every core: enough to keep every core busy, few enough
+/// that memory stays flat however long the input is (at most three chunks are held: one
+/// read and handed over, one being verified, one being written). A chunk also closes once its records hold
+/// [`CHUNK_BYTES`], so large records cannot multiply.
+const CHUNK: usize = 1024;
 const CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
+type Chunk = Vec<(String, Vec<u8>)>;
+
+/// One record as the output shows it: its entry, rendered on the verifying core, and
+/// whether it was accepted.
+struct Verified {
+    accepted: bool,
+    entry: String,
+}
+
+/// Verifies in three overlapping stages, so no core waits on I/O: this thread reads chunks
+/// of records, a verifier verifies each chunk on every core (rendering each record's entry
+/// there too), and a writer writes the entries in input order. The stages hand chunks over
+/// without a queue between them; a writer that stops (a failed write) stops the others.
 pub fn run(a: Args) -> Exit {
     let prepared = options(&a).and_then(|o| Ok((o, inputs::expand(&a.inputs)?)));
     let (opts, names) = match prepared {
@@ -180,58 +194,118 @@ pub fn run(a: Args) -> Exit {
             return Exit::Usage;
         }
     };
+    let output = a.output;
     let mut records = inputs::Records::new(names, a.jsonl);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut sink = Sink::new(a.output);
     let mut io_error = false;
-    loop {
-        // The next chunk of records in input order; read errors are reported as they come.
-        let mut chunk = Vec::with_capacity(CHUNK);
-        let mut bytes = 0;
-        let mut exhausted = true;
-        for r in records.by_ref() {
-            match r {
-                Ok(record) => {
-                    bytes += record.1.len();
-                    chunk.push(record);
-                }
-                Err(e) => {
-                    eprintln!("trace-conform verify: {}", clean(&e));
-                    io_error = true;
+    let (to_verifier, chunks) = std::sync::mpsc::sync_channel::<Chunk>(0);
+    let (to_writer, verified) = std::sync::mpsc::sync_channel::<Vec<Verified>>(0);
+    let written = std::thread::scope(|scope| {
+        let opts = &opts;
+        let verifier = scope.spawn(move || {
+            for chunk in chunks {
+                let done: Vec<Verified> = chunk
+                    .into_par_iter()
+                    .map(|(name, bytes)| {
+                        let report = trace_record::verify(&bytes, opts);
+                        Verified {
+                            accepted: report.verdict == Verdict::Accept,
+                            entry: entry(output, &name, &report),
+                        }
+                    })
+                    .collect();
+                if to_writer.send(done).is_err() {
+                    return;
                 }
             }
-            if chunk.len() == CHUNK || bytes >= CHUNK_BYTES {
-                exhausted = false;
+        });
+        let writer = scope.spawn(move || {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut sink = Sink::new(output);
+            for chunk in verified {
+                sink.write(&mut out, &chunk)?;
+            }
+            sink.finish(&mut out)?;
+            Ok::<Sink, std::io::Error>(sink)
+        });
+        let mut sent = 0;
+        loop {
+            let (chunk, exhausted) = next_chunk(&mut records, &mut io_error);
+            let n = chunk.len();
+            if n > 0 && to_verifier.send(chunk).is_err() {
+                break;
+            }
+            sent += n;
+            if exhausted {
                 break;
             }
         }
-        // Each record is parsed, canonicalized and schema-checked once, inside
-        // `trace_record::verify`; results come back in input order.
-        let results: Vec<(String, Report)> = chunk
-            .into_par_iter()
-            .map(|(name, bytes)| {
-                let report = trace_record::verify(&bytes, &opts);
-                (name, report)
-            })
-            .collect();
-        if let Err(e) = sink.write(&mut out, &results) {
+        drop(to_verifier);
+        let verified = verifier.join().is_ok();
+        (verified, sent, writer.join())
+    });
+    match written {
+        (_, _, Ok(Err(e))) => {
             eprintln!("trace-conform verify: writing the report: {e}");
-            return Exit::Usage;
+            Exit::Usage
         }
-        if exhausted {
-            break;
+        // Every record read must have been verified and written: never a short report
+        // that looks complete.
+        (verified, sent, Ok(Ok(sink))) if verified && sink.inputs == sent => {
+            if io_error {
+                Exit::Usage
+            } else {
+                Exit::failed_if(!sink.all_accepted())
+            }
+        }
+        (_, sent, written) => {
+            let got = written.ok().and_then(Result::ok).map_or(0, |s| s.inputs);
+            eprintln!(
+                "trace-conform verify: only {got} of {sent} records were verified and written; the report is incomplete"
+            );
+            Exit::Usage
         }
     }
-    if let Err(e) = sink.finish(&mut out) {
-        eprintln!("trace-conform verify: writing the report: {e}");
-        return Exit::Usage;
+}
+
+/// The next chunk of records in input order, and whether the input is exhausted; read
+/// errors are reported as they come.
+fn next_chunk(records: &mut inputs::Records, io_error: &mut bool) -> (Chunk, bool) {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut bytes = 0;
+    for r in records.by_ref() {
+        match r {
+            Ok(record) => {
+                bytes += record.1.len();
+                chunk.push(record);
+            }
+            Err(e) => {
+                eprintln!("trace-conform verify: {}", clean(&e));
+                *io_error = true;
+            }
+        }
+        if chunk.len() == CHUNK || bytes >= CHUNK_BYTES {
+            return (chunk, false);
+        }
     }
-    if io_error {
-        Exit::Usage
-    } else if sink.all_accepted() {
-        Exit::Ok
-    } else {
-        Exit::Failed
+    (chunk, true)
+}
+
+/// One record's entry: its text block, or its JSON object indented as a member of
+/// `results`.
+fn entry(output: Output, name: &str, report: &Report) -> String {
+    match output {
+        Output::Text => render_text(&[(name, report)]),
+        Output::Json => {
+            let mut indented = String::new();
+            for (j, line) in json_entry(name, report).lines().enumerate() {
+                if j > 0 {
+                    indented.push('\n');
+                }
+                indented.push_str("    ");
+                indented.push_str(line);
+            }
+            indented
+        }
     }
 }
 
@@ -256,31 +330,27 @@ impl Sink {
         self.accepted == self.inputs
     }
 
-    fn write(&mut self, out: &mut impl std::io::Write, results: &[(String, Report)]) -> std::io::Result<()> {
-        let reports: Vec<(&str, &Report)> = results.iter().map(|(n, r)| (n.as_str(), r)).collect();
+    fn write(&mut self, out: &mut impl std::io::Write, chunk: &[Verified]) -> std::io::Result<()> {
         match self.output {
-            Output::Text => out.write_all(render_text(&reports).as_bytes())?,
+            Output::Text => {
+                for v in chunk {
+                    out.write_all(v.entry.as_bytes())?;
+                }
+            }
             Output::Json => {
-                if self.inputs == 0 && !reports.is_empty() {
+                if self.inputs == 0 && !chunk.is_empty() {
                     out.write_all(b"{\n  \"results\": [\n")?;
                 }
-                let entries: Vec<String> = reports.par_iter().map(|(n, r)| json_entry(n, r)).collect();
-                for (i, entry) in entries.iter().enumerate() {
+                for (i, v) in chunk.iter().enumerate() {
                     if self.inputs + i > 0 {
                         out.write_all(b",\n")?;
                     }
-                    for (j, line) in entry.lines().enumerate() {
-                        if j > 0 {
-                            out.write_all(b"\n")?;
-                        }
-                        out.write_all(b"    ")?;
-                        out.write_all(line.as_bytes())?;
-                    }
+                    out.write_all(v.entry.as_bytes())?;
                 }
             }
         }
-        self.inputs += reports.len();
-        self.accepted += reports.iter().filter(|(_, r)| r.verdict == Verdict::Accept).count();
+        self.inputs += chunk.len();
+        self.accepted += chunk.iter().filter(|v| v.accepted).count();
         Ok(())
     }
 

@@ -108,6 +108,48 @@ fn verify_walks_globs_and_json_lines_and_names_each_line() {
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("matches no file"));
 }
 
+/// Records stream through verify in chunks read, verified and written by overlapping
+/// stages: across several chunks every record keeps its line and its own verdict, in input
+/// order, in both outputs, and the counts add up.
+#[test]
+fn verify_keeps_input_order_and_counts_across_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path(), 1);
+    let text = std::fs::read_to_string(dir.path().join("records.jsonl")).unwrap();
+    let (good, bad) = text.split_once('\n').unwrap();
+    let bad = bad.trim_end();
+    let n = 2500;
+    let tampered = [0, 1023, 1024, 2047, 2048, n - 1];
+    let lines: Vec<&str> = (0..n).map(|i| if tampered.contains(&i) { bad } else { good }).collect();
+    std::fs::write(dir.path().join("many.jsonl"), lines.join("\n") + "\n").unwrap();
+    let common = ["verify", "--allow-embedded-key", "--now", NOW, "--jsonl", "many.jsonl"];
+    let json = tc(&[&common[..], &["--output", "json"]].concat(), dir.path());
+    assert_eq!(json.status.code(), Some(1));
+    let got = results(&json);
+    assert_eq!(got.len(), n);
+    for (i, (name, verdict)) in got.iter().enumerate() {
+        assert_eq!(name, &format!("many.jsonl:{}", i + 1));
+        let want = if tampered.contains(&i) { "reject" } else { "accept" };
+        assert_eq!(verdict, want, "line {}", i + 1);
+    }
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        (doc["inputs"].as_u64(), doc["accepted"].as_u64()),
+        (Some(n as u64), Some((n - 6) as u64))
+    );
+    let plain = tc(&common, dir.path());
+    let verdicts: Vec<String> = String::from_utf8_lossy(&plain.stdout)
+        .lines()
+        .filter(|l| l.starts_with("many.jsonl:"))
+        .map(String::from)
+        .collect();
+    assert_eq!(verdicts.len(), n);
+    for (i, line) in verdicts.iter().enumerate() {
+        let want = if tampered.contains(&i) { "REJECT" } else { "ACCEPT" };
+        assert!(line.starts_with(&format!("many.jsonl:{}: {want} ", i + 1)), "{line}");
+    }
+}
+
 /// An adapter that accepts every record: right on the valid inputs, wrong on the rest.
 const ACCEPT_ALL: &str = r#"
 import json, sys

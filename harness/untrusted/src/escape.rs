@@ -103,6 +103,11 @@ pub fn terminal(s: &str) -> String {
 
 /// Like [`terminal`], and line breaks and tabs are escaped too: for one-line messages.
 pub fn terminal_line(s: &str) -> String {
+    // Printable ASCII holds no control or invisible character: nothing to escape (the
+    // common case, and on the path of every finding `verify` prints).
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_control() || is_invisible_format(c) {
