@@ -110,45 +110,15 @@ pub fn merge(mut shards: Vec<ShardRecord>) -> Result<RunResult, Error> {
 mod tests {
     use super::*;
     use crate::outcome::Outcome;
-    use crate::run::CaseResult;
-
-    fn case(id: &str) -> CaseResult {
-        CaseResult {
-            id: id.into(),
-            module: "m".into(),
-            op: trace_protocol::Op::Verify,
-            format: "embedded".into(),
-            platform: "software-only".into(),
-            level: 0,
-            rules: Vec::new(),
-            alg: None,
-            explanation: trace_vector_format::explanation::Explanation::of_basis(trace_vector_format::basis::Basis {
-                kind: trace_vector_format::basis::BasisKind::Spec,
-                decisions: Vec::new(),
-            }),
-            request: None,
-            outcome: Outcome::Pass,
-            flaky: false,
-            detail: String::new(),
-            expected: trace_vector_format::format::Expected::only(trace_vector_format::format::Outcome::Valid),
-            actual: None,
-            stderr: String::new(),
-            duration_ms: 0,
-        }
-    }
+    use crate::run::tests::{case, run_of};
+    use trace_vector_format::format::Outcome as Expect;
 
     fn run(ids: &[&str]) -> RunResult {
-        RunResult {
-            adapter: vec!["a".into()],
-            implementation: Default::default(),
-            capabilities: Default::default(),
-            cases: ids.iter().map(|i| case(i)).collect(),
-            complete: true,
-            startup_error: None,
-            restarts: 0,
-            vector_set: None,
-            started_at: None,
-        }
+        run_of(
+            ids.iter()
+                .map(|i| case(i, 0, Outcome::Pass, Expect::Valid, false))
+                .collect(),
+        )
     }
 
     /// The ids 0..n split as `select` splits them into `count` shards.

@@ -708,4 +708,4 @@ fn skeleton(w: &Work) -> CaseResult {
 
 #[cfg(test)]
 #[path = "run_tests.rs"]
-mod tests;
+pub(crate) mod tests;

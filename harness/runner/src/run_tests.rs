@@ -4,7 +4,7 @@
 use super::*;
 use trace_vector_format::format::{Context, Expected, Outcome as Expect, Test};
 
-fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) -> CaseResult {
+pub(crate) fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) -> CaseResult {
     CaseResult {
         id: id.into(),
         module: "m".into(),
@@ -29,7 +29,7 @@ fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) ->
     }
 }
 
-fn run_of(cases: Vec<CaseResult>) -> RunResult {
+pub(crate) fn run_of(cases: Vec<CaseResult>) -> RunResult {
     RunResult {
         adapter: Vec::new(),
         implementation: Implementation::default(),
