@@ -1,6 +1,6 @@
 //! `trace-conform report merge SHARD_DIRS... --out DIR`: the reports of one run from the
 //! report folders of its shards (`run --shard I/N` on separate machines), equal to what the
-//! unsharded run would have written but for timings.
+//! unsharded run would have written but for timings and request ids.
 //!
 //! Owns: reading each folder's `shard.json` (bounded, strictly), writing the merged reports
 //! and the exit status (as `run`'s, with `--baseline` and `--fail-under`). Does not own the
