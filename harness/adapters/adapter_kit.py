@@ -24,15 +24,22 @@ PLATFORMS = [
 ]
 
 
+# Requests an adapter built on `serve` may be sent ahead of its answers (the `pipeline`
+# capability): `serve` reads them in order from its input and answers each in turn, so
+# requests sent ahead simply wait in the pipe.
+PIPELINE = 16
+
+
 def hello_op(implementation, capabilities):
-    """The `hello` operation of an adapter that speaks protocol 1 only: it answers with the
-    implementation and capabilities given, or `unsupported` when 1 is outside the runner's
-    range."""
+    """The `hello` operation of an adapter that speaks protocol 1 only and answers through
+    `serve`: it answers with the implementation and capabilities given (plus `pipeline`),
+    or `unsupported` when 1 is outside the runner's range."""
+    claims = {**capabilities, "pipeline": PIPELINE}
 
     def hello(req):
         if not req["protocol"]["min"] <= 1 <= req["protocol"]["max"]:
             return "unsupported", "this adapter speaks protocol 1 only"
-        return "ok", {"protocol": 1, "framing": "jsonl", "implementation": implementation, "capabilities": capabilities}
+        return "ok", {"protocol": 1, "framing": "jsonl", "implementation": implementation, "capabilities": claims}
 
     return hello
 

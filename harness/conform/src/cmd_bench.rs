@@ -107,6 +107,7 @@ fn correctness(works: &[Work], adapter: &[String], profile: &Profile, deadline: 
         hello_deadline: Duration::from_secs(10),
         restart_budget: 3,
         jobs: 1,
+        pipeline: trace_runner::run::DEFAULT_PIPELINE,
         progress: None,
     };
     trace_runner::run::run(works.to_vec(), &opts)

@@ -44,6 +44,10 @@ pub struct Args {
     /// Adapter processes run in parallel (1 or more).
     #[arg(long, default_value_t = 1, value_parser = crate::values::at_least_one)]
     pub jobs: usize,
+    /// Requests kept in flight to each adapter process that claims `pipeline`, at most 64
+    /// (1: one at a time, which tells which request a crash belongs to).
+    #[arg(long, default_value_t = trace_runner::run::DEFAULT_PIPELINE, value_parser = crate::values::at_least_one)]
+    pub pipeline: usize,
     /// Run only shard I of N (1-based), e.g. 2/4.
     #[arg(long)]
     pub shard: Option<String>,
@@ -188,6 +192,7 @@ pub fn run(a: Args) -> Exit {
         hello_deadline: Duration::from_secs(10),
         restart_budget: a.restart_budget,
         jobs: a.jobs,
+        pipeline: a.pipeline,
         progress,
     };
     let mut result = trace_runner::run::run(work, &opts);

@@ -30,6 +30,8 @@ fn hello() -> Value {
             "error_detail": "rule",
             "accepts_flags": trace_vector_format::catalog::FLAGS.iter().map(|f| f.0).collect::<Vec<_>>(),
             "inputs": ["inclusion", "revocation", "evidence", "policy", "reference_values", "deployment"],
+            // Requests are read in order and answered one by one, so any number may wait.
+            "pipeline": trace_runner::adapter::MAX_PIPELINE,
         }
     })
 }

@@ -1,6 +1,7 @@
 //! `trace-conform smoke --adapter CMD`: checks the adapter, not the library: the
 //! handshake, ping, a known-good record and a byte-flipped copy, canonicalize of `{}`,
-//! `unsupported` for an unknown op, and a clean shutdown. Exit 0 when all pass, 1 if not.
+//! `unsupported` for an unknown op, several pings in flight at once when it claims
+//! `pipeline`, and a clean shutdown. Exit 0 when all pass, 1 if not.
 
 use crate::exit::Exit;
 use serde_json::{Value, json};
@@ -11,7 +12,7 @@ use trace_record::audit::{ReceiptPolicy, seal};
 use trace_record::cmcp::CmcpCanonicalization;
 use trace_record::sample::{self, SAMPLE_IAT};
 use trace_record::{Alg, CoseTag, Form, b64, sign};
-use trace_runner::adapter::{Adapter, Exchange};
+use trace_runner::adapter::{Adapter, Exchange, Received};
 use trace_runner::protocol;
 use trace_vector_format::format::Context;
 
@@ -90,6 +91,10 @@ pub fn run(a: Args) -> Exit {
         println!("skip canonicalize (not claimed)");
     }
     check_unknown_op(&mut adapter, &mut tally);
+    match hello.as_ref().map(|h| h.capabilities.pipeline_depth()) {
+        Some(depth) if depth > 1 => tally.check("pipeline", pipelined_pings(&mut adapter, depth.min(4))),
+        _ => println!("skip pipeline (not claimed)"),
+    }
     adapter.shutdown();
     println!("{} smoke check(s) failed", tally.failures);
     Exit::failed_if(tally.failures != 0)
@@ -186,4 +191,31 @@ fn check_unknown_op(adapter: &mut Adapter, tally: &mut Tally) {
             other => Err(other.describe()),
         },
     );
+}
+
+/// `count` pings sent before any answer is read: each must be answered once, in any order.
+fn pipelined_pings(adapter: &mut Adapter, count: usize) -> Result<String, String> {
+    let mut in_flight = Vec::new();
+    for i in 0..count {
+        let ping = protocol::simple_request(&format!("s-pipe-{i}"), Body::Ping);
+        in_flight.push(adapter.send(&ping).map_err(|e| e.describe())?);
+    }
+    let until = std::time::Instant::now() + DEADLINE;
+    let mut order = Vec::new();
+    while !in_flight.is_empty() {
+        match adapter.receive(&in_flight, until) {
+            Received::Answer(k, answer) => {
+                ok_result(answer)?;
+                order.push(in_flight.remove(k).id);
+            }
+            Received::Trouble(trouble) => {
+                return Err(format!(
+                    "{} with {} ping(s) in flight",
+                    trouble.describe(),
+                    in_flight.len()
+                ));
+            }
+        }
+    }
+    Ok(format!("{count} pings in flight, answered as {}", order.join(", ")))
 }

@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::{repo, trace_conform};
-use std::collections::BTreeMap;
+use common::{normalized_files, repo, trace_conform};
 use std::path::Path;
 
 /// The fauxplementation that rejects every record: passes, failures and cases not claimed.
@@ -19,34 +18,6 @@ fn reject_all() -> String {
 /// The selection: two topics, one of `verify` and one of `verify-chain` (which the
 /// fauxplementation does not claim), so the merge interleaves every kind of result.
 const SELECTION: [&str; 4] = ["--only", "sig::embedded", "--only", "chain::"];
-
-/// Every file under `dir` with what varies between two runs of the same vectors taken out:
-/// per-case times, the start time the HTML banner shows, and request ids (`r-N`).
-fn normalized_files(dir: &Path) -> BTreeMap<String, String> {
-    let duration = regex::Regex::new(r#""duration_ms": \d+"#).unwrap();
-    let junit_time = regex::Regex::new(r#" time="[0-9.]+""#).unwrap();
-    let started = regex::Regex::new(r#"<time id="date">[^<]*</time>"#).unwrap();
-    let request_id = regex::Regex::new(r"\br-\d+\b").unwrap();
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let text = std::fs::read_to_string(&p).unwrap();
-            let text = duration.replace_all(&text, r#""duration_ms": 0"#);
-            let text = junit_time.replace_all(&text, r#" time="0""#);
-            let text = started.replace_all(&text, r#"<time id="date"></time>"#);
-            let text = request_id.replace_all(&text, "r-N");
-            let name = p.strip_prefix(dir).unwrap().display().to_string();
-            out.insert(name, text.into_owned());
-        }
-    }
-    out
-}
 
 fn run(args: &[&str], cwd: &Path) -> i32 {
     let out = trace_conform(args, cwd);

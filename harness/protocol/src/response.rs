@@ -95,6 +95,10 @@ pub struct Capabilities {
     /// Kinds of record `verify` handles (`trust-record`, `runtime-claim`); absent: all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_kinds: Option<Vec<String>>,
+    /// How many requests the adapter may be sent before it answers the first (absent: 1,
+    /// one at a time). Answers may come in any order, matched by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<u32>,
     /// Optional `verify` inputs the adapter passes on (`inclusion`, `revocation`, `evidence`,
     /// `policy`); absent: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -114,5 +118,9 @@ impl Capabilities {
     /// Whether the adapter lists `op` (`hello` is always implemented).
     pub fn claims(&self, op: Op) -> bool {
         op == Op::Hello || self.ops.iter().any(|o| o == op.name())
+    }
+    /// How many requests may be in flight at once: the `pipeline` claim, else one.
+    pub fn pipeline_depth(&self) -> usize {
+        self.pipeline.map_or(1, |n| n.max(1) as usize)
     }
 }

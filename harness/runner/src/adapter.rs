@@ -1,5 +1,6 @@
-//! Supervising one adapter process: start it, exchange one request at a time under a
-//! deadline, and say precisely what went wrong when it does not answer properly.
+//! Supervising one adapter process: start it, send requests (one at a time, or several in
+//! flight for an adapter that pipelines), match each answer to its request by id, and say
+//! precisely what went wrong when it does not answer properly.
 //!
 //! Owns: the process (its own process group and an instance token its children inherit,
 //! both ended with it), a writer thread (so a request the adapter does not read cannot
@@ -9,7 +10,8 @@
 //! response, a timeout (with the partial line), a crash (exit status, seen when the process
 //! exits even if a child still holds its stdout), or a protocol violation (the offending
 //! bytes, or the size of an oversized answer). Never retries: one request, one outcome.
-//! Does not own scoring or restart policy.
+//! Does not own scoring, restart policy, or how deadlines of pipelined requests are counted
+//! (the run's).
 // Process groups, signals and reaping go through libc; each unsafe block says why it is sound.
 #![allow(unsafe_code)]
 
@@ -37,6 +39,9 @@ pub const STDERR_PER_EXCHANGE: usize = 16 * 1024;
 const EXCERPT: usize = 4096;
 /// Lines read ahead of the runner; beyond them the reader waits (and so does the adapter).
 const QUEUE: usize = 16;
+/// The most requests the runner keeps in flight to one adapter (the `pipeline` capability
+/// is capped at it); the writer thread's queue holds that many, so sending never waits.
+pub const MAX_PIPELINE: usize = 64;
 /// How often a waiting exchange checks whether the process has exited.
 const EXIT_POLL: Duration = Duration::from_millis(20);
 /// How long an exited adapter's last output may take to arrive through the reader thread.
@@ -59,7 +64,7 @@ struct StderrLog {
 }
 
 /// What one exchange produced.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Exchange {
     Response {
         response: Response,
@@ -110,6 +115,27 @@ impl Exchange {
             Exchange::Violation { line, reason, .. } => format!("{reason}: {}", q(line)),
         }
     }
+}
+
+/// A request handed to the adapter and not yet answered.
+#[derive(Debug)]
+pub struct InFlight {
+    pub id: String,
+    op: Option<Op>,
+    /// stderr written before it was sent.
+    mark: usize,
+    /// When it was handed to the writer thread.
+    pub sent: Instant,
+}
+
+/// What waiting for the next answer produced.
+#[derive(Debug)]
+pub enum Received {
+    /// The answer to the request at this index of those in flight (always an
+    /// [`Exchange::Response`]).
+    Answer(usize, Exchange),
+    /// A timeout, crash or violation: the adapter is out of step with every request in flight.
+    Trouble(Exchange),
 }
 
 pub struct Adapter {
@@ -190,7 +216,7 @@ impl Adapter {
         let partial_w = Arc::clone(&partial);
         let reader_tx = tx.clone();
         std::thread::spawn(move || read_lines(stdout, &reader_tx, &partial_w));
-        let (requests, queued) = sync_channel::<Vec<u8>>(1);
+        let (requests, queued) = sync_channel::<Vec<u8>>(MAX_PIPELINE);
         std::thread::spawn(move || {
             block_sigpipe();
             for line in queued {
@@ -302,6 +328,19 @@ impl Adapter {
     /// its stdout open.
     pub fn exchange(&mut self, request: &Value, deadline: Duration) -> Exchange {
         let until = Instant::now() + deadline;
+        let sent = match self.send(request) {
+            Ok(sent) => sent,
+            Err(trouble) => return *trouble,
+        };
+        match self.receive(std::slice::from_ref(&sent), until) {
+            Received::Answer(_, exchange) | Received::Trouble(exchange) => exchange,
+        }
+    }
+
+    /// Hands one request to the writer thread without waiting for its answer (a pipelining
+    /// adapter may hold several). Fails as a timeout when the writer still holds earlier
+    /// requests the adapter has not read, and as a crash when its stdin is gone.
+    pub fn send(&mut self, request: &Value) -> Result<InFlight, Box<Exchange>> {
         let mark = self.stderr_mark();
         let id = request
             .get("id")
@@ -313,15 +352,32 @@ impl Adapter {
         let mut line = serde_json::to_vec(request).expect("requests serialize");
         line.push(b'\n');
         match self.requests.as_ref().map(|r| r.try_send(line)) {
-            Some(Ok(())) => {}
-            Some(Err(TrySendError::Full(_))) => {
-                return Exchange::Timeout {
-                    partial: "(the adapter has not read its previous request)".into(),
-                    stderr: self.stderr_since(mark),
-                };
+            Some(Ok(())) => Ok(InFlight {
+                id,
+                op,
+                mark,
+                sent: Instant::now(),
+            }),
+            Some(Err(TrySendError::Full(_))) => Err(Box::new(Exchange::Timeout {
+                partial: "(the adapter has not read its previous requests)".into(),
+                stderr: self.stderr_since(mark),
+            })),
+            Some(Err(TrySendError::Disconnected(_))) | None => {
+                Err(Box::new(self.crash(mark, Some("stdin closed".into()))))
             }
-            Some(Err(TrySendError::Disconnected(_))) | None => return self.crash(mark, Some("stdin closed".into())),
         }
+    }
+
+    /// Waits until `until` for the next line on stdout and says which of the requests in
+    /// `in_flight` it answers. Anything else (no complete line in time, the end of the
+    /// process, a line that answers none of them) is trouble the caller cannot pin on one
+    /// request: its stderr is everything written since the oldest of them was sent.
+    pub fn receive(&mut self, in_flight: &[InFlight], until: Instant) -> Received {
+        let mark = in_flight
+            .iter()
+            .map(|f| f.mark)
+            .min()
+            .unwrap_or_else(|| self.stderr_mark());
         loop {
             let left = until.saturating_duration_since(Instant::now());
             let event = match self.events.recv_timeout(left.min(EXIT_POLL)) {
@@ -333,68 +389,76 @@ impl Adapter {
                         // through the reader thread; wait briefly for it or for the end.
                         match self.events.recv_timeout(EXIT_DRAIN) {
                             Ok(event) => event,
-                            Err(_) => return self.crash(mark, None),
+                            Err(_) => return Received::Trouble(self.crash(mark, None)),
                         }
                     } else if left.is_zero() {
                         let partial = excerpt(&self.partial.lock().expect("lock"));
-                        return Exchange::Timeout {
+                        return Received::Trouble(Exchange::Timeout {
                             partial,
                             stderr: self.stderr_since(mark),
-                        };
+                        });
                     } else {
                         continue;
                     }
                 }
             };
             return match event {
-                Event::Line(bytes) => self.answer(&bytes, &id, op, mark),
-                Event::Oversized(head, size) => Exchange::Violation {
+                Event::Line(bytes) => self.answer(&bytes, in_flight, mark),
+                Event::Oversized(head, size) => Received::Trouble(Exchange::Violation {
                     line: excerpt(&head),
                     reason: format!("an answer of {size} bytes, over the limit of {MAX_ANSWER}"),
                     stderr: self.stderr_since(mark),
-                },
-                Event::WriteFailed(e) => self.crash(mark, Some(format!("writing the request failed: {e}"))),
-                Event::Eof => self.crash(mark, None),
+                }),
+                Event::WriteFailed(e) => {
+                    Received::Trouble(self.crash(mark, Some(format!("writing the request failed: {e}"))))
+                }
+                Event::Eof => Received::Trouble(self.crash(mark, None)),
             };
         }
     }
 
-    fn answer(&mut self, bytes: &[u8], id: &str, op: Option<Op>, mark: usize) -> Exchange {
+    fn answer(&mut self, bytes: &[u8], in_flight: &[InFlight], mark: usize) -> Received {
         // An adapter that wrote diagnostics while answering gets a moment for the rest of
         // them to drain; one that wrote none is not slowed down (the runner also measures
         // throughput through this call).
         if self.stderr_mark() != mark {
             std::thread::sleep(Duration::from_millis(2));
         }
-        let stderr = self.stderr_since(mark);
+        let violation = |reason: String, stderr: String| {
+            Received::Trouble(Exchange::Violation {
+                line: excerpt(bytes),
+                reason,
+                stderr,
+            })
+        };
         let parsed = serde_json::from_slice::<Value>(bytes)
             .and_then(|v| serde::Deserialize::deserialize(&v).map(|r: Response| (r, v)));
-        match parsed {
-            Ok((r, _)) if r.trace_adapter != crate::protocol::PROTOCOL_VERSION => Exchange::Violation {
-                line: excerpt(bytes),
-                reason: format!("trace_adapter is {}, not 1", r.trace_adapter),
-                stderr,
-            },
-            Ok((r, _)) if r.id != id => Exchange::Violation {
-                line: excerpt(bytes),
-                reason: format!(
-                    "response id {} does not answer request {}",
-                    trace_untrusted::escape::quoted(&r.id),
-                    trace_untrusted::escape::quoted(id)
-                ),
-                stderr,
-            },
-            // In step with the adapter, so no restart: the caller scores a schema problem.
-            Ok((mut response, answer)) => {
-                response.schema_problem = op.and_then(|op| crate::contract::answer_problem(op, &answer));
-                Exchange::Response { response, stderr }
-            }
-            Err(e) => Exchange::Violation {
-                line: excerpt(bytes),
-                reason: not_a_response(bytes, &e),
-                stderr,
-            },
+        let (mut response, answer) = match parsed {
+            Ok(parsed) => parsed,
+            Err(e) => return violation(not_a_response(bytes, &e), self.stderr_since(mark)),
+        };
+        if response.trace_adapter != crate::protocol::PROTOCOL_VERSION {
+            let reason = format!("trace_adapter is {}, not 1", response.trace_adapter);
+            return violation(reason, self.stderr_since(mark));
         }
+        let Some(k) = in_flight.iter().position(|f| f.id == response.id) else {
+            let q = trace_untrusted::escape::quoted;
+            let reason = match in_flight {
+                [one] => format!("response id {} does not answer request {}", q(&response.id), q(&one.id)),
+                many => format!(
+                    "response id {} answers none of the {} requests in flight",
+                    q(&response.id),
+                    many.len()
+                ),
+            };
+            return violation(reason, self.stderr_since(mark));
+        };
+        // In step with the adapter, so no restart: the caller scores a schema problem.
+        response.schema_problem = in_flight[k]
+            .op
+            .and_then(|op| crate::contract::answer_problem(op, &answer));
+        let stderr = self.stderr_since(in_flight[k].mark);
+        Received::Answer(k, Exchange::Response { response, stderr })
     }
 
     /// Asks the adapter to stop, then makes sure the whole process group is gone.

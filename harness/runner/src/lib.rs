@@ -23,5 +23,6 @@ pub mod report;
 pub mod report_html;
 pub mod run;
 pub mod select;
+mod worker;
 
 pub use error::Error;

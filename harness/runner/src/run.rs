@@ -1,25 +1,28 @@
 //! One run: the selected vectors through one implementation's adapter, each with exactly
 //! one outcome from the closed set.
 //!
-//! Owns: the handshake, capability checks (`not_claimed`), the profile's markings, turning
-//! a response into an observation and a score, restarts within a shared budget after a
-//! crash, timeout or protocol violation (never a retry of the same vector), sharding
-//! across `jobs` adapter processes, and the level reached. Does not own reports.
+//! Owns: the handshake, capability checks (`not_claimed`), turning a response into an
+//! observation and a score, dividing the vectors across `jobs` adapter processes (each
+//! driven by a `worker`, which owns sending, deadlines and restarts), and the level
+//! reached. Does not own reports.
 
 use crate::Error;
-use crate::adapter::MESSAGE_CHARS;
-use crate::adapter::{Adapter, Exchange};
+use crate::adapter::{Adapter, Exchange, MESSAGE_CHARS};
 use crate::outcome::Outcome;
-use crate::profile::{Marking, Profile};
+use crate::profile::Profile;
 use crate::protocol::{self, Capabilities, ErrorDetail, HelloResult, Implementation, Op, ResponseStatus};
+use crate::worker::{Shared, Worker};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use trace_record::{Verdict, b64};
 use trace_untrusted::escape::{excerpt, quoted};
 use trace_vector_format::format::{Context, Expected, Outcome as Expect, Test};
-use trace_vector_format::score::{Detail, Observed, Score, score};
+use trace_vector_format::score::{Detail, Observed, Score};
+
+/// Requests kept in flight to an adapter that claims `pipeline`, unless the run says otherwise.
+pub const DEFAULT_PIPELINE: usize = 16;
 
 pub struct RunOptions {
     pub adapter: Vec<String>,
@@ -28,6 +31,9 @@ pub struct RunOptions {
     pub hello_deadline: Duration,
     pub restart_budget: usize,
     pub jobs: usize,
+    /// The most requests kept in flight to one adapter process when it claims `pipeline`
+    /// (1: one at a time whatever it claims).
+    pub pipeline: usize,
     /// Called after every vector with (done, total).
     pub progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
 }
@@ -239,7 +245,7 @@ pub fn not_claimed(caps: &Capabilities, w: &Work) -> Option<String> {
 
 /// For an `acceptable` vector scored as invalid because the implementation did not declare
 /// every flag it depends on: the hint to declare them, if accepting is its choice.
-fn undeclared_flags(expected: &Expected, caps: &Capabilities) -> Option<String> {
+pub(crate) fn undeclared_flags(expected: &Expected, caps: &Capabilities) -> Option<String> {
     if expected.result != Expect::Acceptable {
         return None;
     }
@@ -258,7 +264,7 @@ fn undeclared_flags(expected: &Expected, caps: &Capabilities) -> Option<String> 
 }
 
 /// The expectation an `acceptable` vector resolves to for this implementation.
-fn resolve(expected: &Expected, caps: &Capabilities) -> Expected {
+pub(crate) fn resolve(expected: &Expected, caps: &Capabilities) -> Expected {
     let mut e = expected.clone();
     if e.result == Expect::Acceptable {
         let accepts = e.flags.iter().all(|f| caps.accepts_flags.contains(f));
@@ -267,7 +273,7 @@ fn resolve(expected: &Expected, caps: &Capabilities) -> Expected {
     e
 }
 
-fn observe(op: Op, result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Observed, String> {
+pub(crate) fn observe(op: Op, result: &Value, caps: &Capabilities, profile: &Profile) -> Result<Observed, String> {
     let verdict = match result.get("verdict").and_then(Value::as_str) {
         Some("accept") => Verdict::Accept,
         Some("reject") => Verdict::Reject,
@@ -344,7 +350,7 @@ pub fn reports_not_claimed(caps: &Capabilities, profile: &Profile, expected: &Ex
     })
 }
 
-fn outcome_of(s: &Score) -> (Outcome, String) {
+pub(crate) fn outcome_of(s: &Score) -> (Outcome, String) {
     match s {
         Score::Pass => (Outcome::Pass, String::new()),
         Score::FailVerdict {
@@ -357,206 +363,6 @@ fn outcome_of(s: &Score) -> (Outcome, String) {
     }
 }
 
-struct Shared {
-    restarts: AtomicUsize,
-    budget: usize,
-    done: AtomicUsize,
-    total: usize,
-}
-
-struct Worker<'a> {
-    opts: &'a RunOptions,
-    shared: &'a Shared,
-    cwd: std::path::PathBuf,
-    adapter: Option<Adapter>,
-    hello: HelloResult,
-}
-
-impl Worker<'_> {
-    /// Replaces a dead or suspect adapter; false when the budget is spent or it won't start.
-    fn restart(&mut self) -> bool {
-        if let Some(a) = self.adapter.take() {
-            a.kill();
-        }
-        let used = self.shared.restarts.fetch_add(1, Ordering::SeqCst);
-        if used >= self.shared.budget {
-            return false;
-        }
-        // Exponential backoff against crash loops: 10 ms doubling, at most 500 ms.
-        std::thread::sleep(Duration::from_millis((10u64 << used.min(6)).min(500)));
-        match Adapter::start(&self.opts.adapter, &self.cwd) {
-            Ok(mut a) => match handshake(&mut a, self.opts.hello_deadline) {
-                Ok(h) => {
-                    self.hello = h;
-                    self.adapter = Some(a);
-                    true
-                }
-                Err(_) => false,
-            },
-            Err(_) => false,
-        }
-    }
-
-    fn run_one(&mut self, w: &Work) -> CaseResult {
-        let caps = self.hello.capabilities.clone();
-        let expected = resolve(&w.test.expected, &caps);
-        let mut result = CaseResult {
-            expected: expected.clone(),
-            ..skeleton(w)
-        };
-        match self.opts.profile.marking(&w.test.id) {
-            Marking::Disabled => {
-                result.outcome = Outcome::Skipped;
-                result.detail = "disabled by the profile".into();
-                return result;
-            }
-            Marking::Flaky => result.flaky = true,
-            _ => {}
-        }
-        if let Some(why) = not_claimed(&caps, w).or_else(|| reports_not_claimed(&caps, &self.opts.profile, &expected)) {
-            result.outcome = Outcome::NotClaimed;
-            result.detail = why;
-            return result;
-        }
-        let Some(adapter) = self.adapter.as_mut() else {
-            result.detail = "the adapter could not be (re)started".into();
-            return result;
-        };
-        let request = match protocol::vector_request(
-            &protocol::next_id("r"),
-            &w.ctx,
-            &w.test,
-            self.opts.deadline.as_millis() as u64,
-        ) {
-            Ok(r) => r,
-            Err(e) => {
-                result.outcome = Outcome::HarnessError;
-                result.detail = format!("runner: {e}");
-                return result;
-            }
-        };
-        result.request = serde_json::to_string(&request).ok();
-        let started = Instant::now();
-        let exchange = adapter.exchange(&request, self.opts.deadline + Duration::from_millis(500));
-        result.duration_ms = started.elapsed().as_millis() as u64;
-        let mut needs_restart = false;
-        match exchange {
-            Exchange::Response { response, stderr } => {
-                result.stderr = stderr;
-                result.actual = response.result.as_ref().map(kept_in_report);
-                if let Some(problem) = &response.schema_problem {
-                    // An answer that breaks its schema is a protocol violation, unless it
-                    // accepts what must not be accepted: that stays the finding it is.
-                    let accepted_wrongly = observe(
-                        w.ctx.op,
-                        response.result.as_ref().unwrap_or(&Value::Null),
-                        &caps,
-                        &self.opts.profile,
-                    )
-                    .is_ok_and(|seen| {
-                        matches!(
-                            score(&expected, &seen),
-                            Score::FailVerdict {
-                                unexpected_accept: true,
-                                ..
-                            }
-                        )
-                    });
-                    (result.outcome, result.detail) = if accepted_wrongly {
-                        (
-                            Outcome::FailVerdictUnexpectedAccept,
-                            format!("expected invalid, got accept; and {problem}"),
-                        )
-                    } else {
-                        (Outcome::ProtocolViolation, problem.clone())
-                    };
-                    return self.known_failure(w, result);
-                }
-                match response.status {
-                    ResponseStatus::Ok => match observe(
-                        w.ctx.op,
-                        response.result.as_ref().unwrap_or(&Value::Null),
-                        &caps,
-                        &self.opts.profile,
-                    ) {
-                        Ok(observed) => {
-                            let (o, d) = outcome_of(&score(&expected, &observed));
-                            result.outcome = o;
-                            result.detail = match undeclared_flags(&w.test.expected, &caps) {
-                                Some(hint) if o == Outcome::FailVerdictUnexpectedAccept => format!("{d}; {hint}"),
-                                _ => d,
-                            };
-                        }
-                        Err(e) => {
-                            result.outcome = Outcome::ProtocolViolation;
-                            result.detail = e;
-                        }
-                    },
-                    ResponseStatus::Unsupported => {
-                        result.outcome = Outcome::UnsupportedClaimed;
-                        result.detail = format!(
-                            "unsupported inside the claimed capabilities: {}",
-                            excerpt(&response.message.unwrap_or_default(), MESSAGE_CHARS)
-                        );
-                    }
-                    ResponseStatus::HarnessError => {
-                        result.outcome = Outcome::HarnessError;
-                        result.detail = excerpt(&response.message.unwrap_or_default(), MESSAGE_CHARS);
-                    }
-                }
-            }
-            Exchange::Timeout { partial, stderr } => {
-                result.outcome = Outcome::Timeout;
-                result.detail = if partial.is_empty() {
-                    "no answer before the deadline".into()
-                } else {
-                    format!("partial line before the deadline: {}", quoted(&partial))
-                };
-                result.stderr = stderr;
-                needs_restart = true;
-            }
-            Exchange::Crash { exit, partial, stderr } => {
-                result.outcome = Outcome::Crash;
-                result.detail = format!(
-                    "adapter {exit}{}",
-                    if partial.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; partial line {}", quoted(&partial))
-                    }
-                );
-                result.stderr = stderr;
-                needs_restart = true;
-            }
-            Exchange::Violation { line, reason, stderr } => {
-                result.outcome = Outcome::ProtocolViolation;
-                result.detail = format!("{reason}: {}", quoted(&line));
-                result.stderr = stderr;
-                needs_restart = true;
-            }
-        }
-        let result = self.known_failure(w, result);
-        if needs_restart && !self.restart() {
-            self.adapter = None;
-        }
-        result
-    }
-
-    /// A vector the profile marks known failing: a pass is an xpass, anything else xfail.
-    fn known_failure(&self, w: &Work, mut result: CaseResult) -> CaseResult {
-        if self.opts.profile.marking(&w.test.id) == Marking::KnownFailing {
-            let reason = self.opts.profile.reason(&w.test.id).unwrap_or_default();
-            result.detail = format!("{} (known failing: {reason}) {}", result.outcome.name(), result.detail);
-            result.outcome = if result.outcome == Outcome::Pass {
-                Outcome::Xpass
-            } else {
-                Outcome::Xfail
-            };
-        }
-        result
-    }
-}
-
 /// Runs `work` through the adapter. `Err` only for a run that could not begin.
 /// The largest answer result kept whole in the reports (compact JSON bytes); a larger one is
 /// kept as its size and an excerpt, so the reports stay small whatever adapters answer.
@@ -565,7 +371,7 @@ pub const RESULT_KEPT_BYTES: usize = 64 * 1024;
 /// The result as the reports keep it: whole when both its compact and its indented form
 /// (reports print it indented, which a deeply nested answer makes far longer) fit in
 /// [`RESULT_KEPT_BYTES`]; otherwise its size and an excerpt.
-fn kept_in_report(result: &Value) -> Value {
+pub(crate) fn kept_in_report(result: &Value) -> Value {
     let text = serde_json::to_string(result).unwrap_or_default();
     // Writing into a buffer of the bound fails once the indented form would pass it.
     let mut room = vec![0u8; RESULT_KEPT_BYTES];
@@ -632,19 +438,23 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
                     adapter,
                     hello,
                 };
-                for (i, w) in work.iter().enumerate().filter(|(i, _)| i % jobs == job) {
-                    let r = if started {
-                        worker.run_one(w)
-                    } else {
-                        CaseResult {
-                            detail: "the adapter did not start".into(),
-                            ..skeleton(w)
-                        }
-                    };
+                let share = work.iter().enumerate().filter(|(i, _)| i % jobs == job);
+                let mut emit = |i: usize, r: CaseResult| {
                     results.lock().expect("lock").push((i, r));
                     let done = shared.done.fetch_add(1, Ordering::SeqCst) + 1;
                     if let Some(p) = &opts.progress {
                         p(done, shared.total);
+                    }
+                };
+                if started {
+                    worker.run_share(share, &mut emit);
+                } else {
+                    for (i, w) in share {
+                        let r = CaseResult {
+                            detail: "the adapter did not start".into(),
+                            ..skeleton(w)
+                        };
+                        emit(i, r);
                     }
                 }
                 if let Some(a) = worker.adapter.take() {
@@ -677,7 +487,7 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
 }
 
 /// A result for `w` with nothing observed yet (outcome `not_run`).
-fn skeleton(w: &Work) -> CaseResult {
+pub(crate) fn skeleton(w: &Work) -> CaseResult {
     CaseResult {
         id: w.test.id.clone(),
         module: w.module.clone(),

@@ -2,6 +2,7 @@
 //! broken, which level an implementation reaches) and of capability matching.
 
 use super::*;
+use std::time::Instant;
 use trace_vector_format::format::{Context, Expected, Outcome as Expect, Test};
 
 pub(crate) fn case(id: &str, level: u8, outcome: Outcome, expected: Expect, flaky: bool) -> CaseResult {
@@ -322,7 +323,7 @@ fn the_handshake_accepts_protocol_1_with_a_named_release_only() {
     }
 }
 
-fn faux_options(mode: &str, profile: &str, jobs: usize, budget: usize) -> RunOptions {
+pub(crate) fn faux_options(mode: &str, profile: &str, jobs: usize, budget: usize) -> RunOptions {
     RunOptions {
         adapter: faux_command(mode),
         profile: Profile::parse(profile).expect("profile"),
@@ -330,11 +331,12 @@ fn faux_options(mode: &str, profile: &str, jobs: usize, budget: usize) -> RunOpt
         hello_deadline: Duration::from_secs(20),
         restart_budget: budget,
         jobs,
+        pipeline: DEFAULT_PIPELINE,
         progress: None,
     }
 }
 
-fn named(id: &str, expect: Expect, edit: impl FnOnce(&mut Context)) -> Work {
+pub(crate) fn named(id: &str, expect: Expect, edit: impl FnOnce(&mut Context)) -> Work {
     work(|c, t| {
         t.id = id.into();
         t.expected = Expected::only(expect);

@@ -1,7 +1,9 @@
-//! What the integration tests share: the repository root, the pinned Python venv, and
-//! running the built `trace-conform`.
+//! What the integration tests share: the repository root, the pinned Python venv,
+//! running the built `trace-conform`, and report folders with what varies between runs
+//! taken out.
 #![allow(dead_code)] // each test binary uses its own part
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -44,4 +46,32 @@ pub fn python(modules: &str) -> Option<PathBuf> {
     );
     eprintln!("SKIP: {msg}");
     None
+}
+
+/// Every file under `dir` with what varies between two runs of the same vectors taken out:
+/// per-case times, the start time the HTML banner shows, and request ids (`r-N`).
+pub fn normalized_files(dir: &Path) -> BTreeMap<String, String> {
+    let duration = regex::Regex::new(r#""duration_ms": \d+"#).unwrap();
+    let junit_time = regex::Regex::new(r#" time="[0-9.]+""#).unwrap();
+    let started = regex::Regex::new(r#"<time id="date">[^<]*</time>"#).unwrap();
+    let request_id = regex::Regex::new(r"\br-\d+\b").unwrap();
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            let text = duration.replace_all(&text, r#""duration_ms": 0"#);
+            let text = junit_time.replace_all(&text, r#" time="0""#);
+            let text = started.replace_all(&text, r#"<time id="date"></time>"#);
+            let text = request_id.replace_all(&text, "r-N");
+            let name = p.strip_prefix(dir).unwrap().display().to_string();
+            out.insert(name, text.into_owned());
+        }
+    }
+    out
 }

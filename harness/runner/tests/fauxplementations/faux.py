@@ -7,15 +7,19 @@ each into its outcome and still write a complete report. Not an implementation o
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 import time
 
 # Text an attacker would put in reports: markup, a forged Markdown table row, terminal
 # escape sequences, a bidirectional override.
 HOSTILE = "<script>alert(1)</script>\n| pass | 999 |\x1b[2J\x1b]0;owned\x07\u202e"
 
-MODE = sys.argv[1]
+# MODE@K claims the `pipeline` capability with depth K (the runner may send K requests
+# before the first answer); the mode's misbehaviour is otherwise the same.
+MODE, _, DEPTH = sys.argv[1].partition("@")
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 # Every request id is appended to this file, so that a test can hold the runner to ids
 # unique across the adapter processes of one run.
@@ -44,6 +48,10 @@ CAPS = {
 }
 
 
+if DEPTH:
+    CAPS = {**CAPS, "pipeline": int(DEPTH)}
+
+
 def send(obj, end="\n"):
     sys.stdout.write(json.dumps(obj) + end)
     sys.stdout.flush()
@@ -53,7 +61,7 @@ def result_for(req):
     op = req.get("op")
     if op in ("ping", "shutdown"):
         return {}
-    if MODE == "reject-all":
+    if MODE == "reject-all" or (MODE == "reorder" and "invalid" in req.get("case", "")):
         return {"verdict": "reject", "errors": []}
     if MODE == "wrong-class":
         return {"verdict": "reject", "errors": [{"rule": "TR-GEN-002", "class": "input/syntax"}]}
@@ -87,6 +95,34 @@ def subset():
     ref.wait()
 
 
+def requests():
+    """The request lines, in order. In `reorder` mode, every line already waiting is read
+    too and the batch is handed over last first, so a pipelining runner gets its answers
+    out of order."""
+    if MODE != "reorder":
+        yield from sys.stdin
+        return
+    lines = queue.Queue()
+
+    def read_all():
+        for line in sys.stdin:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read_all, daemon=True).start()
+    while True:
+        batch = [lines.get()]
+        time.sleep(0.05)
+        while not lines.empty():
+            batch.append(lines.get())
+        sys.stderr.write(f"faux: answering a batch of {len([x for x in batch if x is not None])}\n")
+        sys.stderr.flush()
+        for line in reversed(batch):
+            if line is None:
+                return
+            yield line
+
+
 def main():
     if MODE == "subset":
         subset()
@@ -97,7 +133,7 @@ def main():
         time.sleep(1.5)
     count = 0
     seen = set()
-    for line in sys.stdin:
+    for line in requests():
         req = json.loads(line)
         rid, op = req.get("id"), req.get("op")
         if ID_LOG:
@@ -137,6 +173,10 @@ def main():
             sys.stderr.write(f"faux: crashing on request {count}\n")
             sys.stderr.flush()
             sys.exit(3)
+        if MODE == "slow" and op == "verify":
+            time.sleep(0.4)
+        if MODE == "hang-marked" and op == "verify" and "hang" in req.get("case", ""):
+            time.sleep(3600)
         if MODE == "hang" and op == "verify":
             sys.stderr.write("faux: hanging\n")
             sys.stderr.flush()
