@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Times the Python peers in-process over a corpus directory; prints JSON.
 
-Usage: python_inproc.py DIR REPEATS
+Usage: python_inproc.py DIR REPEATS [MODE]
+
+With MODE, only that mode runs (so that a process's peak memory is one mode's).
 
 Modes (file bytes are read before timing; each mode runs over the whole set REPEATS times):
   agentrust_trace.verify_record   json.loads + verify_record(record, record's cnf.jwk)
@@ -37,7 +39,11 @@ def main() -> int:
     repeats = int(sys.argv[2])
     blobs = [f.read_bytes() for f in files]
     out = {}
-    for name, fn in (("agentrust_trace.verify_record", at_verify), ("trace_tests_level0", tt_level0)):
+    modes = (("agentrust_trace.verify_record", at_verify), ("trace_tests_level0", tt_level0))
+    only = sys.argv[3] if len(sys.argv) > 3 else None
+    for name, fn in modes:
+        if only and name != only:
+            continue
         runs = []
         for _ in range(repeats):
             started = time.perf_counter()

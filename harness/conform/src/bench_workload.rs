@@ -4,7 +4,7 @@
 //! Owns: building work items from records (trust in each record's own `cnf.jwk`, as
 //! `agentrust_trace.verify_record(record, jwk)` is timed) and the in-process figures: full
 //! verification against a bare signature check of the same records, one thread and all
-//! cores. Does not own the protocol timings (trace_runner::bench) or output.
+//! cores (the bare check on all cores is the ceiling every path is compared with). Does not own the protocol timings (trace_runner::bench) or output.
 
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
@@ -72,7 +72,19 @@ pub struct AlgFigures {
     pub overhead_ratio: f64,
     /// Full verification on every core.
     pub batch_per_second: f64,
+    /// The ceiling: the bare signature check on every core, timed like the batch.
+    pub ceiling_per_second: f64,
+    /// The ceiling over full verification on every core (1.0 would be the hardware's limit).
+    pub batch_over_ceiling: f64,
     pub threads: usize,
+}
+
+impl Prepared {
+    /// The signature check alone: decode the raw key, verify.
+    fn bare_check(&self) -> bool {
+        let key = PublicKey::from_raw(self.alg, std::hint::black_box(&self.raw_key));
+        key.is_ok_and(|k| k.verify(&self.signing_input, &self.signature).is_ok())
+    }
 }
 
 fn prepare(w: &Work) -> Option<Prepared> {
@@ -116,7 +128,7 @@ fn median(mut rates: Vec<f64>) -> f64 {
     rates[rates.len() / 2]
 }
 
-/// Rounds of the three measurements, interleaved so that a slower or faster stretch of a
+/// Rounds of the four measurements, interleaved so that a slower or faster stretch of a
 /// shared machine falls on all of them alike.
 const ROUNDS: u32 = 5;
 
@@ -128,14 +140,14 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
     algs.sort();
     algs.dedup();
     let threads = rayon::current_num_threads();
-    let share = budget / (3 * ROUNDS * algs.len().max(1) as u32);
+    let share = budget / (4 * ROUNDS * algs.len().max(1) as u32);
     algs.into_iter()
         .map(|alg| {
             let set: Vec<&Prepared> = prepared.iter().filter(|p| p.alg.jose_name() == alg).collect();
             // Full and bare alternate record by record, so drift of a shared machine falls
             // on both alike; the ratio is of their summed times.
             let (mut full_time, mut bare_time, mut checked) = (Duration::ZERO, Duration::ZERO, 0usize);
-            let mut batch = Vec::new();
+            let (mut batch, mut ceiling) = (Vec::new(), Vec::new());
             for _ in 0..ROUNDS {
                 let started = Instant::now();
                 while checked == 0 || started.elapsed() < share * 2 {
@@ -143,8 +155,7 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
                         let t0 = Instant::now();
                         std::hint::black_box(trace_record::verify(std::hint::black_box(&p.bytes), &p.opts));
                         let t1 = Instant::now();
-                        let key = PublicKey::from_raw(p.alg, std::hint::black_box(&p.raw_key));
-                        let ok = key.is_ok_and(|k| k.verify(&p.signing_input, &p.signature).is_ok());
+                        let ok = p.bare_check();
                         let t2 = Instant::now();
                         assert!(std::hint::black_box(ok), "verified while preparing");
                         full_time += t1 - t0;
@@ -157,10 +168,15 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
                         std::hint::black_box(trace_record::verify(&p.bytes, &p.opts));
                     });
                 }));
+                ceiling.push(rate(set.len(), share, || {
+                    set.par_iter().for_each(|p| {
+                        std::hint::black_box(p.bare_check());
+                    });
+                }));
             }
             let full = checked as f64 / full_time.as_secs_f64();
             let bare = checked as f64 / bare_time.as_secs_f64();
-            let batch = median(batch);
+            let (batch, ceiling) = (median(batch), median(ceiling));
             AlgFigures {
                 alg: alg.to_string(),
                 records: set.len(),
@@ -168,6 +184,8 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
                 bare_signature_per_second: bare,
                 overhead_ratio: bare / full,
                 batch_per_second: batch,
+                ceiling_per_second: ceiling,
+                batch_over_ceiling: ceiling / batch,
                 threads,
             }
         })

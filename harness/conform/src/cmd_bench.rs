@@ -19,7 +19,7 @@ use trace_record::VerifyOptions;
 use trace_runner::bench::{self, Stats, Throughput};
 use trace_runner::outcome::Outcome;
 use trace_runner::profile::Profile;
-use trace_runner::run::{RunOptions, RunResult, Work};
+use trace_runner::run::{DEFAULT_PIPELINE, RunOptions, RunResult, Work};
 use trace_runner::select::{Selection, select};
 
 #[derive(clap::Args)]
@@ -68,9 +68,14 @@ struct Measured {
     incorrect: usize,
     cold_start: Stats,
     ping: Stats,
+    /// One request at a time.
     throughput: Throughput,
+    /// With requests in flight, when the adapter claims `pipeline`.
+    throughput_pipelined: Option<Throughput>,
     /// Nanoseconds per run of one timed request inside the adapter (`bench` op).
     in_adapter_ns: Option<f64>,
+    /// The adapter process's peak resident set after the measurements, in kB.
+    peak_memory_kb: Option<u64>,
 }
 
 fn fail(e: impl std::fmt::Display) -> Exit {
@@ -99,7 +104,14 @@ fn workload(a: &Args) -> Result<(Vec<Work>, &'static str), String> {
     Ok((works, "corpus"))
 }
 
-fn correctness(works: &[Work], adapter: &[String], profile: &Profile, deadline: Duration) -> RunResult {
+/// A run of `works` through the adapter (one process), with up to `pipeline` in flight.
+fn correctness(
+    works: &[Work],
+    adapter: &[String],
+    profile: &Profile,
+    deadline: Duration,
+    pipeline: usize,
+) -> RunResult {
     let opts = RunOptions {
         adapter: adapter.to_vec(),
         profile: profile.clone(),
@@ -107,10 +119,50 @@ fn correctness(works: &[Work], adapter: &[String], profile: &Profile, deadline: 
         hello_deadline: Duration::from_secs(10),
         restart_budget: 3,
         jobs: 1,
-        pipeline: trace_runner::run::DEFAULT_PIPELINE,
+        pipeline,
         progress: None,
     };
     trace_runner::run::run(works.to_vec(), &opts)
+}
+
+/// Rounds of the vector suite's three timings (in-process, through the protocol one request
+/// at a time, and pipelined), alternated so a shared machine's drift falls on all alike.
+const SUITE_ROUNDS: usize = 3;
+
+/// The suite's cost in-process and through the reference adapter, median of each.
+#[derive(serde::Serialize)]
+struct SuiteCost {
+    vectors: usize,
+    in_process_ms: f64,
+    one_at_a_time_ms: f64,
+    pipelined_ms: f64,
+    pipeline: usize,
+}
+
+fn suite_cost(works: &[Work], reference: &[String], profile: &Profile, deadline: Duration) -> SuiteCost {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let timed = |pipeline: usize| {
+        let started = Instant::now();
+        std::hint::black_box(correctness(works, reference, profile, deadline, pipeline));
+        ms(started.elapsed())
+    };
+    let (mut inproc, mut single, mut piped) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..SUITE_ROUNDS {
+        inproc.push(ms(bench_workload::suite_in_process(works)));
+        single.push(timed(1));
+        piped.push(timed(DEFAULT_PIPELINE));
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    SuiteCost {
+        vectors: works.len(),
+        in_process_ms: median(inproc),
+        one_at_a_time_ms: median(single),
+        pipelined_ms: median(piped),
+        pipeline: DEFAULT_PIPELINE,
+    }
 }
 
 fn passed(r: &RunResult) -> std::collections::HashSet<String> {
@@ -135,7 +187,12 @@ fn measure(
     let measured = (|| {
         let ping = bench::ping(&mut adapter, 200, deadline)?;
         let budget = Duration::from_secs_f64(a.seconds.max(0.0));
-        let throughput = bench::throughput(&mut adapter, requests, budget, deadline)?;
+        let throughput = bench::throughput(&mut adapter, requests, budget, deadline, 1)?;
+        let depth = check.capabilities.pipeline_depth().min(DEFAULT_PIPELINE);
+        let throughput_pipelined = match depth {
+            1 => None,
+            n => Some(bench::throughput(&mut adapter, requests, budget, deadline, n)?),
+        };
         let claimed = check.capabilities.claims(trace_protocol::Op::Bench);
         let in_adapter_ns = bench::in_adapter(&mut adapter, claimed, &requests[0], 200, deadline * 10)?;
         let correct = passed(check).len();
@@ -148,7 +205,9 @@ fn measure(
             cold_start,
             ping,
             throughput,
+            throughput_pipelined,
             in_adapter_ns,
+            peak_memory_kb: adapter.peak_memory_kb(),
         })
     })();
     adapter.shutdown();
@@ -177,16 +236,9 @@ pub fn run(a: Args) -> Exit {
         }
     }
     let deadline = Duration::from_millis(a.deadline_ms);
-    // The correctness pass, which for the reference on the vector set is also the suite's
-    // cost through the protocol (process start, handshake and every vector).
     let mut checks = Vec::new();
-    let mut suite_protocol = Duration::ZERO;
     for (role, argv) in &adapters {
-        let started = Instant::now();
-        let r = correctness(&works, argv, &profile, deadline);
-        if *role == "reference" {
-            suite_protocol = started.elapsed();
-        }
+        let r = correctness(&works, argv, &profile, deadline, DEFAULT_PIPELINE);
         if let Some(e) = &r.startup_error {
             eprintln!("trace-conform bench: {role} did not start: {e}");
             return Exit::Adapter;
@@ -212,7 +264,8 @@ pub fn run(a: Args) -> Exit {
     let budget = Duration::from_secs_f64(a.seconds.max(0.0));
     let timed_owned: Vec<Work> = timed.iter().map(|w| (*w).clone()).collect();
     let algs = bench_workload::in_process(&timed_owned, budget);
-    let suite_in_process = bench_workload::suite_in_process(&works);
+    // The suite's cost through the protocol: process start, handshake and every vector.
+    let suite = (kind == "vectors").then(|| suite_cost(&works, &adapters[0].1, &profile, deadline));
     let mut measured = Vec::new();
     for ((role, argv), check) in adapters.iter().zip(&checks) {
         match measure(role, argv, check, &requests, &a) {
@@ -223,15 +276,7 @@ pub fn run(a: Args) -> Exit {
             }
         }
     }
-    let doc = document(
-        kind,
-        works.len(),
-        requests.len(),
-        &algs,
-        suite_in_process,
-        suite_protocol,
-        &measured,
-    );
+    let doc = document(kind, works.len(), requests.len(), &algs, suite.as_ref(), &measured);
     match a.output {
         Output::Json => println!("{}", serde_json::to_string_pretty(&doc).expect("json")),
         Output::Text => print!("{}", text(&doc, &algs, &measured)),
@@ -239,29 +284,42 @@ pub fn run(a: Args) -> Exit {
     Exit::Ok
 }
 
+/// Records per second on every core if each timed input cost only its bare signature
+/// check: the ceiling of the workload's mix of algorithms.
+fn ceiling(algs: &[AlgFigures]) -> f64 {
+    let records: usize = algs.iter().map(|a| a.records).sum();
+    let seconds: f64 = algs.iter().map(|a| a.records as f64 / a.ceiling_per_second).sum();
+    records as f64 / seconds.max(1e-12)
+}
+
 fn document(
     kind: &str,
     inputs: usize,
     timed: usize,
     algs: &[AlgFigures],
-    suite_in_process: Duration,
-    suite_protocol: Duration,
+    suite: Option<&SuiteCost>,
     measured: &[Measured],
 ) -> Value {
+    let ceiling = ceiling(algs);
     let mut doc = json!({
         "trace_conform_version": env!("CARGO_PKG_VERSION"),
         "workload": {"kind": kind, "inputs": inputs, "timed": timed},
         "machine": {"threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
                     "os": std::env::consts::OS, "arch": std::env::consts::ARCH},
+        "ceiling": {"per_second": ceiling,
+                    "what": "the bare signature check (key decoding and verify) of every timed input on every core"},
         "in_process": algs,
         "implementations": measured,
     });
-    if kind == "vectors" {
+    if let Some(s) = suite {
         doc["suite"] = json!({
-            "vectors": inputs,
-            "in_process_ms": suite_in_process.as_secs_f64() * 1e3,
-            "through_protocol_ms": suite_protocol.as_secs_f64() * 1e3,
-            "ratio": suite_protocol.as_secs_f64() / suite_in_process.as_secs_f64().max(1e-9),
+            "vectors": s.vectors,
+            "in_process_ms": s.in_process_ms,
+            "one_at_a_time_ms": s.one_at_a_time_ms,
+            "pipelined_ms": s.pipelined_ms,
+            "pipeline": s.pipeline,
+            "ratio_one_at_a_time": s.one_at_a_time_ms / s.in_process_ms.max(1e-9),
+            "ratio": s.pipelined_ms / s.in_process_ms.max(1e-9),
         });
     }
     if let [reference, other] = measured {
@@ -293,17 +351,33 @@ fn text(doc: &Value, algs: &[AlgFigures], measured: &[Measured]) -> String {
     for a in algs {
         let _ = writeln!(
             out,
-            "  {:<6} {:>6} records  verify {:>10.0}/s  bare signature {:>10.0}/s  overhead x{:.2}  batch {:>10.0}/s",
-            a.alg, a.records, a.verify_per_second, a.bare_signature_per_second, a.overhead_ratio, a.batch_per_second
+            "  {:<6} {:>6} records  verify {:>10.0}/s  bare signature {:>10.0}/s  overhead x{:.2}  batch {:>10.0}/s  ceiling {:>10.0}/s (x{:.2})",
+            a.alg,
+            a.records,
+            a.verify_per_second,
+            a.bare_signature_per_second,
+            a.overhead_ratio,
+            a.batch_per_second,
+            a.ceiling_per_second,
+            a.batch_over_ceiling
         );
     }
+    let ceiling = doc["ceiling"]["per_second"].as_f64().unwrap_or(0.0);
+    let _ = writeln!(
+        out,
+        "ceiling: {ceiling:.0} inputs/s (the bare signature check of the timed inputs on every core); \"xC\" below is how many times slower a path is"
+    );
     if let Some(s) = doc.get("suite") {
+        let f = |k: &str| s[k].as_f64().unwrap_or(0.0);
         let _ = writeln!(
             out,
-            "vector suite: in-process {:.1} ms, through the protocol {:.1} ms (x{:.2})",
-            s["in_process_ms"].as_f64().unwrap_or(0.0),
-            s["through_protocol_ms"].as_f64().unwrap_or(0.0),
-            s["ratio"].as_f64().unwrap_or(0.0)
+            "vector suite: in-process {:.1} ms; through the protocol {:.1} ms one request at a time (x{:.2}), {:.1} ms with {} in flight (x{:.2})",
+            f("in_process_ms"),
+            f("one_at_a_time_ms"),
+            f("ratio_one_at_a_time"),
+            f("pipelined_ms"),
+            s["pipeline"],
+            f("ratio")
         );
     }
     for m in measured {
@@ -324,14 +398,25 @@ fn text(doc: &Value, algs: &[AlgFigures], measured: &[Measured]) -> String {
             "  ping        p50 {:>9.1} us  p99 {:>9.1} us",
             m.ping.p50_us, m.ping.p99_us
         );
-        let t = &m.throughput;
-        let _ = writeln!(
-            out,
-            "  throughput  {:>9.0}/s  latency p50 {:.1} us  p90 {:.1} us  p99 {:.1} us  ({} requests in {:.1} s)",
-            t.per_second, t.latency.p50_us, t.latency.p90_us, t.latency.p99_us, t.requests, t.seconds
-        );
+        for t in std::iter::once(&m.throughput).chain(&m.throughput_pipelined) {
+            let _ = writeln!(
+                out,
+                "  throughput  {:>9.0}/s  xC {:.1}  {} in flight  latency p50 {:.1} us  p90 {:.1} us  p99 {:.1} us  ({} requests in {:.1} s)",
+                t.per_second,
+                ceiling / t.per_second,
+                t.in_flight,
+                t.latency.p50_us,
+                t.latency.p90_us,
+                t.latency.p99_us,
+                t.requests,
+                t.seconds
+            );
+        }
         if let Some(ns) = m.in_adapter_ns {
             let _ = writeln!(out, "  in-adapter  {:.1} us per request (bench op)", ns / 1e3);
+        }
+        if let Some(kb) = m.peak_memory_kb {
+            let _ = writeln!(out, "  peak memory {:.1} MB (the adapter process)", kb as f64 / 1e3);
         }
     }
     if let Some(r) = doc.get("ratios") {

@@ -235,7 +235,14 @@ fn bench_times_only_what_every_implementation_answered_correctly() {
         let [p50, p90, p99] = ["p50_us", "p90_us", "p99_us"].map(|p| l[p].as_f64().expect(p));
         assert!(0.0 < p50 && p50 <= p90 && p90 <= p99, "{l}");
         assert_eq!(i["cold_start"]["samples"], 1);
+        assert_eq!(i["throughput"]["in_flight"], 1);
+        assert!(i["peak_memory_kb"].as_u64().unwrap() > 100, "{}", i["peak_memory_kb"]);
     }
+    // The reference claims pipeline and is timed with requests in flight too; accept-all is not.
+    let piped = &impls[0]["throughput_pipelined"];
+    assert_eq!(piped["in_flight"], 16);
+    assert!(piped["requests"].as_u64().unwrap() >= 3 && piped["per_second"].as_f64().unwrap() > 0.0);
+    assert!(impls[1]["throughput_pipelined"].is_null());
     assert!(doc["ratios"]["throughput_reference_over_adapter"].as_f64().unwrap() > 0.0);
     let eddsa = &doc["in_process"][0];
     assert_eq!(
@@ -243,6 +250,14 @@ fn bench_times_only_what_every_implementation_answered_correctly() {
         (Some("EdDSA"), Some(3))
     );
     assert!(eddsa["overhead_ratio"].as_f64().unwrap() > 0.0);
+    // The ceiling: the bare check on every core, beside full verification on every core.
+    let ceiling = eddsa["ceiling_per_second"].as_f64().unwrap();
+    assert!(ceiling > 0.0 && eddsa["batch_over_ceiling"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        doc["ceiling"]["per_second"].as_f64(),
+        Some(ceiling),
+        "one algorithm: its ceiling"
+    );
     assert!(
         doc.get("suite").is_none(),
         "the suite figure belongs to the vector workload"
@@ -262,7 +277,28 @@ fn bench_over_the_vector_set_compares_the_protocol_with_in_process() {
         "the reference answers every vector as expected"
     );
     let suite = &doc["suite"];
-    assert!(suite["in_process_ms"].as_f64().unwrap() > 0.0 && suite["through_protocol_ms"].as_f64().unwrap() > 0.0);
+    for figure in [
+        "in_process_ms",
+        "one_at_a_time_ms",
+        "pipelined_ms",
+        "ratio",
+        "ratio_one_at_a_time",
+    ] {
+        assert!(suite[figure].as_f64().unwrap() > 0.0, "{figure}: {suite}");
+    }
+    assert_eq!(suite["pipeline"], 16);
+    // Three algorithms: the mix's ceiling lies between the slowest's and the fastest's.
+    let ceilings: Vec<f64> = doc["in_process"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["ceiling_per_second"].as_f64().unwrap())
+        .collect();
+    let mix = doc["ceiling"]["per_second"].as_f64().unwrap();
+    assert!(
+        ceilings.iter().any(|c| *c < mix) && ceilings.iter().any(|c| *c > mix),
+        "{mix} {ceilings:?}"
+    );
     let algs: Vec<&str> = doc["in_process"]
         .as_array()
         .unwrap()

@@ -260,6 +260,19 @@ impl Adapter {
         &self.argv
     }
 
+    /// The process's peak resident set so far in kB (`VmHWM` of /proc), where the system
+    /// says; the adapter's own children are not counted.
+    pub fn peak_memory_kb(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.trim_start_matches("VmHWM:")
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    }
+
     fn stderr_mark(&self) -> usize {
         self.stderr.lock().expect("lock").total
     }

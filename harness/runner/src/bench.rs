@@ -6,7 +6,7 @@
 //! ratios or presentation.
 
 use crate::Error;
-use crate::adapter::{Adapter, Exchange};
+use crate::adapter::{Adapter, Exchange, InFlight, MAX_PIPELINE, Received};
 use crate::protocol::{self, ResponseStatus};
 use crate::run::handshake;
 use serde_json::Value;
@@ -48,9 +48,13 @@ impl Stats {
 /// Steady-state throughput over a set of requests, cycled until the budget is spent.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Throughput {
+    /// Requests kept in flight (1: each sent when the previous one was answered).
+    pub in_flight: usize,
     pub requests: usize,
     pub seconds: f64,
     pub per_second: f64,
+    /// From when the adapter could start on a request (its sending or the previous answer,
+    /// whichever came later) to its answer.
     pub latency: Stats,
 }
 
@@ -62,22 +66,25 @@ fn failure(what: &str, e: Exchange) -> String {
     }
 }
 
-/// One exchange that must be answered `ok`; returns its result.
-fn ok_exchange(adapter: &mut Adapter, request: &Value, deadline: Duration) -> Result<Value, Error> {
-    let what = request
-        .get("op")
-        .and_then(Value::as_str)
-        .unwrap_or("request")
-        .to_string();
-    match adapter.exchange(request, deadline) {
-        // Only answers that keep to the contract are timed.
+/// The result of an answer that must be `ok` and keep to its schema (only those are timed).
+fn ok_result(what: &str, exchange: Exchange) -> Result<Value, Error> {
+    match exchange {
         Exchange::Response { response, .. }
             if response.status == ResponseStatus::Ok && response.schema_problem.is_none() =>
         {
             Ok(response.result.unwrap_or(Value::Null))
         }
-        other => Err(Error::Adapter(failure(&what, other))),
+        other => Err(Error::Adapter(failure(what, other))),
     }
+}
+
+fn op_of(request: &Value) -> &str {
+    request.get("op").and_then(Value::as_str).unwrap_or("request")
+}
+
+/// One exchange that must be answered `ok`; returns its result.
+fn ok_exchange(adapter: &mut Adapter, request: &Value, deadline: Duration) -> Result<Value, Error> {
+    ok_result(op_of(request), adapter.exchange(request, deadline))
 }
 
 /// Starts the adapter `runs` times and times each start up to its answered `hello`.
@@ -119,30 +126,55 @@ pub fn ping(adapter: &mut Adapter, count: usize, deadline: Duration) -> Result<S
     Ok(Stats::of(&samples))
 }
 
-/// Sends `requests` round-robin until `budget` has passed (at least one full pass), timing
-/// each exchange. Every answer must be `ok`: the caller chose requests already answered
-/// correctly, so anything else is a failure of the measurement.
+/// Sends `requests` round-robin until `budget` has passed (at least one full pass), with
+/// up to `in_flight` requests sent ahead of their answers (1: one at a time; more only for
+/// an adapter that claims `pipeline`). Each request gets an id of its own. Every answer must
+/// be `ok`: the caller chose requests already answered correctly, so anything else is a
+/// failure of the measurement.
 pub fn throughput(
     adapter: &mut Adapter,
     requests: &[Value],
     budget: Duration,
     deadline: Duration,
+    in_flight: usize,
 ) -> Result<Throughput, Error> {
     if requests.is_empty() {
         return Err(Error::Invalid("no requests to time".into()));
     }
+    let depth = in_flight.clamp(1, MAX_PIPELINE);
+    let mut flying: Vec<InFlight> = Vec::with_capacity(depth);
     let mut samples = Vec::new();
     let started = Instant::now();
-    let mut i = 0;
-    while i < requests.len() || started.elapsed() < budget {
-        let req = &requests[i % requests.len()];
-        let t = Instant::now();
-        ok_exchange(adapter, req, deadline)?;
-        samples.push(t.elapsed());
-        i += 1;
+    let mut last_answer = started;
+    let mut sent = 0usize;
+    loop {
+        while flying.len() < depth && (sent < requests.len() || started.elapsed() < budget) {
+            let mut request = requests[sent % requests.len()].clone();
+            request["id"] = Value::String(format!("t{sent}"));
+            let flight = adapter
+                .send(&request)
+                .map_err(|e| Error::Adapter(failure(op_of(&request), *e)))?;
+            flying.push(flight);
+            sent += 1;
+        }
+        if flying.is_empty() {
+            break;
+        }
+        let oldest = flying[0].sent.max(last_answer);
+        match adapter.receive(&flying, oldest + deadline) {
+            Received::Answer(k, answer) => {
+                let flight = flying.remove(k);
+                ok_result("a timed request", answer)?;
+                let now = Instant::now();
+                samples.push(now - flight.sent.max(last_answer));
+                last_answer = now;
+            }
+            Received::Trouble(trouble) => return Err(Error::Adapter(failure("a timed request", trouble))),
+        }
     }
     let seconds = started.elapsed().as_secs_f64();
     Ok(Throughput {
+        in_flight: depth,
         requests: samples.len(),
         seconds,
         per_second: samples.len() as f64 / seconds,

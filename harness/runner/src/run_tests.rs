@@ -422,6 +422,12 @@ fn a_crashing_adapter_is_restarted_within_the_budget_and_then_the_rest_is_not_ru
     let r = run(work, &faux_options("crash-nth", "", 1, 1));
     let got: Vec<_> = r.cases.iter().map(|c| c.outcome).collect();
     assert_eq!(got, [Pass, Crash, Pass, Crash, NotRun]);
+    // Alone in flight (no pipeline claimed), a crash is that request's own.
+    assert_eq!(
+        r.cases[1].detail, "adapter exited with status 3",
+        "{}",
+        r.cases[1].detail
+    );
     assert!(
         r.cases[1].stderr.contains("crashing on request 2"),
         "{}",
