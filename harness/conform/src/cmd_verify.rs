@@ -295,17 +295,7 @@ fn next_chunk(records: &mut inputs::Records, io_error: &mut bool) -> (Chunk, boo
 fn entry(output: Output, name: &str, report: &Report) -> String {
     match output {
         Output::Text => render_text(&[(name, report)]),
-        Output::Json => {
-            let mut indented = String::new();
-            for (j, line) in json_entry(name, report).lines().enumerate() {
-                if j > 0 {
-                    indented.push('\n');
-                }
-                indented.push_str("    ");
-                indented.push_str(line);
-            }
-            indented
-        }
+        Output::Json => crate::verify_json::entry(name, report),
     }
 }
 
@@ -372,15 +362,6 @@ impl Sink {
         }
         out.flush()
     }
-}
-
-/// One input's report as pretty JSON, with its input name under `input`.
-fn json_entry(name: &str, r: &Report) -> String {
-    let mut v = serde_json::to_value(r).expect("reports serialize");
-    v.as_object_mut()
-        .expect("object")
-        .insert("input".into(), serde_json::Value::String(name.to_string()));
-    serde_json::to_string_pretty(&v).expect("json")
 }
 
 fn verdict_word(v: Verdict) -> &'static str {

@@ -27,6 +27,7 @@ mod cmd_verify_depth;
 mod exit;
 mod inputs;
 mod values;
+mod verify_json;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

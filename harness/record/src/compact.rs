@@ -5,8 +5,9 @@
 //!
 //! Owns: the walk. Does not own any dialect's choices.
 
-use crate::json::{Number, Value};
+use crate::json::{Number, Object, Value};
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 
 /// A dialect's three choices.
 pub(crate) struct Dialect {
@@ -22,7 +23,9 @@ impl Dialect {
             Value::Null => out.push_str("null"),
             Value::Bool(true) => out.push_str("true"),
             Value::Bool(false) => out.push_str("false"),
-            Value::Number(Number::Int(i)) => out.push_str(&i.to_string()),
+            Value::Number(Number::Int(i)) => {
+                let _ = write!(out, "{i}");
+            }
             Value::Number(Number::Float(f)) => out.push_str(&(self.float)(*f)),
             Value::String(s) => (self.string)(s, out),
             Value::Array(items) => {
@@ -35,20 +38,23 @@ impl Dialect {
                 }
                 out.push(']');
             }
-            Value::Object(obj) => {
-                let mut members: Vec<_> = obj.iter().collect();
-                members.sort_by(|a, b| (self.member_order)(a.0, b.0));
-                out.push('{');
-                for (i, (name, v)) in members.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    (self.string)(name, out);
-                    out.push(':');
-                    self.write(v, out);
-                }
-                out.push('}');
-            }
+            Value::Object(obj) => self.write_object(obj, None, out),
         }
+    }
+
+    /// Appends `obj` in this dialect to `out`, leaving out the member named `without`.
+    pub(crate) fn write_object(&self, obj: &Object, without: Option<&str>, out: &mut String) {
+        let mut members: Vec<_> = obj.iter().filter(|(name, _)| Some(name.as_str()) != without).collect();
+        members.sort_by(|a, b| (self.member_order)(a.0, b.0));
+        out.push('{');
+        for (i, (name, v)) in members.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            (self.string)(name, out);
+            out.push(':');
+            self.write(v, out);
+        }
+        out.push('}');
     }
 }

@@ -123,10 +123,10 @@ fn parse_record(bytes: &[u8], prefix: &str) -> Result<Value, Vec<Finding>> {
 
 fn decode_embedded(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
     let record = parse_record(bytes, "")?;
-    let mut unsigned = record.as_object().expect("object").clone();
-    let signature = match unsigned.remove("signature") {
+    let object = record.as_object().expect("object");
+    let signature = match object.get("signature") {
         None => SignatureField::Missing,
-        Some(Value::String(s)) => match b64::decode(&s) {
+        Some(Value::String(s)) => match b64::decode(s) {
             Ok(b) => SignatureField::Bytes(b),
             Err(_) => SignatureField::Undecodable(Finding::fail(
                 "TR-SIG-006",
@@ -142,7 +142,7 @@ fn decode_embedded(bytes: &[u8]) -> Result<Decoded, Vec<Finding>> {
             "signature is not a string",
         )),
     };
-    let signing_input = jcs::canonicalize(&Value::Object(unsigned));
+    let signing_input = jcs::canonicalize_without(object, "signature");
     Ok(Decoded {
         form: Form::Embedded,
         record,

@@ -48,6 +48,9 @@ pub struct Finding {
     pub pointer: String,
     pub section: &'static str,
     pub message: String,
+    /// The rule's lowest level, looked up once (verdicts at each level read it often).
+    #[serde(skip)]
+    min_level: Level,
 }
 
 impl Finding {
@@ -68,6 +71,7 @@ impl Finding {
             pointer: pointer.into(),
             section: meta.section,
             message: message.into(),
+            min_level: meta.min_level,
         }
     }
     pub fn fail(
@@ -80,7 +84,7 @@ impl Finding {
     }
     /// The lowest level at which this finding counts.
     pub fn min_level(&self) -> Level {
-        catalog::rule(self.rule).min_level
+        self.min_level
     }
 }
 

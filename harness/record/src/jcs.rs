@@ -7,13 +7,21 @@
 //! serialization used by registry anchors.
 
 use crate::compact::Dialect;
-use crate::json::{Number, Value};
+use crate::json::{Number, Object, Value};
 use std::cmp::Ordering;
 
 /// The canonical bytes of a value.
 pub fn canonicalize(value: &Value) -> Vec<u8> {
-    let mut out = String::new();
+    let mut out = String::with_capacity(256);
     JCS.write(value, &mut out);
+    out.into_bytes()
+}
+
+/// The canonical bytes of an object without its member `without` (the signed bytes of an
+/// embedded-signature record: the record without `signature`), with no copy of the object.
+pub fn canonicalize_without(obj: &Object, without: &str) -> Vec<u8> {
+    let mut out = String::with_capacity(1024);
+    JCS.write_object(obj, Some(without), &mut out);
     out.into_bytes()
 }
 
@@ -33,6 +41,10 @@ pub fn has_unsafe_integral_float(value: &Value) -> bool {
 
 /// Compares member names by their UTF-16 code units, as RFC 8785 §3.2.3 requires.
 pub fn utf16_order(a: &str, b: &str) -> Ordering {
+    // ASCII names (nearly all) order the same by bytes: one byte, one code unit.
+    if a.is_ascii() && b.is_ascii() {
+        return a.as_bytes().cmp(b.as_bytes());
+    }
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
@@ -45,7 +57,13 @@ const JCS: Dialect = Dialect {
 
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
+    // Runs that need no escape are copied whole; only `"`, `\` and controls are escaped.
+    let mut rest = s;
+    while let Some(at) = rest.bytes().position(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(&rest[..at]);
+        // The byte at `at` is ASCII, so it is a whole char.
+        let c = rest.as_bytes()[at] as char;
+        rest = &rest[at + 1..];
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -54,10 +72,10 @@ fn write_string(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\u{c}' => out.push_str("\\f"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            c => out.push_str(&format!("\\u{:04x}", c as u32)),
         }
     }
+    out.push_str(rest);
     out.push('"');
 }
 

@@ -72,6 +72,10 @@ impl Object {
         let at = self.members.iter().position(|(k, _)| k == name)?;
         Some(self.members.remove(at).1)
     }
+    /// The members, names with values, in the order received.
+    pub fn entries(&self) -> &[(String, Value)] {
+        &self.members
+    }
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
         self.members.iter().map(|(k, v)| (k, v))
     }

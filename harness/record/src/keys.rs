@@ -7,7 +7,6 @@
 //! or signing input come from (see `envelope`).
 
 use crate::b64;
-use crate::jcs;
 use crate::json::{Object, Value};
 use ed25519_dalek::Signer as _;
 use p256::ecdsa::signature::Verifier as _;
@@ -246,8 +245,14 @@ impl PublicKey {
 
     /// RFC 7638 thumbprint (SHA-256, base64url).
     pub fn thumbprint(&self) -> String {
-        let canonical = jcs::canonicalize(&Value::Object(self.to_jwk()));
-        b64::encode(&Sha256::digest(&canonical))
+        // The RFC 8785 form of `to_jwk()`, written directly: its members are already in
+        // order and base64url needs no escaping (the known-answer test holds the two equal).
+        let canonical = match self {
+            PublicKey::Ed25519(k) => format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, b64::encode(k.as_bytes())),
+            PublicKey::P256(k) => ec_canonical("P-256", &k.to_sec1_point(false).as_bytes()[1..]),
+            PublicKey::P384(k) => ec_canonical("P-384", &k.to_sec1_point(false).as_bytes()[1..]),
+        };
+        b64::encode(&Sha256::digest(canonical.as_bytes()))
     }
 
     /// Verifies `sig` over `msg`. Ed25519 is strict (no small-order keys, canonical S).
@@ -278,6 +283,16 @@ impl PublicKey {
             }
         }
     }
+}
+
+/// The RFC 8785 form of an EC public JWK's required members.
+fn ec_canonical(crv: &str, xy: &[u8]) -> String {
+    let (x, y) = xy.split_at(xy.len() / 2);
+    format!(
+        r#"{{"crv":"{crv}","kty":"EC","x":"{}","y":"{}"}}"#,
+        b64::encode(x),
+        b64::encode(y)
+    )
 }
 
 fn ec_members(o: &mut Object, crv: &str, xy: &[u8]) {
@@ -463,6 +478,17 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(k.thumbprint(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+    }
+
+    #[test]
+    fn the_thumbprint_hashes_the_rfc8785_form_of_the_required_members_for_every_algorithm() {
+        for alg in [Alg::EdDSA, Alg::ES256, Alg::ES384] {
+            for seed in [[1u8; 32], [7u8; 32], [200u8; 32]] {
+                let key = SigningKey::from_seed(alg, &seed).expect("a key").public_key();
+                let canonical = crate::jcs::canonicalize(&Value::Object(key.to_jwk()));
+                assert_eq!(key.thumbprint(), b64::encode(&Sha256::digest(&canonical)), "{alg:?}");
+            }
+        }
     }
 
     #[test]

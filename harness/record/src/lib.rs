@@ -27,6 +27,7 @@ pub mod revocation;
 pub mod rules;
 pub mod sample;
 pub mod schema;
+mod schema_value;
 pub mod sign;
 pub mod time;
 pub mod verify;

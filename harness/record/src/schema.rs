@@ -6,6 +6,7 @@
 
 use crate::finding::Finding;
 use crate::json::Value;
+use crate::schema_value::Strict;
 use std::sync::OnceLock;
 
 /// Which record profile is verified.
@@ -36,19 +37,23 @@ pub const V02_SCHEMA: &str = include_str!("../schema/trace-v0.2.json");
 pub const V02_STRICT_SCHEMA: &str = include_str!("../schema/trace-v0.2-strict.json");
 pub const V01_SCHEMA: &str = include_str!("../schema/trace-v0.1.json");
 
-fn compile(text: &str) -> jsonschema::Validator {
+/// A validator of records as parsed (`schema_value`), with no copy into `serde_json`.
+pub type Validator = jsonschema::Validator<Strict>;
+
+fn compile(text: &str) -> Validator {
     let schema: serde_json::Value = serde_json::from_str(text).expect("bundled schema is JSON");
-    jsonschema::draft202012::options()
+    jsonschema::options_for::<Strict>()
+        .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
         .build(&schema)
         .expect("bundled schema compiles")
 }
 
 /// The compiled validator for a profile; compiled on first use, then shared.
-pub fn validator(profile: Profile, strict: bool) -> &'static jsonschema::Validator {
-    static V02: OnceLock<jsonschema::Validator> = OnceLock::new();
-    static V02_STRICT: OnceLock<jsonschema::Validator> = OnceLock::new();
-    static V01: OnceLock<jsonschema::Validator> = OnceLock::new();
+pub fn validator(profile: Profile, strict: bool) -> &'static Validator {
+    static V02: OnceLock<Validator> = OnceLock::new();
+    static V02_STRICT: OnceLock<Validator> = OnceLock::new();
+    static V01: OnceLock<Validator> = OnceLock::new();
     match (profile, strict) {
         (Profile::V02, false) => V02.get_or_init(|| compile(V02_SCHEMA)),
         (Profile::V02, true) => V02_STRICT.get_or_init(|| compile(V02_STRICT_SCHEMA)),
@@ -58,15 +63,14 @@ pub fn validator(profile: Profile, strict: bool) -> &'static jsonschema::Validat
 
 /// Every schema violation of `record`, as `TR-SCH-001` findings.
 pub fn check(record: &Value, profile: Profile, strict: bool) -> Vec<Finding> {
-    let instance = record.to_serde();
     let validator = validator(profile, strict);
     // The common case, a valid record, takes the validator's fast path; errors are
     // collected (the slower walk) only for records that have some.
-    if validator.is_valid(&instance) {
+    if validator.is_valid(record) {
         return Vec::new();
     }
     validator
-        .iter_errors(&instance)
+        .iter_errors(record)
         .map(|e| {
             let mut pointer = e.instance_path().to_string();
             if let jsonschema::error::ValidationErrorKind::Required {

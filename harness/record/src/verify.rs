@@ -216,7 +216,7 @@ fn check_decoded(decoded: Decoded, opts: &VerifyOptions, report: &mut Report) ->
     }
     out.extend(expected_policy(record, opts));
     out.extend(reference_measurement(record, opts));
-    out.extend(deployment_findings(record, &opts.deployment));
+    out.extend(deployment_findings(&decoded.record, &opts.deployment));
     let schema_findings = schema::check(&decoded.record, opts.profile, opts.strict);
     out.extend(schema_findings.into_iter().filter(|s| !covered(s, &specific)));
     out.extend(specific);
@@ -244,9 +244,8 @@ fn expected_policy(record: &crate::json::Object, opts: &VerifyOptions) -> Option
 
 /// TR-PRF-001 to TR-PRF-003: a deployment profile's SHA-384 requirement, SLSA floor and
 /// evaluated policy.
-fn deployment_findings(record: &crate::json::Object, d: &Deployment) -> Vec<Finding> {
+fn deployment_findings(root: &Value, d: &Deployment) -> Vec<Finding> {
     let mut out = Vec::new();
-    let root = Value::Object(record.clone());
     if d.fips {
         for at in DIGEST_MEMBERS {
             if let Some(digest) = root.pointer(at).and_then(Value::as_str)
