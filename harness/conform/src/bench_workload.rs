@@ -68,7 +68,7 @@ pub struct AlgFigures {
     /// The signature check alone (decode the raw key, verify) over pre-extracted inputs,
     /// one thread.
     pub bare_signature_per_second: f64,
-    /// Full verification time over bare signature time.
+    /// Full verification time over bare signature time (the median of the rounds' ratios).
     pub overhead_ratio: f64,
     /// Full verification on every core.
     pub batch_per_second: f64,
@@ -130,7 +130,7 @@ fn median(mut rates: Vec<f64>) -> f64 {
 
 /// Rounds of the four measurements, interleaved so that a slower or faster stretch of a
 /// shared machine falls on all of them alike.
-const ROUNDS: u32 = 5;
+const ROUNDS: u32 = 7;
 
 /// Per algorithm: the accepted records whose signature is checked with the key in
 /// `cnf.jwk`, verified in full and by signature alone, interleaved in the same run.
@@ -145,10 +145,12 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
         .map(|alg| {
             let set: Vec<&Prepared> = prepared.iter().filter(|p| p.alg.jose_name() == alg).collect();
             // Full and bare alternate record by record, so drift of a shared machine falls
-            // on both alike; the ratio is of their summed times.
-            let (mut full_time, mut bare_time, mut checked) = (Duration::ZERO, Duration::ZERO, 0usize);
+            // on both alike; each round gives a ratio of their summed times, and the figures
+            // are the rounds' medians (a noisy round moves none of them).
+            let (mut full, mut bare, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
             let (mut batch, mut ceiling) = (Vec::new(), Vec::new());
             for _ in 0..ROUNDS {
+                let (mut full_time, mut bare_time, mut checked) = (Duration::ZERO, Duration::ZERO, 0usize);
                 let started = Instant::now();
                 while checked == 0 || started.elapsed() < share * 2 {
                     for p in &set {
@@ -163,6 +165,9 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
                     }
                     checked += set.len();
                 }
+                full.push(checked as f64 / full_time.as_secs_f64());
+                bare.push(checked as f64 / bare_time.as_secs_f64());
+                ratios.push(full_time.as_secs_f64() / bare_time.as_secs_f64());
                 batch.push(rate(set.len(), share, || {
                     set.par_iter().for_each(|p| {
                         std::hint::black_box(trace_record::verify(&p.bytes, &p.opts));
@@ -174,15 +179,14 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
                     });
                 }));
             }
-            let full = checked as f64 / full_time.as_secs_f64();
-            let bare = checked as f64 / bare_time.as_secs_f64();
+            let (full, bare, overhead) = (median(full), median(bare), median(ratios));
             let (batch, ceiling) = (median(batch), median(ceiling));
             AlgFigures {
                 alg: alg.to_string(),
                 records: set.len(),
                 verify_per_second: full,
                 bare_signature_per_second: bare,
-                overhead_ratio: bare / full,
+                overhead_ratio: overhead,
                 batch_per_second: batch,
                 ceiling_per_second: ceiling,
                 batch_over_ceiling: ceiling / batch,

@@ -127,7 +127,7 @@ fn correctness(
 
 /// Rounds of the vector suite's three timings (in-process, through the protocol one request
 /// at a time, and pipelined), alternated so a shared machine's drift falls on all alike.
-const SUITE_ROUNDS: usize = 3;
+const SUITE_ROUNDS: usize = 5;
 
 /// The suite's cost in-process and through the reference adapter, median of each.
 #[derive(serde::Serialize)]
