@@ -74,8 +74,9 @@ pub struct AlgFigures {
     pub batch_per_second: f64,
     /// The ceiling: the bare signature check on every core, timed like the batch.
     pub ceiling_per_second: f64,
-    /// The ceiling over full verification on every core (1.0 would be the hardware's limit).
-    pub batch_over_ceiling: f64,
+    /// How many times slower full verification on every core is than the ceiling (1.0:
+    /// the hardware's limit).
+    pub ceiling_over_batch: f64,
     pub threads: usize,
 }
 
@@ -189,7 +190,7 @@ pub fn in_process(works: &[Work], budget: Duration) -> Vec<AlgFigures> {
                 overhead_ratio: overhead,
                 batch_per_second: batch,
                 ceiling_per_second: ceiling,
-                batch_over_ceiling: ceiling / batch,
+                ceiling_over_batch: ceiling / batch,
                 threads,
             }
         })

@@ -359,7 +359,7 @@ fn text(doc: &Value, algs: &[AlgFigures], measured: &[Measured]) -> String {
             a.overhead_ratio,
             a.batch_per_second,
             a.ceiling_per_second,
-            a.batch_over_ceiling
+            a.ceiling_over_batch
         );
     }
     let ceiling = doc["ceiling"]["per_second"].as_f64().unwrap_or(0.0);

@@ -46,7 +46,7 @@ pub struct Args {
     pub jobs: usize,
     /// Requests kept in flight to each adapter process that claims `pipeline`, at most 64
     /// (1: one at a time, which tells which request a crash belongs to).
-    #[arg(long, default_value_t = trace_runner::run::DEFAULT_PIPELINE, value_parser = crate::values::at_least_one)]
+    #[arg(long, default_value_t = trace_runner::run::DEFAULT_PIPELINE, value_parser = crate::values::pipeline_depth)]
     pub pipeline: usize,
     /// Run only shard I of N (1-based), e.g. 2/4.
     #[arg(long)]

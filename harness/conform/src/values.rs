@@ -37,6 +37,16 @@ pub fn level() -> clap::builder::RangedI64ValueParser<u8> {
     clap::value_parser!(u8).range(0..=2)
 }
 
+/// Requests in flight to one adapter process: 1 to the runner's most
+/// (`trace_runner::adapter::MAX_PIPELINE`).
+pub fn pipeline_depth(text: &str) -> Result<usize, String> {
+    let most = trace_runner::adapter::MAX_PIPELINE;
+    match text.parse::<usize>() {
+        Ok(n) if (1..=most).contains(&n) => Ok(n),
+        _ => Err(format!("{text} is not a number of requests from 1 to {most}")),
+    }
+}
+
 /// A count of one or more.
 pub fn at_least_one(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {

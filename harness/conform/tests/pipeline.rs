@@ -40,6 +40,7 @@ fn a_pipelined_run_reports_what_a_run_one_request_at_a_time_reports() {
     // some vectors: both kinds of result must survive pipelining unchanged.
     // reorder logs the size of each batch it answers: the one thing meant to differ.
     let batch = regex::Regex::new(r"faux: answering a batch of \d+(\\n)?").unwrap();
+    let sizes = regex::Regex::new(r"faux: answering a batch of (\d+)").unwrap();
     for (name, adapter) in [("reference", reference), ("reorder", faux("reorder@8"))] {
         let piped = tmp.path().join(format!("{name}-piped"));
         let single = tmp.path().join(format!("{name}-single"));
@@ -52,6 +53,23 @@ fn a_pipelined_run_reports_what_a_run_one_request_at_a_time_reports() {
                 .map(|(name, text)| (name, batch.replace_all(&text, "").into_owned()))
                 .collect()
         };
+        if name == "reorder" {
+            // The pipelined run did keep requests in flight, and the single one did not.
+            let batches = |dir: &std::path::Path| -> usize {
+                normalized_files(dir)
+                    .values()
+                    .flat_map(|text| {
+                        sizes
+                            .captures_iter(text)
+                            .map(|c| c[1].parse::<usize>().unwrap())
+                            .collect::<Vec<_>>()
+                    })
+                    .max()
+                    .unwrap_or(0)
+            };
+            assert!(batches(&piped) > 1, "no batch of more than one request");
+            assert_eq!(batches(&single), 1);
+        }
         let (a, b) = (files(&piped), files(&single));
         assert_eq!(
             a.keys().collect::<Vec<_>>(),

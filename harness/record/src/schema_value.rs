@@ -4,8 +4,10 @@
 //! Owns: jsonschema's JSON representation traits for `Value` (nodes, objects in the order
 //! received, arrays, numbers that keep their integer or fractional token). Numbers read as
 //! `serde_json` reads the same token, so validation answers exactly as over
-//! [`Value::to_serde`], which the cold paths (error messages) still use. Does not own which
-//! schema applies (`schema`) or any finding.
+//! [`Value::to_serde`], which the cold paths (error messages) still use. One difference is
+//! visible: where jsonschema walks an object's members (unexpected members listed in a
+//! message, the order of the violations found), it walks them in the record's order, where a
+//! `serde_json` map sorted them. Does not own which schema applies (`schema`) or any finding.
 
 use crate::json::{Number, Object, Value};
 use jsonschema::json::{self as repr, JsonNumber, NodeIdentity};

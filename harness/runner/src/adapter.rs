@@ -151,6 +151,9 @@ pub struct Adapter {
     exited: Option<std::process::ExitStatus>,
     /// Set once the group and the token's processes have been ended.
     ended: bool,
+    /// Why writing a request failed, once it has: the adapter stopped reading. What it
+    /// already wrote may still answer requests in flight, so this is reported only after.
+    write_failed: Option<String>,
 }
 
 fn excerpt(bytes: &[u8]) -> String {
@@ -253,6 +256,7 @@ impl Adapter {
             token,
             exited: None,
             ended: false,
+            write_failed: None,
         })
     }
 
@@ -392,6 +396,13 @@ impl Adapter {
             .min()
             .unwrap_or_else(|| self.stderr_mark());
         loop {
+            if let Some(e) = self.write_failed.clone() {
+                // The adapter stopped reading: what it wrote before still counts, briefly.
+                return match self.events.recv_timeout(EXIT_DRAIN) {
+                    Ok(Event::Line(bytes)) => self.answer(&bytes, in_flight, mark),
+                    _ => Received::Trouble(self.crash(mark, Some(format!("writing the request failed: {e}")))),
+                };
+            }
             let left = until.saturating_duration_since(Instant::now());
             let event = match self.events.recv_timeout(left.min(EXIT_POLL)) {
                 Ok(event) => event,
@@ -423,7 +434,8 @@ impl Adapter {
                     stderr: self.stderr_since(mark),
                 }),
                 Event::WriteFailed(e) => {
-                    Received::Trouble(self.crash(mark, Some(format!("writing the request failed: {e}"))))
+                    self.write_failed = Some(e);
+                    continue;
                 }
                 Event::Eof => Received::Trouble(self.crash(mark, None)),
             };
@@ -431,12 +443,6 @@ impl Adapter {
     }
 
     fn answer(&mut self, bytes: &[u8], in_flight: &[InFlight], mark: usize) -> Received {
-        // An adapter that wrote diagnostics while answering gets a moment for the rest of
-        // them to drain; one that wrote none is not slowed down (the runner also measures
-        // throughput through this call).
-        if self.stderr_mark() != mark {
-            std::thread::sleep(Duration::from_millis(2));
-        }
         let violation = |reason: String, stderr: String| {
             Received::Trouble(Exchange::Violation {
                 line: excerpt(bytes),
@@ -448,11 +454,11 @@ impl Adapter {
             .and_then(|v| serde::Deserialize::deserialize(&v).map(|r: Response| (r, v)));
         let (mut response, answer) = match parsed {
             Ok(parsed) => parsed,
-            Err(e) => return violation(not_a_response(bytes, &e), self.stderr_since(mark)),
+            Err(e) => return violation(not_a_response(bytes, &e), self.settled_stderr(mark)),
         };
         if response.trace_adapter != crate::protocol::PROTOCOL_VERSION {
             let reason = format!("trace_adapter is {}, not 1", response.trace_adapter);
-            return violation(reason, self.stderr_since(mark));
+            return violation(reason, self.settled_stderr(mark));
         }
         let Some(k) = in_flight.iter().position(|f| f.id == response.id) else {
             let q = trace_untrusted::escape::quoted;
@@ -464,14 +470,24 @@ impl Adapter {
                     many.len()
                 ),
             };
-            return violation(reason, self.stderr_since(mark));
+            return violation(reason, self.settled_stderr(mark));
         };
         // In step with the adapter, so no restart: the caller scores a schema problem.
         response.schema_problem = in_flight[k]
             .op
             .and_then(|op| crate::contract::answer_problem(op, &answer));
-        let stderr = self.stderr_since(in_flight[k].mark);
+        let stderr = self.settled_stderr(in_flight[k].mark);
         Received::Answer(k, Exchange::Response { response, stderr })
+    }
+
+    /// stderr written since `mark`. An adapter that wrote some while answering gets a moment
+    /// for the rest of it to drain; one that wrote none is not slowed down (the runner also
+    /// measures throughput through this call).
+    fn settled_stderr(&self, mark: usize) -> String {
+        if self.stderr_mark() != mark {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.stderr_since(mark)
     }
 
     /// Asks the adapter to stop, then makes sure the whole process group is gone.

@@ -128,7 +128,7 @@ pub fn ping(adapter: &mut Adapter, count: usize, deadline: Duration) -> Result<S
 
 /// Sends `requests` round-robin until `budget` has passed (at least one full pass), with
 /// up to `in_flight` requests sent ahead of their answers (1: one at a time; more only for
-/// an adapter that claims `pipeline`). Each request gets an id of its own. Every answer must
+/// an adapter that claims `pipeline`). Each request gets an id no other request of the run has. Every answer must
 /// be `ok`: the caller chose requests already answered correctly, so anything else is a
 /// failure of the measurement.
 pub fn throughput(
@@ -150,7 +150,7 @@ pub fn throughput(
     loop {
         while flying.len() < depth && (sent < requests.len() || started.elapsed() < budget) {
             let mut request = requests[sent % requests.len()].clone();
-            request["id"] = Value::String(format!("t{sent}"));
+            request["id"] = Value::String(protocol::next_id("t"));
             let flight = adapter
                 .send(&request)
                 .map_err(|e| Error::Adapter(failure(op_of(&request), *e)))?;

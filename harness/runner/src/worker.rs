@@ -103,11 +103,14 @@ impl<'w> Worker<'_> {
         let mut again: VecDeque<(usize, &'w Work)> = VecDeque::new();
         let mut sent: Vec<InFlight> = Vec::new();
         let mut waiting: Vec<Waiting<'w>> = Vec::new();
+        // A vector whose request could not be handed over (the adapter stopped reading), with
+        // why: it shares the fate of the requests still in flight, once their answers are in.
+        let mut unsent: Option<(Waiting<'w>, Exchange)> = None;
         let budget = self.opts.deadline + GRACE;
         // When the adapter last answered: the earliest it could start on what is queued.
         let mut last_answer = Instant::now();
         loop {
-            while waiting.len() < self.depth() {
+            while unsent.is_none() && waiting.len() < self.depth() {
                 let Some((index, work)) = again.pop_front().or_else(|| share.next()) else {
                     break;
                 };
@@ -123,15 +126,17 @@ impl<'w> Worker<'_> {
                         sent.push(flight);
                         waiting.push(Waiting { index, work, result });
                     }
-                    Err(trouble) => {
-                        waiting.push(Waiting { index, work, result });
-                        self.charge_all(std::mem::take(&mut waiting), &trouble, emit);
-                        sent.clear();
-                    }
+                    Err(trouble) => unsent = Some((Waiting { index, work, result }, *trouble)),
                 }
             }
             if waiting.is_empty() {
-                return;
+                match unsent.take() {
+                    Some((case, trouble)) => {
+                        self.charge_all(vec![case], &trouble, Instant::now(), emit);
+                        continue;
+                    }
+                    None => return,
+                }
             }
             // The clock runs for the oldest request in flight, from when the adapter could
             // start on it: its sending or the previous answer, whichever came later. The
@@ -166,14 +171,17 @@ impl<'w> Worker<'_> {
                         result.duration_ms = began.elapsed().as_millis() as u64;
                         emit(late.index, result);
                     }
-                    for case in cases.rev() {
+                    let not_sent = unsent.take().map(|(case, _)| case);
+                    for case in cases.chain(not_sent).rev() {
                         again.push_front((case.index, case.work));
                     }
                     sent.clear();
                     self.restart_or_stop();
                 }
                 Received::Trouble(trouble) => {
-                    self.charge_all(std::mem::take(&mut waiting), &trouble, emit);
+                    let mut charged = std::mem::take(&mut waiting);
+                    charged.extend(unsent.take().map(|(case, _)| case));
+                    self.charge_all(charged, &trouble, began, emit);
                     sent.clear();
                 }
             }
@@ -181,11 +189,20 @@ impl<'w> Worker<'_> {
     }
 
     /// Charges a crash or violation to every request in flight (the adapter cannot say which
-    /// one caused it), then restarts the adapter within the budget.
-    fn charge_all(&mut self, waiting: Vec<Waiting<'w>>, trouble: &Exchange, emit: &mut dyn FnMut(usize, CaseResult)) {
+    /// one caused it), each timed from `began` (when the adapter could start on the oldest),
+    /// then restarts the adapter within the budget.
+    fn charge_all(
+        &mut self,
+        waiting: Vec<Waiting<'w>>,
+        trouble: &Exchange,
+        began: Instant,
+        emit: &mut dyn FnMut(usize, CaseResult),
+    ) {
         let others = waiting.len().saturating_sub(1);
+        let duration_ms = began.elapsed().as_millis() as u64;
         for case in waiting {
             let mut result = self.conclude(case.work, case.result, trouble.clone());
+            result.duration_ms = duration_ms;
             if others > 0 {
                 result.detail = format!(
                     "{}; {others} other request(s) were in flight, and this is charged to each (run with --pipeline 1 to tell which one caused it)",

@@ -76,9 +76,11 @@ fn a_crash_is_charged_to_every_request_in_flight() {
         [Pass, Crash, Crash, Crash, Crash, Pass]
     );
     for c in &r.cases[1..5] {
+        // (With "writing the request failed" beside the status when a later write found
+        // the pipe closed.)
         assert!(
-            c.detail
-                .starts_with("adapter exited with status 3; 3 other request(s) were in flight"),
+            c.detail.starts_with("adapter exited with status 3")
+                && c.detail.contains("; 3 other request(s) were in flight"),
             "{}",
             c.detail
         );
@@ -111,4 +113,30 @@ fn a_timeout_is_charged_to_the_oldest_request_and_the_others_are_sent_again() {
             .unwrap()
     };
     assert!(first_id(2) > first_id(1) + 2, "c was sent again after b timed out");
+}
+
+#[test]
+fn answers_written_before_the_adapter_stopped_reading_still_count() {
+    // close-after-two answers two requests after closing its stdin, so the runner's write
+    // of the next request fails before the second answer is read: that answer still counts,
+    // and only the requests it never answered are charged.
+    // v5 is handed over after the writer has given up: it shares the others' fate.
+    let work: Vec<Work> = (0..6).map(|i| named(&format!("v{i}"), Valid, |_| {})).collect();
+    let r = run(work, &faux_options("close-after-two@4", "", 1, 1));
+    assert_eq!(
+        outcomes(&r),
+        [
+            ("v0", Pass),
+            ("v1", Pass),
+            ("v2", Crash),
+            ("v3", Crash),
+            ("v4", Crash),
+            ("v5", Crash)
+        ]
+    );
+    assert!(
+        r.cases[2].detail.contains("exited with status 3"),
+        "{}",
+        r.cases[2].detail
+    );
 }

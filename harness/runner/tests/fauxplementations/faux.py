@@ -173,6 +173,15 @@ def main():
             sys.stderr.write(f"faux: crashing on request {count}\n")
             sys.stderr.flush()
             sys.exit(3)
+        if MODE == "close-after-two" and op == "verify":
+            # Takes the next request too, stops reading (so the runner's next write fails),
+            # answers the first at once and the second a moment later, and exits.
+            second = json.loads(sys.stdin.readline())
+            os.close(0)
+            send({"trace_adapter": 1, "id": rid, "status": "ok", "result": result_for(req)})
+            time.sleep(0.05)
+            send({"trace_adapter": 1, "id": second["id"], "status": "ok", "result": result_for(second)})
+            sys.exit(3)
         if MODE == "slow" and op == "verify":
             time.sleep(0.4)
         if MODE == "hang-marked" and op == "verify" and "hang" in req.get("case", ""):
