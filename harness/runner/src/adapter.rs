@@ -397,8 +397,10 @@ impl Adapter {
             .unwrap_or_else(|| self.stderr_mark());
         loop {
             if let Some(e) = self.write_failed.clone() {
-                // The adapter stopped reading: what it wrote before still counts, briefly.
-                return match self.events.recv_timeout(EXIT_DRAIN) {
+                // The adapter stopped reading: what it writes until it ends (or until the
+                // deadline) still answers the requests in flight.
+                let left = until.saturating_duration_since(Instant::now());
+                return match self.events.recv_timeout(left.max(EXIT_DRAIN)) {
                     Ok(Event::Line(bytes)) => self.answer(&bytes, in_flight, mark),
                     _ => Received::Trouble(self.crash(mark, Some(format!("writing the request failed: {e}")))),
                 };

@@ -173,9 +173,10 @@ def main():
             sys.stderr.write(f"faux: crashing on request {count}\n")
             sys.stderr.flush()
             sys.exit(3)
-        if MODE == "close-after-two" and op == "verify":
+        if MODE == "close-after-two" and op == "verify" and req.get("case") == "v0":
             # Takes the next request too, stops reading (so the runner's next write fails),
-            # answers the first at once and the second a moment later, and exits.
+            # answers the first at once and the second a moment later, and exits. Only for
+            # case v0: a restarted process answers as usual.
             second = json.loads(sys.stdin.readline())
             os.close(0)
             send({"trace_adapter": 1, "id": rid, "status": "ok", "result": result_for(req)})
