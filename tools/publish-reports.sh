@@ -180,12 +180,15 @@ _, tail = rest.split(end, 1)
 sys.stdout.write(head + begin + table + end + tail)
 PY
 }
-# The dashboard of every implementation published (trace-conform dashboard), in reports/site/.
+# The dashboard of every implementation published (trace-conform dashboard), in reports/site/,
+# with the throughput table of the bench run tools/bench-report.sh published in
+# reports/benchmarks.json (read as committed: bench figures vary between runs, so --check
+# compares the page they give, never a fresh measurement).
 site_dirs=()
 for d in "${published[@]}"; do
     site_dirs+=("$dest_root/$d")
 done
-"$bin" dashboard "${site_dirs[@]}" --out "$dest_root/site" >/dev/null
+"$bin" dashboard "${site_dirs[@]}" --bench reports/benchmarks.json --out "$dest_root/site" >/dev/null
 splice_readme README.md > "$work/README.md"
 [ "$check" -eq 1 ] || cp "$work/README.md" README.md
 if [ "$check" -eq 1 ]; then

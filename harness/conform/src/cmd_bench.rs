@@ -1,6 +1,6 @@
 //! `trace-conform bench`: how fast verification is, in-process and through the adapter
-//! protocol, for the reference and optionally another implementation measured side by side
-//! in the same run.
+//! protocol, for the reference and any other implementations, measured side by side in the
+//! same run.
 //!
 //! Owns: the correctness gate (an input is timed only when every measured implementation
 //! answered it as expected), the order of measurements, ratios, and text or JSON output.
@@ -9,7 +9,7 @@
 
 use crate::bench_workload::{self, AlgFigures};
 use crate::cmd_run::{reference_adapter, split_command};
-use crate::cmd_verify::{Output, verification_time};
+use crate::cmd_verify::{Output, clean, verification_time};
 use crate::exit::{self, Exit};
 use crate::inputs;
 use serde_json::{Value, json};
@@ -24,12 +24,14 @@ use trace_runner::select::{Selection, select};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The adapter to measure beside the reference (default: the reference alone).
+    /// An adapter to measure beside the reference; repeat it to measure several in the same
+    /// run (default: the reference alone).
     #[arg(long)]
-    pub adapter: Option<String>,
-    /// A profile for the adapter (its error_map is used when scoring correctness).
+    pub adapter: Vec<String>,
+    /// A profile for an adapter (its error_map is used when scoring correctness). Given at
+    /// all, one per --adapter, in the same order.
     #[arg(long)]
-    pub profile: Option<PathBuf>,
+    pub profile: Vec<PathBuf>,
     /// Records to time instead of the vector set: files, directories, globs, JSON Lines.
     /// Each is verified at level 0 trusting its own cnf.jwk.
     #[arg(long)]
@@ -68,8 +70,9 @@ struct Measured {
     incorrect: usize,
     cold_start: Stats,
     ping: Stats,
-    /// One request at a time.
-    throughput: Throughput,
+    /// One request at a time; none when the implementation answered no input as expected
+    /// (it is not timed, and the other implementations are timed without it).
+    throughput: Option<Throughput>,
     /// With requests in flight, when the adapter claims `pipeline`.
     throughput_pipelined: Option<Throughput>,
     /// Nanoseconds per run of one timed request inside the adapter (`bench` op).
@@ -173,6 +176,7 @@ fn passed(r: &RunResult) -> std::collections::HashSet<String> {
         .collect()
 }
 
+/// One implementation's figures; `requests` empty when it is not timed.
 fn measure(
     role: &'static str,
     argv: &[String],
@@ -187,14 +191,16 @@ fn measure(
     let measured = (|| {
         let ping = bench::ping(&mut adapter, 200, deadline)?;
         let budget = Duration::from_secs_f64(a.seconds.max(0.0));
-        let throughput = bench::throughput(&mut adapter, requests, budget, deadline, 1)?;
-        let depth = check.capabilities.pipeline_depth().min(DEFAULT_PIPELINE);
-        let throughput_pipelined = match depth {
-            1 => None,
-            n => Some(bench::throughput(&mut adapter, requests, budget, deadline, n)?),
-        };
-        let claimed = check.capabilities.claims(trace_protocol::Op::Bench);
-        let in_adapter_ns = bench::in_adapter(&mut adapter, claimed, &requests[0], 200, deadline * 10)?;
+        let (mut throughput, mut throughput_pipelined, mut in_adapter_ns) = (None, None, None);
+        if let Some(first) = requests.first() {
+            throughput = Some(bench::throughput(&mut adapter, requests, budget, deadline, 1)?);
+            let depth = check.capabilities.pipeline_depth().min(DEFAULT_PIPELINE);
+            if depth > 1 {
+                throughput_pipelined = Some(bench::throughput(&mut adapter, requests, budget, deadline, depth)?);
+            }
+            let claimed = check.capabilities.claims(trace_protocol::Op::Bench);
+            in_adapter_ns = bench::in_adapter(&mut adapter, claimed, first, 200, deadline * 10)?;
+        }
         let correct = passed(check).len();
         Ok(Measured {
             role,
@@ -220,34 +226,30 @@ pub fn run(a: Args) -> Exit {
         Ok(_) => return fail("nothing to time: the workload is empty"),
         Err(e) => return fail(e),
     };
-    let profile = match crate::cmd_run::load_profile(a.profile.as_deref()) {
-        Ok(p) => p,
+    let adapters = match implementations(&a) {
+        Ok(x) => x,
         Err(e) => return fail(e),
     };
-    let reference = match reference_adapter() {
-        Ok(r) => r,
-        Err(e) => return fail(e),
-    };
-    let mut adapters = vec![("reference", reference)];
-    if let Some(cmd) = &a.adapter {
-        match split_command(cmd) {
-            Ok(argv) => adapters.push(("adapter", argv)),
-            Err(e) => return fail(e),
-        }
-    }
     let deadline = Duration::from_millis(a.deadline_ms);
     let mut checks = Vec::new();
-    for (role, argv) in &adapters {
-        let r = correctness(&works, argv, &profile, deadline, DEFAULT_PIPELINE);
+    for (role, argv, profile) in &adapters {
+        let r = correctness(&works, argv, profile, deadline, DEFAULT_PIPELINE);
         if let Some(e) = &r.startup_error {
-            eprintln!("trace-conform bench: {role} did not start: {e}");
+            eprintln!(
+                "trace-conform bench: {role} ({}) did not start: {e}",
+                clean(&argv.join(" "))
+            );
             return Exit::Adapter;
         }
         checks.push(r);
     }
-    let common = checks
+    // An implementation that answered nothing as expected (a verifier of another format) is
+    // reported untimed rather than leaving nothing to time for the others.
+    let answered: Vec<_> = checks.iter().map(passed).collect();
+    let common = answered
         .iter()
-        .map(passed)
+        .filter(|s| !s.is_empty())
+        .cloned()
         .reduce(|x, y| x.intersection(&y).cloned().collect())
         .unwrap_or_default();
     let timed: Vec<&Work> = works.iter().filter(|w| common.contains(&w.test.id)).collect();
@@ -265,10 +267,11 @@ pub fn run(a: Args) -> Exit {
     let timed_owned: Vec<Work> = timed.iter().map(|w| (*w).clone()).collect();
     let algs = bench_workload::in_process(&timed_owned, budget);
     // The suite's cost through the protocol: process start, handshake and every vector.
-    let suite = (kind == "vectors").then(|| suite_cost(&works, &adapters[0].1, &profile, deadline));
+    let suite = (kind == "vectors").then(|| suite_cost(&works, &adapters[0].1, &adapters[0].2, deadline));
     let mut measured = Vec::new();
-    for ((role, argv), check) in adapters.iter().zip(&checks) {
-        match measure(role, argv, check, &requests, &a) {
+    for (((role, argv, _), check), ok) in adapters.iter().zip(&checks).zip(&answered) {
+        let requests = if ok.is_empty() { &[][..] } else { &requests[..] };
+        match measure(role, argv, check, requests, &a) {
             Ok(m) => measured.push(m),
             Err(e) => {
                 eprintln!("trace-conform bench: measuring {role}: {e}");
@@ -284,6 +287,26 @@ pub fn run(a: Args) -> Exit {
     Exit::Ok
 }
 
+/// An implementation to measure: its role, its adapter's command line and its profile.
+type Implementation = (&'static str, Vec<String>, Profile);
+
+/// The reference, then every --adapter with its profile (the reference's is the default).
+fn implementations(a: &Args) -> Result<Vec<Implementation>, String> {
+    if !a.profile.is_empty() && a.profile.len() != a.adapter.len() {
+        return Err(format!(
+            "{} --profile for {} --adapter: give none, or one per adapter in the same order",
+            a.profile.len(),
+            a.adapter.len()
+        ));
+    }
+    let mut out = vec![("reference", reference_adapter()?, Profile::default())];
+    for (i, cmd) in a.adapter.iter().enumerate() {
+        let profile = crate::cmd_run::load_profile(a.profile.get(i).map(PathBuf::as_path))?;
+        out.push(("adapter", split_command(cmd)?, profile));
+    }
+    Ok(out)
+}
+
 /// Records per second on every core if each timed input cost only its bare signature
 /// check: the ceiling of the workload's mix of algorithms.
 fn ceiling(algs: &[AlgFigures]) -> f64 {
@@ -291,6 +314,9 @@ fn ceiling(algs: &[AlgFigures]) -> f64 {
     let seconds: f64 = algs.iter().map(|a| a.records as f64 / a.ceiling_per_second).sum();
     records as f64 / seconds.max(1e-12)
 }
+
+/// What a `--output json` document is: trace_runner::dashboard_bench reads it by this name.
+pub const BENCH_SCHEMA: &str = trace_runner::dashboard_bench::BENCH_SCHEMA;
 
 fn document(
     kind: &str,
@@ -302,6 +328,7 @@ fn document(
 ) -> Value {
     let ceiling = ceiling(algs);
     let mut doc = json!({
+        "schema": BENCH_SCHEMA,
         "trace_conform_version": env!("CARGO_PKG_VERSION"),
         "workload": {"kind": kind, "inputs": inputs, "timed": timed},
         "machine": {"threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
@@ -322,9 +349,11 @@ fn document(
             "ratio": s.pipelined_ms / s.in_process_ms.max(1e-9),
         });
     }
-    if let [reference, other] = measured {
+    if let [reference, other] = measured
+        && let (Some(r), Some(o)) = (&reference.throughput, &other.throughput)
+    {
         doc["ratios"] = json!({
-            "throughput_reference_over_adapter": reference.throughput.per_second / other.throughput.per_second,
+            "throughput_reference_over_adapter": r.per_second / o.per_second,
             "cold_start_p50_adapter_over_reference": other.cold_start.p50_us / reference.cold_start.p50_us,
             "ping_p50_adapter_over_reference": other.ping.p50_us / reference.ping.p50_us,
         });
@@ -398,7 +427,10 @@ fn text(doc: &Value, algs: &[AlgFigures], measured: &[Measured]) -> String {
             "  ping        p50 {:>9.1} us  p99 {:>9.1} us",
             m.ping.p50_us, m.ping.p99_us
         );
-        for t in std::iter::once(&m.throughput).chain(&m.throughput_pipelined) {
+        if m.throughput.is_none() {
+            let _ = writeln!(out, "  throughput  not timed: it answered no input as expected");
+        }
+        for t in m.throughput.iter().chain(&m.throughput_pipelined) {
             let _ = writeln!(
                 out,
                 "  throughput  {:>9.0}/s  xC {:.1}  {} in flight  latency p50 {:.1} us  p90 {:.1} us  p99 {:.1} us  ({} requests in {:.1} s)",

@@ -1,13 +1,15 @@
-//! `trace-conform dashboard REPORT_DIRS... --out DIR`: the static site comparing several
-//! runs (trace_runner::dashboard), from the `summary.json` in each folder named.
+//! `trace-conform dashboard REPORT_DIRS... --out DIR [--bench FILE]`: the static site
+//! comparing several runs (trace_runner::dashboard), from the `summary.json` in each folder
+//! named and, with --bench, one bench run's throughput figures.
 //!
-//! Owns: reading the summaries and writing (or, with --check, comparing) the pages. Does
+//! Owns: reading the summaries and the bench document and writing (or, with --check, comparing) the pages. Does
 //! not own the pages' content.
 
 use crate::cmd_verify::clean;
 use crate::exit::{self, Exit};
-use std::path::PathBuf;
-use trace_runner::dashboard;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use trace_runner::{dashboard, dashboard_bench};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,6 +19,10 @@ pub struct Args {
     /// Where the site is written (index.html, vectors.html).
     #[arg(long)]
     pub out: PathBuf,
+    /// A bench run's figures for the throughput table: `trace-conform bench --output json`,
+    /// or the reports/benchmarks.json of tools/bench-report.sh (its bench_corpus run).
+    #[arg(long)]
+    pub bench: Option<PathBuf>,
     /// Compare instead of writing: exit 1 if the site in --out is not what these reports give.
     #[arg(long)]
     pub check: bool,
@@ -26,24 +32,34 @@ fn fail(e: impl std::fmt::Display) -> Exit {
     exit::fail("dashboard", Exit::Usage, e)
 }
 
+/// A JSON file from elsewhere, read within the input limit and turned into `T` by `parse`.
+fn read_json<T>(path: &Path, parse: impl Fn(&Value) -> Result<T, trace_runner::Error>) -> Result<T, String> {
+    let bytes = trace_untrusted::read::read_regular(path, crate::inputs::MAX_INPUT_BYTES).map_err(String::from)?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|v| parse(&v).map_err(String::from))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
 pub fn run(a: Args) -> Exit {
     let mut runs = Vec::new();
     for dir in &a.reports {
-        let path = dir.join("summary.json");
-        let bytes = match trace_untrusted::read::read_regular(&path, crate::inputs::MAX_INPUT_BYTES) {
-            Ok(b) => b,
-            Err(e) => return fail(String::from(e)),
-        };
-        let parsed = serde_json::from_slice(&bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|v| dashboard::parse(&v).map_err(String::from));
-        match parsed {
+        match read_json(&dir.join("summary.json"), dashboard::parse) {
             Ok(r) => runs.push(r),
-            Err(e) => return fail(format!("{}: {e}", path.display())),
+            Err(e) => return fail(e),
         }
     }
+    let bench = match a
+        .bench
+        .as_deref()
+        .map(|p| read_json(p, dashboard_bench::parse))
+        .transpose()
+    {
+        Ok(b) => b,
+        Err(e) => return fail(e),
+    };
     let mut stale = Vec::new();
-    for (name, text) in dashboard::site(&runs) {
+    for (name, text) in dashboard::site(&runs, bench.as_ref()) {
         let path = a.out.join(name);
         if a.check {
             if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {

@@ -150,9 +150,11 @@ fn verify_keeps_input_order_and_counts_across_chunks() {
     }
 }
 
-/// An adapter that accepts every record: right on the valid inputs, wrong on the rest.
+/// An adapter that accepts every record: right on the valid inputs, wrong on the rest. Given
+/// `invert` it rejects every valid record and accepts the rest: it answers nothing as expected.
 const ACCEPT_ALL: &str = r#"
 import json, sys
+invert = sys.argv[1:] == ["invert"]
 for line in sys.stdin:
     req = json.loads(line)
     op = req["op"]
@@ -163,6 +165,12 @@ for line in sys.stdin:
                                    "algs": ["EdDSA", "ES256", "ES384"], "levels": [0, 1, 2],
                                    "platforms": ["software-only", "aws-nitro", "amd-sev-snp", "intel-tdx"],
                                    "profiles": ["v0.2", "v0.1"], "error_detail": "none", "accepts_flags": []}}
+    elif op == "verify" and invert:
+        import base64
+        raw = base64.urlsafe_b64decode(req["record_b64u"] + "==")
+        tampered = b"\"public\"" in raw
+        result = ({"verdict": "accept", "errors": []} if tampered else
+                  {"verdict": "reject", "errors": [{"code": "TR-SIG-005", "native": "inverted"}]})
     elif op == "verify":
         result = {"verdict": "accept", "errors": []}
     else:
@@ -262,6 +270,73 @@ fn bench_times_only_what_every_implementation_answered_correctly() {
         doc.get("suite").is_none(),
         "the suite figure belongs to the vector workload"
     );
+}
+
+#[test]
+fn bench_measures_several_adapters_and_leaves_untimed_one_that_answered_nothing_as_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path(), 3);
+    std::fs::write(dir.path().join("accept_all.py"), ACCEPT_ALL).unwrap();
+    let common = [
+        "--corpus",
+        "records.jsonl",
+        "--now",
+        NOW,
+        "--adapter",
+        "python3 accept_all.py",
+        "--adapter",
+        "python3 accept_all.py invert",
+    ];
+    let doc = bench_json(&common, dir.path());
+    let impls = doc["implementations"].as_array().unwrap();
+    let rows: Vec<(u64, u64, bool)> = impls
+        .iter()
+        .map(|i| {
+            (
+                i["correct"].as_u64().unwrap(),
+                i["incorrect"].as_u64().unwrap(),
+                i["throughput"].is_null(),
+            )
+        })
+        .collect();
+    // The inverted adapter is wrong on all four: reported with its cold start and memory,
+    // but not timed, and the others are timed on what they share (the three valid records).
+    assert_eq!(rows, [(4, 0, false), (3, 1, false), (0, 4, true)]);
+    assert_eq!(doc["workload"]["timed"], 3);
+    assert!(impls[2]["cold_start"]["p50_us"].as_f64().unwrap() > 0.0);
+    assert!(impls[2]["in_adapter_ns"].is_null() && impls[2]["throughput_pipelined"].is_null());
+    assert!(
+        doc.get("ratios").is_none(),
+        "the two-implementation ratios need exactly two"
+    );
+    assert_eq!(doc["schema"], "trace-conform/bench.v1");
+    // The dashboard draws its throughput table from this document.
+    std::fs::write(dir.path().join("bench.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let reference = root.join("reports/trace-record-0.1.0");
+    let site = tc(
+        &[
+            "dashboard",
+            reference.to_str().unwrap(),
+            "--bench",
+            "bench.json",
+            "--out",
+            "site",
+        ],
+        dir.path(),
+    );
+    assert_eq!(site.status.code(), Some(0), "{}", String::from_utf8_lossy(&site.stderr));
+    let index = std::fs::read_to_string(dir.path().join("site/index.html")).unwrap();
+    assert!(index.contains("<table id=\"throughput\">"), "{index:.2000}");
+    assert!(index.contains("<th>accept-all 1.0.0</th><td>0 of 4</td><td colspan=\"3\">not timed"));
+    // Profiles pair with adapters one to one.
+    let mismatched = tc(
+        &[&["bench"][..], &common, &["--profile", "p.toml", "--seconds", "0.1"]].concat(),
+        dir.path(),
+    );
+    assert_eq!(mismatched.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&mismatched.stderr);
+    assert!(said.contains("1 --profile for 2 --adapter"), "{said}");
 }
 
 #[test]

@@ -325,9 +325,11 @@ fn published() -> Vec<PathBuf> {
     dirs
 }
 
+/// The dashboard of `dirs`, with the throughput table of the published bench run.
 fn dashboard(dirs: &[PathBuf], out: &Path, check: bool) -> std::process::Output {
     let mut cmd = Command::new(BIN);
     cmd.arg("dashboard").args(dirs).arg("--out").arg(out);
+    cmd.arg("--bench").arg(common::repo().join("reports/benchmarks.json"));
     if check {
         cmd.arg("--check");
     }
@@ -362,6 +364,7 @@ var out={colours:{},cells:[]};
 ['passed','failed','known','not-tested'].forEach(function(k){var s=document.createElement('span');s.className=k;document.body.appendChild(s);out.colours[k]=bg(s)});
 out.implementations=q('#implementations tr').length-1;
 out.history=q('#history tr').length-1;
+out.throughput=q('#throughput tr').length-1;out.unmeasured=q('#throughput td[colspan="6"]').length;
 q('#by-module td.cell,#by-level td.cell,#by-form td.cell,#by-platform td.cell,#rules td.cell').forEach(function(c){out.cells.push({cls:c.className,bg:bg(c),
 passed:+c.dataset.passed,failed:+c.dataset.failed,known:+c.dataset.known,not_tested:+c.dataset.notTested})});
 var rows=function(){return q('#vectors tr.vector').filter(function(r){return !r.classList.contains('hidden')}).length};
@@ -413,6 +416,10 @@ fn the_dashboard_compares_the_published_implementations_in_chromium() {
     let index = probe_with(&chromium, &out.path().join("index.html"), DASHBOARD_PROBE);
     assert_eq!(index["implementations"].as_u64(), Some(dirs.len() as u64), "{index}");
     assert_eq!(index["history"].as_u64(), Some(dirs.len() as u64));
+    // The throughput table (reports/benchmarks.json) has a row for every published
+    // implementation, and every one was measured in that bench run.
+    assert_eq!(index["throughput"].as_u64(), Some(dirs.len() as u64), "{index}");
+    assert_eq!(index["unmeasured"].as_u64(), Some(0), "regenerate with tools/bench-report.sh");
     let vectors = probe_with(&chromium, &out.path().join("vectors.html"), DASHBOARD_PROBE);
     assert_eq!(vectors["vectors"].as_u64(), Some(ids.len() as u64));
     // The "differ" filter leaves exactly the vectors whose category is not the same in

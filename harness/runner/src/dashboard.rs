@@ -1,12 +1,14 @@
 //! The dashboard: several runs' `summary.json` side by side, as a static site of two pages.
 //! `index.html` compares the implementations (the latest version of each) by module, level,
 //! form and platform, and lists every run published as each implementation's history;
+//! with a bench run's figures, also their throughput (dashboard_bench);
 //! `vectors.html` says, per rule and per vector, which implementations pass, fail, fail as
 //! their profile says (with its reason) or do not claim it (and why).
 //!
 //! Owns: reading a summary's JSON into a `Run` and rendering the pages. Does not read files
 //! (`trace-conform dashboard` does) nor decide any outcome: every figure is a summary's.
 
+use crate::dashboard_bench::BenchRun;
 use crate::outcome::Outcome;
 use crate::report_html::{CATEGORY_STYLE, Tally, category_of};
 use serde_json::Value;
@@ -239,7 +241,7 @@ fn chips(c: &Tally) -> String {
     )
 }
 
-fn index(runs: &[Run]) -> String {
+fn index(runs: &[Run], bench: Option<&BenchRun>) -> String {
     let shown = latest(runs);
     let mut h = String::from(
         "<p>Each implementation's latest published run. Cells count vectors: ✓ passed, ✗ failed, \
@@ -259,6 +261,10 @@ fn index(runs: &[Run]) -> String {
         );
     }
     h.push_str("</table></div>\n");
+    if let Some(b) = bench {
+        let titles: Vec<String> = shown.iter().map(|r| r.title()).collect();
+        h.push_str(&crate::dashboard_bench::table(b, &titles));
+    }
     h.push_str(&dimension_table("by-module", "module", &shown, &|e| {
         vec![e.module.clone()]
     }));
@@ -379,9 +385,10 @@ fn vectors(runs: &[Run]) -> String {
     )
 }
 
-/// The site's files: (name, contents). Empty `runs` gives an empty comparison.
-pub fn site(runs: &[Run]) -> Vec<(&'static str, String)> {
-    vec![("index.html", index(runs)), ("vectors.html", vectors(runs))]
+/// The site's files: (name, contents). Empty `runs` gives an empty comparison; `bench`, a
+/// bench run's figures, adds the throughput table.
+pub fn site(runs: &[Run], bench: Option<&BenchRun>) -> Vec<(&'static str, String)> {
+    vec![("index.html", index(runs, bench)), ("vectors.html", vectors(runs))]
 }
 
 #[cfg(test)]
@@ -410,7 +417,7 @@ mod tests {
         .iter()
         .map(|s| parse(s).unwrap())
         .collect();
-        let pages = site(&runs);
+        let pages = site(&runs, None);
         let index = &pages[0].1;
         assert!(
             index.contains("<th>lib 0.10.0</th>") && !index.contains("<th>lib 0.9.0</th>"),
@@ -466,13 +473,13 @@ mod tests {
             .map(|s| parse(s).unwrap())
             .collect();
         assert_eq!(runs[0].entries[0].rules.len(), RULES_PER_VECTOR);
-        for (_, page) in site(&runs) {
+        for (_, page) in site(&runs, None) {
             assert!(
                 !page.contains("<script>x") && !page.contains("<img") && !page.contains("<b>id"),
                 "{page:.3000}"
             );
         }
-        let index = &site(&runs)[0].1;
+        let index = &site(&runs, None)[0].1;
         assert!(index.contains("&lt;script&gt;x&lt;/script&gt; 1.0"), "{index:.2000}");
         assert!(index.contains("<td>incomplete run</td>"), "{index:.3000}");
         assert_eq!(

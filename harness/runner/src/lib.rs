@@ -11,6 +11,7 @@ pub mod adapter;
 pub mod bench;
 pub mod contract;
 pub mod dashboard;
+pub mod dashboard_bench;
 pub mod differential;
 pub mod error;
 pub mod merge;
