@@ -19,6 +19,12 @@
 #   cmcp             trace-conform run --adapter '.venv/bin/python harness/adapters/cmcp/adapter.py'
 #                      --profile harness/adapters/cmcp/profile.toml
 #                                                               -> reports/cmcp-runtime-<version>/
+#   agentrust-trace-adapters (a producer)
+#                    trace-conform producer --command '.venv/bin/python harness/adapters/agentrust-trace-adapters/driver.py'
+#                      --profile harness/adapters/agentrust-trace-adapters/profile.toml
+#                                                               -> reports/agentrust-trace-adapters-<version>/
+#                    (in COMPARISON.md's producer table; not in the README table nor the dashboard,
+#                    which compare verifiers)
 #
 # The folder name is the implementation's name and version as its summary.json states them
 # (what the adapter's hello reported). Only summary.md and summary.json are copied; the other
@@ -72,12 +78,14 @@ dest_root=reports
 [ "$check" -eq 0 ] || dest_root="$work/published"
 published=()
 
+producers=()
 # publish NAME [run options...]: one run into $work/NAME, then normalise and copy.
+# PUBLISH_COMMAND (default run) names the trace-conform command: producer for a producer.
 publish() {
     local name=$1 rc=0
     shift
     echo "== $name" >&2
-    "$bin" run "$@" --out "$work/$name" >"$work/$name.log" 2>&1 || rc=$?
+    "$bin" "${PUBLISH_COMMAND:-run}" "$@" --out "$work/$name" >"$work/$name.log" 2>&1 || rc=$?
     tail -n 2 "$work/$name.log" >&2
     if [ "$rc" -ge 2 ] || [ ! -f "$work/$name/summary.json" ]; then
         echo "$0: run '$name' failed (exit $rc); not published. Log:" >&2
@@ -113,7 +121,11 @@ PY
     )
     mkdir -p "$dest_root/$dest"
     cp "$work/$name/summary.md" "$work/$name/summary.json" "$dest_root/$dest/"
-    published+=("$dest")
+    if [ "${PUBLISH_COMMAND:-run}" = producer ]; then
+        producers+=("$dest")
+    else
+        published+=("$dest")
+    fi
     echo "   -> $dest_root/$dest/ (exit $rc)" >&2
 }
 
@@ -127,6 +139,11 @@ publish trace-tests \
 publish cmcp \
     --adapter "$py harness/adapters/cmcp/adapter.py" \
     --profile harness/adapters/cmcp/profile.toml
+# Producers: what a library builds, checked by `trace-conform producer` from its driver's
+# production log (records signed with a fixed key at a fixed time, so the report repeats).
+PUBLISH_COMMAND=producer publish agentrust-trace-adapters \
+    --command "$py harness/adapters/agentrust-trace-adapters/driver.py" \
+    --profile harness/adapters/agentrust-trace-adapters/profile.toml
 
 # The comparison table (implementation x level x form, and the other operations), from the
 # published summaries; also written into README.md between its comparison markers.
@@ -165,6 +182,27 @@ for name in names:
 PY
 }
 comparison "$dest_root" "" "${published[@]}" > "$dest_root/COMPARISON.md"
+# Producers have their own table: what they built and refused, not what they verify.
+"$py" - "$dest_root" "${producers[@]}" >> "$dest_root/COMPARISON.md" <<'PY'
+import json, sys
+root, names = sys.argv[1], sys.argv[2:]
+print("\n## Producers\n")
+print("Checked with `trace-conform producer`: each record a producer built from inputs written for")
+print("the test must verify with the reference at the case's level and hold what the case expects;")
+print("each input it must refuse must be refused with the error the case names. Cells: pass /")
+print("known difference (xfail, explained in the driver's profile.toml) / unexpected.\n")
+print("| producer | records built | refusals | level reached |")
+print("|---|---|---|---|")
+for name in names:
+    s = json.load(open(f"{root}/{name}/summary.json", encoding="utf-8"))
+    def cell(rs):
+        n = lambda *o: sum(1 for r in rs if r["outcome"] in o)
+        return f"{n('pass')} / {n('xfail')} / {len(rs) - n('pass', 'xfail', 'skipped')}"
+    built = [r for r in s["results"] if r["format"] != "none"]
+    refused = [r for r in s["results"] if r["format"] == "none"]
+    reached = "none" if s["level_reached"] is None else s["level_reached"]
+    print(f"| [{name}]({name}/summary.md) | {cell(built)} | {cell(refused)} | {reached} |")
+PY
 # README.md carries the same table (without its heading) between two marker lines.
 comparison "$dest_root" "reports/" "${published[@]}" | grep '^|' > "$work/readme-table.md"
 splice_readme() {

@@ -12,6 +12,7 @@ mod cmd_dashboard;
 mod cmd_diff;
 mod cmd_fixtures;
 mod cmd_fuzz;
+mod cmd_producer;
 mod cmd_replay;
 mod cmd_replay_record;
 mod cmd_report;
@@ -65,6 +66,9 @@ enum Command {
     Diff(cmd_diff::Args),
     /// Build a static site comparing several runs (their report folders) side by side.
     Dashboard(cmd_dashboard::Args),
+    /// Check what a producer made (records, or a production log from a file or a command)
+    /// against the reference and each case's expectations, and write the reports.
+    Producer(cmd_producer::Args),
     /// Work on report folders: merge the shards of a run into one report.
     #[command(subcommand)]
     Report(cmd_report::Command),
@@ -164,6 +168,7 @@ fn main() -> ExitCode {
         Command::Smoke(a) => cmd_smoke::run(a),
         Command::Diff(a) => cmd_diff::run(a),
         Command::Dashboard(a) => cmd_dashboard::run(a),
+        Command::Producer(a) => cmd_producer::run(a),
         Command::Report(c) => cmd_report::run(c),
         Command::Explain(a) => cmd_vectors::explain(a),
         Command::Replay(a) => cmd_replay::replay_cmd(a),

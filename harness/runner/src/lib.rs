@@ -9,6 +9,7 @@
 
 pub mod adapter;
 pub mod bench;
+pub mod command;
 pub mod contract;
 pub mod dashboard;
 pub mod dashboard_bench;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod merge;
 pub mod mutate;
 pub mod outcome;
+pub mod producer;
 pub mod profile;
 pub mod protocol;
 pub mod reaper;

@@ -277,12 +277,20 @@ pub fn markdown(r: &RunResult) -> String {
         .level_reached()
         .map(|l| format!("level {l}"))
         .unwrap_or_else(|| "none".into());
-    let _ = writeln!(
-        out,
-        "Level reached: **{level}**. Scored on {}. Adapter restarts: {}.\n",
-        r.capabilities.error_detail.describe(),
-        r.restarts
-    );
+    if crate::producer::is_producer_run(r) {
+        let _ = writeln!(
+            out,
+            "Level reached: **{level}**. A producer's cases: each record it made checked by the reference \
+             verifier and against what its case expects, each refusal against the error the case names.\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Level reached: **{level}**. Scored on {}. Adapter restarts: {}.\n",
+            r.capabilities.error_detail.describe(),
+            r.restarts
+        );
+    }
     let _ = writeln!(out, "| outcome | vectors |\n|---|---|");
     for (name, n) in counts(&r.cases) {
         if n > 0 {

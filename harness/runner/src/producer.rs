@@ -1,0 +1,425 @@
+//! Producer conformance: for each case a producer was asked to build, what it made (a
+//! record) or refused to make (an error it named), scored against the reference verifier
+//! and the case's expectations, as the same case results a verifier run gives, so that the
+//! reports (summary, JUnit, HTML, dashboard) are those of `run`.
+//!
+//! The input is a production log (`trace-conform/production.v1`, JSON Lines; PROTOCOL.md
+//! section 10): a header naming the producer, then one line per case. Records handed over
+//! without a log (a folder, a JSON Lines file) become cases that must verify.
+//!
+//! Owns: the log's format, and turning each case into a `CaseResult`. Does not run the
+//! producer nor read files (`trace-conform producer` does), nor write reports (report.rs).
+
+use crate::outcome::Outcome;
+use crate::profile::{Marking, Profile};
+use crate::run::{CaseResult, RunResult};
+use serde_json::{Value, json};
+use trace_protocol::{Capabilities, Implementation, Op};
+use trace_record::finding::{Level, verdict_at};
+use trace_record::{Status, Verdict};
+use trace_untrusted::escape::{excerpt, quoted};
+use trace_vector_format::format::{Context, ExpectedError, Outcome as Expect, Test};
+
+/// The `schema` of a production log's header line.
+pub const PRODUCTION_SCHEMA: &str = "trace-conform/production.v1";
+
+/// The module every producer case is reported under.
+pub const MODULE: &str = "producer";
+
+/// How a record is verified when its case does not say: the command line's options.
+#[derive(Clone, Debug)]
+pub struct Defaults {
+    pub level: u8,
+    pub verification_time: i64,
+    pub max_age: i64,
+    /// JWKs (objects) or RFC 7638 thumbprints (strings), as in a vector's context.
+    pub trusted_keys: Vec<Value>,
+}
+
+/// The header of a production log: who produced.
+pub fn header(line: &Value) -> Result<Implementation, String> {
+    if line["schema"] != PRODUCTION_SCHEMA {
+        return Err(format!("the first line is not a {PRODUCTION_SCHEMA} header"));
+    }
+    let text = |k: &str| {
+        line["producer"][k]
+            .as_str()
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+            .ok_or(format!("the header's producer.{k} is missing"))
+    };
+    Ok(Implementation {
+        name: text("name")?,
+        version: text("version")?,
+        language: line["producer"]["language"].as_str().unwrap_or_default().to_string(),
+        homepage: line["producer"]["homepage"].as_str().map(str::to_string),
+    })
+}
+
+/// What a case expects of the producer.
+enum Expectation {
+    /// A record that verifies, with these members at these JSON Pointers.
+    Record(Vec<(String, Value)>),
+    /// A refusal naming this error.
+    Refusal(String),
+}
+
+/// A case as read from its line (or made for a record handed over without a log).
+pub struct Case {
+    pub id: String,
+    test: Test,
+    expectation: Expectation,
+    produced: Result<Vec<u8>, (String, String)>,
+    verify: Value,
+}
+
+/// A record handed over without a log: it must verify under the defaults.
+pub fn record_case(id: &str, name: &str, bytes: &[u8]) -> Case {
+    let mut test = Test::of_input(id, bytes, Expect::Valid);
+    test.description = format!("{name}: a record the producer made, which must verify");
+    Case {
+        id: id.to_string(),
+        test,
+        expectation: Expectation::Record(Vec::new()),
+        produced: Ok(bytes.to_vec()),
+        verify: Value::Null,
+    }
+}
+
+fn strings(v: &Value, what: &str) -> Result<Vec<String>, String> {
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .ok_or(format!("{what} holds a non-string"))
+            })
+            .collect(),
+        _ => Err(format!("{what} is not an array of strings")),
+    }
+}
+
+/// Whether `id` has the shape of a vector id in a summary (reports/schema/summary.v1.json):
+/// `module::topic::name`, the module of a-z and 0-9, the others slugs.
+pub fn is_case_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split("::").collect();
+    parts.len() == 3
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && parts.iter().all(|p| trace_untrusted::name::is_slug(p))
+}
+
+/// One case line. `Err` is (the case id when it could be read, why the line is unusable).
+pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
+    let id = line["case"]
+        .as_str()
+        .filter(|id| is_case_id(id))
+        .ok_or((
+            None,
+            "a case without a usable id (module::topic::name: a-z and 0-9, then slugs of a-z, 0-9 and '-')".to_string(),
+        ))?
+        .to_string();
+    let bad = |why: String| (Some(id.clone()), why);
+    let produced = match (&line["produced"], &line["refused"]) {
+        (Value::Object(p), Value::Null) => {
+            let b64 = p
+                .get("record_b64u")
+                .and_then(Value::as_str)
+                .ok_or(bad("produced.record_b64u is missing".into()))?;
+            Ok(trace_record::b64::decode(b64).map_err(|_| bad("produced.record_b64u is not base64url".into()))?)
+        }
+        (Value::Null, Value::Object(r)) => Err((
+            r.get("error").and_then(Value::as_str).unwrap_or("").to_string(),
+            r.get("message").and_then(Value::as_str).unwrap_or("").to_string(),
+        )),
+        _ => return Err(bad("a case has exactly one of produced and refused".into())),
+    };
+    let expect = &line["expect"];
+    let expectation = match (&expect["record"], &expect["refusal"]) {
+        (Value::Object(claims), Value::Null) => {
+            let claims: Vec<(String, Value)> = claims.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            if claims.iter().any(|(k, _)| !k.is_empty() && !k.starts_with('/')) {
+                return Err(bad("expect.record's keys are JSON Pointers".into()));
+            }
+            Expectation::Record(claims)
+        }
+        (Value::Null, Value::String(error)) if !error.is_empty() => Expectation::Refusal(error.clone()),
+        _ => {
+            return Err(bad(
+                "expect has exactly one of record (an object) and refusal (an error name)".into(),
+            ));
+        }
+    };
+    let rules = strings(&line["rules"], "rules").map_err(bad)?;
+    let bytes = produced.as_ref().map(Vec::as_slice).unwrap_or_default();
+    let mut test = Test::of_input(&id, bytes, Expect::Valid);
+    test.description = line["description"].as_str().unwrap_or_default().to_string();
+    test.spec_refs = strings(&line["statements"], "statements").map_err(bad)?;
+    match &expectation {
+        Expectation::Record(_) => test.expected.controls = rules,
+        Expectation::Refusal(error) => {
+            test.expected.result = Expect::Invalid;
+            test.expected.error = Some(ExpectedError {
+                class: error.clone(),
+                rules,
+            });
+        }
+    }
+    Ok(Case {
+        id,
+        test,
+        expectation,
+        produced,
+        verify: line["verify"].clone(),
+    })
+}
+
+/// The verification context of a case: the defaults, with what its `verify` member sets.
+fn context(case: &Case, bytes: &[u8], d: &Defaults) -> Result<Context, String> {
+    let form = trace_record::envelope::sniff(bytes).name();
+    let mut ctx = Context::verify(form, "software-only", d.verification_time);
+    ctx.level = d.level;
+    ctx.max_age = d.max_age;
+    ctx.trusted_keys = d.trusted_keys.clone();
+    let v = &case.verify;
+    if let Some(level) = v["level"].as_u64() {
+        ctx.level = u8::try_from(level)
+            .ok()
+            .filter(|l| *l <= 2)
+            .ok_or("verify.level is not 0, 1 or 2")?;
+    }
+    if let Some(t) = v.get("verification_time") {
+        ctx.verification_time = t.as_i64().ok_or("verify.verification_time is not Unix seconds")?;
+    }
+    if let Some(m) = v.get("max_age") {
+        ctx.max_age = m
+            .as_i64()
+            .filter(|m| *m >= 0)
+            .ok_or("verify.max_age is not a number of seconds")?;
+    }
+    if let Some(keys) = v.get("trusted_keys") {
+        ctx.trusted_keys = keys.as_array().cloned().ok_or("verify.trusted_keys is not an array")?;
+    }
+    Ok(ctx)
+}
+
+fn result(case: &Case, level: u8, format: &str, outcome: Outcome, detail: String, actual: Option<Value>) -> CaseResult {
+    let mut rules: Vec<String> = case.test.expected.controls.clone();
+    rules.extend(case.test.expected.error.iter().flat_map(|e| e.rules.clone()));
+    CaseResult {
+        id: case.id.clone(),
+        module: MODULE.into(),
+        op: Op::Verify,
+        format: format.into(),
+        platform: "software-only".into(),
+        level,
+        rules,
+        alg: None,
+        explanation: trace_vector_format::explanation::explain(&case.test),
+        request: None,
+        outcome,
+        flaky: false,
+        detail,
+        expected: case.test.expected.clone(),
+        actual,
+        stderr: String::new(),
+        duration_ms: 0,
+    }
+}
+
+/// A line that could not be scored: the log is at fault, not (necessarily) the producer.
+pub fn unusable(id: Option<String>, line_number: usize, why: &str) -> CaseResult {
+    let id = id.unwrap_or_else(|| format!("producer::log::line-{line_number}"));
+    let mut test = Test::of_input(&id, b"", Expect::Valid);
+    test.description = format!("line {line_number} of the production log");
+    let case = Case {
+        id,
+        test,
+        expectation: Expectation::Record(Vec::new()),
+        produced: Ok(Vec::new()),
+        verify: Value::Null,
+    };
+    result(
+        &case,
+        0,
+        "none",
+        Outcome::HarnessError,
+        format!("line {line_number}: {why}"),
+        None,
+    )
+}
+
+/// A finding as the report shows it: `TR-XXX-NNN at /pointer: message`.
+fn said(f: &trace_record::Finding) -> String {
+    format!("{} at {}: {}", f.rule, f.pointer, f.message)
+}
+
+/// Scores one case: what was produced against what was expected.
+pub fn score(case: &Case, d: &Defaults) -> CaseResult {
+    let level = case.verify["level"].as_u64().map_or(d.level, |l| l.min(2) as u8);
+    let bytes = match (&case.produced, &case.expectation) {
+        (Err((error, message)), Expectation::Refusal(want)) => {
+            let (outcome, detail) = if error == want {
+                (
+                    Outcome::Pass,
+                    format!("refused as expected: {error}: {}", excerpt(message, 300)),
+                )
+            } else {
+                (
+                    Outcome::FailErrorClass,
+                    format!(
+                        "refused with {}, expected {}: {}",
+                        quoted(error),
+                        quoted(want),
+                        excerpt(message, 300)
+                    ),
+                )
+            };
+            let actual = json!({"refused": {"error": error, "message": excerpt(message, 2000)}});
+            return result(case, level, "none", outcome, detail, Some(actual));
+        }
+        (Err((error, message)), Expectation::Record(_)) => {
+            let detail = format!(
+                "refused ({}: {}) where a record was expected",
+                quoted(error),
+                excerpt(message, 300)
+            );
+            let actual = json!({"refused": {"error": error, "message": excerpt(message, 2000)}});
+            return result(case, level, "none", Outcome::FailVerdict, detail, Some(actual));
+        }
+        (Ok(bytes), _) => bytes,
+    };
+    let ctx = match context(case, bytes, d) {
+        Ok(c) => c,
+        Err(why) => return result(case, level, "none", Outcome::HarnessError, why, None),
+    };
+    let report = match ctx.verify_options() {
+        Ok(o) => trace_record::verify(bytes, &o),
+        Err(why) => return result(case, level, &ctx.format, Outcome::HarnessError, why, None),
+    };
+    let level_of = Level::from_number(ctx.level).unwrap_or(Level::L0);
+    let verdict = verdict_at(&report.findings, level_of);
+    let failed: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Advisory && f.min_level() <= level_of)
+        .map(said)
+        .collect();
+    let actual = json!({
+        "verdict": verdict.word(),
+        "findings": report.findings.iter().map(|f| json!({"rule": f.rule, "status": f.status, "pointer": f.pointer, "message": f.message})).collect::<Vec<_>>(),
+    });
+    let format = ctx.format.clone();
+    let out = |outcome, detail| result(case, ctx.level, &format, outcome, detail, Some(actual.clone()));
+    let claims = match &case.expectation {
+        Expectation::Refusal(want) => {
+            return out(
+                Outcome::FailVerdictUnexpectedAccept,
+                format!(
+                    "built a record where it must refuse ({want}); the reference's verdict on it: {}",
+                    verdict.word()
+                ),
+            );
+        }
+        Expectation::Record(claims) => claims,
+    };
+    // `failed` is not empty exactly when the verdict is not accept: it names why.
+    if verdict != Verdict::Accept {
+        return out(
+            Outcome::FailVerdict,
+            format!(
+                "the reference {} at level {}: {}",
+                if verdict == Verdict::Reject {
+                    "rejects the record"
+                } else {
+                    "leaves the record unverified"
+                },
+                ctx.level,
+                failed.join("; ")
+            ),
+        );
+    }
+    let record = trace_record::envelope::decode(bytes, trace_record::envelope::sniff(bytes))
+        .ok()
+        .map(|d| d.record.to_serde());
+    let broken: Vec<String> = claims
+        .iter()
+        .filter_map(|(pointer, want)| {
+            let got = record.as_ref().and_then(|r| r.pointer(pointer));
+            (got != Some(want)).then(|| {
+                format!(
+                    "{pointer} is {}, the case expects {want}",
+                    got.map_or("absent".to_string(), |g| excerpt(&g.to_string(), 200))
+                )
+            })
+        })
+        .collect();
+    if !broken.is_empty() {
+        return out(
+            Outcome::FailOutput,
+            format!("the record verifies, but {}", broken.join("; ")),
+        );
+    }
+    out(
+        Outcome::Pass,
+        format!(
+            "verifies at level {} and holds the {} member(s) the case expects",
+            ctx.level,
+            claims.len()
+        ),
+    )
+}
+
+/// A profile applied to scored cases as a verifier run applies it: a disabled case is
+/// skipped, a known failure that fails is `xfail` and one that passes `xpass`.
+pub fn apply_profile(cases: &mut [CaseResult], profile: &Profile) {
+    for c in cases {
+        let reason = || profile.reason(&c.id).unwrap_or_default();
+        match profile.marking(&c.id) {
+            Marking::Disabled => {
+                c.outcome = Outcome::Skipped;
+                c.detail = format!("disabled by the profile: {}", reason());
+            }
+            Marking::KnownFailing => {
+                c.detail = format!("{} (known failing: {}) {}", c.outcome.name(), reason(), c.detail);
+                c.outcome = if c.outcome == Outcome::Pass {
+                    Outcome::Xpass
+                } else {
+                    Outcome::Xfail
+                };
+            }
+            Marking::None | Marking::Flaky => {}
+        }
+    }
+}
+
+/// Whether `r` is a producer's run (every case a producer case), which reports describe
+/// as such rather than as a verifier's.
+pub fn is_producer_run(r: &RunResult) -> bool {
+    !r.cases.is_empty() && r.cases.iter().all(|c| c.module == MODULE)
+}
+
+/// The run a producer's cases make, for the report writers.
+pub fn run_result(
+    implementation: Implementation,
+    command: Vec<String>,
+    cases: Vec<CaseResult>,
+    complete: bool,
+) -> RunResult {
+    RunResult {
+        adapter: command,
+        implementation,
+        capabilities: Capabilities::default(),
+        cases,
+        complete,
+        startup_error: None,
+        restarts: 0,
+        vector_set: None,
+        started_at: None,
+    }
+}
+
+#[cfg(test)]
+#[path = "producer_tests.rs"]
+mod tests;

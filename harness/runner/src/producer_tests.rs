@@ -1,0 +1,244 @@
+//! Each way a producer case can end, from real signed records: a scorer that skipped any
+//! check (the verdict, a claim, the error's name, the direction of a refusal) fails here.
+
+use super::*;
+use trace_record::envelope::{CoseTag, Form};
+use trace_record::json::Value as J;
+use trace_record::sample::{SAMPLE_IAT, base_claims, set_pointer, test_key};
+use trace_record::{Alg, sign::sign};
+
+fn signed(edit: impl FnOnce(&mut trace_record::json::Object)) -> Vec<u8> {
+    let mut claims = base_claims();
+    edit(&mut claims);
+    sign(
+        &claims,
+        &test_key(Alg::EdDSA, "producer"),
+        None,
+        Form::Embedded,
+        CoseTag::Tagged,
+    )
+}
+
+fn defaults() -> Defaults {
+    let jwk = test_key(Alg::EdDSA, "producer").public_key().to_jwk();
+    Defaults {
+        level: 0,
+        verification_time: SAMPLE_IAT + 60,
+        max_age: 86_400,
+        trusted_keys: vec![J::Object(jwk).to_serde()],
+    }
+}
+
+fn line(produced: Result<&[u8], (&str, &str)>, expect: Value) -> Value {
+    let mut l = json!({"case": "producer::gen::case", "description": "d", "statements": ["S2 §3.1.1"], "rules": ["TR-ORG-001"], "expect": expect});
+    match produced {
+        Ok(bytes) => l["produced"] = json!({"record_b64u": trace_record::b64::encode(bytes)}),
+        Err((error, message)) => l["refused"] = json!({"error": error, "message": message}),
+    }
+    l
+}
+
+fn scored(l: &Value) -> CaseResult {
+    score(&case(l).expect("a usable line"), &defaults())
+}
+
+#[test]
+fn a_record_that_verifies_and_holds_what_was_asked_passes() {
+    let record = signed(|_| {});
+    let r = scored(&line(
+        Ok(&record),
+        json!({"record": {"/runtime/platform": "software-only", "/policy/enforcement_mode": "enforce"}}),
+    ));
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.detail);
+    assert_eq!(
+        (r.format.as_str(), r.rules.as_slice()),
+        ("embedded", &["TR-ORG-001".to_string()][..])
+    );
+    assert_eq!(r.expected.result, Expect::Valid);
+}
+
+#[test]
+fn a_record_the_reference_rejects_fails_with_the_rule() {
+    // origin.kind third-party with a hardware platform: S2 §3.1.1 says a verifier must reject.
+    let record = signed(|c| {
+        set_pointer(
+            c,
+            "/origin",
+            trace_record::json::parse(br#"{"kind":"log-import","producer":"p"}"#).unwrap(),
+        );
+        set_pointer(c, "/runtime/platform", J::String("intel-tdx".into()));
+    });
+    let r = scored(&line(Ok(&record), json!({"record": {}})));
+    assert_eq!(r.outcome, Outcome::FailVerdict);
+    assert!(r.detail.contains("TR-ORG-001"), "{}", r.detail);
+    // Only what decided the verdict is named: not the advisories every record carries.
+    assert!(
+        !r.detail.contains("TR-REV-001") && !r.detail.contains("TR-DEP-001"),
+        "{}",
+        r.detail
+    );
+}
+
+#[test]
+fn a_record_signed_by_another_key_fails() {
+    let other = sign(
+        &base_claims(),
+        &test_key(Alg::EdDSA, "someone else"),
+        None,
+        Form::Embedded,
+        CoseTag::Tagged,
+    );
+    let r = scored(&line(Ok(&other), json!({"record": {}})));
+    assert_eq!(r.outcome, Outcome::FailVerdict, "{}", r.detail);
+}
+
+#[test]
+fn a_record_that_verifies_but_says_something_else_fails_its_output() {
+    let record = signed(|_| {});
+    let r = scored(&line(
+        Ok(&record),
+        json!({"record": {"/policy/enforcement_mode": "declared", "/origin/kind": "log-import"}}),
+    ));
+    assert_eq!(r.outcome, Outcome::FailOutput);
+    assert!(
+        r.detail
+            .contains(r#"/policy/enforcement_mode is "enforce", the case expects "declared""#),
+        "{}",
+        r.detail
+    );
+    assert!(r.detail.contains("/origin/kind is absent"), "{}", r.detail);
+}
+
+#[test]
+fn a_refusal_passes_only_with_the_named_error() {
+    let want = json!({"refusal": "MissingEvidence"});
+    let right = scored(&line(Err(("MissingEvidence", "no bytes")), want.clone()));
+    assert_eq!((right.outcome, right.format.as_str()), (Outcome::Pass, "none"));
+    assert_eq!(right.expected.result, Expect::Invalid);
+    let wrong = scored(&line(Err(("ValueError", "no bytes")), want));
+    assert_eq!(wrong.outcome, Outcome::FailErrorClass);
+}
+
+#[test]
+fn a_record_where_a_refusal_was_due_is_the_dangerous_failure() {
+    let record = signed(|_| {});
+    let r = scored(&line(Ok(&record), json!({"refusal": "MissingEvidence"})));
+    assert_eq!(r.outcome, Outcome::FailVerdictUnexpectedAccept);
+    let refused = scored(&line(Err(("MissingEvidence", "m")), json!({"record": {}})));
+    assert_eq!(refused.outcome, Outcome::FailVerdict);
+}
+
+#[test]
+fn a_case_may_set_its_own_verification() {
+    let record = signed(|_| {});
+    let mut l = line(Ok(&record), json!({"record": {}}));
+    l["verify"] = json!({"verification_time": SAMPLE_IAT + 10 * 86_400});
+    assert_eq!(scored(&l).outcome, Outcome::FailVerdict, "too old at its own time");
+    l["verify"] = json!({"trusted_keys": []});
+    assert_eq!(scored(&l).outcome, Outcome::FailVerdict, "no key trusted");
+    l["verify"] = json!({"level": 9});
+    assert_eq!(scored(&l).outcome, Outcome::HarnessError);
+    l["verify"] = json!({"max_age": -1});
+    assert_eq!(scored(&l).outcome, Outcome::HarnessError);
+    // A software-only record has no Level 1 binding: verified there, it is not accepted.
+    l["verify"] = json!({"level": 1});
+    let at_one = scored(&l);
+    assert_eq!(
+        (at_one.outcome, at_one.level),
+        (Outcome::FailVerdict, 1),
+        "{}",
+        at_one.detail
+    );
+    assert!(at_one.detail.contains("at level 1"), "{}", at_one.detail);
+}
+
+#[test]
+fn a_case_needs_no_rules_nor_statements() {
+    let record = signed(|_| {});
+    let l = json!({"case": "p::a::b", "produced": {"record_b64u": trace_record::b64::encode(&record)}, "expect": {"record": {}}});
+    let r = score(&case(&l).expect("usable"), &defaults());
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.detail);
+}
+
+#[test]
+fn only_a_run_of_producer_cases_is_a_producer_run() {
+    let record = signed(|_| {});
+    let case = scored(&line(Ok(&record), json!({"record": {}})));
+    let run = |cases: Vec<CaseResult>| run_result(Implementation::default(), Vec::new(), cases, true);
+    assert!(is_producer_run(&run(vec![case.clone()])));
+    assert!(!is_producer_run(&run(Vec::new())));
+    let mut verifier_case = case.clone();
+    verifier_case.module = "sig".into();
+    assert!(!is_producer_run(&run(vec![case, verifier_case])));
+}
+
+#[test]
+fn unusable_lines_say_why() {
+    let bad = |v: Value, says: &str| match case(&v) {
+        Err((_, why)) => assert!(why.contains(says), "{v}: {why}"),
+        Ok(_) => panic!("{v} was accepted"),
+    };
+    bad(json!({"case": "Not An Id"}), "usable id");
+    bad(json!({"case": "two::parts"}), "usable id");
+    bad(
+        json!({"case": "p::a::b", "expect": {"record": {}}}),
+        "exactly one of produced and refused",
+    );
+    bad(
+        json!({"case": "p::a::b", "produced": {"record_b64u": "***"}, "expect": {"record": {}}}),
+        "not base64url",
+    );
+    bad(
+        json!({"case": "p::a::b", "refused": {}, "expect": {}}),
+        "exactly one of record",
+    );
+    bad(
+        json!({"case": "p::a::b", "refused": {}, "expect": {"record": {"no-slash": 1}}}),
+        "JSON Pointers",
+    );
+    bad(
+        json!({"case": "p::a::b", "refused": {}, "expect": {"refusal": ""}}),
+        "exactly one of record",
+    );
+    bad(
+        json!({"case": "p::a::b", "refused": {}, "expect": {"refusal": "E"}, "rules": "TR"}),
+        "array of strings",
+    );
+    let r = unusable(None, 7, "not JSON");
+    assert_eq!(
+        (r.id.as_str(), r.outcome),
+        ("producer::log::line-7", Outcome::HarnessError)
+    );
+}
+
+#[test]
+fn the_header_names_the_producer() {
+    let h = header(&json!({"schema": PRODUCTION_SCHEMA, "producer": {"name": "p", "version": "1.0"}})).unwrap();
+    assert_eq!((h.name.as_str(), h.version.as_str()), ("p", "1.0"));
+    assert!(header(&json!({"schema": "other"})).is_err());
+    assert!(header(&json!({"schema": PRODUCTION_SCHEMA, "producer": {"name": " ", "version": "1"}})).is_err());
+}
+
+#[test]
+fn a_profile_marks_known_failures_and_stale_ones() {
+    let profile = Profile::parse(
+        "[[known_failing]]\nid = \"producer::gen::case\"\nreason = \"r\"\n[[disabled]]\nid = \"producer::gen::off\"\nreason = \"off\"\n",
+    )
+    .unwrap();
+    let record = signed(|_| {});
+    let mut failing = scored(&line(Ok(&record), json!({"record": {"/data_class": "secret"}})));
+    let mut passing = scored(&line(Ok(&record), json!({"record": {}})));
+    let mut off = passing.clone();
+    off.id = "producer::gen::off".into();
+    let mut cases = [failing.clone(), passing.clone(), off];
+    apply_profile(&mut cases, &profile);
+    assert_eq!(
+        cases.map(|c| c.outcome),
+        [Outcome::Xfail, Outcome::Xpass, Outcome::Skipped]
+    );
+    failing.id = "producer::gen::other".into();
+    passing.id = "producer::gen::other".into();
+    let mut untouched = [failing, passing];
+    apply_profile(&mut untouched, &profile);
+    assert_eq!(untouched.map(|c| c.outcome), [Outcome::FailOutput, Outcome::Pass]);
+}
