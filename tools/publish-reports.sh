@@ -23,8 +23,11 @@
 #                    trace-conform producer --command '.venv/bin/python harness/adapters/agentrust-trace-adapters/driver.py'
 #                      --profile harness/adapters/agentrust-trace-adapters/profile.toml
 #                                                               -> reports/agentrust-trace-adapters-<version>/
-#                    (in COMPARISON.md's producer table; not in the README table nor the dashboard,
-#                    which compare verifiers)
+#   cmcp-gateway (a producer)
+#                    trace-conform producer --command '.venv/bin/python harness/adapters/cmcp/gateway_production.py'
+#                                                               -> reports/cmcp-gateway-<version>/
+#                    (producers are in COMPARISON.md's producer table; not in the README table
+#                    nor the dashboard, which compare verifiers)
 #
 # The folder name is the implementation's name and version as its summary.json states them
 # (what the adapter's hello reported). Only summary.md and summary.json are copied; the other
@@ -144,6 +147,9 @@ publish cmcp \
 PUBLISH_COMMAND=producer publish agentrust-trace-adapters \
     --command "$py harness/adapters/agentrust-trace-adapters/driver.py" \
     --profile harness/adapters/agentrust-trace-adapters/profile.toml
+# The real cMCP gateway (fresh keys and times each run; the report holds only outcomes).
+PUBLISH_COMMAND=producer publish cmcp-gateway \
+    --command "$py harness/adapters/cmcp/gateway_production.py"
 
 # The comparison table (implementation x level x form, and the other operations), from the
 # published summaries; also written into README.md between its comparison markers.
@@ -187,21 +193,22 @@ comparison "$dest_root" "" "${published[@]}" > "$dest_root/COMPARISON.md"
 import json, sys
 root, names = sys.argv[1], sys.argv[2:]
 print("\n## Producers\n")
-print("Checked with `trace-conform producer`: each record a producer built from inputs written for")
-print("the test must verify with the reference at the case's level and hold what the case expects;")
-print("each input it must refuse must be refused with the error the case names. Cells: pass /")
-print("known difference (xfail, explained in the driver's profile.toml) / unexpected.\n")
-print("| producer | records built | refusals | level reached |")
-print("|---|---|---|---|")
+print("Checked with `trace-conform producer`: each record (or audit bundle) a producer built for a")
+print("case must verify with the reference and hold what the case expects; each input it must")
+print("refuse must be refused with the error the case names. Columns say what the producer did;")
+print("cells: pass / known difference (xfail, explained in the driver's profile.toml) / unexpected.\n")
+print("| producer | built | refused | unreadable log lines | level reached |")
+print("|---|---|---|---|---|")
 for name in names:
     s = json.load(open(f"{root}/{name}/summary.json", encoding="utf-8"))
     def cell(rs):
         n = lambda *o: sum(1 for r in rs if r["outcome"] in o)
         return f"{n('pass')} / {n('xfail')} / {len(rs) - n('pass', 'xfail', 'skipped')}"
-    built = [r for r in s["results"] if r["format"] != "none"]
+    built = [r for r in s["results"] if r["format"] not in ("none", "log")]
     refused = [r for r in s["results"] if r["format"] == "none"]
+    unreadable = sum(1 for r in s["results"] if r["format"] == "log")
     reached = "none" if s["level_reached"] is None else s["level_reached"]
-    print(f"| [{name}]({name}/summary.md) | {cell(built)} | {cell(refused)} | {reached} |")
+    print(f"| [{name}]({name}/summary.md) | {cell(built)} | {cell(refused)} | {unreadable} | {reached} |")
 PY
 # README.md carries the same table (without its heading) between two marker lines.
 comparison "$dest_root" "reports/" "${published[@]}" | grep '^|' > "$work/readme-table.md"

@@ -128,14 +128,19 @@ def record_case(case, description, build, claims, statements, rules):
     }
 
 
-def refusal_case(case, description, build, error, statements, rules=()):
+def refusal_case(case, description, build, error, promise, mentions=None):
+    """An input the package documents it refuses (IMPL-40): `promise` quotes where. No rule
+    of the spec asks for these refusals, so none is named."""
+    expect = {"refusal": error}
+    if mentions:
+        expect["mentions"] = mentions
     return {
         "case": case,
         "description": description,
         "build": build,
-        "statements": statements,
-        "rules": list(rules),
-        "expect": {"refusal": error},
+        "statements": ["IMPL-40", f"agentrust-trace-adapters 0.2.0: {promise}"],
+        "rules": [],
+        "expect": expect,
     }
 
 
@@ -163,7 +168,7 @@ CASES = [
         "build_record with the producer name its README shows (vendor-gateway/2.1), which it also writes to appraisal.verifier",
         lambda: generic(producer="vendor-gateway/2.1"),
         third_party("declared", "vendor-gateway/2.1"),
-        ORIGIN + ["S2 §3.1 appraisal"],
+        ORIGIN + ["S2 §3.1 appraisal", "schema/trace-claim.json appraisal.verifier (format uri)"],
         ["TR-ORG-001", "TR-APR-002"],
     ),
     record_case(
@@ -200,53 +205,50 @@ CASES = [
         "PolicyEvidence with empty policy bytes: the digest of nothing",
         lambda: generic(policy=PolicyEvidence(bundle=b"", enforcement_mode="declared")),
         "MissingEvidence",
-        ["S2 §3.1 policy"],
-        ["TR-POL-001"],
+        'README: PolicyEvidence(bundle=b"") raises MissingEvidence',
     ),
     refusal_case(
         "producer::generic::refuses-name-of-bytes",
         "PolicyEvidence given the policy's name instead of its bytes",
         lambda: generic(policy=PolicyEvidence(bundle="policy-v1.2", enforcement_mode="declared")),
         "MissingEvidence",
-        ["S2 §3.1 policy"],
-        ["TR-POL-001"],
+        "README: constructors take bytes, not names of bytes, and raise MissingEvidence rather than degrading",
     ),
     refusal_case(
         "producer::generic::refuses-default-enforcement-mode",
-        "PolicyEvidence without an enforcement_mode: declared must not be a default, nor any other mode",
+        "PolicyEvidence without an enforcement_mode, which the package documents has no default",
         lambda: generic(policy=PolicyEvidence(bundle=POLICY)),
         "TypeError",
-        MODES,
-        ["TR-POL-002"],
+        "README: since 0.2.0 enforcement_mode is required and has no default",
+        mentions="enforcement_mode",
     ),
     refusal_case(
         "producer::generic::refuses-missing-workload-digest",
         "build_record with no build_provenance digest to state",
         lambda: generic(workload_digest=None),
         "MissingEvidence",
-        ["S2 §3.1 build_provenance"],
+        "README: build_record(..., workload_digest=None) raises MissingEvidence",
     ),
     refusal_case(
         "producer::generic::refuses-placeholder-digest",
         "build_record with sha256:placeholder as the workload digest",
         lambda: generic(workload_digest="sha256:placeholder"),
         "ValueError",
-        ["S2 §3.1 build_provenance"],
+        "README: a placeholder is the failure the package exists to prevent",
     ),
     refusal_case(
         "producer::generic::refuses-self-origin",
         "SourceSystem of kind self: a runtime's own record needs no adapter",
         lambda: generic(kind="self"),
         "ValueError",
-        ORIGIN,
-        ["TR-ORG-001"],
+        "SourceSystem docstring: 'self' is rejected",
     ),
     refusal_case(
         "producer::generic::refuses-count-without-transcript",
         "a tool-call count with no transcript bytes to hash",
         lambda: generic(tool_call_count=2),
-        "MissingEvidence",
-        ["S2 §3.1 tool_transcript"],
+        "ValueError",
+        "build_record docstring: a count without a hash is an unbound assertion",
     ),
     refusal_case(
         "producer::generic::refuses-millisecond-ingestion-time",
@@ -263,7 +265,7 @@ CASES = [
             iat=IAT,
         ),
         "ValueError",
-        ORIGIN,
+        "SourceSystem docstring: ingested_at must be plausible Unix seconds",
     ),
     record_case(
         "producer::openshell::complete-capture",
@@ -276,7 +278,7 @@ CASES = [
             "/policy/enforcement_mode": "enforce",
             "/tool_transcript/call_count": len(DECISIONS),
         },
-        ORIGIN + MODES + ["S2 §3.1 appraisal"],
+        ORIGIN + MODES + ["S2 §3.1 appraisal", "schema/trace-claim.json appraisal.verifier (format uri)"],
         ["TR-ORG-001", "TR-POL-002", "TR-APR-002"],
     ),
     record_case(
@@ -291,44 +293,43 @@ CASES = [
         "producer::openshell::refuses-incomplete-capture",
         "a capture marked incomplete",
         lambda: openshell(capture_complete=False),
-        "MissingEvidence",
-        ["S2 §3.1 tool_transcript"],
+        "ValueError",
+        "README: the adapter refuses incomplete capture",
     ),
     refusal_case(
         "producer::openshell::refuses-foreign-events",
         "OCSF events from another vendor's product",
         lambda: openshell(ocsf_jsonl=ocsf(vendor="OtherVendor")),
         "ValueError",
-        ORIGIN,
+        "README: the adapter refuses non-OpenShell OCSF events",
     ),
     refusal_case(
         "producer::openshell::refuses-other-sandbox",
         "OCSF events of another sandbox",
         lambda: openshell(ocsf_jsonl=ocsf(sandbox="sbx-other")),
         "ValueError",
-        ORIGIN,
+        "README: the adapter refuses non-OpenShell OCSF events (events of another sandbox)",
     ),
     refusal_case(
         "producer::openshell::refuses-empty-events",
         "an OCSF capture with no events",
         lambda: openshell(ocsf_jsonl=b"\n"),
-        "MissingEvidence",
-        ["S2 §3.1 tool_transcript"],
+        "ValueError",
+        "README: the adapter refuses malformed or missing OCSF events",
     ),
     refusal_case(
         "producer::openshell::refuses-duplicate-member",
         "an OCSF event with a duplicated member",
         lambda: openshell(ocsf_jsonl=ocsf(extra='{"class_uid": 1, "class_uid": 2}\n')),
         "ValueError",
-        ["S2 §3.1 tool_transcript"],
+        "README: the adapter refuses malformed OCSF events",
     ),
     refusal_case(
         "producer::openshell::refuses-missing-revision",
         "an OpenShell policy without its revision",
         lambda: openshell(policy_revision=" "),
-        "MissingEvidence",
-        ["S2 §3.1 policy"],
-        ["TR-POL-001"],
+        "ValueError",
+        "README: the adapter refuses a missing policy revision",
     ),
 ]
 
@@ -337,12 +338,17 @@ def line(case):
     out = {k: case[k] for k in ("case", "description", "statements", "rules", "expect")}
     out["verify"] = VERIFY
     try:
-        signed = sign_record(case["build"](), KEY)
+        record = case["build"]()
     except Exception as exc:  # the builder's refusal is the result being scored
-        out["refused"] = {"error": type(exc).__name__, "message": str(exc)}
-    else:
-        text = json.dumps(signed, separators=(",", ":"), ensure_ascii=False).encode()
-        out["produced"] = {"record_b64u": base64.urlsafe_b64encode(text).decode().rstrip("=")}
+        # The class and the classes it is a kind of (MissingEvidence is a ValueError).
+        kinds = [c.__name__ for c in type(exc).__mro__ if c not in (object, BaseException, Exception)]
+        out["refused"] = {"error": type(exc).__name__, "classes": kinds, "message": str(exc)}
+        return out
+    # Signing is this driver's part, not the builder's: a failure here is the driver's own,
+    # so it ends the run (a non-zero exit) instead of passing for a refusal.
+    signed = sign_record(record, KEY)
+    text = json.dumps(signed, separators=(",", ":"), ensure_ascii=False).encode()
+    out["produced"] = {"record_b64u": base64.urlsafe_b64encode(text).decode().rstrip("=")}
     return out
 
 

@@ -15,6 +15,7 @@ use std::time::Duration;
 use trace_protocol::Implementation;
 use trace_runner::producer::{self, Defaults};
 use trace_runner::report;
+use trace_runner::run::CaseResult;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,9 +45,10 @@ pub struct Args {
     /// Known failures, as for `run` (the ids are the cases').
     #[arg(long)]
     pub profile: Option<PathBuf>,
-    /// The producer's name and version, for records given without a log.
+    /// The producer's name, for records given without a log.
     #[arg(long, default_value = "unnamed producer")]
     pub name: String,
+    /// The producer's version, for records given without a log.
     #[arg(long = "producer-version", default_value = "unknown")]
     pub producer_version: String,
     /// Where the report is written (summary.md, summary.json, junit.xml, index.html, cases/).
@@ -75,39 +77,75 @@ fn key_value(text: &str) -> Result<Value, String> {
     serde_json::from_slice(&bytes).map_err(|e| format!("--trusted-key: {e}"))
 }
 
-/// The log's lines scored: the producer it names, its cases, and whether it was whole.
-fn from_log(bytes: &[u8], d: &Defaults) -> Result<(Implementation, Vec<trace_runner::run::CaseResult>), String> {
+/// One line of the log as JSON: UTF-8, and no duplicate member or other input the reference
+/// parser refuses (depth, huge numbers) before serde reads it.
+fn json_line(line: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(line).map_err(|_| "not UTF-8".to_string())?;
+    trace_record::json::parse(text.as_bytes()).map_err(|e| e.to_string())?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// The log's lines scored: the producer its header names, and its cases.
+fn from_log(bytes: &[u8], d: &Defaults) -> Result<(Implementation, Vec<CaseResult>), String> {
     let mut lines = bytes
         .split(|b| *b == b'\n')
         .enumerate()
         .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace));
     let (_, first) = lines.next().ok_or("the production log is empty")?;
-    let head: Value = serde_json::from_slice(first).map_err(|e| format!("line 1: {e}"))?;
-    let who = producer::header(&head)?;
+    let who = producer::header(&json_line(first).map_err(|e| format!("line 1: {e}"))?)?;
     let mut cases = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for (i, line) in lines {
         let n = i + 1;
-        let parsed: Result<Value, String> = std::str::from_utf8(line)
-            .map_err(|_| "not UTF-8".to_string())
-            .and_then(|t| {
-                trace_record::json::parse(t.as_bytes())
-                    .map_err(|e| e.to_string())
-                    .map(|_| t)
-            })
-            .and_then(|t| serde_json::from_str(t).map_err(|e| e.to_string()));
-        let result = match parsed.map_err(|e| (None, e)).and_then(|v| producer::case(&v)) {
+        let result = match json_line(line).map_err(|e| (None, e)).and_then(|v| producer::case(&v)) {
+            Ok(case) if producer::is_generated_id(&case.id) => producer::unusable(
+                None,
+                n,
+                "ids under producer::log:: and producer::records:: are the command's own",
+            ),
             Ok(case) if !seen.insert(case.id.clone()) => producer::unusable(
                 None,
                 n,
                 &format!("case {} appears twice", trace_untrusted::escape::quoted(&case.id)),
             ),
             Ok(case) => producer::score(&case, d),
-            Err((id, why)) => producer::unusable(id, n, &why),
+            // An id read from an unusable line is taken: a later line may not reuse it.
+            Err((Some(id), why)) if !producer::is_generated_id(&id) && seen.insert(id.clone()) => {
+                producer::unusable(Some(id), n, &why)
+            }
+            Err((_, why)) => producer::unusable(None, n, &why),
         };
         cases.push(result);
     }
     Ok((who, cases))
+}
+
+/// The driver's production log, or why there is none (it could not start: exit 3).
+/// `complete` turns false when it failed, was killed or wrote too much.
+fn from_command(a: &Args, argv: &[String], complete: &mut bool) -> Result<Vec<u8>, String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let deadline = Duration::from_secs(a.timeout_s);
+    let f = trace_runner::command::run_to_end(argv, &cwd, deadline, LOG_LIMIT as usize).map_err(|e| e.to_string())?;
+    if !f.success || f.truncated {
+        *complete = false;
+        let how = if f.timed_out {
+            format!("ran past {} s and was killed", a.timeout_s)
+        } else if f.held_open {
+            "left a process holding its output open past the deadline".to_string()
+        } else {
+            format!("ended with {}", f.status)
+        };
+        eprintln!(
+            "trace-conform producer: the command {how}{}; the cases it finished are scored. The end of its stderr:\n{}",
+            if f.truncated {
+                " and wrote more than the limit"
+            } else {
+                ""
+            },
+            clean(&trace_untrusted::escape::excerpt(&f.stderr, 2000))
+        );
+    }
+    Ok(f.stdout)
 }
 
 pub fn run(a: Args) -> Exit {
@@ -116,6 +154,7 @@ pub fn run(a: Args) -> Exit {
             level: a.level,
             verification_time: now,
             max_age: a.clock.max_age,
+            skew: a.clock.skew,
             trusted_keys: a.trusted_keys.iter().map(|k| key_value(k)).collect::<Result<_, _>>()?,
         })
     }) {
@@ -129,14 +168,16 @@ pub fn run(a: Args) -> Exit {
     if a.log.is_none() && a.command.is_none() && a.records.is_empty() {
         return usage("nothing to check: give records, --log or --command");
     }
+    let names = match (!a.records.is_empty()).then(|| inputs::expand(&a.records)).transpose() {
+        Ok(n) => n.unwrap_or_default(),
+        Err(e) => return usage(e),
+    };
     let mut who = Implementation {
         name: a.name.clone(),
         version: a.producer_version.clone(),
         ..Implementation::default()
     };
-    let mut cases = Vec::new();
-    let mut complete = true;
-    let mut argv = Vec::new();
+    let (mut cases, mut complete, mut argv) = (Vec::new(), true, Vec::new());
     let log = match (&a.log, &a.command) {
         (Some(path), _) => match trace_untrusted::read::read_regular(path, LOG_LIMIT) {
             Ok(b) => Some(b),
@@ -147,32 +188,12 @@ pub fn run(a: Args) -> Exit {
                 Ok(v) => v,
                 Err(e) => return usage(e),
             };
-            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            let limit = LOG_LIMIT as usize;
-            match trace_runner::command::run_to_end(&argv, &cwd, Duration::from_secs(a.timeout_s), limit) {
-                Ok(f) => {
-                    if !f.success || f.truncated {
-                        complete = false;
-                        eprintln!(
-                            "trace-conform producer: the command {}{}; the cases it finished are scored. Its last output on stderr:\n{}",
-                            if f.timed_out {
-                                format!("ran past {} s and was killed", a.timeout_s)
-                            } else {
-                                format!("ended with {}", f.status)
-                            },
-                            if f.truncated {
-                                " and wrote more than the limit"
-                            } else {
-                                ""
-                            },
-                            clean(trace_untrusted::escape::excerpt(&f.stderr, 2000).as_str())
-                        );
-                    }
-                    Some(f.stdout)
-                }
+            match from_command(&a, &argv, &mut complete) {
+                Ok(out) => Some(out),
                 Err(e) => {
-                    eprintln!("trace-conform producer: {}", clean(&e.to_string()));
-                    return Exit::Adapter;
+                    eprintln!("trace-conform producer: {}", clean(&e));
+                    complete = false;
+                    None
                 }
             }
         }
@@ -180,18 +201,13 @@ pub fn run(a: Args) -> Exit {
     };
     if let Some(bytes) = log {
         match from_log(&bytes, &defaults) {
-            Ok((named, scored)) => {
-                who = named;
-                cases = scored;
-            }
+            Ok((named, scored)) => (who, cases) = (named, scored),
+            // A driver that failed before its header still gets its (empty) report.
+            Err(e) if !complete => eprintln!("trace-conform producer: the production log: {}", clean(&e)),
             Err(e) => return usage(format!("the production log: {e}")),
         }
     }
-    let names = match (!a.records.is_empty()).then(|| inputs::expand(&a.records)).transpose() {
-        Ok(n) => n,
-        Err(e) => return usage(e),
-    };
-    for name in names.into_iter().flatten() {
+    for name in names {
         match inputs::records(&name, a.jsonl) {
             Ok(records) => {
                 for (label, bytes) in &records {
@@ -202,11 +218,14 @@ pub fn run(a: Args) -> Exit {
             Err(e) => return usage(e),
         }
     }
+    if cases.is_empty() && complete {
+        return usage("nothing was checked: the log has no case and no record was given");
+    }
     producer::apply_profile(&mut cases, &profile);
     let result = producer::run_result(who, argv, cases, complete);
     if let Err(e) = report::write_all(&a.out, &result, trace_vector_format::SUITE_VERSION) {
         return usage(e);
     }
     let exit = finish(&result, &a.out, None, None);
-    if !complete { Exit::Adapter } else { exit }
+    if complete { exit } else { Exit::Adapter }
 }

@@ -181,6 +181,9 @@ fn a_broken_log_gives_findings_not_a_crash() {
         r#"{"case":"p::dup","case":"p::dup2"}"#.to_string(),
         deep,
         "{\"case\":\"p::huge\",\"n\":1e999999}".to_string(),
+        r#"{"case":"producer::log::line-2","refused":{"error":"E"},"expect":{"refusal":"E"}}"#.to_string(),
+        r#"{"case":"p::log::taken","refused":{"error":7},"expect":{"refusal":"E"}}"#.to_string(),
+        r#"{"case":"p::log::taken","refused":{"error":"E"},"expect":{"refusal":"E"}}"#.to_string(),
     ] {
         log.extend_from_slice(line.as_bytes());
         log.push(b'\n');
@@ -208,7 +211,7 @@ fn a_broken_log_gives_findings_not_a_crash() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let got = outcomes(&summary(&dir.path().join("rep")));
     assert_eq!(got[0], ("p::log::ok".to_string(), "pass".to_string()));
-    assert_eq!(got.len(), 7, "{got:?}");
+    assert_eq!(got.len(), 10, "{got:?}");
     assert!(got[1..].iter().all(|(_, o)| o == "harness_error"), "{got:?}");
     let details: Vec<String> = summary(&dir.path().join("rep"))["results"]
         .as_array()
@@ -217,7 +220,18 @@ fn a_broken_log_gives_findings_not_a_crash() {
         .map(|r| r["detail"].as_str().unwrap().to_string())
         .collect();
     assert!(details[1].contains("appears twice"), "{details:?}");
-    assert!(details[6].contains("not UTF-8"), "{details:?}");
+    // The command's own ids are not the log's to use; an id read from a bad line is taken.
+    assert!(details[6].contains("the command's own"), "{details:?}");
+    assert_eq!(got[7].0, "p::log::taken");
+    assert!(details[8].contains("appears twice"), "{details:?}");
+    assert!(details[9].contains("not UTF-8"), "{details:?}");
+    let ids: std::collections::BTreeSet<&String> = got.iter().map(|(id, _)| id).collect();
+    assert_eq!(ids.len(), got.len(), "every result has its own id");
+    // A header and no case: nothing was checked.
+    std::fs::write(dir.path().join("empty.jsonl"), format!("{header}\n")).unwrap();
+    let out = common::trace_conform(&["producer", "--log", "empty.jsonl", "--out", "rep3"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was checked"));
     // A log without its header is refused whole.
     std::fs::write(dir.path().join("headless.jsonl"), format!("{case}\n")).unwrap();
     let out = common::trace_conform(&["producer", "--log", "headless.jsonl", "--out", "rep2"], dir.path());
@@ -258,4 +272,91 @@ fn a_driver_that_crashes_or_hangs_ends_with_an_incomplete_report() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("killed"));
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // A driver that dies before its header, or cannot start, still leaves a report: empty,
+    // incomplete, under the name given.
+    std::fs::write(dir.path().join("early.sh"), "echo 'no header' >&2\nexit 1\n").unwrap();
+    for (command, report) in [("sh early.sh", "rep3"), ("/nonexistent/driver", "rep4")] {
+        let out = common::trace_conform(
+            &["producer", "--command", command, "--name", "mine", "--out", report],
+            dir.path(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let s = summary(&dir.path().join(report));
+        assert_eq!(
+            (s["complete"].as_bool(), s["implementation"]["name"].as_str()),
+            (Some(false), Some("mine"))
+        );
+        assert!(outcomes(&s).is_empty());
+    }
+}
+
+#[test]
+fn the_cmcp_gateway_is_checked_as_a_producer_and_its_evidence_cannot_be_altered() {
+    let Some(py) = common::python("cmcp_runtime, cmcp_verify") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let script = common::repo().join("harness/adapters/cmcp/gateway_production.py");
+    let made = std::process::Command::new(&py)
+        .arg(&script)
+        .output()
+        .expect("the driver runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    std::fs::write(dir.path().join("log.jsonl"), &made.stdout).unwrap();
+    let out = common::trace_conform(&["producer", "--log", "log.jsonl", "--out", "rep"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = summary(&dir.path().join("rep"));
+    assert_eq!(s["implementation"]["name"], "cmcp-gateway");
+    let results = s["results"].as_array().unwrap();
+    let chains = results.iter().filter(|r| r["format"] == "chain").count();
+    assert_eq!((results.len(), chains), (8, 4), "a claim and a chain per session");
+    // The same log with the gateway's output altered, or its claim read for other figures:
+    // each must fail.
+    let mut lines: Vec<Value> = String::from_utf8(made.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let decode = |v: &Value| -> Value {
+        serde_json::from_slice(&trace_record::b64::decode(v.as_str().unwrap()).unwrap()).unwrap()
+    };
+    let encode = |v: &Value| Value::String(trace_record::b64::encode(v.to_string().as_bytes()));
+    let claim = lines
+        .iter()
+        .position(|l| l["case"] == "producer::gateway::basic-s1-claim")
+        .unwrap();
+    lines[claim]["expect"]["record"]["/gateway/call_summary/tool_calls_denied"] = json!(0);
+    let chain = lines
+        .iter()
+        .position(|l| l["case"] == "producer::gateway::basic-s1-chain")
+        .unwrap();
+    let mut bundle = decode(&lines[chain]["produced"]["bundle_b64u"]);
+    bundle["entries"].as_array_mut().unwrap().swap(1, 2);
+    lines[chain]["produced"]["bundle_b64u"] = encode(&bundle);
+    let text: String = lines.iter().map(|l| l.to_string() + "\n").collect();
+    std::fs::write(dir.path().join("altered.jsonl"), text).unwrap();
+    let out = common::trace_conform(&["producer", "--log", "altered.jsonl", "--out", "rep2"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let got = outcomes(&summary(&dir.path().join("rep2")));
+    let bad: Vec<_> = got.iter().filter(|(_, o)| o != "pass").collect();
+    assert_eq!(
+        bad,
+        [
+            &(
+                "producer::gateway::basic-s1-claim".to_string(),
+                "fail_output".to_string()
+            ),
+            &(
+                "producer::gateway::basic-s1-chain".to_string(),
+                "fail_verdict".to_string()
+            )
+        ]
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("TR-AUD-003"), "{said}");
 }

@@ -12,6 +12,7 @@ use crate::reaper;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// How a command ended, and what it wrote.
@@ -27,29 +28,44 @@ pub struct Finished {
     pub timed_out: bool,
     /// Standard output passed the limit; what was read is kept, the rest dropped.
     pub truncated: bool,
+    /// Something it started kept its output open past the deadline (after leaving its
+    /// process group and dropping its token); what was read by then is kept.
+    pub held_open: bool,
+}
+
+fn kill_group(child: &std::process::Child) {
+    // SAFETY: kill(2) with a negative pid signals the process group we created; a group
+    // that is already gone gives ESRCH.
+    unsafe {
+        libc::kill(-(child.id() as i32), libc::SIGKILL);
+    }
 }
 
 const STDERR_KEPT: usize = 16 * 1024;
 
-/// Reads `from` to its end, keeping at most `limit` bytes (the last ones when `tail`).
-fn drain(mut from: impl Read, limit: usize, tail: bool) -> (Vec<u8>, bool) {
-    let (mut kept, mut over) = (Vec::new(), false);
+/// What a reader has kept so far, and whether it passed its limit.
+type Kept = Arc<Mutex<(Vec<u8>, bool)>>;
+
+/// Reads `from` to its end into `kept`, keeping at most `limit` bytes (the last ones when
+/// `tail`); what it kept is there to take even if the end never comes.
+fn drain(mut from: impl Read, kept: &Kept, limit: usize, tail: bool) {
     let mut buf = [0u8; 64 * 1024];
     while let Ok(n) = from.read(&mut buf) {
         if n == 0 {
             break;
         }
-        kept.extend_from_slice(&buf[..n]);
-        if kept.len() > limit {
-            over = true;
+        let mut k = kept.lock().expect("lock");
+        k.0.extend_from_slice(&buf[..n]);
+        if k.0.len() > limit {
+            k.1 = true;
             if tail {
-                kept.drain(..kept.len() - limit);
+                let excess = k.0.len() - limit;
+                k.0.drain(..excess);
             } else {
-                kept.truncate(limit);
+                k.0.truncate(limit);
             }
         }
     }
-    (kept, over)
 }
 
 /// Runs `argv` in `cwd` with no standard input until it ends or `deadline` passes.
@@ -81,8 +97,18 @@ pub fn run_to_end(
     reaper::register(child.id());
     let stdout = child.stdout.take().expect("piped stdout");
     let stderr = child.stderr.take().expect("piped stderr");
-    let out = std::thread::spawn(move || drain(stdout, stdout_limit, false));
-    let err = std::thread::spawn(move || drain(stderr, STDERR_KEPT, true));
+    let (out, err): (Kept, Kept) = Default::default();
+    let (done, finished) = mpsc::channel();
+    for (pipe, kept, limit, tail) in [
+        (Box::new(stdout) as Box<dyn Read + Send>, &out, stdout_limit, false),
+        (Box::new(stderr), &err, STDERR_KEPT, true),
+    ] {
+        let (kept, done) = (Arc::clone(kept), done.clone());
+        std::thread::spawn(move || {
+            drain(pipe, &kept, limit, tail);
+            let _ = done.send(());
+        });
+    }
     let started = Instant::now();
     let mut timed_out = false;
     let status = loop {
@@ -91,27 +117,40 @@ pub fn run_to_end(
         }
         if started.elapsed() >= deadline {
             timed_out = true;
-            // SAFETY: kill(2) with a negative pid signals the process group we created.
-            unsafe {
-                libc::kill(-(child.id() as i32), libc::SIGKILL);
-            }
+            kill_group(&child);
             break child.wait().map_err(|e| Error::Io(e.to_string()))?;
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    // What it started and left running (even outside its group) ends with it, so the
-    // pipes close and the readers finish.
+    // What it started and left running ends with it: its process group, and whatever
+    // carries its token outside the group; then the pipes close and the readers finish.
+    kill_group(&child);
     reaper::end_instance(&token);
     reaper::unregister(child.id());
-    let (stdout, truncated) = out.join().unwrap_or_default();
-    let (stderr, _) = err.join().unwrap_or_default();
+    // A process that left the group and dropped the token can still hold a pipe open: the
+    // readers are waited for until the deadline (at least a second after the end), then
+    // what they kept is taken as it is.
+    let until = (started + deadline).max(Instant::now() + Duration::from_secs(1));
+    let mut held_open = false;
+    for _ in 0..2 {
+        if finished
+            .recv_timeout(until.saturating_duration_since(Instant::now()))
+            .is_err()
+        {
+            held_open = true;
+            break;
+        }
+    }
+    let take = |k: &Kept| std::mem::take(&mut *k.lock().expect("lock"));
+    let ((stdout, truncated), (stderr, _)) = (take(&out), take(&err));
     Ok(Finished {
         stdout,
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
         status: crate::adapter::describe_exit(status),
-        success: status.success() && !timed_out,
+        success: status.success() && !timed_out && !held_open,
         timed_out,
         truncated,
+        held_open,
     })
 }
 
@@ -144,7 +183,7 @@ mod tests {
         let started = Instant::now();
         // The background sleep keeps the pipe open: only killing it lets the read end.
         let f = sh("echo partial; (setsid sleep 30 &) ; sleep 30", 300, 1024);
-        assert!(f.timed_out && !f.success);
+        assert!(f.timed_out && !f.success && !f.held_open, "{f:?}");
         assert_eq!(f.stdout, b"partial\n");
         assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     }
@@ -167,6 +206,41 @@ mod tests {
             "{:?}",
             &f.stderr[f.stderr.len() - 20..]
         );
+    }
+
+    #[test]
+    fn a_command_that_ends_takes_its_group_with_it() {
+        // The driver exits at once; what it left behind without a token would hold stdout
+        // open for 30 s if only token holders were ended.
+        let started = Instant::now();
+        let f = sh("env -i sleep 30 & echo done", 20_000, 1024);
+        assert!(f.success && !f.held_open, "{f:?}");
+        assert_eq!(f.stdout, b"done\n");
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn output_held_open_until_before_the_deadline_is_read_to_its_end() {
+        // Out of the group and without the token, it writes after the command has ended:
+        // its output is waited for, as long as the deadline allows.
+        let f = sh(
+            "(setsid env -i sh -c 'sleep 1.5; echo late' &) ; echo early",
+            20_000,
+            1024,
+        );
+        assert!(f.success && !f.held_open, "{f:?}");
+        assert_eq!(f.stdout, b"early\nlate\n");
+    }
+
+    #[test]
+    fn output_held_open_past_the_deadline_is_given_up() {
+        // Out of the group and without the token: nothing can end it, so it is waited for
+        // until the deadline only.
+        let started = Instant::now();
+        let f = sh("setsid env -i sleep 8 & echo done", 1_500, 1024);
+        assert!(f.held_open && !f.success && !f.timed_out, "{f:?}");
+        assert_eq!(f.stdout, b"done\n");
+        assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());
     }
 
     #[test]

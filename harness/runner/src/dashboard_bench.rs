@@ -160,7 +160,7 @@ fn rate(ceiling: f64, per_second: f64) -> String {
 pub fn table(bench: &BenchRun, titles: &[String]) -> String {
     let mut h = format!(
         "<h2>Throughput</h2><p>One <code>trace-conform bench</code> run over {} timed {} inputs \
-         (those every implementation answered as expected), every implementation measured side by side \
+         (those every implementation timed answered as expected), every implementation measured side by side \
          through the adapter protocol on {} threads{}. The ceiling, {:.0} records/s, is the bare signature \
          check of the same inputs on every core; \"x3.0 of the ceiling\" means a record costs three times it.</p>\n\
          <div class=\"scroll\"><table id=\"throughput\"><tr><th>implementation</th><th>answered as expected</th>\

@@ -26,12 +26,20 @@ pub const PRODUCTION_SCHEMA: &str = "trace-conform/production.v1";
 /// The module every producer case is reported under.
 pub const MODULE: &str = "producer";
 
+/// The `format` of a result: `none` when the producer refused, `log` for a line of the log
+/// that could not be read; otherwise the form of what it built (`embedded`, `jws`, `cose`,
+/// `chain`).
+pub const REFUSED: &str = "none";
+pub const UNREADABLE: &str = "log";
+
 /// How a record is verified when its case does not say: the command line's options.
 #[derive(Clone, Debug)]
 pub struct Defaults {
     pub level: u8,
     pub verification_time: i64,
     pub max_age: i64,
+    /// Allowed future skew of an iat, in seconds.
+    pub skew: i64,
     /// JWKs (objects) or RFC 7638 thumbprints (strings), as in a vector's context.
     pub trusted_keys: Vec<Value>,
 }
@@ -60,8 +68,9 @@ pub fn header(line: &Value) -> Result<Implementation, String> {
 enum Expectation {
     /// A record that verifies, with these members at these JSON Pointers.
     Record(Vec<(String, Value)>),
-    /// A refusal naming this error.
-    Refusal(String),
+    /// A refusal naming this error (its class or a class it is a kind of), and a word its
+    /// message must contain, when the case names one.
+    Refusal(String, Option<String>),
 }
 
 /// A case as read from its line (or made for a record handed over without a log).
@@ -69,8 +78,26 @@ pub struct Case {
     pub id: String,
     test: Test,
     expectation: Expectation,
-    produced: Result<Vec<u8>, (String, String)>,
+    /// The record, or for a chain the audit bundle; or the refusal.
+    produced: Result<Vec<u8>, Refused>,
+    /// For a chain: the claim that commits to the bundle, when one was produced.
+    claim: Option<Vec<u8>>,
+    chain: bool,
     verify: Value,
+}
+
+/// What a producer said when it built nothing.
+struct Refused {
+    error: String,
+    /// The classes the error is a kind of, when the log names them.
+    classes: Vec<String>,
+    message: String,
+}
+
+impl Refused {
+    fn is(&self, want: &str) -> bool {
+        self.error == want || self.classes.iter().any(|c| c == want)
+    }
 }
 
 /// A record handed over without a log: it must verify under the defaults.
@@ -82,6 +109,8 @@ pub fn record_case(id: &str, name: &str, bytes: &[u8]) -> Case {
         test,
         expectation: Expectation::Record(Vec::new()),
         produced: Ok(bytes.to_vec()),
+        claim: None,
+        chain: false,
         verify: Value::Null,
     }
 }
@@ -99,6 +128,12 @@ fn strings(v: &Value, what: &str) -> Result<Vec<String>, String> {
             .collect(),
         _ => Err(format!("{what} is not an array of strings")),
     }
+}
+
+/// Whether `id` is one the command gives (to an unreadable line, or a record handed over
+/// without a log), which a log may not use.
+pub fn is_generated_id(id: &str) -> bool {
+    id.starts_with("producer::log::") || id.starts_with("producer::records::")
 }
 
 /// Whether `id` has the shape of a vector id in a summary (reports/schema/summary.v1.json):
@@ -121,18 +156,41 @@ pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
         ))?
         .to_string();
     let bad = |why: String| (Some(id.clone()), why);
+    let decoded = |p: &serde_json::Map<String, Value>, k: &str| -> Result<Option<Vec<u8>>, (Option<String>, String)> {
+        p.get(k)
+            .map(|v| {
+                v.as_str()
+                    .and_then(|t| trace_record::b64::decode(t).ok())
+                    .ok_or(bad(format!("produced.{k} is not base64url")))
+            })
+            .transpose()
+    };
+    let (mut claim, mut chain) = (None, false);
     let produced = match (&line["produced"], &line["refused"]) {
-        (Value::Object(p), Value::Null) => {
-            let b64 = p
-                .get("record_b64u")
+        (Value::Object(p), Value::Null) => match (decoded(p, "record_b64u")?, decoded(p, "bundle_b64u")?) {
+            (Some(record), None) => Ok(record),
+            (None, Some(bundle)) => {
+                (claim, chain) = (decoded(p, "claim_b64u")?, true);
+                Ok(bundle)
+            }
+            _ => return Err(bad("produced has exactly one of record_b64u and bundle_b64u".into())),
+        },
+        (Value::Null, Value::Object(r)) => Err(Refused {
+            error: r
+                .get("error")
                 .and_then(Value::as_str)
-                .ok_or(bad("produced.record_b64u is missing".into()))?;
-            Ok(trace_record::b64::decode(b64).map_err(|_| bad("produced.record_b64u is not base64url".into()))?)
-        }
-        (Value::Null, Value::Object(r)) => Err((
-            r.get("error").and_then(Value::as_str).unwrap_or("").to_string(),
-            r.get("message").and_then(Value::as_str).unwrap_or("").to_string(),
-        )),
+                .filter(|e| !e.is_empty())
+                .ok_or(bad("refused.error is not an error's name".into()))?
+                .to_string(),
+            classes: strings(r.get("classes").unwrap_or(&Value::Null), "refused.classes").map_err(bad)?,
+            message: match r.get("message") {
+                None => String::new(),
+                Some(m) => m
+                    .as_str()
+                    .ok_or(bad("refused.message is not a string".into()))?
+                    .to_string(),
+            },
+        }),
         _ => return Err(bad("a case has exactly one of produced and refused".into())),
     };
     let expect = &line["expect"];
@@ -144,7 +202,14 @@ pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
             }
             Expectation::Record(claims)
         }
-        (Value::Null, Value::String(error)) if !error.is_empty() => Expectation::Refusal(error.clone()),
+        (Value::Null, Value::String(error)) if !error.is_empty() => {
+            let mentions = match &expect["mentions"] {
+                Value::Null => None,
+                Value::String(m) => Some(m.clone()),
+                _ => return Err(bad("expect.mentions is not a string".into())),
+            };
+            Expectation::Refusal(error.clone(), mentions)
+        }
         _ => {
             return Err(bad(
                 "expect has exactly one of record (an object) and refusal (an error name)".into(),
@@ -158,7 +223,7 @@ pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
     test.spec_refs = strings(&line["statements"], "statements").map_err(bad)?;
     match &expectation {
         Expectation::Record(_) => test.expected.controls = rules,
-        Expectation::Refusal(error) => {
+        Expectation::Refusal(error, _) => {
             test.expected.result = Expect::Invalid;
             test.expected.error = Some(ExpectedError {
                 class: error.clone(),
@@ -166,12 +231,18 @@ pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
             });
         }
     }
+    let verify = match &line["verify"] {
+        v @ (Value::Null | Value::Object(_)) => v.clone(),
+        _ => return Err(bad("verify is not an object".into())),
+    };
     Ok(Case {
         id,
         test,
         expectation,
         produced,
-        verify: line["verify"].clone(),
+        claim,
+        chain,
+        verify,
     })
 }
 
@@ -181,11 +252,13 @@ fn context(case: &Case, bytes: &[u8], d: &Defaults) -> Result<Context, String> {
     let mut ctx = Context::verify(form, "software-only", d.verification_time);
     ctx.level = d.level;
     ctx.max_age = d.max_age;
+    ctx.skew = d.skew;
     ctx.trusted_keys = d.trusted_keys.clone();
     let v = &case.verify;
-    if let Some(level) = v["level"].as_u64() {
-        ctx.level = u8::try_from(level)
-            .ok()
+    if let Some(level) = v.get("level") {
+        ctx.level = level
+            .as_u64()
+            .and_then(|l| u8::try_from(l).ok())
             .filter(|l| *l <= 2)
             .ok_or("verify.level is not 0, 1 or 2")?;
     }
@@ -201,6 +274,25 @@ fn context(case: &Case, bytes: &[u8], d: &Defaults) -> Result<Context, String> {
     if let Some(keys) = v.get("trusted_keys") {
         ctx.trusted_keys = keys.as_array().cloned().ok_or("verify.trusted_keys is not an array")?;
     }
+    if let Some(keys) = v.get("issuer_keys") {
+        ctx.issuer_keys = keys.as_array().cloned().ok_or("verify.issuer_keys is not an array")?;
+    }
+    let text = |k: &str| -> Result<Option<String>, String> {
+        v.get(k)
+            .map(|x| {
+                x.as_str()
+                    .map(str::to_string)
+                    .ok_or(format!("verify.{k} is not a string"))
+            })
+            .transpose()
+    };
+    ctx.record_kind = text("record_kind")?;
+    ctx.cmcp_canonicalization = text("cmcp_canonicalization")?;
+    ctx.receipts = text("receipts")?;
+    if case.chain {
+        ctx.op = Op::VerifyChain;
+        ctx.format = "chain".into();
+    }
     Ok(ctx)
 }
 
@@ -210,7 +302,7 @@ fn result(case: &Case, level: u8, format: &str, outcome: Outcome, detail: String
     CaseResult {
         id: case.id.clone(),
         module: MODULE.into(),
-        op: Op::Verify,
+        op: if case.chain { Op::VerifyChain } else { Op::Verify },
         format: format.into(),
         platform: "software-only".into(),
         level,
@@ -238,12 +330,14 @@ pub fn unusable(id: Option<String>, line_number: usize, why: &str) -> CaseResult
         test,
         expectation: Expectation::Record(Vec::new()),
         produced: Ok(Vec::new()),
+        claim: None,
+        chain: false,
         verify: Value::Null,
     };
     result(
         &case,
         0,
-        "none",
+        UNREADABLE,
         Outcome::HarnessError,
         format!("line {line_number}: {why}"),
         None,
@@ -259,65 +353,69 @@ fn said(f: &trace_record::Finding) -> String {
 pub fn score(case: &Case, d: &Defaults) -> CaseResult {
     let level = case.verify["level"].as_u64().map_or(d.level, |l| l.min(2) as u8);
     let bytes = match (&case.produced, &case.expectation) {
-        (Err((error, message)), Expectation::Refusal(want)) => {
-            let (outcome, detail) = if error == want {
-                (
-                    Outcome::Pass,
-                    format!("refused as expected: {error}: {}", excerpt(message, 300)),
-                )
-            } else {
-                (
+        (Err(r), expectation) => {
+            let (error, message) = (quoted(&r.error), excerpt(&r.message, 300));
+            let (outcome, detail) = match expectation {
+                Expectation::Refusal(want, _) if !r.is(want) => (
+                    Outcome::FailErrorClass,
+                    format!("refused with {error}, expected {}: {message}", quoted(want)),
+                ),
+                Expectation::Refusal(_, Some(word)) if !r.message.contains(word.as_str()) => (
                     Outcome::FailErrorClass,
                     format!(
-                        "refused with {}, expected {}: {}",
-                        quoted(error),
-                        quoted(want),
-                        excerpt(message, 300)
+                        "refused with {error}, but the message does not name {}: {message}",
+                        quoted(word)
                     ),
-                )
+                ),
+                Expectation::Refusal(..) => (Outcome::Pass, format!("refused as expected: {error}: {message}")),
+                Expectation::Record(_) => (
+                    Outcome::FailVerdict,
+                    format!("refused ({error}: {message}) where a record was expected"),
+                ),
             };
-            let actual = json!({"refused": {"error": error, "message": excerpt(message, 2000)}});
-            return result(case, level, "none", outcome, detail, Some(actual));
-        }
-        (Err((error, message)), Expectation::Record(_)) => {
-            let detail = format!(
-                "refused ({}: {}) where a record was expected",
-                quoted(error),
-                excerpt(message, 300)
-            );
-            let actual = json!({"refused": {"error": error, "message": excerpt(message, 2000)}});
-            return result(case, level, "none", Outcome::FailVerdict, detail, Some(actual));
+            let actual = json!({"refused": {"error": excerpt(&r.error, 200), "classes": r.classes.iter().take(16).map(|c| excerpt(c, 200)).collect::<Vec<_>>(), "message": excerpt(&r.message, 2000)}});
+            return result(case, level, REFUSED, outcome, detail, Some(actual));
         }
         (Ok(bytes), _) => bytes,
     };
     let ctx = match context(case, bytes, d) {
         Ok(c) => c,
-        Err(why) => return result(case, level, "none", Outcome::HarnessError, why, None),
-    };
-    let report = match ctx.verify_options() {
-        Ok(o) => trace_record::verify(bytes, &o),
-        Err(why) => return result(case, level, &ctx.format, Outcome::HarnessError, why, None),
+        Err(why) => return result(case, level, UNREADABLE, Outcome::HarnessError, why, None),
     };
     let level_of = Level::from_number(ctx.level).unwrap_or(Level::L0);
-    let verdict = verdict_at(&report.findings, level_of);
-    let failed: Vec<String> = report
-        .findings
+    let checked = if case.chain {
+        ctx.chain_options().map(|o| {
+            let r = trace_record::audit::verify_chain(bytes, case.claim.as_deref(), &o);
+            (r.verdict, r.all_findings().cloned().collect::<Vec<_>>())
+        })
+    } else {
+        ctx.verify_options().map(|o| {
+            let r = trace_record::verify(bytes, &o);
+            (verdict_at(&r.findings, level_of), r.findings)
+        })
+    };
+    let (verdict, findings) = match checked {
+        Ok(x) => x,
+        Err(why) => return result(case, level, &ctx.format, Outcome::HarnessError, why, None),
+    };
+    let failed: Vec<String> = findings
         .iter()
         .filter(|f| f.status != Status::Advisory && f.min_level() <= level_of)
         .map(said)
         .collect();
     let actual = json!({
         "verdict": verdict.word(),
-        "findings": report.findings.iter().map(|f| json!({"rule": f.rule, "status": f.status, "pointer": f.pointer, "message": f.message})).collect::<Vec<_>>(),
+        "findings": findings.iter().map(|f| json!({"rule": f.rule, "status": f.status, "pointer": f.pointer, "message": f.message})).collect::<Vec<_>>(),
     });
     let format = ctx.format.clone();
     let out = |outcome, detail| result(case, ctx.level, &format, outcome, detail, Some(actual.clone()));
     let claims = match &case.expectation {
-        Expectation::Refusal(want) => {
+        Expectation::Refusal(want, _) => {
             return out(
                 Outcome::FailVerdictUnexpectedAccept,
                 format!(
-                    "built a record where it must refuse ({want}); the reference's verdict on it: {}",
+                    "built a record where it must refuse ({}); the reference's verdict on it: {}",
+                    quoted(want),
                     verdict.word()
                 ),
             );
@@ -330,27 +428,34 @@ pub fn score(case: &Case, d: &Defaults) -> CaseResult {
             Outcome::FailVerdict,
             format!(
                 "the reference {} at level {}: {}",
-                if verdict == Verdict::Reject {
-                    "rejects the record"
-                } else {
-                    "leaves the record unverified"
+                match (verdict, case.chain) {
+                    (Verdict::Reject, false) => "rejects the record",
+                    (Verdict::Reject, true) => "rejects the chain",
+                    (_, false) => "leaves the record unverified",
+                    (_, true) => "leaves the chain unverified",
                 },
                 ctx.level,
                 failed.join("; ")
             ),
         );
     }
-    let record = trace_record::envelope::decode(bytes, trace_record::envelope::sniff(bytes))
-        .ok()
-        .map(|d| d.record.to_serde());
+    // Pointers resolve in the document as produced when it is JSON (a record in embedded
+    // form, a RuntimeClaim, an audit bundle), else in the record a JWS or COSE form carries.
+    let record = serde_json::from_slice::<Value>(bytes).ok().or_else(|| {
+        trace_record::envelope::decode(bytes, trace_record::envelope::sniff(bytes))
+            .ok()
+            .map(|d| d.record.to_serde())
+    });
     let broken: Vec<String> = claims
         .iter()
         .filter_map(|(pointer, want)| {
             let got = record.as_ref().and_then(|r| r.pointer(pointer));
             (got != Some(want)).then(|| {
                 format!(
-                    "{pointer} is {}, the case expects {want}",
-                    got.map_or("absent".to_string(), |g| excerpt(&g.to_string(), 200))
+                    "{} is {}, the case expects {}",
+                    quoted(&excerpt(pointer, 200)),
+                    got.map_or("absent".to_string(), |g| excerpt(&g.to_string(), 200)),
+                    excerpt(&want.to_string(), 200)
                 )
             })
         })
@@ -358,7 +463,11 @@ pub fn score(case: &Case, d: &Defaults) -> CaseResult {
     if !broken.is_empty() {
         return out(
             Outcome::FailOutput,
-            format!("the record verifies, but {}", broken.join("; ")),
+            format!(
+                "the {} verifies, but {}",
+                if case.chain { "chain" } else { "record" },
+                broken.join("; ")
+            ),
         );
     }
     out(

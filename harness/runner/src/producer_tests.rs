@@ -25,6 +25,7 @@ fn defaults() -> Defaults {
         level: 0,
         verification_time: SAMPLE_IAT + 60,
         max_age: 86_400,
+        skew: 300,
         trusted_keys: vec![J::Object(jwk).to_serde()],
     }
 }
@@ -102,11 +103,11 @@ fn a_record_that_verifies_but_says_something_else_fails_its_output() {
     assert_eq!(r.outcome, Outcome::FailOutput);
     assert!(
         r.detail
-            .contains(r#"/policy/enforcement_mode is "enforce", the case expects "declared""#),
+            .contains(r#""/policy/enforcement_mode" is "enforce", the case expects "declared""#),
         "{}",
         r.detail
     );
-    assert!(r.detail.contains("/origin/kind is absent"), "{}", r.detail);
+    assert!(r.detail.contains(r#""/origin/kind" is absent"#), "{}", r.detail);
 }
 
 #[test]
@@ -117,6 +118,36 @@ fn a_refusal_passes_only_with_the_named_error() {
     assert_eq!(right.expected.result, Expect::Invalid);
     let wrong = scored(&line(Err(("ValueError", "no bytes")), want));
     assert_eq!(wrong.outcome, Outcome::FailErrorClass);
+}
+
+#[test]
+fn a_refusal_matches_the_classes_its_error_is_a_kind_of_and_a_named_word() {
+    let mut l = line(
+        Err(("MissingEvidence", "needs bytes")),
+        json!({"refusal": "ValueError"}),
+    );
+    assert_eq!(scored(&l).outcome, Outcome::FailErrorClass, "no classes given");
+    l["refused"]["classes"] = json!(["MissingEvidence", "ValueError"]);
+    assert_eq!(scored(&l).outcome, Outcome::Pass);
+    let mut other = line(Err(("TypeError", "m")), json!({"refusal": "ValueError"}));
+    other["refused"]["classes"] = json!(["TypeError"]);
+    assert_eq!(
+        scored(&other).outcome,
+        Outcome::FailErrorClass,
+        "no class of it is the one named"
+    );
+    l["expect"] = json!({"refusal": "ValueError", "mentions": "enforcement_mode"});
+    let r = scored(&l);
+    assert_eq!(
+        r.outcome,
+        Outcome::FailErrorClass,
+        "the message does not name the member"
+    );
+    assert!(r.detail.contains(r#"does not name "enforcement_mode""#), "{}", r.detail);
+    l["refused"]["message"] = json!("missing argument: 'enforcement_mode'");
+    assert_eq!(scored(&l).outcome, Outcome::Pass);
+    l["refused"]["error"] = json!(7);
+    assert!(case(&l).is_err(), "an error that is not a name");
 }
 
 #[test]
@@ -138,6 +169,12 @@ fn a_case_may_set_its_own_verification() {
     assert_eq!(scored(&l).outcome, Outcome::FailVerdict, "no key trusted");
     l["verify"] = json!({"level": 9});
     assert_eq!(scored(&l).outcome, Outcome::HarnessError);
+    l["verify"] = json!({"level": "1"});
+    assert_eq!(
+        scored(&l).outcome,
+        Outcome::HarnessError,
+        "a level that is not a number"
+    );
     l["verify"] = json!({"max_age": -1});
     assert_eq!(scored(&l).outcome, Outcome::HarnessError);
     // A software-only record has no Level 1 binding: verified there, it is not accepted.
@@ -150,6 +187,23 @@ fn a_case_may_set_its_own_verification() {
         at_one.detail
     );
     assert!(at_one.detail.contains("at level 1"), "{}", at_one.detail);
+}
+
+#[test]
+fn a_bundle_is_checked_as_a_chain() {
+    let l = json!({"case": "p::a::chain", "produced": {"bundle_b64u": trace_record::b64::encode(br#"{"entries":[]}"#)},
+                   "expect": {"record": {}}, "verify": {"verification_time": SAMPLE_IAT}});
+    let r = scored(&l);
+    assert_eq!(
+        (r.outcome, r.format.as_str(), r.op),
+        (Outcome::FailVerdict, "chain", Op::VerifyChain),
+        "{}",
+        r.detail
+    );
+    assert!(r.detail.contains("rejects the chain"), "{}", r.detail);
+    let both =
+        json!({"case": "p::a::b", "produced": {"bundle_b64u": "e30", "record_b64u": "e30"}, "expect": {"record": {}}});
+    assert!(case(&both).is_err(), "a record or a bundle, not both");
 }
 
 #[test]
@@ -189,26 +243,36 @@ fn unusable_lines_say_why() {
         "not base64url",
     );
     bad(
-        json!({"case": "p::a::b", "refused": {}, "expect": {}}),
+        json!({"case": "p::a::b", "refused": {"error": "E"}, "expect": {}}),
         "exactly one of record",
     );
     bad(
-        json!({"case": "p::a::b", "refused": {}, "expect": {"record": {"no-slash": 1}}}),
+        json!({"case": "p::a::b", "refused": {"error": "E"}, "expect": {"record": {"no-slash": 1}}}),
         "JSON Pointers",
     );
     bad(
-        json!({"case": "p::a::b", "refused": {}, "expect": {"refusal": ""}}),
+        json!({"case": "p::a::b", "refused": {"error": "E"}, "expect": {"refusal": ""}}),
         "exactly one of record",
     );
     bad(
-        json!({"case": "p::a::b", "refused": {}, "expect": {"refusal": "E"}, "rules": "TR"}),
+        json!({"case": "p::a::b", "refused": {"error": "E"}, "expect": {"refusal": "E"}, "verify": 1}),
+        "verify is not an object",
+    );
+    bad(
+        json!({"case": "p::a::b", "refused": {"error": "E", "message": 3}, "expect": {"refusal": "E"}}),
+        "refused.message",
+    );
+    bad(
+        json!({"case": "p::a::b", "refused": {"error": "E"}, "expect": {"refusal": "E"}, "rules": "TR"}),
         "array of strings",
     );
     let r = unusable(None, 7, "not JSON");
     assert_eq!(
-        (r.id.as_str(), r.outcome),
-        ("producer::log::line-7", Outcome::HarnessError)
+        (r.id.as_str(), r.outcome, r.format.as_str()),
+        ("producer::log::line-7", Outcome::HarnessError, UNREADABLE)
     );
+    assert!(is_generated_id(&r.id) && is_generated_id("producer::records::record-1"));
+    assert!(!is_generated_id("producer::gen::x") && !is_generated_id("p::log::x"));
 }
 
 #[test]

@@ -25,9 +25,16 @@ pub fn counts(cases: &[CaseResult]) -> BTreeMap<&'static str, usize> {
     m
 }
 
-/// The shell line that reruns one case: every word quoted (`escape::shell`).
+/// The shell line that reruns one case: every word quoted (`escape::shell`). A producer's
+/// case is rerun with its whole log: its driver, or the records as given.
 pub(crate) fn replay_command(r: &RunResult, c: &CaseResult) -> String {
     let adapter = r.adapter.iter().map(|a| shell(a)).collect::<Vec<_>>().join(" ");
+    if c.module == crate::producer::MODULE {
+        return match adapter.is_empty() {
+            true => "trace-conform producer RECORDS... --out DIR (with the records and options of this run)".into(),
+            false => format!("trace-conform producer --command {} --out DIR", shell(&adapter)),
+        };
+    }
     format!(
         "trace-conform run --adapter {} --only {}",
         shell(&adapter),

@@ -95,8 +95,12 @@ impl RunResult {
     pub fn unexpected(&self) -> impl Iterator<Item = &CaseResult> {
         self.cases.iter().filter(|c| c.outcome.is_unexpected() && !c.flaky)
     }
-    /// True when every executed vector ended in adapter trouble.
+    /// True when every executed vector ended in adapter trouble. Never for a producer's run:
+    /// its harness errors are unreadable log lines, reported as results (PROTOCOL.md §10).
     pub fn adapter_looks_broken(&self) -> bool {
+        if crate::producer::is_producer_run(self) {
+            return false;
+        }
         let executed: Vec<_> = self
             .cases
             .iter()
