@@ -54,6 +54,13 @@ def sha256(data: bytes) -> str:
 
 
 WORKLOAD = sha256(ARTIFACT)
+# A complete OpenShell event of this sandbox whose class_uid appears twice: only the check for
+# duplicate members can refuse it.
+DUPLICATED = (
+    '{"class_uid": 4001, "class_uid": 4001, "time": 1785000000002, "metadata": {"product": '
+    '{"vendor_name": "OpenShell", "name": "OpenShell Sandbox Supervisor", "version": "0.0.105"}, '
+    '"uid": "sbx-7f3a"}}\n'
+)
 
 
 def ocsf(sandbox=SANDBOX, vendor="OpenShell", extra=""):
@@ -241,14 +248,14 @@ CASES = [
         "SourceSystem of kind self: a runtime's own record needs no adapter",
         lambda: generic(kind="self"),
         "ValueError",
-        "SourceSystem docstring: 'self' is rejected",
+        "SourceSystem docstring: 'self' is rejected here",
     ),
     refusal_case(
         "producer::generic::refuses-count-without-transcript",
         "a tool-call count with no transcript bytes to hash",
         lambda: generic(tool_call_count=2),
         "ValueError",
-        "build_record docstring: a count without a hash is an unbound assertion",
+        "builder.py, the check beside tool_call_count: a count without a hash is an unbound assertion",
     ),
     refusal_case(
         "producer::generic::refuses-millisecond-ingestion-time",
@@ -265,7 +272,7 @@ CASES = [
             iat=IAT,
         ),
         "ValueError",
-        "SourceSystem docstring: ingested_at must be plausible Unix seconds",
+        "evidence.py, the check on ingested_at: milliseconds are refused as implausible Unix seconds",
     ),
     record_case(
         "producer::openshell::complete-capture",
@@ -320,7 +327,7 @@ CASES = [
     refusal_case(
         "producer::openshell::refuses-duplicate-member",
         "an OCSF event with a duplicated member",
-        lambda: openshell(ocsf_jsonl=ocsf(extra='{"class_uid": 1, "class_uid": 2}\n')),
+        lambda: openshell(ocsf_jsonl=ocsf(extra=DUPLICATED)),
         "ValueError",
         "README: the adapter refuses malformed OCSF events",
     ),

@@ -9,10 +9,13 @@ scenarios basic, reset and two-sessions, and prints a production log
 `trace-conform producer --command`: per closed session, one case for its RuntimeClaim alone
 and one for its audit bundle with the claim that commits to it.
 
-What each case expects comes from what the driver asked the gateway to do, never from what
-the gateway answered: the number of calls, how many the policy denies (the bundle denies
-salesforce.contacts, research cmcp.md §5), the session's place in the sequence, and after a
-reset the session the operator route named as the successor. The claim is trusted by its own
+What each case expects comes from what the driver asked the gateway to do, not from the
+claim or bundle checked: the number of calls, how many the policy denies (the bundle denies
+salesforce.contacts, research cmcp.md §5), the session's place in the sequence, and the
+session the driver closed and exported (after a reset, the successor the gateway's operator
+route named in its reply; gateway_driver.py checks every later call was served by it). Records
+are verified at the time this script ends, so a claim issued at a wrong time fails its
+freshness check. The claim is trusted by its own
 cnf key: in dev mode the gateway signs with a key made at start and published nowhere else,
 so the claim proves consistency with that key, not who signed it. The receipt issuer's key
 is the one the driver gave the mock upstream.
@@ -27,6 +30,7 @@ import json
 import pathlib
 import subprocess
 import sys
+import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 SCENARIOS = ("basic", "reset", "two-sessions")
@@ -54,14 +58,14 @@ def drive(name: str) -> tuple[dict, dict]:
     return scenario, json.loads(done.stdout)
 
 
-def cases(name: str, scenario: dict, run: dict):
+def cases(name: str, scenario: dict, run: dict, now: int):
     for index, (asked, got) in enumerate(zip(scenario["sessions"], run["sessions"], strict=True)):
         claim, bundle = got["claim"], got["bundle"]
         calls = asked["calls"]
         slug = f"{name}-{asked['label']}"
         verify = {
             "level": 0,
-            "verification_time": claim["trace"]["iat"] + 60,
+            "verification_time": now,
             "record_kind": "runtime-claim",
             "cmcp_canonicalization": "pyjson",
             "trusted_keys": [claim["trace"]["cnf"]["jwk"]],
@@ -75,9 +79,7 @@ def cases(name: str, scenario: dict, run: dict):
             "/gateway/call_summary/tool_calls_allowed": len(calls) - calls.count("deny"),
             "/gateway/sequence_number": index + 1,
         }
-        successor = [r["body"]["new_session_id"] for r in got["responses"] if r["kind"] == "reset"]
-        if successor:
-            expect["/gateway/session_id"] = successor[-1]
+        expect["/gateway/session_id"] = got["internal_session_id"]
         yield {
             "case": f"producer::gateway::{slug}-claim",
             "description": f"the RuntimeClaim of scenario {name}, session {asked['label']}: calls {', '.join(calls)}"
@@ -88,7 +90,7 @@ def cases(name: str, scenario: dict, run: dict):
             "expect": {"record": expect},
             "verify": verify,
         }
-        chain_expect = {"/session_id": successor[-1]} if successor else {"/session_id": claim["gateway"]["session_id"]}
+        chain_expect = {"/session_id": got["internal_session_id"]}
         yield {
             "case": f"producer::gateway::{slug}-chain",
             "description": f"the audit bundle of scenario {name}, session {asked['label']}, with its claim",
@@ -101,12 +103,10 @@ def cases(name: str, scenario: dict, run: dict):
 
 
 def main() -> int:
-    lines = []
-    version = None
-    for name in SCENARIOS:
-        scenario, run = drive(name)
-        version = run["gateway_version"]
-        lines.extend(cases(name, scenario, run))
+    runs = [(name, *drive(name)) for name in SCENARIOS]
+    now = int(time.time())
+    lines = [line for name, scenario, run in runs for line in cases(name, scenario, run, now)]
+    version = runs[-1][2]["gateway_version"]
     header = {
         "schema": "trace-conform/production.v1",
         "producer": {

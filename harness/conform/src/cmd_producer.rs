@@ -202,8 +202,12 @@ pub fn run(a: Args) -> Exit {
     if let Some(bytes) = log {
         match from_log(&bytes, &defaults) {
             Ok((named, scored)) => (who, cases) = (named, scored),
-            // A driver that failed before its header still gets its (empty) report.
-            Err(e) if !complete => eprintln!("trace-conform producer: the production log: {}", clean(&e)),
+            // A driver that failed before its header, or wrote no log, still gets its
+            // (empty, incomplete) report: the driver is at fault, not the command line.
+            Err(e) if !complete || a.log.is_none() => {
+                complete = false;
+                eprintln!("trace-conform producer: the production log: {}", clean(&e));
+            }
             Err(e) => return usage(format!("the production log: {e}")),
         }
     }

@@ -263,9 +263,13 @@ pub fn finish(
         out.display()
     );
     if !r.complete || r.adapter_looks_broken() {
-        eprintln!(
-            "trace-conform run: the run is incomplete or the adapter looks broken; try `trace-conform smoke --adapter ...`"
-        );
+        if trace_runner::producer::is_producer_run(r) || r.cases.is_empty() && r.capabilities.ops.is_empty() {
+            eprintln!("trace-conform producer: the run is incomplete: the producer's driver did not finish");
+        } else {
+            eprintln!(
+                "trace-conform run: the run is incomplete or the adapter looks broken; try `trace-conform smoke --adapter ...`"
+            );
+        }
         return Exit::Adapter;
     }
     if let Some(min) = fail_under

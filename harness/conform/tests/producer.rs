@@ -272,10 +272,14 @@ fn a_driver_that_crashes_or_hangs_ends_with_an_incomplete_report() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("killed"));
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
-    // A driver that dies before its header, or cannot start, still leaves a report: empty,
-    // incomplete, under the name given.
+    // A driver that dies before its header, cannot start, or ends well having written no log
+    // still leaves a report: empty, incomplete, under the name given.
     std::fs::write(dir.path().join("early.sh"), "echo 'no header' >&2\nexit 1\n").unwrap();
-    for (command, report) in [("sh early.sh", "rep3"), ("/nonexistent/driver", "rep4")] {
+    for (command, report) in [
+        ("sh early.sh", "rep3"),
+        ("/nonexistent/driver", "rep4"),
+        ("true", "rep5"),
+    ] {
         let out = common::trace_conform(
             &["producer", "--command", command, "--name", "mine", "--out", report],
             dir.path(),

@@ -118,6 +118,8 @@ pub fn run_to_end(
         if started.elapsed() >= deadline {
             timed_out = true;
             kill_group(&child);
+            // The child itself too, should it have moved to another process group.
+            let _ = child.kill();
             break child.wait().map_err(|e| Error::Io(e.to_string()))?;
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -130,7 +132,8 @@ pub fn run_to_end(
     // A process that left the group and dropped the token can still hold a pipe open: the
     // readers are waited for until the deadline (at least a second after the end), then
     // what they kept is taken as it is.
-    let until = (started + deadline).max(Instant::now() + Duration::from_secs(1));
+    let at_deadline = started.checked_add(deadline).unwrap_or_else(Instant::now);
+    let until = at_deadline.max(Instant::now() + Duration::from_secs(1));
     let mut held_open = false;
     for _ in 0..2 {
         if finished
@@ -182,7 +185,7 @@ mod tests {
     fn a_hanging_command_and_what_it_started_are_killed_at_the_deadline() {
         let started = Instant::now();
         // The background sleep keeps the pipe open: only killing it lets the read end.
-        let f = sh("echo partial; (setsid sleep 30 &) ; sleep 30", 300, 1024);
+        let f = sh("echo partial; (setsid sleep 30 &) ; sleep 30", 1_000, 1024);
         assert!(f.timed_out && !f.success && !f.held_open, "{f:?}");
         assert_eq!(f.stdout, b"partial\n");
         assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
@@ -223,11 +226,13 @@ mod tests {
     fn output_held_open_until_before_the_deadline_is_read_to_its_end() {
         // Out of the group and without the token, it writes after the command has ended:
         // its output is waited for, as long as the deadline allows.
-        let f = sh(
-            "(setsid env -i sh -c 'sleep 1.5; echo late' &) ; echo early",
-            20_000,
-            1024,
+        // The marker file says the escaped process is running before the command ends.
+        let dir = tempfile::tempdir().unwrap();
+        let script = format!(
+            "(setsid env -i sh -c 'touch {m}; sleep 1.5; echo late' &); until [ -e {m} ]; do sleep 0.01; done; echo early",
+            m = dir.path().join("up").display()
         );
+        let f = sh(&script, 20_000, 1024);
         assert!(f.success && !f.held_open, "{f:?}");
         assert_eq!(f.stdout, b"early\nlate\n");
     }
@@ -237,7 +242,12 @@ mod tests {
         // Out of the group and without the token: nothing can end it, so it is waited for
         // until the deadline only.
         let started = Instant::now();
-        let f = sh("setsid env -i sleep 8 & echo done", 1_500, 1024);
+        let dir = tempfile::tempdir().unwrap();
+        let script = format!(
+            "(setsid env -i sh -c 'touch {m}; sleep 8' &); until [ -e {m} ]; do sleep 0.01; done; echo done",
+            m = dir.path().join("up").display()
+        );
+        let f = sh(&script, 1_500, 1024);
         assert!(f.held_open && !f.success && !f.timed_out, "{f:?}");
         assert_eq!(f.stdout, b"done\n");
         assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());

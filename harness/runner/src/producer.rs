@@ -115,19 +115,34 @@ pub fn record_case(id: &str, name: &str, bytes: &[u8]) -> Case {
     }
 }
 
+/// The most entries of a list a case names (rules, statements, classes), and the longest
+/// text of one: a log may come from anywhere, and what it says goes into the reports.
+const MAX_LIST: usize = 32;
+const MAX_TEXT: usize = 300;
+
 fn strings(v: &Value, what: &str) -> Result<Vec<String>, String> {
-    match v {
-        Value::Null => Ok(Vec::new()),
-        Value::Array(a) => a
-            .iter()
-            .map(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .ok_or(format!("{what} holds a non-string"))
-            })
-            .collect(),
-        _ => Err(format!("{what} is not an array of strings")),
-    }
+    let list = match v {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(a) if a.len() <= MAX_LIST => a,
+        Value::Array(_) => return Err(format!("{what} has more than {MAX_LIST} entries")),
+        _ => return Err(format!("{what} is not an array of strings")),
+    };
+    list.iter()
+        .map(|x| {
+            x.as_str()
+                .filter(|t| t.len() <= MAX_TEXT)
+                .map(str::to_string)
+                .ok_or(format!("{what} holds a non-string or one over {MAX_TEXT} bytes"))
+        })
+        .collect()
+}
+
+/// Whether `id` has the shape of a rule id (`TR-ABC-001`).
+fn is_rule_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('-').collect();
+    matches!(parts.as_slice(), ["TR", area, n]
+        if (2..=4).contains(&area.len()) && area.bytes().all(|b| b.is_ascii_uppercase())
+            && n.len() == 3 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Whether `id` is one the command gives (to an unreadable line, or a record handed over
@@ -168,12 +183,16 @@ pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
     let (mut claim, mut chain) = (None, false);
     let produced = match (&line["produced"], &line["refused"]) {
         (Value::Object(p), Value::Null) => match (decoded(p, "record_b64u")?, decoded(p, "bundle_b64u")?) {
-            (Some(record), None) => Ok(record),
+            (Some(record), None) if !p.contains_key("claim_b64u") => Ok(record),
             (None, Some(bundle)) => {
                 (claim, chain) = (decoded(p, "claim_b64u")?, true);
                 Ok(bundle)
             }
-            _ => return Err(bad("produced has exactly one of record_b64u and bundle_b64u".into())),
+            _ => {
+                return Err(bad(
+                    "produced has exactly one of record_b64u and bundle_b64u (claim_b64u goes with a bundle)".into(),
+                ));
+            }
         },
         (Value::Null, Value::Object(r)) => Err(Refused {
             error: r
@@ -202,10 +221,10 @@ pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
             }
             Expectation::Record(claims)
         }
-        (Value::Null, Value::String(error)) if !error.is_empty() => {
+        (Value::Null, Value::String(error)) if !error.is_empty() && error.len() <= MAX_TEXT => {
             let mentions = match &expect["mentions"] {
                 Value::Null => None,
-                Value::String(m) => Some(m.clone()),
+                Value::String(m) if m.len() <= MAX_TEXT => Some(m.clone()),
                 _ => return Err(bad("expect.mentions is not a string".into())),
             };
             Expectation::Refusal(error.clone(), mentions)
@@ -217,9 +236,12 @@ pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
         }
     };
     let rules = strings(&line["rules"], "rules").map_err(bad)?;
+    if let Some(r) = rules.iter().find(|r| !is_rule_id(r)) {
+        return Err(bad(format!("rules holds {}, not a rule id", quoted(&excerpt(r, 60)))));
+    }
     let bytes = produced.as_ref().map(Vec::as_slice).unwrap_or_default();
     let mut test = Test::of_input(&id, bytes, Expect::Valid);
-    test.description = line["description"].as_str().unwrap_or_default().to_string();
+    test.description = excerpt(line["description"].as_str().unwrap_or_default(), 4 * MAX_TEXT);
     test.spec_refs = strings(&line["statements"], "statements").map_err(bad)?;
     match &expectation {
         Expectation::Record(_) => test.expected.controls = rules,
@@ -235,6 +257,9 @@ pub fn case(line: &Value) -> Result<Case, (Option<String>, String)> {
         v @ (Value::Null | Value::Object(_)) => v.clone(),
         _ => return Err(bad("verify is not an object".into())),
     };
+    // Checked here, for refusals too: a case whose verification cannot be read is the log's
+    // fault whatever the producer did.
+    apply_verify(&verify, chain, &mut Context::verify("embedded", "software-only", 0)).map_err(bad)?;
     Ok(Case {
         id,
         test,
@@ -254,7 +279,12 @@ fn context(case: &Case, bytes: &[u8], d: &Defaults) -> Result<Context, String> {
     ctx.max_age = d.max_age;
     ctx.skew = d.skew;
     ctx.trusted_keys = d.trusted_keys.clone();
-    let v = &case.verify;
+    apply_verify(&case.verify, case.chain, &mut ctx)?;
+    Ok(ctx)
+}
+
+/// A case's `verify` member set on `ctx`; `Err` names the member that is not what it must be.
+fn apply_verify(v: &Value, chain: bool, ctx: &mut Context) -> Result<(), String> {
     if let Some(level) = v.get("level") {
         ctx.level = level
             .as_u64()
@@ -289,11 +319,11 @@ fn context(case: &Case, bytes: &[u8], d: &Defaults) -> Result<Context, String> {
     ctx.record_kind = text("record_kind")?;
     ctx.cmcp_canonicalization = text("cmcp_canonicalization")?;
     ctx.receipts = text("receipts")?;
-    if case.chain {
+    if chain {
         ctx.op = Op::VerifyChain;
         ctx.format = "chain".into();
     }
-    Ok(ctx)
+    Ok(())
 }
 
 fn result(case: &Case, level: u8, format: &str, outcome: Outcome, detail: String, actual: Option<Value>) -> CaseResult {

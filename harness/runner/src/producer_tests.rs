@@ -167,16 +167,16 @@ fn a_case_may_set_its_own_verification() {
     assert_eq!(scored(&l).outcome, Outcome::FailVerdict, "too old at its own time");
     l["verify"] = json!({"trusted_keys": []});
     assert_eq!(scored(&l).outcome, Outcome::FailVerdict, "no key trusted");
-    l["verify"] = json!({"level": 9});
-    assert_eq!(scored(&l).outcome, Outcome::HarnessError);
-    l["verify"] = json!({"level": "1"});
-    assert_eq!(
-        scored(&l).outcome,
-        Outcome::HarnessError,
-        "a level that is not a number"
-    );
-    l["verify"] = json!({"max_age": -1});
-    assert_eq!(scored(&l).outcome, Outcome::HarnessError);
+    // A verification the case cannot have is the log's fault, found when the line is read.
+    for (verify, says) in [
+        (json!({"level": 9}), "verify.level"),
+        (json!({"level": "1"}), "verify.level"),
+        (json!({"max_age": -1}), "verify.max_age"),
+        (json!({"trusted_keys": {}}), "verify.trusted_keys"),
+    ] {
+        l["verify"] = verify;
+        assert!(matches!(case(&l), Err((_, why)) if why.contains(says)), "{says}");
+    }
     // A software-only record has no Level 1 binding: verified there, it is not accepted.
     l["verify"] = json!({"level": 1});
     let at_one = scored(&l);
@@ -215,6 +215,18 @@ fn a_case_needs_no_rules_nor_statements() {
 }
 
 #[test]
+fn a_producer_run_of_unreadable_lines_is_not_a_broken_adapter() {
+    let lines = vec![unusable(None, 2, "not JSON"), unusable(None, 3, "not JSON")];
+    let run = run_result(Implementation::default(), Vec::new(), lines, true);
+    assert!(is_producer_run(&run) && !run.adapter_looks_broken());
+    let mut verifier = run.clone();
+    for c in &mut verifier.cases {
+        c.module = "sig".into();
+    }
+    assert!(verifier.adapter_looks_broken(), "the same results from a verifier are");
+}
+
+#[test]
 fn only_a_run_of_producer_cases_is_a_producer_run() {
     let record = signed(|_| {});
     let case = scored(&line(Ok(&record), json!({"record": {}})));
@@ -234,6 +246,52 @@ fn unusable_lines_say_why() {
     };
     bad(json!({"case": "Not An Id"}), "usable id");
     bad(json!({"case": "two::parts"}), "usable id");
+    let refusal = |extra: Value| {
+        let mut l = json!({"case": "p::a::b", "refused": {"error": "E"}, "expect": {"refusal": "E"}});
+        for (k, v) in extra.as_object().unwrap() {
+            l[k] = v.clone();
+        }
+        l
+    };
+    bad(refusal(json!({"rules": ["TR-ORG-1"]})), "not a rule id");
+    bad(refusal(json!({"rules": ["TR-ORG-001 "]})), "not a rule id");
+    for not_a_rule in [
+        "TR-A-001",
+        "TR-ABCDE-001",
+        "TR-org-001",
+        "TR-ORG-0a1",
+        "XX-ORG-001",
+        "TR-ORG-001-2",
+    ] {
+        bad(refusal(json!({"rules": [not_a_rule]})), "not a rule id");
+    }
+    assert!(case(&refusal(json!({"rules": ["TR-AB-001", "TR-ABCD-999"]}))).is_ok());
+    assert!(
+        case(&refusal(json!({"statements": vec!["S"; 32]}))).is_ok(),
+        "32 entries are allowed"
+    );
+    assert!(
+        case(&refusal(json!({"statements": ["x".repeat(300)]}))).is_ok(),
+        "300 bytes are allowed"
+    );
+    bad(refusal(json!({"statements": vec!["S"; 33]})), "more than 32");
+    bad(refusal(json!({"statements": ["x".repeat(301)]})), "over 300 bytes");
+    bad(refusal(json!({"verify": {"level": "0"}})), "verify.level");
+    bad(refusal(json!({"verify": {"receipts": 1}})), "verify.receipts");
+    bad(
+        refusal(json!({"expect": {"refusal": "E".repeat(301)}})),
+        "exactly one of record",
+    );
+    assert!(
+        case(&refusal(
+            json!({"rules": ["TR-ORG-001", "TR-SIG-009"], "statements": ["S2"]})
+        ))
+        .is_ok()
+    );
+    bad(
+        json!({"case": "p::a::b", "produced": {"record_b64u": "e30", "claim_b64u": "e30"}, "expect": {"record": {}}}),
+        "claim_b64u goes with a bundle",
+    );
     bad(
         json!({"case": "p::a::b", "expect": {"record": {}}}),
         "exactly one of produced and refused",

@@ -31,7 +31,10 @@ pub(crate) fn replay_command(r: &RunResult, c: &CaseResult) -> String {
     let adapter = r.adapter.iter().map(|a| shell(a)).collect::<Vec<_>>().join(" ");
     if c.module == crate::producer::MODULE {
         return match adapter.is_empty() {
-            true => "trace-conform producer RECORDS... --out DIR (with the records and options of this run)".into(),
+            true => {
+                "trace-conform producer --log LOG (or the records) --out DIR, with this run's log, records and options"
+                    .into()
+            }
             false => format!("trace-conform producer --command {} --out DIR", shell(&adapter)),
         };
     }
