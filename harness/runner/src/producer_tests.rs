@@ -274,6 +274,23 @@ fn unusable_lines_say_why() {
         case(&refusal(json!({"statements": ["x".repeat(300)]}))).is_ok(),
         "300 bytes are allowed"
     );
+    bad(
+        refusal(json!({"expect": {"refusal": "E", "mentions": "m".repeat(301)}})),
+        "expect.mentions",
+    );
+    assert!(
+        case(&refusal(
+            json!({"expect": {"refusal": "E", "mentions": "m".repeat(300)}})
+        ))
+        .is_ok()
+    );
+    // A description is kept to 1,200 characters: a long one whole, a longer one cut.
+    let described = |n: usize| {
+        let c = case(&refusal(json!({"description": "d".repeat(n)}))).unwrap();
+        score(&c, &defaults()).explanation.description.matches('d').count()
+    };
+    assert_eq!(described(1_000), 1_000);
+    assert!((1_000..=1_200).contains(&described(5_000)), "{}", described(5_000));
     bad(refusal(json!({"statements": vec!["S"; 33]})), "more than 32");
     bad(refusal(json!({"statements": ["x".repeat(301)]})), "over 300 bytes");
     bad(refusal(json!({"verify": {"level": "0"}})), "verify.level");
