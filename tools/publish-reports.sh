@@ -28,6 +28,13 @@
 #                                                               -> reports/cmcp-gateway-<version>/
 #                    (producers are in COMPARISON.md's producer table; not in the README table
 #                    nor the dashboard, which compare verifiers)
+#   older releases   each release of harness/releases/releases.toml, in its own venv
+#                    .venvs/<package>-<version>/ (tools/releases.py venvs), through its
+#                    implementation's adapter and the newest release's profile (IMPL-41)
+#                                                               -> reports/<package>-<version>/
+#                    (in COMPARISON.md's "Across versions" and the dashboard's history; a
+#                    history run's unexpected results are its differences, not a failure of
+#                    this script, but a run that cannot complete is)
 #
 # The folder name is the implementation's name and version as its summary.json states them
 # (what the adapter's hello reported). Only summary.md and summary.json are copied; the other
@@ -82,6 +89,7 @@ dest_root=reports
 published=()
 
 producers=()
+history=()
 # publish NAME [run options...]: one run into $work/NAME, then normalise and copy.
 # PUBLISH_COMMAND (default run) names the trace-conform command: producer for a producer.
 publish() {
@@ -96,7 +104,7 @@ publish() {
         status=2
         return
     fi
-    [ "$rc" -eq 0 ] || { [ "$status" -ne 0 ] || status=1; }
+    [ "$rc" -eq 0 ] || [ -n "${HISTORY:-}" ] || { [ "$status" -ne 0 ] || status=1; }
     local dest
     dest=$("$py" - "$work/$name/summary.json" "$root" <<'PY'
 import json, os, sys
@@ -124,8 +132,15 @@ PY
     )
     mkdir -p "$dest_root/$dest"
     cp "$work/$name/summary.md" "$work/$name/summary.json" "$dest_root/$dest/"
+    if [ -n "${HISTORY:-}" ] && [ "$dest" != "$HISTORY" ]; then
+        echo "$0: the run of $HISTORY names itself $dest: its venv does not hold that release" >&2
+        status=2
+        return
+    fi
     if [ "${PUBLISH_COMMAND:-run}" = producer ]; then
         producers+=("$dest")
+    elif [ -n "${HISTORY:-}" ]; then
+        history+=("$dest")
     else
         published+=("$dest")
     fi
@@ -150,6 +165,18 @@ PUBLISH_COMMAND=producer publish agentrust-trace-adapters \
 # The real cMCP gateway (fresh keys and times each run; the report holds only outcomes).
 PUBLISH_COMMAND=producer publish cmcp-gateway \
     --command "$py harness/adapters/cmcp/gateway_production.py"
+# Older releases, each through its implementation's adapter from its own venv.
+releases=$("$py" tools/releases.py list) || exit 2
+while IFS=$'\t' read -r adapter release_py package version; do
+    if [ ! -x "$release_py" ]; then
+        echo "$0: $release_py is missing; make the venvs with 'tools/releases.py venvs'" >&2
+        status=2
+        continue
+    fi
+    HISTORY="$package-$version" publish "$package-$version" \
+        --adapter "$release_py harness/adapters/$adapter/adapter.py" \
+        --profile "harness/adapters/$adapter/profile.toml"
+done <<<"$releases"
 
 # The comparison table (implementation x level x form, and the other operations), from the
 # published summaries; also written into README.md between its comparison markers.
@@ -210,6 +237,8 @@ for name in names:
     reached = "none" if s["level_reached"] is None else s["level_reached"]
     print(f"| [{name}]({name}/summary.md) | {cell(built)} | {cell(refused)} | {unreadable} | {reached} |")
 PY
+# Each verifier across its versions: the newest release's run and the older releases'.
+"$py" tools/versions_table.py "$dest_root" "${published[@]}" "${history[@]}" >> "$dest_root/COMPARISON.md"
 # README.md carries the same table (without its heading) between two marker lines.
 comparison "$dest_root" "reports/" "${published[@]}" | grep '^|' > "$work/readme-table.md"
 splice_readme() {
@@ -230,7 +259,7 @@ PY
 # reports/benchmarks.json (read as committed: bench figures vary between runs, so --check
 # compares the page they give, never a fresh measurement).
 site_dirs=()
-for d in "${published[@]}"; do
+for d in "${published[@]}" "${history[@]}"; do
     site_dirs+=("$dest_root/$d")
 done
 "$bin" dashboard "${site_dirs[@]}" --bench reports/benchmarks.json --out "$dest_root/site" >/dev/null
@@ -249,7 +278,7 @@ if [ "$check" -eq 1 ]; then
         echo "$0: reports/site is out of date" >&2
         status=1
     fi
-    for d in "${published[@]}"; do
+    for d in "${published[@]}" "${history[@]}" "${producers[@]}"; do
         if ! diff -ru "reports/$d" "$dest_root/$d" >&2; then
             echo "$0: results changed from the committed reports/$d; regenerate with tools/publish-reports.sh and review the diff" >&2
             status=1

@@ -85,6 +85,10 @@ if ! venv_ok; then
     fi
 fi
 
+# The older releases the reports lane publishes, each in its own venv under .venvs/
+# (harness/releases/releases.toml; made or repaired only where its pins changed).
+"$venv/bin/python" tools/releases.py venvs
+
 export TRACE_CONFORM_PYTHON=$venv/bin/python
 
 # --- lanes -----------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""TRACE adapter protocol v1 (harness/PROTOCOL.md) around PyPI agentrust-trace 0.11.0.
+"""TRACE adapter protocol v1 (harness/PROTOCOL.md) around PyPI agentrust-trace 0.11.0
+(and its older releases 0.9.0 and 0.10.0, whose verify_record takes fewer inputs: README,
+"Older releases").
 
 The adapter translates: request members become the arguments of `verify_record`,
 `sign_record` and `rfc8785.dumps`, and what those return or raise becomes a response.
@@ -9,10 +11,13 @@ the library, whose API takes a dict, gets one from bytes). See README.md.
 """
 
 import base64
+import contextlib
 import hashlib
+import inspect
 import json
 import os
 import sys
+import time
 from importlib.metadata import version
 
 # The shared adapter kit sits one folder up; it reserves stdout for protocol lines.
@@ -27,6 +32,31 @@ from cryptography.exceptions import InvalidSignature  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from jsonschema import ValidationError  # noqa: E402
 
+# verify_record's keyword parameters differ by release. 0.9.0 has no `now` (it reads
+# time.time()), no `max_future_skew_seconds` (no check of an iat in the future) and no
+# revocation bundle; 0.10.0 added all three. The adapter passes only what the installed
+# release takes: without `now` it pins the clock the library reads (`clock_at`); without the
+# bundle parameters it does not claim the `revocation` input; a skew the release cannot be
+# given is not passed (the release's own behaviour, no future check, is what is scored).
+VERIFY_SIGNATURE = inspect.signature(verify_record)
+VERIFY_TAKES = set(VERIFY_SIGNATURE.parameters)
+TAKES_NOW = "now" in VERIFY_TAKES
+TAKES_REVOCATION_BUNDLE = {"revocation_bundle", "trusted_bundle_keys"} <= VERIFY_TAKES
+
+
+@contextlib.contextmanager
+def clock_at(seconds):
+    """time.time() returns `seconds` inside the block (for a release whose verify_record has
+    no `now` and reads time.time() itself, as 0.9.0 does with a function-level `import time`).
+    The adapter answers one request at a time, so nothing else reads the clock meanwhile."""
+    real = time.time
+    time.time = lambda: float(seconds)
+    try:
+        yield
+    finally:
+        time.time = real
+
+
 CAPS = {
     "ops": ["verify", "sign", "canonicalize", "ping", "shutdown"],
     "formats": ["embedded"],
@@ -36,7 +66,7 @@ CAPS = {
     "profiles": ["v0.2"],
     "error_detail": "class",
     "accepts_flags": [],
-    "inputs": ["revocation"],
+    "inputs": ["revocation"] if TAKES_REVOCATION_BUNDLE else [],
 }
 IMPL = {
     "name": "agentrust-trace",
@@ -79,13 +109,15 @@ def pointer(path):
 
 # --- translation of the library's refusals into error classes --------------------------------
 # Each row: (exception type, substring of str(exc), class). The first match wins. The
-# substrings are the library's own messages (agentrust_trace/sign.py of 0.11.0); a message
-# that matches no row keeps its text in `native` and gets no class, rather than a guess.
+# substrings are the library's own messages (agentrust_trace/sign.py of 0.11.0, and the older
+# releases' wording where it differs, marked); a message that matches no row keeps its text in
+# `native` and gets no class, rather than a guess.
 MESSAGES = [
     (ValueError, "record must be a JSON object", "input/not-object"),
     (ValueError, "record carries the superseded v0.1 profile", "profile/legacy-v0.1"),
     (ValueError, "is not in this verifier's accepted set", "profile/mismatch"),
     (ValueError, "record has no 'eat_profile'", "profile/mismatch"),
+    (ValueError, "Verification is refused rather than attempted", "profile/mismatch"),  # 0.9.0, 0.10.0
     (ValueError, "record has no 'signature' field", "signature/missing"),
     (ValueError, "signature must be a base64url string", "signature/encoding"),
     (ValueError, "signature is not valid base64url", "signature/encoding"),
@@ -248,22 +280,27 @@ def verify(req):
     # Revocation inputs go to the library's own bundle check (S2 §3.2.3). It has no input
     # for the record's log entry, so `revocation.entry` cannot be passed on.
     rev = req.get("revocation") or {}
+    options = {
+        "now": now,
+        "max_age_seconds": max_age,
+        "max_future_skew_seconds": skew,
+        "expected_nonce": nonce,
+        "revocation_bundle": rev.get("bundle"),
+        "trusted_bundle_keys": rev.get("bundle_keys"),
+        "max_bundle_age_seconds": rev.get("max_bundle_age", 86400),
+    }
+    options = {k: v for k, v in options.items() if k in VERIFY_TAKES}
+    # A call this release cannot take is the adapter's mistake, never the library's verdict.
+    VERIFY_SIGNATURE.bind(record, anchor, **options)
     try:
-        result = verify_record(
-            record,
-            anchor,
-            now=now,
-            max_age_seconds=max_age,
-            max_future_skew_seconds=skew,
-            expected_nonce=nonce,
-            revocation_bundle=rev.get("bundle"),
-            trusted_bundle_keys=rev.get("bundle_keys"),
-            max_bundle_age_seconds=rev.get("max_bundle_age", 86400),
-        )
+        with contextlib.nullcontext() if TAKES_NOW else clock_at(now):
+            result = verify_record(record, anchor, **options)
     except Exception as exc:
         return rejected(exc)
     warnings = []
-    check = result.revocation
+    check = getattr(result, "revocation", None)  # 0.9.0 returns None: no revocation outcome
+    if check is None:
+        return "ok", {"verdict": "accept", "errors": [], "warnings": warnings}
     native = f"VerificationResult.revocation = {check.outcome!r} (cause {check.cause!r})"
     if check.outcome == "no_check_performed":
         warnings.append({"class": "revocation/not-checked", "native": native})

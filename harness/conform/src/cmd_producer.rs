@@ -5,7 +5,7 @@
 //! Owns: reading the records and the log (from a file, or from a command's standard output
 //! under a deadline), the producer's name, and the exit status. Does not own the scoring.
 
-use crate::cmd_run::{finish, load_profile, split_command};
+use crate::cmd_run::{finish, label_profile, load_profile, split_command};
 use crate::cmd_verify::{Clock, clean, trusted_key};
 use crate::exit::{self, Exit};
 use crate::inputs;
@@ -226,7 +226,8 @@ pub fn run(a: Args) -> Exit {
         return usage("nothing was checked: the log has no case and no record was given");
     }
     producer::apply_profile(&mut cases, &profile);
-    let result = producer::run_result(who, argv, cases, complete);
+    let mut result = producer::run_result(who, argv, cases, complete);
+    result.profile_written_for = label_profile(&profile, &result);
     if let Err(e) = report::write_all(&a.out, &result, trace_vector_format::SUITE_VERSION) {
         return usage(e);
     }

@@ -197,6 +197,7 @@ pub fn run(a: Args) -> Exit {
     };
     let mut result = trace_runner::run::run(work, &opts);
     result.vector_set = Some(set_info);
+    result.profile_written_for = label_profile(&opts.profile, &result);
     if let Err(e) = report::write_all(&a.out, &result, trace_vector_format::SUITE_VERSION) {
         return usage(e);
     }
@@ -213,6 +214,20 @@ pub fn run(a: Args) -> Exit {
         }
     }
     finish(&result, &a.out, a.baseline.as_deref(), a.fail_under)
+}
+
+/// The implementation the profile was written for when it is not the run's, said on stderr
+/// too: its known failures are another release's (IMPL-41), and the report says so.
+pub fn label_profile(profile: &Profile, r: &RunResult) -> Option<trace_runner::profile::ProfileImplementation> {
+    let written = profile.written_for_another(&r.implementation.name, &r.implementation.version)?;
+    eprintln!(
+        "trace-conform: the profile was written for {} {}, this is {} {}: its known failures are that release's",
+        written.name,
+        written.version.as_deref().unwrap_or("(any version)"),
+        r.implementation.name,
+        r.implementation.version
+    );
+    Some(written)
 }
 
 /// Prints the run's closing lines and gives its exit status: `Adapter` when the adapter did

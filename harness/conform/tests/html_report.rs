@@ -315,22 +315,33 @@ fn a_partial_implementation_shows_what_it_does_not_claim_as_not_tested() {
 /// The published verifier report folders (reports/<implementation>-<version>/); producer
 /// reports (every result of module `producer`) are not on the dashboard.
 fn published() -> Vec<PathBuf> {
-    let is_producer = |dir: &Path| {
-        let s: Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
-        s["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["module"] == "producer")
-    };
+    let dirs = verifier_reports(false);
+    assert!(dirs.len() >= 4, "{dirs:?}");
+    dirs
+}
+
+/// The published verifier reports (not producers'): the newest release of each
+/// implementation, or (`older`) the older releases, which are labelled with the newest
+/// release's profile (`profile_written_for`, IMPL-41).
+fn verifier_reports(older: bool) -> Vec<PathBuf> {
+    let summary =
+        |dir: &Path| -> Value { serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap() };
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(common::repo().join("reports"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.join("summary.json").is_file() && !is_producer(p))
+        .filter(|p| p.join("summary.json").is_file())
+        .filter(|p| {
+            let s = summary(p);
+            let producer = s["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["module"] == "producer");
+            !producer && s.get("profile_written_for").is_some() == older
+        })
         .collect();
     dirs.sort();
-    assert!(dirs.len() >= 4, "{dirs:?}");
     dirs
 }
 
@@ -348,7 +359,8 @@ fn dashboard(dirs: &[PathBuf], out: &Path, check: bool) -> std::process::Output 
 #[test]
 fn the_published_dashboard_is_current() {
     let site = common::repo().join("reports/site");
-    let o = dashboard(&published(), &site, true);
+    let every_release = [published(), verifier_reports(true)].concat();
+    let o = dashboard(&every_release, &site, true);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -495,6 +507,24 @@ fn the_dashboard_compares_the_published_implementations_in_chromium() {
     );
     let rule = vectors["rule"].as_u64().unwrap();
     assert!(rule > 0 && rule < ids.len() as u64, "{rule}");
+    // With the older releases too: the comparison stays one row per implementation (its
+    // newest release), and the history lists every release.
+    let older = verifier_reports(true);
+    assert!(older.len() >= 8, "{older:?}");
+    let all: Vec<PathBuf> = dirs.iter().chain(&older).cloned().collect();
+    let with_history = tempfile::tempdir().unwrap();
+    assert_eq!(dashboard(&all, with_history.path(), false).status.code(), Some(0));
+    let history_probe = probe_with(&chromium, &with_history.path().join("index.html"), DASHBOARD_PROBE);
+    assert_eq!(
+        history_probe["implementations"].as_u64(),
+        Some(dirs.len() as u64),
+        "{history_probe}"
+    );
+    assert_eq!(
+        history_probe["history"].as_u64(),
+        Some(all.len() as u64),
+        "{history_probe}"
+    );
     // Each implementation's column in "by module" adds up to its summary's categories, and
     // every cell is coloured by its worst category.
     assert!(

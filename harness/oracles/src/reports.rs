@@ -115,6 +115,7 @@ pub fn report_rendering(data: &[u8]) {
             vectors: 1,
         }),
         started_at: Some(source),
+        profile_written_for: None,
     };
     let summary = serde_json::to_string(&report::summary_json(&run, "0.0.0")).expect("summary serializes");
     let back: Value = serde_json::from_str(&summary).expect("summary.json parses");

@@ -163,6 +163,28 @@ fn latest(runs: &[Run]) -> Vec<&Run> {
     by_name.into_values().collect()
 }
 
+/// Between two runs of one implementation, over the vectors both tested: how many that
+/// failed (or failed as the profile said) in `before` pass in `after`, and the reverse.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Changes {
+    fixed: usize,
+    broken: usize,
+}
+
+fn changes(before: &Run, after: &Run) -> Changes {
+    let was: BTreeMap<&str, &str> = before.entries.iter().map(|e| (e.id.as_str(), e.category)).collect();
+    let mut c = Changes::default();
+    for e in &after.entries {
+        let not_passing = |category: &str| matches!(category, "failed" | "known");
+        match was.get(e.id.as_str()) {
+            Some(&old) if not_passing(old) && e.category == "passed" => c.fixed += 1,
+            Some(&"passed") if not_passing(e.category) => c.broken += 1,
+            _ => {}
+        }
+    }
+    c
+}
+
 fn tally<'a>(entries: impl Iterator<Item = &'a Entry>) -> Tally {
     let mut t = Tally::default();
     for e in entries {
@@ -276,8 +298,11 @@ fn index(runs: &[Run], bench: Option<&BenchRun>) -> String {
         vec![e.platform.clone()]
     }));
     h.push_str(
-        "<h2>History</h2><p>Every run published, by implementation and version.</p><div class=\"scroll\">\
-         <table id=\"history\"><tr><th>implementation</th><th>version</th><th>level reached</th><th>vectors</th><th>vector set</th></tr>\n",
+        "<h2>History</h2><p>Every run published, by implementation and version. Since the previous version: \
+         of the vectors both runs tested, how many that failed before (or failed as its profile said) pass now, \
+         and how many that passed before do not.</p><div class=\"scroll\">\
+         <table id=\"history\"><tr><th>implementation</th><th>version</th><th>level reached</th><th>vectors</th>\
+         <th>since the previous version</th><th>vector set</th></tr>\n",
     );
     let mut all: Vec<&Run> = runs.iter().collect();
     all.sort_by(|a, b| {
@@ -285,10 +310,18 @@ fn index(runs: &[Run], bench: Option<&BenchRun>) -> String {
             .cmp(&b.name)
             .then(version_key(&a.version).cmp(&version_key(&b.version)))
     });
-    for r in all {
+    for (i, r) in all.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|p| all[p]).filter(|p| p.name == r.name);
+        let since = match previous {
+            Some(p) => {
+                let c = changes(p, r);
+                format!("{} now pass, {} no longer pass", c.fixed, c.broken)
+            }
+            None => "–".to_string(),
+        };
         let _ = writeln!(
             h,
-            "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{since}</td><td><code>{}</code></td></tr>",
             esc(&r.name),
             esc(&r.version),
             r.level_text(),
@@ -490,6 +523,45 @@ mod tests {
             "level 258 and a level below a failure, in both tables: {index:.3000}"
         );
         assert!(!index.contains("level 2<") && !index.contains("level 1<"));
+    }
+
+    #[test]
+    fn each_version_counts_what_it_fixed_and_broke_since_the_one_before() {
+        let runs: Vec<Run> = [
+            summary(
+                "lib",
+                "0.10.0",
+                &[
+                    ("a", "pass"),
+                    ("b", "xfail"),
+                    ("c", "not_claimed"),
+                    ("d", "pass"),
+                    ("e", "fail_verdict"),
+                ],
+            ),
+            summary(
+                "lib",
+                "0.9.0",
+                &[
+                    ("a", "fail_verdict"),
+                    ("b", "pass"),
+                    ("c", "fail_verdict"),
+                    ("d", "xfail"),
+                    ("e", "fail_verdict"),
+                ],
+            ),
+            summary("other", "1.0", &[("a", "pass")]),
+        ]
+        .iter()
+        .map(|s| parse(s).unwrap())
+        .collect();
+        // a and d fixed; b broken; c not tested after; e failed in both.
+        assert_eq!(changes(&runs[1], &runs[0]), Changes { fixed: 2, broken: 1 });
+        assert_eq!(changes(&runs[0], &runs[1]), Changes { fixed: 1, broken: 2 });
+        let index = &site(&runs, None)[0].1;
+        assert!(index.contains("<td>2 now pass, 1 no longer pass</td>"), "{index}");
+        // The first version of each implementation has nothing before it.
+        assert_eq!(index.matches("<td>–</td>").count(), 2, "{index}");
     }
 
     #[test]

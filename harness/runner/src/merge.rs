@@ -75,6 +75,10 @@ pub fn merge(mut shards: Vec<ShardRecord>) -> Result<RunResult, Error> {
             (s.run.vector_set != first.run.vector_set, "the vector set"),
             (s.run.implementation != first.run.implementation, "the implementation"),
             (s.run.capabilities != first.run.capabilities, "the capabilities claimed"),
+            (
+                s.run.profile_written_for != first.run.profile_written_for,
+                "the profile's implementation",
+            ),
         ];
         if let Some((_, what)) = differs.iter().find(|(d, _)| *d) {
             return bad(format!("shard {} differs from shard 1 in {what}", s.index));
@@ -103,6 +107,7 @@ pub fn merge(mut shards: Vec<ShardRecord>) -> Result<RunResult, Error> {
         restarts: shards.iter().map(|s| s.run.restarts).sum(),
         vector_set: first.run.vector_set.clone(),
         started_at: shards.iter().filter_map(|s| s.run.started_at.clone()).min(),
+        profile_written_for: first.run.profile_written_for.clone(),
     })
 }
 

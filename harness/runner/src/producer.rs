@@ -556,6 +556,7 @@ pub fn run_result(
         restarts: 0,
         vector_set: None,
         started_at: None,
+        profile_written_for: None,
     }
 }
 

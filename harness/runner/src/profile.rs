@@ -3,6 +3,10 @@
 //! map to error classes.
 //!
 //! ```toml
+//! [implementation]            # optional: whose profile this is (IMPL-41)
+//! name = "my-library"
+//! version = "2.1.0"           # optional
+//!
 //! [[known_failing]]
 //! id = "sig::jws::*"          # a vector id, or a glob with * (any run of characters)
 //! reason = "JWS is not implemented"
@@ -41,7 +45,8 @@ pub struct Profile {
     pub error_map: BTreeMap<String, String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// The implementation a profile says it was written for (its optional `[implementation]`).
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileImplementation {
     pub name: String,
@@ -148,6 +153,16 @@ impl Profile {
             .collect()
     }
 
+    /// The implementation this profile was written for, when it names one that is not the
+    /// run's (`name` and `version` as the adapter's hello gave them): another release, whose
+    /// known failures are then read as that release's (IMPL-41). None when the profile names
+    /// no implementation, names this one, or the adapter named none (it did not start).
+    pub fn written_for_another(&self, name: &str, version: &str) -> Option<ProfileImplementation> {
+        let written = self.implementation.as_ref()?;
+        let other = written.name != name || written.version.as_deref().is_some_and(|v| v != version);
+        (other && !name.trim().is_empty()).then(|| written.clone())
+    }
+
     /// The class a native error message maps to, if any.
     pub fn map_native(&self, native: &str) -> Option<String> {
         self.error_map
@@ -160,6 +175,24 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_profile_for_another_release_or_implementation_is_named() {
+        let p = Profile::parse("[implementation]\nname = \"lib\"\nversion = \"2.0\"\n").unwrap();
+        assert_eq!(p.written_for_another("lib", "2.0"), None);
+        let other = p.written_for_another("lib", "1.0").expect("another release");
+        assert_eq!((other.name.as_str(), other.version.as_deref()), ("lib", Some("2.0")));
+        assert!(p.written_for_another("other-lib", "2.0").is_some());
+        assert_eq!(
+            p.written_for_another("", ""),
+            None,
+            "an adapter that did not start named nothing"
+        );
+        let any_version = Profile::parse("[implementation]\nname = \"lib\"\n").unwrap();
+        assert_eq!(any_version.written_for_another("lib", "1.0"), None);
+        assert!(any_version.written_for_another("other-lib", "1.0").is_some());
+        assert_eq!(Profile::default().written_for_another("lib", "1.0"), None);
+    }
 
     #[test]
     fn globs() {

@@ -46,7 +46,7 @@ pub(crate) fn replay_command(r: &RunResult, c: &CaseResult) -> String {
 }
 
 pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
-    json!({
+    let mut summary = json!({
         "schema": SUMMARY_SCHEMA,
         "suite_version": suite_version,
         "adapter": r.adapter,
@@ -65,7 +65,12 @@ pub fn summary_json(r: &RunResult, suite_version: &str) -> Value {
             "module": c.module, "op": c.op, "format": c.format, "platform": c.platform, "level": c.level, "rules": c.rules,
             "alg": c.alg, "basis": c.explanation.basis, "label": c.explanation.label(), "duration_ms": c.duration_ms,
         })).collect::<Vec<_>>(),
-    })
+    });
+    // Only when the profile was written for another implementation or release (IMPL-41).
+    if let Some(w) = &r.profile_written_for {
+        summary["profile_written_for"] = json!(w);
+    }
+    summary
 }
 
 /// The four things a person asks of a run, each vector in exactly one: it passed; it
@@ -116,6 +121,21 @@ pub fn implementation_title(r: &RunResult) -> String {
         (true, None) => "an implementation that did not name itself".to_string(),
         (false, _) => format!("{} {}", imp.name, imp.version).trim_end().to_string(),
     }
+}
+
+/// When the known-failure profile was written for another implementation or release
+/// (IMPL-41): which one, and how to read the outcomes against it.
+pub fn profile_sentence(r: &RunResult) -> Option<String> {
+    let w = r.profile_written_for.as_ref()?;
+    let written = match &w.version {
+        Some(v) => format!("{} {v}", w.name),
+        None => w.name.clone(),
+    };
+    Some(format!(
+        "Known failures are those of the profile written for {written}, not for this implementation: \
+         a known failure is a difference this one shares with {written}, a failure one {written} does not have, \
+         and an unexpected pass one this one does not have."
+    ))
 }
 
 /// The vector set in one line for people: source, suite version, digest and size.
@@ -275,6 +295,9 @@ pub fn markdown(r: &RunResult) -> String {
     }
     if !r.complete {
         let _ = writeln!(out, "**Incomplete run:** some vectors were not run.\n");
+    }
+    if let Some(sentence) = profile_sentence(r) {
+        let _ = writeln!(out, "**{}**\n", md(&sentence));
     }
     let _ = writeln!(out, "**{}.**\n", Categories::of(&r.cases).sentence());
     if r.adapter_looks_broken() {

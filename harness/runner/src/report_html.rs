@@ -210,6 +210,9 @@ fn banner(h: &mut String, r: &RunResult, suite_version: &str) {
             esc(e)
         );
     }
+    if let Some(sentence) = crate::report::profile_sentence(r) {
+        let _ = writeln!(h, "<p id=\"profile-written-for\"><b>{}</b></p>", esc(&sentence));
+    }
     let _ = writeln!(
         h,
         "<p id=\"categories\"><span class=\"chip passed\" data-category=\"passed\">{} passed</span>\

@@ -89,6 +89,10 @@ pub struct RunResult {
     /// When the run began, UTC (RFC 3339); shown in the HTML report only, so that the
     /// published summaries stay reproducible.
     pub started_at: Option<String>,
+    /// The implementation the known-failure profile was written for, when it is not this
+    /// one (another release: IMPL-41); set by the caller that loaded the profile.
+    #[serde(default)]
+    pub profile_written_for: Option<crate::profile::ProfileImplementation>,
 }
 
 impl RunResult {
@@ -487,6 +491,7 @@ pub fn run(work: Vec<Work>, opts: &RunOptions) -> RunResult {
         restarts: shared.restarts.load(Ordering::SeqCst).min(opts.restart_budget),
         vector_set: None,
         started_at: Some(started_at),
+        profile_written_for: None,
     }
 }
 

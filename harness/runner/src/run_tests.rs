@@ -41,6 +41,7 @@ pub(crate) fn run_of(cases: Vec<CaseResult>) -> RunResult {
         restarts: 0,
         vector_set: None,
         started_at: None,
+        profile_written_for: None,
     }
 }
 
