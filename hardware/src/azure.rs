@@ -25,6 +25,8 @@ pub struct AzureEvidence<'a> {
     pub nonce_hex: Option<&'a [u8]>,
     /// The PCR values (SHA-256 bank, index order), when the capture has them.
     pub pcrs: Option<Vec<Vec<u8>>>,
+    /// Optional CRL of the ARK (snp::SnpEvidence::ark_crl).
+    pub ark_crl: Option<&'a [u8]>,
 }
 
 pub fn first_pem_block(pem: &[u8]) -> Option<&[u8]> {
@@ -75,6 +77,7 @@ fn appraise_under(e: &AzureEvidence, at: i64, root_sha256: Option<&str>) -> Appr
         report: e.snp_report,
         vek: e.vcek,
         ca_bundle: e.ca_bundle,
+        ark_crl: e.ark_crl,
     };
     let mut a = match root_sha256 {
         Some(root) => snp::appraise_with_root(&report, at, root),
@@ -141,7 +144,7 @@ fn appraise_under(e: &AzureEvidence, at: i64, root_sha256: Option<&str>) -> Appr
 /// The trustee `az-snp-vtpm` evidence JSON: `{version, hcl_report (b64url HCL blob: 32-byte
 /// header, the SNP report, the IGVM request header, the runtime data), tpm_quote {message,
 /// signature, pcrs} (hex), vcek (b64url DER)}`.
-pub fn appraise_trustee(evidence_json: &[u8], at: i64) -> Appraisal {
+pub fn appraise_trustee(evidence_json: &[u8], ark_crl: Option<&[u8]>, at: i64) -> Appraisal {
     let t = match Trustee::read(evidence_json) {
         Ok(t) => t,
         Err(detail) => return fail(detail),
@@ -159,6 +162,7 @@ pub fn appraise_trustee(evidence_json: &[u8], at: i64) -> Appraisal {
             quote_signature: &t.signature,
             nonce_hex: None,
             pcrs: t.pcrs.clone(),
+            ark_crl,
         },
         at,
     )
@@ -316,7 +320,7 @@ pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str
     if pin.is_none()
         && let Some(ev) = first(files, &["evidence-v1.json"])
     {
-        return appraise_trustee(ev, at);
+        return appraise_trustee(ev, first(files, &snp::ARK_CRL_FILES), at);
     }
     let names = [
         "snp_report.bin",
@@ -341,6 +345,7 @@ pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str
         quote_signature: s,
         nonce_hex: Some(n),
         pcrs: None,
+        ark_crl: first(files, &snp::ARK_CRL_FILES),
     };
     match pin {
         Some(root) => appraise_with_root(&e, at, root),

@@ -19,6 +19,7 @@ pub enum CheckName {
     Dcap,
     Document,
     Evidence,
+    GpuGeneration,
     Jws,
     KeyInfo,
     Lifecycle,
@@ -32,6 +33,7 @@ pub enum CheckName {
     ReportLength,
     ReportSignature,
     ReportStructure,
+    Revocation,
     RootPin,
     RuntimeData,
     Signature,
@@ -49,7 +51,7 @@ pub enum CheckName {
 
 impl CheckName {
     /// Every check name.
-    pub const ALL: [CheckName; 37] = [
+    pub const ALL: [CheckName; 39] = [
         CheckName::AkChain,
         CheckName::Alg,
         CheckName::CcaToken,
@@ -61,6 +63,7 @@ impl CheckName {
         CheckName::Dcap,
         CheckName::Document,
         CheckName::Evidence,
+        CheckName::GpuGeneration,
         CheckName::Jws,
         CheckName::KeyInfo,
         CheckName::Lifecycle,
@@ -74,6 +77,7 @@ impl CheckName {
         CheckName::ReportLength,
         CheckName::ReportSignature,
         CheckName::ReportStructure,
+        CheckName::Revocation,
         CheckName::RootPin,
         CheckName::RuntimeData,
         CheckName::Signature,
@@ -103,6 +107,7 @@ impl CheckName {
             CheckName::Dcap => "dcap",
             CheckName::Document => "document",
             CheckName::Evidence => "evidence",
+            CheckName::GpuGeneration => "gpu-generation",
             CheckName::Jws => "jws",
             CheckName::KeyInfo => "key-info",
             CheckName::Lifecycle => "lifecycle",
@@ -116,6 +121,7 @@ impl CheckName {
             CheckName::ReportLength => "report-length",
             CheckName::ReportSignature => "report-signature",
             CheckName::ReportStructure => "report-structure",
+            CheckName::Revocation => "revocation",
             CheckName::RootPin => "root-pin",
             CheckName::RuntimeData => "runtime-data",
             CheckName::Signature => "signature",
@@ -137,9 +143,10 @@ impl CheckName {
     pub const fn class(self) -> &'static str {
         use CheckName::*;
         match self {
-            RootPin | Chain | AkChain | VekCertificate | VcekHwid | VcekTcb | KeyInfo | Lifecycle => {
-                "evidence/chain-invalid"
-            }
+            // A revoked ASK: the chain no longer leads to a root that vouches for it. A GPU chain
+            // naming another generation's chip: it does not fit the platform it is given as.
+            RootPin | Chain | AkChain | VekCertificate | VcekHwid | VcekTcb | KeyInfo | Lifecycle | Revocation
+            | GpuGeneration => "evidence/chain-invalid",
             Signature | ReportSignature | CoseSignature | VtpmQuote => "evidence/signature-invalid",
             Validity => "evidence/expired",
             Nonce | RuntimeData | PcrDigest | RakBinding => "evidence/binding-invalid",
@@ -205,6 +212,8 @@ mod tests {
         assert_eq!(CheckName::Validity.class(), "evidence/expired");
         assert_eq!(CheckName::RakBinding.class(), "evidence/binding-invalid");
         assert_eq!(CheckName::Platform.class(), "evidence/unsupported-format");
+        assert_eq!(CheckName::GpuGeneration.class(), "evidence/chain-invalid");
+        assert_eq!(CheckName::Revocation.class(), "evidence/chain-invalid");
         assert_eq!(CheckName::Quote.class(), "evidence/malformed");
     }
 }

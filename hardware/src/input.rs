@@ -48,6 +48,7 @@ pub fn facts(input: &Value, at: i64) -> Result<EvidenceFacts, String> {
                 report: &report,
                 vek: &vek,
                 ca_bundle: bundle.as_deref(),
+                ark_crl: None,
             };
             match root {
                 Some(root) => crate::snp::appraise_with_root(&e, at, root),

@@ -13,6 +13,7 @@
 //! Platforms without a verifier yet answer [`Verdict::NotImplemented`], never a guess.
 #![forbid(unsafe_code)]
 
+pub mod amd_crl;
 pub mod azure;
 pub mod cca;
 pub mod check;

@@ -36,8 +36,10 @@ pub struct VerifySection {
     pub verification_time: Option<String>,
     #[serde(default)]
     pub offline: Option<String>,
-    /// The SHA-256 of a root certificate to pin instead of the vendor's: only the project's
-    /// synthetic captures (`fixtures/synthetic/`) carry one, naming their test root.
+    /// What the capture is appraised under instead of the vendor's anchor (`platforms::Pin`):
+    /// the SHA-256 of the test root the project's synthetic captures (`fixtures/synthetic/`)
+    /// chain to; for an attestation token, the RFC 7638 thumbprint (hex) of the issuer's
+    /// signing key, which every token capture must name (its key snapshot travels with it).
     #[serde(default)]
     pub root_sha256: Option<String>,
 }
@@ -75,6 +77,15 @@ fn read_in(folder: &Folder) -> Result<Manifest, String> {
     let m: Manifest = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     if m.schema != SCHEMA {
         return Err(format!("{}: schema {:?} is not {SCHEMA}", path.display(), m.schema));
+    }
+    let token = crate::platforms::lookup(&m.platform).is_some_and(|p| p.self_vouching);
+    if token && m.verify.root_sha256.is_none() {
+        return Err(format!(
+            "{}: a {} capture must pin its issuer's signing key: [verify] root_sha256, the RFC 7638 \
+             thumbprint (hex) of the key that signs the token (hardware/SUBMITTING.md)",
+            path.display(),
+            m.platform
+        ));
     }
     for v in std::iter::once(m.expect.verdict.as_str()).chain(m.expect.variant.iter().map(|v| v.verdict.as_str())) {
         if crate::Verdict::parse(v).is_none() {

@@ -1,11 +1,12 @@
-//! NVIDIA Hopper GPU evidence: an SPDM 1.1 GET_MEASUREMENTS request and MEASUREMENTS
-//! response (hex text), signed with ECDSA P-384 by the GPU's attestation key, whose
-//! certificate chains to the pinned NVIDIA Device Identity CA.
+//! NVIDIA Hopper and Blackwell GPU evidence: an SPDM 1.1 GET_MEASUREMENTS request and
+//! MEASUREMENTS response (hex text), signed with ECDSA P-384 by the GPU's attestation key,
+//! whose certificate chains to the pinned NVIDIA Device Identity CA.
 //!
 //! Owns: parsing by the SPDM length fields (trailing bytes after the signature are reported,
 //! not read as part of it), the signature over request ‖ response-without-signature, the
-//! chain (leaf first) and its validity at the pinned time, and the requester nonce (where a
-//! key binding goes). Does not own OCSP, CRLs or RIM comparison (vendor collateral the
+//! chain (leaf first) and its validity at the pinned time, the requester nonce (where a
+//! key binding goes), and the GPU generation the chain names (a Hopper report is no evidence
+//! of a Blackwell GPU). Does not own OCSP, CRLs or RIM comparison (vendor collateral the
 //! public captures do not carry).
 //!
 //! Measurement profile (the suite's, NVIDIA defines none for TRACE): `sha384:` SHA-384 of the
@@ -131,9 +132,76 @@ pub fn appraise_with_root(report_hex: &[u8], chain_pem: &[u8], at: i64, root_sha
     a
 }
 
+/// The GPU generations the TRACE platform enum tells apart (`nvidia-h100`, `nvidia-blackwell`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Generation {
+    Hopper,
+    Blackwell,
+}
+
+impl Generation {
+    /// NVIDIA's chip names begin with G and the architecture's letter: GH100 for Hopper,
+    /// GB100 and GB202 for Blackwell.
+    fn letter(self) -> char {
+        match self {
+            Generation::Hopper => 'H',
+            Generation::Blackwell => 'B',
+        }
+    }
+}
+
+/// The chip names (`G` + an upper-case letter + three digits, as `GH100` or `GB202`) that
+/// the subjects of a chain's certificates carry, each once: NVIDIA's device certificates
+/// name the chip in their common names ("GH100 A01 GSP FMC LF", "NVIDIA GB100 Identity").
+pub fn chips_named(certs: &[x509_cert::Certificate]) -> Vec<String> {
+    let mut chips: Vec<String> = Vec::new();
+    for cert in certs {
+        let subject = cert.tbs_certificate.subject.to_string();
+        for word in subject.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let b = word.as_bytes();
+            let chip =
+                b.len() == 5 && b[0] == b'G' && b[1].is_ascii_uppercase() && b[2..].iter().all(u8::is_ascii_digit);
+            if chip && !chips.iter().any(|c| c == word) {
+                chips.push(word.to_string());
+            }
+        }
+    }
+    chips
+}
+
+/// Whether the chain is evidence of a GPU of `generation`: every chip it names is of that
+/// generation. A chain that names none passes only under a root other than NVIDIA's (the
+/// suite's synthetic test root issues such chains); under NVIDIA's root it fails, since
+/// NVIDIA's device certificates always name the chip.
+fn generation_check(chain_pem: &[u8], generation: Generation, nvidia_root: bool) -> (bool, String) {
+    let chips = chips_named(&x509::parse_pem_bundle(chain_pem));
+    let wanted = generation.letter();
+    if chips.is_empty() {
+        let note = if nvidia_root {
+            "the chain names no GPU chip, as NVIDIA's device certificates do"
+        } else {
+            "the chain names no GPU chip (a root other than NVIDIA's)"
+        };
+        return (!nvidia_root, format!("{generation:?} expected; {note}"));
+    }
+    let ok = chips.iter().all(|c| c.chars().nth(1) == Some(wanted));
+    (
+        ok,
+        format!(
+            "{generation:?} expected (G{wanted}…); the chain names {}",
+            chips.join(", ")
+        ),
+    )
+}
+
 /// A capture's `attestation_report.hex` and `device_cert_chain.pem`, appraised under
-/// NVIDIA's root or `pin`.
-pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+/// NVIDIA's root or `pin`, as evidence of a GPU of `generation`.
+pub fn appraise_generation(
+    files: &crate::platforms::Files,
+    at: i64,
+    pin: Option<&str>,
+    generation: Generation,
+) -> Appraisal {
     use crate::platforms::first;
     let (Some(report), Some(chain)) = (
         first(files, &["attestation_report.hex"]),
@@ -141,8 +209,22 @@ pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str
     ) else {
         return Appraisal::not_implemented("a GPU capture without attestation_report.hex and device_cert_chain.pem");
     };
-    match pin {
-        Some(root) => appraise_with_root(report, chain, at, root),
-        None => appraise(report, chain, at),
+    let root = pin.unwrap_or(DEVICE_IDENTITY_CA_SHA256);
+    let mut a = appraise_with_root(report, chain, at, root);
+    let (ok, detail) = generation_check(chain, generation, root == DEVICE_IDENTITY_CA_SHA256);
+    push(&mut a.checks, CheckName::GpuGeneration, ok, detail);
+    if !ok {
+        a.verdict = Verdict::Invalid;
     }
+    a
+}
+
+/// [`appraise_generation`] for a Hopper GPU (`nvidia-h100`).
+pub fn appraise_hopper_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    appraise_generation(files, at, pin, Generation::Hopper)
+}
+
+/// [`appraise_generation`] for a Blackwell GPU (`nvidia-blackwell`).
+pub fn appraise_blackwell_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
+    appraise_generation(files, at, pin, Generation::Blackwell)
 }

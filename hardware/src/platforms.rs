@@ -78,14 +78,14 @@ pub const PLATFORMS: &[CapturePlatform] = &[
         trace_platform: Some(Platform::NvidiaH100),
         pin: Pin::RootCertificate,
         self_vouching: false,
-        appraise: crate::nvidia::appraise_files,
+        appraise: crate::nvidia::appraise_hopper_files,
     },
     CapturePlatform {
         names: &["nvidia-blackwell"],
         trace_platform: Some(Platform::NvidiaBlackwell),
         pin: Pin::RootCertificate,
         self_vouching: false,
-        appraise: crate::nvidia::appraise_files,
+        appraise: crate::nvidia::appraise_blackwell_files,
     },
     CapturePlatform {
         names: &["tpm2"],

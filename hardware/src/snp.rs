@@ -8,13 +8,16 @@
 //! time, VCEK hwID and TCB extensions against the report, and key_info against VCEK/VLEK.
 //! `sev` (crypto_nossl) parses the report and checks the RSA-PSS chain ARK → ASK/ASVK → VEK.
 //! Roots: the ARKs built into `sev` (Milan, Genoa, Turin); a capture may supply an ASK/ASVK
-//! bundle, trusted only when its ARK is byte-identical to a built-in one.
+//! bundle, trusted only when its ARK is byte-identical to a built-in one. With the ARK's CRL
+//! (`ark_crl.pem` or `ark_crl.der`), the chain's ASK must not be revoked (amd_crl).
 
 use crate::CheckName;
 use crate::{Appraisal, Check, Verdict, hex, x509};
 use sev::certs::snp::{Certificate, Chain, Verifiable, builtin, ca};
 
 pub const REPORT_LEN: usize = 0x4A0;
+/// The names a capture gives the ARK's CRL.
+pub const ARK_CRL_FILES: [&str; 2] = ["ark_crl.pem", "ark_crl.der"];
 const SIGNED_LEN: usize = 0x2A0;
 /// VCEK extension OIDs (AMD VCEK certificate spec): SPLs and the hardware id.
 pub mod oid {
@@ -37,6 +40,9 @@ pub struct SnpEvidence<'a> {
     pub vek: &'a [u8],
     /// Optional PEM bundle of ASK or ASVK and ARK.
     pub ca_bundle: Option<&'a [u8]>,
+    /// Optional CRL of the ARK (DER or PEM): when given, it must be the chain's ARK's, current
+    /// at the pinned time, and not list the chain's ASK or ASVK.
+    pub ark_crl: Option<&'a [u8]>,
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
@@ -220,6 +226,16 @@ fn appraise_against(e: &SnpEvidence, at: i64, candidates: Vec<(&'static str, Cer
         },
     );
 
+    // Revocation, when the capture carries the ARK's CRL: checked against the chain that
+    // verified (without one there is no ARK to hold the CRL to).
+    if let Some(crl) = e.ark_crl {
+        let (ok, detail) = match (&chain_certs[..], chained) {
+            ([(_, ark), (_, ask)], true) => crate::amd_crl::check(crl, ark, ask, at),
+            _ => (false, "no verified chain to check the ARK's CRL against".to_string()),
+        };
+        c.add(CheckName::Revocation, ok, detail);
+    }
+
     // The report signature, over the original bytes.
     let sig_ok = report_signature(r, vek.public_key_sec1());
     c.add(
@@ -336,7 +352,8 @@ fn report_signature(r: &[u8], sec1: &[u8]) -> bool {
 }
 
 /// A capture's report (`report.bin` or `attestation.bin`), VCEK or VLEK (`vcek.der`,
-/// `vlek.der`) and optional CA bundle (any `.pem`), appraised under AMD's roots or `pin`.
+/// `vlek.der`), optional CA bundle (any `.pem` but the CRL) and optional ARK CRL
+/// (`ark_crl.pem` or `ark_crl.der`), appraised under AMD's roots or `pin`.
 pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
     use crate::platforms::first;
     let (Some(report), Some(vek)) = (
@@ -349,9 +366,15 @@ pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str
     };
     let ca_bundle = files
         .iter()
-        .find(|(n, _)| n.ends_with(".pem"))
+        .find(|(n, _)| n.ends_with(".pem") && !n.starts_with("ark_crl"))
         .map(|(_, b)| b.as_slice());
-    let e = SnpEvidence { report, vek, ca_bundle };
+    let ark_crl = first(files, &ARK_CRL_FILES);
+    let e = SnpEvidence {
+        report,
+        vek,
+        ca_bundle,
+        ark_crl,
+    };
     match pin {
         Some(root) => appraise_with_root(&e, at, root),
         None => appraise(&e, at),

@@ -276,6 +276,70 @@ fn gpu_reports_replay_and_mutations_are_refused() {
 }
 
 #[test]
+fn every_hardware_platform_has_a_real_capture_or_says_why_none_is_public() {
+    let root = captures("").expect("fixtures/captures");
+    let mut covered = std::collections::BTreeSet::new();
+    for dir in replay::find_captures(&root).expect("captures are found") {
+        let manifest = std::fs::read_to_string(dir.join("MANIFEST.toml")).unwrap();
+        let line = manifest.lines().find(|l| l.starts_with("trace_runtime_platform = "));
+        if let Some(value) = line.and_then(|l| l.split('"').nth(1)) {
+            covered.insert(value.to_string());
+        }
+    }
+    for platform in trace_record::platform::Platform::ALL
+        .into_iter()
+        .filter(|p| p.is_hardware())
+    {
+        if covered.contains(platform.name()) {
+            continue;
+        }
+        // No public capture: the platform's folder says where the team looked and what a
+        // vendor must submit (hardware/SUBMITTING.md).
+        let readme = root.join(platform.name()).join("README.md");
+        let text = std::fs::read_to_string(&readme)
+            .unwrap_or_else(|_| panic!("{}: no real capture and no {}", platform.name(), readme.display()));
+        assert!(
+            text.contains("## Where we looked") && text.contains("## What a vendor must submit"),
+            "{}",
+            readme.display()
+        );
+    }
+    assert!(covered.contains("nvidia-blackwell"), "{covered:?}");
+}
+
+#[test]
+fn a_gpu_report_is_evidence_of_the_generation_its_chain_names_only() {
+    let Some(root) = captures("nvidia-gpu") else { return };
+    let hopper = files(&root.join("nvtrust-h100-550.90.07"));
+    let blackwell = files(&root.join("attestation-sdk-gb100-575.32"));
+    let (hopper_at, blackwell_at) = (1_740_614_400, 1_757_376_000);
+    assert_eq!(
+        replay::appraise("nvidia-h100", &hopper, hopper_at).verdict,
+        Verdict::Valid
+    );
+    let a = replay::appraise("nvidia-blackwell", &blackwell, blackwell_at);
+    assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
+    let platform = a
+        .checks
+        .iter()
+        .find(|c| c.name == CheckName::GpuGeneration)
+        .expect("a generation check");
+    assert!(platform.detail.contains("GB100"), "{}", platform.detail);
+    // Each genuine report, signature and chain valid, presented as the other generation:
+    // only the platform check fails.
+    for (platform, capture, at, names) in [
+        ("nvidia-blackwell", &hopper, hopper_at, "GH100"),
+        ("nvidia-h100", &blackwell, blackwell_at, "GB100"),
+    ] {
+        let a = replay::appraise(platform, capture, at);
+        assert_eq!(a.verdict, Verdict::Invalid, "{platform}");
+        assert_eq!(failed(&a), vec!["gpu-generation"], "{platform}: {:#?}", a.checks);
+        let check = a.checks.iter().find(|c| c.name == CheckName::GpuGeneration).unwrap();
+        assert!(check.detail.contains(names), "{}", check.detail);
+    }
+}
+
+#[test]
 fn a_tpm_quote_without_a_vendor_chain_is_unverifiable_and_mutations_are_invalid() {
     let Some(dir) = captures("tpm2/cmcp-azure-vtpm-2026-07-27") else {
         return;
@@ -341,6 +405,18 @@ fn dcap_quotes_replay_with_their_collateral_and_mutations_are_refused() {
             std::fs::read(sgx.join("collateral.json")).unwrap(),
         );
         assert_eq!(replay::appraise("intel-tdx", &f, at).verdict, Verdict::Invalid);
+        // The revocation data the collateral carries is checked: with only its PCK CRL
+        // swapped for the SGX capture's (the Processor CA's, which did not issue this PCK)
+        // the PCK's revocation status is unknown, and the quote is refused.
+        let mut collateral: serde_json::Value = serde_json::from_slice(&good["collateral.json"]).unwrap();
+        let sgx_collateral: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(sgx.join("collateral.json")).unwrap()).unwrap();
+        assert_ne!(collateral["pck_crl"], sgx_collateral["pck_crl"]);
+        collateral["pck_crl"] = sgx_collateral["pck_crl"].clone();
+        let mut f = good.clone();
+        f.insert("collateral.json".into(), serde_json::to_vec(&collateral).unwrap());
+        let a = replay::appraise("intel-tdx", &f, at);
+        assert_eq!(a.verdict, Verdict::Invalid, "{:#?}", a.checks);
     }
     for sub in [
         "intel-tdx/dcap-qvl-tdx-v5-outdated",
@@ -545,4 +621,88 @@ fn damaged_captures_never_panic() {
         }
     }
     assert!(runs > 300, "{runs}");
+}
+
+/// The certificates of a PEM bundle, in order.
+fn pem_certs(path: &std::path::Path) -> Vec<x509_cert::Certificate> {
+    use x509_cert::der::Decode;
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split("-----BEGIN CERTIFICATE-----")
+        .skip(1)
+        .map(|block| {
+            let body: String = block
+                .split("-----END CERTIFICATE-----")
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            x509_cert::Certificate::from_der(&base64_decode_std(&body)).unwrap()
+        })
+        .collect()
+}
+
+fn base64_decode_std(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+}
+
+#[test]
+fn the_ark_crl_a_capture_carries_is_checked_and_holds_it_to_its_ark_window_and_list() {
+    let Some(root) = captures("azure-cvm") else { return };
+    let good = files(&root.join("trustee-az-snp-vtpm"));
+    let at = 1_748_736_000; // 2025-06-01, inside ARK-Milan CRL 6's window
+    let a = replay::appraise("azure-cvm-sev-snp", &good, at);
+    assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
+    let revocation = a
+        .checks
+        .iter()
+        .find(|c| c.name == CheckName::Revocation)
+        .expect("checked");
+    assert!(
+        revocation.passed && revocation.detail.contains("not among them"),
+        "{}",
+        revocation.detail
+    );
+    // Without the CRL, revocation is not checked (and not claimed).
+    let mut without = good.clone();
+    without.remove("ark_crl.pem");
+    let a = replay::appraise("azure-cvm-sev-snp", &without, at);
+    assert_eq!(a.verdict, Verdict::Valid);
+    assert!(!a.checks.iter().any(|c| c.name == CheckName::Revocation));
+    // After its nextUpdate (2026-05-12) the CRL no longer says anything: only that fails.
+    let a = replay::appraise("azure-cvm-sev-snp", &good, 1_780_272_000);
+    assert_eq!(failed(&a), vec!["revocation"], "{:#?}", a.checks);
+    // Another ARK's CRL, and a CRL whose signature was changed.
+    let mut other = good.clone();
+    other.insert("ark_crl.pem".into(), good["ark_crl_genoa.pem"].clone());
+    assert_eq!(
+        failed(&replay::appraise("azure-cvm-sev-snp", &other, at)),
+        vec!["revocation"]
+    );
+    let pem = String::from_utf8(good["ark_crl.pem"].clone()).unwrap();
+    let end = pem.find("-----END").unwrap();
+    let mut tampered = pem.into_bytes();
+    let i = end - 10; // inside the signature's base64, before the padding
+    tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
+    let mut forged = good.clone();
+    forged.insert("ark_crl.pem".into(), tampered);
+    let a = replay::appraise("azure-cvm-sev-snp", &forged, at);
+    assert_eq!(failed(&a), vec!["revocation"], "{:#?}", a.checks);
+
+    // ARK-Genoa's CRL 4 lists serial 02:00:01, an earlier SEV-Genoa ASK: the current ASK
+    // (02:00:02) passes, the same ASK with the listed serial is refused.
+    let genoa = pem_certs(&captures("roots").unwrap().join("amd/ask_ark_genoa.pem"));
+    let (ask, ark) = (&genoa[0], &genoa[1]);
+    let crl = &good["ark_crl_genoa.pem"];
+    let (ok, detail) = trace_hardware::amd_crl::check(crl, ark, ask, at);
+    assert!(ok, "{detail}");
+    let mut revoked_ask = ask.clone();
+    revoked_ask.tbs_certificate.serial_number =
+        x509_cert::serial_number::SerialNumber::new(&[0x02, 0x00, 0x01]).unwrap();
+    let (ok, detail) = trace_hardware::amd_crl::check(crl, ark, &revoked_ask, at);
+    assert!(!ok && detail.contains("revokes the chain's ASK"), "{detail}");
+    // Held to the ARK it names: Milan's ARK did not issue Genoa's CRL.
+    let milan = pem_certs(&captures("roots").unwrap().join("amd/ask_ark_milan.pem"));
+    let (ok, detail) = trace_hardware::amd_crl::check(crl, &milan[1], ask, at);
+    assert!(!ok && detail.contains("not by the chain's ARK"), "{detail}");
 }

@@ -281,6 +281,7 @@ mod tests {
             report,
             vek,
             ca_bundle: Some(bundle.as_bytes()),
+            ark_crl: None,
         };
         appraise_with_root(&e, AT, &test_ark_sha256())
     }
@@ -305,6 +306,7 @@ mod tests {
                 report: &report,
                 vek: &vek,
                 ca_bundle,
+                ark_crl: None,
             };
             assert_eq!(failed(&appraise(&e, AT)), ["chain"]);
         }

@@ -29,7 +29,7 @@ fn every_shared_capture_replays_as_expected_and_an_unknown_platform_fails_the_ru
     // Every capture of every platform.
     let (code, out) = run(&["replay", root.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("21 of 21 case(s) as expected in 20 capture(s)"), "{out}");
+    assert!(out.contains("23 of 23 case(s) as expected in 21 capture(s)"), "{out}");
     // A platform with no verifier: said so, and the run is not a success.
     let tmp = tempfile::tempdir().expect("tempdir");
     let src = snp.join("trustee-milan-vcek");
@@ -167,4 +167,45 @@ fn replay_record_holds_a_record_against_a_capture() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--record"));
+}
+
+#[test]
+fn a_token_capture_must_pin_its_issuer_key_and_is_held_to_it() {
+    let Some(root) = captures_dir() else { return };
+    let src = root.join("gcp-confidential-space/atlas-pca-sev-2026-10-08");
+    let copy = |manifest: &str| {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        for e in std::fs::read_dir(&src).unwrap().flatten() {
+            std::fs::copy(e.path(), tmp.path().join(e.file_name())).unwrap();
+        }
+        std::fs::write(tmp.path().join("MANIFEST.toml"), manifest).unwrap();
+        tmp
+    };
+    let manifest = std::fs::read_to_string(src.join("MANIFEST.toml")).unwrap();
+    let pin_line = manifest
+        .lines()
+        .find(|l| l.starts_with("root_sha256 = "))
+        .expect("the capture pins its issuer key");
+    // Without the pin the manifest is refused, by `fixtures check` and by `replay`.
+    let unpinned = copy(&manifest.replacen(&format!("{pin_line}\n"), "", 1));
+    for command in ["fixtures", "replay"] {
+        let mut args = vec![command];
+        if command == "fixtures" {
+            args.push("check");
+        }
+        args.push(unpinned.path().to_str().unwrap());
+        let o = Command::new(BIN).args(&args).output().expect("runs");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_ne!(o.status.code(), Some(0), "{command}: {all}");
+        assert!(all.contains("must pin its issuer's signing key"), "{command}: {all}");
+    }
+    // Pinned to another key, the genuine token and its own key snapshot are no longer valid.
+    let other = copy(&manifest.replacen(pin_line, &format!("root_sha256 = \"{}\"", "ab".repeat(32)), 1));
+    let (code, out) = run(&["replay", other.path().to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("invalid"), "{out}");
 }

@@ -20,6 +20,7 @@ pub fn snp_report(data: &[u8]) {
             report,
             vek,
             ca_bundle: None,
+            ark_crl: None,
         },
         AT,
     );
@@ -31,6 +32,7 @@ pub fn snp_report(data: &[u8]) {
                 report: &changed,
                 vek,
                 ca_bundle: None,
+                ark_crl: None,
             },
             AT,
         );
