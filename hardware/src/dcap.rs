@@ -6,9 +6,11 @@
 //! Owns: calling `dcap-qvl` with the capture's `QuoteCollateralV3` JSON and the facts TRACE
 //! uses (TDX: `mr_td` as a `sha384:` measurement and TD_ATTRIBUTES.DEBUG; SGX: `mr_enclave`
 //! as `sha256:` and ATTRIBUTES.DEBUG; the 64-byte report_data where a key binding goes).
-//! A quote without usable collateral (raw PCS responses lacking their issuer chains, or none)
-//! is appraised to signature-and-chain depth ([`appraise_signature_and_chain`]): at best
-//! `unverifiable`, since the TCB status cannot be known.
+//! The collateral is the capture's `collateral.json`, or its raw PCS responses with their
+//! issuer chains (`pcs`). A quote without usable collateral (raw PCS responses lacking their
+//! issuer chains, or none) is appraised to signature-and-chain depth
+//! ([`appraise_signature_and_chain`]): at best `unverifiable`, since the TCB status cannot be
+//! known.
 
 use crate::CheckName;
 use crate::{Appraisal, Check, Verdict, hex};
@@ -85,19 +87,36 @@ fn appraise_under(
     at: i64,
     verifier: dcap_qvl::verify::QuoteVerifier,
 ) -> Appraisal {
+    match serde_json::from_slice::<dcap_qvl::QuoteCollateralV3>(collateral_json) {
+        Ok(collateral) => appraise_collateral(quote, &collateral, at, verifier),
+        Err(e) => {
+            let mut a = Appraisal::invalid();
+            if length_check(quote, &mut a.checks) {
+                crate::push(
+                    &mut a.checks,
+                    CheckName::Collateral,
+                    false,
+                    format!("not QuoteCollateralV3 JSON: {e}"),
+                );
+            }
+            a
+        }
+    }
+}
+
+/// Appraises a quote with collateral already read, under Intel's root or `verifier`'s.
+fn appraise_collateral(
+    quote: &[u8],
+    collateral: &dcap_qvl::QuoteCollateralV3,
+    at: i64,
+    verifier: dcap_qvl::verify::QuoteVerifier,
+) -> Appraisal {
     let mut a = Appraisal::invalid();
     if !length_check(quote, &mut a.checks) {
         return a;
     }
     let mut check = |name: CheckName, passed: bool, detail: String| a.checks.push(Check { name, passed, detail });
-    let collateral = match serde_json::from_slice::<dcap_qvl::QuoteCollateralV3>(collateral_json) {
-        Ok(c) => c,
-        Err(e) => {
-            check(CheckName::Collateral, false, format!("not QuoteCollateralV3 JSON: {e}"));
-            return a;
-        }
-    };
-    let verified = verifier.allow_debug(true).verify(quote, &collateral, at.max(0) as u64);
+    let verified = verifier.allow_debug(true).verify(quote, collateral, at.max(0) as u64);
     match verified {
         Ok(v) => {
             check(
@@ -256,8 +275,12 @@ pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str
     let Some(root) = pin else {
         return match (quote, collateral) {
             (Some(q), Some(c)) => appraise(q, c, at),
-            // Raw PCS responses without their issuer chains, or no collateral at all.
-            (Some(q), None) => appraise_signature_and_chain(q, at),
+            (Some(q), None) => match crate::pcs::collateral(files) {
+                // Raw PCS responses with their issuer chains.
+                Some(Ok(c)) => appraise_collateral(q, &c, at, dcap_qvl::verify::QuoteVerifier::new_prod()),
+                // Raw PCS responses lacking a piece (their issuer chains), or none at all.
+                Some(Err(_)) | None => appraise_signature_and_chain(q, at),
+            },
             _ => Appraisal::not_implemented("a DCAP capture without quote.bin"),
         };
     };

@@ -22,6 +22,7 @@ pub mod input;
 pub mod manifest;
 pub mod nitro;
 pub mod nvidia;
+pub mod pcs;
 mod pem;
 pub mod platforms;
 pub mod replay;

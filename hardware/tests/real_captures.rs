@@ -509,7 +509,15 @@ fn a_dcap_quote_without_usable_collateral_is_unverifiable_and_mutations_are_inva
     let Some(dir) = captures("intel-tdx/go-tdx-guest-spr-e4-2023") else {
         return;
     };
-    let good = files(&dir);
+    // Its raw PCS responses without the issuer chains PCS sends as headers: no usable collateral.
+    let mut good = files(&dir);
+    for chain in [
+        "pck_crl_issuer_chain.pem",
+        "tcb_info_issuer_chain.pem",
+        "qe_identity_issuer_chain.pem",
+    ] {
+        assert!(good.remove(chain).is_some(), "{chain}");
+    }
     let at = 1_688_169_600;
     let a = replay::appraise("intel-tdx", &good, at);
     assert_eq!(a.verdict, Verdict::Unverifiable, "{:#?}", a.checks);
@@ -534,6 +542,46 @@ fn a_dcap_quote_without_usable_collateral_is_unverifiable_and_mutations_are_inva
     let a = replay::appraise("intel-tdx", &good, 1_600_000_000);
     assert_eq!(a.verdict, Verdict::Invalid);
     assert!(failed(&a).contains(&"validity"), "{:?}", failed(&a));
+}
+
+#[test]
+fn raw_pcs_responses_are_read_as_collateral_exactly_as_intel_signed_them() {
+    let Some(dir) = captures("intel-tdx/go-tdx-guest-spr-e4-2023") else {
+        return;
+    };
+    let good = files(&dir);
+    let at = 1_688_169_600;
+    // With the issuer chains the TCB is evaluated: this 2022 quote matches no TCB level of the
+    // June 2023 TCB info, which is what go-tdx-guest's own test of it expects.
+    let a = replay::appraise("intel-tdx", &good, at);
+    assert_eq!(a.verdict, Verdict::Invalid, "{:#?}", a.checks);
+    let tcb_level = |a: &trace_hardware::Appraisal| a.checks.iter().any(|c| c.detail.contains("No matching TCB level"));
+    assert!(tcb_level(&a), "{:#?}", a.checks);
+    // The TCB info re-encoded (the same members, another layout) is no longer what Intel
+    // signed, and one changed value inside the signed member is refused as well: both before
+    // any TCB level is looked at.
+    let tcb_info = String::from_utf8(good["tcb_info.json"].clone()).unwrap();
+    let reencoded = tcb_info.replacen("{\"id\":\"TDX\",", "{ \"id\": \"TDX\",", 1);
+    let changed = tcb_info.replacen("\"tcbEvaluationDataNumber\":15", "\"tcbEvaluationDataNumber\":16", 1);
+    for (what, text) in [("re-encoded", reencoded), ("changed", changed)] {
+        assert_ne!(text, tcb_info, "{what}");
+        let mut f = good.clone();
+        f.insert("tcb_info.json".into(), text.into_bytes());
+        let a = replay::appraise("intel-tdx", &f, at);
+        assert_eq!(a.verdict, Verdict::Invalid, "{what}");
+        assert!(!tcb_level(&a), "{what}: {:#?}", a.checks);
+    }
+    // Another issuer chain for the TCB info (the PCK CRL's) does not sign it.
+    let mut f = good.clone();
+    f.insert(
+        "tcb_info_issuer_chain.pem".into(),
+        good["pck_crl_issuer_chain.pem"].clone(),
+    );
+    let a = replay::appraise("intel-tdx", &f, at);
+    assert!(a.verdict == Verdict::Invalid && !tcb_level(&a), "{:#?}", a.checks);
+    // After the TCB info's nextUpdate (2023-07-18) the collateral is stale.
+    let a = replay::appraise("intel-tdx", &good, 1_690_000_000);
+    assert!(a.verdict == Verdict::Invalid && !tcb_level(&a), "{:#?}", a.checks);
 }
 
 #[test]
