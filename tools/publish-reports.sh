@@ -130,13 +130,13 @@ if not name or "/" in name or name.startswith("."):
 print(name)
 PY
     )
-    mkdir -p "$dest_root/$dest"
-    cp "$work/$name/summary.md" "$work/$name/summary.json" "$dest_root/$dest/"
     if [ -n "${HISTORY:-}" ] && [ "$dest" != "$HISTORY" ]; then
         echo "$0: the run of $HISTORY names itself $dest: its venv does not hold that release" >&2
         status=2
         return
     fi
+    mkdir -p "$dest_root/$dest"
+    cp "$work/$name/summary.md" "$work/$name/summary.json" "$dest_root/$dest/"
     if [ "${PUBLISH_COMMAND:-run}" = producer ]; then
         producers+=("$dest")
     elif [ -n "${HISTORY:-}" ]; then
@@ -168,6 +168,7 @@ PUBLISH_COMMAND=producer publish cmcp-gateway \
 # Older releases, each through its implementation's adapter from its own venv.
 releases=$("$py" tools/releases.py list) || exit 2
 while IFS=$'\t' read -r adapter release_py package version; do
+    [ -n "$adapter" ] || continue
     if [ ! -x "$release_py" ]; then
         echo "$0: $release_py is missing; make the venvs with 'tools/releases.py venvs'" >&2
         status=2
@@ -238,7 +239,8 @@ for name in names:
     print(f"| [{name}]({name}/summary.md) | {cell(built)} | {cell(refused)} | {unreadable} | {reached} |")
 PY
 # Each verifier across its versions: the newest release's run and the older releases'.
-"$py" tools/versions_table.py "$dest_root" "${published[@]}" "${history[@]}" >> "$dest_root/COMPARISON.md"
+"$py" tools/versions_table.py "$dest_root" "${published[@]}" "${history[@]}" > "$work/versions.md"
+cat "$work/versions.md" >> "$dest_root/COMPARISON.md"
 # README.md carries the same table (without its heading) between two marker lines.
 comparison "$dest_root" "reports/" "${published[@]}" | grep '^|' > "$work/readme-table.md"
 splice_readme() {

@@ -18,6 +18,7 @@ writes `pip freeze`.
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,14 @@ def releases():
         doc = tomllib.load(f)
     out = []
     for r in doc.get("release", []):
+        # Names become folder names (.venvs/<name>, reports/<name>): PyPI's characters only.
+        if not (
+            re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", r["package"])
+            and re.fullmatch(r"[0-9][A-Za-z0-9.+!-]*", r["version"])
+        ):
+            sys.exit(f"{LIST}: {r['package']!r} {r['version']!r} is not a PyPI package name and version")
+        if not re.fullmatch(r"[a-z0-9-]+", r["adapter"]):
+            sys.exit(f"{LIST}: adapter {r['adapter']!r} is not a folder name of harness/adapters/")
         name = f"{r['package']}-{r['version']}"
         adapter = os.path.join(ROOT, "harness", "adapters", r["adapter"])
         if not os.path.isfile(os.path.join(adapter, "adapter.py")):
@@ -65,7 +74,7 @@ def make_venvs():
         venv = os.path.join(VENVS, r["name"])
         marker = os.path.join(venv, "pins.sha256")
         want = digest(pins)
-        if os.path.isfile(marker):
+        if os.path.isfile(marker) and os.access(python_of(venv), os.X_OK):
             with open(marker, encoding="ascii") as f:
                 if f.read().strip() == want:
                     continue

@@ -28,6 +28,32 @@ def category(result):
     return "failed"
 
 
+def state(result):
+    """What a vector did, to compare releases: "pass" (a pass, or an unexpected pass: it
+    passed), "not tested", or its failing outcome; for a known failure, the outcome under it
+    (its detail begins with it), so two releases failing one vector differently differ."""
+    outcome = result["outcome"]
+    if outcome in ("pass", "xpass"):
+        return "pass"
+    if outcome in ("not_claimed", "skipped", "not_run"):
+        return "not tested"
+    if outcome == "xfail":
+        return "known " + (result.get("detail") or "").split(" (known failing", 1)[0]
+    return outcome
+
+
+def shown(result):
+    """A cell of the changed-vectors table."""
+    s = state(result)
+    if s == "pass":
+        return "✓" if result["outcome"] == "pass" else "✓ (xpass)"
+    if s == "not tested":
+        return "–"
+    if s.startswith("known "):
+        return "~ " + cell_text(s[len("known ") :])
+    return "✗ " + cell_text(s)
+
+
 def version_key(version):
     """As releases order: numeric parts as numbers, a pre-release before its release."""
     core, _, pre = version.split("+", 1)[0].partition("-")
@@ -39,7 +65,9 @@ def version_key(version):
 
 
 def cell_text(text):
-    return re.sub(r"[|\\`*_<>\[\]]", lambda m: "\\" + m.group(0), text)
+    """Text as one Markdown table cell: no line breaks, Markdown's specials escaped."""
+    text = " ".join(str(text).split())
+    return re.sub(r"[|\\`*_<>\[\]()]", lambda m: "\\" + m.group(0), text)
 
 
 def main(argv):
@@ -53,61 +81,65 @@ def main(argv):
             s = json.load(f)
         impl = s["implementation"]
         groups.setdefault(impl["name"], []).append((impl["version"], name, s))
-    print("\n## Across versions\n")
-    print("Each implementation's published releases, oldest first: the same vectors through the same adapter,")
-    print("the older releases each in a venv of their own (harness/releases/releases.toml) and scored against")
-    print("the newest release's profile (IMPL-41). So for an older release a known failure (~) is a difference")
-    print("the newest release shares, a failure (✗) one the newest release does not have, and an unexpected")
-    print('pass one the newest release has and this one had not. "Now pass" counts the vectors both')
-    print('versions tested that did not pass in the version before and pass in this one; "no longer pass" the')
-    print("reverse.\n")
-    print(
+    out = []
+    out.append("\n## Across versions\n")
+    out.append("Each implementation's published releases, oldest first: the same vectors through the same adapter,")
+    out.append("the older releases each in a venv of their own (harness/releases/releases.toml) and scored against")
+    out.append("the newest release's profile (IMPL-41). So for an older release a known failure (~) is a vector the")
+    out.append("newest release is also known to fail (the older one may fail it otherwise: the table below shows")
+    out.append("how), a failure (✗) one the newest release does not fail, and an unexpected pass (xpass, counted as")
+    out.append('failed here as in its report) one the newest release fails and this one passed. "Now pass" counts')
+    out.append("the vectors both versions tested that the version before did not pass and this one passes (an")
+    out.append('unexpected pass is a pass); "no longer pass" the reverse.\n')
+    out.append(
         "| implementation | version | passed | known | failed | not tested | level reached | now pass | no longer pass |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|---|")
     changed = {}
     for impl in sorted(groups):
         runs = sorted(groups[impl], key=lambda r: version_key(r[0]))
         before = None
         for version, name, s in runs:
             cats = {r["id"]: category(r) for r in s["results"]}
+            states = {r["id"]: state(r) for r in s["results"]}
             n = {c: sum(1 for v in cats.values() if v == c) for c in ("passed", "known", "failed", "not tested")}
             fixed = broken = "–"
             if before is not None:
-                both = [i for i in cats if i in before and "not tested" not in (cats[i], before[i])]
-                fixed = sum(1 for i in both if before[i] != "passed" and cats[i] == "passed")
-                broken = sum(1 for i in both if before[i] == "passed" and cats[i] != "passed")
+                both = [i for i in states if i in before and "not tested" not in (states[i], before[i])]
+                fixed = sum(1 for i in both if before[i] != "pass" and states[i] == "pass")
+                broken = sum(1 for i in both if before[i] == "pass" and states[i] != "pass")
             reached = "none" if s["level_reached"] is None else s["level_reached"]
-            print(
-                f"| {cell_text(impl)} | [{cell_text(version)}]({name}/summary.md) | {n['passed']} | {n['known']} "
+            out.append(
+                f"| {cell_text(impl)} | [{cell_text(version)}](<{name}/summary.md>) | {n['passed']} | {n['known']} "
                 f"| {n['failed']} | {n['not tested']} | {reached} | {fixed} | {broken} |"
             )
-            before = cats
+            before = states
         if len(runs) > 1:
             changed[impl] = runs
-    print("\n### Vectors whose outcome changed between versions\n")
-    print("Per implementation with more than one release, every vector tested by at least two of them whose")
-    print("outcome is not the same in all: ✓ passed, ~ known failure (the newest release's profile says why),")
-    print("✗ failed (with its outcome), – not tested.")
+    out.append("\n### Vectors whose outcome changed between versions\n")
+    out.append("Per implementation with more than one release, every vector tested by at least two of them whose")
+    out.append("outcome is not the same in all: ✓ passed (xpass: a vector the newest release's profile lists as")
+    out.append("failing), ~ a known failure with the outcome under it (the newest release's profile says why the")
+    out.append("newest fails it), ✗ failed with its outcome, – not tested.")
     for impl, runs in changed.items():
         results = [{r["id"]: r for r in s["results"]} for _, _, s in runs]
         ids = sorted({i for rs in results for i in rs})
         rows = []
         for i in ids:
-            cells = [category(rs[i]) if i in rs else "not tested" for rs in results]
-            tested = [c for c in cells if c != "not tested"]
+            states = [state(rs[i]) if i in rs else "not tested" for rs in results]
+            tested = [x for x in states if x != "not tested"]
             if len(tested) >= 2 and len(set(tested)) > 1:
-                shown = [
-                    SYMBOL.get(c) or f"✗ {cell_text(rs[i]['outcome'])}" for c, rs in zip(cells, results, strict=True)
-                ]
-                rows.append(f"| `{i.replace('`', chr(39))}` | " + " | ".join(shown) + " |")
-        print(f"\n#### {cell_text(impl)}: {len(rows)} vectors\n")
+                cells = [shown(rs[i]) if i in rs else "–" for rs in results]
+                rows.append(f"| {cell_text(i)} | " + " | ".join(cells) + " |")
+        out.append(f"\n#### {cell_text(impl)}: {len(rows)} vectors\n")
         if not rows:
-            print("Every vector has the same outcome in every version.")
+            out.append("Every vector has the same outcome in every version.")
             continue
-        print("| vector | " + " | ".join(cell_text(v) for v, _, _ in runs) + " |")
-        print("|---|" + "---|" * len(runs))
-        print("\n".join(rows))
+        out.append("| vector | " + " | ".join(cell_text(v) for v, _, _ in runs) + " |")
+        out.append("|---|" + "---|" * len(runs))
+        out.extend(rows)
+    # Written whole only once everything was read, so a failure leaves nothing half-written.
+    sys.stdout.write("\n".join(out) + "\n")
     return 0
 
 

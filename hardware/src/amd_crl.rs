@@ -14,6 +14,10 @@ use x509_cert::der::{Decode, Encode};
 
 /// RSASSA-PSS (RFC 4055), the only signature AMD's ARKs make.
 const RSASSA_PSS: &str = "1.2.840.113549.1.1.10";
+/// The CRL extensions understood here (CRL Number, Authority Key Identifier: the two AMD's
+/// CRLs carry). A critical extension outside them (an Issuing Distribution Point narrowing
+/// the CRL's scope, a Delta CRL Indicator) is refused, as RFC 5280 §5.2 requires.
+const UNDERSTOOD: [&str; 2] = ["2.5.29.20", "2.5.29.35"];
 
 /// The bytes of the first element inside a DER SEQUENCE (for a CRL, its tbsCertList exactly
 /// as signed), or None when `der` is not a SEQUENCE holding one.
@@ -78,14 +82,34 @@ pub fn check(crl: &[u8], ark: &Certificate, ask: &Certificate, at: i64) -> (bool
             "the CRL's RSASSA-PSS SHA-384 signature does not verify under the ARK".into(),
         );
     }
+    let critical: Vec<String> = tbs
+        .crl_extensions
+        .iter()
+        .flatten()
+        .filter(|e| e.critical && !UNDERSTOOD.contains(&e.extn_id.to_string().as_str()))
+        .map(|e| e.extn_id.to_string())
+        .collect();
+    if !critical.is_empty() {
+        return (
+            false,
+            format!(
+                "the CRL has critical extensions not understood here: {}",
+                critical.join(", ")
+            ),
+        );
+    }
     let this_update = tbs.this_update.to_unix_duration().as_secs() as i64;
-    let next_update = tbs.next_update.map(|t| t.to_unix_duration().as_secs() as i64);
+    // Without nextUpdate a CRL says nothing about how long it holds (RFC 5280 §5.1.2.5
+    // requires the field): it is refused rather than taken as current forever.
+    let Some(next_update) = tbs.next_update.map(|t| t.to_unix_duration().as_secs() as i64) else {
+        return (false, "the CRL has no nextUpdate".into());
+    };
     let window = format!(
         "thisUpdate {} to nextUpdate {}",
         trace_record::time::format_utc(this_update),
-        next_update.map_or("(none)".to_string(), trace_record::time::format_utc)
+        trace_record::time::format_utc(next_update)
     );
-    if at < this_update || next_update.is_some_and(|n| at >= n) {
+    if at < this_update || at >= next_update {
         return (false, format!("the CRL is not current at the pinned time ({window})"));
     }
     let serial = &ask.tbs_certificate.serial_number;

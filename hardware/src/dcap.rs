@@ -278,7 +278,21 @@ pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str
             (Some(q), None) => match crate::pcs::collateral(files) {
                 // Raw PCS responses with their issuer chains.
                 Some(Ok(c)) => appraise_collateral(q, &c, at, dcap_qvl::verify::QuoteVerifier::new_prod()),
-                // Raw PCS responses lacking a piece (their issuer chains), or none at all.
+                // Raw PCS responses meant as collateral (they come with issuer chains) but
+                // incomplete or damaged: refused, with the reason.
+                Some(Err(why)) if crate::pcs::has_issuer_chains(files) => {
+                    let mut a = Appraisal::invalid();
+                    if length_check(q, &mut a.checks) {
+                        crate::push(
+                            &mut a.checks,
+                            CheckName::Collateral,
+                            false,
+                            format!("raw PCS collateral: {why}"),
+                        );
+                    }
+                    a
+                }
+                // Raw PCS responses without their issuer chains, or none at all.
                 Some(Err(_)) | None => appraise_signature_and_chain(q, at),
             },
             _ => Appraisal::not_implemented("a DCAP capture without quote.bin"),

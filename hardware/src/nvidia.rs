@@ -170,11 +170,16 @@ pub fn chips_named(certs: &[x509_cert::Certificate]) -> Vec<String> {
 }
 
 /// Whether the chain is evidence of a GPU of `generation`: every chip it names is of that
-/// generation. A chain that names none passes only under a root other than NVIDIA's (the
-/// suite's synthetic test root issues such chains); under NVIDIA's root it fails, since
-/// NVIDIA's device certificates always name the chip.
-fn generation_check(chain_pem: &[u8], generation: Generation, nvidia_root: bool) -> (bool, String) {
-    let chips = chips_named(&x509::parse_pem_bundle(chain_pem));
+/// generation. A chain that names none passes only when its last certificate is not NVIDIA's
+/// Device Identity CA (the suite's synthetic test root issues such chains); ending at NVIDIA's
+/// root it fails, since NVIDIA's device certificates always name the chip. Which root the
+/// chain ends at is read from the chain itself, whatever pin was asked for.
+fn generation_check(chain_pem: &[u8], generation: Generation) -> (bool, String) {
+    let certs = x509::parse_pem_bundle(chain_pem);
+    let nvidia_root = certs
+        .last()
+        .is_some_and(|root| x509::sha256_hex(root) == DEVICE_IDENTITY_CA_SHA256);
+    let chips = chips_named(&certs);
     let wanted = generation.letter();
     if chips.is_empty() {
         let note = if nvidia_root {
@@ -211,7 +216,7 @@ pub fn appraise_generation(
     };
     let root = pin.unwrap_or(DEVICE_IDENTITY_CA_SHA256);
     let mut a = appraise_with_root(report, chain, at, root);
-    let (ok, detail) = generation_check(chain, generation, root == DEVICE_IDENTITY_CA_SHA256);
+    let (ok, detail) = generation_check(chain, generation);
     push(&mut a.checks, CheckName::GpuGeneration, ok, detail);
     if !ok {
         a.verdict = Verdict::Invalid;
@@ -227,4 +232,42 @@ pub fn appraise_hopper_files(files: &crate::platforms::Files, at: i64, pin: Opti
 /// [`appraise_generation`] for a Blackwell GPU (`nvidia-blackwell`).
 pub fn appraise_blackwell_files(files: &crate::platforms::Files, at: i64, pin: Option<&str>) -> Appraisal {
     appraise_generation(files, at, pin, Generation::Blackwell)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture_file(path: &str) -> Vec<u8> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        std::fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn a_chain_is_of_the_generation_every_chip_it_names_is_of() {
+        let hopper = capture_file("captures/nvidia-gpu/nvtrust-h100-550.90.07/device_cert_chain.pem");
+        let blackwell = capture_file("captures/nvidia-gpu/attestation-sdk-gb100-575.32/device_cert_chain.pem");
+        let synthetic = capture_file("synthetic/nvidia-h100/device_cert_chain.pem");
+        assert_eq!(chips_named(&x509::parse_pem_bundle(&hopper)), ["GH100"]);
+        assert_eq!(chips_named(&x509::parse_pem_bundle(&blackwell)), ["GB100"]);
+        assert!(generation_check(&hopper, Generation::Hopper).0);
+        assert!(!generation_check(&hopper, Generation::Blackwell).0);
+        assert!(generation_check(&blackwell, Generation::Blackwell).0);
+        assert!(!generation_check(&blackwell, Generation::Hopper).0);
+        // Both generations named (a Blackwell leaf put before a Hopper chain): neither.
+        let mixed = [&blackwell[..], &hopper[..]].concat();
+        assert!(!generation_check(&mixed, Generation::Hopper).0);
+        assert!(!generation_check(&mixed, Generation::Blackwell).0);
+        // The synthetic chain names no chip: fine under its own root, refused once it ends at
+        // NVIDIA's (the Hopper chain's root appended).
+        assert!(chips_named(&x509::parse_pem_bundle(&synthetic)).is_empty());
+        assert!(generation_check(&synthetic, Generation::Blackwell).0);
+        let root_at = hopper
+            .windows(27)
+            .rposition(|w| w == b"-----BEGIN CERTIFICATE-----")
+            .unwrap();
+        let ending_at_nvidia = [&synthetic[..], &hopper[root_at..]].concat();
+        let (ok, detail) = generation_check(&ending_at_nvidia, Generation::Hopper);
+        assert!(!ok && detail.contains("names no GPU chip"), "{detail}");
+    }
 }

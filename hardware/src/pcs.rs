@@ -30,8 +30,10 @@ pub const FILES: [(&str, &str); 7] = [
 pub const PCK_CRL_ALIASES: [&str; 2] = ["pck_crl.der", "pck_crl_platform.der"];
 
 /// The raw text of the top-level member `name` of a JSON object, exactly as it stands in
-/// `body`; None when `body` is not an object or has no such member. Strings are read with
-/// their escapes; the member's name must appear unescaped, as PCS writes it.
+/// `body`; None when `body` is not an object or has no such member. A scanner, not a
+/// validator: it finds the member's extent (strings read with their escapes, brackets
+/// counted) and leaves judging the text to the signature over it and to dcap-qvl's parser.
+/// The member's name must appear unescaped, as PCS writes it; the first of two wins.
 pub fn raw_member<'a>(body: &'a str, name: &str) -> Option<&'a str> {
     let b = body.as_bytes();
     let mut i = skip_ws(b, 0);
@@ -119,6 +121,18 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
             (j > i).then_some(j)
         }
     }
+}
+
+/// Whether the capture holds any of the issuer chains: then its raw PCS responses are meant as
+/// collateral, and a piece missing or damaged makes it invalid rather than unverifiable.
+pub fn has_issuer_chains(files: &crate::platforms::Files) -> bool {
+    [
+        "tcb_info_issuer_chain.pem",
+        "qe_identity_issuer_chain.pem",
+        "pck_crl_issuer_chain.pem",
+    ]
+    .iter()
+    .any(|n| files.contains_key(*n))
 }
 
 /// The signed member and the hex signature of a TCB info or QE identity body.

@@ -417,6 +417,13 @@ fn dcap_quotes_replay_with_their_collateral_and_mutations_are_refused() {
         f.insert("collateral.json".into(), serde_json::to_vec(&collateral).unwrap());
         let a = replay::appraise("intel-tdx", &f, at);
         assert_eq!(a.verdict, Verdict::Invalid, "{:#?}", a.checks);
+        assert!(
+            a.checks
+                .iter()
+                .any(|c| !c.passed && c.detail.contains("UnknownRevocationStatus")),
+            "{:#?}",
+            a.checks
+        );
     }
     for sub in [
         "intel-tdx/dcap-qvl-tdx-v5-outdated",
@@ -582,6 +589,33 @@ fn raw_pcs_responses_are_read_as_collateral_exactly_as_intel_signed_them() {
     // After the TCB info's nextUpdate (2023-07-18) the collateral is stale.
     let a = replay::appraise("intel-tdx", &good, 1_690_000_000);
     assert!(a.verdict == Verdict::Invalid && !tcb_level(&a), "{:#?}", a.checks);
+    assert!(
+        a.checks.iter().any(|c| c.detail.contains("TCBInfo expired")),
+        "{:#?}",
+        a.checks
+    );
+    // Raw responses that come with their issuer chains but miss a piece, or whose body has no
+    // signed member, are refused with the reason, never downgraded to unverifiable.
+    let mut renamed = good.clone();
+    renamed.insert(
+        "tcb_info.json".into(),
+        tcb_info.replacen("\"tcbInfo\"", "\"tcbInfX\"", 1).into_bytes(),
+    );
+    let mut no_root_crl = good.clone();
+    no_root_crl.remove("root_ca_crl.der");
+    for (what, f, says) in [
+        ("no tcbInfo", renamed, "no \"tcbInfo\" member"),
+        ("no root CRL", no_root_crl, "root_ca_crl.der"),
+    ] {
+        let a = replay::appraise("intel-tdx", &f, at);
+        assert_eq!(a.verdict, Verdict::Invalid, "{what}");
+        assert_eq!(failed(&a), ["collateral"], "{what}: {:#?}", a.checks);
+        assert!(
+            a.checks.iter().any(|c| c.detail.contains(says)),
+            "{what}: {:#?}",
+            a.checks
+        );
+    }
 }
 
 #[test]
@@ -736,6 +770,25 @@ fn the_ark_crl_a_capture_carries_is_checked_and_holds_it_to_its_ark_window_and_l
     forged.insert("ark_crl.pem".into(), tampered);
     let a = replay::appraise("azure-cvm-sev-snp", &forged, at);
     assert_eq!(failed(&a), vec!["revocation"], "{:#?}", a.checks);
+    let check = a.checks.iter().find(|c| c.name == CheckName::Revocation).unwrap();
+    assert!(check.detail.contains("does not verify"), "{}", check.detail);
+    // The window's edges: from thisUpdate (2025-05-06T12:39:06Z) until before nextUpdate
+    // (2026-05-12T00:00:00Z).
+    for (t, current) in [
+        (1_746_535_146 - 1, false),
+        (1_746_535_146, true),
+        (1_778_544_000 - 1, true),
+        (1_778_544_000, false),
+    ] {
+        let a = replay::appraise("azure-cvm-sev-snp", &good, t);
+        let revoked = failed(&a) == vec!["revocation"];
+        assert_eq!(
+            (a.verdict == Verdict::Valid, revoked),
+            (current, !current),
+            "at {t}: {:#?}",
+            a.checks
+        );
+    }
 
     // ARK-Genoa's CRL 4 lists serial 02:00:01, an earlier SEV-Genoa ASK: the current ASK
     // (02:00:02) passes, the same ASK with the listed serial is refused.

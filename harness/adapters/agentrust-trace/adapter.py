@@ -40,6 +40,10 @@ from jsonschema import ValidationError  # noqa: E402
 # given is not passed (the release's own behaviour, no future check, is what is scored).
 VERIFY_SIGNATURE = inspect.signature(verify_record)
 VERIFY_TAKES = set(VERIFY_SIGNATURE.parameters)
+# The keyword arguments an older release may lack, each handled as above. Every other one is
+# always passed, so a release that renamed or dropped it fails the signature check: a
+# harness_error, never a silently weaker call.
+MAY_LACK = {"now", "max_future_skew_seconds", "revocation_bundle", "trusted_bundle_keys", "max_bundle_age_seconds"}
 TAKES_NOW = "now" in VERIFY_TAKES
 TAKES_REVOCATION_BUNDLE = {"revocation_bundle", "trusted_bundle_keys"} <= VERIFY_TAKES
 
@@ -289,7 +293,7 @@ def verify(req):
         "trusted_bundle_keys": rev.get("bundle_keys"),
         "max_bundle_age_seconds": rev.get("max_bundle_age", 86400),
     }
-    options = {k: v for k, v in options.items() if k in VERIFY_TAKES}
+    options = {k: v for k, v in options.items() if k in VERIFY_TAKES or k not in MAY_LACK}
     # A call this release cannot take is the adapter's mistake, never the library's verdict.
     VERIFY_SIGNATURE.bind(record, anchor, **options)
     try:
@@ -298,9 +302,9 @@ def verify(req):
     except Exception as exc:
         return rejected(exc)
     warnings = []
-    check = getattr(result, "revocation", None)  # 0.9.0 returns None: no revocation outcome
-    if check is None:
+    if not TAKES_REVOCATION_BUNDLE:  # 0.9.0 returns None: no revocation outcome to report
         return "ok", {"verdict": "accept", "errors": [], "warnings": warnings}
+    check = result.revocation
     native = f"VerificationResult.revocation = {check.outcome!r} (cause {check.cause!r})"
     if check.outcome == "no_check_performed":
         warnings.append({"class": "revocation/not-checked", "native": native})

@@ -39,7 +39,9 @@ from trace_tests import loader, runner  # noqa: E402
 
 try:
     from trace_tests.modules.unverified import finding_counts_as_level_failure  # 0.6.0 and later
-except ImportError:  # 0.5.x
+except ModuleNotFoundError as missing:  # 0.5.x has no modules.unverified
+    if missing.name != "trace_tests.modules.unverified":
+        raise
 
     def finding_counts_as_level_failure(finding, level):
         """0.5.x decides the level in cli._print_report: every `fail`, and every
@@ -130,20 +132,28 @@ def exc_text(exc):
     return text(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
 
 
+# Before 0.6.1 load_record reads the file with read_text and json.loads and lets these out
+# (the CLI prints a traceback and exits 1): the library threw instead of answering, which is
+# a rejection (PROTOCOL.md, "Libraries that throw instead of returning a verdict"). Any other
+# exception out of a loader call is the adapter's (a harness_error, through adapter_kit).
+FILE_LOADER_THROWS = (UnicodeDecodeError, RecursionError)
+
+
 @contextlib.contextmanager
 def loader_call(data):
-    """The release's loader as a function of no arguments, over the record's bytes:
-    parse_record (0.6.1 and later) reads bytes; before it, load_record(path) read a file, so
-    the bytes are written to a temporary file first, as `trace-tests verify --record FILE`
-    would read them. The file is the adapter's; only the call is the library's."""
+    """(the release's loader as a function of no arguments over the record's bytes, the
+    exceptions it throws instead of answering): parse_record (0.6.1 and later) reads bytes;
+    before it, load_record(path) read a file, so the bytes are written to a temporary file
+    first, as `trace-tests verify --record FILE` would read them. The file is the adapter's;
+    only the call is the library's."""
     if hasattr(loader, "parse_record"):
-        yield lambda: loader.parse_record(data)
+        yield (lambda: loader.parse_record(data)), ()
         return
     with tempfile.TemporaryDirectory(prefix="trace-tests-adapter-") as folder:
         path = os.path.join(folder, "record.json")
         with open(path, "wb") as f:
             f.write(data)
-        yield lambda: loader.load_record(path)
+        yield (lambda: loader.load_record(path)), FILE_LOADER_THROWS
 
 
 def verify(req):
@@ -166,20 +176,19 @@ def verify(req):
     # Not passed, because trace-tests has no such input: `skew` (fixed at 60 s in TR-ENV-002
     # and TR-APR-004) and `trusted_keys` (it verifies with the record's own cnf.jwk).
     data = b64d(req["record_b64u"])
-    with loader_call(data) as load:
+    with loader_call(data) as (load, throws):
         try:
             record, fmt = load()
         except loader.LoadError as exc:
             native = str(exc)
+            if native.startswith("File not found"):  # the adapter's temporary file
+                return "harness_error", text(f"LoadError: {native}")
             rule = next((r for prefix, r in LOAD_ERRORS if native.startswith(prefix)), None)
             err = {"native": text(f"LoadError: {native}")}
             if rule:
                 err["rule"] = rule
             return "ok", {"verdict": "reject", "errors": [err]}
-        except Exception as exc:
-            # Before 0.6.1 the loader lets UnicodeDecodeError and RecursionError out (the CLI
-            # prints a traceback and exits 1): the library threw instead of answering, which
-            # is a rejection (PROTOCOL.md, "Libraries that throw instead of returning a verdict").
+        except throws as exc:
             return "ok", {"verdict": "reject", "errors": [{"native": exc_text(exc)}]}
     options = {"max_age_seconds": max_age}
     if TAKES_NONCE:

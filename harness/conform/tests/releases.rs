@@ -100,7 +100,7 @@ fn every_older_release_is_pinned_published_and_compared_across_versions() {
         );
         // In the comparison across versions, as a row linking its report.
         assert!(
-            comparison.contains(&format!("]({name}/summary.md)")),
+            comparison.contains(&format!("](<{name}/summary.md>)")),
             "{name} is not in COMPARISON.md"
         );
     }

@@ -27,6 +27,8 @@ pub struct Entry {
     pub rules: Vec<String>,
     /// `passed`, `failed`, `known` or `not-tested`.
     pub category: &'static str,
+    /// The outcome itself (an unexpected pass is `failed` as a category, yet it passed).
+    pub outcome: Outcome,
     pub detail: String,
 }
 
@@ -113,6 +115,7 @@ fn read_run(summary: &Value) -> Result<Run, String> {
                 })
                 .unwrap_or_default(),
             category: category_of(*known, r["flaky"].as_bool().unwrap_or(false)),
+            outcome: *known,
             detail: r["detail"].as_str().unwrap_or_default().to_string(),
         });
     }
@@ -163,8 +166,9 @@ fn latest(runs: &[Run]) -> Vec<&Run> {
     by_name.into_values().collect()
 }
 
-/// Between two runs of one implementation, over the vectors both tested: how many that
-/// failed (or failed as the profile said) in `before` pass in `after`, and the reverse.
+/// Between two runs of one implementation, over the vectors both tested: how many that did
+/// not pass in `before` pass in `after`, and the reverse. An unexpected pass is a pass (the
+/// vector passed; only the profile was wrong about it).
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Changes {
     fixed: usize,
@@ -172,13 +176,19 @@ struct Changes {
 }
 
 fn changes(before: &Run, after: &Run) -> Changes {
-    let was: BTreeMap<&str, &str> = before.entries.iter().map(|e| (e.id.as_str(), e.category)).collect();
+    let tested = |e: &Entry| e.category != "not-tested";
+    let passed = |e: &Entry| matches!(e.outcome, Outcome::Pass | Outcome::Xpass);
+    let was: BTreeMap<&str, &Entry> = before
+        .entries
+        .iter()
+        .filter(|e| tested(e))
+        .map(|e| (e.id.as_str(), e))
+        .collect();
     let mut c = Changes::default();
-    for e in &after.entries {
-        let not_passing = |category: &str| matches!(category, "failed" | "known");
+    for e in after.entries.iter().filter(|e| tested(e)) {
         match was.get(e.id.as_str()) {
-            Some(&old) if not_passing(old) && e.category == "passed" => c.fixed += 1,
-            Some(&"passed") if not_passing(e.category) => c.broken += 1,
+            Some(old) if !passed(old) && passed(e) => c.fixed += 1,
+            Some(old) if passed(old) && !passed(e) => c.broken += 1,
             _ => {}
         }
     }
@@ -299,7 +309,7 @@ fn index(runs: &[Run], bench: Option<&BenchRun>) -> String {
     }));
     h.push_str(
         "<h2>History</h2><p>Every run published, by implementation and version. Since the previous version: \
-         of the vectors both runs tested, how many that failed before (or failed as its profile said) pass now, \
+         of the vectors both runs tested, how many that did not pass before pass now (an unexpected pass is a pass), \
          and how many that passed before do not.</p><div class=\"scroll\">\
          <table id=\"history\"><tr><th>implementation</th><th>version</th><th>level reached</th><th>vectors</th>\
          <th>since the previous version</th><th>vector set</th></tr>\n",
@@ -537,6 +547,8 @@ mod tests {
                     ("c", "not_claimed"),
                     ("d", "pass"),
                     ("e", "fail_verdict"),
+                    ("f", "xfail"),
+                    ("g", "xpass"),
                 ],
             ),
             summary(
@@ -548,6 +560,8 @@ mod tests {
                     ("c", "fail_verdict"),
                     ("d", "xfail"),
                     ("e", "fail_verdict"),
+                    ("f", "xpass"),
+                    ("g", "fail_verdict"),
                 ],
             ),
             summary("other", "1.0", &[("a", "pass")]),
@@ -555,11 +569,12 @@ mod tests {
         .iter()
         .map(|s| parse(s).unwrap())
         .collect();
-        // a and d fixed; b broken; c not tested after; e failed in both.
-        assert_eq!(changes(&runs[1], &runs[0]), Changes { fixed: 2, broken: 1 });
-        assert_eq!(changes(&runs[0], &runs[1]), Changes { fixed: 1, broken: 2 });
+        // a, d and g (an unexpected pass passed) fixed; b and f (an unexpected pass before)
+        // broken; c not tested after; e failed in both.
+        assert_eq!(changes(&runs[1], &runs[0]), Changes { fixed: 3, broken: 2 });
+        assert_eq!(changes(&runs[0], &runs[1]), Changes { fixed: 2, broken: 3 });
         let index = &site(&runs, None)[0].1;
-        assert!(index.contains("<td>2 now pass, 1 no longer pass</td>"), "{index}");
+        assert!(index.contains("<td>3 now pass, 2 no longer pass</td>"), "{index}");
         // The first version of each implementation has nothing before it.
         assert_eq!(index.matches("<td>–</td>").count(), 2, "{index}");
     }

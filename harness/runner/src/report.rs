@@ -133,8 +133,9 @@ pub fn profile_sentence(r: &RunResult) -> Option<String> {
     };
     Some(format!(
         "Known failures are those of the profile written for {written}, not for this implementation: \
-         a known failure is a difference this one shares with {written}, a failure one {written} does not have, \
-         and an unexpected pass one this one does not have."
+         a known failure is a vector {written} is also known to fail (this one may fail it otherwise, and the \
+         reason given is {written}'s), a failure one {written} does not fail, and an unexpected pass one \
+         {written} fails and this one passes."
     ))
 }
 
