@@ -4,8 +4,10 @@
 //! Bytes and a verification time in, an [`Appraisal`] out; no network, no clock. [`manifest`]
 //! reads capture manifests (`trace-hwcapture/1`, the format of the real captures vendored
 //! in `fixtures/captures/`) and checks their file digests; [`snp`] verifies AMD SEV-SNP reports with their VCEK/VLEK chains,
-//! [`nitro`] AWS Nitro attestation documents, [`nvidia`] Hopper SPDM reports, [`tpm`] TPM 2.0
-//! quotes, [`dcap`] Intel TDX and SGX quotes with collateral, [`azure`] Azure CVMs (SNP + vTPM), [`token`] Confidential Space and MAA tokens, [`cca`] Arm CCA tokens;
+//! with [`amd_crl`] the ARK's CRL a capture carries, [`nitro`] AWS Nitro attestation documents,
+//! [`nvidia`] Hopper and Blackwell SPDM reports, [`tpm`] TPM 2.0 quotes, [`dcap`] Intel TDX
+//! and SGX quotes with collateral ([`pcs`] reads raw PCS responses as collateral), [`azure`]
+//! Azure CVMs (SNP + vTPM), [`token`] Confidential Space and MAA tokens, [`cca`] Arm CCA tokens;
 //! [`platforms`] is the table of capture platforms (names, TRACE platform, pin, appraisal);
 //! [`replay`] runs a capture (and its variants) and compares with the expected verdicts.
 //! [`check`] names every check an appraisal makes and gives each the error class its failure

@@ -594,6 +594,21 @@ fn raw_pcs_responses_are_read_as_collateral_exactly_as_intel_signed_them() {
         "{:#?}",
         a.checks
     );
+    // A complete set of raw PCS responses from another upstream appraises in full, as valid,
+    // and one changed byte of its PCK CRL (in the signature) makes it invalid.
+    if let Some(automata) = captures("intel-tdx/automata-solana-00806f050000") {
+        let raw = files(&automata);
+        let when = 1_751_932_800;
+        let a = replay::appraise("intel-tdx", &raw, when);
+        assert_eq!(a.verdict, Verdict::Valid, "{:#?}", a.checks);
+        assert!(
+            a.checks.iter().any(|c| c.detail.contains("TCB status OutOfDate")),
+            "{:#?}",
+            a.checks
+        );
+        let a = replay::appraise("intel-tdx", &flipped(&raw, "pck_crl.der", -5), when);
+        assert_eq!(a.verdict, Verdict::Invalid, "{:#?}", a.checks);
+    }
     // Raw responses that come with their issuer chains but miss a piece, or whose body has no
     // signed member, are refused with the reason, never downgraded to unverifiable.
     let mut renamed = good.clone();

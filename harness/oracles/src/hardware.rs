@@ -40,10 +40,25 @@ pub fn snp_report(data: &[u8]) {
     }
 }
 
-/// A TDX or SGX quote without collateral, and the same bytes as collateral JSON.
+/// A TDX or SGX quote without collateral, and the same bytes as collateral JSON and as the
+/// raw PCS responses of a capture (every body and chain the same bytes).
 pub fn tdx_quote(data: &[u8]) {
     never_valid(dcap::appraise(data, b"{}", AT).verdict, "DCAP quote");
     never_valid(dcap::appraise(b"", data, AT).verdict, "DCAP collateral");
+    let raw: trace_hardware::platforms::Files = trace_hardware::pcs::FILES
+        .iter()
+        .map(|(name, _)| (name.to_string(), data.to_vec()))
+        .chain([("quote.bin".to_string(), data.to_vec())])
+        .collect();
+    never_valid(dcap::appraise_files(&raw, AT, None).verdict, "raw PCS collateral");
+    // The scanner of raw PCS bodies returns a part of what it was given, or nothing.
+    if let Ok(text) = std::str::from_utf8(data) {
+        for member in ["tcbInfo", "enclaveIdentity", "signature"] {
+            if let Some(found) = trace_hardware::pcs::raw_member(text, member) {
+                assert!(text.contains(found), "{member}: not a part of the body");
+            }
+        }
+    }
 }
 
 /// An AWS Nitro attestation document (COSE_Sign1 over CBOR, raw or base64). A valid one
