@@ -89,19 +89,18 @@ fn appraise_under(
 ) -> Appraisal {
     match serde_json::from_slice::<dcap_qvl::QuoteCollateralV3>(collateral_json) {
         Ok(collateral) => appraise_collateral(quote, &collateral, at, verifier),
-        Err(e) => {
-            let mut a = Appraisal::invalid();
-            if length_check(quote, &mut a.checks) {
-                crate::push(
-                    &mut a.checks,
-                    CheckName::Collateral,
-                    false,
-                    format!("not QuoteCollateralV3 JSON: {e}"),
-                );
-            }
-            a
-        }
+        Err(e) => unusable_collateral(quote, format!("not QuoteCollateralV3 JSON: {e}")),
     }
+}
+
+/// A quote whose collateral cannot be read: invalid, its length checked and the collateral
+/// check failing with `why`.
+fn unusable_collateral(quote: &[u8], why: String) -> Appraisal {
+    let mut a = Appraisal::invalid();
+    if length_check(quote, &mut a.checks) {
+        crate::push(&mut a.checks, CheckName::Collateral, false, why);
+    }
+    a
 }
 
 /// Appraises a quote with collateral already read, under Intel's root or `verifier`'s.
@@ -281,16 +280,7 @@ pub fn appraise_files(files: &crate::platforms::Files, at: i64, pin: Option<&str
                 // Raw PCS responses meant as collateral (they come with issuer chains) but
                 // incomplete or damaged: refused, with the reason.
                 Some(Err(why)) if crate::pcs::has_issuer_chains(files) => {
-                    let mut a = Appraisal::invalid();
-                    if length_check(q, &mut a.checks) {
-                        crate::push(
-                            &mut a.checks,
-                            CheckName::Collateral,
-                            false,
-                            format!("raw PCS collateral: {why}"),
-                        );
-                    }
-                    a
+                    unusable_collateral(q, format!("raw PCS collateral: {why}"))
                 }
                 // Raw PCS responses without their issuer chains, or none at all.
                 Some(Err(_)) | None => appraise_signature_and_chain(q, at),

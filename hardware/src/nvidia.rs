@@ -183,7 +183,7 @@ fn generation_check(chain_pem: &[u8], generation: Generation) -> (bool, String) 
     let wanted = generation.letter();
     if chips.is_empty() {
         let note = if nvidia_root {
-            "the chain names no GPU chip, as NVIDIA's device certificates do"
+            "the chain ends at NVIDIA's root yet names no GPU chip, which NVIDIA's device certificates always do"
         } else {
             "the chain names no GPU chip (a root other than NVIDIA's)"
         };

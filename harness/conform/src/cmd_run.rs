@@ -220,12 +220,12 @@ pub fn run(a: Args) -> Exit {
 /// too: its known failures are another release's (IMPL-41), and the report says so.
 pub fn label_profile(profile: &Profile, r: &RunResult) -> Option<trace_runner::profile::ProfileImplementation> {
     let written = profile.written_for_another(&r.implementation.name, &r.implementation.version)?;
+    // The names are the profile's and the adapter's: terminal text only through `clean`.
     eprintln!(
-        "trace-conform: the profile was written for {} {}, this is {} {}: its known failures are that release's",
-        written.name,
-        written.version.as_deref().unwrap_or("(any version)"),
-        r.implementation.name,
-        r.implementation.version
+        "trace-conform: the profile was written for {} {}, this is {}: its known failures are that release's",
+        clean(&written.name),
+        clean(written.version.as_deref().unwrap_or("(any version)")),
+        clean(&report::implementation_title(r))
     );
     Some(written)
 }

@@ -16,6 +16,14 @@ fn adapter_and_vector_text_comes_out_as_text_in_every_report() {
         t["expected"]["controls"] = serde_json::json!([hostile]);
     });
     let out = root.join("out");
+    // A profile written for another implementation, named with control sequences too: the
+    // run says whose profile it is, on the terminal and in the reports, as text.
+    let profile = root.join("profile.toml");
+    std::fs::write(
+        &profile,
+        "[implementation]\nname = \"other\\u001b[2J\\u202e\"\nversion = \"9\\u0007\"\n",
+    )
+    .unwrap();
     let (o, _) = conform_within(
         &[
             "run",
@@ -23,6 +31,8 @@ fn adapter_and_vector_text_comes_out_as_text_in_every_report() {
             &faux("hostile-text", 1),
             "--vectors",
             vectors.to_str().unwrap(),
+            "--profile",
+            profile.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
         ],
@@ -35,6 +45,7 @@ fn adapter_and_vector_text_comes_out_as_text_in_every_report() {
         "a control sequence reached the terminal: {console:?}"
     );
     assert!(console.contains("faux-hostile-text"), "{console}");
+    assert!(console.contains("the profile was written for other"), "{console}");
 
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     // The page's own script is its only one: the adapter's `<script>` is text.
